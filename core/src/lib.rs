@@ -1,0 +1,17 @@
+//! Plumbline's engine and local database.
+//!
+//! `core` owns everything that is true of Plumbline whatever runs it — the desktop app,
+//! the CLI or the server: the domain model ([`model`]), the resource-kind registry
+//! ([`kinds`]), reading configuration from files ([`connectors`]), the deterministic demo
+//! portfolio ([`demo`]) and the local SQLite database ([`store`]).
+//!
+//! It never depends on Tauri, axum or printpdf. Pure engine modules (normalisation, drift,
+//! findings, lint, score) do no IO; IO lives at the edges (`store`, `connectors`).
+
+pub mod audit;
+pub mod connectors;
+pub mod demo;
+pub mod kinds;
+pub mod model;
+pub mod paths;
+pub mod store;

@@ -1,0 +1,317 @@
+//! Captures: a tenant's configuration at one time, written whole in one transaction.
+
+use std::collections::BTreeMap;
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
+
+use super::{blobs, parse_timestamp, timestamp, Store, StoreError};
+use crate::audit::{self, AuditRecord};
+use crate::model::{
+    CaptureContent, CaptureId, CaptureSource, CaptureSummary, ConfigItemId, KindStatus, TenantId,
+    TenantProfile,
+};
+
+/// One capture to write.
+#[derive(Debug)]
+pub struct CaptureWrite<'a> {
+    pub source: CaptureSource,
+    pub taken_at: DateTime<Utc>,
+    /// Where it came from, for people (a folder, a seed).
+    pub origin: Option<String>,
+    pub content: &'a CaptureContent,
+}
+
+/// A stored config item with its JSON.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoredItem {
+    pub id: ConfigItemId,
+    pub kind: String,
+    pub odata_type: Option<String>,
+    pub external_id: String,
+    pub name: String,
+    pub blob_sha256: String,
+    pub source_path: Option<String>,
+    pub raw: serde_json::Value,
+}
+
+/// Rows per multi-row INSERT: 8 parameters each, well under SQLite's 32,766 limit.
+const ITEM_CHUNK: usize = 500;
+
+impl Store {
+    /// Writes one capture of a tenant, creating the tenant when it does not exist —
+    /// all in one transaction. Returns the tenant, the capture, and whether the tenant
+    /// was created.
+    pub async fn record_capture(
+        &self,
+        tenant: &TenantProfile,
+        capture: &CaptureWrite<'_>,
+    ) -> Result<(TenantId, CaptureId, bool), StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (tenant_id, created) = self.ensure_tenant_in(&mut tx, tenant).await?;
+        let capture_id = self.insert_capture(&mut tx, tenant_id, capture).await?;
+        tx.commit().await?;
+        Ok((tenant_id, capture_id, created))
+    }
+
+    /// Writes a tenant with its whole capture history (and, for demo tenants, the record
+    /// of planted differences) in one transaction. Fails with a conflict when a tenant of
+    /// that name already has captures, so re-running never duplicates history.
+    pub async fn record_tenant_history(
+        &self,
+        tenant: &TenantProfile,
+        captures: &[CaptureWrite<'_>],
+        demo_plants: Option<(u64, u32, &serde_json::Value)>,
+    ) -> Result<(TenantId, Vec<CaptureId>), StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (tenant_id, _) = self.ensure_tenant_in(&mut tx, tenant).await?;
+        let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM captures WHERE tenant_id = ?")
+            .bind(tenant_id.to_string())
+            .fetch_one(&mut *tx)
+            .await?;
+        if existing > 0 {
+            return Err(StoreError::Conflict(format!(
+                "tenant {} already has {existing} captures",
+                tenant.display_name
+            )));
+        }
+        let mut ids = Vec::with_capacity(captures.len());
+        for capture in captures {
+            ids.push(self.insert_capture(&mut tx, tenant_id, capture).await?);
+        }
+        if let Some((seed, index, planted)) = demo_plants {
+            sqlx::query(
+                "INSERT INTO demo_plants (tenant_id, seed, tenant_index, planted) VALUES (?, ?, ?, ?)",
+            )
+            .bind(tenant_id.to_string())
+            .bind(seed as i64)
+            .bind(i64::from(index))
+            .bind(planted.to_string())
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok((tenant_id, ids))
+    }
+
+    async fn insert_capture(
+        &self,
+        conn: &mut SqliteConnection,
+        tenant: TenantId,
+        capture: &CaptureWrite<'_>,
+    ) -> Result<CaptureId, StoreError> {
+        let id = CaptureId::new();
+        let content = capture.content;
+        sqlx::query(
+            "INSERT INTO captures (id, tenant_id, source, taken_at, created_at, item_count, origin)
+             VALUES (?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(tenant.to_string())
+        .bind(capture.source.as_str())
+        .bind(timestamp(capture.taken_at))
+        .bind(timestamp(Utc::now()))
+        .bind(content.items.len() as i64)
+        .bind(&capture.origin)
+        .execute(&mut *conn)
+        .await?;
+
+        for (kind, status) in &content.kind_status {
+            sqlx::query(
+                "INSERT INTO capture_kinds (capture_id, kind, ok, item_count, error) VALUES (?, ?, ?, ?, ?)",
+            )
+            .bind(id.to_string())
+            .bind(kind)
+            .bind(status.ok)
+            .bind(i64::from(status.item_count))
+            .bind(&status.error)
+            .execute(&mut *conn)
+            .await?;
+        }
+
+        let mut hashes = Vec::with_capacity(content.items.len());
+        for item in &content.items {
+            hashes.push(blobs::put(conn, &item.raw).await?);
+        }
+        let capture_id = id.to_string();
+        for (chunk, chunk_hashes) in content.items.chunks(ITEM_CHUNK).zip(hashes.chunks(ITEM_CHUNK)) {
+            let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO config_items (id, capture_id, kind, odata_type, external_id, name, blob_sha256, source_path) ",
+            );
+            builder.push_values(chunk.iter().zip(chunk_hashes), |mut row, (item, hash)| {
+                row.push_bind(ConfigItemId::new().to_string())
+                    .push_bind(&capture_id)
+                    .push_bind(&item.kind)
+                    .push_bind(&item.odata_type)
+                    .push_bind(&item.external_id)
+                    .push_bind(&item.name)
+                    .push_bind(hash)
+                    .push_bind(&item.source_path);
+            });
+            builder.build().execute(&mut *conn).await?;
+        }
+
+        // Directory objects can repeat across files of an import: keep the first.
+        let mut seen = std::collections::BTreeSet::new();
+        for object in &content.directory_objects {
+            if !seen.insert((object.kind, object.external_id.as_str())) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO directory_objects (capture_id, kind, external_id, display_name) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&capture_id)
+            .bind(object.kind.as_str())
+            .bind(&object.external_id)
+            .bind(&object.display_name)
+            .execute(&mut *conn)
+            .await?;
+        }
+
+        let failed: Vec<&String> = content
+            .kind_status
+            .iter()
+            .filter(|(_, s)| !s.ok)
+            .map(|(k, _)| k)
+            .collect();
+        audit::append(
+            conn,
+            self.writer(),
+            AuditRecord {
+                tenant: Some(tenant),
+                action: "capture.record",
+                target: format!("capture/{id}"),
+                summary: serde_json::json!({
+                    "source": capture.source.as_str(),
+                    "taken_at": timestamp(capture.taken_at),
+                    "items": content.items.len(),
+                    "directory_objects": seen.len(),
+                    "failed_kinds": failed,
+                }),
+            },
+        )
+        .await?;
+        Ok(id)
+    }
+
+    /// A tenant's captures, newest first.
+    pub async fn list_captures(&self, tenant: TenantId) -> Result<Vec<CaptureSummary>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, source, taken_at, item_count FROM captures WHERE tenant_id = ?
+             ORDER BY taken_at DESC, id DESC",
+        )
+        .bind(tenant.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let kinds = sqlx::query(
+            "SELECT k.capture_id, k.kind, k.ok, k.item_count, k.error FROM capture_kinds k
+             JOIN captures c ON c.id = k.capture_id WHERE c.tenant_id = ?",
+        )
+        .bind(tenant.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut by_capture: BTreeMap<String, BTreeMap<String, KindStatus>> = BTreeMap::new();
+        for row in kinds {
+            by_capture
+                .entry(row.try_get("capture_id")?)
+                .or_default()
+                .insert(
+                    row.try_get("kind")?,
+                    KindStatus {
+                        ok: row.try_get("ok")?,
+                        item_count: u32::try_from(row.try_get::<i64, _>("item_count")?).unwrap_or(0),
+                        error: row.try_get("error")?,
+                    },
+                );
+        }
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                let source: String = row.try_get("source")?;
+                Ok(CaptureSummary {
+                    id: CaptureId::from_str(&id).map_err(StoreError::corrupt)?,
+                    tenant_id: tenant,
+                    source: match source.as_str() {
+                        "graph" => CaptureSource::Graph,
+                        "import" => CaptureSource::Import,
+                        "demo" => CaptureSource::Demo,
+                        other => return Err(StoreError::corrupt(format!("capture source {other}"))),
+                    },
+                    taken_at: parse_timestamp(&row.try_get::<String, _>("taken_at")?)?,
+                    item_count: u32::try_from(row.try_get::<i64, _>("item_count")?).unwrap_or(0),
+                    kind_status: by_capture.remove(&id).unwrap_or_default(),
+                })
+            })
+            .collect()
+    }
+
+    /// The items of a capture with their JSON, by kind and name.
+    pub async fn capture_items(&self, capture: CaptureId) -> Result<Vec<StoredItem>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.id, i.kind, i.odata_type, i.external_id, i.name, i.blob_sha256, i.source_path,
+                    b.size, b.codec, b.data
+             FROM config_items i JOIN blobs b ON b.sha256 = i.blob_sha256
+             WHERE i.capture_id = ? ORDER BY i.kind, i.name, i.external_id",
+        )
+        .bind(capture.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                let hash: String = row.try_get("blob_sha256")?;
+                let raw = blobs::decode(
+                    &hash,
+                    row.try_get("size")?,
+                    &row.try_get::<String, _>("codec")?,
+                    &row.try_get::<Vec<u8>, _>("data")?,
+                )?;
+                Ok(StoredItem {
+                    id: ConfigItemId::from_str(&id).map_err(StoreError::corrupt)?,
+                    kind: row.try_get("kind")?,
+                    odata_type: row.try_get("odata_type")?,
+                    external_id: row.try_get("external_id")?,
+                    name: row.try_get("name")?,
+                    blob_sha256: hash,
+                    source_path: row.try_get("source_path")?,
+                    raw,
+                })
+            })
+            .collect()
+    }
+
+    /// Reads one blob by hash.
+    pub async fn blob(&self, hash: &str) -> Result<serde_json::Value, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        blobs::get(&mut conn, hash).await
+    }
+
+    /// Number of distinct blobs stored.
+    pub async fn blob_count(&self) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar("SELECT COUNT(*) FROM blobs")
+            .fetch_one(self.pool())
+            .await?)
+    }
+
+    /// The planted-differences record of a demo tenant, if it is one.
+    pub async fn demo_plants(&self, tenant: TenantId) -> Result<Option<serde_json::Value>, StoreError> {
+        let text: Option<String> =
+            sqlx::query_scalar("SELECT planted FROM demo_plants WHERE tenant_id = ?")
+                .bind(tenant.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        text.map(|t| serde_json::from_str(&t).map_err(StoreError::corrupt))
+            .transpose()
+    }
+
+    /// Indices of the demo tenants already generated with `seed`.
+    pub async fn demo_indices(&self, seed: u64) -> Result<Vec<u32>, StoreError> {
+        let rows: Vec<i64> =
+            sqlx::query_scalar("SELECT tenant_index FROM demo_plants WHERE seed = ? ORDER BY tenant_index")
+                .bind(seed as i64)
+                .fetch_all(self.pool())
+                .await?;
+        Ok(rows.into_iter().filter_map(|i| u32::try_from(i).ok()).collect())
+    }
+}

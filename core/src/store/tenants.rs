@@ -1,0 +1,161 @@
+//! Tenants: create, find, list with their latest capture.
+
+use std::str::FromStr;
+
+use chrono::Utc;
+use sqlx::sqlite::SqliteRow;
+use sqlx::{Row, SqliteConnection};
+
+use super::{parse_timestamp, timestamp, Store, StoreError};
+use crate::audit::{self, AuditRecord};
+use crate::model::{TenantId, TenantProfile, TenantSummary};
+
+const SUMMARY_SELECT: &str = "
+    SELECT t.id, t.display_name, t.primary_domain, t.entra_tenant_id, t.tags, t.is_demo,
+           (SELECT COUNT(*) FROM captures c WHERE c.tenant_id = t.id) AS capture_count,
+           lc.taken_at, COALESCE(lc.item_count, 0) AS item_count,
+           (SELECT group_concat(k.kind, ',') FROM capture_kinds k
+             WHERE k.capture_id = lc.id AND k.ok = 0) AS failed_kinds
+    FROM tenants t
+    LEFT JOIN captures lc ON lc.id = (
+        SELECT c.id FROM captures c WHERE c.tenant_id = t.id
+        ORDER BY c.taken_at DESC, c.id DESC LIMIT 1)
+    WHERE t.workspace_id = ?";
+
+impl Store {
+    /// Every tenant of the workspace with its latest capture, by name.
+    pub async fn list_tenants(&self) -> Result<Vec<TenantSummary>, StoreError> {
+        let sql = format!("{SUMMARY_SELECT} ORDER BY t.display_name COLLATE NOCASE, t.id");
+        sqlx::query(&sql)
+            .bind(self.workspace().to_string())
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(summary_from_row)
+            .collect()
+    }
+
+    /// A tenant by display name (case-insensitive) or id.
+    pub async fn find_tenant(&self, name_or_id: &str) -> Result<Option<TenantSummary>, StoreError> {
+        let sql = format!(
+            "{SUMMARY_SELECT} AND (t.id = ? OR t.display_name = ? COLLATE NOCASE) LIMIT 1"
+        );
+        sqlx::query(&sql)
+            .bind(self.workspace().to_string())
+            .bind(name_or_id)
+            .bind(name_or_id)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(summary_from_row)
+            .transpose()
+    }
+
+    /// Like [`Store::find_tenant`], but a missing tenant is an error that says what to do.
+    pub async fn tenant(&self, name_or_id: &str) -> Result<TenantSummary, StoreError> {
+        self.find_tenant(name_or_id)
+            .await?
+            .ok_or_else(|| StoreError::NotFound {
+                what: "tenant",
+                name: format!("{name_or_id} (list tenants with `plumbline tenants`)"),
+            })
+    }
+
+    /// Number of tenants in the workspace.
+    pub async fn tenant_count(&self) -> Result<i64, StoreError> {
+        Ok(
+            sqlx::query_scalar("SELECT COUNT(*) FROM tenants WHERE workspace_id = ?")
+                .bind(self.workspace().to_string())
+                .fetch_one(self.pool())
+                .await?,
+        )
+    }
+
+    /// Creates a tenant, or returns the existing one of the same name.
+    pub async fn ensure_tenant(&self, profile: &TenantProfile) -> Result<(TenantId, bool), StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let result = self.ensure_tenant_in(&mut tx, profile).await?;
+        tx.commit().await?;
+        Ok(result)
+    }
+
+    pub(crate) async fn ensure_tenant_in(
+        &self,
+        conn: &mut SqliteConnection,
+        profile: &TenantProfile,
+    ) -> Result<(TenantId, bool), StoreError> {
+        let name = profile.display_name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Conflict(
+                "a tenant needs a name: pass --tenant NAME".to_owned(),
+            ));
+        }
+        let existing: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM tenants WHERE workspace_id = ? AND display_name = ? COLLATE NOCASE",
+        )
+        .bind(self.workspace().to_string())
+        .bind(name)
+        .fetch_optional(&mut *conn)
+        .await?;
+        if let Some(id) = existing {
+            return Ok((TenantId::from_str(&id).map_err(StoreError::corrupt)?, false));
+        }
+        let id = TenantId::new();
+        let now = timestamp(Utc::now());
+        let tags = serde_json::to_string(&profile.tags).map_err(StoreError::corrupt)?;
+        sqlx::query(
+            "INSERT INTO tenants (id, workspace_id, display_name, entra_tenant_id, primary_domain, tags, is_demo, created_at, updated_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(id.to_string())
+        .bind(self.workspace().to_string())
+        .bind(name)
+        .bind(&profile.entra_tenant_id)
+        .bind(&profile.primary_domain)
+        .bind(tags)
+        .bind(profile.is_demo)
+        .bind(&now)
+        .bind(&now)
+        .execute(&mut *conn)
+        .await?;
+        audit::append(
+            conn,
+            self.writer(),
+            AuditRecord {
+                tenant: Some(id),
+                action: "tenant.create",
+                target: format!("tenant/{id}"),
+                summary: serde_json::json!({
+                    "name": name,
+                    "primary_domain": profile.primary_domain,
+                    "is_demo": profile.is_demo,
+                }),
+            },
+        )
+        .await?;
+        Ok((id, true))
+    }
+}
+
+fn summary_from_row(row: &SqliteRow) -> Result<TenantSummary, StoreError> {
+    let id: String = row.try_get("id")?;
+    let tags: String = row.try_get("tags")?;
+    let last: Option<String> = row.try_get("taken_at")?;
+    let failed: Option<String> = row.try_get("failed_kinds")?;
+    let mut failed_kinds: Vec<String> = failed
+        .map(|f| f.split(',').map(str::to_owned).collect())
+        .unwrap_or_default();
+    failed_kinds.sort();
+    Ok(TenantSummary {
+        id: TenantId::from_str(&id).map_err(StoreError::corrupt)?,
+        name: row.try_get("display_name")?,
+        primary_domain: row.try_get("primary_domain")?,
+        entra_tenant_id: row.try_get("entra_tenant_id")?,
+        tags: serde_json::from_str(&tags).map_err(StoreError::corrupt)?,
+        is_demo: row.try_get("is_demo")?,
+        capture_count: u32::try_from(row.try_get::<i64, _>("capture_count")?).unwrap_or(u32::MAX),
+        last_capture_at: last.as_deref().map(parse_timestamp).transpose()?,
+        item_count: u32::try_from(row.try_get::<i64, _>("item_count")?).unwrap_or(u32::MAX),
+        failed_kinds,
+    })
+}

@@ -1,0 +1,190 @@
+use std::path::PathBuf;
+
+use chrono::TimeZone;
+
+use super::*;
+use crate::connectors::import::{import_dir, ImportOptions};
+use crate::model::{
+    CaptureContent, CaptureSource, CapturedItem, DirectoryObject, DirectoryObjectKind, KindStatus,
+    TenantProfile,
+};
+
+fn corpus() -> CaptureContent {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo-data/openintunebaseline");
+    import_dir(&root, &ImportOptions::default()).expect("corpus").content
+}
+
+fn profile(name: &str) -> TenantProfile {
+    TenantProfile {
+        display_name: name.to_owned(),
+        primary_domain: Some(format!("{}.onmicrosoft.com", name.to_lowercase())),
+        ..TenantProfile::default()
+    }
+}
+
+fn write(content: &CaptureContent, day: u32) -> CaptureWrite<'_> {
+    CaptureWrite {
+        source: CaptureSource::Import,
+        taken_at: Utc.with_ymd_and_hms(2026, 10, day, 9, 0, 0).single().expect("valid date"),
+        origin: Some("test".to_owned()),
+        content,
+    }
+}
+
+async fn count(store: &Store, table: &str) -> i64 {
+    sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}"))
+        .fetch_one(store.pool())
+        .await
+        .expect("count")
+}
+
+#[tokio::test]
+async fn opens_a_file_database_in_wal_mode_with_foreign_keys() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("nested/plumbline.db");
+    let store = Store::open(&path).await.expect("open");
+    assert!(path.exists());
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.expect("pragma");
+    assert_eq!(mode, "wal");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.expect("pragma");
+    assert_eq!(fk, 1);
+    assert!(store.schema_version().await.expect("version") > 0);
+    let workspace = store.workspace();
+    let device = store.writer().device_id.clone();
+    store.close().await;
+    // Reopening keeps the identity.
+    let store = Store::open(&path).await.expect("reopen");
+    assert_eq!(store.workspace(), workspace);
+    assert_eq!(store.writer().device_id, device);
+}
+
+#[tokio::test]
+async fn a_newer_schema_is_refused_with_a_clear_message() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.db");
+    let store = Store::open(&path).await.expect("open");
+    sqlx::query("INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) VALUES (99991231000000, 'from the future', 1, x'00', 0)")
+        .execute(store.pool())
+        .await
+        .expect("insert");
+    store.close().await;
+    let err = Store::open(&path).await.expect_err("must refuse");
+    let message = err.to_string();
+    assert!(matches!(err, StoreError::NewerSchema { found: 99991231000000, .. }), "{message}");
+    assert!(message.contains("update Plumbline"), "{message}");
+}
+
+#[tokio::test]
+async fn the_corpus_is_stored_once_and_reads_back_identically() {
+    let store = Store::open_in_memory().await.expect("open");
+    let content = corpus();
+    let (tenant, first, created) = store.record_capture(&profile("Contoso"), &write(&content, 1)).await.expect("capture");
+    assert!(created);
+    let blobs_after_first = store.blob_count().await.expect("blobs");
+    // 111 files, some byte-identical? Every file is its own object here.
+    assert!(blobs_after_first > 100);
+
+    let (same_tenant, second, created) = store.record_capture(&profile("contoso"), &write(&content, 8)).await.expect("capture");
+    assert_eq!(same_tenant, tenant, "names match case-insensitively");
+    assert!(!created);
+    assert_eq!(store.blob_count().await.expect("blobs"), blobs_after_first, "unchanged policies stored once");
+
+    let items = store.capture_items(second).await.expect("items");
+    assert_eq!(items.len(), content.items.len());
+    let mut expected: Vec<&CapturedItem> = content.items.iter().collect();
+    expected.sort_by(|a, b| (&a.kind, &a.name, &a.external_id).cmp(&(&b.kind, &b.name, &b.external_id)));
+    for (stored, original) in items.iter().zip(expected) {
+        assert_eq!(stored.raw, original.raw);
+        assert_eq!(stored.name, original.name);
+        assert_eq!(stored.kind, original.kind);
+    }
+
+    let tenants = store.list_tenants().await.expect("tenants");
+    assert_eq!(tenants.len(), 1);
+    assert_eq!(tenants[0].capture_count, 2);
+    assert_eq!(tenants[0].item_count as usize, content.items.len());
+    assert_eq!(tenants[0].last_capture_at, Some(write(&content, 8).taken_at));
+
+    let captures = store.list_captures(tenant).await.expect("captures");
+    assert_eq!(captures.iter().map(|c| c.id).collect::<Vec<_>>(), vec![second, first]);
+    assert_eq!(captures[0].kind_status["settings_catalog"].item_count, 95);
+}
+
+#[tokio::test]
+async fn a_capture_that_fails_midway_leaves_nothing_behind() {
+    let store = Store::open_in_memory().await.expect("open");
+    let mut content = corpus();
+    content.directory_objects.push(DirectoryObject {
+        kind: DirectoryObjectKind::Group,
+        external_id: "g1".to_owned(),
+        display_name: "All Staff".to_owned(),
+    });
+    // The last write of a capture fails: everything before it must roll back.
+    sqlx::query("CREATE TEMP TRIGGER fail_dir BEFORE INSERT ON directory_objects BEGIN SELECT RAISE(ABORT, 'disk on fire'); END")
+        .execute(store.pool())
+        .await
+        .expect("trigger");
+    let err = store.record_capture(&profile("Fabrikam"), &write(&content, 2)).await.expect_err("fails");
+    assert!(err.to_string().contains("disk on fire"), "{err}");
+    for table in ["tenants", "captures", "capture_kinds", "config_items", "blobs", "directory_objects", "audit_events"] {
+        assert_eq!(count(&store, table).await, 0, "{table} must be empty");
+    }
+}
+
+#[tokio::test]
+async fn failed_kinds_are_recorded_and_listed() {
+    let store = Store::open_in_memory().await.expect("open");
+    let mut content = corpus();
+    content.kind_status.insert(
+        "conditional_access".to_owned(),
+        KindStatus { ok: false, item_count: 0, error: Some("403 Forbidden".to_owned()) },
+    );
+    store.record_capture(&profile("Northwind"), &write(&content, 3)).await.expect("capture");
+    let tenant = store.tenant("northwind").await.expect("found");
+    assert_eq!(tenant.failed_kinds, vec!["conditional_access".to_owned()]);
+    let missing = store.tenant("nobody").await.expect_err("absent");
+    assert!(missing.to_string().contains("plumbline tenants"), "{missing}");
+}
+
+#[tokio::test]
+async fn tenant_history_is_all_or_nothing_and_never_duplicated() {
+    let store = Store::open_in_memory().await.expect("open");
+    let content = corpus();
+    let plants = serde_json::json!([{"kind": "missing"}]);
+    let (tenant, ids) = store
+        .record_tenant_history(&profile("Tailspin"), &[write(&content, 1), write(&content, 5)], Some((7, 3, &plants)))
+        .await
+        .expect("history");
+    assert_eq!(ids.len(), 2);
+    assert_eq!(store.demo_plants(tenant).await.expect("plants"), Some(plants.clone()));
+    assert_eq!(store.demo_indices(7).await.expect("indices"), vec![3]);
+    let again = store
+        .record_tenant_history(&profile("Tailspin"), &[write(&content, 9)], None)
+        .await
+        .expect_err("conflict");
+    assert!(matches!(again, StoreError::Conflict(_)));
+    assert_eq!(count(&store, "captures").await, 2);
+}
+
+#[tokio::test]
+async fn every_write_is_audited_in_an_unbroken_append_only_chain() {
+    let store = Store::open_in_memory().await.expect("open");
+    let content = corpus();
+    store.record_capture(&profile("Adatum"), &write(&content, 1)).await.expect("capture");
+    store.record_capture(&profile("Adatum"), &write(&content, 2)).await.expect("capture");
+    let rows = sqlx::query("SELECT chain_seq, action, prev_hash, hash FROM audit_events ORDER BY chain_seq")
+        .fetch_all(store.pool())
+        .await
+        .expect("rows");
+    let actions: Vec<String> = rows.iter().map(|r| r.get("action")).collect();
+    assert_eq!(actions, ["tenant.create", "capture.record", "capture.record"]);
+    let mut prev = crate::audit::GENESIS.to_owned();
+    for row in &rows {
+        assert_eq!(row.get::<String, _>("prev_hash"), prev);
+        prev = row.get("hash");
+    }
+    let update = sqlx::query("UPDATE audit_events SET actor = 'mallory'").execute(store.pool()).await;
+    assert!(update.expect_err("refused").to_string().contains("append-only"));
+    let delete = sqlx::query("DELETE FROM audit_events").execute(store.pool()).await;
+    assert!(delete.expect_err("refused").to_string().contains("append-only"));
+}

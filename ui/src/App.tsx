@@ -1,0 +1,25 @@
+// The root component: Fluent's theme, following the system's light or dark mode, around
+// the console shell. The backend is provided by the caller (main.tsx or a test).
+
+import { FluentProvider, makeStyles, webDarkTheme, webLightTheme } from "@fluentui/react-components";
+import { Shell } from "./shell/Shell";
+import { useColorScheme } from "./shell/useColorScheme";
+
+const useStyles = makeStyles({
+  provider: {
+    height: "100%",
+  },
+});
+
+export function App() {
+  const styles = useStyles();
+  const scheme = useColorScheme();
+  return (
+    <FluentProvider
+      theme={scheme === "dark" ? webDarkTheme : webLightTheme}
+      className={styles.provider}
+    >
+      <Shell />
+    </FluentProvider>
+  );
+}

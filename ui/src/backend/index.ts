@@ -1,0 +1,26 @@
+// The one entry point for talking to the Rust side. Components import from here and
+// never from `../bindings` or `@tauri-apps/api` directly.
+
+import { createSampleBackend } from "./sample";
+import { createTauriBackend } from "./tauri";
+import type { Backend } from "./types";
+
+export { BackendProvider, useBackend, useIsSampleData } from "./context";
+export { BackendError } from "./types";
+export type { AppInfo, Backend, ErrorCode, TenantRow } from "./types";
+
+/** True inside the Tauri webview, where the IPC bridge is installed on `window`. */
+export function isInsideTauri(target: object = window): boolean {
+  return "__TAURI_INTERNALS__" in target;
+}
+
+export interface BackendChoice {
+  backend: Backend;
+  isSampleData: boolean;
+}
+
+/** The real backend in the desktop app; sample data when opened in a plain browser. */
+export function createDefaultBackend(): BackendChoice {
+  if (isInsideTauri()) return { backend: createTauriBackend(), isSampleData: false };
+  return { backend: createSampleBackend(), isSampleData: true };
+}

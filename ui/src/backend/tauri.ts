@@ -1,0 +1,27 @@
+// The Backend over Tauri IPC. It only adapts the generated `commands` (which resolve to
+// a status-tagged result) to promises that reject with a BackendError.
+
+import { commands } from "../bindings";
+import { BackendError, type Backend } from "./types";
+
+type CommandResult<T> = { status: "ok"; data: T } | { status: "error"; error: unknown };
+
+async function unwrap<T>(call: () => Promise<CommandResult<T>>): Promise<T> {
+  let result: CommandResult<T>;
+  try {
+    result = await call();
+  } catch (thrown) {
+    // The generated wrapper rethrows `Error` instances (IPC failures) instead of
+    // returning them as a result.
+    throw BackendError.from(thrown);
+  }
+  if (result.status === "ok") return result.data;
+  throw BackendError.from(result.error);
+}
+
+export function createTauriBackend(): Backend {
+  return {
+    appInfo: () => unwrap(commands.appInfo),
+    listTenants: () => unwrap(commands.listTenants),
+  };
+}

@@ -1,0 +1,66 @@
+// The contract between the UI and the desktop backend. The data shapes come from the
+// generated `bindings.ts` (tauri-specta), so the Rust side stays their single source of
+// truth; this file only adds the interface the UI codes against and the error the UI
+// switches on.
+
+import type { AppInfo, CommandError, ErrorCode, TenantRow } from "../bindings";
+
+export type { AppInfo, ErrorCode, TenantRow };
+
+/** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
+export interface Backend {
+  appInfo(): Promise<AppInfo>;
+  listTenants(): Promise<TenantRow[]>;
+}
+
+const ERROR_CODES: readonly ErrorCode[] = [
+  "not_found",
+  "invalid_input",
+  "conflict",
+  "database",
+  "io",
+  "internal",
+];
+
+function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+}
+
+function isCommandError(value: unknown): value is CommandError {
+  if (typeof value !== "object" || value === null) return false;
+  const candidate = value as Record<string, unknown>;
+  return isErrorCode(candidate.code) && typeof candidate.message === "string";
+}
+
+/**
+ * A failed backend call. `code` is what the UI switches on; `message` is shown to the
+ * user as is, so the backend writes it to say what to do next.
+ */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "BackendError";
+    this.code = code;
+  }
+
+  /**
+   * Normalises whatever a failed call produced. A command's own error arrives as
+   * `{ code, message }`; Tauri itself rejects with a plain string (unknown command,
+   * permission denied, bad arguments) or an `Error`; both become `internal`.
+   */
+  static from(value: unknown): BackendError {
+    if (value instanceof BackendError) return value;
+    if (isCommandError(value)) return new BackendError(value.code, value.message);
+    if (value instanceof Error) {
+      return new BackendError("internal", value.message, { cause: value });
+    }
+    if (typeof value === "string" && value.length > 0) {
+      return new BackendError("internal", value);
+    }
+    return new BackendError("internal", "The backend failed without saying why.", {
+      cause: value,
+    });
+  }
+}

@@ -1,0 +1,50 @@
+// Text formatting shared by pages. Functions that depend on the current time take it as
+// an argument so tests pin it.
+
+const SECOND = 1000;
+const MINUTE = 60 * SECOND;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
+const exactFormat = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "long",
+});
+const numberFormat = new Intl.NumberFormat("en");
+
+/** Milliseconds since the epoch for an RFC 3339 timestamp, or null when unparseable. */
+export function parseTimestamp(value: string | null): number | null {
+  if (value === null) return null;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+/** "just now", "5 minutes ago", "yesterday", "3 days ago", "2 months ago", … */
+export function formatRelative(timestampMs: number, nowMs: number): string {
+  const elapsed = nowMs - timestampMs;
+  const magnitude = Math.abs(elapsed);
+  const sign = elapsed >= 0 ? -1 : 1;
+  if (magnitude < MINUTE) return "just now";
+  if (magnitude < HOUR) return relativeFormat.format(sign * Math.floor(magnitude / MINUTE), "minute");
+  if (magnitude < DAY) return relativeFormat.format(sign * Math.floor(magnitude / HOUR), "hour");
+  if (magnitude < 30 * DAY) return relativeFormat.format(sign * Math.floor(magnitude / DAY), "day");
+  if (magnitude < 365 * DAY) {
+    return relativeFormat.format(sign * Math.floor(magnitude / (30 * DAY)), "month");
+  }
+  return relativeFormat.format(sign * Math.floor(magnitude / (365 * DAY)), "year");
+}
+
+/** The full local date and time with its time zone, for tooltips. */
+export function formatExact(timestampMs: number): string {
+  return exactFormat.format(new Date(timestampMs));
+}
+
+export function formatNumber(value: number): string {
+  return numberFormat.format(value);
+}
+
+/** "1 tenant", "5 tenants", "1,204 tenants". */
+export function formatCount(count: number, singular: string, plural = `${singular}s`): string {
+  return `${formatNumber(count)} ${count === 1 ? singular : plural}`;
+}

@@ -1,0 +1,18 @@
+import { StrictMode } from "react";
+import { createRoot } from "react-dom/client";
+import { App } from "./App";
+import { BackendProvider, createDefaultBackend } from "./backend";
+import "./index.css";
+
+const root = document.getElementById("root");
+if (!root) throw new Error("index.html has no #root element");
+
+const { backend, isSampleData } = createDefaultBackend();
+
+createRoot(root).render(
+  <StrictMode>
+    <BackendProvider backend={backend} isSampleData={isSampleData}>
+      <App />
+    </BackendProvider>
+  </StrictMode>,
+);

@@ -1,0 +1,99 @@
+// What each not-yet-built page will do, and what the user can do meanwhile. The wording
+// promises only what the architecture plans and points at commands that exist.
+
+import {
+  BuildingRegular,
+  DocumentPdfRegular,
+  RulerRegular,
+  SettingsRegular,
+  ShieldCheckmarkRegular,
+  ShieldErrorRegular,
+} from "@fluentui/react-icons";
+import type { PageId } from "../pages";
+import { Command } from "../shell/Command";
+import type { EmptyPageProps } from "./EmptyPage";
+
+export type PlannedPageId = Exclude<PageId, "portfolio">;
+
+export const PLANNED_PAGES: Record<PlannedPageId, EmptyPageProps> = {
+  tenants: {
+    title: "Tenants",
+    icon: BuildingRegular,
+    headline: "Tenant management is coming",
+    purpose:
+      "This page will manage each customer tenant: its name, Entra tenant ID, primary " +
+      "domain and tags, and its connection to Microsoft Graph for scheduled captures.",
+    nextStep: (
+      <>
+        Import a tenant&apos;s configuration export with{" "}
+        <Command>plumbline import --tenant NAME DIR</Command>. Imported tenants are listed in
+        Portfolio.
+      </>
+    ),
+  },
+  baselines: {
+    title: "Baselines",
+    icon: RulerRegular,
+    headline: "No baselines yet",
+    purpose:
+      "Baselines are your golden masters: named, versioned sets of expected settings " +
+      "(draft, published, retired) that you assign to tenants, with rules for which " +
+      "differences count as drift.",
+    nextStep:
+      "Nothing to do here yet. Capture your tenants first: Portfolio shows what has been " +
+      "captured. Authoring baselines arrives in a later version.",
+  },
+  findings: {
+    title: "Findings",
+    icon: ShieldErrorRegular,
+    headline: "Findings appear after a review",
+    purpose:
+      "A review compares a tenant's latest capture with its baselines. Each real deviation " +
+      "becomes a finding that you acknowledge, fix, or accept as a risk until a date.",
+    nextStep: (
+      <>
+        Run <Command>plumbline review</Command> after importing a capture. Its findings will
+        be listed here.
+      </>
+    ),
+  },
+  reports: {
+    title: "Reports",
+    icon: DocumentPdfRegular,
+    headline: "No reports yet",
+    purpose:
+      "Executive PDF reports and CSV exports, per tenant or for the whole portfolio, " +
+      "generated on demand or on a schedule.",
+    nextStep: (
+      <>
+        Reports are built from reviews, so start with <Command>plumbline review</Command>.
+        Generating reports from this page arrives in a later version.
+      </>
+    ),
+  },
+  evidence: {
+    title: "Evidence",
+    icon: ShieldCheckmarkRegular,
+    headline: "No evidence packs yet",
+    purpose:
+      "Evidence packs are signed bundles of captures, findings and decisions that you hand " +
+      "to auditors, who can verify every file with sha256sum.",
+    nextStep: (
+      <>
+        Packs are built from reviews and decisions, so start with{" "}
+        <Command>plumbline review</Command>. Building packs arrives in a later version.
+      </>
+    ),
+  },
+  settings: {
+    title: "Settings",
+    icon: SettingsRegular,
+    headline: "Nothing to configure yet",
+    purpose:
+      "Here you will connect to a Plumbline server to share the portfolio with your team, " +
+      "and set report branding, alert rules and the app's appearance.",
+    nextStep:
+      "Nothing to do. The app follows your system's light or dark mode until appearance " +
+      "settings arrive.",
+  },
+};

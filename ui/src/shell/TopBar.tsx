@@ -1,0 +1,79 @@
+// The admin-center header: a brand-coloured strip with the navigation toggle and the
+// product name.
+
+import { Button, makeStyles, Text, tokens, Tooltip } from "@fluentui/react-components";
+import { NavigationRegular } from "@fluentui/react-icons";
+import type { MouseEvent } from "react";
+
+const useStyles = makeStyles({
+  bar: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalS,
+    height: "48px",
+    paddingInline: tokens.spacingHorizontalS,
+    backgroundColor: tokens.colorBrandBackground,
+    color: tokens.colorNeutralForegroundOnBrand,
+    flexShrink: 0,
+  },
+  toggle: {
+    color: tokens.colorNeutralForegroundOnBrand,
+    ":hover": {
+      color: tokens.colorNeutralForegroundOnBrand,
+      backgroundColor: tokens.colorBrandBackgroundHover,
+    },
+    ":hover:active": {
+      color: tokens.colorNeutralForegroundOnBrand,
+      backgroundColor: tokens.colorBrandBackgroundPressed,
+    },
+  },
+  product: {
+    fontWeight: tokens.fontWeightSemibold,
+    fontSize: tokens.fontSizeBase400,
+    lineHeight: tokens.lineHeightBase400,
+  },
+  skipLink: {
+    position: "absolute",
+    left: "-10000px",
+    ":focus": {
+      left: tokens.spacingHorizontalS,
+      top: tokens.spacingVerticalS,
+      zIndex: 1,
+      padding: tokens.spacingHorizontalS,
+      backgroundColor: tokens.colorNeutralBackground1,
+      color: tokens.colorNeutralForeground1,
+    },
+  },
+});
+
+export function TopBar(props: { navOpen: boolean; onToggleNav: () => void; mainId: string }) {
+  const styles = useStyles();
+  const toggleLabel = props.navOpen ? "Collapse navigation" : "Expand navigation";
+  return (
+    <header className={styles.bar}>
+      <a className={styles.skipLink} href={`#${props.mainId}`} onClick={skipTo(props.mainId)}>
+        Skip to main content
+      </a>
+      <Tooltip content={toggleLabel} relationship="label">
+        <Button
+          appearance="transparent"
+          className={styles.toggle}
+          icon={<NavigationRegular />}
+          aria-expanded={props.navOpen}
+          onClick={props.onToggleNav}
+        />
+      </Tooltip>
+      <Text as="span" className={styles.product}>
+        Plumbline
+      </Text>
+    </header>
+  );
+}
+
+/** Moves focus to the main region without touching the hash, which holds the route. */
+function skipTo(id: string) {
+  return (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    document.getElementById(id)?.focus();
+  };
+}

@@ -1,0 +1,27 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vitest/config";
+
+// Settings follow the Tauri guide for Vite: a fixed dev port that the desktop shell's
+// `devUrl` points at, Tauri's env variables exposed to the client, and a build target
+// that WebKitGTK (Safari 13 level, the Linux webview) can run.
+export default defineConfig({
+  plugins: [react()],
+  base: "./",
+  clearScreen: false,
+  server: {
+    port: 5173,
+    strictPort: true,
+  },
+  envPrefix: ["VITE_", "TAURI_ENV_*"],
+  build: {
+    target: "safari13",
+    outDir: "dist",
+    emptyOutDir: true,
+  },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["./vitest.setup.ts"],
+    include: ["src/**/*.test.{ts,tsx}"],
+    restoreMocks: true,
+  },
+});
