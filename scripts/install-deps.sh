@@ -15,8 +15,6 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus dbus-x11 dbus-user-session gnome-keyring libsecret-tools
   keyutils dunst imagemagick xdotool x11-utils poppler-utils qpdf fonts-dejavu-core
   fonts-dejavu-extra at-spi2-core
-  # database for the server test-suite
-  postgresql postgresql-client
 )
 
 missing=()
@@ -36,9 +34,4 @@ fi
 if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: installing tauri-driver" >&2
   cargo install tauri-driver --locked --version '^2' >/dev/null
-fi
-
-if ! command -v cargo-nextest >/dev/null 2>&1 && ! cargo nextest --version >/dev/null 2>&1; then
-  echo "install-deps: installing cargo-nextest" >&2
-  cargo install cargo-nextest --locked >/dev/null
 fi

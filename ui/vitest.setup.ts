@@ -27,6 +27,26 @@ if (typeof window.ResizeObserver !== "function") {
   };
 }
 
+// jsdom does no layout: `offsetParent` is always null and every box is 0x0. Tabster
+// (Fluent's keyboard navigation) then takes every element for hidden and lets Tab go
+// nowhere. Answer as a browser would for rendered elements: `offsetParent` is null only
+// inside a `display: none` subtree, and the body fills the window.
+function isRendered(element: Element | null): boolean {
+  if (element === null) return true;
+  return window.getComputedStyle(element).display !== "none" && isRendered(element.parentElement);
+}
+
+Object.defineProperty(HTMLElement.prototype, "offsetParent", {
+  configurable: true,
+  get(this: HTMLElement): Element | null {
+    return isRendered(this) ? this.parentElement : null;
+  },
+});
+
+HTMLBodyElement.prototype.getBoundingClientRect = function (): DOMRect {
+  return new DOMRect(0, 0, window.innerWidth, window.innerHeight);
+};
+
 beforeEach(() => {
   // Each test starts on the default route.
   window.history.replaceState(null, "", "/");

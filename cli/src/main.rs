@@ -1,1 +1,144 @@
-fn main() {}
+//! `plumbline`: the command line over `plumbline-core`, for automation, demos and
+//! benchmarks. Each subcommand is a few lines over the core API.
+//!
+//! Exit codes (stable, for scripts):
+//! - 0 success
+//! - 1 unexpected failure
+//! - 2 usage error (bad arguments)
+//! - 3 something named does not exist (tenant, folder)
+//! - 4 bad input data (a malformed import file, nothing to import)
+//! - 5 database problem (cannot open, newer schema, damaged)
+
+mod baseline;
+mod demo;
+mod findings;
+mod import;
+mod output;
+mod review;
+mod tenants;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use plumbline_core::connectors::import::ImportError;
+use plumbline_core::store::{Store, StoreError};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "plumbline",
+    version,
+    about = "Plumbline: governance console for Microsoft 365 / Intune tenants (command line)",
+    after_help = "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 not found, 4 bad input data, 5 database problem."
+)]
+struct Cli {
+    /// The local database (default: the desktop app's, in the per-user data directory;
+    /// PLUMBLINE_DATA_DIR moves that directory).
+    #[arg(long, global = true, env = "PLUMBLINE_DB", value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Create or extend the demo portfolio (deterministic from the seed).
+    Demo(demo::Args),
+    /// Import a folder of exported Graph JSON as a new capture of a tenant.
+    Import(import::Args),
+    /// List tenants with their last capture and item counts.
+    Tenants,
+    /// Baselines: create, publish, assign, rules.
+    #[command(subcommand)]
+    Baseline(baseline::Command),
+    /// Review tenants against their baselines and previous captures.
+    Review(review::Args),
+    /// List findings, or decide on them (ack, resolve, accept, false-positive, reopen).
+    Findings(findings::Args),
+    /// Tenants ranked by their latest alignment score.
+    Score,
+}
+
+/// A failure with the exit code scripts see.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl Failure {
+    /// A usage error (exit code 2) with a message that says what to pass instead.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Self {
+            code: 2,
+            error: anyhow::anyhow!(message.into()),
+        }
+    }
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(error: E) -> Self {
+        let error = error.into();
+        let code = if let Some(store) = error.downcast_ref::<StoreError>() {
+            match store {
+                StoreError::NotFound { .. } => 3,
+                StoreError::Conflict(_) => 4,
+                _ => 5,
+            }
+        } else if let Some(import) = error.downcast_ref::<ImportError>() {
+            match import {
+                ImportError::NotADirectory(_) => 3,
+                ImportError::Io { .. } => 1,
+                _ => 4,
+            }
+        } else {
+            1
+        };
+        Self { code, error }
+    }
+}
+
+pub type Outcome = Result<(), Failure>;
+
+async fn open_store(cli: &Cli) -> Result<Store, Failure> {
+    let path = cli
+        .db
+        .clone()
+        .unwrap_or_else(plumbline_core::paths::default_database);
+    Ok(Store::open(&path).await?)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    let result = runtime.block_on(async {
+        let store = open_store(&cli).await?;
+        let outcome = match &cli.command {
+            Command::Demo(args) => demo::run(&store, args, cli.json).await,
+            Command::Import(args) => import::run(&store, args, cli.json).await,
+            Command::Tenants => tenants::run(&store, cli.json).await,
+            Command::Baseline(command) => baseline::run(&store, command, cli.json).await,
+            Command::Review(args) => review::run(&store, args, cli.json).await,
+            Command::Findings(args) => findings::run(&store, args, cli.json).await,
+            Command::Score => review::score(&store, cli.json).await,
+        };
+        store.close().await;
+        outcome
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {:#}", failure.error);
+            ExitCode::from(failure.code)
+        }
+    }
+}

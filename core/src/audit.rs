@@ -112,3 +112,92 @@ pub async fn append(
     .await?;
     Ok(())
 }
+
+/// Rows per multi-row audit INSERT (12 parameters each).
+const AUDIT_CHUNK: usize = 400;
+
+/// Appends many events to this device's chain inside the caller's transaction: one head
+/// lookup and multi-row inserts, the same chain as appending them one by one.
+pub async fn append_many(
+    conn: &mut SqliteConnection,
+    writer: &Writer,
+    records: Vec<AuditRecord<'_>>,
+) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let last = sqlx::query(
+        "SELECT chain_seq, hash FROM audit_events WHERE device_id = ? ORDER BY chain_seq DESC LIMIT 1",
+    )
+    .bind(&writer.device_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (mut seq, mut prev_hash): (i64, String) = match last {
+        Some(row) => (row.try_get(0)?, row.try_get(1)?),
+        None => (0, GENESIS.to_owned()),
+    };
+    let at = timestamp(chrono::Utc::now());
+    let workspace = writer.workspace.to_string();
+    struct Row {
+        id: String,
+        seq: i64,
+        tenant: Option<String>,
+        action: String,
+        target: String,
+        summary: String,
+        prev_hash: String,
+        hash: String,
+    }
+    let mut rows = Vec::with_capacity(records.len());
+    for record in records {
+        seq += 1;
+        let id = uuid::Uuid::now_v7().to_string();
+        let tenant = record.tenant.map(|t| t.to_string());
+        let hash = chain_hash(
+            &prev_hash,
+            &ChainedFields {
+                id: &id,
+                device_id: &writer.device_id,
+                chain_seq: seq,
+                at: &at,
+                actor: &writer.actor,
+                workspace_id: &workspace,
+                tenant_id: tenant.as_deref(),
+                action: record.action,
+                target: &record.target,
+                summary: &record.summary,
+            },
+        );
+        rows.push(Row {
+            id,
+            seq,
+            tenant,
+            action: record.action.to_owned(),
+            target: record.target,
+            summary: record.summary.to_string(),
+            prev_hash: std::mem::replace(&mut prev_hash, hash.clone()),
+            hash,
+        });
+    }
+    for chunk in rows.chunks(AUDIT_CHUNK) {
+        let mut builder: sqlx::QueryBuilder<sqlx::Sqlite> = sqlx::QueryBuilder::new(
+            "INSERT INTO audit_events (id, device_id, chain_seq, at, actor, workspace_id, tenant_id, action, target, summary, prev_hash, hash) ",
+        );
+        builder.push_values(chunk, |mut b, row| {
+            b.push_bind(&row.id)
+                .push_bind(&writer.device_id)
+                .push_bind(row.seq)
+                .push_bind(&at)
+                .push_bind(&writer.actor)
+                .push_bind(&workspace)
+                .push_bind(&row.tenant)
+                .push_bind(&row.action)
+                .push_bind(&row.target)
+                .push_bind(&row.summary)
+                .push_bind(&row.prev_hash)
+                .push_bind(&row.hash);
+        });
+        builder.build().execute(&mut *conn).await?;
+    }
+    Ok(())
+}

@@ -9,9 +9,15 @@
 //! findings, lint, score) do no IO; IO lives at the edges (`store`, `connectors`).
 
 pub mod audit;
+pub mod baseline;
 pub mod connectors;
 pub mod demo;
+pub mod drift;
+pub mod findings;
 pub mod kinds;
 pub mod model;
+pub mod normalize;
 pub mod paths;
+pub mod portfolio;
+pub mod review;
 pub mod store;

@@ -9,8 +9,10 @@
 //!   (the app and the CLI) never interleave inside one change.
 //! - Times are stored as UTC RFC 3339 text with millisecond precision ([`timestamp`]).
 
+mod baselines;
 mod blobs;
 mod captures;
+mod findings;
 mod tenants;
 
 use std::path::{Path, PathBuf};
@@ -25,7 +27,9 @@ use crate::audit::Writer;
 use crate::model::WorkspaceId;
 
 pub use blobs::{blob_hash, canonical_bytes};
-pub use captures::{CaptureWrite, StoredItem};
+pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
+pub use captures::{CaptureWrite, ItemMeta, StoredItem};
+pub use findings::{FindingFilter, FindingRow, ReviewWrite, TransitionRow};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/local");
 

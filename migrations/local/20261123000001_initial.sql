@@ -68,7 +68,13 @@ CREATE TABLE config_items (
     external_id  TEXT NOT NULL,
     name         TEXT NOT NULL,
     blob_sha256  TEXT NOT NULL REFERENCES blobs(sha256),
-    source_path  TEXT
+    source_path  TEXT,
+    -- Normalised hashes (DRIFT.md), computed when the capture is written with the
+    -- capture's directory objects; equal hashes mean no drift without reading the blob.
+    -- Recomputed by a review when normalizer_version is not the engine's.
+    settings_hash       TEXT NOT NULL,
+    assignments_hash    TEXT NOT NULL,
+    normalizer_version  INTEGER NOT NULL
 ) STRICT;
 CREATE INDEX config_items_by_capture ON config_items (capture_id, kind, name);
 
@@ -143,9 +149,13 @@ CREATE TABLE reviews (
     started_at            TEXT NOT NULL,
     finished_at           TEXT NOT NULL,
     -- Severity-weighted alignment 0-100, and its parts for the trend and reports.
+    -- SHA-256 of what the review read (captures, baseline versions, variables, engine
+    -- version): a review with the same inputs is not repeated.
+    inputs_hash           TEXT NOT NULL,
     score                 REAL,
     score_detail          TEXT NOT NULL DEFAULT '{}'
 ) STRICT;
+CREATE INDEX reviews_by_capture ON reviews (capture_id, inputs_hash);
 CREATE INDEX reviews_by_tenant_time ON reviews (tenant_id, finished_at);
 
 CREATE TABLE findings (
@@ -304,3 +314,38 @@ CREATE TABLE demo_plants (
     tenant_index INTEGER NOT NULL,
     planted    TEXT NOT NULL
 ) STRICT;
+
+-- A published or retired baseline version is immutable: its items and rules cannot change.
+CREATE TRIGGER baseline_items_immutable_insert BEFORE INSERT ON baseline_items
+WHEN (SELECT status FROM baseline_versions WHERE id = NEW.baseline_version_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
+END;
+CREATE TRIGGER baseline_items_immutable_update BEFORE UPDATE ON baseline_items
+WHEN (SELECT status FROM baseline_versions WHERE id = OLD.baseline_version_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
+END;
+CREATE TRIGGER baseline_items_immutable_delete BEFORE DELETE ON baseline_items
+WHEN (SELECT status FROM baseline_versions WHERE id = OLD.baseline_version_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
+END;
+CREATE TRIGGER baseline_rules_immutable_insert BEFORE INSERT ON baseline_rules
+WHEN (SELECT v.status FROM baseline_items i JOIN baseline_versions v ON v.id = i.baseline_version_id
+      WHERE i.id = NEW.baseline_item_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
+END;
+CREATE TRIGGER baseline_rules_immutable_update BEFORE UPDATE ON baseline_rules
+WHEN (SELECT v.status FROM baseline_items i JOIN baseline_versions v ON v.id = i.baseline_version_id
+      WHERE i.id = OLD.baseline_item_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
+END;
+CREATE TRIGGER baseline_rules_immutable_delete BEFORE DELETE ON baseline_rules
+WHEN (SELECT v.status FROM baseline_items i JOIN baseline_versions v ON v.id = i.baseline_version_id
+      WHERE i.id = OLD.baseline_item_id) <> 'draft'
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
+END;

@@ -1,0 +1,103 @@
+//! Plumbline's desktop app: a thin Tauri 2 shell over `plumbline-core`.
+//!
+//! Setup opens the local database in the per-user data directory (the same one the CLI
+//! uses), creates the small demo portfolio on first start with an empty database, and
+//! registers the typed commands that the UI calls through `ui/src/backend`. The TypeScript
+//! bindings (`ui/src/bindings.ts`) are generated from [`specta_builder`] by a test, which
+//! fails when the committed file is stale.
+
+pub mod commands;
+pub mod error;
+pub mod state;
+
+use std::process::ExitCode;
+
+use plumbline_core::store::Store;
+use tauri_specta::collect_commands;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// The command registry shared by the app and the bindings export.
+pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
+    tauri_specta::Builder::<R>::new().commands(collect_commands![
+        commands::app_info,
+        commands::list_tenants,
+    ])
+}
+
+/// Opens the database and, when it has no tenants yet, creates the demo portfolio.
+pub async fn open_state(db_path: std::path::PathBuf) -> AppState {
+    let opened = async {
+        let store = Store::open(&db_path).await?;
+        let created = if store.tenant_count().await? == 0 {
+            tracing::info!("empty database: creating the demo portfolio");
+            plumbline_core::portfolio::create_first_start_demo(&store).await?;
+            true
+        } else {
+            false
+        };
+        Ok::<_, CommandError>((store, created))
+    }
+    .await;
+    match opened {
+        Ok((store, created)) => AppState::new(Ok(store), db_path, created),
+        Err(error) => {
+            tracing::error!(%error, "cannot open the database");
+            AppState::new(Err(error), db_path, false)
+        }
+    }
+}
+
+/// Whether a graphical display is reachable (Linux/BSD: X11 or Wayland).
+fn has_display() -> bool {
+    if cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")) {
+        ["DISPLAY", "WAYLAND_DISPLAY"]
+            .iter()
+            .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
+    } else {
+        true
+    }
+}
+
+/// Runs the desktop app until its window closes.
+pub fn run() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    if !has_display() {
+        eprintln!(
+            "plumbline-desktop: no graphical display (neither DISPLAY nor WAYLAND_DISPLAY is set).\n\
+             Run it from a desktop session, under `xvfb-run`, or use the command line instead:\n  \
+             plumbline demo --tenants 5 && plumbline tenants"
+        );
+        return ExitCode::from(2);
+    }
+
+    let db_path = plumbline_core::paths::default_database();
+    let state = tauri::async_runtime::block_on(open_state(db_path));
+    let builder = specta_builder::<tauri::Wry>();
+    let result = tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(builder.invoke_handler())
+        .setup(move |app| {
+            builder.mount_events(app);
+            Ok(())
+        })
+        .run(tauri::generate_context!());
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("plumbline-desktop: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,3 +1,8 @@
-//! End-to-end tests that cross process boundaries live in `tests/tests/`: the desktop
-//! app under Xvfb driven through tauri-driver and WebKitWebDriver, and (later) sync
-//! between desktops through a real server process.
+//! Support for end-to-end tests that cross process boundaries (`tests/tests/`): the real
+//! desktop app under Xvfb, driven through tauri-driver and WebKitWebDriver.
+//!
+//! The WebDriver client is a few W3C endpoints over reqwest — enough for our flows — so
+//! the workspace does not compile a second TLS stack for a loopback connection.
+
+pub mod driver;
+pub mod webdriver;

@@ -1,7 +1,12 @@
 // The root component: Fluent's theme, following the system's light or dark mode, around
 // the console shell. The backend is provided by the caller (main.tsx or a test).
 
-import { FluentProvider, makeStyles, webDarkTheme, webLightTheme } from "@fluentui/react-components";
+import {
+  FluentProvider,
+  makeStyles,
+  webDarkTheme,
+  webLightTheme,
+} from "@fluentui/react-components";
 import { Shell } from "./shell/Shell";
 import { useColorScheme } from "./shell/useColorScheme";
 

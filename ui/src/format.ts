@@ -25,14 +25,13 @@ export function formatRelative(timestampMs: number, nowMs: number): string {
   const elapsed = nowMs - timestampMs;
   const magnitude = Math.abs(elapsed);
   const sign = elapsed >= 0 ? -1 : 1;
+  const whole = (unit: number) => sign * Math.floor(magnitude / unit);
   if (magnitude < MINUTE) return "just now";
-  if (magnitude < HOUR) return relativeFormat.format(sign * Math.floor(magnitude / MINUTE), "minute");
-  if (magnitude < DAY) return relativeFormat.format(sign * Math.floor(magnitude / HOUR), "hour");
-  if (magnitude < 30 * DAY) return relativeFormat.format(sign * Math.floor(magnitude / DAY), "day");
-  if (magnitude < 365 * DAY) {
-    return relativeFormat.format(sign * Math.floor(magnitude / (30 * DAY)), "month");
-  }
-  return relativeFormat.format(sign * Math.floor(magnitude / (365 * DAY)), "year");
+  if (magnitude < HOUR) return relativeFormat.format(whole(MINUTE), "minute");
+  if (magnitude < DAY) return relativeFormat.format(whole(HOUR), "hour");
+  if (magnitude < 30 * DAY) return relativeFormat.format(whole(DAY), "day");
+  if (magnitude < 365 * DAY) return relativeFormat.format(whole(30 * DAY), "month");
+  return relativeFormat.format(whole(365 * DAY), "year");
 }
 
 /** The full local date and time with its time zone, for tooltips. */

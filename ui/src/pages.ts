@@ -2,22 +2,22 @@
 // this list, so adding a page is one entry here plus its component.
 
 import {
-  BoardFilled,
-  BoardRegular,
-  BuildingFilled,
-  BuildingRegular,
+  Board20Filled,
+  Board20Regular,
+  Building20Filled,
+  Building20Regular,
   bundleIcon,
-  DocumentPdfFilled,
-  DocumentPdfRegular,
+  DocumentPdf20Filled,
+  DocumentPdf20Regular,
   type FluentIcon,
-  RulerFilled,
-  RulerRegular,
-  SettingsFilled,
-  SettingsRegular,
-  ShieldCheckmarkFilled,
-  ShieldCheckmarkRegular,
-  ShieldErrorFilled,
-  ShieldErrorRegular,
+  Ruler20Filled,
+  Ruler20Regular,
+  Settings20Filled,
+  Settings20Regular,
+  ShieldCheckmark20Filled,
+  ShieldCheckmark20Regular,
+  ShieldError20Filled,
+  ShieldError20Regular,
 } from "@fluentui/react-icons";
 
 export type PageId =
@@ -37,17 +37,21 @@ export interface PageDefinition {
 }
 
 export const PAGES: readonly PageDefinition[] = [
-  { id: "portfolio", label: "Portfolio", icon: bundleIcon(BoardFilled, BoardRegular) },
-  { id: "tenants", label: "Tenants", icon: bundleIcon(BuildingFilled, BuildingRegular) },
-  { id: "baselines", label: "Baselines", icon: bundleIcon(RulerFilled, RulerRegular) },
-  { id: "findings", label: "Findings", icon: bundleIcon(ShieldErrorFilled, ShieldErrorRegular) },
-  { id: "reports", label: "Reports", icon: bundleIcon(DocumentPdfFilled, DocumentPdfRegular) },
+  { id: "portfolio", label: "Portfolio", icon: bundleIcon(Board20Filled, Board20Regular) },
+  { id: "tenants", label: "Tenants", icon: bundleIcon(Building20Filled, Building20Regular) },
+  { id: "baselines", label: "Baselines", icon: bundleIcon(Ruler20Filled, Ruler20Regular) },
+  {
+    id: "findings",
+    label: "Findings",
+    icon: bundleIcon(ShieldError20Filled, ShieldError20Regular),
+  },
+  { id: "reports", label: "Reports", icon: bundleIcon(DocumentPdf20Filled, DocumentPdf20Regular) },
   {
     id: "evidence",
     label: "Evidence",
-    icon: bundleIcon(ShieldCheckmarkFilled, ShieldCheckmarkRegular),
+    icon: bundleIcon(ShieldCheckmark20Filled, ShieldCheckmark20Regular),
   },
-  { id: "settings", label: "Settings", icon: bundleIcon(SettingsFilled, SettingsRegular) },
+  { id: "settings", label: "Settings", icon: bundleIcon(Settings20Filled, Settings20Regular) },
 ];
 
 export const DEFAULT_PAGE: PageId = "portfolio";

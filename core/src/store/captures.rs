@@ -8,6 +8,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{blobs, parse_timestamp, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
+use crate::normalize::{normalize, DirectoryIndex, NORMALIZER_VERSION};
 use crate::model::{
     CaptureContent, CaptureId, CaptureSource, CaptureSummary, ConfigItemId, KindStatus, TenantId,
     TenantProfile,
@@ -36,7 +37,19 @@ pub struct StoredItem {
     pub raw: serde_json::Value,
 }
 
-/// Rows per multi-row INSERT: 8 parameters each, well under SQLite's 32,766 limit.
+/// A stored config item without its JSON: what a review matches and hash-compares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ItemMeta {
+    pub kind: String,
+    pub external_id: String,
+    pub name: String,
+    pub blob_sha256: String,
+    pub settings_hash: String,
+    pub assignments_hash: String,
+    pub normalizer_version: u32,
+}
+
+/// Rows per multi-row INSERT: 11 parameters each, well under SQLite's 32,766 limit.
 const ITEM_CHUNK: usize = 500;
 
 impl Store {
@@ -134,20 +147,33 @@ impl Store {
         for item in &content.items {
             hashes.push(blobs::put(conn, &item.raw).await?);
         }
+        let directory = DirectoryIndex::new(&content.directory_objects);
+        let normalized: Vec<(String, String)> = content
+            .items
+            .iter()
+            .map(|item| {
+                let n = normalize(&item.kind, &item.raw, &directory);
+                (n.settings_hash, n.assignments_hash)
+            })
+            .collect();
         let capture_id = id.to_string();
-        for (chunk, chunk_hashes) in content.items.chunks(ITEM_CHUNK).zip(hashes.chunks(ITEM_CHUNK)) {
+        let rows: Vec<_> = content.items.iter().zip(hashes.iter().zip(normalized.iter())).collect();
+        for chunk in rows.chunks(ITEM_CHUNK) {
             let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "INSERT INTO config_items (id, capture_id, kind, odata_type, external_id, name, blob_sha256, source_path) ",
+                "INSERT INTO config_items (id, capture_id, kind, odata_type, external_id, name, blob_sha256, source_path, settings_hash, assignments_hash, normalizer_version) ",
             );
-            builder.push_values(chunk.iter().zip(chunk_hashes), |mut row, (item, hash)| {
+            builder.push_values(chunk, |mut row, (item, (hash, (settings, assignments)))| {
                 row.push_bind(ConfigItemId::new().to_string())
                     .push_bind(&capture_id)
                     .push_bind(&item.kind)
                     .push_bind(&item.odata_type)
                     .push_bind(&item.external_id)
                     .push_bind(&item.name)
-                    .push_bind(hash)
-                    .push_bind(&item.source_path);
+                    .push_bind(*hash)
+                    .push_bind(&item.source_path)
+                    .push_bind(settings)
+                    .push_bind(assignments)
+                    .push_bind(i64::from(NORMALIZER_VERSION));
             });
             builder.build().execute(&mut *conn).await?;
         }
@@ -279,6 +305,82 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// The items of a capture without their JSON, by kind and name.
+    pub async fn item_metas(&self, capture: CaptureId) -> Result<Vec<ItemMeta>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, external_id, name, blob_sha256, settings_hash, assignments_hash, normalizer_version
+             FROM config_items WHERE capture_id = ? ORDER BY kind, name, external_id",
+        )
+        .bind(capture.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                Ok(ItemMeta {
+                    kind: row.try_get(0)?,
+                    external_id: row.try_get(1)?,
+                    name: row.try_get(2)?,
+                    blob_sha256: row.try_get(3)?,
+                    settings_hash: row.try_get(4)?,
+                    assignments_hash: row.try_get(5)?,
+                    normalizer_version: u32::try_from(row.try_get::<i64, _>(6)?).unwrap_or(0),
+                })
+            })
+            .collect()
+    }
+
+    /// The directory objects captured with a capture.
+    pub async fn directory_objects(
+        &self,
+        capture: CaptureId,
+    ) -> Result<Vec<crate::model::DirectoryObject>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT kind, external_id, display_name FROM directory_objects WHERE capture_id = ?",
+        )
+        .bind(capture.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get(0)?;
+                Ok(crate::model::DirectoryObject {
+                    kind: crate::model::DirectoryObjectKind::parse(&kind)
+                        .ok_or_else(|| StoreError::corrupt(format!("directory kind {kind}")))?,
+                    external_id: row.try_get(1)?,
+                    display_name: row.try_get(2)?,
+                })
+            })
+            .collect()
+    }
+
+    /// Several blobs at once, by hash.
+    pub async fn blobs(
+        &self,
+        hashes: &[&str],
+    ) -> Result<std::collections::HashMap<String, serde_json::Value>, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(hashes.len());
+        for chunk in hashes.chunks(500) {
+            let mut builder: QueryBuilder<Sqlite> =
+                QueryBuilder::new("SELECT sha256, size, codec, data FROM blobs WHERE sha256 IN (");
+            let mut list = builder.separated(", ");
+            for hash in chunk {
+                list.push_bind(*hash);
+            }
+            builder.push(")");
+            for row in builder.build().fetch_all(self.pool()).await? {
+                let hash: String = row.try_get(0)?;
+                let value = blobs::decode(
+                    &hash,
+                    row.try_get(1)?,
+                    &row.try_get::<String, _>(2)?,
+                    &row.try_get::<Vec<u8>, _>(3)?,
+                )?;
+                out.insert(hash, value);
+            }
+        }
+        Ok(out)
     }
 
     /// Reads one blob by hash.

@@ -22,7 +22,11 @@ const useStyles = makeStyles({
     fontSize: "48px",
     color: tokens.colorBrandForeground1,
   },
+  headline: {
+    margin: 0,
+  },
   purpose: {
+    margin: 0,
     color: tokens.colorNeutralForeground2,
   },
   nextStep: {
@@ -32,6 +36,9 @@ const useStyles = makeStyles({
   },
   nextLabel: {
     fontWeight: tokens.fontWeightSemibold,
+  },
+  paragraph: {
+    margin: 0,
   },
 });
 
@@ -52,9 +59,13 @@ export function EmptyPage(props: EmptyPageProps) {
   return (
     <>
       <PageHeader title={props.title} />
-      <section className={styles.panel} aria-labelledby="empty-page-headline" data-testid="empty-page">
+      <section
+        className={styles.panel}
+        aria-labelledby="empty-page-headline"
+        data-testid="empty-page"
+      >
         <Icon className={styles.icon} aria-hidden />
-        <Subtitle1 as="h2" id="empty-page-headline">
+        <Subtitle1 as="h2" id="empty-page-headline" className={styles.headline}>
           {props.headline}
         </Subtitle1>
         <Body1 as="p" className={styles.purpose}>
@@ -62,7 +73,9 @@ export function EmptyPage(props: EmptyPageProps) {
         </Body1>
         <div className={styles.nextStep}>
           <Body1 className={styles.nextLabel}>What to do now</Body1>
-          <Body1 as="p">{props.nextStep}</Body1>
+          <Body1 as="p" className={styles.paragraph}>
+            {props.nextStep}
+          </Body1>
         </div>
       </section>
     </>

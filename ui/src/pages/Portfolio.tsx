@@ -58,6 +58,9 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalM,
     padding: tokens.spacingVerticalXXXL,
   },
+  flush: {
+    margin: 0,
+  },
   emptyIcon: {
     fontSize: "48px",
     color: tokens.colorBrandForeground1,
@@ -104,8 +107,10 @@ function NoTenants() {
   return (
     <div className={styles.centered} data-testid="portfolio-empty">
       <BuildingMultipleRegular className={styles.emptyIcon} />
-      <Subtitle1 as="h2">No tenants yet</Subtitle1>
-      <Body1 as="p">
+      <Subtitle1 as="h2" className={styles.flush}>
+        No tenants yet
+      </Subtitle1>
+      <Body1 as="p" className={styles.flush}>
         Import a tenant&apos;s configuration export with{" "}
         <Command>plumbline import --tenant NAME DIR</Command>. It appears here with its first
         capture.

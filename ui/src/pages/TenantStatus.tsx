@@ -10,6 +10,13 @@ const useStyles = makeStyles({
     flexWrap: "wrap",
     gap: tokens.spacingHorizontalXS,
   },
+  // Kind keys are long: let the badge grow to more lines instead of overflowing.
+  wrapping: {
+    height: "auto",
+    minHeight: "20px",
+    whiteSpace: "normal",
+    paddingBlock: "2px",
+  },
 });
 
 /** Kinds named in the badge itself; the rest are counted and listed in its title. */
@@ -36,6 +43,7 @@ export function TenantStatus(props: { tenant: TenantRow }) {
           appearance="tint"
           color="warning"
           shape="rounded"
+          className={styles.wrapping}
           icon={<WarningRegular />}
           title={`The last capture could not read: ${tenant.failedKinds.join(", ")}`}
           data-testid="failed-kinds"
@@ -44,7 +52,7 @@ export function TenantStatus(props: { tenant: TenantRow }) {
         </Badge>
       ) : null}
       {tenant.captureCount === 0 ? (
-        <Badge appearance="outline" color="subtle" shape="rounded">
+        <Badge appearance="outline" color="informative" shape="rounded">
           Not captured yet
         </Badge>
       ) : null}

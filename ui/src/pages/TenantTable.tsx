@@ -36,6 +36,9 @@ const useStyles = makeStyles({
   muted: {
     color: tokens.colorNeutralForeground3,
   },
+  noWrap: {
+    whiteSpace: "nowrap",
+  },
 });
 
 const COLUMNS: readonly { id: TenantColumn; label: string }[] = [
@@ -51,7 +54,7 @@ function LastCapture(props: { at: string | null; now: number }) {
   const ms = parseTimestamp(props.at);
   if (props.at === null || ms === null) return <Text className={styles.muted}>Never</Text>;
   return (
-    <time dateTime={props.at} title={formatExact(ms)}>
+    <time dateTime={props.at} title={formatExact(ms)} className={styles.noWrap}>
       {formatRelative(ms, props.now)}
     </time>
   );
@@ -106,6 +109,7 @@ export function TenantTable(props: { tenants: readonly TenantRow[]; now: number 
           {COLUMNS.map((column) => (
             <TableHeaderCell
               key={column.id}
+              className={styles.noWrap}
               sortDirection={sort.column === column.id ? sort.direction : undefined}
               onClick={() => toggle(column.id)}
             >

@@ -20,7 +20,6 @@ const useStyles = makeStyles({
   },
   drawer: {
     height: "100%",
-    backgroundColor: tokens.colorNeutralBackground1,
     borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
 });
@@ -45,7 +44,6 @@ export function Nav(props: { selected: PageId; open: boolean }) {
         className={styles.drawer}
         open={props.open}
         type="inline"
-        size="small"
         selectedValue={props.selected}
         tabbable
       >

@@ -9,7 +9,11 @@ const useStyles = makeStyles({
     flexDirection: "column",
     gap: tokens.spacingVerticalXS,
   },
+  title: {
+    margin: 0,
+  },
   description: {
+    margin: 0,
     color: tokens.colorNeutralForeground2,
   },
 });
@@ -18,8 +22,14 @@ export function PageHeader(props: { title: string; description?: ReactNode }) {
   const styles = useStyles();
   return (
     <div className={styles.header}>
-      <Title2 as="h1">{props.title}</Title2>
-      {props.description ? <Body1 className={styles.description}>{props.description}</Body1> : null}
+      <Title2 as="h1" className={styles.title}>
+        {props.title}
+      </Title2>
+      {props.description ? (
+        <Body1 as="p" className={styles.description}>
+          {props.description}
+        </Body1>
+      ) : null}
     </div>
   );
 }

@@ -1,0 +1,249 @@
+//! `plumbline baseline …`
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use plumbline_core::baseline::{default_severity, BaselineOptions, Rule, Severity, SettingRule};
+use plumbline_core::connectors::import::{import_dir, ImportOptions};
+use plumbline_core::store::{NewBaselineItem, Store, StoreError};
+use serde_json::Value;
+
+use crate::output::print_json;
+use crate::{Failure, Outcome};
+
+#[derive(clap::Subcommand, Debug)]
+pub enum Command {
+    /// Create a baseline (or a new draft version of one) from a tenant's latest capture or
+    /// from a folder of exported policies.
+    Create(CreateArgs),
+    /// Publish the draft version: it becomes immutable and is used by reviews.
+    Publish {
+        /// Baseline name.
+        name: String,
+    },
+    /// Assign a baseline to a tenant, with per-tenant variables for `tenant_value` rules.
+    Assign {
+        /// Baseline name.
+        name: String,
+        #[arg(long)]
+        tenant: String,
+        /// A variable, KEY=VALUE (VALUE is JSON when it parses as JSON, else a string).
+        #[arg(long = "var", value_name = "KEY=VALUE")]
+        variables: Vec<String>,
+    },
+    /// Set the rule of one setting in the draft version.
+    Rule {
+        /// Baseline name.
+        name: String,
+        /// The baseline item (policy name).
+        #[arg(long)]
+        item: String,
+        /// The setting path, as shown by findings.
+        #[arg(long)]
+        path: String,
+        /// exact | ignore | present | absent | at_least:N | at_most:N | one_of:JSON-ARRAY | tenant_value:VARIABLE
+        #[arg(long)]
+        rule: String,
+        /// low | medium | high | critical
+        #[arg(long)]
+        severity: Option<String>,
+    },
+    /// List baselines and their versions.
+    List,
+}
+
+#[derive(clap::Args, Debug)]
+pub struct CreateArgs {
+    #[arg(long)]
+    name: String,
+    /// Use this tenant's latest capture as the golden master.
+    #[arg(long, conflicts_with = "from_dir", required_unless_present = "from_dir")]
+    from_tenant: Option<String>,
+    /// Use a folder of exported policies (same formats as `plumbline import`).
+    #[arg(long)]
+    from_dir: Option<PathBuf>,
+    #[arg(long, default_value = "")]
+    description: String,
+    /// Match "… - v3.1" with "… - v3.2" (names differing only by a version suffix).
+    #[arg(long)]
+    ignore_version_suffix: bool,
+    /// Kinds managed exclusively: other tenant policies of these kinds are reported as extra.
+    #[arg(long = "exclusive", value_name = "KIND")]
+    exclusive_kinds: Vec<String>,
+    /// Publish right away.
+    #[arg(long)]
+    publish: bool,
+}
+
+pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
+    match command {
+        Command::Create(args) => create(store, args, json).await,
+        Command::Publish { name } => {
+            let version = store.publish_baseline(name).await?;
+            report(json, serde_json::json!({"baseline": name, "published_version": version}), || {
+                format!("Published {name} v{version}: reviews now use it.")
+            })
+        }
+        Command::Assign { name, tenant, variables } => {
+            let tenant = store.tenant(tenant).await?;
+            let variables = parse_variables(variables)?;
+            store.assign_baseline(name, tenant.id, &variables).await?;
+            report(
+                json,
+                serde_json::json!({"baseline": name, "tenant": tenant.name, "variables": variables}),
+                || format!("Assigned {name} to {}.", tenant.name),
+            )
+        }
+        Command::Rule { name, item, path, rule, severity } => {
+            let rule = SettingRule {
+                rule: parse_rule(rule)?,
+                severity: severity.as_deref().map(parse_severity).transpose()?,
+            };
+            store.set_baseline_rule(name, item, path, &rule).await?;
+            report(json, serde_json::json!({"baseline": name, "item": item, "path": path, "rule": rule}), || {
+                format!("Rule set on {item} / {path}.")
+            })
+        }
+        Command::List => {
+            let baselines = store.list_baselines().await?;
+            if json {
+                print_json(&baselines)?;
+                return Ok(());
+            }
+            if baselines.is_empty() {
+                println!("No baselines yet. Create one with `plumbline baseline create --name NAME --from-dir DIR` (or --from-tenant T).");
+            }
+            for b in baselines {
+                println!("{} — assigned to {} tenants", b.name, b.assigned_tenants);
+                for v in b.versions {
+                    println!("  v{} {:<9} {} items, created {}", v.version, v.status, v.items, v.created_at);
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn report(json: bool, value: Value, text: impl FnOnce() -> String) -> Outcome {
+    if json {
+        print_json(&value)?;
+    } else {
+        println!("{}", text());
+    }
+    Ok(())
+}
+
+async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
+    let items: Vec<NewBaselineItem> = if let Some(dir) = &args.from_dir {
+        let dir = dir.clone();
+        let report = tokio::task::spawn_blocking(move || import_dir(&dir, &ImportOptions::default()))
+            .await
+            .map_err(anyhow::Error::from)??;
+        report
+            .content
+            .items
+            .into_iter()
+            .map(|item| NewBaselineItem {
+                severity: default_severity(&item.kind),
+                kind: item.kind,
+                name: item.name,
+                raw: item.raw,
+                rules: BTreeMap::new(),
+            })
+            .collect()
+    } else {
+        let tenant_name = args.from_tenant.as_deref().unwrap_or_default();
+        let tenant = store.tenant(tenant_name).await?;
+        let captures = store.list_captures(tenant.id).await?;
+        let latest = captures.first().ok_or_else(|| {
+            Failure::from(StoreError::NotFound {
+                what: "capture",
+                name: format!("of {} (import one first)", tenant.name),
+            })
+        })?;
+        store
+            .capture_items(latest.id)
+            .await?
+            .into_iter()
+            .map(|item| NewBaselineItem {
+                severity: default_severity(&item.kind),
+                kind: item.kind,
+                name: item.name,
+                raw: item.raw,
+                rules: BTreeMap::new(),
+            })
+            .collect()
+    };
+    let options = BaselineOptions {
+        ignore_version_suffix: args.ignore_version_suffix,
+        exclusive_kinds: args.exclusive_kinds.clone(),
+    };
+    let version = store
+        .create_baseline_version(&args.name, &args.description, &options, &items)
+        .await?;
+    if args.publish {
+        store.publish_baseline(&args.name).await?;
+    }
+    let status = if args.publish { "published" } else { "draft" };
+    report(
+        json,
+        serde_json::json!({"baseline": args.name, "version": version, "status": status, "items": items.len()}),
+        || {
+            format!(
+                "Created {} v{version} ({status}) with {} items.{}",
+                args.name,
+                items.len(),
+                if args.publish {
+                    String::new()
+                } else {
+                    format!(" Publish it with `plumbline baseline publish \"{}\"`.", args.name)
+                }
+            )
+        },
+    )
+}
+
+fn parse_variables(pairs: &[String]) -> Result<BTreeMap<String, Value>, Failure> {
+    let mut out = BTreeMap::new();
+    for pair in pairs {
+        let (key, value) = pair
+            .split_once('=')
+            .ok_or_else(|| Failure::usage(format!("--var {pair}: expected KEY=VALUE")))?;
+        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
+        out.insert(key.trim().to_owned(), value);
+    }
+    Ok(out)
+}
+
+fn parse_severity(text: &str) -> Result<Severity, Failure> {
+    Severity::parse(text)
+        .ok_or_else(|| Failure::usage(format!("severity {text}: use low, medium, high or critical")))
+}
+
+fn parse_rule(text: &str) -> Result<Rule, Failure> {
+    let (name, argument) = text.split_once(':').unwrap_or((text, ""));
+    let number = |a: &str| {
+        a.trim()
+            .parse::<f64>()
+            .map_err(|_| Failure::usage(format!("rule {text}: {a:?} is not a number")))
+    };
+    Ok(match name {
+        "exact" => Rule::Exact,
+        "ignore" => Rule::Ignore,
+        "present" => Rule::Present,
+        "absent" => Rule::Absent,
+        "at_least" => Rule::AtLeast { value: number(argument)? },
+        "at_most" => Rule::AtMost { value: number(argument)? },
+        "one_of" => Rule::OneOf {
+            values: serde_json::from_str(argument).map_err(|e| {
+                Failure::usage(format!("rule {text}: one_of needs a JSON array ({e})"))
+            })?,
+        },
+        "tenant_value" if !argument.is_empty() => Rule::TenantValue { variable: argument.to_owned() },
+        _ => {
+            return Err(Failure::usage(format!(
+                "rule {text}: use exact, ignore, present, absent, at_least:N, at_most:N, one_of:[…] or tenant_value:VARIABLE"
+            )))
+        }
+    })
+}

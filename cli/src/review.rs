@@ -1,0 +1,97 @@
+//! `plumbline review` and `plumbline score`
+
+use std::time::Instant;
+
+use plumbline_core::review::{ranking, review_all, review_tenant, ReviewOptions, TenantReview};
+use plumbline_core::store::Store;
+
+use crate::output::{print_json, progress};
+use crate::Outcome;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Review only this tenant (default: all).
+    #[arg(long)]
+    tenant: Option<String>,
+    /// Review again even when nothing changed since the last review.
+    #[arg(long)]
+    force: bool,
+}
+
+pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
+    let started = Instant::now();
+    let options = ReviewOptions { force: args.force };
+    let reviews: Vec<TenantReview> = match &args.tenant {
+        Some(name) => {
+            let tenant = store.tenant(name).await?;
+            vec![review_tenant(store, tenant.id, &options).await?]
+        }
+        None => {
+            let bar = progress(0, "reviewing");
+            let out = review_all(store, &options, |done, total| {
+                bar.set_length(total as u64);
+                bar.set_position(done as u64);
+            })
+            .await?;
+            bar.finish_and_clear();
+            out
+        }
+    };
+    let seconds = started.elapsed().as_secs_f64();
+    if json {
+        print_json(&serde_json::json!({"seconds": seconds, "tenants": reviews}))?;
+        return Ok(());
+    }
+    let reviewed: Vec<&TenantReview> = reviews.iter().filter(|r| r.reviewed).collect();
+    for r in &reviewed {
+        println!(
+            "{:<40} score {:>5}  {} deviations: {} new, {} re-opened, {} resolved{}",
+            r.tenant,
+            r.score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "—".to_owned()),
+            r.drifts,
+            r.opened,
+            r.reopened,
+            r.resolved,
+            if r.not_assessed_kinds.is_empty() {
+                String::new()
+            } else {
+                format!("; not assessed: {}", r.not_assessed_kinds.join(", "))
+            }
+        );
+    }
+    let skipped = reviews.len() - reviewed.len();
+    println!(
+        "Reviewed {} tenants ({} unchanged or without captures skipped) in {seconds:.2} s.",
+        reviewed.len(),
+        skipped
+    );
+    Ok(())
+}
+
+pub async fn score(store: &Store, json: bool) -> Outcome {
+    let scores = ranking(store).await?;
+    if json {
+        print_json(&scores)?;
+        return Ok(());
+    }
+    if scores.is_empty() {
+        println!("No reviews yet: run `plumbline review`.");
+        return Ok(());
+    }
+    println!("{:>4}  {:<40} {:>6} {:>7}  OPEN", "RANK", "TENANT", "SCORE", "TREND");
+    for (rank, s) in scores.iter().enumerate() {
+        let trend = match (s.score, s.previous) {
+            (Some(now), Some(before)) => format!("{:+.1}", now - before),
+            _ => "—".to_owned(),
+        };
+        println!(
+            "{:>4}  {:<40} {:>6} {:>7}  {}",
+            rank + 1,
+            s.tenant,
+            s.score.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".to_owned()),
+            trend,
+            s.open_findings
+        );
+    }
+    Ok(())
+}

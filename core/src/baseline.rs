@@ -1,0 +1,303 @@
+//! Baselines ("golden masters"): rules per setting, severities, and matching options.
+//!
+//! A baseline version is immutable once published; its items are normalised policies
+//! and its rules say how each setting is judged. This module holds the pure types and
+//! the judgement of one value against one rule; storage lives in `store`.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// How bad a deviation is. Ordered: `Low < Medium < High < Critical`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    Low,
+    Medium,
+    High,
+    Critical,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Low => "low",
+            Self::Medium => "medium",
+            Self::High => "high",
+            Self::Critical => "critical",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Some(match text {
+            "low" => Self::Low,
+            "medium" => Self::Medium,
+            "high" => Self::High,
+            "critical" => Self::Critical,
+            _ => return None,
+        })
+    }
+
+    /// Weight in the alignment score.
+    pub fn weight(self) -> f64 {
+        match self {
+            Self::Low => 1.0,
+            Self::Medium => 2.0,
+            Self::High => 4.0,
+            Self::Critical => 8.0,
+        }
+    }
+
+    /// Default days until a finding of this severity is due.
+    pub fn due_days(self) -> i64 {
+        match self {
+            Self::Critical => 7,
+            Self::High => 30,
+            Self::Medium => 90,
+            Self::Low => 180,
+        }
+    }
+}
+
+/// How one setting of a baseline item is judged.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum Rule {
+    /// The tenant's value must equal the baseline's (the default).
+    Exact,
+    /// Not judged at all.
+    Ignore,
+    /// Any of these values is compliant.
+    OneOf { values: Vec<Value> },
+    /// A number at least this large is compliant (a stricter tenant is fine).
+    AtLeast { value: f64 },
+    /// A number at most this large is compliant.
+    AtMost { value: f64 },
+    /// The setting must be configured, with any value.
+    Present,
+    /// The setting must not be configured.
+    Absent,
+    /// The value must equal a per-tenant variable of the baseline assignment.
+    TenantValue { variable: String },
+}
+
+/// A rule and, optionally, its own severity.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SettingRule {
+    #[serde(flatten)]
+    pub rule: Rule,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<Severity>,
+}
+
+/// Matching options of a baseline version.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BaselineOptions {
+    /// Match "… - v3.1" in the baseline with "… - v3.2" in the tenant.
+    #[serde(default)]
+    pub ignore_version_suffix: bool,
+    /// Kinds the baseline manages exclusively: tenant items of these kinds that match no
+    /// baseline item are reported as `extra`.
+    #[serde(default)]
+    pub exclusive_kinds: Vec<String>,
+}
+
+/// The verdict on one setting.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    Compliant,
+    /// Not judged (`ignore`, or a `tenant_value` variable the assignment lacks).
+    NotJudged,
+    /// The tenant has no value where one is expected.
+    Missing,
+    /// The tenant has a value where none is expected.
+    Added,
+    /// The tenant's value differs.
+    Changed,
+}
+
+/// Judges a tenant value against the baseline value under a rule. `None` means the
+/// setting is not configured (normalisation has already made null/""/[]/{} equal to
+/// absent).
+pub fn judge(
+    rule: &Rule,
+    expected: Option<&Value>,
+    actual: Option<&Value>,
+    variables: &BTreeMap<String, Value>,
+) -> Verdict {
+    match rule {
+        Rule::Ignore => Verdict::NotJudged,
+        Rule::Exact => compare(expected, actual),
+        Rule::TenantValue { variable } => match variables.get(variable) {
+            Some(value) => compare(Some(value), actual),
+            None => Verdict::NotJudged,
+        },
+        Rule::Present => match actual {
+            Some(_) => Verdict::Compliant,
+            None => Verdict::Missing,
+        },
+        Rule::Absent => match actual {
+            Some(_) => Verdict::Added,
+            None => Verdict::Compliant,
+        },
+        Rule::OneOf { values } => match actual {
+            None => Verdict::Missing,
+            Some(value) if values.contains(value) => Verdict::Compliant,
+            Some(_) => Verdict::Changed,
+        },
+        Rule::AtLeast { value: bound } => numeric(actual, |n| n >= *bound),
+        Rule::AtMost { value: bound } => numeric(actual, |n| n <= *bound),
+    }
+}
+
+fn compare(expected: Option<&Value>, actual: Option<&Value>) -> Verdict {
+    match (expected, actual) {
+        (None, None) => Verdict::Compliant,
+        (Some(_), None) => Verdict::Missing,
+        (None, Some(_)) => Verdict::Added,
+        (Some(e), Some(a)) if e == a => Verdict::Compliant,
+        (Some(_), Some(_)) => Verdict::Changed,
+    }
+}
+
+fn numeric(actual: Option<&Value>, ok: impl Fn(f64) -> bool) -> Verdict {
+    let number = match actual {
+        None => return Verdict::Missing,
+        Some(Value::Number(n)) => n.as_f64(),
+        // Settings catalog simple values sometimes carry numbers as strings.
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(_) => None,
+    };
+    match number {
+        Some(n) if ok(n) => Verdict::Compliant,
+        _ => Verdict::Changed,
+    }
+}
+
+/// Settings that are high-risk whatever the baseline says: their drift is at least
+/// `High` (some `Critical`). Matched as case-insensitive substrings of the setting path.
+pub static HIGH_RISK_SETTINGS: &[(&str, Severity)] = &[
+    ("grantcontrols/builtincontrols", Severity::Critical), // MFA grant removed
+    ("state", Severity::Critical),                         // a CA policy disabled (exact path, see below)
+    ("bitlocker", Severity::High),
+    ("storagerequireencryption", Severity::High),
+    ("filevault", Severity::High),
+    ("allowrealtimemonitoring", Severity::Critical),
+    ("realtimeprotection", Severity::Critical),
+    ("defenderrequirerealtimemonitoring", Severity::High),
+    ("firewall", Severity::High),
+    ("laps", Severity::High),
+    ("tamperprotection", Severity::Critical),
+    ("attacksurfacereduction", Severity::High),
+];
+
+/// The severity of a drift on `path` of an item of `kind`: the rule's own, else the
+/// built-in high-risk list, else the item's default.
+pub fn severity_for(kind: &str, path: &str, rule: Option<&SettingRule>, item_default: Severity) -> Severity {
+    if let Some(severity) = rule.and_then(|r| r.severity) {
+        return severity;
+    }
+    let lower = path.to_ascii_lowercase();
+    let builtin = HIGH_RISK_SETTINGS
+        .iter()
+        .filter(|(needle, _)| {
+            if *needle == "state" {
+                // Only a Conditional Access policy's own on/off switch.
+                kind == "conditional_access" && lower == "state"
+            } else {
+                lower.contains(needle)
+            }
+        })
+        .map(|(_, s)| *s)
+        .max();
+    match builtin {
+        Some(s) if s > item_default => s,
+        _ => item_default,
+    }
+}
+
+/// The default severity of items of a kind.
+pub fn default_severity(kind: &str) -> Severity {
+    match kind {
+        "conditional_access" => Severity::High,
+        "compliance_policy" | "app_protection" => Severity::High,
+        "windows_update_ring" | "windows_feature_update" | "windows_quality_update" | "windows_driver_update" => {
+            Severity::Medium
+        }
+        _ => Severity::Medium,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn j(rule: Rule, expected: Option<Value>, actual: Option<Value>) -> Verdict {
+        judge(&rule, expected.as_ref(), actual.as_ref(), &BTreeMap::new())
+    }
+
+    #[test]
+    fn exact_compares_values_and_presence() {
+        assert_eq!(j(Rule::Exact, Some(json!(14)), Some(json!(14))), Verdict::Compliant);
+        assert_eq!(j(Rule::Exact, Some(json!(14)), Some(json!(8))), Verdict::Changed);
+        assert_eq!(j(Rule::Exact, Some(json!(14)), None), Verdict::Missing);
+        assert_eq!(j(Rule::Exact, None, Some(json!(true))), Verdict::Added);
+        assert_eq!(j(Rule::Exact, None, None), Verdict::Compliant);
+    }
+
+    #[test]
+    fn a_stricter_tenant_meets_at_least_and_at_most() {
+        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), Some(json!(16))), Verdict::Compliant);
+        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), Some(json!("16"))), Verdict::Compliant);
+        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), Some(json!(8))), Verdict::Changed);
+        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), None), Verdict::Missing);
+        assert_eq!(j(Rule::AtMost { value: 15.0 }, Some(json!(15)), Some(json!(5))), Verdict::Compliant);
+        assert_eq!(j(Rule::AtMost { value: 15.0 }, Some(json!(15)), Some(json!(60))), Verdict::Changed);
+        assert_eq!(j(Rule::AtMost { value: 15.0 }, Some(json!(15)), Some(json!("x"))), Verdict::Changed);
+    }
+
+    #[test]
+    fn one_of_present_absent_ignore() {
+        let one_of = Rule::OneOf { values: vec![json!("a"), json!("b")] };
+        assert_eq!(j(one_of.clone(), None, Some(json!("b"))), Verdict::Compliant);
+        assert_eq!(j(one_of, None, Some(json!("c"))), Verdict::Changed);
+        assert_eq!(j(Rule::Present, Some(json!(1)), Some(json!(2))), Verdict::Compliant);
+        assert_eq!(j(Rule::Present, Some(json!(1)), None), Verdict::Missing);
+        assert_eq!(j(Rule::Absent, None, Some(json!(2))), Verdict::Added);
+        assert_eq!(j(Rule::Absent, Some(json!(1)), None), Verdict::Compliant);
+        assert_eq!(j(Rule::Ignore, Some(json!(1)), Some(json!(2))), Verdict::NotJudged);
+    }
+
+    #[test]
+    fn tenant_value_uses_the_assignment_variable() {
+        let rule = Rule::TenantValue { variable: "timezone".to_owned() };
+        let mut vars = BTreeMap::new();
+        assert_eq!(judge(&rule, Some(&json!("UTC")), Some(&json!("CET")), &vars), Verdict::NotJudged);
+        vars.insert("timezone".to_owned(), json!("CET"));
+        assert_eq!(judge(&rule, Some(&json!("UTC")), Some(&json!("CET")), &vars), Verdict::Compliant);
+        assert_eq!(judge(&rule, Some(&json!("UTC")), Some(&json!("UTC")), &vars), Verdict::Changed);
+    }
+
+    #[test]
+    fn rules_round_trip_as_tagged_json() {
+        let rule = SettingRule { rule: Rule::AtLeast { value: 14.0 }, severity: Some(Severity::High) };
+        let text = serde_json::to_string(&rule).expect("json");
+        assert_eq!(text, r#"{"rule":"at_least","value":14.0,"severity":"high"}"#);
+        assert_eq!(serde_json::from_str::<SettingRule>(&text).expect("parse"), rule);
+        let plain: SettingRule = serde_json::from_str(r#"{"rule":"exact"}"#).expect("parse");
+        assert_eq!(plain, SettingRule { rule: Rule::Exact, severity: None });
+    }
+
+    #[test]
+    fn high_risk_settings_raise_severity_but_explicit_rules_win() {
+        let path = "device_vendor_msft_policy_config_defender_allowrealtimemonitoring";
+        assert_eq!(severity_for("settings_catalog", path, None, Severity::Medium), Severity::Critical);
+        let explicit = SettingRule { rule: Rule::Exact, severity: Some(Severity::Low) };
+        assert_eq!(severity_for("settings_catalog", path, Some(&explicit), Severity::Medium), Severity::Low);
+        assert_eq!(severity_for("conditional_access", "state", None, Severity::High), Severity::Critical);
+        assert_eq!(severity_for("settings_catalog", "state", None, Severity::Medium), Severity::Medium);
+        assert_eq!(severity_for("compliance_policy", "passwordMinimumLength", None, Severity::High), Severity::High);
+    }
+}

@@ -1,0 +1,389 @@
+//! Drift: how a tenant's normalised configuration deviates from a baseline, and what
+//! changed between two captures. Pure functions over normalised items; no IO.
+//!
+//! Matching is by kind and name (optionally ignoring a version suffix). A baseline item
+//! with no match is `missing`; a tenant item with no match is `extra` when the baseline
+//! manages that kind exclusively; a missing and an extra item of one kind that share
+//! most settings are one `renamed` drift. Matched pairs with equal settings hashes and
+//! only `exact` rules are compliant without looking further.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::baseline::{judge, severity_for, BaselineOptions, Rule, Severity, SettingRule, Verdict};
+use crate::normalize::{strip_version_suffix, Normalized};
+
+/// What kind of deviation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DriftKind {
+    Missing,
+    Extra,
+    Renamed,
+    SettingChanged,
+    SettingMissing,
+    SettingAdded,
+    AssignmentChanged,
+    Deleted,
+    ChangedSinceLastCapture,
+}
+
+impl DriftKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Missing => "missing",
+            Self::Extra => "extra",
+            Self::Renamed => "renamed",
+            Self::SettingChanged => "setting_changed",
+            Self::SettingMissing => "setting_missing",
+            Self::SettingAdded => "setting_added",
+            Self::AssignmentChanged => "assignment_changed",
+            Self::Deleted => "deleted",
+            Self::ChangedSinceLastCapture => "changed_since_last_capture",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [
+            Self::Missing,
+            Self::Extra,
+            Self::Renamed,
+            Self::SettingChanged,
+            Self::SettingMissing,
+            Self::SettingAdded,
+            Self::AssignmentChanged,
+            Self::Deleted,
+            Self::ChangedSinceLastCapture,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+
+    /// Capture-to-capture kinds are history, not deviations from a baseline.
+    pub fn is_history(self) -> bool {
+        matches!(self, Self::Deleted | Self::ChangedSinceLastCapture)
+    }
+}
+
+/// One deviation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Drift {
+    pub kind: DriftKind,
+    /// Resource-kind registry key.
+    pub resource_kind: String,
+    /// The baseline item's name (the tenant item's for `extra` and history kinds).
+    pub item_key: String,
+    /// The tenant item's name, when there is one.
+    pub tenant_item: Option<String>,
+    /// Setting path for setting-level kinds; `""` for item-level ones.
+    pub setting_path: String,
+    pub expected: Option<Value>,
+    pub actual: Option<Value>,
+    pub severity: Severity,
+}
+
+/// A baseline item ready for comparison.
+#[derive(Clone, Debug)]
+pub struct BaselineItemSpec {
+    pub kind: String,
+    pub name: String,
+    pub normalized: Normalized,
+    pub rules: BTreeMap<String, SettingRule>,
+    pub severity: Severity,
+}
+
+impl BaselineItemSpec {
+    /// True when equal settings hashes prove compliance (no rule other than `exact`).
+    pub fn hash_shortcut(&self) -> bool {
+        self.rules.values().all(|r| matches!(r.rule, Rule::Exact))
+    }
+
+    fn rule(&self, path: &str) -> Option<&SettingRule> {
+        self.rules.get(path)
+    }
+
+    /// Weight and count of the settings judged when everything complies.
+    pub fn assessed_when_compliant(&self) -> Assessment {
+        let mut assessment = Assessment::default();
+        for path in self.normalized.settings.keys() {
+            let rule = self.rule(path);
+            if matches!(rule.map(|r| &r.rule), Some(Rule::Ignore)) {
+                continue;
+            }
+            let severity = severity_for(&self.kind, path, rule, self.severity);
+            assessment.add(severity, true);
+        }
+        assessment
+    }
+}
+
+/// Settings judged, by outcome, weighted by severity — the raw material of the score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub settings: u32,
+    pub compliant: u32,
+    pub weight: f64,
+    pub compliant_weight: f64,
+}
+
+impl Assessment {
+    pub fn add(&mut self, severity: Severity, compliant: bool) {
+        self.settings += 1;
+        self.weight += severity.weight();
+        if compliant {
+            self.compliant += 1;
+            self.compliant_weight += severity.weight();
+        }
+    }
+
+    pub fn merge(&mut self, other: &Assessment) {
+        self.settings += other.settings;
+        self.compliant += other.compliant;
+        self.weight += other.weight;
+        self.compliant_weight += other.compliant_weight;
+    }
+}
+
+/// Compares one matched pair: the setting drifts, and what was assessed.
+pub fn diff_item(
+    spec: &BaselineItemSpec,
+    tenant_name: &str,
+    tenant: &Normalized,
+    variables: &BTreeMap<String, Value>,
+) -> (Vec<Drift>, Assessment) {
+    let mut drifts = Vec::new();
+    let mut assessment = Assessment::default();
+    let paths: BTreeSet<&String> = spec
+        .normalized
+        .settings
+        .keys()
+        .chain(tenant.settings.keys())
+        .chain(spec.rules.keys())
+        .collect();
+    for path in paths {
+        let rule = spec.rule(path);
+        let expected = spec.normalized.settings.get(path);
+        let actual = tenant.settings.get(path);
+        let verdict = judge(
+            rule.map(|r| &r.rule).unwrap_or(&Rule::Exact),
+            expected,
+            actual,
+            variables,
+        );
+        let kind = match verdict {
+            Verdict::NotJudged => continue,
+            Verdict::Compliant => None,
+            Verdict::Missing => Some(DriftKind::SettingMissing),
+            Verdict::Added => Some(DriftKind::SettingAdded),
+            Verdict::Changed => Some(DriftKind::SettingChanged),
+        };
+        let severity = severity_for(&spec.kind, path, rule, spec.severity);
+        assessment.add(severity, kind.is_none());
+        if let Some(kind) = kind {
+            drifts.push(Drift {
+                kind,
+                resource_kind: spec.kind.clone(),
+                item_key: spec.name.clone(),
+                tenant_item: Some(tenant_name.to_owned()),
+                setting_path: path.clone(),
+                expected: expected.cloned(),
+                actual: actual.cloned(),
+                severity,
+            });
+        }
+    }
+    if spec.normalized.assignments_hash != tenant.assignments_hash
+        && !spec.normalized.assignments.is_empty()
+    {
+        drifts.push(Drift {
+            kind: DriftKind::AssignmentChanged,
+            resource_kind: spec.kind.clone(),
+            item_key: spec.name.clone(),
+            tenant_item: Some(tenant_name.to_owned()),
+            setting_path: "assignments".to_owned(),
+            expected: Some(assignments_value(&spec.normalized)),
+            actual: Some(assignments_value(tenant)),
+            severity: spec.severity,
+        });
+    }
+    (drifts, assessment)
+}
+
+fn assignments_value(normalized: &Normalized) -> Value {
+    Value::Object(
+        normalized
+            .assignments
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
+/// The outcome of matching a baseline's items against a tenant's.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Matching {
+    /// (baseline index, tenant index).
+    pub pairs: Vec<(usize, usize)>,
+    /// Baseline items without a tenant item.
+    pub missing: Vec<usize>,
+    /// Tenant items of the baseline's kinds without a baseline item.
+    pub unmatched: Vec<usize>,
+}
+
+/// A name as matched: case- and whitespace-insensitive, optionally without version suffix.
+fn match_key(kind: &str, name: &str, ignore_version: bool) -> (String, String) {
+    let name = if ignore_version {
+        strip_version_suffix(name)
+    } else {
+        name
+    };
+    let folded = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    (kind.to_owned(), folded)
+}
+
+/// Matches by kind and name. Each tenant item matches at most one baseline item; when
+/// several tenant items share a name, the first (in the given order) is matched.
+pub fn match_items(
+    baseline: &[(&str, &str)],
+    tenant: &[(&str, &str)],
+    options: &BaselineOptions,
+) -> Matching {
+    let ignore = options.ignore_version_suffix;
+    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    for (index, (kind, name)) in tenant.iter().enumerate() {
+        by_key.entry(match_key(kind, name, ignore)).or_default().push(index);
+    }
+    let mut used = vec![false; tenant.len()];
+    let mut matching = Matching::default();
+    for (b_index, (kind, name)) in baseline.iter().enumerate() {
+        let candidates = by_key.get(&match_key(kind, name, ignore));
+        let found = candidates.and_then(|c| c.iter().copied().find(|t| !used[*t]));
+        match found {
+            Some(t_index) => {
+                used[t_index] = true;
+                matching.pairs.push((b_index, t_index));
+            }
+            None => matching.missing.push(b_index),
+        }
+    }
+    let kinds: BTreeSet<&str> = baseline.iter().map(|(k, _)| *k).collect();
+    matching.unmatched = tenant
+        .iter()
+        .enumerate()
+        .filter(|(i, (kind, _))| !used[*i] && kinds.contains(kind))
+        .map(|(i, _)| i)
+        .collect();
+    matching
+}
+
+/// Share of (path, value) pairs two items have in common (Jaccard), 0–1.
+pub fn similarity(a: &Normalized, b: &Normalized) -> f64 {
+    if a.settings.is_empty() && b.settings.is_empty() {
+        return 1.0;
+    }
+    let common = a
+        .settings
+        .iter()
+        .filter(|(k, v)| b.settings.get(*k) == Some(*v))
+        .count();
+    let union = a.settings.len() + b.settings.len() - common;
+    common as f64 / union as f64
+}
+
+/// How alike a missing and an extra item must be to count as one renamed item.
+pub const RENAME_SIMILARITY: f64 = 0.8;
+
+/// Pairs missing baseline items with unmatched tenant items of the same kind that share
+/// most settings, best pairs first. Returns (baseline index, tenant index).
+pub fn detect_renames(
+    missing: &[(usize, &BaselineItemSpec)],
+    unmatched: &[(usize, &str, &Normalized)],
+) -> Vec<(usize, usize)> {
+    let mut candidates = Vec::new();
+    for (b_index, spec) in missing {
+        for (t_index, kind, normalized) in unmatched {
+            if *kind != spec.kind {
+                continue;
+            }
+            let score = similarity(&spec.normalized, normalized);
+            if score >= RENAME_SIMILARITY {
+                candidates.push((score, *b_index, *t_index));
+            }
+        }
+    }
+    candidates.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2)));
+    let mut used_b = BTreeSet::new();
+    let mut used_t = BTreeSet::new();
+    let mut renames = Vec::new();
+    for (_, b, t) in candidates {
+        if used_b.contains(&b) || used_t.contains(&t) {
+            continue;
+        }
+        used_b.insert(b);
+        used_t.insert(t);
+        renames.push((b, t));
+    }
+    renames
+}
+
+/// An item as seen in one capture, for capture-to-capture history.
+#[derive(Clone, Debug)]
+pub struct ItemRef<'a> {
+    pub kind: &'a str,
+    pub external_id: &'a str,
+    pub name: &'a str,
+    pub settings_hash: &'a str,
+    pub assignments_hash: &'a str,
+}
+
+/// What changed between two captures of a tenant: policies deleted ("ghost policies")
+/// and policies whose settings or assignments changed. Kinds that failed in the current
+/// capture are skipped: their absence says nothing.
+pub fn capture_changes(
+    previous: &[ItemRef<'_>],
+    current: &[ItemRef<'_>],
+    failed_kinds: &BTreeSet<String>,
+) -> Vec<Drift> {
+    let current_by_id: HashMap<(&str, &str), &ItemRef<'_>> =
+        current.iter().map(|i| ((i.kind, i.external_id), i)).collect();
+    let mut drifts = Vec::new();
+    for before in previous {
+        if failed_kinds.contains(before.kind) {
+            continue;
+        }
+        match current_by_id.get(&(before.kind, before.external_id)) {
+            None => drifts.push(Drift {
+                kind: DriftKind::Deleted,
+                resource_kind: before.kind.to_owned(),
+                item_key: before.name.to_owned(),
+                tenant_item: None,
+                setting_path: String::new(),
+                expected: Some(Value::String(before.name.to_owned())),
+                actual: None,
+                severity: Severity::Medium,
+            }),
+            Some(after)
+                if after.settings_hash != before.settings_hash
+                    || after.assignments_hash != before.assignments_hash =>
+            {
+                drifts.push(Drift {
+                    kind: DriftKind::ChangedSinceLastCapture,
+                    resource_kind: after.kind.to_owned(),
+                    item_key: after.name.to_owned(),
+                    tenant_item: Some(after.name.to_owned()),
+                    setting_path: String::new(),
+                    expected: Some(Value::String(before.settings_hash.to_owned())),
+                    actual: Some(Value::String(after.settings_hash.to_owned())),
+                    severity: Severity::Low,
+                })
+            }
+            Some(_) => {}
+        }
+    }
+    drifts
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,623 @@
+//! Reviews: one drift evaluation of a tenant's latest capture against its baselines and
+//! against its previous capture, reconciled into findings and scored.
+//!
+//! The work a review does is proportional to what changed: items whose normalised
+//! settings hash equals the baseline item's are compliant without reading their JSON
+//! (hashes are computed when a capture is written), baseline versions are normalised once
+//! per run, and a review whose inputs (captures, baseline versions, variables, engine
+//! version) were already reviewed is skipped.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::Arc;
+
+use chrono::Utc;
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::baseline::{default_severity, Severity};
+use crate::drift::{self, Assessment, BaselineItemSpec, Drift, DriftKind, ItemRef};
+use crate::findings::{self, Change, Observation, Source, Status};
+use crate::model::{CaptureSummary, TenantId};
+use crate::normalize::{self, setting_label, DirectoryIndex, Normalized, NORMALIZER_VERSION};
+use crate::store::{ItemMeta, LoadedBaseline, ReviewWrite, Store, StoreError};
+
+/// A baseline version prepared for comparison, shared by every tenant of a run.
+#[derive(Debug)]
+pub struct PreparedBaseline {
+    pub baseline_id: String,
+    pub name: String,
+    pub version_id: String,
+    pub options: crate::baseline::BaselineOptions,
+    pub items: Vec<BaselineItemSpec>,
+    /// What each item contributes to the score when it complies.
+    pub compliant: Vec<Assessment>,
+}
+
+impl PreparedBaseline {
+    pub fn new(loaded: LoadedBaseline) -> Self {
+        // Baseline items carry no tenant ids of their own: an empty directory keeps any
+        // id in them visible as `unresolved:` rather than guessing.
+        let directory = DirectoryIndex::new(&[]);
+        let items: Vec<BaselineItemSpec> = loaded
+            .items
+            .into_iter()
+            .map(|item| BaselineItemSpec {
+                normalized: normalize::normalize(&item.kind, &item.raw, &directory),
+                kind: item.kind,
+                name: item.name,
+                rules: item.rules,
+                severity: item.severity,
+            })
+            .collect();
+        let compliant = items.iter().map(BaselineItemSpec::assessed_when_compliant).collect();
+        Self {
+            baseline_id: loaded.baseline_id,
+            name: loaded.name,
+            version_id: loaded.version_id,
+            options: loaded.options,
+            items,
+            compliant,
+        }
+    }
+}
+
+/// Baselines prepared so far in this run, by version id.
+#[derive(Debug, Default)]
+pub struct BaselineCache {
+    prepared: HashMap<String, Arc<PreparedBaseline>>,
+}
+
+impl BaselineCache {
+    async fn get(&mut self, store: &Store, version_id: &str) -> Result<Arc<PreparedBaseline>, StoreError> {
+        if let Some(prepared) = self.prepared.get(version_id) {
+            return Ok(Arc::clone(prepared));
+        }
+        let loaded = store.load_baseline_version(version_id).await?;
+        let prepared = Arc::new(tokio::task::spawn_blocking(move || PreparedBaseline::new(loaded))
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))?);
+        self.prepared.insert(version_id.to_owned(), Arc::clone(&prepared));
+        Ok(prepared)
+    }
+}
+
+/// Options of a review run.
+#[derive(Clone, Debug, Default)]
+pub struct ReviewOptions {
+    /// Review even when the same inputs were reviewed before.
+    pub force: bool,
+}
+
+/// What a review of one tenant did.
+#[derive(Clone, Debug, Serialize)]
+pub struct TenantReview {
+    pub tenant_id: String,
+    pub tenant: String,
+    /// False when skipped: nothing new since the last review, or nothing to review.
+    pub reviewed: bool,
+    pub skipped_reason: Option<String>,
+    pub review_id: Option<String>,
+    pub score: Option<f64>,
+    pub drifts: usize,
+    pub opened: usize,
+    pub resolved: usize,
+    pub reopened: usize,
+    pub not_assessed_kinds: Vec<String>,
+}
+
+impl TenantReview {
+    fn skipped(tenant: &crate::model::TenantSummary, reason: &str) -> Self {
+        Self {
+            tenant_id: tenant.id.to_string(),
+            tenant: tenant.name.clone(),
+            reviewed: false,
+            skipped_reason: Some(reason.to_owned()),
+            review_id: None,
+            score: None,
+            drifts: 0,
+            opened: 0,
+            resolved: 0,
+            reopened: 0,
+            not_assessed_kinds: Vec::new(),
+        }
+    }
+}
+
+/// Reviews every tenant of the workspace. `progress` gets (done, total).
+pub async fn review_all(
+    store: &Store,
+    options: &ReviewOptions,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<TenantReview>, StoreError> {
+    let tenants = store.list_tenants().await?;
+    let mut cache = BaselineCache::default();
+    let mut out = Vec::with_capacity(tenants.len());
+    for (index, tenant) in tenants.iter().enumerate() {
+        out.push(review_tenant_with(store, tenant.id, options, &mut cache).await?);
+        progress(index + 1, tenants.len());
+    }
+    Ok(out)
+}
+
+/// Reviews one tenant.
+pub async fn review_tenant(
+    store: &Store,
+    tenant: TenantId,
+    options: &ReviewOptions,
+) -> Result<TenantReview, StoreError> {
+    review_tenant_with(store, tenant, options, &mut BaselineCache::default()).await
+}
+
+async fn review_tenant_with(
+    store: &Store,
+    tenant_id: TenantId,
+    options: &ReviewOptions,
+    cache: &mut BaselineCache,
+) -> Result<TenantReview, StoreError> {
+    let started_at = Utc::now();
+    let tenant = store.tenant(&tenant_id.to_string()).await?;
+    let captures = store.list_captures(tenant_id).await?;
+    let Some(current) = captures.first() else {
+        return Ok(TenantReview::skipped(&tenant, "no capture yet"));
+    };
+    let previous = captures.get(1);
+    let assignments = store.assignments(tenant_id).await?;
+    let mut baselines = Vec::new();
+    for assignment in &assignments {
+        if let Some(version) = &assignment.version_id {
+            baselines.push((cache.get(store, version).await?, assignment.variables.clone()));
+        }
+    }
+    let inputs_hash = inputs_hash(current, previous, &baselines);
+    if !options.force && store.review_exists(current.id, &inputs_hash).await? {
+        return Ok(TenantReview::skipped(&tenant, "already reviewed: nothing changed since"));
+    }
+
+    let failed_kinds: BTreeSet<String> = current
+        .kind_status
+        .iter()
+        .filter(|(_, s)| !s.ok)
+        .map(|(k, _)| k.clone())
+        .collect();
+    let items = store.item_metas(current.id).await?;
+    let previous_items = match previous {
+        Some(p) => store.item_metas(p.id).await?,
+        None => Vec::new(),
+    };
+
+    // Phase 1: match and decide which tenant items need their JSON.
+    let mut plans = Vec::with_capacity(baselines.len());
+    let mut needed: BTreeSet<usize> = BTreeSet::new();
+    for (baseline, _) in &baselines {
+        let plan = plan_baseline(baseline, &items, &failed_kinds);
+        needed.extend(plan.needs_json());
+        plans.push(plan);
+    }
+    let stale = items.iter().any(|i| i.normalizer_version != NORMALIZER_VERSION)
+        || previous_items.iter().any(|i| i.normalizer_version != NORMALIZER_VERSION);
+    let directory = store.directory_objects(current.id).await?;
+
+    // Phase 2: read and normalise only what differs.
+    let hashes: Vec<&str> = needed.iter().map(|i| items[*i].blob_sha256.as_str()).collect();
+    let blobs = store.blobs(&hashes).await?;
+    let normalized: HashMap<usize, Normalized> = {
+        let directory = DirectoryIndex::new(&directory);
+        needed
+            .iter()
+            .filter_map(|i| {
+                let item = &items[*i];
+                blobs
+                    .get(&item.blob_sha256)
+                    .map(|raw| (*i, normalize::normalize(&item.kind, raw, &directory)))
+            })
+            .collect()
+    };
+
+    let mut drifts: Vec<(Source, String, Drift)> = Vec::new();
+    let mut assessment = Assessment::default();
+    for ((baseline, variables), plan) in baselines.iter().zip(&plans) {
+        let (found, assessed) = run_plan(baseline, plan, &items, &normalized, variables);
+        assessment.merge(&assessed);
+        drifts.extend(found.into_iter().map(|d| (Source::Drift, baseline.baseline_id.clone(), d)));
+    }
+
+    // Capture to capture: ghost policies and changed policies. When the engine version
+    // changed since the previous capture was hashed, its hashes are not comparable.
+    if !stale {
+        let as_refs = |metas: &[ItemMeta]| -> Vec<(String, String, String, String, String)> {
+            metas
+                .iter()
+                .map(|m| {
+                    (
+                        m.kind.clone(),
+                        m.external_id.clone(),
+                        m.name.clone(),
+                        m.settings_hash.clone(),
+                        m.assignments_hash.clone(),
+                    )
+                })
+                .collect()
+        };
+        let before = as_refs(&previous_items);
+        let after = as_refs(&items);
+        let refs = |rows: &[(String, String, String, String, String)]| -> Vec<ItemRef<'_>> {
+            rows.iter()
+                .map(|(kind, id, name, s, a)| ItemRef {
+                    kind,
+                    external_id: id,
+                    name,
+                    settings_hash: s,
+                    assignments_hash: a,
+                })
+                .collect()
+        };
+        for drift in drift::capture_changes(&refs(&before), &refs(&after), &failed_kinds) {
+            drifts.push((Source::History, String::new(), drift));
+        }
+    }
+
+    let tenant_key = tenant_id.to_string();
+    let mut titles = HashMap::with_capacity(drifts.len());
+    let observations: Vec<Observation> = drifts
+        .into_iter()
+        .map(|(source, scope, drift)| {
+            let fingerprint = findings::fingerprint(
+                &tenant_key,
+                source,
+                &scope,
+                &format!("{}/{}", drift.resource_kind, drift.item_key),
+                &drift.setting_path,
+                drift.kind.as_str(),
+            );
+            titles.insert(fingerprint.clone(), title(&drift));
+            Observation {
+                fingerprint,
+                source,
+                scope,
+                drift,
+            }
+        })
+        .collect();
+    let drift_count = observations.len();
+
+    // Reconcile within this review's scope: the reviewed baselines, and history.
+    let scope: BTreeSet<&str> = baselines.iter().map(|(b, _)| b.baseline_id.as_str()).collect();
+    let stored: Vec<findings::Stored> = store
+        .stored_findings(tenant_id)
+        .await?
+        .into_iter()
+        .filter(|s| match s.source {
+            Source::Drift => scope.contains(s.scope.as_str()),
+            Source::History => true,
+            Source::Lint => false,
+        })
+        .collect();
+    let stored_status: HashMap<String, Status> =
+        stored.iter().map(|s| (s.fingerprint.clone(), s.status)).collect();
+    let changes = findings::reconcile(&stored, observations, &failed_kinds, started_at);
+
+    let score_detail = score(&assessment, &changes, &stored_status, &failed_kinds, drift_count);
+    let score_value = score_detail.score;
+    let counts = |f: fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count();
+    let opened = counts(|c| matches!(c, Change::Create { .. }));
+    let resolved = counts(|c| matches!(c, Change::AutoResolve { .. }));
+    let reopened = counts(|c| matches!(c, Change::Reopen { .. } | Change::Lapse { .. }));
+    let review_id = store
+        .write_review(ReviewWrite {
+            tenant: tenant_id,
+            capture: current.id,
+            previous_capture: previous.map(|p| p.id),
+            inputs_hash,
+            started_at,
+            score: score_value,
+            score_detail: serde_json::to_value(&score_detail).unwrap_or(Value::Null),
+            changes,
+            titles,
+        })
+        .await?;
+    Ok(TenantReview {
+        tenant_id: tenant_key,
+        tenant: tenant.name,
+        reviewed: true,
+        skipped_reason: None,
+        review_id: Some(review_id),
+        score: score_value,
+        drifts: drift_count,
+        opened,
+        resolved,
+        reopened,
+        not_assessed_kinds: failed_kinds.into_iter().collect(),
+    })
+}
+
+/// How one baseline applies to one tenant's items.
+#[derive(Debug, Default)]
+struct Plan {
+    /// (baseline item, tenant item, equal by hash).
+    pairs: Vec<(usize, usize, bool)>,
+    missing: Vec<usize>,
+    unmatched: Vec<usize>,
+    /// Baseline items of kinds that failed to capture: not assessed.
+    not_assessed: Vec<usize>,
+}
+
+impl Plan {
+    fn needs_json(&self) -> impl Iterator<Item = usize> + '_ {
+        let pairs = self.pairs.iter().filter(|(_, _, equal)| !equal).map(|(_, t, _)| *t);
+        // Unmatched items are only read when something is missing (rename detection) or
+        // when their kind is managed exclusively (to report them).
+        let unmatched = if self.missing.is_empty() {
+            [].iter()
+        } else {
+            self.unmatched.iter()
+        };
+        pairs.chain(unmatched.copied())
+    }
+}
+
+fn plan_baseline(baseline: &PreparedBaseline, items: &[ItemMeta], failed: &BTreeSet<String>) -> Plan {
+    let (assessed_specs, not_assessed): (Vec<usize>, Vec<usize>) =
+        (0..baseline.items.len()).partition(|i| !failed.contains(&baseline.items[*i].kind));
+    let b_keys: Vec<(&str, &str)> = assessed_specs
+        .iter()
+        .map(|i| (baseline.items[*i].kind.as_str(), baseline.items[*i].name.as_str()))
+        .collect();
+    let t_keys: Vec<(&str, &str)> = items.iter().map(|i| (i.kind.as_str(), i.name.as_str())).collect();
+    let matching = drift::match_items(&b_keys, &t_keys, &baseline.options);
+    let pairs = matching
+        .pairs
+        .iter()
+        .map(|(b, t)| {
+            let spec = &baseline.items[assessed_specs[*b]];
+            let item = &items[*t];
+            let equal = item.normalizer_version == NORMALIZER_VERSION
+                && spec.hash_shortcut()
+                && spec.normalized.settings_hash == item.settings_hash
+                && spec.normalized.assignments_hash == item.assignments_hash;
+            (assessed_specs[*b], *t, equal)
+        })
+        .collect();
+    Plan {
+        pairs,
+        missing: matching.missing.iter().map(|b| assessed_specs[*b]).collect(),
+        unmatched: matching.unmatched,
+        not_assessed,
+    }
+}
+
+fn run_plan(
+    baseline: &PreparedBaseline,
+    plan: &Plan,
+    items: &[ItemMeta],
+    normalized: &HashMap<usize, Normalized>,
+    variables: &BTreeMap<String, Value>,
+) -> (Vec<Drift>, Assessment) {
+    let mut drifts = Vec::new();
+    let mut assessment = Assessment::default();
+    for (b, t, equal) in &plan.pairs {
+        let spec = &baseline.items[*b];
+        if *equal {
+            assessment.merge(&baseline.compliant[*b]);
+            continue;
+        }
+        if let Some(tenant) = normalized.get(t) {
+            let (found, assessed) = drift::diff_item(spec, &items[*t].name, tenant, variables);
+            drifts.extend(found);
+            assessment.merge(&assessed);
+        }
+    }
+
+    let missing: Vec<(usize, &BaselineItemSpec)> =
+        plan.missing.iter().map(|b| (*b, &baseline.items[*b])).collect();
+    let unmatched: Vec<(usize, &str, &Normalized)> = plan
+        .unmatched
+        .iter()
+        .filter_map(|t| normalized.get(t).map(|n| (*t, items[*t].kind.as_str(), n)))
+        .collect();
+    let renames = drift::detect_renames(&missing, &unmatched);
+    let renamed_b: BTreeSet<usize> = renames.iter().map(|(b, _)| *b).collect();
+    let renamed_t: BTreeSet<usize> = renames.iter().map(|(_, t)| *t).collect();
+    for (b, t) in &renames {
+        let spec = &baseline.items[*b];
+        let item = &items[*t];
+        drifts.push(Drift {
+            kind: DriftKind::Renamed,
+            resource_kind: spec.kind.clone(),
+            item_key: spec.name.clone(),
+            tenant_item: Some(item.name.clone()),
+            setting_path: String::new(),
+            expected: Some(Value::String(spec.name.clone())),
+            actual: Some(Value::String(item.name.clone())),
+            severity: Severity::Low,
+        });
+        if let Some(tenant) = normalized.get(t) {
+            let (found, assessed) = drift::diff_item(spec, &item.name, tenant, variables);
+            drifts.extend(found);
+            assessment.merge(&assessed);
+        }
+    }
+    for b in plan.missing.iter().filter(|b| !renamed_b.contains(b)) {
+        let spec = &baseline.items[*b];
+        drifts.push(Drift {
+            kind: DriftKind::Missing,
+            resource_kind: spec.kind.clone(),
+            item_key: spec.name.clone(),
+            tenant_item: None,
+            setting_path: String::new(),
+            expected: Some(Value::String(spec.name.clone())),
+            actual: None,
+            severity: spec.severity.max(default_severity(&spec.kind)),
+        });
+        // Every setting of a missing policy is missing.
+        let whole = baseline.compliant[*b];
+        assessment.merge(&Assessment {
+            compliant: 0,
+            compliant_weight: 0.0,
+            ..whole
+        });
+    }
+    let exclusive: BTreeSet<&str> = baseline.options.exclusive_kinds.iter().map(String::as_str).collect();
+    for t in plan.unmatched.iter().filter(|t| !renamed_t.contains(t)) {
+        let item = &items[*t];
+        if exclusive.contains(item.kind.as_str()) {
+            drifts.push(Drift {
+                kind: DriftKind::Extra,
+                resource_kind: item.kind.clone(),
+                item_key: item.name.clone(),
+                tenant_item: Some(item.name.clone()),
+                setting_path: String::new(),
+                expected: None,
+                actual: Some(Value::String(item.name.clone())),
+                severity: Severity::Medium,
+            });
+        }
+    }
+    (drifts, assessment)
+}
+
+fn inputs_hash(
+    current: &CaptureSummary,
+    previous: Option<&CaptureSummary>,
+    baselines: &[(Arc<PreparedBaseline>, BTreeMap<String, Value>)],
+) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!("engine:{NORMALIZER_VERSION};capture:{}", current.id));
+    if let Some(p) = previous {
+        hasher.update(format!(";previous:{}", p.id));
+    }
+    let mut parts: Vec<String> = baselines
+        .iter()
+        .map(|(b, vars)| format!("{}={}", b.version_id, serde_json::to_string(vars).unwrap_or_default()))
+        .collect();
+    parts.sort();
+    for part in parts {
+        hasher.update(b";");
+        hasher.update(part.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// The human title of a finding.
+pub fn title(drift: &Drift) -> String {
+    let show = |v: &Option<Value>| match v {
+        None => "not set".to_owned(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            let text = other.to_string();
+            if text.chars().count() > 60 {
+                format!("{}…", text.chars().take(60).collect::<String>())
+            } else {
+                text
+            }
+        }
+    };
+    let label = || setting_label(&drift.resource_kind, &drift.setting_path);
+    match drift.kind {
+        DriftKind::Missing => format!("Policy missing: {}", drift.item_key),
+        DriftKind::Extra => format!("Policy not in the baseline: {}", drift.item_key),
+        DriftKind::Renamed => format!(
+            "Policy renamed: {} → {}",
+            drift.item_key,
+            drift.tenant_item.as_deref().unwrap_or("?")
+        ),
+        DriftKind::SettingChanged => format!(
+            "{}: {} instead of {} ({})",
+            label(),
+            show(&drift.actual),
+            show(&drift.expected),
+            drift.item_key
+        ),
+        DriftKind::SettingMissing => format!("{} not configured ({})", label(), drift.item_key),
+        DriftKind::SettingAdded => format!(
+            "{} set to {} beyond the baseline ({})",
+            label(),
+            show(&drift.actual),
+            drift.item_key
+        ),
+        DriftKind::AssignmentChanged => format!("Assignments differ: {}", drift.item_key),
+        DriftKind::Deleted => format!("Policy deleted since the last capture: {}", drift.item_key),
+        DriftKind::ChangedSinceLastCapture => {
+            format!("Policy changed since the last capture: {}", drift.item_key)
+        }
+    }
+}
+
+/// A review's score and what it is made of.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScoreDetail {
+    /// Severity-weighted alignment 0–100; `None` when nothing could be assessed.
+    pub score: Option<f64>,
+    pub assessed_settings: u32,
+    pub compliant_settings: u32,
+    /// Settings counted compliant because their deviation is a live risk acceptance.
+    pub accepted_settings: u32,
+    pub weight: f64,
+    pub compliant_weight: f64,
+    pub accepted_weight: f64,
+    pub drifts: usize,
+    pub not_assessed_kinds: Vec<String>,
+}
+
+fn score(
+    assessment: &Assessment,
+    changes: &[Change],
+    stored_status: &HashMap<String, Status>,
+    failed: &BTreeSet<String>,
+    drifts: usize,
+) -> ScoreDetail {
+    let mut accepted = 0u32;
+    let mut accepted_weight = 0.0;
+    let mut false_positive_weight = 0.0;
+    let mut false_positives = 0u32;
+    for change in changes {
+        if let Change::Seen { observation, .. } = change {
+            let drift = &observation.drift;
+            if drift.setting_path.is_empty() || drift.kind.is_history() {
+                continue;
+            }
+            match stored_status.get(&observation.fingerprint) {
+                Some(Status::RiskAccepted) => {
+                    accepted += 1;
+                    accepted_weight += drift.severity.weight();
+                }
+                Some(Status::FalsePositive) => {
+                    false_positives += 1;
+                    false_positive_weight += drift.severity.weight();
+                }
+                _ => {}
+            }
+        }
+    }
+    let compliant_weight = assessment.compliant_weight + accepted_weight + false_positive_weight;
+    let score = (assessment.weight > 0.0)
+        .then(|| (100.0 * compliant_weight / assessment.weight).clamp(0.0, 100.0))
+        .map(|s| (s * 10.0).round() / 10.0);
+    ScoreDetail {
+        score,
+        assessed_settings: assessment.settings,
+        compliant_settings: assessment.compliant + accepted + false_positives,
+        accepted_settings: accepted,
+        weight: assessment.weight,
+        compliant_weight,
+        accepted_weight,
+        drifts,
+        not_assessed_kinds: failed.iter().cloned().collect(),
+    }
+}
+
+/// The latest score of each tenant, best first, with the one before it for the trend.
+#[derive(Clone, Debug, Serialize)]
+pub struct TenantScore {
+    pub tenant_id: String,
+    pub tenant: String,
+    pub score: Option<f64>,
+    pub previous: Option<f64>,
+    pub reviewed_at: String,
+    pub open_findings: i64,
+}
+
+/// Ranks tenants by their latest review score.
+pub async fn ranking(store: &Store) -> Result<Vec<TenantScore>, StoreError> {
+    store.latest_scores().await
+}

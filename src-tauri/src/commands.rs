@@ -1,0 +1,72 @@
+//! The commands the UI calls. Each is a few lines over `plumbline-core`; types crossing
+//! the boundary are DTOs exported to TypeScript with tauri-specta.
+
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use crate::error::CommandError;
+use crate::state::AppState;
+
+/// About this installation, for the shell and the demo banner.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct AppInfo {
+    pub version: String,
+    pub db_path: String,
+    /// True when any tenant in the portfolio is demo data.
+    pub is_demo_data: bool,
+    /// True when this start created the demo portfolio (the database was empty).
+    pub demo_created_now: bool,
+}
+
+/// One row of the Portfolio page.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantRow {
+    pub id: String,
+    pub name: String,
+    pub primary_domain: Option<String>,
+    pub entra_tenant_id: Option<String>,
+    pub tags: Vec<String>,
+    pub is_demo: bool,
+    pub capture_count: u32,
+    /// RFC 3339, UTC.
+    pub last_capture_at: Option<String>,
+    pub item_count: u32,
+    pub failed_kinds: Vec<String>,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandError> {
+    let store = state.store()?;
+    let tenants = store.list_tenants().await?;
+    Ok(AppInfo {
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        db_path: state.db_path().display().to_string(),
+        is_demo_data: tenants.iter().any(|t| t.is_demo),
+        demo_created_now: state.demo_created_now(),
+    })
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn list_tenants(state: State<'_, AppState>) -> Result<Vec<TenantRow>, CommandError> {
+    let tenants = state.store()?.list_tenants().await?;
+    Ok(tenants
+        .into_iter()
+        .map(|t| TenantRow {
+            id: t.id.to_string(),
+            name: t.name,
+            primary_domain: t.primary_domain,
+            entra_tenant_id: t.entra_tenant_id,
+            tags: t.tags,
+            is_demo: t.is_demo,
+            capture_count: t.capture_count,
+            last_capture_at: t.last_capture_at.map(plumbline_core::store::timestamp),
+            item_count: t.item_count,
+            failed_kinds: t.failed_kinds,
+        })
+        .collect())
+}

@@ -1,0 +1,88 @@
+//! Starting and stopping tauri-driver for one test.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context};
+
+/// A running tauri-driver, stopped with SIGTERM on drop so that it stops its
+/// WebKitWebDriver too (SIGKILL would orphan it on its port).
+#[derive(Debug)]
+pub struct Driver {
+    child: Child,
+    pub url: String,
+}
+
+fn free_port() -> anyhow::Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Driver {
+    /// Starts tauri-driver on free ports with the given environment for the app.
+    pub fn start(envs: &[(&str, &Path)]) -> anyhow::Result<Self> {
+        let port = free_port()?;
+        let native_port = free_port()?;
+        let mut command = Command::new("tauri-driver");
+        command
+            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit());
+        for (key, value) in envs {
+            command.env(key, value);
+        }
+        let child = command
+            .spawn()
+            .context("cannot start tauri-driver: install it with `cargo install tauri-driver --locked` (scripts/install-deps.sh does)")?;
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            if started.elapsed() > Duration::from_secs(20) {
+                bail!("tauri-driver did not listen on port {port} within 20 s");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Ok(driver)
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let pid = self.child.id().to_string();
+        let stopped = Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .is_ok_and(|s| s.success());
+        if stopped {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while Instant::now() < deadline {
+                if matches!(self.child.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+        }
+        // Last resort; nothing more can be done in drop if this fails.
+        if self.child.kill().is_ok() {
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// The built desktop binary, next to this test binary's `deps/` folder.
+pub fn desktop_binary() -> anyhow::Result<PathBuf> {
+    let exe = std::env::current_exe()?;
+    let profile_dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .context("test binary has no profile directory")?;
+    let app = profile_dir.join("plumbline-desktop");
+    if !app.exists() {
+        bail!("{} does not exist: run `cargo build --workspace` first", app.display());
+    }
+    Ok(app)
+}

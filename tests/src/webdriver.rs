@@ -1,0 +1,139 @@
+//! A minimal W3C WebDriver client (classic protocol; WebKitWebDriver has no BiDi).
+
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context};
+use base64::Engine;
+use serde_json::{json, Value};
+
+/// The W3C key of an element reference.
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecc";
+
+/// One WebDriver session.
+#[derive(Debug)]
+pub struct Session {
+    http: reqwest::Client,
+    base: String,
+    id: String,
+}
+
+/// An element of the page.
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl Session {
+    /// Creates a session for the Tauri app at `application`. Session creation hangs when
+    /// the app cannot start (no display), hence the timeout.
+    pub async fn start(driver_url: &str, application: &str, timeout: Duration) -> anyhow::Result<Self> {
+        let http = reqwest::Client::builder()
+            .timeout(timeout)
+            .build()
+            .context("http client")?;
+        let capabilities = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "wry",
+                    "tauri:options": { "application": application }
+                }
+            }
+        });
+        let response: Value = http
+            .post(format!("{driver_url}/session"))
+            .json(&capabilities)
+            .send()
+            .await
+            .context("POST /session (is the app able to start? is DISPLAY set?)")?
+            .json()
+            .await?;
+        let id = response["value"]["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no session id in {response}"))?
+            .to_owned();
+        Ok(Self {
+            http,
+            base: driver_url.to_owned(),
+            id,
+        })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+        let url = format!("{}/session/{}{}", self.base, self.id, path);
+        let mut request = self.http.request(method, &url);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response: Value = request.send().await.with_context(|| url.clone())?.json().await?;
+        if let Some(error) = response["value"]["error"].as_str() {
+            bail!("{url}: {error}: {}", response["value"]["message"]);
+        }
+        Ok(response["value"].clone())
+    }
+
+    /// Every element matching a CSS selector (possibly none).
+    pub async fn find_all(&self, css: &str) -> anyhow::Result<Vec<Element>> {
+        let value = self
+            .call(
+                reqwest::Method::POST,
+                "/elements",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await?;
+        Ok(value
+            .as_array()
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Polls until at least `min` elements match, or fails after `timeout`.
+    pub async fn wait_for(&self, css: &str, min: usize, timeout: Duration) -> anyhow::Result<Vec<Element>> {
+        let started = Instant::now();
+        loop {
+            let found = self.find_all(css).await?;
+            if found.len() >= min {
+                return Ok(found);
+            }
+            if started.elapsed() > timeout {
+                bail!("waited {timeout:?} for {min} × {css:?}, found {}", found.len());
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    /// The rendered text of an element.
+    pub async fn text(&self, element: &Element) -> anyhow::Result<String> {
+        let value = self
+            .call(reqwest::Method::GET, &format!("/element/{}/text", element.0), None)
+            .await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Clicks an element.
+    pub async fn click(&self, element: &Element) -> anyhow::Result<()> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/click", element.0),
+            Some(json!({})),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A PNG screenshot of the window.
+    pub async fn screenshot(&self) -> anyhow::Result<Vec<u8>> {
+        let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
+        let encoded = value.as_str().ok_or_else(|| anyhow!("no screenshot data"))?;
+        Ok(base64::engine::general_purpose::STANDARD.decode(encoded)?)
+    }
+
+    /// Ends the session (closes the app).
+    pub async fn end(self) -> anyhow::Result<()> {
+        let url = format!("{}/session/{}", self.base, self.id);
+        self.http.delete(url).send().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,58 @@
+import { invoke } from "@tauri-apps/api/core";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import { createTauriBackend } from "./tauri";
+import { BackendError } from "./types";
+
+// The generated bindings call `invoke` from @tauri-apps/api/core; replacing it lets the
+// test drive what the Rust side answers.
+vi.mock("@tauri-apps/api/core", () => ({ invoke: vi.fn() }));
+const invokeMock = vi.mocked(invoke);
+
+beforeEach(() => {
+  invokeMock.mockReset();
+});
+
+describe("tauri backend", () => {
+  it("calls the snake_case commands and returns their data", async () => {
+    const info = { version: "1.2.3", dbPath: "/db", isDemoData: true, demoCreatedNow: false };
+    invokeMock.mockResolvedValueOnce(info);
+    await expect(createTauriBackend().appInfo()).resolves.toEqual(info);
+    expect(invokeMock).toHaveBeenCalledWith("app_info");
+
+    invokeMock.mockResolvedValueOnce([]);
+    await expect(createTauriBackend().listTenants()).resolves.toEqual([]);
+    expect(invokeMock).toHaveBeenLastCalledWith("list_tenants");
+  });
+
+  it("turns a command's error into a BackendError with its code", async () => {
+    invokeMock.mockRejectedValueOnce({ code: "database", message: "Database is locked." });
+
+    const error = await createTauriBackend().listTenants().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: "database", message: "Database is locked." });
+  });
+
+  it("reports Tauri's own string rejections as internal errors", async () => {
+    invokeMock.mockRejectedValueOnce("Command list_tenants not found");
+
+    const error = await createTauriBackend().listTenants().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: "internal", message: "Command list_tenants not found" });
+  });
+
+  it("wraps thrown Errors, keeping them as the cause", async () => {
+    const cause = new TypeError("IPC bridge missing");
+    invokeMock.mockRejectedValueOnce(cause);
+
+    const error = await createTauriBackend().appInfo().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(BackendError);
+    expect(error).toMatchObject({ code: "internal", message: "IPC bridge missing", cause });
+  });
+
+  it("does not trust an error object with an unknown code", async () => {
+    invokeMock.mockRejectedValueOnce({ code: "exploded", message: "?" });
+
+    const error = await createTauriBackend().appInfo().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "internal" });
+  });
+});

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import { formatCount, formatRelative, parseTimestamp } from "./format";
+
+const NOW = Date.parse("2026-11-20T12:00:00Z");
+const ago = (ms: number) => NOW - ms;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const DAY = 24 * HOUR;
+
+describe("formatRelative", () => {
+  it.each([
+    [ago(20_000), "just now"],
+    [ago(5 * MINUTE), "5 minutes ago"],
+    [ago(1 * HOUR), "1 hour ago"],
+    [ago(3 * HOUR + 59 * MINUTE), "3 hours ago"],
+    [ago(1 * DAY), "yesterday"],
+    [ago(3 * DAY), "3 days ago"],
+    [ago(45 * DAY), "last month"],
+    [ago(100 * DAY), "3 months ago"],
+    [ago(800 * DAY), "2 years ago"],
+    [NOW + 2 * HOUR, "in 2 hours"],
+  ])("formats %s as %s", (timestamp, expected) => {
+    expect(formatRelative(timestamp, NOW)).toBe(expected);
+  });
+});
+
+describe("parseTimestamp", () => {
+  it("reads RFC 3339 UTC and rejects garbage and null", () => {
+    expect(parseTimestamp("2026-11-20T12:00:00Z")).toBe(NOW);
+    expect(parseTimestamp("2026-11-20T12:00:00.123456Z")).toBe(NOW + 123);
+    expect(parseTimestamp("not a date")).toBeNull();
+    expect(parseTimestamp(null)).toBeNull();
+  });
+});
+
+describe("formatCount", () => {
+  it("uses the singular only for one and groups thousands", () => {
+    expect(formatCount(0, "tenant")).toBe("0 tenants");
+    expect(formatCount(1, "tenant")).toBe("1 tenant");
+    expect(formatCount(1204, "tenant")).toBe("1,204 tenants");
+  });
+});
