@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use plumbline_core::baseline::{default_severity, BaselineOptions, Rule, Severity, SettingRule};
 use plumbline_core::connectors::import::{import_dir, ImportOptions};
+use plumbline_core::model::DirectoryObject;
 use plumbline_core::store::{NewBaselineItem, Store, StoreError};
 use serde_json::Value;
 
@@ -134,12 +135,12 @@ fn report(json: bool, value: Value, text: impl FnOnce() -> String) -> Outcome {
 }
 
 async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
-    let items: Vec<NewBaselineItem> = if let Some(dir) = &args.from_dir {
+    let (items, directory): (Vec<NewBaselineItem>, Vec<DirectoryObject>) = if let Some(dir) = &args.from_dir {
         let dir = dir.clone();
         let report = tokio::task::spawn_blocking(move || import_dir(&dir, &ImportOptions::default()))
             .await
             .map_err(anyhow::Error::from)??;
-        report
+        let items = report
             .content
             .items
             .into_iter()
@@ -150,7 +151,8 @@ async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
                 raw: item.raw,
                 rules: BTreeMap::new(),
             })
-            .collect()
+            .collect();
+        (items, report.content.directory_objects)
     } else {
         let tenant_name = args.from_tenant.as_deref().unwrap_or_default();
         let tenant = store.tenant(tenant_name).await?;
@@ -161,7 +163,7 @@ async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
                 name: format!("of {} (import one first)", tenant.name),
             })
         })?;
-        store
+        let items = store
             .capture_items(latest.id)
             .await?
             .into_iter()
@@ -172,14 +174,15 @@ async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
                 raw: item.raw,
                 rules: BTreeMap::new(),
             })
-            .collect()
+            .collect();
+        (items, store.directory_objects(latest.id).await?)
     };
     let options = BaselineOptions {
         ignore_version_suffix: args.ignore_version_suffix,
         exclusive_kinds: args.exclusive_kinds.clone(),
     };
     let version = store
-        .create_baseline_version(&args.name, &args.description, &options, &items)
+        .create_baseline_version(&args.name, &args.description, &options, &items, &directory)
         .await?;
     if args.publish {
         store.publish_baseline(&args.name).await?;

@@ -50,9 +50,10 @@
 //!   values;
 //! - other kinds: JSON property names from the policy object's root
 //!   (`passwordMinimumLength`, `templateReference/templateId`);
-//! - `assignments`: the policy's assignments as a sorted array of portable targets:
-//!   `include:group:<group display name>`, `exclude:group:<group display name>`,
-//!   `include:all_devices`, `include:all_licensed_users`;
+//! - `assignments`: the policy's assignments as a sorted array of portable targets, the
+//!   keys [`crate::normalize`] gives assignments: `include/group:<group display name>`,
+//!   `exclude/group:<group display name>`, `include/all_devices`,
+//!   `include/all_licensed_users`;
 //! - `settings` (only for `noise_reordered`): the order of the top-level settings, as the
 //!   array of their `settingDefinitionId`s;
 //! - `*` (only for the tenant-wide `noise_volatile`): every policy's ids, timestamps,

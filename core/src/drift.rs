@@ -338,23 +338,34 @@ pub struct ItemRef<'a> {
     pub assignments_hash: &'a str,
 }
 
-/// What changed between two captures of a tenant: policies deleted ("ghost policies")
-/// and policies whose settings or assignments changed. Kinds that failed in the current
-/// capture are skipped: their absence says nothing.
+/// What changed between two captures of a tenant, by item.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CaptureDelta {
+    /// Policies of the previous capture that are gone ("ghost policies").
+    pub deleted: Vec<Drift>,
+    /// (previous index, current index) of items whose settings or assignments changed.
+    pub changed: Vec<(usize, usize)>,
+}
+
+/// Compares two captures by item identity (kind and Graph id) and normalised hashes.
+/// Kinds that failed in the current capture are skipped: their absence says nothing.
 pub fn capture_changes(
     previous: &[ItemRef<'_>],
     current: &[ItemRef<'_>],
     failed_kinds: &BTreeSet<String>,
-) -> Vec<Drift> {
-    let current_by_id: HashMap<(&str, &str), &ItemRef<'_>> =
-        current.iter().map(|i| ((i.kind, i.external_id), i)).collect();
-    let mut drifts = Vec::new();
-    for before in previous {
+) -> CaptureDelta {
+    let current_by_id: HashMap<(&str, &str), usize> = current
+        .iter()
+        .enumerate()
+        .map(|(i, item)| ((item.kind, item.external_id), i))
+        .collect();
+    let mut delta = CaptureDelta::default();
+    for (p_index, before) in previous.iter().enumerate() {
         if failed_kinds.contains(before.kind) {
             continue;
         }
         match current_by_id.get(&(before.kind, before.external_id)) {
-            None => drifts.push(Drift {
+            None => delta.deleted.push(Drift {
                 kind: DriftKind::Deleted,
                 resource_kind: before.kind.to_owned(),
                 item_key: before.name.to_owned(),
@@ -364,23 +375,46 @@ pub fn capture_changes(
                 actual: None,
                 severity: Severity::Medium,
             }),
-            Some(after)
+            Some(c_index) => {
+                let after = &current[*c_index];
                 if after.settings_hash != before.settings_hash
-                    || after.assignments_hash != before.assignments_hash =>
-            {
-                drifts.push(Drift {
-                    kind: DriftKind::ChangedSinceLastCapture,
-                    resource_kind: after.kind.to_owned(),
-                    item_key: after.name.to_owned(),
-                    tenant_item: Some(after.name.to_owned()),
-                    setting_path: String::new(),
-                    expected: Some(Value::String(before.settings_hash.to_owned())),
-                    actual: Some(Value::String(after.settings_hash.to_owned())),
-                    severity: Severity::Low,
-                })
+                    || after.assignments_hash != before.assignments_hash
+                {
+                    delta.changed.push((p_index, *c_index));
+                }
             }
-            Some(_) => {}
         }
+    }
+    delta
+}
+
+/// The setting-level changes of one item between two captures: every path whose value
+/// moved (previous value as `expected`, current as `actual`), and its assignments.
+pub fn changed_item_drifts(kind: &str, name: &str, before: &Normalized, after: &Normalized) -> Vec<Drift> {
+    let paths: BTreeSet<&String> = before.settings.keys().chain(after.settings.keys()).collect();
+    let drift = |path: &str, expected: Option<Value>, actual: Option<Value>| Drift {
+        kind: DriftKind::ChangedSinceLastCapture,
+        resource_kind: kind.to_owned(),
+        item_key: name.to_owned(),
+        tenant_item: Some(name.to_owned()),
+        setting_path: path.to_owned(),
+        expected,
+        actual,
+        severity: Severity::Low,
+    };
+    let mut drifts: Vec<Drift> = paths
+        .into_iter()
+        .filter_map(|path| {
+            let (old, new) = (before.settings.get(path), after.settings.get(path));
+            (old != new).then(|| drift(path, old.cloned(), new.cloned()))
+        })
+        .collect();
+    if before.assignments_hash != after.assignments_hash {
+        drifts.push(drift(
+            "assignments",
+            Some(assignments_value(before)),
+            Some(assignments_value(after)),
+        ));
     }
     drifts
 }

@@ -146,8 +146,14 @@ impl IdSpace {
             ],
             // Graph's fixed ids of the virtual "all devices" / "all licensed users" groups.
             Self::Group => &[
-                ("adadadad-808e-44e2-905a-0b7873a8a531", WellKnown::Named("all_devices")),
-                ("acacacac-9df4-4c7d-9d50-4ef0226f57a9", WellKnown::Named("all_licensed_users")),
+                (
+                    "adadadad-808e-44e2-905a-0b7873a8a531",
+                    WellKnown::Named("all_devices"),
+                ),
+                (
+                    "acacacac-9df4-4c7d-9d50-4ef0226f57a9",
+                    WellKnown::Named("all_licensed_users"),
+                ),
             ],
             Self::NamedLocation => &[
                 ("All", WellKnown::Keep),
@@ -579,10 +585,10 @@ pub static KINDS: &[ResourceKind] = &[
         name_field: "displayName",
         normalization: Normalization {
             layout: Layout::Properties,
-            // A custom authentication strength's id is per tenant; its name and
-            // combinations are portable (and built-in strengths have fixed names).
+            // A custom authentication strength's id is per tenant (dropped with every
+            // `id`); its name and combinations are portable, and built-in strengths have
+            // fixed names. Its combination configurations are a navigation property.
             ignored: &[
-                "grantControls/authenticationStrength/id",
                 "grantControls/authenticationStrength/combinationConfigurations",
                 "deletedDateTime",
             ],

@@ -10,13 +10,17 @@ use std::ops::Range;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde::Serialize;
 
+use crate::baseline::{default_severity, BaselineOptions};
 use crate::demo::{DemoError, DemoGenerator, DemoTenant};
-use crate::store::{CaptureWrite, Store, StoreError};
+use crate::model::CaptureContent;
+use crate::store::{CaptureWrite, NewBaselineItem, Store, StoreError};
 
 /// The seed of the portfolio created on first start and by `plumbline demo` by default.
 pub const DEFAULT_SEED: u64 = 20_261_123;
 /// Tenants in the first-start portfolio.
 pub const FIRST_START_TENANTS: u32 = 5;
+/// The baseline every demo tenant is assigned: the OpenIntuneBaseline corpus.
+pub const DEMO_BASELINE: &str = "OpenIntuneBaseline";
 
 /// Why a portfolio operation failed.
 #[derive(Debug, thiserror::Error)]
@@ -83,7 +87,12 @@ pub async fn add_demo_tenants(
         return Ok(outcome);
     }
     let total = todo.len() as u32;
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<(u32, DemoTenant), DemoError>>(2);
+    let need_baseline = !store
+        .list_baselines()
+        .await?
+        .iter()
+        .any(|b| b.name.eq_ignore_ascii_case(DEMO_BASELINE));
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Result<Generated, DemoError>>(2);
     let seed = request.seed;
     let anchor = request.anchor;
     let worker = tokio::task::spawn_blocking(move || {
@@ -95,15 +104,24 @@ pub async fn add_demo_tenants(
                 return;
             }
         };
+        if need_baseline && sender.blocking_send(Ok(Generated::Baseline(generator.baseline()))).is_err() {
+            return;
+        }
         for index in todo {
             let tenant = generator.tenant(index, anchor);
-            if sender.blocking_send(Ok((index, tenant))).is_err() {
+            if sender.blocking_send(Ok(Generated::Tenant(index, tenant))).is_err() {
                 return; // the writer stopped (an error): stop generating
             }
         }
     });
     while let Some(next) = receiver.recv().await {
-        let (index, tenant) = next?;
+        let (index, tenant) = match next? {
+            Generated::Baseline(content) => {
+                create_demo_baseline(store, &content).await?;
+                continue;
+            }
+            Generated::Tenant(index, tenant) => (index, tenant),
+        };
         let captures: Vec<CaptureWrite<'_>> = tenant
             .captures
             .iter()
@@ -117,7 +135,12 @@ pub async fn add_demo_tenants(
         let planted = serde_json::to_value(&tenant.planted)
             .map_err(|e| PortfolioError::Worker(format!("cannot record planted differences: {e}")))?;
         store
-            .record_tenant_history(&tenant.profile, &captures, Some((seed, index, &planted)))
+            .record_tenant_history(
+                &tenant.profile,
+                &captures,
+                Some((seed, index, &planted)),
+                &[DEMO_BASELINE],
+            )
             .await?;
         outcome.created += 1;
         outcome.captures += captures.len() as u64;
@@ -129,6 +152,38 @@ pub async fn add_demo_tenants(
         .await
         .map_err(|e| PortfolioError::Worker(e.to_string()))?;
     Ok(outcome)
+}
+
+enum Generated {
+    Baseline(CaptureContent),
+    Tenant(u32, DemoTenant),
+}
+
+/// The demo baseline: the corpus policies as the generator's reference tenant has them,
+/// published, matched by exact name (a version bump is a rename the demo plants).
+async fn create_demo_baseline(store: &Store, content: &CaptureContent) -> Result<(), StoreError> {
+    let items: Vec<NewBaselineItem> = content
+        .items
+        .iter()
+        .map(|item| NewBaselineItem {
+            kind: item.kind.clone(),
+            name: item.name.clone(),
+            raw: item.raw.clone(),
+            severity: default_severity(&item.kind),
+            rules: Default::default(),
+        })
+        .collect();
+    store
+        .create_baseline_version(
+            DEMO_BASELINE,
+            "The OpenIntuneBaseline project's policies (demo data)",
+            &BaselineOptions::default(),
+            &items,
+            &content.directory_objects,
+        )
+        .await?;
+    store.publish_baseline(DEMO_BASELINE).await?;
+    Ok(())
 }
 
 /// The small demo portfolio of a first start.
@@ -171,6 +226,11 @@ mod tests {
         assert_eq!(store.demo_indices(7).await.expect("indices"), vec![0, 1, 2]);
         let tenants = store.list_tenants().await.expect("list");
         assert!(tenants.iter().all(|t| t.is_demo && t.capture_count >= 2));
+        let baselines = store.list_baselines().await.expect("baselines");
+        assert_eq!(baselines.len(), 1, "one demo baseline, created once");
+        assert_eq!(baselines[0].name, DEMO_BASELINE);
+        assert_eq!(baselines[0].assigned_tenants, 3);
+        assert_eq!(baselines[0].versions[0].status, "published");
         for tenant in &tenants {
             let plants = store.demo_plants(tenant.id).await.expect("plants").expect("recorded");
             assert!(plants.as_array().is_some_and(|a| !a.is_empty()));

@@ -36,9 +36,8 @@ pub struct PreparedBaseline {
 
 impl PreparedBaseline {
     pub fn new(loaded: LoadedBaseline) -> Self {
-        // Baseline items carry no tenant ids of their own: an empty directory keeps any
-        // id in them visible as `unresolved:` rather than guessing.
-        let directory = DirectoryIndex::new(&[]);
+        // Ids inside baseline items resolve through the baseline source's own directory.
+        let directory = DirectoryIndex::new(&loaded.directory);
         let items: Vec<BaselineItemSpec> = loaded
             .items
             .into_iter()
@@ -222,38 +221,34 @@ async fn review_tenant_with(
         drifts.extend(found.into_iter().map(|d| (Source::Drift, baseline.baseline_id.clone(), d)));
     }
 
-    // Capture to capture: ghost policies and changed policies. When the engine version
-    // changed since the previous capture was hashed, its hashes are not comparable.
+    // Capture to capture: ghost policies, and each setting that moved. When the engine
+    // version changed since the previous capture was hashed, hashes are not comparable.
     if !stale {
-        let as_refs = |metas: &[ItemMeta]| -> Vec<(String, String, String, String, String)> {
-            metas
+        let delta = drift::capture_changes(&item_refs(&previous_items), &item_refs(&items), &failed_kinds);
+        drifts.extend(delta.deleted.into_iter().map(|d| (Source::History, String::new(), d)));
+        if !delta.changed.is_empty() {
+            let hashes: Vec<&str> = delta
+                .changed
                 .iter()
-                .map(|m| {
-                    (
-                        m.kind.clone(),
-                        m.external_id.clone(),
-                        m.name.clone(),
-                        m.settings_hash.clone(),
-                        m.assignments_hash.clone(),
-                    )
-                })
-                .collect()
-        };
-        let before = as_refs(&previous_items);
-        let after = as_refs(&items);
-        let refs = |rows: &[(String, String, String, String, String)]| -> Vec<ItemRef<'_>> {
-            rows.iter()
-                .map(|(kind, id, name, s, a)| ItemRef {
-                    kind,
-                    external_id: id,
-                    name,
-                    settings_hash: s,
-                    assignments_hash: a,
-                })
-                .collect()
-        };
-        for drift in drift::capture_changes(&refs(&before), &refs(&after), &failed_kinds) {
-            drifts.push((Source::History, String::new(), drift));
+                .flat_map(|(p, c)| [previous_items[*p].blob_sha256.as_str(), items[*c].blob_sha256.as_str()])
+                .collect();
+            let raw = store.blobs(&hashes).await?;
+            let previous_directory = match previous {
+                Some(p) => DirectoryIndex::new(&store.directory_objects(p.id).await?),
+                None => DirectoryIndex::default(),
+            };
+            let current_directory = DirectoryIndex::new(&directory);
+            for (p, c) in delta.changed {
+                let (before, after) = (&previous_items[p], &items[c]);
+                let (Some(old), Some(new)) = (raw.get(&before.blob_sha256), raw.get(&after.blob_sha256)) else {
+                    continue;
+                };
+                let old = normalize::normalize(&before.kind, old, &previous_directory);
+                let new = normalize::normalize(&after.kind, new, &current_directory);
+                for drift in drift::changed_item_drifts(&after.kind, &after.name, &old, &new) {
+                    drifts.push((Source::History, String::new(), drift));
+                }
+            }
         }
     }
 
@@ -331,6 +326,19 @@ async fn review_tenant_with(
     })
 }
 
+fn item_refs(metas: &[ItemMeta]) -> Vec<ItemRef<'_>> {
+    metas
+        .iter()
+        .map(|m| ItemRef {
+            kind: &m.kind,
+            external_id: &m.external_id,
+            name: &m.name,
+            settings_hash: &m.settings_hash,
+            assignments_hash: &m.assignments_hash,
+        })
+        .collect()
+}
+
 /// How one baseline applies to one tenant's items.
 #[derive(Debug, Default)]
 struct Plan {
@@ -338,8 +346,6 @@ struct Plan {
     pairs: Vec<(usize, usize, bool)>,
     missing: Vec<usize>,
     unmatched: Vec<usize>,
-    /// Baseline items of kinds that failed to capture: not assessed.
-    not_assessed: Vec<usize>,
 }
 
 impl Plan {
@@ -357,8 +363,10 @@ impl Plan {
 }
 
 fn plan_baseline(baseline: &PreparedBaseline, items: &[ItemMeta], failed: &BTreeSet<String>) -> Plan {
-    let (assessed_specs, not_assessed): (Vec<usize>, Vec<usize>) =
-        (0..baseline.items.len()).partition(|i| !failed.contains(&baseline.items[*i].kind));
+    // Baseline items of kinds that failed to capture are not assessed at all.
+    let assessed_specs: Vec<usize> = (0..baseline.items.len())
+        .filter(|i| !failed.contains(&baseline.items[*i].kind))
+        .collect();
     let b_keys: Vec<(&str, &str)> = assessed_specs
         .iter()
         .map(|i| (baseline.items[*i].kind.as_str(), baseline.items[*i].name.as_str()))
@@ -382,7 +390,6 @@ fn plan_baseline(baseline: &PreparedBaseline, items: &[ItemMeta], failed: &BTree
         pairs,
         missing: matching.missing.iter().map(|b| assessed_specs[*b]).collect(),
         unmatched: matching.unmatched,
-        not_assessed,
     }
 }
 

@@ -121,6 +121,16 @@ CREATE TABLE baseline_items (
     UNIQUE (baseline_version_id, kind, name)
 ) STRICT;
 
+-- The directory objects of the baseline's source (its golden-master tenant or folder):
+-- they turn the ids in baseline items (assignment groups, filters) into portable names.
+CREATE TABLE baseline_directory_objects (
+    baseline_version_id  TEXT NOT NULL REFERENCES baseline_versions(id),
+    kind                 TEXT NOT NULL CHECK (kind IN ('group', 'assignment_filter', 'named_location', 'scope_tag', 'terms_of_use')),
+    external_id          TEXT NOT NULL,
+    display_name         TEXT NOT NULL,
+    PRIMARY KEY (baseline_version_id, kind, external_id)
+) STRICT, WITHOUT ROWID;
+
 -- Per-setting rules: exact, ignore, one_of, at_least, at_most, present, absent, tenant_value.
 CREATE TABLE baseline_rules (
     baseline_item_id  TEXT NOT NULL REFERENCES baseline_items(id),

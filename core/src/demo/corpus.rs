@@ -7,8 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use rand::Rng;
 use serde_json::Value;
 
-use super::json::{self, InstanceShape, SettingPath, Step};
+use super::json::{self, IdString, InstanceShape, SettingPath, Step};
 use super::names::{self, groups, Audience, NameParts};
+use crate::kinds;
 use crate::model::CapturedItem;
 
 include!(concat!(env!("OUT_DIR"), "/demo_corpus.rs"));
@@ -187,14 +188,15 @@ pub(super) enum Target {
 }
 
 impl Target {
-    /// The record notation: `include:all_devices`, `include:all_licensed_users`,
-    /// `include:group:<display name>`, `exclude:group:<display name>`.
+    /// The record notation (the normaliser's assignment keys): `include/all_devices`,
+    /// `include/all_licensed_users`, `include/group:<display name>`,
+    /// `exclude/group:<display name>`.
     pub(super) fn portable(&self) -> String {
         match self {
-            Self::AllDevices => "include:all_devices".to_owned(),
-            Self::AllLicensedUsers => "include:all_licensed_users".to_owned(),
-            Self::Include(group) => format!("include:group:{group}"),
-            Self::Exclude(group) => format!("exclude:group:{group}"),
+            Self::AllDevices => "include/all_devices".to_owned(),
+            Self::AllLicensedUsers => "include/all_licensed_users".to_owned(),
+            Self::Include(group) => format!("include/group:{group}"),
+            Self::Exclude(group) => format!("exclude/group:{group}"),
         }
     }
 
@@ -217,7 +219,19 @@ pub(super) fn portable_targets(targets: &[Target]) -> Value {
 #[derive(Clone, Debug)]
 pub(super) struct Leaf {
     pub path: SettingPath,
+    /// `path` in record notation.
+    pub rendered: String,
     pub value: Value,
+}
+
+impl Leaf {
+    fn new(path: SettingPath, value: Value) -> Self {
+        Self {
+            rendered: path.render(),
+            path,
+            value,
+        }
+    }
 }
 
 /// A top-level settings-catalog setting that can be copied into another policy of the same
@@ -244,7 +258,15 @@ pub(super) struct BaseItem {
     /// Object ids (the policy's first) that every tenant has its own copy of.
     pub ids: Vec<String>,
     /// Every string that mentions one of `ids` (links, nested ids).
-    pub id_strings: Vec<Vec<Step>>,
+    pub id_strings: Vec<IdString>,
+    /// The same for strings outside `settings`, and for each element of `settings`
+    /// (relative to the element): what a policy made of some of the settings re-issues.
+    pub top_id_strings: Vec<IdString>,
+    pub setting_id_strings: Vec<Vec<IdString>>,
+    /// Base policies similar enough that a policy derived from one could pass for a
+    /// renamed other: settings-catalog policies sharing half their setting definitions,
+    /// other policies of the same `@odata.type`.
+    pub similar: Vec<usize>,
     /// Settings whose value can change (unique path, choice without children, integer,
     /// boolean or known enumeration).
     pub changeable: Vec<Leaf>,
@@ -275,7 +297,17 @@ pub(super) struct Corpus {
 
 impl Corpus {
     pub(super) fn analyse(items: Vec<CapturedItem>) -> Self {
-        let items: Vec<BaseItem> = items.into_iter().map(analyse_item).collect();
+        let mut items: Vec<BaseItem> = items.into_iter().map(analyse_item).collect();
+        let similar: Vec<Vec<usize>> = (0..items.len())
+            .map(|b| {
+                (0..items.len())
+                    .filter(|&o| o != b && are_similar(&items[b], &items[o]))
+                    .collect()
+            })
+            .collect();
+        for (item, similar) in items.iter_mut().zip(similar) {
+            item.similar = similar;
+        }
         let mut addable = Vec::new();
         for (source, base) in items.iter().enumerate() {
             if !base.settings_catalog {
@@ -298,7 +330,8 @@ impl Corpus {
                     InstanceShape::Simple => value.is_i64() || value.is_string(),
                     _ => false,
                 };
-                if addable_shape {
+                let path = SettingPath::Setting(vec![id.to_owned()]);
+                if addable_shape && !special_in_registry(&base.item.kind, &path) {
                     addable.push(Addable {
                         source,
                         position,
@@ -312,6 +345,49 @@ impl Corpus {
     }
 }
 
+/// True when the kind's normalisation rules make `path` something other than a plain
+/// setting (ignored, secret, conditional, a flag list or with an "unset" value): planting
+/// a real difference there would not be one, so the generator leaves such paths alone.
+fn special_in_registry(kind: &str, path: &SettingPath) -> bool {
+    let Some(entry) = kinds::by_key(kind) else {
+        return false;
+    };
+    let rules = &entry.normalization;
+    match path {
+        SettingPath::Setting(chain) => chain.iter().any(|id| rules.secrets.contains(&id.as_str())),
+        SettingPath::Property(names) => {
+            let rendered = path.render();
+            let first = names.first().map(String::as_str).unwrap_or_default();
+            let covers = |pattern: &str| {
+                rendered == pattern
+                    || rendered.starts_with(&format!("{pattern}/"))
+                    || pattern.starts_with(&format!("{rendered}/"))
+            };
+            rules.ignored.iter().any(|p| covers(p))
+                || rules.secrets.iter().any(|p| covers(p))
+                || rules.flag_fields.iter().any(|p| covers(p))
+                || rules.unset_values.iter().any(|u| covers(u.path))
+                || rules
+                    .conditionals
+                    .iter()
+                    .any(|c| covers(c.path) || c.sibling == first)
+        }
+    }
+}
+
+fn are_similar(a: &BaseItem, b: &BaseItem) -> bool {
+    if a.item.kind != b.item.kind {
+        return false;
+    }
+    if a.settings_catalog {
+        let shared = a.def_ids.intersection(&b.def_ids).count();
+        let union = a.def_ids.union(&b.def_ids).count();
+        union > 0 && shared * 2 >= union
+    } else {
+        a.item.odata_type == b.item.odata_type
+    }
+}
+
 fn analyse_item(item: CapturedItem) -> BaseItem {
     let settings_catalog = item.kind == "settings_catalog";
     let name_field = if settings_catalog {
@@ -322,6 +398,21 @@ fn analyse_item(item: CapturedItem) -> BaseItem {
     let parts = names::name_parts(&item.name);
     let ids = json::object_ids(&item.raw);
     let id_strings = json::strings_containing(&item.raw, &ids);
+    let mut top_id_strings = Vec::new();
+    let mut setting_id_strings = vec![Vec::new(); json::settings(&item.raw).len()];
+    for string in &id_strings {
+        match string.path.as_slice() {
+            [Step::Key(key), Step::Index(index), rest @ ..] if key == "settings" => {
+                if let Some(list) = setting_id_strings.get_mut(*index) {
+                    list.push(IdString {
+                        path: rest.to_vec(),
+                        at: string.at.clone(),
+                    });
+                }
+            }
+            _ => top_id_strings.push(string.clone()),
+        }
+    }
     let standard_targets = standard_targets(&item.kind, &parts);
     let size = serde_json::to_vec(&item.raw).map(|b| b.len()).unwrap_or(0);
 
@@ -331,6 +422,9 @@ fn analyse_item(item: CapturedItem) -> BaseItem {
         parts,
         ids,
         id_strings,
+        top_id_strings,
+        setting_id_strings,
+        similar: Vec::new(),
         changeable: Vec::new(),
         removable: Vec::new(),
         reorderable: Vec::new(),
@@ -349,6 +443,23 @@ fn analyse_item(item: CapturedItem) -> BaseItem {
     } else {
         analyse_properties(&mut base);
     }
+    let kind = base.item.kind.clone();
+    for list in [
+        &mut base.changeable,
+        &mut base.removable,
+        &mut base.reorderable,
+        &mut base.property_additions,
+    ] {
+        list.retain(|leaf| !special_in_registry(&kind, &leaf.path));
+    }
+    base.empties.retain(|leaf| {
+        !kinds::by_key(&kind).is_some_and(|k| {
+            k.normalization
+                .secrets
+                .iter()
+                .any(|s| leaf.rendered.starts_with(s))
+        })
+    });
     base
 }
 
@@ -368,8 +479,23 @@ fn analyse_settings(base: &mut BaseItem) {
 
     let mut counts: BTreeMap<Vec<String>, usize> = BTreeMap::new();
     let mut found: Vec<(Vec<String>, InstanceShape, bool, Option<Value>)> = Vec::new();
+    // Collections with several entries that carry children: the normaliser compares their
+    // entries as a set under the collection's own path, so nothing below them is a setting
+    // path of its own.
+    let mut multi_entry: Vec<Vec<String>> = Vec::new();
     json::walk_instances(raw, &mut |chain, instance| {
         *counts.entry(chain.to_vec()).or_default() += 1;
+        let entries = [
+            "groupSettingCollectionValue",
+            "choiceSettingCollectionValue",
+        ]
+        .iter()
+        .filter_map(|key| instance.get(*key).and_then(Value::as_array))
+        .map(Vec::len)
+        .sum::<usize>();
+        if entries >= 2 && json::has_children(instance) {
+            multi_entry.push(chain.to_vec());
+        }
         found.push((
             chain.to_vec(),
             json::shape(instance),
@@ -379,15 +505,15 @@ fn analyse_settings(base: &mut BaseItem) {
     });
     for (chain, shape, has_children, value) in found {
         base.def_ids.extend(chain.iter().cloned());
-        if counts.get(&chain) != Some(&1) {
+        let below_multi_entry = multi_entry
+            .iter()
+            .any(|m| chain.len() > m.len() && chain.starts_with(m));
+        if counts.get(&chain) != Some(&1) || below_multi_entry {
             continue;
         }
         let Some(value) = value else { continue };
         let top_level = chain.len() == 1;
-        let leaf = Leaf {
-            path: SettingPath::Setting(chain),
-            value,
-        };
+        let leaf = Leaf::new(SettingPath::Setting(chain), value);
         match shape {
             InstanceShape::Choice if !has_children => {
                 if leaf
@@ -441,10 +567,7 @@ fn analyse_properties(base: &mut BaseItem) {
             _ => false,
         };
         if changeable {
-            base.changeable.push(Leaf {
-                path: path.clone(),
-                value: value.clone(),
-            });
+            base.changeable.push(Leaf::new(path.clone(), value.clone()));
         }
         let removable = match value {
             Value::Bool(b) => *b,
@@ -453,19 +576,14 @@ fn analyse_properties(base: &mut BaseItem) {
             _ => false,
         };
         if removable {
-            base.removable.push(Leaf {
-                path,
-                value: value.clone(),
-            });
+            base.removable.push(Leaf::new(path, value.clone()));
         }
     }
     let odata_type = base.item.odata_type.clone().unwrap_or_default();
     for (key, literal) in property_additions(&odata_type) {
         if object.get(*key).is_none_or(json::is_empty_equivalent) {
-            base.property_additions.push(Leaf {
-                path: SettingPath::property(key),
-                value: literal.to_value(),
-            });
+            base.property_additions
+                .push(Leaf::new(SettingPath::property(key), literal.to_value()));
         }
     }
 }
@@ -480,10 +598,7 @@ fn collect_empties(value: &Value, path: &mut Vec<String>, out: &mut Vec<Leaf>) {
         }
         path.push(key.clone());
         if json::is_empty_equivalent(item) {
-            out.push(Leaf {
-                path: SettingPath::Property(path.clone()),
-                value: item.clone(),
-            });
+            out.push(Leaf::new(SettingPath::Property(path.clone()), item.clone()));
         } else if item.is_object() {
             collect_empties(item, path, out);
         }

@@ -340,27 +340,28 @@ pub(super) fn remove_top_setting(raw: &mut Value, id: &str) -> Option<Value> {
     Some(list.remove(position))
 }
 
-/// Replaces every occurrence of each `(old, new)` pair in every string of `value`.
-pub(super) fn replace_in_strings(value: &mut Value, pairs: &[(String, String)]) {
-    match value {
-        Value::String(s) => {
-            for (old, new) in pairs {
-                if s.contains(old.as_str()) {
-                    *s = s.replace(old.as_str(), new);
+/// A string inside a JSON value that mentions ids: where it is and where the ids are.
+#[derive(Clone, Debug)]
+pub(super) struct IdString {
+    pub path: Vec<Step>,
+    /// `(byte offset, byte length, index of the id)`, last occurrence first.
+    pub at: Vec<(usize, usize, usize)>,
+}
+
+/// Replaces the ids of `strings` (found in a value identical to `value`) with
+/// `replacements[id index]`; ids without a replacement stay. Occurrences are replaced
+/// from the end of each string, so earlier offsets stay valid.
+pub(super) fn patch_strings(value: &mut Value, strings: &[IdString], replacements: &[String]) {
+    for string in strings {
+        if let Some(Value::String(s)) = at_mut(value, &string.path) {
+            for &(offset, length, id) in &string.at {
+                if let Some(new) = replacements.get(id) {
+                    if s.get(offset..offset + length).is_some() {
+                        s.replace_range(offset..offset + length, new);
+                    }
                 }
             }
         }
-        Value::Array(items) => {
-            for item in items {
-                replace_in_strings(item, pairs);
-            }
-        }
-        Value::Object(object) => {
-            for item in object.values_mut() {
-                replace_in_strings(item, pairs);
-            }
-        }
-        _ => {}
     }
 }
 
@@ -371,13 +372,24 @@ pub(super) enum Step {
     Index(usize),
 }
 
-/// Positional paths of every string in `value` that contains one of `needles`.
-pub(super) fn strings_containing(value: &Value, needles: &[String]) -> Vec<Vec<Step>> {
-    fn walk(value: &Value, needles: &[String], path: &mut Vec<Step>, out: &mut Vec<Vec<Step>>) {
+/// Every string in `value` that contains one of `needles`.
+pub(super) fn strings_containing(value: &Value, needles: &[String]) -> Vec<IdString> {
+    fn walk(value: &Value, needles: &[String], path: &mut Vec<Step>, out: &mut Vec<IdString>) {
         match value {
             Value::String(s) => {
-                if needles.iter().any(|n| s.contains(n.as_str())) {
-                    out.push(path.clone());
+                let mut at: Vec<(usize, usize, usize)> = Vec::new();
+                for (id, needle) in needles.iter().enumerate() {
+                    at.extend(
+                        s.match_indices(needle.as_str())
+                            .map(|(o, m)| (o, m.len(), id)),
+                    );
+                }
+                if !at.is_empty() {
+                    at.sort_unstable_by_key(|a| std::cmp::Reverse(a.0));
+                    out.push(IdString {
+                        path: path.clone(),
+                        at,
+                    });
                 }
             }
             Value::Array(items) => {

@@ -110,6 +110,8 @@ struct Slot {
     targets: Vec<Target>,
     /// The last capture in which this policy changed (one change per capture).
     changed_in: Option<u32>,
+    /// Indices of the source's changeable settings that this policy has (`None`: all).
+    leaves: Option<Vec<usize>>,
 }
 
 /// A change recorded while generating, resolved into a [`Change`] at the end.
@@ -142,6 +144,8 @@ struct Builder<'g> {
     extra_serial: u32,
     name_style: u8,
     version_minor: u32,
+    /// What this tenant's own policies are for (each has a group).
+    purposes: Vec<&'static str>,
 }
 
 pub(super) fn generate(
@@ -155,6 +159,11 @@ pub(super) fn generate(
     let times = capture_times(&mut rng, anchor);
     let name_style = rng.gen_range(0..3u8);
     let version_minor = rng.gen_range(0..5u32);
+    let purpose_count = rng.gen_range(6..=10).min(names::PURPOSES.len());
+    let purposes = sample(&mut rng, names::PURPOSES.len(), purpose_count)
+        .into_iter()
+        .map(|p| names::PURPOSES[p])
+        .collect();
     let mut builder = Builder {
         corpus,
         seed,
@@ -173,6 +182,7 @@ pub(super) fn generate(
         extra_serial: 0,
         name_style,
         version_minor,
+        purposes,
     };
     for group in groups::STANDARD {
         builder.group_id(group);
@@ -185,7 +195,7 @@ pub(super) fn generate(
 }
 
 /// 4 to 8 capture times over the ~6 months before `anchor`, whole seconds, the last one
-/// within a day and a half of it.
+/// between 20 minutes and a day and a half before it.
 fn capture_times(rng: &mut ChaCha8Rng, anchor: DateTime<Utc>) -> Vec<DateTime<Utc>> {
     let anchor = DateTime::from_timestamp(anchor.timestamp(), 0).unwrap_or(anchor);
     let count = rng.gen_range(4..=8i64);
@@ -200,7 +210,9 @@ fn capture_times(rng: &mut ChaCha8Rng, anchor: DateTime<Utc>) -> Vec<DateTime<Ut
             } else {
                 rng.gen_range(-(spacing / 4)..=spacing / 4)
             };
-            first + Duration::minutes(spacing * i + jitter)
+            first
+                + Duration::minutes(spacing * i + jitter)
+                + Duration::seconds(rng.gen_range(0..60))
         })
         .collect()
 }
@@ -394,7 +406,7 @@ impl<'g> Builder<'g> {
             } else {
                 Role::Base(b)
             };
-            let slot = self.push_slot(item, role, base.standard_targets.clone(), 0);
+            let slot = self.push_slot(item, role, base.standard_targets.clone(), None, 0);
             if new_name.is_some() {
                 let record = self.record(0, PlantedKind::Renamed, Some(slot));
                 record.baseline_item_name = Some(base.item.name.clone());
@@ -448,10 +460,18 @@ impl<'g> Builder<'g> {
 
     fn exclude_source(&mut self, b: usize) {
         self.excluded_sources.insert(b);
-        self.excluded_sources.extend(similar(self.corpus, b));
+        self.excluded_sources
+            .extend(self.corpus.items[b].similar.iter().copied());
     }
 
-    fn push_slot(&mut self, item: CapturedItem, role: Role, targets: Vec<Target>, k: u32) -> usize {
+    fn push_slot(
+        &mut self,
+        item: CapturedItem,
+        role: Role,
+        targets: Vec<Target>,
+        leaves: Option<Vec<usize>>,
+        k: u32,
+    ) -> usize {
         self.names_used
             .insert((item.kind.clone(), item.name.clone()));
         let slot = self.slots.len();
@@ -464,6 +484,7 @@ impl<'g> Builder<'g> {
             touched: BTreeSet::new(),
             targets,
             changed_in: None,
+            leaves,
         };
         if k == 0 {
             entry.first_position = Some(self.first.len());
@@ -483,28 +504,15 @@ impl<'g> Builder<'g> {
         let corpus = self.corpus;
         let base = &corpus.items[b];
         let mut raw = base.item.raw.clone();
-        let pairs: Vec<(String, String)> = base
+        let new_ids: Vec<String> = base
             .ids
             .iter()
-            .map(|old| {
-                (
-                    old.clone(),
-                    self.reissued_id(old, &format!("base/{b}/{old}")),
-                )
-            })
+            .map(|old| self.reissued_id(old, &format!("base/{b}/{old}")))
             .collect();
-        for path in &base.id_strings {
-            if let Some(Value::String(s)) = json::at_mut(&mut raw, path) {
-                for (old, new) in &pairs {
-                    if s.contains(old.as_str()) {
-                        *s = s.replace(old.as_str(), new);
-                    }
-                }
-            }
-        }
-        let external_id = pairs
+        json::patch_strings(&mut raw, &base.id_strings, &new_ids);
+        let external_id = new_ids
             .first()
-            .map(|p| p.1.clone())
+            .cloned()
             .unwrap_or_else(|| self.id(&format!("base/{b}")));
         self.set_initial_volatile(&mut raw, self.times[0] - Duration::days(900), self.times[0]);
         let name = new_name.unwrap_or_else(|| base.item.name.clone());
@@ -566,50 +574,73 @@ impl<'g> Builder<'g> {
     /// Changes one setting's value at capture `k`: a `setting_changed` against the baseline
     /// (baseline policies), and from the second capture on a `changed_since_last_capture`.
     fn plant_value_change(&mut self, k: u32) -> bool {
-        let mut candidates: Vec<(usize, usize)> = Vec::new();
-        for slot in self.eligible(k, |s| !matches!(s.role, Role::Renamed(_))) {
-            if k == 0 && !matches!(self.slots[slot].role, Role::Base(_)) {
-                continue;
-            }
-            let Some(base) = self.base_of(slot) else {
+        let slots = self.eligible(k, |s| match s.role {
+            Role::Base(_) => true,
+            Role::Extra(_) => k > 0,
+            Role::Renamed(_) => false,
+        });
+        // A few attempts: a picked policy may have no setting left to change.
+        for _ in 0..8 {
+            let Some(slot) = self.choose(&slots) else {
+                return false;
+            };
+            let open = self.open_leaves(slot);
+            let Some(leaf) = self.choose(&open) else {
                 continue;
             };
-            for (leaf, candidate) in base.changeable.iter().enumerate() {
-                if !self.slots[slot].touched.contains(&candidate.path.render()) {
-                    candidates.push((slot, leaf));
-                }
+            if self.change_leaf(slot, leaf, k) {
+                return true;
             }
         }
-        let Some((slot, leaf)) = self.choose(&candidates) else {
-            return false;
+        false
+    }
+
+    /// The source's changeable settings this policy has and that carry no planted
+    /// difference yet.
+    fn open_leaves(&self, slot: usize) -> Vec<usize> {
+        let Some(base) = self.base_of(slot) else {
+            return Vec::new();
         };
+        let entry = &self.slots[slot];
+        let open = |l: &usize| {
+            !entry
+                .touched
+                .contains(base.changeable[*l].rendered.as_str())
+        };
+        match &entry.leaves {
+            Some(present) => present.iter().copied().filter(open).collect(),
+            None => (0..base.changeable.len()).filter(open).collect(),
+        }
+    }
+
+    fn change_leaf(&mut self, slot: usize, leaf: usize, k: u32) -> bool {
         let Some(base) = self.base_of(slot) else {
             return false;
         };
-        let path = base.changeable[leaf].path.clone();
-        let baseline_value = base.changeable[leaf].value.clone();
+        let leaf = &base.changeable[leaf];
         let is_base = matches!(self.slots[slot].role, Role::Base(_));
-        let Some(current) = self.current(slot).and_then(|i| path.read(&i.raw)) else {
+        let Some(current) = self.current(slot).and_then(|i| leaf.path.read(&i.raw)) else {
             return false;
         };
-        let Some(new) = corpus::alternative_value(&path, &current, &mut self.rng) else {
+        let Some(new) = corpus::alternative_value(&leaf.path, &current, &mut self.rng) else {
             return false;
         };
         let written = new.clone();
-        if !self.edit(slot, k, true, |item, _| path.write(&mut item.raw, written)) {
+        if !self.edit(slot, k, true, |item, _| {
+            leaf.path.write(&mut item.raw, written)
+        }) {
             return false;
         }
-        let rendered = path.render();
-        self.slots[slot].touched.insert(rendered.clone());
+        self.slots[slot].touched.insert(leaf.rendered.clone());
         if is_base {
             let record = self.record(k, PlantedKind::SettingChanged, Some(slot));
-            record.setting_path = Some(rendered.clone());
-            record.expected = Some(baseline_value);
+            record.setting_path = Some(leaf.rendered.clone());
+            record.expected = Some(leaf.value.clone());
             record.actual = Some(new.clone());
         }
         if k > 0 {
             let record = self.record(k, PlantedKind::ChangedSinceLastCapture, Some(slot));
-            record.setting_path = Some(rendered);
+            record.setting_path = Some(leaf.rendered.clone());
             record.expected = Some(current);
             record.actual = Some(new);
         }
@@ -640,7 +671,7 @@ impl<'g> Builder<'g> {
             return false;
         };
         let rendered = self.planted[r].setting_path.clone().unwrap_or_default();
-        let Some(leaf) = base.changeable.iter().find(|l| l.path.render() == rendered) else {
+        let Some(leaf) = base.changeable.iter().find(|l| l.rendered == rendered) else {
             return false;
         };
         let (path, baseline_value) = (leaf.path.clone(), leaf.value.clone());
@@ -671,7 +702,10 @@ impl<'g> Builder<'g> {
                 continue;
             };
             for (leaf, candidate) in base.removable.iter().enumerate() {
-                if !self.slots[slot].touched.contains(&candidate.path.render()) {
+                if !self.slots[slot]
+                    .touched
+                    .contains(candidate.rendered.as_str())
+                {
                     candidates.push((slot, leaf));
                 }
             }
@@ -735,26 +769,16 @@ impl<'g> Builder<'g> {
             };
             let addable = &corpus.addable[a];
             let source = &corpus.items[addable.source];
-            let Some(mut element) = json::settings(&source.item.raw)
-                .get(addable.position)
-                .cloned()
-            else {
-                return false;
-            };
-            let policy_id = self.slots[slot].external_id.clone();
+            // Only the source's policy id (its first id) appears in its settings' links.
+            let new_ids = vec![self.slots[slot].external_id.clone()];
             let added = self.edit(slot, 0, false, |item, _| {
                 let Some(list) = json::settings_mut(&mut item.raw) else {
                     return false;
                 };
-                let new_id = list.len().to_string();
-                let mut pairs = renumber_pairs(&element, &new_id);
-                if let Some(old) = source.ids.first() {
-                    pairs.push((old.clone(), policy_id));
-                }
-                json::replace_in_strings(&mut element, &pairs);
-                if let Some(object) = element.as_object_mut() {
-                    object.insert("id".to_owned(), Value::String(new_id));
-                }
+                let Some(element) = copy_setting(source, addable.position, list.len(), &new_ids)
+                else {
+                    return false;
+                };
                 list.push(element);
                 update_setting_count(&mut item.raw);
                 true
@@ -772,7 +796,7 @@ impl<'g> Builder<'g> {
                 .filter(|&l| {
                     !self.slots[slot]
                         .touched
-                        .contains(&base.property_additions[l].path.render())
+                        .contains(base.property_additions[l].rendered.as_str())
                 })
                 .collect();
             let Some(l) = self.choose(&candidates) else {
@@ -867,7 +891,7 @@ impl<'g> Builder<'g> {
             }
             if let Some(base) = self.base_of(slot) {
                 for (leaf, candidate) in base.reorderable.iter().enumerate() {
-                    if !entry.touched.contains(&candidate.path.render())
+                    if !entry.touched.contains(candidate.rendered.as_str())
                         && candidate.path.read(&item.raw).is_some()
                     {
                         candidates.push((slot, What::Collection(leaf)));
@@ -971,7 +995,10 @@ impl<'g> Builder<'g> {
                     .path
                     .read(&item.raw)
                     .is_some_and(|v| json::is_empty_equivalent(&v));
-                if present_and_empty && !self.slots[slot].touched.contains(&candidate.path.render())
+                if present_and_empty
+                    && !self.slots[slot]
+                        .touched
+                        .contains(candidate.rendered.as_str())
                 {
                     candidates.push((slot, leaf));
                 }
@@ -1050,7 +1077,10 @@ impl<'g> Builder<'g> {
             Role::Base(b) => {
                 s.touched.is_empty()
                     && !self.extra_sources.contains(&b)
-                    && !similar(corpus, b).any(|o| self.extra_sources.contains(&o))
+                    && !corpus.items[b]
+                        .similar
+                        .iter()
+                        .any(|o| self.extra_sources.contains(o))
             }
             Role::Renamed(_) => false,
         });
@@ -1104,7 +1134,9 @@ impl<'g> Builder<'g> {
         let serial = self.extra_serial;
         self.extra_serial += 1;
 
-        let purpose = names::PURPOSES[self.rng.gen_range(0..names::PURPOSES.len())];
+        let purpose = self
+            .choose(&self.purposes.clone())
+            .unwrap_or(names::PURPOSES[0]);
         let (name, purpose) = self.extra_name(base, purpose);
         let users = base.parts.audience == Audience::Users
             || matches!(
@@ -1112,25 +1144,22 @@ impl<'g> Builder<'g> {
                 "compliance_policy" | "app_protection"
             );
 
-        let mut raw = if base.settings_catalog {
-            self.settings_subset(base)
-        } else {
-            base.item.raw.clone()
-        };
-        let pairs: Vec<(String, String)> = base
+        let new_ids: Vec<String> = base
             .ids
             .iter()
-            .map(|old| {
-                (
-                    old.clone(),
-                    self.reissued_id(old, &format!("extra/{serial}/{old}")),
-                )
-            })
+            .map(|old| self.reissued_id(old, &format!("extra/{serial}/{old}")))
             .collect();
-        json::replace_in_strings(&mut raw, &pairs);
-        let external_id = pairs
+        let (mut raw, leaves) = if base.settings_catalog {
+            let (raw, leaves) = self.settings_subset(base, &new_ids);
+            (raw, Some(leaves))
+        } else {
+            let mut raw = base.item.raw.clone();
+            json::patch_strings(&mut raw, &base.id_strings, &new_ids);
+            (raw, None)
+        };
+        let external_id = new_ids
             .first()
-            .map(|p| p.1.clone())
+            .cloned()
             .unwrap_or_else(|| self.id(&format!("extra/{serial}")));
 
         let (from, to) = if k == 0 {
@@ -1154,10 +1183,11 @@ impl<'g> Builder<'g> {
             }
         }
         // Variant values: the tenant's own take on the source policy.
+        let present: Vec<usize> = match &leaves {
+            Some(present) => present.clone(),
+            None => (0..base.changeable.len()).collect(),
+        };
         for _ in 0..self.rng.gen_range(0..=2) {
-            let present: Vec<usize> = (0..base.changeable.len())
-                .filter(|&l| base.changeable[l].path.read(&raw).is_some())
-                .collect();
             let Some(l) = self.choose(&present) else {
                 break;
             };
@@ -1186,13 +1216,15 @@ impl<'g> Builder<'g> {
             source_path: None,
         };
         self.extra_sources.insert(source);
-        let slot = self.push_slot(item, Role::Extra(source), targets, k);
+        let slot = self.push_slot(item, Role::Extra(source), targets, leaves, k);
         self.record(k, PlantedKind::Extra, Some(slot));
         Some(slot)
     }
 
-    /// A settings-catalog policy made of 1 to 6 of `base`'s settings, renumbered.
-    fn settings_subset(&mut self, base: &BaseItem) -> Value {
+    /// A settings-catalog policy made of 1 to 6 of `base`'s settings, renumbered, with
+    /// `base`'s ids replaced by `new_ids`; and the indices of `base`'s changeable settings
+    /// it has.
+    fn settings_subset(&mut self, base: &BaseItem, new_ids: &[String]) -> (Value, Vec<usize>) {
         let all = json::settings(&base.item.raw);
         let count = self.rng.gen_range(1..=all.len().clamp(1, 6));
         let mut picks =
@@ -1205,16 +1237,7 @@ impl<'g> Builder<'g> {
                     let list = picks
                         .iter()
                         .enumerate()
-                        .filter_map(|(new, &old)| {
-                            let mut element = all.get(old)?.clone();
-                            let new_id = new.to_string();
-                            let pairs = renumber_pairs(&element, &new_id);
-                            json::replace_in_strings(&mut element, &pairs);
-                            if let Some(e) = element.as_object_mut() {
-                                e.insert("id".to_owned(), Value::String(new_id));
-                            }
-                            Some(element)
-                        })
+                        .filter_map(|(new, &old)| copy_setting(base, old, new, new_ids))
                         .collect();
                     object.insert(key.clone(), Value::Array(list));
                 } else {
@@ -1223,60 +1246,92 @@ impl<'g> Builder<'g> {
             }
         }
         let mut raw = Value::Object(object);
+        // Outside `settings` the copy has the source's keys in the source's order, so the
+        // source's positional paths apply.
+        json::patch_strings(&mut raw, &base.top_id_strings, new_ids);
         update_setting_count(&mut raw);
-        raw
+        let chosen: BTreeSet<&str> = picks
+            .iter()
+            .filter_map(|&p| all.get(p)?.get("settingInstance").and_then(json::def_id))
+            .collect();
+        let leaves = (0..base.changeable.len())
+            .filter(|&l| match &base.changeable[l].path {
+                SettingPath::Setting(chain) => {
+                    chain.first().is_some_and(|id| chosen.contains(id.as_str()))
+                }
+                SettingPath::Property(_) => false,
+            })
+            .collect();
+        (raw, leaves)
     }
 
     /// A unique MSP-style name for a tenant policy derived from `base`, and the purpose it
-    /// ended up with.
-    fn extra_name(&mut self, base: &BaseItem, purpose: &'static str) -> (String, &'static str) {
+    /// ended up with: the tenant's naming style with the policy's area, then with its topic
+    /// too, then for another of the tenant's purposes, then as a later version.
+    fn extra_name(&self, base: &BaseItem, purpose: &'static str) -> (String, &'static str) {
         let parts = &base.parts;
         let area = match parts.area.as_str() {
             "Defender Antivirus" => "Defender",
             "Windows Update for Business" => "WUfB",
             other => other,
-        }
-        .to_owned();
+        };
+        let topic = if parts.topic.is_empty() {
+            String::new()
+        } else {
+            format!(" - {}", parts.topic)
+        };
         let platform_prefix = match parts.platform.as_str() {
             "Win" => String::new(),
             "MacOS" => "macOS ".to_owned(),
             "Win365" => "W365 ".to_owned(),
             other => format!("{other} "),
         };
-        let mut purpose = purpose;
-        for attempt in 0..12 {
-            if attempt > 0 {
-                purpose = names::PURPOSES[self.rng.gen_range(0..names::PURPOSES.len())];
+        let (code, short, platform) = (&self.identity.code, &self.identity.short, &parts.platform);
+        let compose = |purpose: &str, topic: &str, version: u32| match self.name_style {
+            0 => {
+                let suffix = if version > 1 {
+                    format!(" - v{version}")
+                } else {
+                    String::new()
+                };
+                format!("{code} - {platform} - {area}{topic} - {purpose}{suffix}")
             }
-            let mut name = match self.name_style {
-                0 => format!(
-                    "{} - {} - {area} - {purpose}",
-                    self.identity.code, parts.platform
-                ),
-                1 => format!(
-                    "{} - {} - {area} - {purpose} - v1.{}",
-                    parts.platform, self.identity.short, self.version_minor
-                ),
-                _ => format!(
-                    "{} - {platform_prefix}{area} - {purpose}",
-                    self.identity.short
-                ),
-            };
-            if attempt >= 8 {
-                name.push_str(&format!(" ({})", attempt - 6));
+            1 => format!(
+                "{platform} - {short} - {area}{topic} - {purpose} - v{version}.{}",
+                self.version_minor
+            ),
+            _ => {
+                let suffix = if version > 1 {
+                    format!(" - v{version}")
+                } else {
+                    String::new()
+                };
+                format!("{short} - {platform_prefix}{area}{topic} - {purpose}{suffix}")
             }
-            if !self
-                .names_used
-                .contains(&(base.item.kind.clone(), name.clone()))
-            {
-                return (name, purpose);
-            }
+        };
+        let kind = base.item.kind.clone();
+        let free = |name: &String| !self.names_used.contains(&(kind.clone(), name.clone()));
+        let mut candidates = vec![
+            (compose(purpose, "", 1), purpose),
+            (compose(purpose, &topic, 1), purpose),
+        ];
+        for other in &self.purposes {
+            candidates.push((compose(other, &topic, 1), *other));
         }
-        let name = format!(
-            "{} - {} - {area} - {purpose} #{}",
-            self.identity.code, parts.platform, self.extra_serial
-        );
-        (name, purpose)
+        for version in 2..6 {
+            candidates.push((compose(purpose, &topic, version), purpose));
+        }
+        if let Some(found) = candidates.into_iter().find(|(name, _)| free(name)) {
+            return found;
+        }
+        (
+            format!(
+                "{}{topic} - {purpose} #{}",
+                compose(purpose, "", 1),
+                self.extra_serial
+            ),
+            purpose,
+        )
     }
 
     // ----- later captures ----------------------------------------------------------------
@@ -1377,26 +1432,6 @@ impl<'g> Builder<'g> {
     }
 }
 
-/// Base policies similar enough to `b` that a policy derived from them could be taken for
-/// a renamed `b`: settings-catalog policies sharing half their setting definitions, and
-/// other policies of the same `@odata.type`.
-fn similar(corpus: &Corpus, b: usize) -> impl Iterator<Item = usize> + '_ {
-    let base = &corpus.items[b];
-    (0..corpus.items.len()).filter(move |&o| {
-        let other = &corpus.items[o];
-        if o == b || other.item.kind != base.item.kind {
-            return false;
-        }
-        if base.settings_catalog {
-            let shared = base.def_ids.intersection(&other.def_ids).count();
-            let union = base.def_ids.union(&other.def_ids).count();
-            union > 0 && shared * 2 >= union
-        } else {
-            other.item.odata_type == base.item.odata_type
-        }
-    })
-}
-
 /// How often a baseline policy is the source of tenant-specific policies.
 fn source_weight(base: &BaseItem) -> u32 {
     match base.item.kind.as_str() {
@@ -1409,16 +1444,38 @@ fn source_weight(base: &BaseItem) -> u32 {
     }
 }
 
-/// Replacement pairs that move a settings element to position `new_id` (its links name
-/// its position as `settings('N')`).
-fn renumber_pairs(element: &Value, new_id: &str) -> Vec<(String, String)> {
-    match element.get("id").and_then(Value::as_str) {
-        Some(old) if old != new_id => vec![(
+/// A copy of `base`'s setting at `position` as the setting at `new_position` of another
+/// policy whose ids are `new_ids` (in the order of `base.ids`). The setting's links name
+/// its policy and its position (`…/settings('N')`).
+fn copy_setting(
+    base: &BaseItem,
+    position: usize,
+    new_position: usize,
+    new_ids: &[String],
+) -> Option<Value> {
+    let mut element = json::settings(&base.item.raw).get(position)?.clone();
+    json::patch_strings(
+        &mut element,
+        base.setting_id_strings.get(position)?,
+        new_ids,
+    );
+    let new_id = new_position.to_string();
+    let object = element.as_object_mut()?;
+    if let Some(old) = object.get("id").and_then(Value::as_str).map(str::to_owned) {
+        let (from, to) = (
             format!("settings('{old}')"),
             format!("settings('{new_id}')"),
-        )],
-        _ => Vec::new(),
+        );
+        for (key, value) in object.iter_mut() {
+            if let (true, Value::String(s)) = (key.starts_with('@'), value) {
+                if s.contains(from.as_str()) {
+                    *s = s.replace(from.as_str(), &to);
+                }
+            }
+        }
     }
+    object.insert("id".to_owned(), Value::String(new_id));
+    Some(element)
 }
 
 fn update_setting_count(raw: &mut Value) {

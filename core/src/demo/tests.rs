@@ -163,13 +163,13 @@ fn portable_assignments(item: &CapturedItem, groups: &BTreeMap<String, String>) 
                     .unwrap_or_else(|| format!("unresolved:{id}"))
             };
             match target["@odata.type"].as_str().unwrap_or_default() {
-                "#microsoft.graph.allDevicesAssignmentTarget" => "include:all_devices".to_owned(),
+                "#microsoft.graph.allDevicesAssignmentTarget" => "include/all_devices".to_owned(),
                 "#microsoft.graph.allLicensedUsersAssignmentTarget" => {
-                    "include:all_licensed_users".to_owned()
+                    "include/all_licensed_users".to_owned()
                 }
-                "#microsoft.graph.groupAssignmentTarget" => format!("include:group:{}", group()),
+                "#microsoft.graph.groupAssignmentTarget" => format!("include/group:{}", group()),
                 "#microsoft.graph.exclusionGroupAssignmentTarget" => {
-                    format!("exclude:group:{}", group())
+                    format!("exclude/group:{}", group())
                 }
                 other => format!("unknown:{other}"),
             }

@@ -143,14 +143,33 @@ fn capture_changes_report_ghosts_and_changes_but_not_failed_kinds() {
         item("compliance_policy", "ghost", "h3"),
         item("conditional_access", "ca-ghost", "h4"),
     ];
-    let after = [item("compliance_policy", "kept", "h1"), item("compliance_policy", "changed", "h9")];
+    let after = [item("compliance_policy", "changed", "h9"), item("compliance_policy", "kept", "h1")];
     let failed: BTreeSet<String> = ["conditional_access".to_owned()].into();
-    let drifts = capture_changes(&before, &after, &failed);
-    let kinds: Vec<_> = drifts.iter().map(|d| (d.kind, d.item_key.as_str())).collect();
+    let delta = capture_changes(&before, &after, &failed);
+    assert_eq!(delta.changed, vec![(1, 0)]);
+    let deleted: Vec<_> = delta.deleted.iter().map(|d| (d.kind, d.item_key.as_str())).collect();
+    assert_eq!(deleted, [(DriftKind::Deleted, "ghost")]);
+}
+
+#[test]
+fn changed_items_report_each_moved_setting_with_before_and_after() {
+    let before = norm(password(14, json!({"passwordExpirationDays": 90})));
+    let after = norm(password(12, json!({"passwordPreviousPasswordBlockCount": 5})));
+    let drifts = changed_item_drifts("compliance_policy", "Password", &before, &after);
+    let seen: Vec<_> = drifts
+        .iter()
+        .map(|d| (d.setting_path.as_str(), d.expected.clone(), d.actual.clone()))
+        .collect();
     assert_eq!(
-        kinds,
-        [(DriftKind::ChangedSinceLastCapture, "changed"), (DriftKind::Deleted, "ghost")]
+        seen,
+        [
+            ("passwordExpirationDays", Some(json!(90)), None),
+            ("passwordMinimumLength", Some(json!(14)), Some(json!(12))),
+            ("passwordPreviousPasswordBlockCount", None, Some(json!(5))),
+        ]
     );
+    assert!(drifts.iter().all(|d| d.kind == DriftKind::ChangedSinceLastCapture));
+    assert!(changed_item_drifts("compliance_policy", "Password", &before, &before).is_empty());
 }
 
 #[test]

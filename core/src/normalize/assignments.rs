@@ -51,16 +51,27 @@ fn target_key(target: &Map<String, Value>, ctx: &mut Context) -> Option<String> 
     let odata_type = target
         .get("@odata.type")
         .and_then(Value::as_str)
-        .map(|t| t.trim_start_matches('#').trim_start_matches("microsoft.graph."))
+        .map(|t| {
+            t.trim_start_matches('#')
+                .trim_start_matches("microsoft.graph.")
+        })
         .unwrap_or("");
-    let group = || target.get("groupId").and_then(Value::as_str).filter(|g| !g.trim().is_empty());
+    let group = || {
+        target
+            .get("groupId")
+            .and_then(Value::as_str)
+            .filter(|g| !g.trim().is_empty())
+    };
     let (intent, subject) = match odata_type {
         "groupAssignmentTarget" => ("include", group_subject(group(), ctx)),
         "exclusionGroupAssignmentTarget" => ("exclude", group_subject(group(), ctx)),
         "allDevicesAssignmentTarget" => ("include", "all_devices".to_owned()),
         "allLicensedUsersAssignmentTarget" => ("include", "all_licensed_users".to_owned()),
         "configurationManagerCollectionAssignmentTarget" => {
-            let collection = target.get("collectionId").and_then(Value::as_str).unwrap_or("");
+            let collection = target
+                .get("collectionId")
+                .and_then(Value::as_str)
+                .unwrap_or("");
             ("include", format!("collection:{collection}"))
         }
         other => match group() {
@@ -68,7 +79,10 @@ fn target_key(target: &Map<String, Value>, ctx: &mut Context) -> Option<String> 
             None if other.is_empty() => return None,
             None => (
                 "include",
-                other.strip_suffix("AssignmentTarget").unwrap_or(other).to_owned(),
+                other
+                    .strip_suffix("AssignmentTarget")
+                    .unwrap_or(other)
+                    .to_owned(),
             ),
         },
     };
@@ -82,7 +96,11 @@ fn group_subject(group: Option<&str>, ctx: &mut Context) -> String {
 }
 
 /// The assignment's filter and intent, or `null`.
-fn details(assignment: &Map<String, Value>, target: &Map<String, Value>, ctx: &mut Context) -> Value {
+fn details(
+    assignment: &Map<String, Value>,
+    target: &Map<String, Value>,
+    ctx: &mut Context,
+) -> Value {
     let mut out = Map::new();
     let filter_type = target
         .get("deviceAndAppManagementAssignmentFilterType")
@@ -95,7 +113,10 @@ fn details(assignment: &Map<String, Value>, target: &Map<String, Value>, ctx: &m
     // Graph ignores a filter whose type is `none`.
     if let Some(filter) = filter.filter(|_| !filter_type.eq_ignore_ascii_case("none")) {
         out.insert("filter".to_owned(), Value::String(filter));
-        out.insert("filterType".to_owned(), Value::String(filter_type.to_owned()));
+        out.insert(
+            "filterType".to_owned(),
+            Value::String(filter_type.to_owned()),
+        );
     }
     if let Some(intent) = assignment.get("intent").filter(|v| !is_empty(v)) {
         out.insert("intent".to_owned(), intent.clone());

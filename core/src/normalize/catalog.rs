@@ -7,7 +7,9 @@
 
 use serde_json::{Map, Value};
 
-use super::{canonical_json, is_empty, object_of, properties, sorted_set, Context, Sink};
+use super::{
+    canonical_json, field, field_of, is_empty, object_of, properties, sorted_set, Context, Sink,
+};
 
 /// Flattens a settings-catalog policy's `settings` array.
 pub(super) fn flatten(settings: Option<&Value>, ctx: &mut Context, sink: &mut Sink) {
@@ -16,7 +18,7 @@ pub(super) fn flatten(settings: Option<&Value>, ctx: &mut Context, sink: &mut Si
     };
     for setting in list {
         // Graph lists `{id, settingInstance}`; a bare instance is read as well.
-        let instance = setting.get("settingInstance").unwrap_or(setting);
+        let instance = field(setting, "settingInstance").unwrap_or(setting);
         if let Some(instance) = instance.as_object() {
             read_instance(instance, ctx, sink);
         }
@@ -24,8 +26,7 @@ pub(super) fn flatten(settings: Option<&Value>, ctx: &mut Context, sink: &mut Si
 }
 
 fn read_instance(instance: &Map<String, Value>, ctx: &mut Context, sink: &mut Sink) {
-    let Some(definition) = instance
-        .get("settingDefinitionId")
+    let Some(definition) = field_of(instance, "settingDefinitionId")
         .and_then(Value::as_str)
         .filter(|d| !d.is_empty())
     else {
@@ -50,10 +51,8 @@ fn read_instance(instance: &Map<String, Value>, ctx: &mut Context, sink: &mut Si
                     read_group(entries, ctx, sink);
                 }
             }
-            "groupSettingValue" => {
-                if value.is_object() {
-                    read_group(std::slice::from_ref(value), ctx, sink);
-                }
+            "groupSettingValue" if value.is_object() => {
+                read_group(std::slice::from_ref(value), ctx, sink);
             }
             _ => {}
         }
@@ -63,12 +62,14 @@ fn read_instance(instance: &Map<String, Value>, ctx: &mut Context, sink: &mut Si
 
 fn instance_has_value(instance: &Map<String, Value>) -> bool {
     instance.iter().any(|(key, value)| {
-        key.ends_with("Value") && !key.contains('@') && value.get("value").map_or(!is_empty(value), |v| !is_empty(v))
+        key.ends_with("Value")
+            && !key.contains('@')
+            && field(value, "value").map_or(!is_empty(value), |v| !is_empty(v))
     })
 }
 
 fn read_children(value: &Map<String, Value>, ctx: &mut Context, sink: &mut Sink) {
-    if let Some(children) = value.get("children").and_then(Value::as_array) {
+    if let Some(children) = field_of(value, "children").and_then(Value::as_array) {
         for child in children {
             if let Some(child) = child.as_object() {
                 read_instance(child, ctx, sink);
@@ -78,8 +79,7 @@ fn read_children(value: &Map<String, Value>, ctx: &mut Context, sink: &mut Sink)
 }
 
 fn has_children(value: &Value) -> bool {
-    value
-        .get("children")
+    field(value, "children")
         .and_then(Value::as_array)
         .is_some_and(|c| !c.is_empty())
 }
@@ -101,18 +101,30 @@ fn read_choice(value: &Value, ctx: &mut Context, sink: &mut Sink) {
     let Some(choice) = value.as_object() else {
         return;
     };
-    if let Some(v) = choice.get("value").and_then(|v| scalar(v, ctx)) {
-        sink.insert(&ctx.path, v);
+    let mut children = None;
+    for (key, field) in choice {
+        match key.as_str() {
+            "value" => {
+                if let Some(v) = scalar(field, ctx) {
+                    sink.insert(&ctx.path, v);
+                }
+            }
+            "children" => children = field.as_array(),
+            _ => {}
+        }
     }
-    read_children(choice, ctx, sink);
+    for child in children.into_iter().flatten() {
+        if let Some(child) = child.as_object() {
+            read_instance(child, ctx, sink);
+        }
+    }
 }
 
 /// Secret values (`deviceManagementConfigurationSecretSettingValue`) are per-tenant
 /// encrypted tokens.
 fn is_secret(simple: &Map<String, Value>) -> bool {
-    simple.contains_key("valueState")
-        || simple
-            .get("@odata.type")
+    field_of(simple, "valueState").is_some()
+        || field_of(simple, "@odata.type")
             .and_then(Value::as_str)
             .is_some_and(|t| t.ends_with("SecretSettingValue"))
 }
@@ -122,12 +134,12 @@ fn read_simple(value: &Value, ctx: &mut Context, sink: &mut Sink) {
         return;
     };
     if is_secret(simple) {
-        if simple.get("value").is_some_and(|v| !is_empty(v)) {
+        if field_of(simple, "value").is_some_and(|v| !is_empty(v)) {
             ctx.exclude_here();
         }
         return;
     }
-    if let Some(v) = simple.get("value").and_then(|v| scalar(v, ctx)) {
+    if let Some(v) = field_of(simple, "value").and_then(|v| scalar(v, ctx)) {
         sink.insert(&ctx.path, v);
     }
 }
@@ -143,8 +155,8 @@ fn read_simple_collection(value: &Value, ctx: &mut Context, sink: &mut Sink) {
             continue;
         };
         if is_secret(simple) {
-            secret |= simple.get("value").is_some_and(|v| !is_empty(v));
-        } else if let Some(v) = simple.get("value").and_then(|v| scalar(v, ctx)) {
+            secret |= field_of(simple, "value").is_some_and(|v| !is_empty(v));
+        } else if let Some(v) = field_of(simple, "value").and_then(|v| scalar(v, ctx)) {
             values.push(v);
         }
     }
@@ -162,7 +174,7 @@ fn read_choice_collection(value: &Value, ctx: &mut Context, sink: &mut Sink) {
     };
     let values: Vec<Value> = entries
         .iter()
-        .filter_map(|e| e.get("value"))
+        .filter_map(|e| field(e, "value"))
         .filter_map(|v| scalar(v, ctx))
         .collect();
     if !values.is_empty() {
@@ -178,7 +190,7 @@ fn read_choice_collection(value: &Value, ctx: &mut Context, sink: &mut Sink) {
         return;
     }
     for entry in with_children {
-        let key = match entry.get("value") {
+        let key = match field_of(entry, "value") {
             Some(Value::String(text)) => text.clone(),
             Some(other) => canonical_json(other),
             None => String::new(),
@@ -247,18 +259,17 @@ pub(super) fn flatten_intents(settings: Option<&Value>, ctx: &mut Context, sink:
         let Some(setting) = setting.as_object() else {
             continue;
         };
-        let Some(definition) = setting
-            .get("definitionId")
+        let Some(definition) = field_of(setting, "definitionId")
             .and_then(Value::as_str)
             .filter(|d| !d.is_empty())
         else {
             continue;
         };
-        let parsed = match setting.get("valueJson") {
+        let parsed = match field_of(setting, "valueJson") {
             Some(Value::String(json)) => {
                 serde_json::from_str(json).unwrap_or_else(|_| Value::String(json.clone()))
             }
-            _ => setting.get("value").cloned().unwrap_or(Value::Null),
+            _ => field_of(setting, "value").cloned().unwrap_or(Value::Null),
         };
         let mark = ctx.push_segment(definition);
         if ctx.rules.secrets.contains(&definition) {

@@ -32,7 +32,11 @@ impl DirectoryIndex {
         let mut rows: Vec<(&str, String, &str)> = Vec::with_capacity(objects.len());
         for object in objects {
             let id = object.external_id.trim().to_ascii_lowercase();
-            rows.push((object.kind.as_str(), id.clone(), object.display_name.as_str()));
+            rows.push((
+                object.kind.as_str(),
+                id.clone(),
+                object.display_name.as_str(),
+            ));
             by_id
                 .entry(id)
                 .or_default()
@@ -107,9 +111,13 @@ pub(super) fn entra_sid_to_guid(sid: &str) -> Option<String> {
         .filter(|p| p.eq_ignore_ascii_case("S-1-12-1-"))
         .and_then(|_| sid.get(9..))?;
     let mut parts = rest.split('-').map(|p| p.parse::<u32>().ok());
-    let (Some(Some(a)), Some(Some(b)), Some(Some(c)), Some(Some(d)), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
-    else {
+    let (Some(Some(a)), Some(Some(b)), Some(Some(c)), Some(Some(d)), None) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
         return None;
     };
     let c = c.to_le_bytes();
@@ -144,19 +152,38 @@ mod tests {
     #[test]
     fn lookups_ignore_id_case_and_respect_the_kind() {
         let index = DirectoryIndex::new(&[
-            object(DirectoryObjectKind::Group, "9D7F3C5E-1234-4ABC-8DEF-0123456789AB", "Pilot"),
+            object(
+                DirectoryObjectKind::Group,
+                "9D7F3C5E-1234-4ABC-8DEF-0123456789AB",
+                "Pilot",
+            ),
             object(DirectoryObjectKind::ScopeTag, "1", "Europe"),
         ]);
         assert_eq!(
-            index.lookup(DirectoryObjectKind::Group, "9d7f3c5e-1234-4abc-8def-0123456789ab"),
+            index.lookup(
+                DirectoryObjectKind::Group,
+                "9d7f3c5e-1234-4abc-8def-0123456789ab"
+            ),
             Some("Pilot")
         );
         assert_eq!(
-            index.lookup(DirectoryObjectKind::Group, " 9D7F3C5E-1234-4abc-8DEF-0123456789AB "),
+            index.lookup(
+                DirectoryObjectKind::Group,
+                " 9D7F3C5E-1234-4abc-8DEF-0123456789AB "
+            ),
             Some("Pilot")
         );
-        assert_eq!(index.lookup(DirectoryObjectKind::AssignmentFilter, "9d7f3c5e-1234-4abc-8def-0123456789ab"), None);
-        assert_eq!(index.lookup(DirectoryObjectKind::ScopeTag, "1"), Some("Europe"));
+        assert_eq!(
+            index.lookup(
+                DirectoryObjectKind::AssignmentFilter,
+                "9d7f3c5e-1234-4abc-8def-0123456789ab"
+            ),
+            None
+        );
+        assert_eq!(
+            index.lookup(DirectoryObjectKind::ScopeTag, "1"),
+            Some("Europe")
+        );
         assert_eq!(index.len(), 2);
     }
 
@@ -168,9 +195,15 @@ mod tests {
         let backward = DirectoryIndex::new(&[b.clone(), a.clone()]);
         assert_eq!(forward.fingerprint(), backward.fingerprint());
         assert_eq!(forward.fingerprint().len(), 64);
-        let renamed = DirectoryIndex::new(&[a, object(DirectoryObjectKind::AssignmentFilter, "b", "Three")]);
+        let renamed = DirectoryIndex::new(&[
+            a,
+            object(DirectoryObjectKind::AssignmentFilter, "b", "Three"),
+        ]);
         assert_ne!(forward.fingerprint(), renamed.fingerprint());
-        assert_ne!(forward.fingerprint(), DirectoryIndex::default().fingerprint());
+        assert_ne!(
+            forward.fingerprint(),
+            DirectoryIndex::default().fingerprint()
+        );
     }
 
     #[test]

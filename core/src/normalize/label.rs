@@ -65,7 +65,10 @@ fn split_path(path: &str) -> Vec<&str> {
 /// `omaSettings[./Vendor/X]` → (`omaSettings`, `Some("./Vendor/X")`).
 fn split_key(segment: &str) -> (&str, Option<&str>) {
     match (segment.find('['), segment.ends_with(']')) {
-        (Some(open), true) => (&segment[..open], Some(&segment[open + 1..segment.len() - 1])),
+        (Some(open), true) => (
+            &segment[..open],
+            Some(&segment[open + 1..segment.len() - 1]),
+        ),
         _ => (segment, None),
     }
 }
@@ -85,12 +88,33 @@ const PREFIXES: &[&str] = &[
 ];
 
 /// Tokens that name ADMX plumbing rather than the setting.
-const FILLER: &[&str] = &["l", "pol", "cat", "part", "policy", "item", "iz", ""];
+const FILLER: &[&str] = &[
+    "l", "pol", "cat", "part", "policy", "policies", "item", "iz", "mdmstore", "",
+];
+
+/// Tokens that carry no words: versions (`v2`), placeholders (`{tenantid}`), ADMX part
+/// numbers (`partname2402`) and bare numbers.
+fn is_filler(token: &str) -> bool {
+    FILLER.contains(&token)
+        || token.bytes().all(|b| b.is_ascii_digit())
+        || token.starts_with('{')
+        || token.starts_with("partname")
+        || (token.len() > 1
+            && token.starts_with('v')
+            && token[1..].bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `winwordexe161` → `winword.exe`: Office feature-control settings end in a process.
+fn process_name(token: &str) -> Option<String> {
+    let stem = token.trim_end_matches(|c: char| c.is_ascii_digit());
+    let name = stem.strip_suffix("exe").filter(|n| !n.is_empty())?;
+    Some(format!("{name}.exe"))
+}
 
 /// Tokens that name a control of the setting (a dropdown, a checkbox) rather than it.
 const CONTROL_SUFFIXES: &[&str] = &[
-    "dropid", "dropdown", "enum", "checkbox", "textbox", "edit", "name", "list", "options",
-    "chk", "box", "desc", "colon",
+    "dropid", "dropdown", "enum", "checkbox", "textbox", "edit", "name", "list", "options", "chk",
+    "box", "desc", "colon",
 ];
 
 /// Product and area names the words cannot spell.
@@ -119,6 +143,9 @@ const AREAS: &[(&str, &str)] = &[
     ("w32time", "Windows Time"),
     ("msslegacy", "MSS (legacy)"),
     ("mss", "MSS"),
+    ("internetexplorer", "Internet Explorer"),
+    ("lanmanserver", "LanMan server"),
+    ("lanmanworkstation", "LanMan workstation"),
 ];
 
 fn definition_label(id: &str) -> String {
@@ -156,34 +183,60 @@ fn definition_label(id: &str) -> String {
 
     let mut tokens: Vec<&str> = setting
         .split('_')
-        .filter(|t| !FILLER.contains(t) && !t.bytes().all(|b| b.is_ascii_digit()))
+        .filter(|t| !is_filler(t))
         .map(strip_control_suffix)
         .collect();
     if tokens.len() > 1 {
-        let kept: Vec<&str> = tokens.iter().copied().filter(|t| !CONTROL_SUFFIXES.contains(t)).collect();
+        let kept: Vec<&str> = tokens
+            .iter()
+            .copied()
+            .filter(|t| !CONTROL_SUFFIXES.contains(t))
+            .collect();
         if !kept.is_empty() {
             tokens = kept;
         }
     }
-    // `smartscreen_smartscreenenabled`, `x_x`: a token repeated by the next one.
+    // `smartscreen_smartscreenenabled`, `x_x`: a token repeated by the next one;
+    // `configurecopyfilespolicy_copyfilespolicy`: a token that ends the one before.
     let mut deduplicated: Vec<&str> = Vec::with_capacity(tokens.len());
     for (index, token) in tokens.iter().enumerate() {
-        let repeated = tokens.get(index + 1).is_some_and(|next| next.starts_with(token));
+        let repeated = tokens
+            .get(index + 1)
+            .is_some_and(|next| next.starts_with(token))
+            || deduplicated
+                .last()
+                .is_some_and(|previous| previous.ends_with(token));
         if !repeated {
             deduplicated.push(token);
         }
     }
-    while deduplicated.len() > 1 && deduplicated.first().is_some_and(|t| area_tokens.contains(t)) {
+    while deduplicated.len() > 1
+        && deduplicated
+            .first()
+            .is_some_and(|t| area_tokens.contains(t))
+    {
         deduplicated.remove(0);
     }
+    // The last token of an ADMX id is the policy (earlier ones are categories), unless it
+    // names the process a feature-control policy applies to.
+    let mut process = None;
     if admx && deduplicated.len() > 1 {
-        deduplicated.drain(..deduplicated.len() - 1);
+        let last = deduplicated.len() - 1;
+        process = process_name(deduplicated[last]);
+        let keep = if process.is_some() { last - 1 } else { last };
+        deduplicated.drain(..keep);
+        if process.is_some() {
+            deduplicated.truncate(1);
+        }
     }
     let mut words: Vec<String> = Vec::new();
     for token in deduplicated {
         words.extend(segment(token));
     }
-    let setting = sentence(&merge_compounds(words));
+    let mut setting = sentence(&merge_compounds(words));
+    if let Some(process) = process {
+        setting = format!("{setting} ({process})");
+    }
     let area = area_label(area);
     match (area.is_empty(), setting.is_empty()) {
         (true, _) => setting,
@@ -208,7 +261,10 @@ fn strip_area_version(area: &str) -> &str {
     let bytes = area.as_bytes();
     let mut end = area.len();
     for index in (1..bytes.len().saturating_sub(1)).rev() {
-        if bytes[index] == b'v' && bytes[index + 1].is_ascii_digit() && bytes[index - 1].is_ascii_alphanumeric() {
+        if bytes[index] == b'v'
+            && bytes[index + 1].is_ascii_digit()
+            && bytes[index - 1].is_ascii_alphanumeric()
+        {
             end = index;
             break;
         }
@@ -240,7 +296,9 @@ fn camel_words(name: &str) -> Vec<String> {
         let boundary = index > 0 && c.is_uppercase() && {
             let previous = chars[index - 1];
             let next_is_lower = chars.get(index + 1).is_some_and(|n| n.is_lowercase());
-            previous.is_lowercase() || previous.is_ascii_digit() || (previous.is_uppercase() && next_is_lower)
+            previous.is_lowercase()
+                || previous.is_ascii_digit()
+                || (previous.is_uppercase() && next_is_lower)
         };
         if boundary && !current.is_empty() {
             words.push(std::mem::take(&mut current));
@@ -280,9 +338,10 @@ fn merge_compounds(words: Vec<String>) -> Vec<String> {
     let mut out: Vec<String> = Vec::with_capacity(words.len());
     for word in words {
         if let Some(previous) = out.last_mut() {
-            if let Some((_, _, merged)) = COMPOUNDS.iter().find(|(a, b, _)| {
-                previous.eq_ignore_ascii_case(a) && word.eq_ignore_ascii_case(b)
-            }) {
+            if let Some((_, _, merged)) = COMPOUNDS
+                .iter()
+                .find(|(a, b, _)| previous.eq_ignore_ascii_case(a) && word.eq_ignore_ascii_case(b))
+            {
                 *previous = (*merged).to_owned();
                 continue;
             }
@@ -294,31 +353,123 @@ fn merge_compounds(words: Vec<String>) -> Vec<String> {
 
 /// How words are written: acronyms and product names.
 const DISPLAY: &[(&str, &str)] = &[
-    ("aad", "AAD"), ("ac", "AC"), ("activex", "ActiveX"), ("admx", "ADMX"), ("ai", "AI"),
-    ("airdrop", "AirDrop"), ("airplay", "AirPlay"), ("api", "API"), ("apis", "APIs"),
-    ("asr", "ASR"), ("atp", "ATP"), ("av", "AV"), ("bitlocker", "BitLocker"),
-    ("bluetooth", "Bluetooth"), ("cdn", "CDN"), ("copilot", "Copilot"), ("cortana", "Cortana"),
-    ("cpu", "CPU"), ("credssp", "CredSSP"), ("dc", "DC"), ("dde", "DDE"), ("defender", "Defender"),
-    ("dma", "DMA"), ("dns", "DNS"), ("edge", "Edge"), ("edr", "EDR"), ("excel", "Excel"),
-    ("exe", "EXE"), ("face id", "Face ID"), ("fde", "FDE"), ("filevault", "FileVault"),
-    ("ftp", "FTP"), ("gpo", "GPO"), ("http", "HTTP"), ("https", "HTTPS"), ("hvci", "HVCI"),
-    ("icloud", "iCloud"), ("icmp", "ICMP"), ("id", "ID"), ("ids", "IDs"), ("ie", "IE"),
-    ("intune", "Intune"), ("ios", "iOS"), ("ip", "IP"), ("ipsec", "IPsec"), ("ipv6", "IPv6"),
-    ("irm", "IRM"), ("itunes", "iTunes"), ("javascript", "JavaScript"), ("jscript", "JScript"),
-    ("kerberos", "Kerberos"), ("kfm", "KFM"), ("lan", "LAN"), ("laps", "LAPS"), ("lsa", "LSA"),
-    ("macos", "macOS"), ("mau", "MAU"), ("mdm", "MDM"), ("mde", "MDE"), ("mfa", "MFA"),
-    ("microsoft", "Microsoft"), ("mime", "MIME"), ("msi", "MSI"), ("netbios", "NetBIOS"),
-    ("ntlm", "NTLM"), ("ntp", "NTP"), ("odt", "ODT"), ("office", "Office"), ("oma", "OMA"),
-    ("onedrive", "OneDrive"), ("os", "OS"), ("outlook", "Outlook"), ("pc", "PC"), ("pdf", "PDF"),
-    ("pin", "PIN"), ("powerpoint", "PowerPoint"), ("powershell", "PowerShell"), ("ppt", "PPT"),
-    ("rdp", "RDP"), ("rpc", "RPC"), ("rss", "RSS"), ("safari", "Safari"), ("sam", "SAM"),
-    ("sha", "SHA"), ("sharepoint", "SharePoint"), ("sid", "SID"), ("siri", "Siri"),
-    ("smartscreen", "SmartScreen"), ("smb", "SMB"), ("smbv1", "SMBv1"), ("sso", "SSO"),
-    ("ssl", "SSL"), ("tcp", "TCP"), ("teams", "Teams"), ("tls", "TLS"), ("tpm", "TPM"),
-    ("uac", "UAC"), ("uefi", "UEFI"), ("ui", "UI"), ("uri", "URI"), ("url", "URL"),
-    ("urls", "URLs"), ("usb", "USB"), ("vba", "VBA"), ("vbs", "VBS"), ("vbscript", "VBScript"),
-    ("visio", "Visio"), ("vpn", "VPN"), ("wifi", "Wi-Fi"), ("windows", "Windows"), ("wmi", "WMI"),
-    ("word", "Word"), ("wsl", "WSL"), ("xbox", "Xbox"), ("xml", "XML"), ("xts", "XTS"),
+    ("aad", "AAD"),
+    ("ac", "AC"),
+    ("activex", "ActiveX"),
+    ("admx", "ADMX"),
+    ("ai", "AI"),
+    ("airdrop", "AirDrop"),
+    ("airplay", "AirPlay"),
+    ("api", "API"),
+    ("apis", "APIs"),
+    ("asr", "ASR"),
+    ("atp", "ATP"),
+    ("av", "AV"),
+    ("bitlocker", "BitLocker"),
+    ("bluetooth", "Bluetooth"),
+    ("cdn", "CDN"),
+    ("copilot", "Copilot"),
+    ("cortana", "Cortana"),
+    ("cpu", "CPU"),
+    ("credssp", "CredSSP"),
+    ("dc", "DC"),
+    ("dde", "DDE"),
+    ("defender", "Defender"),
+    ("dma", "DMA"),
+    ("dns", "DNS"),
+    ("dra", "DRA"),
+    ("edge", "Edge"),
+    ("edr", "EDR"),
+    ("excel", "Excel"),
+    ("exe", "EXE"),
+    ("face id", "Face ID"),
+    ("fde", "FDE"),
+    ("filevault", "FileVault"),
+    ("ftp", "FTP"),
+    ("gpo", "GPO"),
+    ("http", "HTTP"),
+    ("https", "HTTPS"),
+    ("hvci", "HVCI"),
+    ("icloud", "iCloud"),
+    ("icmp", "ICMP"),
+    ("id", "ID"),
+    ("ids", "IDs"),
+    ("ie", "IE"),
+    ("intune", "Intune"),
+    ("ios", "iOS"),
+    ("ip", "IP"),
+    ("ipsec", "IPsec"),
+    ("ipv6", "IPv6"),
+    ("irm", "IRM"),
+    ("itunes", "iTunes"),
+    ("javascript", "JavaScript"),
+    ("jscript", "JScript"),
+    ("kerberos", "Kerberos"),
+    ("kfm", "KFM"),
+    ("lan", "LAN"),
+    ("laps", "LAPS"),
+    ("lsa", "LSA"),
+    ("macos", "macOS"),
+    ("mau", "MAU"),
+    ("mdm", "MDM"),
+    ("mde", "MDE"),
+    ("mfa", "MFA"),
+    ("microsoft", "Microsoft"),
+    ("mime", "MIME"),
+    ("msi", "MSI"),
+    ("netbios", "NetBIOS"),
+    ("ntlm", "NTLM"),
+    ("ntp", "NTP"),
+    ("odt", "ODT"),
+    ("office", "Office"),
+    ("oma", "OMA"),
+    ("onedrive", "OneDrive"),
+    ("os", "OS"),
+    ("outlook", "Outlook"),
+    ("pc", "PC"),
+    ("pdf", "PDF"),
+    ("pin", "PIN"),
+    ("powerpoint", "PowerPoint"),
+    ("powershell", "PowerShell"),
+    ("ppt", "PPT"),
+    ("rdp", "RDP"),
+    ("rpc", "RPC"),
+    ("rss", "RSS"),
+    ("safari", "Safari"),
+    ("sam", "SAM"),
+    ("sha", "SHA"),
+    ("sharepoint", "SharePoint"),
+    ("sid", "SID"),
+    ("siri", "Siri"),
+    ("smartscreen", "SmartScreen"),
+    ("smb", "SMB"),
+    ("smbv1", "SMBv1"),
+    ("sso", "SSO"),
+    ("ssl", "SSL"),
+    ("tcp", "TCP"),
+    ("teams", "Teams"),
+    ("tls", "TLS"),
+    ("tpm", "TPM"),
+    ("uac", "UAC"),
+    ("uefi", "UEFI"),
+    ("ui", "UI"),
+    ("uri", "URI"),
+    ("url", "URL"),
+    ("urls", "URLs"),
+    ("usb", "USB"),
+    ("vba", "VBA"),
+    ("vbs", "VBS"),
+    ("vbscript", "VBScript"),
+    ("visio", "Visio"),
+    ("vpn", "VPN"),
+    ("wifi", "Wi-Fi"),
+    ("windows", "Windows"),
+    ("wmi", "WMI"),
+    ("word", "Word"),
+    ("wsl", "WSL"),
+    ("xbox", "Xbox"),
+    ("xml", "XML"),
+    ("xts", "XTS"),
 ];
 
 /// Words as a sentence: the first capitalised, acronyms and names as they are written.
@@ -334,7 +485,10 @@ fn sentence(words: &[String]) -> String {
         let lower = word.to_ascii_lowercase();
         let shown: String = if let Some((_, display)) = DISPLAY.iter().find(|(w, _)| *w == lower) {
             (*display).to_owned()
-        } else if word.len() > 1 && word.chars().all(|c| !c.is_lowercase()) && word.chars().any(char::is_alphabetic) {
+        } else if word.len() > 1
+            && word.chars().all(|c| !c.is_lowercase())
+            && word.chars().any(char::is_alphabetic)
+        {
             word.clone()
         } else {
             lower
@@ -380,7 +534,11 @@ fn segment(token: &str) -> Vec<String> {
             let cost = if piece.bytes().all(|b| b.is_ascii_digit()) {
                 1
             } else if is_word(piece, vocabulary) {
-                if piece.len() <= 2 { 2 } else { 1 }
+                if piece.len() <= 2 {
+                    2
+                } else {
+                    1
+                }
             } else {
                 continue;
             };
@@ -423,8 +581,18 @@ fn is_word(piece: &str, vocabulary: &HashSet<&'static str>) -> bool {
         return true;
     }
     const ENDINGS: &[(&str, &str)] = &[
-        ("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("d", ""), ("er", ""), ("er", "e"),
-        ("ing", ""), ("ing", "e"), ("ion", "e"), ("ions", "e"), ("ly", ""),
+        ("s", ""),
+        ("es", ""),
+        ("ed", ""),
+        ("ed", "e"),
+        ("d", ""),
+        ("er", ""),
+        ("er", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+        ("ion", "e"),
+        ("ions", "e"),
+        ("ly", ""),
     ];
     ENDINGS.iter().any(|(ending, restore)| {
         piece
@@ -586,7 +754,7 @@ mod tests {
                 "settings_catalog",
                 "vendor_msft_firewall_mdmstore_domainprofile_enablefirewall/vendor_msft_firewall_mdmstore_domainprofile_defaultinboundaction"
             ),
-            "Firewall: MDM store domain profile default inbound action"
+            "Firewall: Domain profile default inbound action"
         );
         assert_eq!(
             setting_label(
@@ -607,7 +775,10 @@ mod tests {
             "Firewall: Enable stealth mode"
         );
         assert_eq!(
-            setting_label("settings_catalog", "device_vendor_msft_bitlocker_requiredeviceencryption"),
+            setting_label(
+                "settings_catalog",
+                "device_vendor_msft_bitlocker_requiredeviceencryption"
+            ),
             "BitLocker: Require device encryption"
         );
     }
@@ -619,16 +790,31 @@ mod tests {
             "Password minimum length"
         );
         assert_eq!(
-            setting_label("windows_update_ring", "installationSchedule/activeHoursStart"),
+            setting_label(
+                "windows_update_ring",
+                "installationSchedule/activeHoursStart"
+            ),
             "Installation schedule: Active hours start"
         );
-        assert_eq!(setting_label("compliance_policy", "bitLockerEnabled"), "BitLocker enabled");
-        assert_eq!(setting_label("compliance_policy", "osMinimumVersion"), "OS minimum version");
         assert_eq!(
-            setting_label("device_configuration", "omaSettings[./Device/Vendor/MSFT/A]/value"),
+            setting_label("compliance_policy", "bitLockerEnabled"),
+            "BitLocker enabled"
+        );
+        assert_eq!(
+            setting_label("compliance_policy", "osMinimumVersion"),
+            "OS minimum version"
+        );
+        assert_eq!(
+            setting_label(
+                "device_configuration",
+                "omaSettings[./Device/Vendor/MSFT/A]/value"
+            ),
             "OMA settings (./Device/Vendor/MSFT/A): Value"
         );
-        assert_eq!(setting_label("settings_catalog", "description"), "Description");
+        assert_eq!(
+            setting_label("settings_catalog", "description"),
+            "Description"
+        );
         assert_eq!(
             setting_label("settings_catalog", "templateReference/templateId"),
             "Template reference: Template ID"
@@ -645,7 +831,10 @@ mod tests {
 
     #[test]
     fn segmentation_prefers_fewer_known_words_and_keeps_unknown_text() {
-        assert_eq!(segment("allowrealtimemonitoring"), ["allow", "realtime", "monitoring"]);
+        assert_eq!(
+            segment("allowrealtimemonitoring"),
+            ["allow", "realtime", "monitoring"]
+        );
         assert_eq!(segment("qqqzzz"), ["qqqzzz"]);
         assert_eq!(segment("blockzzzmacros"), ["block", "zzz", "macros"]);
     }
@@ -654,7 +843,8 @@ mod tests {
     fn the_vocabulary_is_lower_case_ascii() {
         for word in vocabulary() {
             assert!(
-                word.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
+                word.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit()),
                 "{word}"
             );
         }

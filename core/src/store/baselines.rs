@@ -10,7 +10,7 @@ use sqlx::{Row, SqliteConnection};
 use super::{blobs, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
 use crate::baseline::{BaselineOptions, Severity, SettingRule};
-use crate::model::TenantId;
+use crate::model::{DirectoryObject, DirectoryObjectKind, TenantId};
 
 /// An item to put into a draft baseline version.
 #[derive(Clone, Debug)]
@@ -31,6 +31,8 @@ pub struct LoadedBaseline {
     pub version: i64,
     pub options: BaselineOptions,
     pub items: Vec<NewBaselineItem>,
+    /// The source's directory objects, to resolve ids inside the items.
+    pub directory: Vec<DirectoryObject>,
 }
 
 /// A baseline as listed.
@@ -73,6 +75,7 @@ impl Store {
         description: &str,
         options: &BaselineOptions,
         items: &[NewBaselineItem],
+        directory: &[DirectoryObject],
     ) -> Result<i64, StoreError> {
         let name = name.trim();
         if name.is_empty() {
@@ -143,6 +146,21 @@ impl Store {
                 continue; // same kind and name twice: the first one is the baseline's
             }
             insert_item(&mut tx, &version_id, item).await?;
+        }
+        let mut seen_objects = std::collections::BTreeSet::new();
+        for object in directory {
+            if !seen_objects.insert((object.kind, object.external_id.as_str())) {
+                continue;
+            }
+            sqlx::query(
+                "INSERT INTO baseline_directory_objects (baseline_version_id, kind, external_id, display_name) VALUES (?, ?, ?, ?)",
+            )
+            .bind(&version_id)
+            .bind(object.kind.as_str())
+            .bind(&object.external_id)
+            .bind(&object.display_name)
+            .execute(&mut *tx)
+            .await?;
         }
         audit::append(
             &mut tx,
@@ -346,7 +364,25 @@ impl Store {
                 rules: rules.remove(&id).unwrap_or_default(),
             });
         }
+        let directory = sqlx::query(
+            "SELECT kind, external_id, display_name FROM baseline_directory_objects WHERE baseline_version_id = ?",
+        )
+        .bind(version_id)
+        .fetch_all(self.pool())
+        .await?
+        .iter()
+        .map(|row| {
+            let kind: String = row.try_get(0)?;
+            Ok(DirectoryObject {
+                kind: DirectoryObjectKind::parse(&kind)
+                    .ok_or_else(|| StoreError::corrupt(format!("directory kind {kind}")))?,
+                external_id: row.try_get(1)?,
+                display_name: row.try_get(2)?,
+            })
+        })
+        .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(LoadedBaseline {
+            directory,
             baseline_id: head.try_get("id")?,
             name: head.try_get("name")?,
             version_id: version_id.to_owned(),

@@ -69,13 +69,14 @@ impl Store {
     }
 
     /// Writes a tenant with its whole capture history (and, for demo tenants, the record
-    /// of planted differences) in one transaction. Fails with a conflict when a tenant of
+    /// of planted differences and its baseline assignments) in one transaction. Fails with a conflict when a tenant of
     /// that name already has captures, so re-running never duplicates history.
     pub async fn record_tenant_history(
         &self,
         tenant: &TenantProfile,
         captures: &[CaptureWrite<'_>],
         demo_plants: Option<(u64, u32, &serde_json::Value)>,
+        assign_baselines: &[&str],
     ) -> Result<(TenantId, Vec<CaptureId>), StoreError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let (tenant_id, _) = self.ensure_tenant_in(&mut tx, tenant).await?;
@@ -103,6 +104,10 @@ impl Store {
             .bind(planted.to_string())
             .execute(&mut *tx)
             .await?;
+        }
+        for baseline in assign_baselines {
+            self.assign_baseline_in(&mut tx, baseline, tenant_id, &Default::default())
+                .await?;
         }
         tx.commit().await?;
         Ok((tenant_id, ids))

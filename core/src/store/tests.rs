@@ -152,14 +152,14 @@ async fn tenant_history_is_all_or_nothing_and_never_duplicated() {
     let content = corpus();
     let plants = serde_json::json!([{"kind": "missing"}]);
     let (tenant, ids) = store
-        .record_tenant_history(&profile("Tailspin"), &[write(&content, 1), write(&content, 5)], Some((7, 3, &plants)))
+        .record_tenant_history(&profile("Tailspin"), &[write(&content, 1), write(&content, 5)], Some((7, 3, &plants)), &[])
         .await
         .expect("history");
     assert_eq!(ids.len(), 2);
     assert_eq!(store.demo_plants(tenant).await.expect("plants"), Some(plants.clone()));
     assert_eq!(store.demo_indices(7).await.expect("indices"), vec![3]);
     let again = store
-        .record_tenant_history(&profile("Tailspin"), &[write(&content, 9)], None)
+        .record_tenant_history(&profile("Tailspin"), &[write(&content, 9)], None, &[])
         .await
         .expect_err("conflict");
     assert!(matches!(again, StoreError::Conflict(_)));

@@ -13,17 +13,19 @@ export interface Backend {
   listTenants(): Promise<TenantRow[]>;
 }
 
-const ERROR_CODES: readonly ErrorCode[] = [
-  "not_found",
-  "invalid_input",
-  "conflict",
-  "database",
-  "io",
-  "internal",
-];
+// A record, not a list, so that a code added on the Rust side fails `tsc` here until it
+// is listed: the UI must never take an unknown code for a known one.
+const ERROR_CODES: Record<ErrorCode, true> = {
+  not_found: true,
+  invalid_input: true,
+  conflict: true,
+  database: true,
+  io: true,
+  internal: true,
+};
 
 function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && (ERROR_CODES as readonly string[]).includes(value);
+  return typeof value === "string" && Object.prototype.hasOwnProperty.call(ERROR_CODES, value);
 }
 
 function isCommandError(value: unknown): value is CommandError {
