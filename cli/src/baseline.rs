@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use plumbline_core::baseline::{default_severity, BaselineOptions, Rule, Severity, SettingRule};
+use plumbline_core::baseline::{default_severity, BaselineOptions, Rule, SettingRule, Severity};
 use plumbline_core::connectors::import::{import_dir, ImportOptions};
 use plumbline_core::model::DirectoryObject;
 use plumbline_core::store::{NewBaselineItem, Store, StoreError};
@@ -58,7 +58,11 @@ pub struct CreateArgs {
     #[arg(long)]
     name: String,
     /// Use this tenant's latest capture as the golden master.
-    #[arg(long, conflicts_with = "from_dir", required_unless_present = "from_dir")]
+    #[arg(
+        long,
+        conflicts_with = "from_dir",
+        required_unless_present = "from_dir"
+    )]
     from_tenant: Option<String>,
     /// Use a folder of exported policies (same formats as `plumbline import`).
     #[arg(long)]
@@ -81,11 +85,17 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
         Command::Create(args) => create(store, args, json).await,
         Command::Publish { name } => {
             let version = store.publish_baseline(name).await?;
-            report(json, serde_json::json!({"baseline": name, "published_version": version}), || {
-                format!("Published {name} v{version}: reviews now use it.")
-            })
+            report(
+                json,
+                serde_json::json!({"baseline": name, "published_version": version}),
+                || format!("Published {name} v{version}: reviews now use it."),
+            )
         }
-        Command::Assign { name, tenant, variables } => {
+        Command::Assign {
+            name,
+            tenant,
+            variables,
+        } => {
             let tenant = store.tenant(tenant).await?;
             let variables = parse_variables(variables)?;
             store.assign_baseline(name, tenant.id, &variables).await?;
@@ -95,15 +105,23 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
                 || format!("Assigned {name} to {}.", tenant.name),
             )
         }
-        Command::Rule { name, item, path, rule, severity } => {
+        Command::Rule {
+            name,
+            item,
+            path,
+            rule,
+            severity,
+        } => {
             let rule = SettingRule {
                 rule: parse_rule(rule)?,
                 severity: severity.as_deref().map(parse_severity).transpose()?,
             };
             store.set_baseline_rule(name, item, path, &rule).await?;
-            report(json, serde_json::json!({"baseline": name, "item": item, "path": path, "rule": rule}), || {
-                format!("Rule set on {item} / {path}.")
-            })
+            report(
+                json,
+                serde_json::json!({"baseline": name, "item": item, "path": path, "rule": rule}),
+                || format!("Rule set on {item} / {path}."),
+            )
         }
         Command::List => {
             let baselines = store.list_baselines().await?;
@@ -117,7 +135,10 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
             for b in baselines {
                 println!("{} — assigned to {} tenants", b.name, b.assigned_tenants);
                 for v in b.versions {
-                    println!("  v{} {:<9} {} items, created {}", v.version, v.status, v.items, v.created_at);
+                    println!(
+                        "  v{} {:<9} {} items, created {}",
+                        v.version, v.status, v.items, v.created_at
+                    );
                 }
             }
             Ok(())
@@ -135,48 +156,50 @@ fn report(json: bool, value: Value, text: impl FnOnce() -> String) -> Outcome {
 }
 
 async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
-    let (items, directory): (Vec<NewBaselineItem>, Vec<DirectoryObject>) = if let Some(dir) = &args.from_dir {
-        let dir = dir.clone();
-        let report = tokio::task::spawn_blocking(move || import_dir(&dir, &ImportOptions::default()))
-            .await
-            .map_err(anyhow::Error::from)??;
-        let items = report
-            .content
-            .items
-            .into_iter()
-            .map(|item| NewBaselineItem {
-                severity: default_severity(&item.kind),
-                kind: item.kind,
-                name: item.name,
-                raw: item.raw,
-                rules: BTreeMap::new(),
-            })
-            .collect();
-        (items, report.content.directory_objects)
-    } else {
-        let tenant_name = args.from_tenant.as_deref().unwrap_or_default();
-        let tenant = store.tenant(tenant_name).await?;
-        let captures = store.list_captures(tenant.id).await?;
-        let latest = captures.first().ok_or_else(|| {
-            Failure::from(StoreError::NotFound {
-                what: "capture",
-                name: format!("of {} (import one first)", tenant.name),
-            })
-        })?;
-        let items = store
-            .capture_items(latest.id)
-            .await?
-            .into_iter()
-            .map(|item| NewBaselineItem {
-                severity: default_severity(&item.kind),
-                kind: item.kind,
-                name: item.name,
-                raw: item.raw,
-                rules: BTreeMap::new(),
-            })
-            .collect();
-        (items, store.directory_objects(latest.id).await?)
-    };
+    let (items, directory): (Vec<NewBaselineItem>, Vec<DirectoryObject>) =
+        if let Some(dir) = &args.from_dir {
+            let dir = dir.clone();
+            let report =
+                tokio::task::spawn_blocking(move || import_dir(&dir, &ImportOptions::default()))
+                    .await
+                    .map_err(anyhow::Error::from)??;
+            let items = report
+                .content
+                .items
+                .into_iter()
+                .map(|item| NewBaselineItem {
+                    severity: default_severity(&item.kind),
+                    kind: item.kind,
+                    name: item.name,
+                    raw: item.raw,
+                    rules: BTreeMap::new(),
+                })
+                .collect();
+            (items, report.content.directory_objects)
+        } else {
+            let tenant_name = args.from_tenant.as_deref().unwrap_or_default();
+            let tenant = store.tenant(tenant_name).await?;
+            let captures = store.list_captures(tenant.id).await?;
+            let latest = captures.first().ok_or_else(|| {
+                Failure::from(StoreError::NotFound {
+                    what: "capture",
+                    name: format!("of {} (import one first)", tenant.name),
+                })
+            })?;
+            let items = store
+                .capture_items(latest.id)
+                .await?
+                .into_iter()
+                .map(|item| NewBaselineItem {
+                    severity: default_severity(&item.kind),
+                    kind: item.kind,
+                    name: item.name,
+                    raw: item.raw,
+                    rules: BTreeMap::new(),
+                })
+                .collect();
+            (items, store.directory_objects(latest.id).await?)
+        };
     let options = BaselineOptions {
         ignore_version_suffix: args.ignore_version_suffix,
         exclusive_kinds: args.exclusive_kinds.clone(),
@@ -199,7 +222,10 @@ async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
                 if args.publish {
                     String::new()
                 } else {
-                    format!(" Publish it with `plumbline baseline publish \"{}\"`.", args.name)
+                    format!(
+                        " Publish it with `plumbline baseline publish \"{}\"`.",
+                        args.name
+                    )
                 }
             )
         },
@@ -219,8 +245,11 @@ fn parse_variables(pairs: &[String]) -> Result<BTreeMap<String, Value>, Failure>
 }
 
 fn parse_severity(text: &str) -> Result<Severity, Failure> {
-    Severity::parse(text)
-        .ok_or_else(|| Failure::usage(format!("severity {text}: use low, medium, high or critical")))
+    Severity::parse(text).ok_or_else(|| {
+        Failure::usage(format!(
+            "severity {text}: use low, medium, high or critical"
+        ))
+    })
 }
 
 fn parse_rule(text: &str) -> Result<Rule, Failure> {

@@ -81,6 +81,8 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
 /// The database file plus its WAL.
 fn database_size(path: &std::path::Path) -> Option<u64> {
     let main = std::fs::metadata(path).ok()?.len();
-    let wal = std::fs::metadata(path.with_extension("db-wal")).map(|m| m.len()).unwrap_or(0);
+    let wal = std::fs::metadata(path.with_extension("db-wal"))
+        .map(|m| m.len())
+        .unwrap_or(0);
     Some(main + wal)
 }

@@ -79,7 +79,12 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         Some(Command::Resolve(d)) => (&d.ids, Action::Resolve, d.reason.as_deref()),
         Some(Command::FalsePositive(d)) => (&d.ids, Action::FalsePositive, d.reason.as_deref()),
         Some(Command::Reopen(d)) => (&d.ids, Action::Reopen, d.reason.as_deref()),
-        Some(Command::Accept { ids, reason, until, approver }) => (
+        Some(Command::Accept {
+            ids,
+            reason,
+            until,
+            approver,
+        }) => (
             ids,
             Action::AcceptRisk(RiskRequest {
                 justification: reason.clone(),
@@ -112,7 +117,11 @@ fn parse_until(text: &str) -> Result<DateTime<Utc>, Failure> {
         .ok()
         .and_then(|d| d.and_hms_opt(23, 59, 59))
         .map(|d| d.and_utc())
-        .ok_or_else(|| Failure::usage(format!("--until {text}: use YYYY-MM-DD or an RFC 3339 time")))
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "--until {text}: use YYYY-MM-DD or an RFC 3339 time"
+            ))
+        })
 }
 
 fn short(id: &str) -> &str {
@@ -139,12 +148,18 @@ async fn list(store: &Store, args: &ListArgs, json: bool) -> Outcome {
         .severity
         .as_deref()
         .map(|s| {
-            Severity::parse(s)
-                .ok_or_else(|| Failure::usage(format!("--severity {s}: use low, medium, high or critical")))
+            Severity::parse(s).ok_or_else(|| {
+                Failure::usage(format!("--severity {s}: use low, medium, high or critical"))
+            })
         })
         .transpose()?;
     let rows = store
-        .list_findings(&FindingFilter { tenant, status, severity, limit: args.limit })
+        .list_findings(&FindingFilter {
+            tenant,
+            status,
+            severity,
+            limit: args.limit,
+        })
         .await?;
     if json {
         print_json(&rows)?;
@@ -154,7 +169,10 @@ async fn list(store: &Store, args: &ListArgs, json: bool) -> Outcome {
         println!("No findings match. Run `plumbline review` after assigning a baseline.");
         return Ok(());
     }
-    println!("{:<13}  {:<8} {:<14} {:<28} TITLE", "ID", "SEVERITY", "STATUS", "TENANT");
+    println!(
+        "{:<13}  {:<8} {:<14} {:<28} TITLE",
+        "ID", "SEVERITY", "STATUS", "TENANT"
+    );
     for f in &rows {
         println!(
             "{:<13}  {:<8} {:<14} {:<28} {}",
@@ -176,12 +194,29 @@ async fn show(store: &Store, id: &str, json: bool) -> Outcome {
         print_json(&serde_json::json!({"finding": finding, "history": history}))?;
         return Ok(());
     }
-    println!("{}\n  id {}\n  tenant {}  baseline {}", finding.title, finding.id, finding.tenant, finding.baseline.as_deref().unwrap_or("—"));
-    println!("  {} / {} / {}", finding.resource_kind, finding.item, finding.setting_path);
+    println!(
+        "{}\n  id {}\n  tenant {}  baseline {}",
+        finding.title,
+        finding.id,
+        finding.tenant,
+        finding.baseline.as_deref().unwrap_or("—")
+    );
+    println!(
+        "  {} / {} / {}",
+        finding.resource_kind, finding.item, finding.setting_path
+    );
     println!(
         "  expected {}  actual {}",
-        finding.expected.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "not set".into()),
-        finding.actual.as_ref().map(|v| v.to_string()).unwrap_or_else(|| "not set".into())
+        finding
+            .expected
+            .as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "not set".into()),
+        finding
+            .actual
+            .as_ref()
+            .map(|v| v.to_string())
+            .unwrap_or_else(|| "not set".into())
     );
     println!(
         "  {} {}  re-opened {} times  due {}",

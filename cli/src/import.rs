@@ -13,13 +13,15 @@ use crate::output::print_json;
 use crate::Outcome;
 
 #[derive(clap::Args, Debug)]
-#[command(long_about = "Import a folder of exported Microsoft Graph JSON as a new capture of a tenant.\n\n\
+#[command(
+    long_about = "Import a folder of exported Microsoft Graph JSON as a new capture of a tenant.\n\n\
 Reads every .json file under DIR: the IntuneManagement export layout (a folder per kind, a file per \
 policy) and plain Graph JSON (an object, an array, or a {\"value\": [...]} page), in UTF-8 or UTF-16. \
 The tenant is created when it does not exist.\n\n\
 Bad files: by default the first malformed file aborts the import and nothing is written (the error \
 names the file and the problem). With --skip-bad-files, malformed files are skipped and listed, and \
-the rest is imported. Either way the capture is written in one transaction: all of it or nothing.")]
+the rest is imported. Either way the capture is written in one transaction: all of it or nothing."
+)]
 pub struct Args {
     /// Tenant name (created when it does not exist).
     #[arg(long)]

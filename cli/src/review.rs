@@ -47,7 +47,9 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         println!(
             "{:<40} score {:>5}  {} deviations: {} new, {} re-opened, {} resolved{}",
             r.tenant,
-            r.score.map(|s| format!("{s:.1}")).unwrap_or_else(|| "—".to_owned()),
+            r.score
+                .map(|s| format!("{s:.1}"))
+                .unwrap_or_else(|| "—".to_owned()),
             r.drifts,
             r.opened,
             r.reopened,
@@ -78,7 +80,10 @@ pub async fn score(store: &Store, json: bool) -> Outcome {
         println!("No reviews yet: run `plumbline review`.");
         return Ok(());
     }
-    println!("{:>4}  {:<40} {:>6} {:>7}  OPEN", "RANK", "TENANT", "SCORE", "TREND");
+    println!(
+        "{:>4}  {:<40} {:>6} {:>7}  OPEN",
+        "RANK", "TENANT", "SCORE", "TREND"
+    );
     for (rank, s) in scores.iter().enumerate() {
         let trend = match (s.score, s.previous) {
             (Some(now), Some(before)) => format!("{:+.1}", now - before),
@@ -88,7 +93,9 @@ pub async fn score(store: &Store, json: bool) -> Outcome {
             "{:>4}  {:<40} {:>6} {:>7}  {}",
             rank + 1,
             s.tenant,
-            s.score.map(|v| format!("{v:.1}")).unwrap_or_else(|| "—".to_owned()),
+            s.score
+                .map(|v| format!("{v:.1}"))
+                .unwrap_or_else(|| "—".to_owned()),
             trend,
             s.open_findings
         );

@@ -42,8 +42,16 @@ pub async fn run(store: &Store, json: bool) -> Outcome {
         println!("No tenants yet. Import one with `plumbline import --tenant NAME DIR`, or create the demo portfolio with `plumbline demo --tenants 5`.");
         return Ok(());
     }
-    let width = tenants.iter().map(|t| t.name.chars().count()).max().unwrap_or(4).max(4);
-    println!("{:<width$}  {:>8}  {:<17}  {:>6}  STATUS", "NAME", "CAPTURES", "LAST CAPTURE", "ITEMS");
+    let width = tenants
+        .iter()
+        .map(|t| t.name.chars().count())
+        .max()
+        .unwrap_or(4)
+        .max(4);
+    println!(
+        "{:<width$}  {:>8}  {:<17}  {:>6}  STATUS",
+        "NAME", "CAPTURES", "LAST CAPTURE", "ITEMS"
+    );
     let now = Utc::now();
     for t in &tenants {
         let last = t

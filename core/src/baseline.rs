@@ -179,7 +179,7 @@ fn numeric(actual: Option<&Value>, ok: impl Fn(f64) -> bool) -> Verdict {
 /// `High` (some `Critical`). Matched as case-insensitive substrings of the setting path.
 pub static HIGH_RISK_SETTINGS: &[(&str, Severity)] = &[
     ("grantcontrols/builtincontrols", Severity::Critical), // MFA grant removed
-    ("state", Severity::Critical),                         // a CA policy disabled (exact path, see below)
+    ("state", Severity::Critical), // a CA policy disabled (exact path, see below)
     ("bitlocker", Severity::High),
     ("storagerequireencryption", Severity::High),
     ("filevault", Severity::High),
@@ -194,7 +194,12 @@ pub static HIGH_RISK_SETTINGS: &[(&str, Severity)] = &[
 
 /// The severity of a drift on `path` of an item of `kind`: the rule's own, else the
 /// built-in high-risk list, else the item's default.
-pub fn severity_for(kind: &str, path: &str, rule: Option<&SettingRule>, item_default: Severity) -> Severity {
+pub fn severity_for(
+    kind: &str,
+    path: &str,
+    rule: Option<&SettingRule>,
+    item_default: Severity,
+) -> Severity {
     if let Some(severity) = rule.and_then(|r| r.severity) {
         return severity;
     }
@@ -222,9 +227,10 @@ pub fn default_severity(kind: &str) -> Severity {
     match kind {
         "conditional_access" => Severity::High,
         "compliance_policy" | "app_protection" => Severity::High,
-        "windows_update_ring" | "windows_feature_update" | "windows_quality_update" | "windows_driver_update" => {
-            Severity::Medium
-        }
+        "windows_update_ring"
+        | "windows_feature_update"
+        | "windows_quality_update"
+        | "windows_driver_update" => Severity::Medium,
         _ => Severity::Medium,
     }
 }
@@ -240,8 +246,14 @@ mod tests {
 
     #[test]
     fn exact_compares_values_and_presence() {
-        assert_eq!(j(Rule::Exact, Some(json!(14)), Some(json!(14))), Verdict::Compliant);
-        assert_eq!(j(Rule::Exact, Some(json!(14)), Some(json!(8))), Verdict::Changed);
+        assert_eq!(
+            j(Rule::Exact, Some(json!(14)), Some(json!(14))),
+            Verdict::Compliant
+        );
+        assert_eq!(
+            j(Rule::Exact, Some(json!(14)), Some(json!(8))),
+            Verdict::Changed
+        );
         assert_eq!(j(Rule::Exact, Some(json!(14)), None), Verdict::Missing);
         assert_eq!(j(Rule::Exact, None, Some(json!(true))), Verdict::Added);
         assert_eq!(j(Rule::Exact, None, None), Verdict::Compliant);
@@ -249,55 +261,160 @@ mod tests {
 
     #[test]
     fn a_stricter_tenant_meets_at_least_and_at_most() {
-        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), Some(json!(16))), Verdict::Compliant);
-        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), Some(json!("16"))), Verdict::Compliant);
-        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), Some(json!(8))), Verdict::Changed);
-        assert_eq!(j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), None), Verdict::Missing);
-        assert_eq!(j(Rule::AtMost { value: 15.0 }, Some(json!(15)), Some(json!(5))), Verdict::Compliant);
-        assert_eq!(j(Rule::AtMost { value: 15.0 }, Some(json!(15)), Some(json!(60))), Verdict::Changed);
-        assert_eq!(j(Rule::AtMost { value: 15.0 }, Some(json!(15)), Some(json!("x"))), Verdict::Changed);
+        assert_eq!(
+            j(
+                Rule::AtLeast { value: 14.0 },
+                Some(json!(14)),
+                Some(json!(16))
+            ),
+            Verdict::Compliant
+        );
+        assert_eq!(
+            j(
+                Rule::AtLeast { value: 14.0 },
+                Some(json!(14)),
+                Some(json!("16"))
+            ),
+            Verdict::Compliant
+        );
+        assert_eq!(
+            j(
+                Rule::AtLeast { value: 14.0 },
+                Some(json!(14)),
+                Some(json!(8))
+            ),
+            Verdict::Changed
+        );
+        assert_eq!(
+            j(Rule::AtLeast { value: 14.0 }, Some(json!(14)), None),
+            Verdict::Missing
+        );
+        assert_eq!(
+            j(
+                Rule::AtMost { value: 15.0 },
+                Some(json!(15)),
+                Some(json!(5))
+            ),
+            Verdict::Compliant
+        );
+        assert_eq!(
+            j(
+                Rule::AtMost { value: 15.0 },
+                Some(json!(15)),
+                Some(json!(60))
+            ),
+            Verdict::Changed
+        );
+        assert_eq!(
+            j(
+                Rule::AtMost { value: 15.0 },
+                Some(json!(15)),
+                Some(json!("x"))
+            ),
+            Verdict::Changed
+        );
     }
 
     #[test]
     fn one_of_present_absent_ignore() {
-        let one_of = Rule::OneOf { values: vec![json!("a"), json!("b")] };
-        assert_eq!(j(one_of.clone(), None, Some(json!("b"))), Verdict::Compliant);
+        let one_of = Rule::OneOf {
+            values: vec![json!("a"), json!("b")],
+        };
+        assert_eq!(
+            j(one_of.clone(), None, Some(json!("b"))),
+            Verdict::Compliant
+        );
         assert_eq!(j(one_of, None, Some(json!("c"))), Verdict::Changed);
-        assert_eq!(j(Rule::Present, Some(json!(1)), Some(json!(2))), Verdict::Compliant);
+        assert_eq!(
+            j(Rule::Present, Some(json!(1)), Some(json!(2))),
+            Verdict::Compliant
+        );
         assert_eq!(j(Rule::Present, Some(json!(1)), None), Verdict::Missing);
         assert_eq!(j(Rule::Absent, None, Some(json!(2))), Verdict::Added);
         assert_eq!(j(Rule::Absent, Some(json!(1)), None), Verdict::Compliant);
-        assert_eq!(j(Rule::Ignore, Some(json!(1)), Some(json!(2))), Verdict::NotJudged);
+        assert_eq!(
+            j(Rule::Ignore, Some(json!(1)), Some(json!(2))),
+            Verdict::NotJudged
+        );
     }
 
     #[test]
     fn tenant_value_uses_the_assignment_variable() {
-        let rule = Rule::TenantValue { variable: "timezone".to_owned() };
+        let rule = Rule::TenantValue {
+            variable: "timezone".to_owned(),
+        };
         let mut vars = BTreeMap::new();
-        assert_eq!(judge(&rule, Some(&json!("UTC")), Some(&json!("CET")), &vars), Verdict::NotJudged);
+        assert_eq!(
+            judge(&rule, Some(&json!("UTC")), Some(&json!("CET")), &vars),
+            Verdict::NotJudged
+        );
         vars.insert("timezone".to_owned(), json!("CET"));
-        assert_eq!(judge(&rule, Some(&json!("UTC")), Some(&json!("CET")), &vars), Verdict::Compliant);
-        assert_eq!(judge(&rule, Some(&json!("UTC")), Some(&json!("UTC")), &vars), Verdict::Changed);
+        assert_eq!(
+            judge(&rule, Some(&json!("UTC")), Some(&json!("CET")), &vars),
+            Verdict::Compliant
+        );
+        assert_eq!(
+            judge(&rule, Some(&json!("UTC")), Some(&json!("UTC")), &vars),
+            Verdict::Changed
+        );
     }
 
     #[test]
     fn rules_round_trip_as_tagged_json() {
-        let rule = SettingRule { rule: Rule::AtLeast { value: 14.0 }, severity: Some(Severity::High) };
+        let rule = SettingRule {
+            rule: Rule::AtLeast { value: 14.0 },
+            severity: Some(Severity::High),
+        };
         let text = serde_json::to_string(&rule).expect("json");
-        assert_eq!(text, r#"{"rule":"at_least","value":14.0,"severity":"high"}"#);
-        assert_eq!(serde_json::from_str::<SettingRule>(&text).expect("parse"), rule);
+        assert_eq!(
+            text,
+            r#"{"rule":"at_least","value":14.0,"severity":"high"}"#
+        );
+        assert_eq!(
+            serde_json::from_str::<SettingRule>(&text).expect("parse"),
+            rule
+        );
         let plain: SettingRule = serde_json::from_str(r#"{"rule":"exact"}"#).expect("parse");
-        assert_eq!(plain, SettingRule { rule: Rule::Exact, severity: None });
+        assert_eq!(
+            plain,
+            SettingRule {
+                rule: Rule::Exact,
+                severity: None
+            }
+        );
     }
 
     #[test]
     fn high_risk_settings_raise_severity_but_explicit_rules_win() {
         let path = "device_vendor_msft_policy_config_defender_allowrealtimemonitoring";
-        assert_eq!(severity_for("settings_catalog", path, None, Severity::Medium), Severity::Critical);
-        let explicit = SettingRule { rule: Rule::Exact, severity: Some(Severity::Low) };
-        assert_eq!(severity_for("settings_catalog", path, Some(&explicit), Severity::Medium), Severity::Low);
-        assert_eq!(severity_for("conditional_access", "state", None, Severity::High), Severity::Critical);
-        assert_eq!(severity_for("settings_catalog", "state", None, Severity::Medium), Severity::Medium);
-        assert_eq!(severity_for("compliance_policy", "passwordMinimumLength", None, Severity::High), Severity::High);
+        assert_eq!(
+            severity_for("settings_catalog", path, None, Severity::Medium),
+            Severity::Critical
+        );
+        let explicit = SettingRule {
+            rule: Rule::Exact,
+            severity: Some(Severity::Low),
+        };
+        assert_eq!(
+            severity_for("settings_catalog", path, Some(&explicit), Severity::Medium),
+            Severity::Low
+        );
+        assert_eq!(
+            severity_for("conditional_access", "state", None, Severity::High),
+            Severity::Critical
+        );
+        assert_eq!(
+            severity_for("settings_catalog", "state", None, Severity::Medium),
+            Severity::Medium
+        );
+        assert_eq!(
+            severity_for(
+                "compliance_policy",
+                "passwordMinimumLength",
+                None,
+                Severity::High
+            ),
+            Severity::High
+        );
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::baseline::{judge, severity_for, BaselineOptions, Rule, Severity, SettingRule, Verdict};
+use crate::baseline::{judge, severity_for, BaselineOptions, Rule, SettingRule, Severity, Verdict};
 use crate::normalize::{strip_version_suffix, Normalized};
 
 /// What kind of deviation.
@@ -239,7 +239,11 @@ fn match_key(kind: &str, name: &str, ignore_version: bool) -> (String, String) {
     } else {
         name
     };
-    let folded = name.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase();
+    let folded = name
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase();
     (kind.to_owned(), folded)
 }
 
@@ -253,7 +257,10 @@ pub fn match_items(
     let ignore = options.ignore_version_suffix;
     let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
     for (index, (kind, name)) in tenant.iter().enumerate() {
-        by_key.entry(match_key(kind, name, ignore)).or_default().push(index);
+        by_key
+            .entry(match_key(kind, name, ignore))
+            .or_default()
+            .push(index);
     }
     let mut used = vec![false; tenant.len()];
     let mut matching = Matching::default();
@@ -390,8 +397,17 @@ pub fn capture_changes(
 
 /// The setting-level changes of one item between two captures: every path whose value
 /// moved (previous value as `expected`, current as `actual`), and its assignments.
-pub fn changed_item_drifts(kind: &str, name: &str, before: &Normalized, after: &Normalized) -> Vec<Drift> {
-    let paths: BTreeSet<&String> = before.settings.keys().chain(after.settings.keys()).collect();
+pub fn changed_item_drifts(
+    kind: &str,
+    name: &str,
+    before: &Normalized,
+    after: &Normalized,
+) -> Vec<Drift> {
+    let paths: BTreeSet<&String> = before
+        .settings
+        .keys()
+        .chain(after.settings.keys())
+        .collect();
     let drift = |path: &str, expected: Option<Value>, actual: Option<Value>| Drift {
         kind: DriftKind::ChangedSinceLastCapture,
         resource_kind: kind.to_owned(),

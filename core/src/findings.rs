@@ -153,11 +153,20 @@ impl LapseReason {
 #[derive(Clone, Debug, PartialEq)]
 pub enum Change {
     /// A new deviation: a new open finding, due by severity.
-    Create { observation: Observation, due_at: DateTime<Utc> },
+    Create {
+        observation: Observation,
+        due_at: DateTime<Utc>,
+    },
     /// Still observed, state unchanged (its actual value may have moved).
-    Seen { id: String, observation: Observation },
+    Seen {
+        id: String,
+        observation: Observation,
+    },
     /// A resolved finding observed again.
-    Reopen { id: String, observation: Observation },
+    Reopen {
+        id: String,
+        observation: Observation,
+    },
     /// No longer observed: resolved by the review.
     AutoResolve { id: String, from: Status },
     /// Its kind failed to capture: neither resolved nor lost.
@@ -191,7 +200,10 @@ pub fn reconcile(
     for observation in observed {
         let Some(existing) = by_fingerprint.get(observation.fingerprint.as_str()) else {
             let due_at = due_at(observation.drift.severity, now);
-            changes.push(Change::Create { observation, due_at });
+            changes.push(Change::Create {
+                observation,
+                due_at,
+            });
             continue;
         };
         seen.insert(existing.fingerprint.as_str());
@@ -219,7 +231,9 @@ pub fn reconcile(
         }
         if failed_kinds.contains(&finding.resource_kind) {
             if finding.status != Status::Resolved {
-                changes.push(Change::NotAssessed { id: finding.id.clone() });
+                changes.push(Change::NotAssessed {
+                    id: finding.id.clone(),
+                });
             }
             continue;
         }
@@ -249,7 +263,8 @@ fn lapse(
     if acceptance.expires_at <= now {
         return Some((acceptance.id.clone(), LapseReason::Expired));
     }
-    if acceptance.accepted_value.is_some() && acceptance.accepted_value != observation.drift.actual {
+    if acceptance.accepted_value.is_some() && acceptance.accepted_value != observation.drift.actual
+    {
         return Some((acceptance.id.clone(), LapseReason::ValueChanged));
     }
     None
@@ -291,9 +306,14 @@ pub struct RiskRequest {
 pub enum LifecycleError {
     /// The action does not apply to the finding's current state.
     #[error("cannot {action} a finding that is {from}")]
-    NotAllowed { action: &'static str, from: &'static str },
+    NotAllowed {
+        action: &'static str,
+        from: &'static str,
+    },
     /// A risk acceptance needs a reason.
-    #[error("a risk acceptance needs a justification: pass --reason \"why this risk is acceptable\"")]
+    #[error(
+        "a risk acceptance needs a justification: pass --reason \"why this risk is acceptable\""
+    )]
     NoJustification,
     /// The expiry is not in the future.
     #[error("the acceptance must expire in the future: pass --until with a later date")]
@@ -334,7 +354,9 @@ pub fn decide(
                     .as_deref()
                     .is_some_and(|a| !a.trim().is_empty() && a != request.accepted_by);
                 if !approved_by_other {
-                    return Err(LifecycleError::ApproverRequired(request.accepted_by.clone()));
+                    return Err(LifecycleError::ApproverRequired(
+                        request.accepted_by.clone(),
+                    ));
                 }
             }
             Ok(Status::RiskAccepted)

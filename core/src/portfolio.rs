@@ -104,12 +104,19 @@ pub async fn add_demo_tenants(
                 return;
             }
         };
-        if need_baseline && sender.blocking_send(Ok(Generated::Baseline(generator.baseline()))).is_err() {
+        if need_baseline
+            && sender
+                .blocking_send(Ok(Generated::Baseline(generator.baseline())))
+                .is_err()
+        {
             return;
         }
         for index in todo {
             let tenant = generator.tenant(index, anchor);
-            if sender.blocking_send(Ok(Generated::Tenant(index, tenant))).is_err() {
+            if sender
+                .blocking_send(Ok(Generated::Tenant(index, tenant)))
+                .is_err()
+            {
                 return; // the writer stopped (an error): stop generating
             }
         }
@@ -132,8 +139,9 @@ pub async fn add_demo_tenants(
                 content: &capture.content,
             })
             .collect();
-        let planted = serde_json::to_value(&tenant.planted)
-            .map_err(|e| PortfolioError::Worker(format!("cannot record planted differences: {e}")))?;
+        let planted = serde_json::to_value(&tenant.planted).map_err(|e| {
+            PortfolioError::Worker(format!("cannot record planted differences: {e}"))
+        })?;
         store
             .record_tenant_history(
                 &tenant.profile,
@@ -144,7 +152,11 @@ pub async fn add_demo_tenants(
             .await?;
         outcome.created += 1;
         outcome.captures += captures.len() as u64;
-        outcome.items += tenant.captures.iter().map(|c| c.content.items.len() as u64).sum::<u64>();
+        outcome.items += tenant
+            .captures
+            .iter()
+            .map(|c| c.content.items.len() as u64)
+            .sum::<u64>();
         outcome.planted_differences += tenant.planted.len() as u64;
         progress(outcome.created, total);
     }
@@ -188,11 +200,18 @@ async fn create_demo_baseline(store: &Store, content: &CaptureContent) -> Result
 
 /// The small demo portfolio of a first start.
 pub async fn create_first_start_demo(store: &Store) -> Result<DemoOutcome, PortfolioError> {
-    add_demo_tenants(store, &DemoRequest::now(DEFAULT_SEED, FIRST_START_TENANTS), |_, _| {}).await
+    add_demo_tenants(
+        store,
+        &DemoRequest::now(DEFAULT_SEED, FIRST_START_TENANTS),
+        |_, _| {},
+    )
+    .await
 }
 
 fn missing_indices(wanted: Range<u32>, existing: &[u32]) -> Vec<u32> {
-    wanted.filter(|i| existing.binary_search(i).is_err()).collect()
+    wanted
+        .filter(|i| existing.binary_search(i).is_err())
+        .collect()
 }
 
 #[cfg(test)]
@@ -204,7 +223,10 @@ mod tests {
         DemoRequest {
             seed: 7,
             tenants,
-            anchor: Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).single().expect("date"),
+            anchor: Utc
+                .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+                .single()
+                .expect("date"),
         }
     }
 
@@ -220,7 +242,9 @@ mod tests {
         assert!(first.captures >= 4);
         assert!(first.planted_differences > 0);
 
-        let second = add_demo_tenants(&store, &request(3), |_, _| {}).await.expect("extend");
+        let second = add_demo_tenants(&store, &request(3), |_, _| {})
+            .await
+            .expect("extend");
         assert_eq!((second.created, second.existing), (1, 2));
         assert_eq!(store.tenant_count().await.expect("count"), 3);
         assert_eq!(store.demo_indices(7).await.expect("indices"), vec![0, 1, 2]);
@@ -232,7 +256,11 @@ mod tests {
         assert_eq!(baselines[0].assigned_tenants, 3);
         assert_eq!(baselines[0].versions[0].status, "published");
         for tenant in &tenants {
-            let plants = store.demo_plants(tenant.id).await.expect("plants").expect("recorded");
+            let plants = store
+                .demo_plants(tenant.id)
+                .await
+                .expect("plants")
+                .expect("recorded");
             assert!(plants.as_array().is_some_and(|a| !a.is_empty()));
         }
     }

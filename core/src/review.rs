@@ -49,7 +49,10 @@ impl PreparedBaseline {
                 severity: item.severity,
             })
             .collect();
-        let compliant = items.iter().map(BaselineItemSpec::assessed_when_compliant).collect();
+        let compliant = items
+            .iter()
+            .map(BaselineItemSpec::assessed_when_compliant)
+            .collect();
         Self {
             baseline_id: loaded.baseline_id,
             name: loaded.name,
@@ -68,15 +71,22 @@ pub struct BaselineCache {
 }
 
 impl BaselineCache {
-    async fn get(&mut self, store: &Store, version_id: &str) -> Result<Arc<PreparedBaseline>, StoreError> {
+    async fn get(
+        &mut self,
+        store: &Store,
+        version_id: &str,
+    ) -> Result<Arc<PreparedBaseline>, StoreError> {
         if let Some(prepared) = self.prepared.get(version_id) {
             return Ok(Arc::clone(prepared));
         }
         let loaded = store.load_baseline_version(version_id).await?;
-        let prepared = Arc::new(tokio::task::spawn_blocking(move || PreparedBaseline::new(loaded))
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))?);
-        self.prepared.insert(version_id.to_owned(), Arc::clone(&prepared));
+        let prepared = Arc::new(
+            tokio::task::spawn_blocking(move || PreparedBaseline::new(loaded))
+                .await
+                .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))?,
+        );
+        self.prepared
+            .insert(version_id.to_owned(), Arc::clone(&prepared));
         Ok(prepared)
     }
 }
@@ -165,12 +175,18 @@ async fn review_tenant_with(
     let mut baselines = Vec::new();
     for assignment in &assignments {
         if let Some(version) = &assignment.version_id {
-            baselines.push((cache.get(store, version).await?, assignment.variables.clone()));
+            baselines.push((
+                cache.get(store, version).await?,
+                assignment.variables.clone(),
+            ));
         }
     }
     let inputs_hash = inputs_hash(current, previous, &baselines);
     if !options.force && store.review_exists(current.id, &inputs_hash).await? {
-        return Ok(TenantReview::skipped(&tenant, "already reviewed: nothing changed since"));
+        return Ok(TenantReview::skipped(
+            &tenant,
+            "already reviewed: nothing changed since",
+        ));
     }
 
     let failed_kinds: BTreeSet<String> = current
@@ -193,12 +209,19 @@ async fn review_tenant_with(
         needed.extend(plan.needs_json());
         plans.push(plan);
     }
-    let stale = items.iter().any(|i| i.normalizer_version != NORMALIZER_VERSION)
-        || previous_items.iter().any(|i| i.normalizer_version != NORMALIZER_VERSION);
+    let stale = items
+        .iter()
+        .any(|i| i.normalizer_version != NORMALIZER_VERSION)
+        || previous_items
+            .iter()
+            .any(|i| i.normalizer_version != NORMALIZER_VERSION);
     let directory = store.directory_objects(current.id).await?;
 
     // Phase 2: read and normalise only what differs.
-    let hashes: Vec<&str> = needed.iter().map(|i| items[*i].blob_sha256.as_str()).collect();
+    let hashes: Vec<&str> = needed
+        .iter()
+        .map(|i| items[*i].blob_sha256.as_str())
+        .collect();
     let blobs = store.blobs(&hashes).await?;
     let normalized: HashMap<usize, Normalized> = {
         let directory = DirectoryIndex::new(&directory);
@@ -218,19 +241,37 @@ async fn review_tenant_with(
     for ((baseline, variables), plan) in baselines.iter().zip(&plans) {
         let (found, assessed) = run_plan(baseline, plan, &items, &normalized, variables);
         assessment.merge(&assessed);
-        drifts.extend(found.into_iter().map(|d| (Source::Drift, baseline.baseline_id.clone(), d)));
+        drifts.extend(
+            found
+                .into_iter()
+                .map(|d| (Source::Drift, baseline.baseline_id.clone(), d)),
+        );
     }
 
     // Capture to capture: ghost policies, and each setting that moved. When the engine
     // version changed since the previous capture was hashed, hashes are not comparable.
     if !stale {
-        let delta = drift::capture_changes(&item_refs(&previous_items), &item_refs(&items), &failed_kinds);
-        drifts.extend(delta.deleted.into_iter().map(|d| (Source::History, String::new(), d)));
+        let delta = drift::capture_changes(
+            &item_refs(&previous_items),
+            &item_refs(&items),
+            &failed_kinds,
+        );
+        drifts.extend(
+            delta
+                .deleted
+                .into_iter()
+                .map(|d| (Source::History, String::new(), d)),
+        );
         if !delta.changed.is_empty() {
             let hashes: Vec<&str> = delta
                 .changed
                 .iter()
-                .flat_map(|(p, c)| [previous_items[*p].blob_sha256.as_str(), items[*c].blob_sha256.as_str()])
+                .flat_map(|(p, c)| {
+                    [
+                        previous_items[*p].blob_sha256.as_str(),
+                        items[*c].blob_sha256.as_str(),
+                    ]
+                })
                 .collect();
             let raw = store.blobs(&hashes).await?;
             let previous_directory = match previous {
@@ -240,7 +281,9 @@ async fn review_tenant_with(
             let current_directory = DirectoryIndex::new(&directory);
             for (p, c) in delta.changed {
                 let (before, after) = (&previous_items[p], &items[c]);
-                let (Some(old), Some(new)) = (raw.get(&before.blob_sha256), raw.get(&after.blob_sha256)) else {
+                let (Some(old), Some(new)) =
+                    (raw.get(&before.blob_sha256), raw.get(&after.blob_sha256))
+                else {
                     continue;
                 };
                 let old = normalize::normalize(&before.kind, old, &previous_directory);
@@ -277,7 +320,10 @@ async fn review_tenant_with(
     let drift_count = observations.len();
 
     // Reconcile within this review's scope: the reviewed baselines, and history.
-    let scope: BTreeSet<&str> = baselines.iter().map(|(b, _)| b.baseline_id.as_str()).collect();
+    let scope: BTreeSet<&str> = baselines
+        .iter()
+        .map(|(b, _)| b.baseline_id.as_str())
+        .collect();
     let stored: Vec<findings::Stored> = store
         .stored_findings(tenant_id)
         .await?
@@ -288,11 +334,19 @@ async fn review_tenant_with(
             Source::Lint => false,
         })
         .collect();
-    let stored_status: HashMap<String, Status> =
-        stored.iter().map(|s| (s.fingerprint.clone(), s.status)).collect();
+    let stored_status: HashMap<String, Status> = stored
+        .iter()
+        .map(|s| (s.fingerprint.clone(), s.status))
+        .collect();
     let changes = findings::reconcile(&stored, observations, &failed_kinds, started_at);
 
-    let score_detail = score(&assessment, &changes, &stored_status, &failed_kinds, drift_count);
+    let score_detail = score(
+        &assessment,
+        &changes,
+        &stored_status,
+        &failed_kinds,
+        drift_count,
+    );
     let score_value = score_detail.score;
     let counts = |f: fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count();
     let opened = counts(|c| matches!(c, Change::Create { .. }));
@@ -350,7 +404,11 @@ struct Plan {
 
 impl Plan {
     fn needs_json(&self) -> impl Iterator<Item = usize> + '_ {
-        let pairs = self.pairs.iter().filter(|(_, _, equal)| !equal).map(|(_, t, _)| *t);
+        let pairs = self
+            .pairs
+            .iter()
+            .filter(|(_, _, equal)| !equal)
+            .map(|(_, t, _)| *t);
         // Unmatched items are only read when something is missing (rename detection) or
         // when their kind is managed exclusively (to report them).
         let unmatched = if self.missing.is_empty() {
@@ -362,16 +420,28 @@ impl Plan {
     }
 }
 
-fn plan_baseline(baseline: &PreparedBaseline, items: &[ItemMeta], failed: &BTreeSet<String>) -> Plan {
+fn plan_baseline(
+    baseline: &PreparedBaseline,
+    items: &[ItemMeta],
+    failed: &BTreeSet<String>,
+) -> Plan {
     // Baseline items of kinds that failed to capture are not assessed at all.
     let assessed_specs: Vec<usize> = (0..baseline.items.len())
         .filter(|i| !failed.contains(&baseline.items[*i].kind))
         .collect();
     let b_keys: Vec<(&str, &str)> = assessed_specs
         .iter()
-        .map(|i| (baseline.items[*i].kind.as_str(), baseline.items[*i].name.as_str()))
+        .map(|i| {
+            (
+                baseline.items[*i].kind.as_str(),
+                baseline.items[*i].name.as_str(),
+            )
+        })
         .collect();
-    let t_keys: Vec<(&str, &str)> = items.iter().map(|i| (i.kind.as_str(), i.name.as_str())).collect();
+    let t_keys: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i.kind.as_str(), i.name.as_str()))
+        .collect();
     let matching = drift::match_items(&b_keys, &t_keys, &baseline.options);
     let pairs = matching
         .pairs
@@ -388,7 +458,11 @@ fn plan_baseline(baseline: &PreparedBaseline, items: &[ItemMeta], failed: &BTree
         .collect();
     Plan {
         pairs,
-        missing: matching.missing.iter().map(|b| assessed_specs[*b]).collect(),
+        missing: matching
+            .missing
+            .iter()
+            .map(|b| assessed_specs[*b])
+            .collect(),
         unmatched: matching.unmatched,
     }
 }
@@ -415,8 +489,11 @@ fn run_plan(
         }
     }
 
-    let missing: Vec<(usize, &BaselineItemSpec)> =
-        plan.missing.iter().map(|b| (*b, &baseline.items[*b])).collect();
+    let missing: Vec<(usize, &BaselineItemSpec)> = plan
+        .missing
+        .iter()
+        .map(|b| (*b, &baseline.items[*b]))
+        .collect();
     let unmatched: Vec<(usize, &str, &Normalized)> = plan
         .unmatched
         .iter()
@@ -464,7 +541,12 @@ fn run_plan(
             ..whole
         });
     }
-    let exclusive: BTreeSet<&str> = baseline.options.exclusive_kinds.iter().map(String::as_str).collect();
+    let exclusive: BTreeSet<&str> = baseline
+        .options
+        .exclusive_kinds
+        .iter()
+        .map(String::as_str)
+        .collect();
     for t in plan.unmatched.iter().filter(|t| !renamed_t.contains(t)) {
         let item = &items[*t];
         if exclusive.contains(item.kind.as_str()) {
@@ -489,13 +571,22 @@ fn inputs_hash(
     baselines: &[(Arc<PreparedBaseline>, BTreeMap<String, Value>)],
 ) -> String {
     let mut hasher = Sha256::new();
-    hasher.update(format!("engine:{NORMALIZER_VERSION};capture:{}", current.id));
+    hasher.update(format!(
+        "engine:{NORMALIZER_VERSION};capture:{}",
+        current.id
+    ));
     if let Some(p) = previous {
         hasher.update(format!(";previous:{}", p.id));
     }
     let mut parts: Vec<String> = baselines
         .iter()
-        .map(|(b, vars)| format!("{}={}", b.version_id, serde_json::to_string(vars).unwrap_or_default()))
+        .map(|(b, vars)| {
+            format!(
+                "{}={}",
+                b.version_id,
+                serde_json::to_string(vars).unwrap_or_default()
+            )
+        })
         .collect();
     parts.sort();
     for part in parts {

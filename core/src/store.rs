@@ -26,8 +26,8 @@ use sqlx::{Row, SqlitePool};
 use crate::audit::Writer;
 use crate::model::WorkspaceId;
 
-pub use blobs::{blob_hash, canonical_bytes};
 pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
+pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use findings::{FindingFilter, FindingRow, ReviewWrite, TransitionRow};
 
@@ -192,11 +192,11 @@ impl Store {
 
     /// The schema version of the open database.
     pub async fn schema_version(&self) -> Result<i64, StoreError> {
-        Ok(
-            sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success")
-                .fetch_one(&self.pool)
-                .await?,
+        Ok(sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM _sqlx_migrations WHERE success",
         )
+        .fetch_one(&self.pool)
+        .await?)
     }
 
     /// The database file, or `None` for an in-memory database.
@@ -242,12 +242,14 @@ async fn setting(
     conn: &mut sqlx::SqliteConnection,
     key: &str,
 ) -> Result<Option<String>, StoreError> {
-    Ok(sqlx::query("SELECT value FROM local_settings WHERE key = ?")
-        .bind(key)
-        .fetch_optional(&mut *conn)
-        .await?
-        .map(|row| row.try_get::<String, _>(0))
-        .transpose()?)
+    Ok(
+        sqlx::query("SELECT value FROM local_settings WHERE key = ?")
+            .bind(key)
+            .fetch_optional(&mut *conn)
+            .await?
+            .map(|row| row.try_get::<String, _>(0))
+            .transpose()?,
+    )
 }
 
 async fn put_setting(

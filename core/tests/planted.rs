@@ -24,7 +24,9 @@ fn canonical(value: &Value) -> Value {
             items.sort_by_key(|v| v.to_string());
             Value::Array(items)
         }
-        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), canonical(v))).collect()),
+        Value::Object(map) => {
+            Value::Object(map.iter().map(|(k, v)| (k.clone(), canonical(v))).collect())
+        }
         other => other.clone(),
     }
 }
@@ -66,28 +68,48 @@ async fn every_planted_difference_is_found_and_nothing_else() {
     let request = DemoRequest {
         seed: 42,
         tenants: 12,
-        anchor: chrono::Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).single().expect("date"),
+        anchor: chrono::Utc
+            .with_ymd_and_hms(2026, 11, 1, 0, 0, 0)
+            .single()
+            .expect("date"),
     };
-    add_demo_tenants(&store, &request, |_, _| {}).await.expect("demo");
-    let reviews = review_all(&store, &ReviewOptions::default(), |_, _| {}).await.expect("review");
+    add_demo_tenants(&store, &request, |_, _| {})
+        .await
+        .expect("demo");
+    let reviews = review_all(&store, &ReviewOptions::default(), |_, _| {})
+        .await
+        .expect("review");
     assert_eq!(reviews.iter().filter(|r| r.reviewed).count(), 12);
 
     let mut planted_total = 0;
     let mut problems = Vec::new();
     for tenant in store.list_tenants().await.expect("tenants") {
-        let planted: Vec<PlantedDifference> =
-            serde_json::from_value(store.demo_plants(tenant.id).await.expect("plants").expect("demo"))
-                .expect("record format");
+        let planted: Vec<PlantedDifference> = serde_json::from_value(
+            store
+                .demo_plants(tenant.id)
+                .await
+                .expect("plants")
+                .expect("demo"),
+        )
+        .expect("record format");
         let latest = tenant.capture_count - 1;
         let expected = expected_keys(&planted, latest);
         planted_total += expected.len();
         let findings = store
-            .list_findings(&FindingFilter { tenant: Some(tenant.id), ..FindingFilter::default() })
+            .list_findings(&FindingFilter {
+                tenant: Some(tenant.id),
+                ..FindingFilter::default()
+            })
             .await
             .expect("findings");
         let found: BTreeMap<Key, _> = findings
             .iter()
-            .map(|f| ((f.drift_kind.clone(), f.item.clone(), f.setting_path.clone()), f))
+            .map(|f| {
+                (
+                    (f.drift_kind.clone(), f.item.clone(), f.setting_path.clone()),
+                    f,
+                )
+            })
             .collect();
         let expected_set: BTreeSet<&Key> = expected.keys().collect();
         let found_set: BTreeSet<&Key> = found.keys().collect();
@@ -103,8 +125,15 @@ async fn every_planted_difference_is_found_and_nothing_else() {
         }
         for (key, p) in &expected {
             let Some(f) = found.get(key) else { continue };
-            if matches!(p.kind, PlantedKind::SettingChanged | PlantedKind::SettingAdded | PlantedKind::SettingMissing) {
-                let same = |a: &Option<Value>, b: &Option<Value>| a.as_ref().map(canonical) == b.as_ref().map(canonical);
+            if matches!(
+                p.kind,
+                PlantedKind::SettingChanged
+                    | PlantedKind::SettingAdded
+                    | PlantedKind::SettingMissing
+            ) {
+                let same = |a: &Option<Value>, b: &Option<Value>| {
+                    a.as_ref().map(canonical) == b.as_ref().map(canonical)
+                };
                 if !same(&f.expected, &p.expected) || !same(&f.actual, &p.actual) {
                     problems.push(format!(
                         "{}: {key:?} values differ: found {:?} → {:?}, planted {:?} → {:?}",
@@ -114,6 +143,14 @@ async fn every_planted_difference_is_found_and_nothing_else() {
             }
         }
     }
-    assert!(planted_total > 50, "the demo plants enough to test ({planted_total})");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        planted_total > 50,
+        "the demo plants enough to test ({planted_total})"
+    );
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

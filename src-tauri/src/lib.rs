@@ -20,10 +20,10 @@ use crate::state::AppState;
 
 /// The command registry shared by the app and the bindings export.
 pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
-    tauri_specta::Builder::<R>::new().commands(collect_commands![
-        commands::app_info,
-        commands::list_tenants,
-    ])
+    // Every type crosses one way (Rust to UI), so one TypeScript type per Rust type.
+    tauri_specta::Builder::<R>::new()
+        .disable_serde_phases()
+        .commands(collect_commands![commands::app_info, commands::list_tenants,])
 }
 
 /// Opens the database and, when it has no tenants yet, creates the demo portfolio.
@@ -51,7 +51,11 @@ pub async fn open_state(db_path: std::path::PathBuf) -> AppState {
 
 /// Whether a graphical display is reachable (Linux/BSD: X11 or Wayland).
 fn has_display() -> bool {
-    if cfg!(any(target_os = "linux", target_os = "freebsd", target_os = "openbsd")) {
+    if cfg!(any(
+        target_os = "linux",
+        target_os = "freebsd",
+        target_os = "openbsd"
+    )) {
         ["DISPLAY", "WAYLAND_DISPLAY"]
             .iter()
             .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))

@@ -15,7 +15,11 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Result<Store, CommandError>, db_path: PathBuf, demo_created_now: bool) -> Self {
+    pub fn new(
+        store: Result<Store, CommandError>,
+        db_path: PathBuf,
+        demo_created_now: bool,
+    ) -> Self {
         Self {
             store,
             db_path,
@@ -25,7 +29,9 @@ impl AppState {
 
     /// The store, or the error that kept it from opening (shown by the UI).
     pub fn store(&self) -> Result<&Store, CommandError> {
-        self.store.as_ref().map_err(|e| CommandError::new(e.code, e.message.clone()))
+        self.store
+            .as_ref()
+            .map_err(|e| CommandError::new(e.code, e.message.clone()))
     }
 
     pub fn db_path(&self) -> &Path {

@@ -26,7 +26,12 @@ impl Driver {
         let native_port = free_port()?;
         let mut command = Command::new("tauri-driver");
         command
-            .args(["--port", &port.to_string(), "--native-port", &native_port.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native_port.to_string(),
+            ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
         for (key, value) in envs {
@@ -82,7 +87,10 @@ pub fn desktop_binary() -> anyhow::Result<PathBuf> {
         .context("test binary has no profile directory")?;
     let app = profile_dir.join("plumbline-desktop");
     if !app.exists() {
-        bail!("{} does not exist: run `cargo build --workspace` first", app.display());
+        bail!(
+            "{} does not exist: run `cargo build --workspace` first",
+            app.display()
+        );
     }
     Ok(app)
 }

@@ -24,7 +24,11 @@ pub struct Element(String);
 impl Session {
     /// Creates a session for the Tauri app at `application`. Session creation hangs when
     /// the app cannot start (no display), hence the timeout.
-    pub async fn start(driver_url: &str, application: &str, timeout: Duration) -> anyhow::Result<Self> {
+    pub async fn start(
+        driver_url: &str,
+        application: &str,
+        timeout: Duration,
+    ) -> anyhow::Result<Self> {
         let http = reqwest::Client::builder()
             .timeout(timeout)
             .build()
@@ -56,13 +60,23 @@ impl Session {
         })
     }
 
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> anyhow::Result<Value> {
+    async fn call(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> anyhow::Result<Value> {
         let url = format!("{}/session/{}{}", self.base, self.id, path);
         let mut request = self.http.request(method, &url);
         if let Some(body) = body {
             request = request.json(&body);
         }
-        let response: Value = request.send().await.with_context(|| url.clone())?.json().await?;
+        let response: Value = request
+            .send()
+            .await
+            .with_context(|| url.clone())?
+            .json()
+            .await?;
         if let Some(error) = response["value"]["error"].as_str() {
             bail!("{url}: {error}: {}", response["value"]["message"]);
         }
@@ -90,7 +104,12 @@ impl Session {
     }
 
     /// Polls until at least `min` elements match, or fails after `timeout`.
-    pub async fn wait_for(&self, css: &str, min: usize, timeout: Duration) -> anyhow::Result<Vec<Element>> {
+    pub async fn wait_for(
+        &self,
+        css: &str,
+        min: usize,
+        timeout: Duration,
+    ) -> anyhow::Result<Vec<Element>> {
         let started = Instant::now();
         loop {
             let found = self.find_all(css).await?;
@@ -98,7 +117,10 @@ impl Session {
                 return Ok(found);
             }
             if started.elapsed() > timeout {
-                bail!("waited {timeout:?} for {min} × {css:?}, found {}", found.len());
+                bail!(
+                    "waited {timeout:?} for {min} × {css:?}, found {}",
+                    found.len()
+                );
             }
             tokio::time::sleep(Duration::from_millis(200)).await;
         }
@@ -107,7 +129,11 @@ impl Session {
     /// The rendered text of an element.
     pub async fn text(&self, element: &Element) -> anyhow::Result<String> {
         let value = self
-            .call(reqwest::Method::GET, &format!("/element/{}/text", element.0), None)
+            .call(
+                reqwest::Method::GET,
+                &format!("/element/{}/text", element.0),
+                None,
+            )
             .await?;
         Ok(value.as_str().unwrap_or_default().to_owned())
     }
@@ -126,7 +152,9 @@ impl Session {
     /// A PNG screenshot of the window.
     pub async fn screenshot(&self) -> anyhow::Result<Vec<u8>> {
         let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
-        let encoded = value.as_str().ok_or_else(|| anyhow!("no screenshot data"))?;
+        let encoded = value
+            .as_str()
+            .ok_or_else(|| anyhow!("no screenshot data"))?;
         Ok(base64::engine::general_purpose::STANDARD.decode(encoded)?)
     }
 

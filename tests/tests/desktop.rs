@@ -28,12 +28,21 @@ async fn first_start_shows_the_demo_portfolio() -> anyhow::Result<()> {
         ("XDG_CACHE_HOME", home.path()),
         ("XDG_CONFIG_HOME", home.path()),
     ])?;
-    let session = Session::start(&driver.url, &app.display().to_string(), Duration::from_secs(90)).await?;
+    let session = Session::start(
+        &driver.url,
+        &app.display().to_string(),
+        Duration::from_secs(90),
+    )
+    .await?;
 
     let rows = session
         .wait_for("[data-testid=tenant-row]", 5, Duration::from_secs(60))
         .await?;
-    assert_eq!(rows.len(), 5, "the first-start demo portfolio has five tenants");
+    assert_eq!(
+        rows.len(),
+        5,
+        "the first-start demo portfolio has five tenants"
+    );
     let mut names = Vec::new();
     for cell in session.find_all("[data-testid=tenant-name]").await? {
         names.push(session.text(&cell).await?);

@@ -270,8 +270,9 @@ fn read_file(path: &str, bytes: &[u8]) -> Result<FileObjects, FileProblem> {
         let detected = detect(&map, &folders, page_context.as_deref());
         match detected {
             Detected::Directory(kind) => {
-                let external_id = string_field(&map, "id")
-                    .ok_or_else(|| FileProblem::Shape(format!("directory object {index} has no id")))?;
+                let external_id = string_field(&map, "id").ok_or_else(|| {
+                    FileProblem::Shape(format!("directory object {index} has no id"))
+                })?;
                 let display_name = string_field(&map, "displayName")
                     .or_else(|| string_field(&map, "name"))
                     .unwrap_or_else(|| external_id.clone());
@@ -293,8 +294,8 @@ fn read_file(path: &str, bytes: &[u8]) -> Result<FileObjects, FileProblem> {
                             file_stem.to_owned()
                         }
                     });
-                let external_id = string_field(&map, "id")
-                    .unwrap_or_else(|| derived_id(path, index));
+                let external_id =
+                    string_field(&map, "id").unwrap_or_else(|| derived_id(path, index));
                 let odata_type = string_field(&map, "@odata.type");
                 items.push(CapturedItem {
                     kind: kind.map(|k| k.key).unwrap_or(kinds::UNKNOWN).to_owned(),
@@ -356,7 +357,7 @@ pub fn decode_text(bytes: &[u8]) -> Result<String, FileProblem> {
     }
     // JSON starts with an ASCII character; UTF-16 without a mark shows as a zero byte
     // after (LE) or before (BE) it.
-    if bytes.len() >= 2 && bytes.len() % 2 == 0 {
+    if bytes.len() >= 2 && bytes.len().is_multiple_of(2) {
         if bytes[0] != 0 && bytes[1] == 0 {
             return utf16(bytes, u16::from_le_bytes);
         }
@@ -377,12 +378,14 @@ fn utf8(bytes: &[u8]) -> Result<String, FileProblem> {
 }
 
 fn utf16(bytes: &[u8], to_unit: fn([u8; 2]) -> u16) -> Result<String, FileProblem> {
-    if bytes.len() % 2 != 0 {
+    if !bytes.len().is_multiple_of(2) {
         return Err(FileProblem::Encoding(
             "UTF-16 text with an odd number of bytes".to_owned(),
         ));
     }
-    let units = bytes.chunks_exact(2).map(|pair| to_unit([pair[0], pair[1]]));
+    let units = bytes
+        .chunks_exact(2)
+        .map(|pair| to_unit([pair[0], pair[1]]));
     char::decode_utf16(units)
         .collect::<Result<String, _>>()
         .map_err(|e| FileProblem::Encoding(format!("invalid UTF-16: {e}")))
@@ -393,8 +396,15 @@ enum Detected {
     Directory(DirectoryObjectKind),
 }
 
-/// Directory-object kinds: `@odata.type` names, Graph endpoints and export folders.
-static DIRECTORY_KINDS: &[(DirectoryObjectKind, &[&str], &[&str], &[&str])] = &[
+/// A directory-object kind: `@odata.type` names, Graph endpoints and export folders.
+type DirectoryKindEntry = (
+    DirectoryObjectKind,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static [&'static str],
+);
+
+static DIRECTORY_KINDS: &[DirectoryKindEntry] = &[
     (
         DirectoryObjectKind::Group,
         &["microsoft.graph.group"],
@@ -426,10 +436,7 @@ static DIRECTORY_KINDS: &[(DirectoryObjectKind, &[&str], &[&str], &[&str])] = &[
     (
         DirectoryObjectKind::TermsOfUse,
         &["microsoft.graph.agreement"],
-        &[
-            "identityGovernance/termsOfUse/agreements",
-            "agreements",
-        ],
+        &["identityGovernance/termsOfUse/agreements", "agreements"],
         &["TermsOfUse", "Agreements"],
     ),
 ];

@@ -531,7 +531,13 @@ fn verify(tenant: &DemoTenant) -> usize {
                 ),
                 None => (
                     baseline_by_name
-                        .get(&(item.kind.as_str(), item.name.as_str()))
+                        .get(&(
+                            item.kind.as_str(),
+                            renamed
+                                .get(id)
+                                .and_then(|r| r.baseline_item_name.as_deref())
+                                .unwrap_or(item.name.as_str()),
+                        ))
                         .copied(),
                     baseline_groups.clone(),
                 ),

@@ -35,9 +35,17 @@ fn password(min: i64, extra: Value) -> Value {
 #[test]
 fn identical_items_have_no_drift_and_count_every_setting_compliant() {
     let baseline = spec("Password", password(14, json!({})));
-    let (drifts, assessment) = diff_item(&baseline, "Password", &norm(password(14, json!({}))), &BTreeMap::new());
+    let (drifts, assessment) = diff_item(
+        &baseline,
+        "Password",
+        &norm(password(14, json!({}))),
+        &BTreeMap::new(),
+    );
     assert!(drifts.is_empty(), "{drifts:?}");
-    assert_eq!(assessment.settings, baseline.normalized.settings.len() as u32);
+    assert_eq!(
+        assessment.settings,
+        baseline.normalized.settings.len() as u32
+    );
     assert_eq!(assessment.compliant, assessment.settings);
     assert_eq!(assessment, baseline.assessed_when_compliant());
 }
@@ -45,7 +53,12 @@ fn identical_items_have_no_drift_and_count_every_setting_compliant() {
 #[test]
 fn a_changed_value_is_one_drift_at_its_path_with_both_values() {
     let baseline = spec("Password", password(14, json!({})));
-    let (drifts, assessment) = diff_item(&baseline, "Password", &norm(password(8, json!({}))), &BTreeMap::new());
+    let (drifts, assessment) = diff_item(
+        &baseline,
+        "Password",
+        &norm(password(8, json!({}))),
+        &BTreeMap::new(),
+    );
     assert_eq!(drifts.len(), 1, "{drifts:?}");
     let drift = &drifts[0];
     assert_eq!(drift.kind, DriftKind::SettingChanged);
@@ -57,34 +70,60 @@ fn a_changed_value_is_one_drift_at_its_path_with_both_values() {
 
 #[test]
 fn missing_and_added_settings_are_told_apart() {
-    let baseline = spec("Password", password(14, json!({"passwordExpirationDays": 90})));
-    let tenant = norm(password(14, json!({"passwordPreviousPasswordBlockCount": 24})));
+    let baseline = spec(
+        "Password",
+        password(14, json!({"passwordExpirationDays": 90})),
+    );
+    let tenant = norm(password(
+        14,
+        json!({"passwordPreviousPasswordBlockCount": 24}),
+    ));
     let (drifts, _) = diff_item(&baseline, "Password", &tenant, &BTreeMap::new());
-    let kinds: Vec<_> = drifts.iter().map(|d| (d.kind, d.setting_path.as_str())).collect();
+    let kinds: Vec<_> = drifts
+        .iter()
+        .map(|d| (d.kind, d.setting_path.as_str()))
+        .collect();
     assert_eq!(
         kinds,
         [
             (DriftKind::SettingMissing, "passwordExpirationDays"),
-            (DriftKind::SettingAdded, "passwordPreviousPasswordBlockCount"),
+            (
+                DriftKind::SettingAdded,
+                "passwordPreviousPasswordBlockCount"
+            ),
         ]
     );
 }
 
 #[test]
 fn rules_judge_stricter_values_compliant_and_ignore_what_they_ignore() {
-    let mut baseline = spec("Password", password(14, json!({"osMinimumVersion": "10.0.19045"})));
+    let mut baseline = spec(
+        "Password",
+        password(14, json!({"osMinimumVersion": "10.0.19045"})),
+    );
     baseline.rules.insert(
         "passwordMinimumLength".to_owned(),
-        SettingRule { rule: Rule::AtLeast { value: 14.0 }, severity: Some(Severity::High) },
+        SettingRule {
+            rule: Rule::AtLeast { value: 14.0 },
+            severity: Some(Severity::High),
+        },
     );
-    baseline
-        .rules
-        .insert("osMinimumVersion".to_owned(), SettingRule { rule: Rule::Ignore, severity: None });
+    baseline.rules.insert(
+        "osMinimumVersion".to_owned(),
+        SettingRule {
+            rule: Rule::Ignore,
+            severity: None,
+        },
+    );
     assert!(!baseline.hash_shortcut());
     let stricter = norm(password(16, json!({"osMinimumVersion": "10.0.22631"})));
     let (drifts, assessment) = diff_item(&baseline, "Password", &stricter, &BTreeMap::new());
     assert!(drifts.is_empty(), "{drifts:?}");
-    assert_eq!(assessment.settings, baseline.normalized.settings.len() as u32 - 1, "ignored setting not assessed");
+    assert_eq!(
+        assessment.settings,
+        baseline.normalized.settings.len() as u32 - 1,
+        "ignored setting not assessed"
+    );
     let weaker = norm(password(8, json!({})));
     let (drifts, _) = diff_item(&baseline, "Password", &weaker, &BTreeMap::new());
     assert_eq!(drifts.len(), 1);
@@ -93,7 +132,10 @@ fn rules_judge_stricter_values_compliant_and_ignore_what_they_ignore() {
 
 #[test]
 fn matching_by_name_with_and_without_version_suffix() {
-    let baseline = [("compliance_policy", "Win - OIB - Password - v3.1"), ("compliance_policy", "Gone - v1.0")];
+    let baseline = [
+        ("compliance_policy", "Win - OIB - Password - v3.1"),
+        ("compliance_policy", "Gone - v1.0"),
+    ];
     let tenant = [
         ("compliance_policy", "win - oib -  password - v3.2"),
         ("compliance_policy", "Tenant own"),
@@ -102,11 +144,18 @@ fn matching_by_name_with_and_without_version_suffix() {
     let strict = match_items(&baseline, &tenant, &BaselineOptions::default());
     assert_eq!(strict.pairs, vec![]);
     assert_eq!(strict.missing, vec![0, 1]);
-    assert_eq!(strict.unmatched, vec![0, 1], "only the baseline's kinds are unmatched");
+    assert_eq!(
+        strict.unmatched,
+        vec![0, 1],
+        "only the baseline's kinds are unmatched"
+    );
     let tolerant = match_items(
         &baseline,
         &tenant,
-        &BaselineOptions { ignore_version_suffix: true, exclusive_kinds: vec![] },
+        &BaselineOptions {
+            ignore_version_suffix: true,
+            exclusive_kinds: vec![],
+        },
     );
     assert_eq!(tolerant.pairs, vec![(0, 0)]);
     assert_eq!(tolerant.missing, vec![1]);
@@ -120,7 +169,10 @@ fn a_missing_and_an_extra_item_with_the_same_settings_are_one_rename() {
     let different = norm(json!({"displayName": "Other", "storageRequireEncryption": true}));
     let renames = detect_renames(
         &[(3, &missing)],
-        &[(7, "compliance_policy", &different), (9, "compliance_policy", &renamed)],
+        &[
+            (7, "compliance_policy", &different),
+            (9, "compliance_policy", &renamed),
+        ],
     );
     assert_eq!(renames, vec![(3, 9)]);
     assert!(similarity(&missing.normalized, &different) < RENAME_SIMILARITY);
@@ -143,22 +195,38 @@ fn capture_changes_report_ghosts_and_changes_but_not_failed_kinds() {
         item("compliance_policy", "ghost", "h3"),
         item("conditional_access", "ca-ghost", "h4"),
     ];
-    let after = [item("compliance_policy", "changed", "h9"), item("compliance_policy", "kept", "h1")];
+    let after = [
+        item("compliance_policy", "changed", "h9"),
+        item("compliance_policy", "kept", "h1"),
+    ];
     let failed: BTreeSet<String> = ["conditional_access".to_owned()].into();
     let delta = capture_changes(&before, &after, &failed);
     assert_eq!(delta.changed, vec![(1, 0)]);
-    let deleted: Vec<_> = delta.deleted.iter().map(|d| (d.kind, d.item_key.as_str())).collect();
+    let deleted: Vec<_> = delta
+        .deleted
+        .iter()
+        .map(|d| (d.kind, d.item_key.as_str()))
+        .collect();
     assert_eq!(deleted, [(DriftKind::Deleted, "ghost")]);
 }
 
 #[test]
 fn changed_items_report_each_moved_setting_with_before_and_after() {
     let before = norm(password(14, json!({"passwordExpirationDays": 90})));
-    let after = norm(password(12, json!({"passwordPreviousPasswordBlockCount": 5})));
+    let after = norm(password(
+        12,
+        json!({"passwordPreviousPasswordBlockCount": 5}),
+    ));
     let drifts = changed_item_drifts("compliance_policy", "Password", &before, &after);
     let seen: Vec<_> = drifts
         .iter()
-        .map(|d| (d.setting_path.as_str(), d.expected.clone(), d.actual.clone()))
+        .map(|d| {
+            (
+                d.setting_path.as_str(),
+                d.expected.clone(),
+                d.actual.clone(),
+            )
+        })
         .collect();
     assert_eq!(
         seen,
@@ -168,7 +236,9 @@ fn changed_items_report_each_moved_setting_with_before_and_after() {
             ("passwordPreviousPasswordBlockCount", None, Some(json!(5))),
         ]
     );
-    assert!(drifts.iter().all(|d| d.kind == DriftKind::ChangedSinceLastCapture));
+    assert!(drifts
+        .iter()
+        .all(|d| d.kind == DriftKind::ChangedSinceLastCapture));
     assert!(changed_item_drifts("compliance_policy", "Password", &before, &before).is_empty());
 }
 
@@ -186,6 +256,9 @@ fn drift_kinds_round_trip_their_names() {
         DriftKind::ChangedSinceLastCapture,
     ] {
         assert_eq!(DriftKind::parse(kind.as_str()), Some(kind));
-        assert_eq!(serde_json::to_value(kind).expect("json"), json!(kind.as_str()));
+        assert_eq!(
+            serde_json::to_value(kind).expect("json"),
+            json!(kind.as_str())
+        );
     }
 }

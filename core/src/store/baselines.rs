@@ -9,7 +9,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::{blobs, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
-use crate::baseline::{BaselineOptions, Severity, SettingRule};
+use crate::baseline::{BaselineOptions, SettingRule, Severity};
 use crate::model::{DirectoryObject, DirectoryObjectKind, TenantId};
 
 /// An item to put into a draft baseline version.
@@ -79,7 +79,9 @@ impl Store {
     ) -> Result<i64, StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Conflict("a baseline needs a name: pass --name NAME".to_owned()));
+            return Err(StoreError::Conflict(
+                "a baseline needs a name: pass --name NAME".to_owned(),
+            ));
         }
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let workspace = self.workspace().to_string();
@@ -199,11 +201,13 @@ impl Store {
         .bind(&baseline_id)
         .execute(&mut *tx)
         .await?;
-        sqlx::query("UPDATE baseline_versions SET status = 'published', published_at = ? WHERE id = ?")
-            .bind(&now)
-            .bind(&draft_id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE baseline_versions SET status = 'published', published_at = ? WHERE id = ?",
+        )
+        .bind(&now)
+        .bind(&draft_id)
+        .execute(&mut *tx)
+        .await?;
         audit::append(
             &mut tx,
             self.writer(),
@@ -227,7 +231,8 @@ impl Store {
         variables: &BTreeMap<String, Value>,
     ) -> Result<(), StoreError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        self.assign_baseline_in(&mut tx, name, tenant, variables).await?;
+        self.assign_baseline_in(&mut tx, name, tenant, variables)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -266,7 +271,11 @@ impl Store {
         Ok(())
     }
 
-    async fn baseline_id(&self, conn: &mut SqliteConnection, name: &str) -> Result<String, StoreError> {
+    async fn baseline_id(
+        &self,
+        conn: &mut SqliteConnection,
+        name: &str,
+    ) -> Result<String, StoreError> {
         sqlx::query_scalar(
             "SELECT id FROM baselines WHERE workspace_id = ? AND (name = ? COLLATE NOCASE OR id = ?)",
         )
@@ -308,7 +317,10 @@ impl Store {
     }
 
     /// Loads a baseline version with its items and rules.
-    pub async fn load_baseline_version(&self, version_id: &str) -> Result<LoadedBaseline, StoreError> {
+    pub async fn load_baseline_version(
+        &self,
+        version_id: &str,
+    ) -> Result<LoadedBaseline, StoreError> {
         let head = sqlx::query(
             "SELECT b.id, b.name, v.version, v.options FROM baseline_versions v
              JOIN baselines b ON b.id = v.baseline_id WHERE v.id = ?",

@@ -59,10 +59,16 @@ pub(crate) fn decode(
         "zstd" => zstd::bulk::decompress(data, size.max(0) as usize)
             .map_err(|e| StoreError::corrupt(format!("blob {hash}: {e}")))?,
         "none" => data.to_vec(),
-        other => return Err(StoreError::corrupt(format!("blob {hash}: unknown codec {other}"))),
+        other => {
+            return Err(StoreError::corrupt(format!(
+                "blob {hash}: unknown codec {other}"
+            )))
+        }
     };
     if blob_hash(&bytes) != hash {
-        return Err(StoreError::corrupt(format!("blob {hash}: content does not match its hash")));
+        return Err(StoreError::corrupt(format!(
+            "blob {hash}: content does not match its hash"
+        )));
     }
     serde_json::from_slice(&bytes).map_err(|e| StoreError::corrupt(format!("blob {hash}: {e}")))
 }
@@ -80,5 +86,10 @@ pub(crate) async fn get(
             what: "blob",
             name: hash.to_owned(),
         })?;
-    decode(hash, row.try_get(0)?, &row.try_get::<String, _>(1)?, &row.try_get::<Vec<u8>, _>(2)?)
+    decode(
+        hash,
+        row.try_get(0)?,
+        &row.try_get::<String, _>(1)?,
+        &row.try_get::<Vec<u8>, _>(2)?,
+    )
 }

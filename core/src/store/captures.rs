@@ -8,11 +8,11 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{blobs, parse_timestamp, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
-use crate::normalize::{normalize, DirectoryIndex, NORMALIZER_VERSION};
 use crate::model::{
     CaptureContent, CaptureId, CaptureSource, CaptureSummary, ConfigItemId, KindStatus, TenantId,
     TenantProfile,
 };
+use crate::normalize::{normalize, DirectoryIndex, NORMALIZER_VERSION};
 
 /// One capture to write.
 #[derive(Debug)]
@@ -162,7 +162,11 @@ impl Store {
             })
             .collect();
         let capture_id = id.to_string();
-        let rows: Vec<_> = content.items.iter().zip(hashes.iter().zip(normalized.iter())).collect();
+        let rows: Vec<_> = content
+            .items
+            .iter()
+            .zip(hashes.iter().zip(normalized.iter()))
+            .collect();
         for chunk in rows.chunks(ITEM_CHUNK) {
             let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
                 "INSERT INTO config_items (id, capture_id, kind, odata_type, external_id, name, blob_sha256, source_path, settings_hash, assignments_hash, normalizer_version) ",
@@ -251,7 +255,8 @@ impl Store {
                     row.try_get("kind")?,
                     KindStatus {
                         ok: row.try_get("ok")?,
-                        item_count: u32::try_from(row.try_get::<i64, _>("item_count")?).unwrap_or(0),
+                        item_count: u32::try_from(row.try_get::<i64, _>("item_count")?)
+                            .unwrap_or(0),
                         error: row.try_get("error")?,
                     },
                 );
@@ -267,7 +272,9 @@ impl Store {
                         "graph" => CaptureSource::Graph,
                         "import" => CaptureSource::Import,
                         "demo" => CaptureSource::Demo,
-                        other => return Err(StoreError::corrupt(format!("capture source {other}"))),
+                        other => {
+                            return Err(StoreError::corrupt(format!("capture source {other}")))
+                        }
                     },
                     taken_at: parse_timestamp(&row.try_get::<String, _>("taken_at")?)?,
                     item_count: u32::try_from(row.try_get::<i64, _>("item_count")?).unwrap_or(0),
@@ -402,7 +409,10 @@ impl Store {
     }
 
     /// The planted-differences record of a demo tenant, if it is one.
-    pub async fn demo_plants(&self, tenant: TenantId) -> Result<Option<serde_json::Value>, StoreError> {
+    pub async fn demo_plants(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Option<serde_json::Value>, StoreError> {
         let text: Option<String> =
             sqlx::query_scalar("SELECT planted FROM demo_plants WHERE tenant_id = ?")
                 .bind(tenant.to_string())
@@ -414,11 +424,15 @@ impl Store {
 
     /// Indices of the demo tenants already generated with `seed`.
     pub async fn demo_indices(&self, seed: u64) -> Result<Vec<u32>, StoreError> {
-        let rows: Vec<i64> =
-            sqlx::query_scalar("SELECT tenant_index FROM demo_plants WHERE seed = ? ORDER BY tenant_index")
-                .bind(seed as i64)
-                .fetch_all(self.pool())
-                .await?;
-        Ok(rows.into_iter().filter_map(|i| u32::try_from(i).ok()).collect())
+        let rows: Vec<i64> = sqlx::query_scalar(
+            "SELECT tenant_index FROM demo_plants WHERE seed = ? ORDER BY tenant_index",
+        )
+        .bind(seed as i64)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|i| u32::try_from(i).ok())
+            .collect())
     }
 }

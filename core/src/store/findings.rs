@@ -128,7 +128,11 @@ impl Store {
     }
 
     /// Whether a review with these inputs exists for the capture.
-    pub async fn review_exists(&self, capture: CaptureId, inputs_hash: &str) -> Result<bool, StoreError> {
+    pub async fn review_exists(
+        &self,
+        capture: CaptureId,
+        inputs_hash: &str,
+    ) -> Result<bool, StoreError> {
         Ok(
             sqlx::query("SELECT 1 FROM reviews WHERE capture_id = ? AND inputs_hash = ? LIMIT 1")
                 .bind(capture.to_string())
@@ -170,7 +174,10 @@ impl Store {
         let mut summary: BTreeMap<&'static str, u32> = BTreeMap::new();
         for change in &review.changes {
             match change {
-                Change::Create { observation, due_at } => {
+                Change::Create {
+                    observation,
+                    due_at,
+                } => {
                     let id = uuid::Uuid::now_v7().to_string();
                     let title = review
                         .titles
@@ -178,7 +185,14 @@ impl Store {
                         .cloned()
                         .unwrap_or_else(|| observation.drift.item_key.clone());
                     transitions.push((id.clone(), None, "open", "observed by review".to_owned()));
-                    audits.push(finding_audit(review.tenant, &id, "finding.open", &title, None, "open"));
+                    audits.push(finding_audit(
+                        review.tenant,
+                        &id,
+                        "finding.open",
+                        &title,
+                        None,
+                        "open",
+                    ));
                     creates.push((id, observation, title, *due_at));
                     *summary.entry("opened").or_default() += 1;
                 }
@@ -208,8 +222,20 @@ impl Store {
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                    transitions.push((id.clone(), Some("resolved"), "open", "observed again: re-opened".to_owned()));
-                    audits.push(finding_audit(review.tenant, id, "finding.reopen", "observed again", Some("resolved"), "open"));
+                    transitions.push((
+                        id.clone(),
+                        Some("resolved"),
+                        "open",
+                        "observed again: re-opened".to_owned(),
+                    ));
+                    audits.push(finding_audit(
+                        review.tenant,
+                        id,
+                        "finding.reopen",
+                        "observed again",
+                        Some("resolved"),
+                        "open",
+                    ));
                     *summary.entry("reopened").or_default() += 1;
                 }
                 Change::AutoResolve { id, from } => {
@@ -228,25 +254,46 @@ impl Store {
                             .execute(&mut *tx)
                             .await?;
                     }
-                    transitions.push((id.clone(), Some(from.as_str()), "resolved", "no longer observed".to_owned()));
-                    audits.push(finding_audit(review.tenant, id, "finding.auto_resolve", "no longer observed", Some(from.as_str()), "resolved"));
+                    transitions.push((
+                        id.clone(),
+                        Some(from.as_str()),
+                        "resolved",
+                        "no longer observed".to_owned(),
+                    ));
+                    audits.push(finding_audit(
+                        review.tenant,
+                        id,
+                        "finding.auto_resolve",
+                        "no longer observed",
+                        Some(from.as_str()),
+                        "resolved",
+                    ));
                     *summary.entry("resolved").or_default() += 1;
                 }
                 Change::NotAssessed { id } => {
-                    sqlx::query("UPDATE findings SET not_assessed = 1, last_review_id = ? WHERE id = ?")
-                        .bind(&review_id)
-                        .bind(id)
-                        .execute(&mut *tx)
-                        .await?;
+                    sqlx::query(
+                        "UPDATE findings SET not_assessed = 1, last_review_id = ? WHERE id = ?",
+                    )
+                    .bind(&review_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
                     *summary.entry("not_assessed").or_default() += 1;
                 }
-                Change::Lapse { id, acceptance_id, reason, observation } => {
-                    sqlx::query("UPDATE risk_acceptances SET lapsed_at = ?, lapse_reason = ? WHERE id = ?")
-                        .bind(&now_text)
-                        .bind(reason.as_str())
-                        .bind(acceptance_id)
-                        .execute(&mut *tx)
-                        .await?;
+                Change::Lapse {
+                    id,
+                    acceptance_id,
+                    reason,
+                    observation,
+                } => {
+                    sqlx::query(
+                        "UPDATE risk_acceptances SET lapsed_at = ?, lapse_reason = ? WHERE id = ?",
+                    )
+                    .bind(&now_text)
+                    .bind(reason.as_str())
+                    .bind(acceptance_id)
+                    .execute(&mut *tx)
+                    .await?;
                     sqlx::query(
                         "UPDATE findings SET status = 'open', last_seen_at = ?, actual = ?, last_review_id = ?, due_at = ? WHERE id = ?",
                     )
@@ -259,10 +306,19 @@ impl Store {
                     .await?;
                     let why = match reason {
                         findings::LapseReason::Expired => "risk acceptance expired",
-                        findings::LapseReason::ValueChanged => "value moved away from the accepted value",
+                        findings::LapseReason::ValueChanged => {
+                            "value moved away from the accepted value"
+                        }
                     };
                     transitions.push((id.clone(), Some("risk_accepted"), "open", why.to_owned()));
-                    audits.push(finding_audit(review.tenant, id, "finding.risk_lapsed", why, Some("risk_accepted"), "open"));
+                    audits.push(finding_audit(
+                        review.tenant,
+                        id,
+                        "finding.risk_lapsed",
+                        why,
+                        Some("risk_accepted"),
+                        "open",
+                    ));
                     *summary.entry("risk_lapsed").or_default() += 1;
                 }
             }
@@ -319,7 +375,10 @@ impl Store {
     }
 
     /// Findings, most severe and newest first.
-    pub async fn list_findings(&self, filter: &FindingFilter) -> Result<Vec<FindingRow>, StoreError> {
+    pub async fn list_findings(
+        &self,
+        filter: &FindingFilter,
+    ) -> Result<Vec<FindingRow>, StoreError> {
         let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
             "SELECT f.*, t.display_name AS tenant_name, b.name AS baseline_name,
                     (SELECT r.expires_at FROM risk_acceptances r WHERE r.finding_id = f.id AND r.lapsed_at IS NULL) AS accepted_until
@@ -329,13 +388,17 @@ impl Store {
         );
         builder.push_bind(self.workspace().to_string());
         if let Some(tenant) = filter.tenant {
-            builder.push(" AND f.tenant_id = ").push_bind(tenant.to_string());
+            builder
+                .push(" AND f.tenant_id = ")
+                .push_bind(tenant.to_string());
         }
         if let Some(status) = filter.status {
             builder.push(" AND f.status = ").push_bind(status.as_str());
         }
         if let Some(severity) = filter.severity {
-            builder.push(" AND f.severity = ").push_bind(severity.as_str());
+            builder
+                .push(" AND f.severity = ")
+                .push_bind(severity.as_str());
         }
         builder.push(
             " ORDER BY CASE f.severity WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END,
@@ -368,7 +431,9 @@ impl Store {
                 what: "finding",
                 name: format!("{id} (list findings with `plumbline findings`)"),
             }),
-            _ => Err(StoreError::Conflict(format!("{id} matches several findings: give more of the id"))),
+            _ => Err(StoreError::Conflict(format!(
+                "{id} matches several findings: give more of the id"
+            ))),
         }
     }
 
@@ -427,10 +492,12 @@ impl Store {
 
     /// Whether risk acceptances need a second person.
     pub async fn four_eyes(&self) -> Result<bool, StoreError> {
-        Ok(sqlx::query_scalar("SELECT four_eyes FROM workspaces WHERE id = ?")
-            .bind(self.workspace().to_string())
-            .fetch_one(self.pool())
-            .await?)
+        Ok(
+            sqlx::query_scalar("SELECT four_eyes FROM workspaces WHERE id = ?")
+                .bind(self.workspace().to_string())
+                .fetch_one(self.pool())
+                .await?,
+        )
     }
 
     /// Turns the four-eyes rule for risk acceptances on or off.
@@ -486,7 +553,8 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
         }
-        let mut summary = serde_json::json!({"from": from.as_str(), "to": to.as_str(), "reason": reason});
+        let mut summary =
+            serde_json::json!({"from": from.as_str(), "to": to.as_str(), "reason": reason});
         if let Action::AcceptRisk(request) = action {
             sqlx::query(
                 "INSERT INTO risk_acceptances (id, finding_id, justification, accepted_value, accepted_by, approved_by, approved_at, created_at, expires_at)
@@ -505,7 +573,11 @@ impl Store {
             .await?;
             summary["accepted_value"] = finding.actual.clone().unwrap_or(Value::Null);
             summary["expires_at"] = Value::String(timestamp(request.expires_at));
-            summary["approver"] = request.approver.clone().map(Value::String).unwrap_or(Value::Null);
+            summary["approver"] = request
+                .approver
+                .clone()
+                .map(Value::String)
+                .unwrap_or(Value::Null);
         }
         let reason_text = match action {
             Action::AcceptRisk(request) => Some(request.justification.clone()),
@@ -513,7 +585,12 @@ impl Store {
         };
         insert_transitions(
             &mut tx,
-            &[(finding.id.clone(), Some(from.as_str()), to.as_str(), reason_text.unwrap_or_default())],
+            &[(
+                finding.id.clone(),
+                Some(from.as_str()),
+                to.as_str(),
+                reason_text.unwrap_or_default(),
+            )],
             &now_text,
             &self.writer().actor,
             None,

@@ -37,9 +37,8 @@ impl Store {
 
     /// A tenant by display name (case-insensitive) or id.
     pub async fn find_tenant(&self, name_or_id: &str) -> Result<Option<TenantSummary>, StoreError> {
-        let sql = format!(
-            "{SUMMARY_SELECT} AND (t.id = ? OR t.display_name = ? COLLATE NOCASE) LIMIT 1"
-        );
+        let sql =
+            format!("{SUMMARY_SELECT} AND (t.id = ? OR t.display_name = ? COLLATE NOCASE) LIMIT 1");
         sqlx::query(&sql)
             .bind(self.workspace().to_string())
             .bind(name_or_id)
@@ -72,7 +71,10 @@ impl Store {
     }
 
     /// Creates a tenant, or returns the existing one of the same name.
-    pub async fn ensure_tenant(&self, profile: &TenantProfile) -> Result<(TenantId, bool), StoreError> {
+    pub async fn ensure_tenant(
+        &self,
+        profile: &TenantProfile,
+    ) -> Result<(TenantId, bool), StoreError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let result = self.ensure_tenant_in(&mut tx, profile).await?;
         tx.commit().await?;

@@ -11,7 +11,9 @@ use crate::model::{
 
 fn corpus() -> CaptureContent {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("demo-data/openintunebaseline");
-    import_dir(&root, &ImportOptions::default()).expect("corpus").content
+    import_dir(&root, &ImportOptions::default())
+        .expect("corpus")
+        .content
 }
 
 fn profile(name: &str) -> TenantProfile {
@@ -25,7 +27,10 @@ fn profile(name: &str) -> TenantProfile {
 fn write(content: &CaptureContent, day: u32) -> CaptureWrite<'_> {
     CaptureWrite {
         source: CaptureSource::Import,
-        taken_at: Utc.with_ymd_and_hms(2026, 10, day, 9, 0, 0).single().expect("valid date"),
+        taken_at: Utc
+            .with_ymd_and_hms(2026, 10, day, 9, 0, 0)
+            .single()
+            .expect("valid date"),
         origin: Some("test".to_owned()),
         content,
     }
@@ -44,9 +49,15 @@ async fn opens_a_file_database_in_wal_mode_with_foreign_keys() {
     let path = dir.path().join("nested/plumbline.db");
     let store = Store::open(&path).await.expect("open");
     assert!(path.exists());
-    let mode: String = sqlx::query_scalar("PRAGMA journal_mode").fetch_one(store.pool()).await.expect("pragma");
+    let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
     assert_eq!(mode, "wal");
-    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys").fetch_one(store.pool()).await.expect("pragma");
+    let fk: i64 = sqlx::query_scalar("PRAGMA foreign_keys")
+        .fetch_one(store.pool())
+        .await
+        .expect("pragma");
     assert_eq!(fk, 1);
     assert!(store.schema_version().await.expect("version") > 0);
     let workspace = store.workspace();
@@ -70,7 +81,16 @@ async fn a_newer_schema_is_refused_with_a_clear_message() {
     store.close().await;
     let err = Store::open(&path).await.expect_err("must refuse");
     let message = err.to_string();
-    assert!(matches!(err, StoreError::NewerSchema { found: 99991231000000, .. }), "{message}");
+    assert!(
+        matches!(
+            err,
+            StoreError::NewerSchema {
+                found: 99991231000000,
+                ..
+            }
+        ),
+        "{message}"
+    );
     assert!(message.contains("update Plumbline"), "{message}");
 }
 
@@ -78,21 +98,33 @@ async fn a_newer_schema_is_refused_with_a_clear_message() {
 async fn the_corpus_is_stored_once_and_reads_back_identically() {
     let store = Store::open_in_memory().await.expect("open");
     let content = corpus();
-    let (tenant, first, created) = store.record_capture(&profile("Contoso"), &write(&content, 1)).await.expect("capture");
+    let (tenant, first, created) = store
+        .record_capture(&profile("Contoso"), &write(&content, 1))
+        .await
+        .expect("capture");
     assert!(created);
     let blobs_after_first = store.blob_count().await.expect("blobs");
     // 111 files, some byte-identical? Every file is its own object here.
     assert!(blobs_after_first > 100);
 
-    let (same_tenant, second, created) = store.record_capture(&profile("contoso"), &write(&content, 8)).await.expect("capture");
+    let (same_tenant, second, created) = store
+        .record_capture(&profile("contoso"), &write(&content, 8))
+        .await
+        .expect("capture");
     assert_eq!(same_tenant, tenant, "names match case-insensitively");
     assert!(!created);
-    assert_eq!(store.blob_count().await.expect("blobs"), blobs_after_first, "unchanged policies stored once");
+    assert_eq!(
+        store.blob_count().await.expect("blobs"),
+        blobs_after_first,
+        "unchanged policies stored once"
+    );
 
     let items = store.capture_items(second).await.expect("items");
     assert_eq!(items.len(), content.items.len());
     let mut expected: Vec<&CapturedItem> = content.items.iter().collect();
-    expected.sort_by(|a, b| (&a.kind, &a.name, &a.external_id).cmp(&(&b.kind, &b.name, &b.external_id)));
+    expected.sort_by(|a, b| {
+        (&a.kind, &a.name, &a.external_id).cmp(&(&b.kind, &b.name, &b.external_id))
+    });
     for (stored, original) in items.iter().zip(expected) {
         assert_eq!(stored.raw, original.raw);
         assert_eq!(stored.name, original.name);
@@ -103,10 +135,16 @@ async fn the_corpus_is_stored_once_and_reads_back_identically() {
     assert_eq!(tenants.len(), 1);
     assert_eq!(tenants[0].capture_count, 2);
     assert_eq!(tenants[0].item_count as usize, content.items.len());
-    assert_eq!(tenants[0].last_capture_at, Some(write(&content, 8).taken_at));
+    assert_eq!(
+        tenants[0].last_capture_at,
+        Some(write(&content, 8).taken_at)
+    );
 
     let captures = store.list_captures(tenant).await.expect("captures");
-    assert_eq!(captures.iter().map(|c| c.id).collect::<Vec<_>>(), vec![second, first]);
+    assert_eq!(
+        captures.iter().map(|c| c.id).collect::<Vec<_>>(),
+        vec![second, first]
+    );
     assert_eq!(captures[0].kind_status["settings_catalog"].item_count, 95);
 }
 
@@ -124,9 +162,20 @@ async fn a_capture_that_fails_midway_leaves_nothing_behind() {
         .execute(store.pool())
         .await
         .expect("trigger");
-    let err = store.record_capture(&profile("Fabrikam"), &write(&content, 2)).await.expect_err("fails");
+    let err = store
+        .record_capture(&profile("Fabrikam"), &write(&content, 2))
+        .await
+        .expect_err("fails");
     assert!(err.to_string().contains("disk on fire"), "{err}");
-    for table in ["tenants", "captures", "capture_kinds", "config_items", "blobs", "directory_objects", "audit_events"] {
+    for table in [
+        "tenants",
+        "captures",
+        "capture_kinds",
+        "config_items",
+        "blobs",
+        "directory_objects",
+        "audit_events",
+    ] {
         assert_eq!(count(&store, table).await, 0, "{table} must be empty");
     }
 }
@@ -137,13 +186,23 @@ async fn failed_kinds_are_recorded_and_listed() {
     let mut content = corpus();
     content.kind_status.insert(
         "conditional_access".to_owned(),
-        KindStatus { ok: false, item_count: 0, error: Some("403 Forbidden".to_owned()) },
+        KindStatus {
+            ok: false,
+            item_count: 0,
+            error: Some("403 Forbidden".to_owned()),
+        },
     );
-    store.record_capture(&profile("Northwind"), &write(&content, 3)).await.expect("capture");
+    store
+        .record_capture(&profile("Northwind"), &write(&content, 3))
+        .await
+        .expect("capture");
     let tenant = store.tenant("northwind").await.expect("found");
     assert_eq!(tenant.failed_kinds, vec!["conditional_access".to_owned()]);
     let missing = store.tenant("nobody").await.expect_err("absent");
-    assert!(missing.to_string().contains("plumbline tenants"), "{missing}");
+    assert!(
+        missing.to_string().contains("plumbline tenants"),
+        "{missing}"
+    );
 }
 
 #[tokio::test]
@@ -152,11 +211,19 @@ async fn tenant_history_is_all_or_nothing_and_never_duplicated() {
     let content = corpus();
     let plants = serde_json::json!([{"kind": "missing"}]);
     let (tenant, ids) = store
-        .record_tenant_history(&profile("Tailspin"), &[write(&content, 1), write(&content, 5)], Some((7, 3, &plants)), &[])
+        .record_tenant_history(
+            &profile("Tailspin"),
+            &[write(&content, 1), write(&content, 5)],
+            Some((7, 3, &plants)),
+            &[],
+        )
         .await
         .expect("history");
     assert_eq!(ids.len(), 2);
-    assert_eq!(store.demo_plants(tenant).await.expect("plants"), Some(plants.clone()));
+    assert_eq!(
+        store.demo_plants(tenant).await.expect("plants"),
+        Some(plants.clone())
+    );
     assert_eq!(store.demo_indices(7).await.expect("indices"), vec![3]);
     let again = store
         .record_tenant_history(&profile("Tailspin"), &[write(&content, 9)], None, &[])
@@ -170,21 +237,42 @@ async fn tenant_history_is_all_or_nothing_and_never_duplicated() {
 async fn every_write_is_audited_in_an_unbroken_append_only_chain() {
     let store = Store::open_in_memory().await.expect("open");
     let content = corpus();
-    store.record_capture(&profile("Adatum"), &write(&content, 1)).await.expect("capture");
-    store.record_capture(&profile("Adatum"), &write(&content, 2)).await.expect("capture");
-    let rows = sqlx::query("SELECT chain_seq, action, prev_hash, hash FROM audit_events ORDER BY chain_seq")
-        .fetch_all(store.pool())
+    store
+        .record_capture(&profile("Adatum"), &write(&content, 1))
         .await
-        .expect("rows");
+        .expect("capture");
+    store
+        .record_capture(&profile("Adatum"), &write(&content, 2))
+        .await
+        .expect("capture");
+    let rows = sqlx::query(
+        "SELECT chain_seq, action, prev_hash, hash FROM audit_events ORDER BY chain_seq",
+    )
+    .fetch_all(store.pool())
+    .await
+    .expect("rows");
     let actions: Vec<String> = rows.iter().map(|r| r.get("action")).collect();
-    assert_eq!(actions, ["tenant.create", "capture.record", "capture.record"]);
+    assert_eq!(
+        actions,
+        ["tenant.create", "capture.record", "capture.record"]
+    );
     let mut prev = crate::audit::GENESIS.to_owned();
     for row in &rows {
         assert_eq!(row.get::<String, _>("prev_hash"), prev);
         prev = row.get("hash");
     }
-    let update = sqlx::query("UPDATE audit_events SET actor = 'mallory'").execute(store.pool()).await;
-    assert!(update.expect_err("refused").to_string().contains("append-only"));
-    let delete = sqlx::query("DELETE FROM audit_events").execute(store.pool()).await;
-    assert!(delete.expect_err("refused").to_string().contains("append-only"));
+    let update = sqlx::query("UPDATE audit_events SET actor = 'mallory'")
+        .execute(store.pool())
+        .await;
+    assert!(update
+        .expect_err("refused")
+        .to_string()
+        .contains("append-only"));
+    let delete = sqlx::query("DELETE FROM audit_events")
+        .execute(store.pool())
+        .await;
+    assert!(delete
+        .expect_err("refused")
+        .to_string()
+        .contains("append-only"));
 }

@@ -16,9 +16,17 @@ fn reads_every_corpus_file_into_one_capture() {
     let report = import_dir(&corpus_root(), &ImportOptions::default()).expect("corpus imports");
     let json_files = walk_count(&corpus_root());
     assert_eq!(report.files_read, json_files);
-    assert!(report.files_read >= 100, "corpus has {} files", report.files_read);
+    assert!(
+        report.files_read >= 100,
+        "corpus has {} files",
+        report.files_read
+    );
     assert!(report.skipped.is_empty());
-    assert_eq!(report.content.items.len(), json_files, "one policy per file");
+    assert_eq!(
+        report.content.items.len(),
+        json_files,
+        "one policy per file"
+    );
 
     let mut by_kind: BTreeMap<&str, u32> = BTreeMap::new();
     for item in &report.content.items {
@@ -106,11 +114,24 @@ fn plain_graph_shapes_single_array_and_page() {
     let page = br##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#identity/conditionalAccess/policies",
                     "@odata.nextLink":"https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies?$skiptoken=x",
                     "value":[{"id":"3","displayName":"C"},{"id":"4","displayName":"D"}]}"##;
-    let report = import(&[("a.json", single), ("b.json", array), ("c.json", page)]).expect("imports");
-    let names: Vec<_> = report.content.items.iter().map(|i| i.name.as_str()).collect();
+    let report =
+        import(&[("a.json", single), ("b.json", array), ("c.json", page)]).expect("imports");
+    let names: Vec<_> = report
+        .content
+        .items
+        .iter()
+        .map(|i| i.name.as_str())
+        .collect();
     assert_eq!(names, ["Require MFA", "A", "B", "C", "D"]);
-    assert!(report.content.items.iter().all(|i| i.kind == "conditional_access"));
-    assert_eq!(report.content.kind_status["conditional_access"].item_count, 5);
+    assert!(report
+        .content
+        .items
+        .iter()
+        .all(|i| i.kind == "conditional_access"));
+    assert_eq!(
+        report.content.kind_status["conditional_access"].item_count,
+        5
+    );
 }
 
 #[test]
@@ -119,7 +140,10 @@ fn object_with_a_value_field_that_is_not_a_page_stays_one_object() {
     let report = import(&[("x.json", json)]).expect("imports");
     assert_eq!(report.content.items.len(), 1);
     assert_eq!(report.content.items[0].kind, "device_configuration");
-    assert_eq!(report.content.items[0].raw["value"], serde_json::json!([1, 2]));
+    assert_eq!(
+        report.content.items[0].raw["value"],
+        serde_json::json!([1, 2])
+    );
 }
 
 #[test]
@@ -136,27 +160,42 @@ fn detection_prefers_type_then_folder_then_context() {
         ("Tenant/AdministrativeTemplates/f.json", by_folder),
     ])
     .expect("imports");
-    let kinds: Vec<_> = report.content.items.iter().map(|i| i.kind.as_str()).collect();
+    let kinds: Vec<_> = report
+        .content
+        .items
+        .iter()
+        .map(|i| i.kind.as_str())
+        .collect();
     assert_eq!(
         kinds,
-        ["windows_update_ring", "device_configuration", "settings_catalog", "administrative_template"]
+        [
+            "windows_update_ring",
+            "device_configuration",
+            "settings_catalog",
+            "administrative_template"
+        ]
     );
     assert_eq!(report.content.items[2].name, "Native");
 }
 
 #[test]
 fn unknown_kinds_are_kept_with_their_type() {
-    let json = br##"{"@odata.type":"#microsoft.graph.somethingNew","id":"u","displayName":"New thing"}"##;
+    let json =
+        br##"{"@odata.type":"#microsoft.graph.somethingNew","id":"u","displayName":"New thing"}"##;
     let report = import(&[("misc/u.json", json)]).expect("imports");
     let item = &report.content.items[0];
     assert_eq!(item.kind, kinds::UNKNOWN);
-    assert_eq!(item.odata_type.as_deref(), Some("#microsoft.graph.somethingNew"));
+    assert_eq!(
+        item.odata_type.as_deref(),
+        Some("#microsoft.graph.somethingNew")
+    );
     assert_eq!(report.content.kind_status[kinds::UNKNOWN].item_count, 1);
 }
 
 #[test]
 fn directory_objects_are_read_apart_from_items() {
-    let groups = br##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#groups","value":[
+    let groups =
+        br##"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#groups","value":[
         {"id":"g1","displayName":"All Staff"},{"id":"g2","displayName":"Pilot Devices"}]}"##;
     let filter = br##"{"@odata.type":"#microsoft.graph.deviceAndAppManagementAssignmentFilter","id":"f1","displayName":"Corporate only"}"##;
     let tag = br##"{"id":"0","displayName":"Default"}"##;
@@ -178,7 +217,11 @@ fn directory_objects_are_read_apart_from_items() {
         [
             (DirectoryObjectKind::Group, "g1", "All Staff"),
             (DirectoryObjectKind::Group, "g2", "Pilot Devices"),
-            (DirectoryObjectKind::AssignmentFilter, "f1", "Corporate only"),
+            (
+                DirectoryObjectKind::AssignmentFilter,
+                "f1",
+                "Corporate only"
+            ),
             (DirectoryObjectKind::ScopeTag, "0", "Default"),
         ]
     );
@@ -189,12 +232,22 @@ fn objects_without_ids_get_stable_derived_ids() {
     let json = br##"[{"displayName":"A"},{"displayName":"B"}]"##;
     let first = import(&[("CompliancePolicies/x.json", json)]).expect("imports");
     let second = import(&[("CompliancePolicies/x.json", json)]).expect("imports");
-    let ids: Vec<_> = first.content.items.iter().map(|i| i.external_id.clone()).collect();
+    let ids: Vec<_> = first
+        .content
+        .items
+        .iter()
+        .map(|i| i.external_id.clone())
+        .collect();
     assert_ne!(ids[0], ids[1]);
     assert!(ids[0].starts_with("file:"));
     assert_eq!(
         ids,
-        second.content.items.iter().map(|i| i.external_id.clone()).collect::<Vec<_>>()
+        second
+            .content
+            .items
+            .iter()
+            .map(|i| i.external_id.clone())
+            .collect::<Vec<_>>()
     );
 }
 
@@ -202,12 +255,21 @@ fn objects_without_ids_get_stable_derived_ids() {
 fn a_malformed_file_aborts_naming_the_file_and_the_problem() {
     let good = br##"{"id":"1","displayName":"Good"}"##;
     let bad = b"{\n  \"id\": \"2\",\n  \"displayName\": \"Bad\"\n";
-    let err = import(&[("CompliancePolicies/good.json", good), ("CompliancePolicies/bad.json", bad)])
-        .expect_err("must fail");
+    let err = import(&[
+        ("CompliancePolicies/good.json", good),
+        ("CompliancePolicies/bad.json", bad),
+    ])
+    .expect_err("must fail");
     let message = err.to_string();
-    assert!(message.starts_with("CompliancePolicies/bad.json: invalid JSON at line"), "{message}");
+    assert!(
+        message.starts_with("CompliancePolicies/bad.json: invalid JSON at line"),
+        "{message}"
+    );
     match err {
-        ImportError::BadFile { problem: FileProblem::Syntax { line, .. }, .. } => assert_eq!(line, 4),
+        ImportError::BadFile {
+            problem: FileProblem::Syntax { line, .. },
+            ..
+        } => assert_eq!(line, 4),
         other => panic!("unexpected {other:?}"),
     }
 }
@@ -215,7 +277,9 @@ fn a_malformed_file_aborts_naming_the_file_and_the_problem() {
 #[test]
 fn skip_policy_imports_the_rest_and_reports_each_bad_file() {
     let good = br##"{"id":"1","displayName":"Good"}"##;
-    let opts = ImportOptions { on_bad_file: BadFilePolicy::Skip };
+    let opts = ImportOptions {
+        on_bad_file: BadFilePolicy::Skip,
+    };
     let bad_utf8: &[u8] = &[b'{', 0xC3, 0x28, b'}'];
     let report = import_files(
         [
@@ -230,17 +294,26 @@ fn skip_policy_imports_the_rest_and_reports_each_bad_file() {
     .expect("imports");
     assert_eq!(report.content.items.len(), 1);
     assert_eq!(report.files_read, 5);
-    let reasons: Vec<_> = report.skipped.iter().map(|s| (s.path.as_str(), s.reason.as_str())).collect();
+    let reasons: Vec<_> = report
+        .skipped
+        .iter()
+        .map(|s| (s.path.as_str(), s.reason.as_str()))
+        .collect();
     assert_eq!(reasons.len(), 4);
     assert!(reasons[0].1.contains("invalid JSON"), "{reasons:?}");
     assert!(reasons[1].1.contains("UTF-8"), "{reasons:?}");
     assert!(reasons[2].1.contains("JSON number"), "{reasons:?}");
-    assert!(reasons[3].1.contains("element 0 is a JSON number"), "{reasons:?}");
+    assert!(
+        reasons[3].1.contains("element 0 is a JSON number"),
+        "{reasons:?}"
+    );
 }
 
 #[test]
 fn all_files_bad_is_an_error_even_when_skipping() {
-    let opts = ImportOptions { on_bad_file: BadFilePolicy::Skip };
+    let opts = ImportOptions {
+        on_bad_file: BadFilePolicy::Skip,
+    };
     let err = import_files([("a.json", &b"nope"[..])], &opts).expect_err("must fail");
     assert!(matches!(err, ImportError::NothingImported(1)));
 }
@@ -251,7 +324,8 @@ fn folders_without_json_and_missing_folders_are_clear_errors() {
     std::fs::write(dir.path().join("notes.txt"), "hello").expect("write");
     let err = import_dir(dir.path(), &ImportOptions::default()).expect_err("no json");
     assert!(err.to_string().contains("no .json files found"), "{err}");
-    let err = import_dir(&dir.path().join("absent"), &ImportOptions::default()).expect_err("absent");
+    let err =
+        import_dir(&dir.path().join("absent"), &ImportOptions::default()).expect_err("absent");
     assert!(err.to_string().contains("is not a folder"), "{err}");
 }
 
