@@ -23,7 +23,10 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
     // Every type crosses one way (Rust to UI), so one TypeScript type per Rust type.
     tauri_specta::Builder::<R>::new()
         .disable_serde_phases()
-        .commands(collect_commands![commands::app_info, commands::list_tenants,])
+        .commands(collect_commands![
+            commands::app_info,
+            commands::list_tenants,
+        ])
 }
 
 /// Opens the database and, when it has no tenants yet, creates the demo portfolio.

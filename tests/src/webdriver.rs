@@ -92,15 +92,25 @@ impl Session {
                 Some(json!({"using": "css selector", "value": css})),
             )
             .await?;
-        Ok(value
-            .as_array()
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|e| e[ELEMENT_KEY].as_str().map(|s| Element(s.to_owned())))
-                    .collect()
+        let Some(items) = value.as_array() else {
+            bail!("POST /elements answered {value}, not an array");
+        };
+        // The W3C key; older drivers answer with `ELEMENT`.
+        Ok(items
+            .iter()
+            .filter_map(|e| {
+                e.get(ELEMENT_KEY)
+                    .or_else(|| e.get("ELEMENT"))
+                    .and_then(Value::as_str)
+                    .map(|s| Element(s.to_owned()))
             })
-            .unwrap_or_default())
+            .collect())
+    }
+
+    /// The current document's URL.
+    pub async fn url(&self) -> anyhow::Result<String> {
+        let value = self.call(reqwest::Method::GET, "/url", None).await?;
+        Ok(value.as_str().unwrap_or_default().to_owned())
     }
 
     /// Polls until at least `min` elements match, or fails after `timeout`.

@@ -35,23 +35,33 @@ async fn first_start_shows_the_demo_portfolio() -> anyhow::Result<()> {
     )
     .await?;
 
-    let rows = session
-        .wait_for("[data-testid=tenant-row]", 5, Duration::from_secs(60))
-        .await?;
+    let rows = match session
+        .wait_for("[data-testid=\"tenant-row\"]", 5, Duration::from_secs(60))
+        .await
+    {
+        Ok(rows) => rows,
+        Err(error) => {
+            // Keep what the window showed: the first thing anyone debugging wants.
+            if let Ok(png) = session.screenshot().await {
+                std::fs::write(artifacts().join("portfolio-failure.png"), png)?;
+            }
+            return Err(error);
+        }
+    };
     assert_eq!(
         rows.len(),
         5,
         "the first-start demo portfolio has five tenants"
     );
     let mut names = Vec::new();
-    for cell in session.find_all("[data-testid=tenant-name]").await? {
+    for cell in session.find_all("[data-testid=\"tenant-name\"]").await? {
         names.push(session.text(&cell).await?);
     }
     assert_eq!(names.len(), 5);
     assert!(names.iter().all(|n| !n.trim().is_empty()), "{names:?}");
-    let banner = session.find_all("[data-testid=demo-banner]").await?;
+    let banner = session.find_all("[data-testid=\"demo-banner\"]").await?;
     assert_eq!(banner.len(), 1, "the demo banner says this is demo data");
-    let count = session.find_all("[data-testid=tenant-count]").await?;
+    let count = session.find_all("[data-testid=\"tenant-count\"]").await?;
     assert!(session.text(&count[0]).await?.contains('5'));
 
     // The database the app created is the one the CLI would use with that data dir.
