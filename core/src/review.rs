@@ -143,7 +143,7 @@ pub async fn review_all(
     let mut cache = BaselineCache::default();
     let mut out = Vec::with_capacity(tenants.len());
     for (index, tenant) in tenants.iter().enumerate() {
-        out.push(review_tenant_with(store, tenant.id, options, &mut cache).await?);
+        out.push(review_tenant_with(store, tenant, options, &mut cache).await?);
         progress(index + 1, tenants.len());
     }
     Ok(out)
@@ -155,20 +155,21 @@ pub async fn review_tenant(
     tenant: TenantId,
     options: &ReviewOptions,
 ) -> Result<TenantReview, StoreError> {
-    review_tenant_with(store, tenant, options, &mut BaselineCache::default()).await
+    let summary = store.tenant(&tenant.to_string()).await?;
+    review_tenant_with(store, &summary, options, &mut BaselineCache::default()).await
 }
 
 async fn review_tenant_with(
     store: &Store,
-    tenant_id: TenantId,
+    tenant: &crate::model::TenantSummary,
     options: &ReviewOptions,
     cache: &mut BaselineCache,
 ) -> Result<TenantReview, StoreError> {
     let started_at = Utc::now();
-    let tenant = store.tenant(&tenant_id.to_string()).await?;
+    let tenant_id = tenant.id;
     let captures = store.list_captures(tenant_id).await?;
     let Some(current) = captures.first() else {
-        return Ok(TenantReview::skipped(&tenant, "no capture yet"));
+        return Ok(TenantReview::skipped(tenant, "no capture yet"));
     };
     let previous = captures.get(1);
     let assignments = store.assignments(tenant_id).await?;
@@ -184,7 +185,7 @@ async fn review_tenant_with(
     let inputs_hash = inputs_hash(current, previous, &baselines);
     if !options.force && store.review_exists(current.id, &inputs_hash).await? {
         return Ok(TenantReview::skipped(
-            &tenant,
+            tenant,
             "already reviewed: nothing changed since",
         ));
     }
@@ -367,7 +368,7 @@ async fn review_tenant_with(
         .await?;
     Ok(TenantReview {
         tenant_id: tenant_key,
-        tenant: tenant.name,
+        tenant: tenant.name.clone(),
         reviewed: true,
         skipped_reason: None,
         review_id: Some(review_id),

@@ -23,32 +23,19 @@ pub(super) fn is_baseline_path(path: &str) -> bool {
         && path.to_ascii_lowercase().ends_with(".json")
 }
 
-/// Properties that never carry a comparable setting (identity, volatile, bookkeeping):
-/// the generator neither plants real changes in them nor treats them as settings.
-pub(super) const NOT_SETTINGS: &[&str] = &[
-    "id",
-    "createdDateTime",
-    "lastModifiedDateTime",
-    "modifiedDateTime",
-    "version",
-    "supportsScopeTags",
-    "settingCount",
-    "creationSource",
-    "isAssigned",
-    "priorityMetaData",
-    "sourceId",
-    "deployedAppCount",
-    "lastSyncDateTime",
-    "isReadOnly",
-    "isEncrypted",
-    "secretReferenceValueId",
-    "auditRuleInformation",
-    "displayName",
-    "name",
-    "roleScopeTagIds",
-    "assignments",
-    "settings",
-];
+/// Properties that never carry a comparable setting: the registry's volatile fields plus
+/// identity and containers. The generator neither plants real changes in them nor treats
+/// them as settings.
+fn is_not_setting(key: &str) -> bool {
+    const IDENTITY: &[&str] = &[
+        "displayName",
+        "name",
+        "roleScopeTagIds",
+        "assignments",
+        "settings",
+    ];
+    crate::kinds::VOLATILE_FIELDS.contains(&key) || IDENTITY.contains(&key)
+}
 
 /// True for OData annotations and action links (`@odata.type`, `x@odata.navigationLink`,
 /// `#microsoft.graph.assign`).
@@ -556,7 +543,7 @@ fn analyse_properties(base: &mut BaseItem) {
         return;
     };
     for (key, value) in object {
-        if is_annotation(key) || NOT_SETTINGS.contains(&key.as_str()) || key == "description" {
+        if is_annotation(key) || is_not_setting(key) || key == "description" {
             continue;
         }
         let path = SettingPath::property(key);
@@ -593,7 +580,7 @@ fn collect_empties(value: &Value, path: &mut Vec<String>, out: &mut Vec<Leaf>) {
         return;
     };
     for (key, item) in object {
-        if is_annotation(key) || NOT_SETTINGS.contains(&key.as_str()) {
+        if is_annotation(key) || is_not_setting(key) {
             continue;
         }
         path.push(key.clone());
