@@ -35,15 +35,8 @@ cargo build --workspace
 step "cargo test --workspace (headless: no display, no session bus; fails on stale ui/src/bindings.ts)"
 env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS cargo test --workspace
 
-# Known problem (open in issue 2): under tauri-driver the window renders the demo
-# portfolio (see tests/artifacts/portfolio-failure.png) but element lookups return
-# nothing yet, so the WebDriver test is opt-in until that is fixed.
-if [ "${PLUMBLINE_E2E:-0}" = "1" ]; then
-  step "desktop end-to-end test (Xvfb + tauri-driver + WebKitWebDriver)"
-  xvfb-run -a -s "-screen 0 1280x800x24" \
-    cargo test --workspace --test desktop -- --ignored --test-threads=1
-else
-  step "desktop end-to-end test SKIPPED (set PLUMBLINE_E2E=1 to run it; known failure, see scripts/test.sh)"
-fi
+step "desktop end-to-end test (Xvfb + tauri-driver + WebKitWebDriver)"
+xvfb-run -a -s "-screen 0 1280x800x24" \
+  cargo test --workspace --test desktop -- --ignored --test-threads=1
 
 echo "all tests passed in $(( $(date +%s) - started )) s" >&2
