@@ -299,6 +299,29 @@ pub fn similarity(a: &Normalized, b: &Normalized) -> f64 {
     common as f64 / union as f64
 }
 
+/// [`similarity`] computed from two settings sketches
+/// ([`crate::normalize::settings_sketch`]): equal to it unless two different pairs share
+/// a sketch entry, in which case it is higher.
+pub fn sketch_similarity(a: &[u64], b: &[u64]) -> f64 {
+    if a.is_empty() && b.is_empty() {
+        return 1.0;
+    }
+    let (mut i, mut j, mut common) = (0, 0, 0usize);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                common += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let union = a.len() + b.len() - common;
+    common as f64 / union as f64
+}
+
 /// How alike a missing and an extra item must be to count as one renamed item.
 pub const RENAME_SIMILARITY: f64 = 0.8;
 

@@ -427,6 +427,53 @@ fn object_of(map: BTreeMap<String, Value>) -> Value {
     Value::Object(object)
 }
 
+/// A settings sketch: the sorted first 8 bytes of SHA-256 over each `path = value` pair.
+///
+/// Two sketches give the rename similarity ([`crate::drift::similarity`]) without the
+/// policies' JSON: equal pairs have equal entries, and a collision between different pairs
+/// can only make two items look more alike, never less, so filtering rename candidates
+/// by sketch misses nothing.
+pub fn settings_sketch(settings: &BTreeMap<String, Value>) -> Vec<u64> {
+    let mut text = String::new();
+    let mut sketch: Vec<u64> = settings
+        .iter()
+        .map(|(path, value)| {
+            text.clear();
+            write_json_string(path, &mut text);
+            text.push('=');
+            write_canonical(value, &mut text);
+            let digest = Sha256::digest(text.as_bytes());
+            let mut first = [0u8; 8];
+            first.copy_from_slice(&digest[..8]);
+            u64::from_be_bytes(first)
+        })
+        .collect();
+    sketch.sort_unstable();
+    sketch
+}
+
+/// A sketch as stored: 8 big-endian bytes per entry.
+pub fn sketch_bytes(sketch: &[u64]) -> Vec<u8> {
+    sketch.iter().flat_map(|h| h.to_be_bytes()).collect()
+}
+
+/// A stored sketch back; `None` when its length is not a multiple of 8.
+pub fn sketch_from_bytes(bytes: &[u8]) -> Option<Vec<u64>> {
+    if bytes.len() % 8 != 0 {
+        return None;
+    }
+    Some(
+        bytes
+            .chunks_exact(8)
+            .map(|c| {
+                let mut b = [0u8; 8];
+                b.copy_from_slice(c);
+                u64::from_be_bytes(b)
+            })
+            .collect(),
+    )
+}
+
 fn map_hash(map: &BTreeMap<String, Value>) -> String {
     let mut text = String::with_capacity(map.len() * 96 + 2);
     text.push('{');

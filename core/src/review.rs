@@ -32,6 +32,8 @@ pub struct PreparedBaseline {
     pub items: Vec<BaselineItemSpec>,
     /// What each item contributes to the score when it complies.
     pub compliant: Vec<Assessment>,
+    /// Each item's settings sketch, for rename detection.
+    pub sketches: Vec<Vec<u64>>,
 }
 
 impl PreparedBaseline {
@@ -53,6 +55,10 @@ impl PreparedBaseline {
             .iter()
             .map(BaselineItemSpec::assessed_when_compliant)
             .collect();
+        let sketches = items
+            .iter()
+            .map(|item| normalize::settings_sketch(&item.normalized.settings))
+            .collect();
         Self {
             baseline_id: loaded.baseline_id,
             name: loaded.name,
@@ -60,6 +66,7 @@ impl PreparedBaseline {
             options: loaded.options,
             items,
             compliant,
+            sketches,
         }
     }
 }
@@ -67,27 +74,35 @@ impl PreparedBaseline {
 /// Baselines prepared so far in this run, by version id.
 #[derive(Debug, Default)]
 pub struct BaselineCache {
-    prepared: HashMap<String, Arc<PreparedBaseline>>,
+    prepared: std::sync::Mutex<HashMap<String, Arc<PreparedBaseline>>>,
 }
 
 impl BaselineCache {
     async fn get(
-        &mut self,
+        &self,
         store: &Store,
         version_id: &str,
     ) -> Result<Arc<PreparedBaseline>, StoreError> {
-        if let Some(prepared) = self.prepared.get(version_id) {
+        if let Some(prepared) = self.lock().get(version_id) {
             return Ok(Arc::clone(prepared));
         }
+        // Concurrent reviews may prepare the same version twice; the first one stays.
         let loaded = store.load_baseline_version(version_id).await?;
         let prepared = Arc::new(
             tokio::task::spawn_blocking(move || PreparedBaseline::new(loaded))
                 .await
                 .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))?,
         );
+        Ok(Arc::clone(
+            self.lock().entry(version_id.to_owned()).or_insert(prepared),
+        ))
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<PreparedBaseline>>> {
+        // The map holds finished values only; a panic elsewhere cannot leave it torn.
         self.prepared
-            .insert(version_id.to_owned(), Arc::clone(&prepared));
-        Ok(prepared)
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
@@ -113,6 +128,9 @@ pub struct TenantReview {
     pub resolved: usize,
     pub reopened: usize,
     pub not_assessed_kinds: Vec<String>,
+    /// Items compared: by hash alone, or read and normalised because their hash differed.
+    pub items_compared: usize,
+    pub items_normalized: usize,
 }
 
 impl TenantReview {
@@ -129,22 +147,47 @@ impl TenantReview {
             resolved: 0,
             reopened: 0,
             not_assessed_kinds: Vec::new(),
+            items_compared: 0,
+            items_normalized: 0,
         }
     }
 }
 
+/// How many tenants are read and compared ahead of the single writer.
+const REVIEWS_IN_FLIGHT: usize = 4;
+
 /// Reviews every tenant of the workspace. `progress` gets (done, total).
+///
+/// Reading and comparing (read-only) runs for a few tenants at once on the runtime's
+/// worker threads; the results are written one tenant at a time, in tenant order, each
+/// in its own transaction, so a failure leaves every earlier review complete.
 pub async fn review_all(
     store: &Store,
     options: &ReviewOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<TenantReview>, StoreError> {
     let tenants = store.list_tenants().await?;
-    let mut cache = BaselineCache::default();
-    let mut out = Vec::with_capacity(tenants.len());
-    for (index, tenant) in tenants.iter().enumerate() {
-        out.push(review_tenant_with(store, tenant, options, &mut cache).await?);
-        progress(index + 1, tenants.len());
+    let cache = Arc::new(BaselineCache::default());
+    let total = tenants.len();
+    let mut out = Vec::with_capacity(total);
+    let mut pending = std::collections::VecDeque::with_capacity(REVIEWS_IN_FLIGHT);
+    let mut queue = tenants.into_iter();
+    loop {
+        while pending.len() < REVIEWS_IN_FLIGHT {
+            let Some(tenant) = queue.next() else { break };
+            let (store, options, cache) = (store.clone(), options.clone(), Arc::clone(&cache));
+            pending.push_back(tokio::spawn(async move {
+                compare_tenant(&store, &tenant, &options, &cache).await
+            }));
+        }
+        let Some(next) = pending.pop_front() else {
+            break;
+        };
+        let outcome = next
+            .await
+            .map_err(|e| StoreError::Corrupt(format!("review task failed: {e}")))?;
+        out.push(write_outcome(store, outcome?).await?);
+        progress(out.len(), total);
     }
     Ok(out)
 }
@@ -156,20 +199,41 @@ pub async fn review_tenant(
     options: &ReviewOptions,
 ) -> Result<TenantReview, StoreError> {
     let summary = store.tenant(&tenant.to_string()).await?;
-    review_tenant_with(store, &summary, options, &mut BaselineCache::default()).await
+    let outcome = compare_tenant(store, &summary, options, &BaselineCache::default()).await?;
+    write_outcome(store, outcome).await
 }
 
-async fn review_tenant_with(
+/// A tenant compared but not yet written.
+enum Compared {
+    Skipped(TenantReview),
+    Ready(Box<(ReviewWrite, TenantReview)>),
+}
+
+async fn write_outcome(store: &Store, outcome: Compared) -> Result<TenantReview, StoreError> {
+    match outcome {
+        Compared::Skipped(review) => Ok(review),
+        Compared::Ready(ready) => {
+            let (write, mut review) = *ready;
+            review.review_id = Some(store.write_review(write).await?);
+            Ok(review)
+        }
+    }
+}
+
+async fn compare_tenant(
     store: &Store,
     tenant: &crate::model::TenantSummary,
     options: &ReviewOptions,
-    cache: &mut BaselineCache,
-) -> Result<TenantReview, StoreError> {
+    cache: &BaselineCache,
+) -> Result<Compared, StoreError> {
     let started_at = Utc::now();
     let tenant_id = tenant.id;
     let captures = store.list_captures(tenant_id).await?;
     let Some(current) = captures.first() else {
-        return Ok(TenantReview::skipped(tenant, "no capture yet"));
+        return Ok(Compared::Skipped(TenantReview::skipped(
+            tenant,
+            "no capture yet",
+        )));
     };
     let previous = captures.get(1);
     let assignments = store.assignments(tenant_id).await?;
@@ -184,10 +248,10 @@ async fn review_tenant_with(
     }
     let inputs_hash = inputs_hash(current, previous, &baselines);
     if !options.force && store.review_exists(current.id, &inputs_hash).await? {
-        return Ok(TenantReview::skipped(
+        return Ok(Compared::Skipped(TenantReview::skipped(
             tenant,
             "already reviewed: nothing changed since",
-        ));
+        )));
     }
 
     let failed_kinds: BTreeSet<String> = current
@@ -203,12 +267,26 @@ async fn review_tenant_with(
     };
 
     // Phase 1: match and decide which tenant items need their JSON.
-    let mut plans = Vec::with_capacity(baselines.len());
+    let mut plans: Vec<Plan> = baselines
+        .iter()
+        .map(|(baseline, _)| plan_baseline(baseline, &items, &failed_kinds))
+        .collect();
+    // Rename candidates are read only when their sketch says they may be alike enough.
+    let candidates: BTreeSet<&str> = plans
+        .iter()
+        .flat_map(|plan| plan.renamable())
+        .map(|t| items[t].settings_hash.as_str())
+        .collect();
+    if !candidates.is_empty() {
+        let hashes: Vec<&str> = candidates.into_iter().collect();
+        let sketches = store.settings_sketches(&hashes).await?;
+        for ((baseline, _), plan) in baselines.iter().zip(plans.iter_mut()) {
+            plan.keep_plausible_renames(baseline, &items, &sketches);
+        }
+    }
     let mut needed: BTreeSet<usize> = BTreeSet::new();
-    for (baseline, _) in &baselines {
-        let plan = plan_baseline(baseline, &items, &failed_kinds);
+    for plan in &plans {
         needed.extend(plan.needs_json());
-        plans.push(plan);
     }
     let stale = items
         .iter()
@@ -224,6 +302,8 @@ async fn review_tenant_with(
         .map(|i| items[*i].blob_sha256.as_str())
         .collect();
     let blobs = store.blobs(&hashes).await?;
+    let items_compared = plans.iter().map(|p| p.pairs.len()).sum::<usize>();
+    let mut items_normalized = needed.len();
     let normalized: HashMap<usize, Normalized> = {
         let directory = DirectoryIndex::new(&directory);
         needed
@@ -280,6 +360,7 @@ async fn review_tenant_with(
                 None => DirectoryIndex::default(),
             };
             let current_directory = DirectoryIndex::new(&directory);
+            items_normalized += 2 * delta.changed.len();
             for (p, c) in delta.changed {
                 let (before, after) = (&previous_items[p], &items[c]);
                 let (Some(old), Some(new)) =
@@ -353,32 +434,33 @@ async fn review_tenant_with(
     let opened = counts(|c| matches!(c, Change::Create { .. }));
     let resolved = counts(|c| matches!(c, Change::AutoResolve { .. }));
     let reopened = counts(|c| matches!(c, Change::Reopen { .. } | Change::Lapse { .. }));
-    let review_id = store
-        .write_review(ReviewWrite {
-            tenant: tenant_id,
-            capture: current.id,
-            previous_capture: previous.map(|p| p.id),
-            inputs_hash,
-            started_at,
-            score: score_value,
-            score_detail: serde_json::to_value(&score_detail).unwrap_or(Value::Null),
-            changes,
-            titles,
-        })
-        .await?;
-    Ok(TenantReview {
+    let write = ReviewWrite {
+        tenant: tenant_id,
+        capture: current.id,
+        previous_capture: previous.map(|p| p.id),
+        inputs_hash,
+        started_at,
+        score: score_value,
+        score_detail: serde_json::to_value(&score_detail).unwrap_or(Value::Null),
+        changes,
+        titles,
+    };
+    let review = TenantReview {
         tenant_id: tenant_key,
         tenant: tenant.name.clone(),
         reviewed: true,
         skipped_reason: None,
-        review_id: Some(review_id),
+        review_id: None,
         score: score_value,
         drifts: drift_count,
         opened,
         resolved,
         reopened,
         not_assessed_kinds: failed_kinds.into_iter().collect(),
-    })
+        items_compared,
+        items_normalized,
+    };
+    Ok(Compared::Ready(Box::new((write, review))))
 }
 
 fn item_refs(metas: &[ItemMeta]) -> Vec<ItemRef<'_>> {
@@ -401,23 +483,56 @@ struct Plan {
     pairs: Vec<(usize, usize, bool)>,
     missing: Vec<usize>,
     unmatched: Vec<usize>,
+    /// For each unmatched item: whether an item of its kind is missing.
+    unmatched_renamable: Vec<bool>,
 }
 
 impl Plan {
+    /// Unmatched tenant items that may be a missing item renamed.
+    fn renamable(&self) -> impl Iterator<Item = usize> + '_ {
+        self.unmatched
+            .iter()
+            .zip(&self.unmatched_renamable)
+            .filter(|(_, renamable)| **renamable)
+            .map(|(t, _)| *t)
+    }
+
+    /// Drops rename candidates whose sketch is too unlike every missing item of their
+    /// kind. Items without a sketch stay candidates (their JSON decides).
+    fn keep_plausible_renames(
+        &mut self,
+        baseline: &PreparedBaseline,
+        items: &[ItemMeta],
+        sketches: &HashMap<String, Vec<u64>>,
+    ) {
+        for (t, renamable) in self
+            .unmatched
+            .iter()
+            .zip(self.unmatched_renamable.iter_mut())
+        {
+            if !*renamable {
+                continue;
+            }
+            let item = &items[*t];
+            let Some(sketch) = sketches.get(&item.settings_hash) else {
+                continue;
+            };
+            *renamable = self.missing.iter().any(|b| {
+                baseline.items[*b].kind == item.kind
+                    && drift::sketch_similarity(&baseline.sketches[*b], sketch)
+                        >= drift::RENAME_SIMILARITY
+            });
+        }
+    }
+
     fn needs_json(&self) -> impl Iterator<Item = usize> + '_ {
         let pairs = self
             .pairs
             .iter()
             .filter(|(_, _, equal)| !equal)
             .map(|(_, t, _)| *t);
-        // Unmatched items are only read when something is missing (rename detection) or
-        // when their kind is managed exclusively (to report them).
-        let unmatched = if self.missing.is_empty() {
-            [].iter()
-        } else {
-            self.unmatched.iter()
-        };
-        pairs.chain(unmatched.copied())
+        // Unmatched items are only read for rename detection.
+        pairs.chain(self.renamable())
     }
 }
 
@@ -453,18 +568,31 @@ fn plan_baseline(
             let equal = item.normalizer_version == NORMALIZER_VERSION
                 && spec.hash_shortcut()
                 && spec.normalized.settings_hash == item.settings_hash
-                && spec.normalized.assignments_hash == item.assignments_hash;
+                // A baseline item without assignments does not judge them (as diff_item).
+                && (spec.normalized.assignments.is_empty()
+                    || spec.normalized.assignments_hash == item.assignments_hash);
             (assessed_specs[*b], *t, equal)
         })
         .collect();
+    let missing: Vec<usize> = matching
+        .missing
+        .iter()
+        .map(|b| assessed_specs[*b])
+        .collect();
+    let missing_kinds: BTreeSet<&str> = missing
+        .iter()
+        .map(|b| baseline.items[*b].kind.as_str())
+        .collect();
+    let unmatched_renamable = matching
+        .unmatched
+        .iter()
+        .map(|t| missing_kinds.contains(items[*t].kind.as_str()))
+        .collect();
     Plan {
         pairs,
-        missing: matching
-            .missing
-            .iter()
-            .map(|b| assessed_specs[*b])
-            .collect(),
+        missing,
         unmatched: matching.unmatched,
+        unmatched_renamable,
     }
 }
 

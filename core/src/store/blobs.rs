@@ -48,6 +48,24 @@ pub(crate) async fn put(
     Ok(hash)
 }
 
+thread_local! {
+    /// One zstd decompression context per thread: creating one allocates ~100 KiB, which
+    /// dominated reading many small blobs.
+    static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn decompress(data: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> {
+    DECOMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let decompressor = match slot.as_mut() {
+            Some(decompressor) => decompressor,
+            None => slot.insert(zstd::bulk::Decompressor::new()?),
+        };
+        decompressor.decompress(data, capacity)
+    })
+}
+
 /// Decodes a stored blob row (`size`, `codec`, `data`) back to JSON, checking its hash.
 pub(crate) fn decode(
     hash: &str,
@@ -56,7 +74,7 @@ pub(crate) fn decode(
     data: &[u8],
 ) -> Result<serde_json::Value, StoreError> {
     let bytes = match codec {
-        "zstd" => zstd::bulk::decompress(data, size.max(0) as usize)
+        "zstd" => decompress(data, size.max(0) as usize)
             .map_err(|e| StoreError::corrupt(format!("blob {hash}: {e}")))?,
         "none" => data.to_vec(),
         other => {

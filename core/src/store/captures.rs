@@ -12,7 +12,9 @@ use crate::model::{
     CaptureContent, CaptureId, CaptureSource, CaptureSummary, ConfigItemId, KindStatus, TenantId,
     TenantProfile,
 };
-use crate::normalize::{normalize, DirectoryIndex, NORMALIZER_VERSION};
+use crate::normalize::{
+    normalize, settings_sketch, sketch_bytes, sketch_from_bytes, DirectoryIndex, NORMALIZER_VERSION,
+};
 
 /// One capture to write.
 #[derive(Debug)]
@@ -153,14 +155,31 @@ impl Store {
             hashes.push(blobs::put(conn, &item.raw).await?);
         }
         let directory = DirectoryIndex::new(&content.directory_objects);
+        let mut sketches: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let normalized: Vec<(String, String)> = content
             .items
             .iter()
             .map(|item| {
                 let n = normalize(&item.kind, &item.raw, &directory);
+                if !sketches.contains_key(&n.settings_hash) {
+                    sketches.insert(
+                        n.settings_hash.clone(),
+                        sketch_bytes(&settings_sketch(&n.settings)),
+                    );
+                }
                 (n.settings_hash, n.assignments_hash)
             })
             .collect();
+        let sketches: Vec<(String, Vec<u8>)> = sketches.into_iter().collect();
+        for chunk in sketches.chunks(ITEM_CHUNK) {
+            let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT OR IGNORE INTO settings_sketches (settings_hash, sketch) ",
+            );
+            builder.push_values(chunk, |mut row, (hash, sketch)| {
+                row.push_bind(hash).push_bind(sketch);
+            });
+            builder.build().execute(&mut *conn).await?;
+        }
         let capture_id = id.to_string();
         let rows: Vec<_> = content
             .items
@@ -321,26 +340,76 @@ impl Store {
 
     /// The items of a capture without their JSON, by kind and name.
     pub async fn item_metas(&self, capture: CaptureId) -> Result<Vec<ItemMeta>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT kind, external_id, name, blob_sha256, settings_hash, assignments_hash, normalizer_version
-             FROM config_items WHERE capture_id = ? ORDER BY kind, name, external_id",
+        // One row for the whole capture: a review reads hundreds of thousands of these,
+        // and every row sqlx hands over costs a cross-thread message.
+        type Row = (String, String, String, String, String, String, i64);
+        let packed: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(kind, external_id, name, blob_sha256,
+                                                settings_hash, assignments_hash, normalizer_version))
+             FROM config_items WHERE capture_id = ?",
         )
         .bind(capture.to_string())
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                Ok(ItemMeta {
-                    kind: row.try_get(0)?,
-                    external_id: row.try_get(1)?,
-                    name: row.try_get(2)?,
-                    blob_sha256: row.try_get(3)?,
-                    settings_hash: row.try_get(4)?,
-                    assignments_hash: row.try_get(5)?,
-                    normalizer_version: u32::try_from(row.try_get::<i64, _>(6)?).unwrap_or(0),
-                })
-            })
-            .collect()
+        let rows: Vec<Row> = match packed {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| StoreError::corrupt(format!("items of capture {capture}: {e}")))?,
+            None => Vec::new(),
+        };
+        let mut metas: Vec<ItemMeta> = rows
+            .into_iter()
+            .map(
+                |(
+                    kind,
+                    external_id,
+                    name,
+                    blob_sha256,
+                    settings_hash,
+                    assignments_hash,
+                    version,
+                )| {
+                    ItemMeta {
+                        kind,
+                        external_id,
+                        name,
+                        blob_sha256,
+                        settings_hash,
+                        assignments_hash,
+                        normalizer_version: u32::try_from(version).unwrap_or(0),
+                    }
+                },
+            )
+            .collect();
+        metas.sort_by(|a, b| {
+            (&a.kind, &a.name, &a.external_id).cmp(&(&b.kind, &b.name, &b.external_id))
+        });
+        Ok(metas)
+    }
+
+    /// Settings sketches by settings hash (hashes without one are absent).
+    pub async fn settings_sketches(
+        &self,
+        hashes: &[&str],
+    ) -> Result<std::collections::HashMap<String, Vec<u64>>, StoreError> {
+        let mut out = std::collections::HashMap::with_capacity(hashes.len());
+        for chunk in hashes.chunks(500) {
+            let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "SELECT settings_hash, sketch FROM settings_sketches WHERE settings_hash IN (",
+            );
+            let mut list = builder.separated(", ");
+            for hash in chunk {
+                list.push_bind(*hash);
+            }
+            builder.push(")");
+            for row in builder.build().fetch_all(self.pool()).await? {
+                let hash: String = row.try_get(0)?;
+                let bytes: Vec<u8> = row.try_get(1)?;
+                let sketch = sketch_from_bytes(&bytes)
+                    .ok_or_else(|| StoreError::corrupt(format!("sketch of {hash}")))?;
+                out.insert(hash, sketch);
+            }
+        }
+        Ok(out)
     }
 
     /// The directory objects captured with a capture.
