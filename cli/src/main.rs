@@ -11,9 +11,11 @@
 
 mod baseline;
 mod demo;
+mod export;
 mod findings;
 mod import;
 mod output;
+mod report;
 mod review;
 mod tenants;
 
@@ -60,6 +62,11 @@ enum Command {
     Findings(findings::Args),
     /// Tenants ranked by their latest alignment score.
     Score,
+    /// Branded PDF reports: executive (one tenant, a period) and portfolio.
+    #[command(subcommand)]
+    Report(report::Command),
+    /// CSV exports: findings, drift items, inventory, risk acceptances.
+    Export(export::Args),
 }
 
 /// A failure with the exit code scripts see.
@@ -133,6 +140,8 @@ fn main() -> ExitCode {
             Command::Review(args) => review::run(&store, args, cli.json).await,
             Command::Findings(args) => findings::run(&store, args, cli.json).await,
             Command::Score => review::score(&store, cli.json).await,
+            Command::Report(command) => report::run(&store, command, cli.json).await,
+            Command::Export(args) => export::run(&store, args, cli.json).await,
         };
         store.close().await;
         outcome

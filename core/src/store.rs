@@ -13,6 +13,7 @@ mod baselines;
 mod blobs;
 mod captures;
 mod findings;
+mod reporting;
 mod tenants;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use findings::{FindingFilter, FindingRow, ReviewWrite, TransitionRow};
+pub use reporting::*;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/local");
 
