@@ -10,6 +10,7 @@
 //! - 5 database problem (cannot open, newer schema, damaged)
 
 mod baseline;
+mod bench;
 mod demo;
 mod export;
 mod findings;
@@ -67,6 +68,9 @@ enum Command {
     Report(report::Command),
     /// CSV exports: findings, drift items, inventory, risk acceptances.
     Export(export::Args),
+    /// Benchmarks with figures to quote (they make their own databases; --db is unused).
+    #[command(subcommand)]
+    Bench(bench::Command),
 }
 
 /// A failure with the exit code scripts see.
@@ -131,6 +135,9 @@ fn main() -> ExitCode {
         }
     };
     let result = runtime.block_on(async {
+        if let Command::Bench(command) = &cli.command {
+            return bench::run(command, cli.json).await;
+        }
         let store = open_store(&cli).await?;
         let outcome = match &cli.command {
             Command::Demo(args) => demo::run(&store, args, cli.json).await,
@@ -142,10 +149,12 @@ fn main() -> ExitCode {
             Command::Score => review::score(&store, cli.json).await,
             Command::Report(command) => report::run(&store, command, cli.json).await,
             Command::Export(args) => export::run(&store, args, cli.json).await,
+            Command::Bench(_) => unreachable!("handled before the database is opened"),
         };
         store.close().await;
         outcome
     });
+    bench::record_peak_rss();
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

@@ -28,6 +28,8 @@ pub enum DriftKind {
     AssignmentChanged,
     Deleted,
     ChangedSinceLastCapture,
+    /// A hygiene problem found by a lint rule (the finding's rule names it).
+    Lint,
 }
 
 impl DriftKind {
@@ -42,6 +44,7 @@ impl DriftKind {
             Self::AssignmentChanged => "assignment_changed",
             Self::Deleted => "deleted",
             Self::ChangedSinceLastCapture => "changed_since_last_capture",
+            Self::Lint => "lint",
         }
     }
 
@@ -56,6 +59,7 @@ impl DriftKind {
             Self::AssignmentChanged,
             Self::Deleted,
             Self::ChangedSinceLastCapture,
+            Self::Lint,
         ]
         .into_iter()
         .find(|k| k.as_str() == text)

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod drift;
 pub mod findings;
 pub mod kinds;
+pub mod lint;
 pub mod model;
 pub mod normalize;
 pub mod paths;

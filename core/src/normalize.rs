@@ -459,7 +459,7 @@ pub fn sketch_bytes(sketch: &[u64]) -> Vec<u8> {
 
 /// A stored sketch back; `None` when its length is not a multiple of 8.
 pub fn sketch_from_bytes(bytes: &[u8]) -> Option<Vec<u64>> {
-    if bytes.len() % 8 != 0 {
+    if !bytes.len().is_multiple_of(8) {
         return None;
     }
     Some(

@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::baseline::{default_severity, Severity};
 use crate::drift::{self, Assessment, BaselineItemSpec, Drift, DriftKind, ItemRef};
 use crate::findings::{self, Change, Observation, Source, Status};
+use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
 use crate::model::{CaptureSummary, TenantId};
 use crate::normalize::{self, setting_label, DirectoryIndex, Normalized, NORMALIZER_VERSION};
 use crate::store::{ItemMeta, LoadedBaseline, ReviewWrite, Store, StoreError};
@@ -377,6 +378,34 @@ async fn compare_tenant(
         }
     }
 
+    // Hygiene of the current capture, without a baseline.
+    let issues = match store.capture_lint(current.id).await? {
+        Some(issues) => issues,
+        None => {
+            items_normalized += items.len();
+            lint_items(store, &items, &directory, current.taken_at).await?
+        }
+    };
+    let mut lint_titles = Vec::with_capacity(issues.len());
+    for issue in issues {
+        lint_titles.push(issue.title());
+        drifts.push((
+            Source::Lint,
+            issue.rule.as_str().to_owned(),
+            Drift {
+                kind: DriftKind::Lint,
+                resource_kind: issue.resource_kind,
+                tenant_item: Some(issue.item_key.clone()),
+                item_key: issue.item_key,
+                setting_path: issue.setting_path,
+                expected: issue.expected,
+                actual: issue.actual,
+                severity: issue.severity,
+            },
+        ));
+    }
+    let mut lint_titles = lint_titles.into_iter();
+
     let tenant_key = tenant_id.to_string();
     let mut titles = HashMap::with_capacity(drifts.len());
     let observations: Vec<Observation> = drifts
@@ -390,7 +419,11 @@ async fn compare_tenant(
                 &drift.setting_path,
                 drift.kind.as_str(),
             );
-            titles.insert(fingerprint.clone(), title(&drift));
+            let text = match source {
+                Source::Lint => lint_titles.next().unwrap_or_else(|| title(&drift)),
+                _ => title(&drift),
+            };
+            titles.insert(fingerprint.clone(), text);
             Observation {
                 fingerprint,
                 source,
@@ -412,8 +445,7 @@ async fn compare_tenant(
         .into_iter()
         .filter(|s| match s.source {
             Source::Drift => scope.contains(s.scope.as_str()),
-            Source::History => true,
-            Source::Lint => false,
+            Source::History | Source::Lint => true,
         })
         .collect();
     let stored_status: HashMap<String, Status> = stored
@@ -461,6 +493,38 @@ async fn compare_tenant(
         items_normalized,
     };
     Ok(Compared::Ready(Box::new((write, review))))
+}
+
+/// Lints a capture from its stored items (captures written before lint was stored, or
+/// by another lint version).
+async fn lint_items(
+    store: &Store,
+    items: &[ItemMeta],
+    directory: &[crate::model::DirectoryObject],
+    taken_at: chrono::DateTime<Utc>,
+) -> Result<Vec<LintIssue>, StoreError> {
+    let hashes: Vec<&str> = items.iter().map(|i| i.blob_sha256.as_str()).collect();
+    let raw = store.blobs(&hashes).await?;
+    let directory = DirectoryIndex::new(directory);
+    let present: Vec<(&ItemMeta, &Value)> = items
+        .iter()
+        .filter_map(|i| raw.get(&i.blob_sha256).map(|r| (i, r)))
+        .collect();
+    let normalized: Vec<Normalized> = present
+        .iter()
+        .map(|(i, r)| normalize::normalize(&i.kind, r, &directory))
+        .collect();
+    let lint_items: Vec<LintItem<'_>> = present
+        .iter()
+        .zip(&normalized)
+        .map(|((i, r), n)| LintItem {
+            kind: &i.kind,
+            name: &i.name,
+            raw: r,
+            normalized: n,
+        })
+        .collect();
+    Ok(lint(&lint_items, &LintOptions::default(), taken_at))
 }
 
 fn item_refs(metas: &[ItemMeta]) -> Vec<ItemRef<'_>> {
@@ -701,7 +765,7 @@ fn inputs_hash(
 ) -> String {
     let mut hasher = Sha256::new();
     hasher.update(format!(
-        "engine:{NORMALIZER_VERSION};capture:{}",
+        "engine:{NORMALIZER_VERSION};lint:{LINT_VERSION};capture:{}",
         current.id
     ));
     if let Some(p) = previous {
@@ -767,6 +831,7 @@ pub fn title(drift: &Drift) -> String {
         DriftKind::ChangedSinceLastCapture => {
             format!("Policy changed since the last capture: {}", drift.item_key)
         }
+        DriftKind::Lint => format!("Hygiene: {} ({})", drift.item_key, label()),
     }
 }
 

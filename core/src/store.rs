@@ -239,6 +239,15 @@ impl Store {
             .await?)
     }
 
+    /// Folds the write-ahead log into the database file, so that copying the file alone
+    /// copies the whole database.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// Closes the pool, checkpointing the WAL.
     pub async fn close(self) {
         self.pool.close().await;

@@ -8,12 +8,14 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{blobs, parse_timestamp, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
+use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
 use crate::model::{
     CaptureContent, CaptureId, CaptureSource, CaptureSummary, ConfigItemId, KindStatus, TenantId,
     TenantProfile,
 };
 use crate::normalize::{
-    normalize, settings_sketch, sketch_bytes, sketch_from_bytes, DirectoryIndex, NORMALIZER_VERSION,
+    normalize, settings_sketch, sketch_bytes, sketch_from_bytes, DirectoryIndex, Normalized,
+    NORMALIZER_VERSION,
 };
 
 /// One capture to write.
@@ -156,19 +158,23 @@ impl Store {
         }
         let directory = DirectoryIndex::new(&content.directory_objects);
         let mut sketches: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        let normalized: Vec<(String, String)> = content
+        let full: Vec<Normalized> = content
             .items
             .iter()
-            .map(|item| {
-                let n = normalize(&item.kind, &item.raw, &directory);
-                if !sketches.contains_key(&n.settings_hash) {
-                    sketches.insert(
-                        n.settings_hash.clone(),
-                        sketch_bytes(&settings_sketch(&n.settings)),
-                    );
-                }
-                (n.settings_hash, n.assignments_hash)
-            })
+            .map(|item| normalize(&item.kind, &item.raw, &directory))
+            .collect();
+        for n in &full {
+            if !sketches.contains_key(&n.settings_hash) {
+                sketches.insert(
+                    n.settings_hash.clone(),
+                    sketch_bytes(&settings_sketch(&n.settings)),
+                );
+            }
+        }
+        let issues = lint_content(content, &full, capture.taken_at);
+        let normalized: Vec<(String, String)> = full
+            .into_iter()
+            .map(|n| (n.settings_hash, n.assignments_hash))
             .collect();
         let sketches: Vec<(String, Vec<u8>)> = sketches.into_iter().collect();
         for chunk in sketches.chunks(ITEM_CHUNK) {
@@ -205,6 +211,13 @@ impl Store {
             });
             builder.build().execute(&mut *conn).await?;
         }
+
+        sqlx::query("INSERT INTO capture_lint (capture_id, lint_version, issues) VALUES (?, ?, ?)")
+            .bind(&capture_id)
+            .bind(i64::from(LINT_VERSION))
+            .bind(serde_json::to_string(&issues).map_err(|e| StoreError::corrupt(e.to_string()))?)
+            .execute(&mut *conn)
+            .await?;
 
         // Directory objects can repeat across files of an import: keep the first.
         let mut seen = std::collections::BTreeSet::new();
@@ -386,6 +399,27 @@ impl Store {
         Ok(metas)
     }
 
+    /// The stored lint issues of a capture; `None` when missing or of another lint
+    /// version (the caller recomputes them with [`lint_content`]).
+    pub async fn capture_lint(
+        &self,
+        capture: CaptureId,
+    ) -> Result<Option<Vec<LintIssue>>, StoreError> {
+        let row: Option<(i64, String)> =
+            sqlx::query_as("SELECT lint_version, issues FROM capture_lint WHERE capture_id = ?")
+                .bind(capture.to_string())
+                .fetch_optional(self.pool())
+                .await?;
+        match row {
+            Some((version, issues)) if version == i64::from(LINT_VERSION) => {
+                Ok(Some(serde_json::from_str(&issues).map_err(|e| {
+                    StoreError::corrupt(format!("lint of capture {capture}: {e}"))
+                })?))
+            }
+            _ => Ok(None),
+        }
+    }
+
     /// Settings sketches by settings hash (hashes without one are absent).
     pub async fn settings_sketches(
         &self,
@@ -504,4 +538,24 @@ impl Store {
             .filter_map(|i| u32::try_from(i).ok())
             .collect())
     }
+}
+
+/// Lints a capture's items (normalised in the same order) as of the capture's time.
+pub fn lint_content(
+    content: &CaptureContent,
+    normalized: &[Normalized],
+    taken_at: DateTime<Utc>,
+) -> Vec<LintIssue> {
+    let items: Vec<LintItem<'_>> = content
+        .items
+        .iter()
+        .zip(normalized)
+        .map(|(item, n)| LintItem {
+            kind: &item.kind,
+            name: &item.name,
+            raw: &item.raw,
+            normalized: n,
+        })
+        .collect();
+    lint(&items, &LintOptions::default(), taken_at)
 }
