@@ -586,11 +586,11 @@ fn findings_table(layout: &mut Layout<'_>, active: &[&Finding], lang: Language) 
         return;
     }
     let columns = [
-        Column::new(t.col_severity, 1.2, Align::Center),
-        Column::new(t.col_finding, 6.0, Align::Left),
-        Column::new(t.col_status, 1.5, Align::Left),
-        Column::new(t.col_since, 1.3, Align::Left),
-        Column::new(t.col_due, 1.3, Align::Left),
+        Column::new(t.col_severity, 1.5, Align::Center),
+        Column::new(t.col_finding, 5.6, Align::Left),
+        Column::new(t.col_status, 1.6, Align::Left),
+        Column::new(t.col_since, 1.55, Align::Left),
+        Column::new(t.col_due, 1.55, Align::Left),
     ];
     let rows: Vec<Vec<Cell>> = active
         .iter()

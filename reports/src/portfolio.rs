@@ -233,8 +233,8 @@ fn top_findings(layout: &mut Layout<'_>, data: &PortfolioData, lang: Language) {
         return;
     }
     let columns = [
-        Column::new(t.col_severity, 1.2, Align::Center),
-        Column::new(t.col_finding, 6.0, Align::Left),
+        Column::new(t.col_severity, 1.5, Align::Center),
+        Column::new(t.col_finding, 5.7, Align::Left),
         Column::new(t.col_category, 1.8, Align::Left),
         Column::new(t.col_tenants, 1.0, Align::Right),
     ];
