@@ -1,8 +1,11 @@
 //! `plumbline baseline …`
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
+use plumbline_core::baseline::folder::{
+    read_folder, write_folder, BaselineFolder, FolderError, FolderItem,
+};
 use plumbline_core::baseline::{default_severity, BaselineOptions, Rule, SettingRule, Severity};
 use plumbline_core::connectors::import::{import_dir, ImportOptions};
 use plumbline_core::model::DirectoryObject;
@@ -51,6 +54,30 @@ pub enum Command {
     },
     /// List baselines and their versions.
     List,
+    /// Write a baseline version to a folder of files (one per policy), e.g. to keep it in
+    /// git. Default version: the latest published, else the draft.
+    Export {
+        /// Baseline name.
+        name: String,
+        /// The folder to write (created; replaced when it holds an earlier export).
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Version number to export.
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// Create a draft version from a folder written by `baseline export` (or edited in
+    /// git). The baseline is created when it does not exist.
+    Import {
+        /// The baseline folder (with baseline.json).
+        dir: PathBuf,
+        /// Import under another name than the folder's.
+        #[arg(long)]
+        name: Option<String>,
+        /// Publish right away.
+        #[arg(long)]
+        publish: bool,
+    },
 }
 
 #[derive(clap::Args, Debug)]
@@ -123,6 +150,10 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
                 || format!("Rule set on {item} / {path}."),
             )
         }
+        Command::Export { name, out, version } => export(store, name, out, *version, json).await,
+        Command::Import { dir, name, publish } => {
+            import(store, dir, name.as_deref(), *publish, json).await
+        }
         Command::List => {
             let baselines = store.list_baselines().await?;
             if json {
@@ -144,6 +175,137 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
             Ok(())
         }
     }
+}
+
+fn folder_failure(error: FolderError) -> Failure {
+    match error {
+        FolderError::Io { .. } => Failure::from(anyhow::Error::from(error)),
+        FolderError::Invalid { .. } | FolderError::NotABaselineFolder { .. } => {
+            Failure::bad_input(error.to_string())
+        }
+    }
+}
+
+async fn export(
+    store: &Store,
+    name: &str,
+    out: &Path,
+    version: Option<i64>,
+    json: bool,
+) -> Outcome {
+    let baseline = store
+        .list_baselines()
+        .await?
+        .into_iter()
+        .find(|b| b.name.eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            Failure::from(StoreError::NotFound {
+                what: "baseline",
+                name: name.to_owned(),
+            })
+        })?;
+    let chosen = match version {
+        Some(number) => baseline.versions.iter().find(|v| v.version == number),
+        None => baseline
+            .versions
+            .iter()
+            .filter(|v| v.status == "published")
+            .max_by_key(|v| v.version)
+            .or_else(|| baseline.versions.iter().max_by_key(|v| v.version)),
+    }
+    .ok_or_else(|| {
+        Failure::from(StoreError::NotFound {
+            what: "baseline version",
+            name: format!("{} v{}", baseline.name, version.unwrap_or_default()),
+        })
+    })?;
+    let loaded = store.load_baseline_version(&chosen.id).await?;
+    let folder = BaselineFolder {
+        name: baseline.name.clone(),
+        description: baseline.description.clone(),
+        version: Some(loaded.version),
+        options: loaded.options,
+        items: loaded
+            .items
+            .into_iter()
+            .map(|item| FolderItem {
+                kind: item.kind,
+                name: item.name,
+                severity: item.severity,
+                rules: item.rules,
+                policy: item.raw,
+            })
+            .collect(),
+        directory: loaded.directory,
+    };
+    let target = out.to_path_buf();
+    let files = tokio::task::spawn_blocking(move || write_folder(&target, &folder))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(folder_failure)?;
+    report(
+        json,
+        serde_json::json!({"baseline": baseline.name, "version": chosen.version, "folder": out, "files": files}),
+        || {
+            format!(
+                "Exported {} v{} to {} ({} files).",
+                baseline.name,
+                chosen.version,
+                out.display(),
+                files.len()
+            )
+        },
+    )
+}
+
+async fn import(
+    store: &Store,
+    dir: &Path,
+    name: Option<&str>,
+    publish: bool,
+    json: bool,
+) -> Outcome {
+    let source = dir.to_path_buf();
+    let folder = tokio::task::spawn_blocking(move || read_folder(&source))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(folder_failure)?;
+    let name = name.unwrap_or(&folder.name).to_owned();
+    let items: Vec<NewBaselineItem> = folder
+        .items
+        .into_iter()
+        .map(|item| NewBaselineItem {
+            kind: item.kind,
+            name: item.name,
+            raw: item.policy,
+            severity: item.severity,
+            rules: item.rules,
+        })
+        .collect();
+    let version = store
+        .create_baseline_version(
+            &name,
+            &folder.description,
+            &folder.options,
+            &items,
+            &folder.directory,
+        )
+        .await?;
+    if publish {
+        store.publish_baseline(&name).await?;
+    }
+    let status = if publish { "published" } else { "draft" };
+    report(
+        json,
+        serde_json::json!({"baseline": name, "version": version, "status": status, "items": items.len()}),
+        || {
+            format!(
+                "Imported {name} v{version} ({status}) with {} items from {}.",
+                items.len(),
+                dir.display()
+            )
+        },
+    )
 }
 
 fn report(json: bool, value: Value, text: impl FnOnce() -> String) -> Outcome {

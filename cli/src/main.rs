@@ -81,6 +81,14 @@ pub struct Failure {
 }
 
 impl Failure {
+    /// Bad input data (exit code 4), with a message that names the file and the fix.
+    pub fn bad_input(message: impl Into<String>) -> Self {
+        Self {
+            code: 4,
+            error: anyhow::anyhow!(message.into()),
+        }
+    }
+
     /// A usage error (exit code 2) with a message that says what to pass instead.
     pub fn usage(message: impl Into<String>) -> Self {
         Self {

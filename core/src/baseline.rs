@@ -4,6 +4,8 @@
 //! and its rules say how each setting is judged. This module holds the pure types and
 //! the judgement of one value against one rule; storage lives in `store`.
 
+pub mod folder;
+
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
