@@ -19,7 +19,7 @@ use crate::baseline::{default_severity, Severity};
 use crate::drift::{self, Assessment, BaselineItemSpec, Drift, DriftKind, ItemRef};
 use crate::findings::{self, Change, Observation, Source, Status};
 use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
-use crate::model::{CaptureSummary, TenantId};
+use crate::model::TenantId;
 use crate::normalize::{self, setting_label, DirectoryIndex, Normalized, NORMALIZER_VERSION};
 use crate::store::{ItemMeta, LoadedBaseline, ReviewWrite, Store, StoreError};
 
@@ -154,6 +154,8 @@ impl TenantReview {
     }
 }
 
+const ALREADY_REVIEWED: &str = "already reviewed: nothing changed since";
+
 /// How many tenants are read and compared ahead of the single writer.
 const REVIEWS_IN_FLIGHT: usize = 4;
 
@@ -168,6 +170,24 @@ pub async fn review_all(
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<TenantReview>, StoreError> {
     let tenants = store.list_tenants().await?;
+    // Tenants whose inputs were reviewed already are skipped without a query each.
+    let inputs = if options.force {
+        None
+    } else {
+        Some(store.review_inputs().await?)
+    };
+    let unchanged = |tenant: &crate::model::TenantSummary| {
+        let Some(inputs) = &inputs else { return false };
+        let Some(t) = inputs.tenants.get(&tenant.id.to_string()) else {
+            return false;
+        };
+        let hash = inputs_hash(
+            &t.current,
+            t.previous.as_deref(),
+            t.baselines.iter().map(|(v, vars)| (v.as_str(), vars)),
+        );
+        inputs.reviewed.contains(&(t.current.clone(), hash))
+    };
     let cache = Arc::new(BaselineCache::default());
     let total = tenants.len();
     let mut out = Vec::with_capacity(total);
@@ -176,6 +196,11 @@ pub async fn review_all(
     loop {
         while pending.len() < REVIEWS_IN_FLIGHT {
             let Some(tenant) = queue.next() else { break };
+            if unchanged(&tenant) {
+                let skipped = TenantReview::skipped(&tenant, ALREADY_REVIEWED);
+                pending.push_back(tokio::spawn(async move { Ok(Compared::Skipped(skipped)) }));
+                continue;
+            }
             let (store, options, cache) = (store.clone(), options.clone(), Arc::clone(&cache));
             pending.push_back(tokio::spawn(async move {
                 compare_tenant(&store, &tenant, &options, &cache).await
@@ -247,11 +272,17 @@ async fn compare_tenant(
             ));
         }
     }
-    let inputs_hash = inputs_hash(current, previous, &baselines);
+    let inputs_hash = inputs_hash(
+        &current.id.to_string(),
+        previous.map(|p| p.id.to_string()).as_deref(),
+        baselines
+            .iter()
+            .map(|(b, vars)| (b.version_id.as_str(), vars)),
+    );
     if !options.force && store.review_exists(current.id, &inputs_hash).await? {
         return Ok(Compared::Skipped(TenantReview::skipped(
             tenant,
-            "already reviewed: nothing changed since",
+            ALREADY_REVIEWED,
         )));
     }
 
@@ -758,25 +789,23 @@ fn run_plan(
     (drifts, assessment)
 }
 
-fn inputs_hash(
-    current: &CaptureSummary,
-    previous: Option<&CaptureSummary>,
-    baselines: &[(Arc<PreparedBaseline>, BTreeMap<String, Value>)],
+fn inputs_hash<'a>(
+    current: &str,
+    previous: Option<&str>,
+    baselines: impl IntoIterator<Item = (&'a str, &'a BTreeMap<String, Value>)>,
 ) -> String {
     let mut hasher = Sha256::new();
     hasher.update(format!(
-        "engine:{NORMALIZER_VERSION};lint:{LINT_VERSION};capture:{}",
-        current.id
+        "engine:{NORMALIZER_VERSION};lint:{LINT_VERSION};capture:{current}"
     ));
     if let Some(p) = previous {
-        hasher.update(format!(";previous:{}", p.id));
+        hasher.update(format!(";previous:{p}"));
     }
     let mut parts: Vec<String> = baselines
-        .iter()
-        .map(|(b, vars)| {
+        .into_iter()
+        .map(|(version_id, vars)| {
             format!(
-                "{}={}",
-                b.version_id,
+                "{version_id}={}",
                 serde_json::to_string(vars).unwrap_or_default()
             )
         })

@@ -30,7 +30,9 @@ use crate::model::WorkspaceId;
 pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
-pub use findings::{FindingFilter, FindingRow, ReviewWrite, TransitionRow};
+pub use findings::{
+    FindingFilter, FindingRow, ReviewInputs, ReviewWrite, TenantInputs, TransitionRow,
+};
 pub use reporting::*;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/local");

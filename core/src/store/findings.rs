@@ -23,6 +23,8 @@ pub struct FindingRow {
     pub tenant: String,
     pub source: String,
     pub baseline: Option<String>,
+    /// The lint rule, for lint findings.
+    pub rule: Option<String>,
     pub resource_kind: String,
     pub item: String,
     pub setting_path: String,
@@ -72,6 +74,24 @@ pub struct ReviewWrite {
     pub changes: Vec<Change>,
     /// Human titles by fingerprint.
     pub titles: HashMap<String, String>,
+}
+
+/// What a review of one tenant would take as input.
+#[derive(Debug, Default)]
+pub struct TenantInputs {
+    pub current: String,
+    pub previous: Option<String>,
+    /// (baseline version id, assignment variables).
+    pub baselines: Vec<(String, BTreeMap<String, Value>)>,
+}
+
+/// What [`Store::review_inputs`] returns.
+#[derive(Debug, Default)]
+pub struct ReviewInputs {
+    /// By tenant id, for tenants with a capture.
+    pub tenants: HashMap<String, TenantInputs>,
+    /// (capture id, inputs hash) of every review.
+    pub reviewed: std::collections::HashSet<(String, String)>,
 }
 
 const FINDING_CHUNK: usize = 300;
@@ -128,6 +148,67 @@ impl Store {
     }
 
     /// Whether a review with these inputs exists for the capture.
+    /// For every tenant with a capture: its latest and previous capture and the baseline
+    /// versions (with variables) a review would use; and every (capture, inputs hash)
+    /// already reviewed. Lets a review run skip unchanged tenants in three queries.
+    pub async fn review_inputs(&self) -> Result<ReviewInputs, StoreError> {
+        let mut captures: HashMap<String, (String, Option<String>)> = HashMap::new();
+        let rows: Vec<(String, String, i64)> = sqlx::query_as(
+            "SELECT tenant_id, id, rn FROM (
+                 SELECT tenant_id, id, ROW_NUMBER() OVER (
+                     PARTITION BY tenant_id ORDER BY taken_at DESC, id DESC) AS rn
+                 FROM captures)
+             WHERE rn <= 2 ORDER BY tenant_id, rn",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for (tenant, capture, rank) in rows {
+            if rank == 1 {
+                captures.insert(tenant, (capture, None));
+            } else if let Some(entry) = captures.get_mut(&tenant) {
+                entry.1 = Some(capture);
+            }
+        }
+        let mut baselines: HashMap<String, Vec<(String, BTreeMap<String, Value>)>> = HashMap::new();
+        let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
+            "SELECT a.tenant_id,
+                    COALESCE(a.baseline_version_id,
+                      (SELECT v.id FROM baseline_versions v WHERE v.baseline_id = a.baseline_id
+                       AND v.status = 'published' ORDER BY v.version DESC LIMIT 1)),
+                    a.variables
+             FROM baseline_assignments a",
+        )
+        .fetch_all(self.pool())
+        .await?;
+        for (tenant, version, variables) in rows {
+            if let Some(version) = version {
+                let variables = serde_json::from_str(&variables).map_err(StoreError::corrupt)?;
+                baselines
+                    .entry(tenant)
+                    .or_default()
+                    .push((version, variables));
+            }
+        }
+        let reviewed: Vec<(String, String)> =
+            sqlx::query_as("SELECT capture_id, inputs_hash FROM reviews")
+                .fetch_all(self.pool())
+                .await?;
+        Ok(ReviewInputs {
+            tenants: captures
+                .into_iter()
+                .map(|(tenant, (current, previous))| {
+                    let inputs = TenantInputs {
+                        current,
+                        previous,
+                        baselines: baselines.remove(&tenant).unwrap_or_default(),
+                    };
+                    (tenant, inputs)
+                })
+                .collect(),
+            reviewed: reviewed.into_iter().collect(),
+        })
+    }
+
     pub async fn review_exists(
         &self,
         capture: CaptureId,
@@ -674,6 +755,7 @@ fn finding_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<FindingRow, StoreEr
         tenant: row.try_get("tenant_name")?,
         source: row.try_get("source")?,
         baseline: row.try_get("baseline_name")?,
+        rule: row.try_get("rule")?,
         resource_kind: row.try_get("resource_kind")?,
         item: row.try_get("item_key")?,
         setting_path: row.try_get("setting_path")?,
