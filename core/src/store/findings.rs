@@ -76,13 +76,16 @@ pub struct ReviewWrite {
     pub titles: HashMap<String, String>,
 }
 
+/// A baseline version id and the assignment's variables.
+pub type VersionWithVariables = (String, BTreeMap<String, Value>);
+
 /// What a review of one tenant would take as input.
 #[derive(Debug, Default)]
 pub struct TenantInputs {
     pub current: String,
     pub previous: Option<String>,
     /// (baseline version id, assignment variables).
-    pub baselines: Vec<(String, BTreeMap<String, Value>)>,
+    pub baselines: Vec<VersionWithVariables>,
 }
 
 /// What [`Store::review_inputs`] returns.
@@ -169,7 +172,7 @@ impl Store {
                 entry.1 = Some(capture);
             }
         }
-        let mut baselines: HashMap<String, Vec<(String, BTreeMap<String, Value>)>> = HashMap::new();
+        let mut baselines: HashMap<String, Vec<VersionWithVariables>> = HashMap::new();
         let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
             "SELECT a.tenant_id,
                     COALESCE(a.baseline_version_id,
