@@ -128,7 +128,9 @@ async fn executive(
     let tenant = store.tenant(&args.tenant).await?;
     let to = match &args.to {
         Some(text) => parse_day(text, "--to", true)?,
-        None => generated_at,
+        // Through the end of the generation second: it is truncated to whole seconds,
+        // and what happened earlier in that second belongs in the report.
+        None => generated_at + TimeDelta::milliseconds(999),
     };
     let from = match &args.from {
         Some(text) => parse_day(text, "--from", false)?,
