@@ -7,20 +7,16 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono::{DateTime, Utc};
+use plumbline_core::model::TenantId;
 use plumbline_core::store::{NewReport, Store};
-use plumbline_reports::{
-    derive_report_id, render_executive, render_portfolio, BrandingSettings, ExecutiveData, Fonts,
-    Language, PortfolioData, RenderError, ReportOptions, DEFAULT_ACCENT,
-};
+use plumbline_reports::generate::{self, ExecutiveScope, ReportRequest};
+use plumbline_reports::{BrandingSettings, Fonts, Language, RenderError, DEFAULT_ACCENT};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use crate::output::{human_bytes, print_json};
 use crate::{Failure, Outcome};
-
-/// Default length of an executive report's period: a quarter.
-const DEFAULT_PERIOD_DAYS: i64 = 90;
 
 #[derive(clap::Subcommand, Debug)]
 pub enum Command {
@@ -122,78 +118,36 @@ async fn executive(
     fonts: &Fonts,
     started: Instant,
 ) -> Result<Generated, Failure> {
-    let language = language(&args.common.lang)?;
-    let branding_settings = branding(&args.common);
-    let branding = branding_settings.load().map_err(render_failure)?;
+    let request = request(&args.common, generated_at)?;
     let tenant = store.tenant(&args.tenant).await?;
-    let to = match &args.to {
-        Some(text) => parse_day(text, "--to", true)?,
-        // Through the end of the generation second: it is truncated to whole seconds,
-        // and what happened earlier in that second belongs in the report.
-        None => generated_at + TimeDelta::milliseconds(999),
-    };
-    let from = match &args.from {
-        Some(text) => parse_day(text, "--from", false)?,
-        None => to - TimeDelta::days(DEFAULT_PERIOD_DAYS),
-    };
-    if from > to {
-        return Err(Failure::usage(format!(
-            "--from {} is after --to {}: give a period that starts before it ends",
-            from.format("%Y-%m-%d"),
-            to.format("%Y-%m-%d")
-        )));
-    }
+    let (from, to) = generate::period(
+        args.from.as_deref(),
+        args.to.as_deref(),
+        generated_at,
+        |is_to| if is_to { "--to" } else { "--from" }.to_owned(),
+    )
+    .map_err(|e| Failure::usage(e.to_string()))?;
     let source = store.executive_source(tenant.id, from, to).await?;
-    let data: ExecutiveData = to_report_data(&source)?;
     let gathered = Instant::now();
-    let mut parameters = serde_json::json!({
-        "tenant": tenant.name,
-        "tenant_id": tenant.id.to_string(),
-        "from": from,
-        "to": to,
-        "language": language,
-        "generated_at": generated_at,
-    });
-    merge(&mut parameters, &branding_settings);
-    let report_id = derive_report_id("executive", &parameters, &data, generated_at);
-    let options = ReportOptions {
-        language,
-        branding,
-        generated_at,
-        report_id: report_id.clone(),
+    let scope = ExecutiveScope {
+        tenant_name: tenant.name.clone(),
+        tenant_id: tenant.id.to_string(),
+        from,
+        to,
     };
-    let pdf = render_executive(&data, &options, fonts).map_err(render_failure)?;
+    let report = generate::executive(&source, &scope, &request, fonts).map_err(render_failure)?;
     let rendered = Instant::now();
-    parameters["report_id"] = serde_json::Value::String(report_id.clone());
-    parameters["pages"] = serde_json::json!(pdf.pages);
-    let path = write_file(&args.common.out, &pdf.bytes)?;
-    let record_id = store
-        .record_report(&NewReport {
-            tenant: Some(tenant.id),
-            kind: "executive".to_owned(),
-            format: "pdf".to_owned(),
-            parameters,
-            sha256: pdf.sha256.clone(),
-            size: pdf.bytes.len() as u64,
-            path: Some(path.clone()),
-        })
-        .await?;
-    Ok(Generated {
-        report_id,
-        record_id,
-        kind: "executive",
-        tenant: Some(tenant.name),
-        path,
-        pages: pdf.pages,
-        bytes: pdf.bytes.len() as u64,
-        sha256: pdf.sha256,
-        generated_at,
-        language,
-        font_fallback: fonts.is_fallback(),
-        gather_ms: ms(gathered - started),
-        render_ms: ms(rendered - gathered),
-        total_ms: ms(started.elapsed()),
-    })
+    finish(
+        store,
+        "executive",
+        Some((tenant.id, tenant.name)),
+        report,
+        &args.common.out,
+        &request,
+        fonts,
+        [started, gathered, rendered],
+    )
+    .await
 }
 
 async fn portfolio(
@@ -203,52 +157,61 @@ async fn portfolio(
     fonts: &Fonts,
     started: Instant,
 ) -> Result<Generated, Failure> {
-    let language = language(&args.lang)?;
-    let branding_settings = branding(args);
-    let branding = branding_settings.load().map_err(render_failure)?;
+    let request = request(args, generated_at)?;
     let source = store.portfolio_source().await?;
-    let data: PortfolioData = to_report_data(&source)?;
     let gathered = Instant::now();
-    let mut parameters = serde_json::json!({
-        "language": language,
-        "generated_at": generated_at,
-        "tenants": data.tenants.len(),
-    });
-    merge(&mut parameters, &branding_settings);
-    let report_id = derive_report_id("portfolio", &parameters, &data, generated_at);
-    let options = ReportOptions {
-        language,
-        branding,
-        generated_at,
-        report_id: report_id.clone(),
-    };
-    let pdf = render_portfolio(&data, &options, fonts).map_err(render_failure)?;
+    let report = generate::portfolio(&source, &request, fonts).map_err(render_failure)?;
     let rendered = Instant::now();
-    parameters["report_id"] = serde_json::Value::String(report_id.clone());
-    parameters["pages"] = serde_json::json!(pdf.pages);
-    let path = write_file(&args.out, &pdf.bytes)?;
+    finish(
+        store,
+        "portfolio",
+        None,
+        report,
+        &args.out,
+        &request,
+        fonts,
+        [started, gathered, rendered],
+    )
+    .await
+}
+
+/// Writes the PDF and records it with its parameters and SHA-256.
+#[allow(clippy::too_many_arguments)]
+async fn finish(
+    store: &Store,
+    kind: &'static str,
+    tenant: Option<(TenantId, String)>,
+    report: generate::Generated,
+    out: &Path,
+    request: &ReportRequest,
+    fonts: &Fonts,
+    [started, gathered, rendered]: [Instant; 3],
+) -> Result<Generated, Failure> {
+    generate::write_file(out, &report.pdf.bytes).map_err(render_failure)?;
+    let path = out.display().to_string();
+    let bytes = report.pdf.bytes.len() as u64;
     let record_id = store
         .record_report(&NewReport {
-            tenant: None,
-            kind: "portfolio".to_owned(),
+            tenant: tenant.as_ref().map(|(id, _)| *id),
+            kind: kind.to_owned(),
             format: "pdf".to_owned(),
-            parameters,
-            sha256: pdf.sha256.clone(),
-            size: pdf.bytes.len() as u64,
+            parameters: report.parameters,
+            sha256: report.pdf.sha256.clone(),
+            size: bytes,
             path: Some(path.clone()),
         })
         .await?;
     Ok(Generated {
-        report_id,
+        report_id: report.report_id,
         record_id,
-        kind: "portfolio",
-        tenant: None,
+        kind,
+        tenant: tenant.map(|(_, name)| name),
         path,
-        pages: pdf.pages,
-        bytes: pdf.bytes.len() as u64,
-        sha256: pdf.sha256,
-        generated_at,
-        language,
+        pages: report.pdf.pages,
+        bytes,
+        sha256: report.pdf.sha256,
+        generated_at: request.generated_at,
+        language: request.language,
         font_fallback: fonts.is_fallback(),
         gather_ms: ms(gathered - started),
         render_ms: ms(rendered - gathered),
@@ -260,20 +223,15 @@ fn ms(duration: std::time::Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-fn branding(args: &CommonArgs) -> BrandingSettings {
-    BrandingSettings {
+/// Branding comes from the flags until there is a settings store; the logo is read and
+/// the colour checked here, before the database is.
+fn request(args: &CommonArgs, generated_at: DateTime<Utc>) -> Result<ReportRequest, Failure> {
+    let settings = BrandingSettings {
         msp_name: args.msp_name.clone(),
         accent: args.accent.clone(),
         logo_path: args.logo.clone(),
-    }
-}
-
-fn merge(parameters: &mut serde_json::Value, branding: &BrandingSettings) {
-    parameters["branding"] = serde_json::json!({
-        "msp_name": branding.msp_name,
-        "accent": branding.accent,
-        "logo": branding.logo_path.as_ref().map(|p| p.display().to_string()),
-    });
+    };
+    ReportRequest::new(language(&args.lang)?, settings, generated_at).map_err(render_failure)
 }
 
 pub(crate) fn language(text: &str) -> Result<Language, Failure> {
@@ -282,50 +240,12 @@ pub(crate) fn language(text: &str) -> Result<Language, Failure> {
 
 /// `SOURCE_DATE_EPOCH` (seconds since 1970) when set, else now, to the second.
 pub(crate) fn generation_time() -> Result<DateTime<Utc>, Failure> {
-    match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(text) if !text.trim().is_empty() => text
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .and_then(|s| DateTime::from_timestamp(s, 0))
-            .ok_or_else(|| {
-                Failure::usage(format!(
-                    "SOURCE_DATE_EPOCH={text} is not a number of seconds since 1970-01-01"
-                ))
-            }),
-        _ => {
-            let now = Utc::now();
-            Ok(DateTime::from_timestamp(now.timestamp(), 0).unwrap_or(now))
-        }
-    }
-}
-
-/// A day (its start, or with `end_of_day` its last second) or an RFC 3339 time.
-fn parse_day(text: &str, flag: &str, end_of_day: bool) -> Result<DateTime<Utc>, Failure> {
-    if let Ok(at) = DateTime::parse_from_rfc3339(text) {
-        return Ok(at.with_timezone(&Utc));
-    }
-    NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .ok()
-        .and_then(|d| {
-            if end_of_day {
-                d.and_hms_opt(23, 59, 59)
-            } else {
-                d.and_hms_opt(0, 0, 0)
-            }
-        })
-        .map(|d| d.and_utc())
-        .ok_or_else(|| Failure::usage(format!("{flag} {text}: use YYYY-MM-DD or an RFC 3339 time")))
+    generate::generation_time().map_err(|e| Failure::usage(e.to_string()))
 }
 
 /// Hands core's facts to the renderer's types (same shape, see core's `reporting`).
 pub(crate) fn to_report_data<T: DeserializeOwned>(source: &impl Serialize) -> Result<T, Failure> {
-    let value = serde_json::to_value(source)?;
-    serde_json::from_value(value).map_err(|e| {
-        Failure::from(anyhow::anyhow!(
-            "the report data from the database does not match the renderer's format (a bug): {e}"
-        ))
-    })
+    generate::to_report_data(source).map_err(render_failure)
 }
 
 pub(crate) fn render_failure(error: RenderError) -> Failure {
@@ -338,20 +258,12 @@ pub(crate) fn render_failure(error: RenderError) -> Failure {
 
 /// Writes next to the target and renames, so a reader never sees half a file.
 pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<String, Failure> {
-    let file_name = path
-        .file_name()
-        .ok_or_else(|| Failure::usage(format!("--out {}: name a file", path.display())))?;
-    let mut temp_name = std::ffi::OsString::from(".");
-    temp_name.push(file_name);
-    temp_name.push(".part");
-    let temp = path.with_file_name(temp_name);
-    let what = |e: std::io::Error| {
-        Failure::from(anyhow::anyhow!(
-            "cannot write {}: {e}; check that the folder exists and is writable",
+    if path.file_name().is_none() {
+        return Err(Failure::usage(format!(
+            "--out {}: name a file",
             path.display()
-        ))
-    };
-    std::fs::write(&temp, bytes).map_err(what)?;
-    std::fs::rename(&temp, path).map_err(what)?;
+        )));
+    }
+    generate::write_file(path, bytes).map_err(render_failure)?;
     Ok(path.display().to_string())
 }

@@ -26,6 +26,7 @@
 
 pub mod data;
 pub mod export;
+pub mod generate;
 
 mod charts;
 mod common;
@@ -65,6 +66,9 @@ pub enum RenderError {
     /// Writing a CSV export failed.
     #[error("cannot write the CSV: {0}")]
     Csv(#[from] csv::Error),
+    /// The store's facts do not fit the renderer's data types (a bug).
+    #[error("the report data from the database does not match the renderer's format (a bug): {0}")]
+    Data(String),
     /// Reading or writing a file failed.
     #[error("{what}: {source}")]
     Io {
