@@ -157,13 +157,17 @@ impl TenantReview {
 const ALREADY_REVIEWED: &str = "already reviewed: nothing changed since";
 
 /// How many tenants are read and compared ahead of the single writer.
-const REVIEWS_IN_FLIGHT: usize = 4;
+const REVIEWS_IN_FLIGHT: usize = 2 * WRITE_BATCH;
+
+/// At most this many tenants' reviews are written in one transaction.
+const WRITE_BATCH: usize = 12;
 
 /// Reviews every tenant of the workspace. `progress` gets (done, total).
 ///
-/// Reading and comparing (read-only) runs for a few tenants at once on the runtime's
-/// worker threads; the results are written one tenant at a time, in tenant order, each
-/// in its own transaction, so a failure leaves every earlier review complete.
+/// Reading and comparing (read-only) runs for several tenants at once on the runtime's
+/// worker threads; the results are written in tenant order by a single writer, a batch
+/// of ready tenants per transaction, so a failure leaves every earlier batch complete
+/// and nothing half-written.
 pub async fn review_all(
     store: &Store,
     options: &ReviewOptions,
@@ -209,13 +213,61 @@ pub async fn review_all(
         let Some(next) = pending.pop_front() else {
             break;
         };
-        let outcome = next
-            .await
-            .map_err(|e| StoreError::Corrupt(format!("review task failed: {e}")))?;
-        out.push(write_outcome(store, outcome?).await?);
+        // Write a batch of tenants per transaction, in order, while the tenants after
+        // them are being compared. Few commits matter more than it seems: every commit
+        // also empties the page cache of the connections that read.
+        let mut batch = vec![joined(next).await?];
+        while batch.len() < WRITE_BATCH {
+            let Some(task) = pending.pop_front() else {
+                break;
+            };
+            batch.push(joined(task).await?);
+        }
+        out.extend(write_outcomes(store, batch).await?);
         progress(out.len(), total);
     }
     Ok(out)
+}
+
+async fn joined(
+    task: tokio::task::JoinHandle<Result<Compared, StoreError>>,
+) -> Result<Compared, StoreError> {
+    task.await
+        .map_err(|e| StoreError::Corrupt(format!("review task failed: {e}")))?
+}
+
+/// Writes compared tenants in one transaction, keeping their order.
+async fn write_outcomes(
+    store: &Store,
+    outcomes: Vec<Compared>,
+) -> Result<Vec<TenantReview>, StoreError> {
+    let mut writes = Vec::new();
+    let mut reviews = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        match outcome {
+            Compared::Skipped(review) => reviews.push((review, false)),
+            Compared::Ready(ready) => {
+                let (write, review) = *ready;
+                writes.push(write);
+                reviews.push((review, true));
+            }
+        }
+    }
+    let mut ids = if writes.is_empty() {
+        Vec::new()
+    } else {
+        store.write_reviews(writes).await?
+    }
+    .into_iter();
+    Ok(reviews
+        .into_iter()
+        .map(|(mut review, written)| {
+            if written {
+                review.review_id = ids.next();
+            }
+            review
+        })
+        .collect())
 }
 
 /// Reviews one tenant.

@@ -427,18 +427,28 @@ impl Store {
     ) -> Result<std::collections::HashMap<String, Vec<u64>>, StoreError> {
         let mut out = std::collections::HashMap::with_capacity(hashes.len());
         for chunk in hashes.chunks(500) {
+            // One packed row per chunk (hex sketches): a row per sketch would cost a
+            // cross-thread message each.
             let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
-                "SELECT settings_hash, sketch FROM settings_sketches WHERE settings_hash IN (",
+                "SELECT json_group_array(json_array(settings_hash, hex(sketch)))
+                 FROM settings_sketches WHERE settings_hash IN (",
             );
             let mut list = builder.separated(", ");
             for hash in chunk {
                 list.push_bind(*hash);
             }
             builder.push(")");
-            for row in builder.build().fetch_all(self.pool()).await? {
-                let hash: String = row.try_get(0)?;
-                let bytes: Vec<u8> = row.try_get(1)?;
-                let sketch = sketch_from_bytes(&bytes)
+            let packed: Option<String> =
+                builder.build_query_scalar().fetch_one(self.pool()).await?;
+            let rows: Vec<(String, String)> = match packed {
+                Some(text) => serde_json::from_str(&text)
+                    .map_err(|e| StoreError::corrupt(format!("settings sketches: {e}")))?,
+                None => Vec::new(),
+            };
+            for (hash, sketch_hex) in rows {
+                let sketch = hex::decode(&sketch_hex)
+                    .ok()
+                    .and_then(|bytes| sketch_from_bytes(&bytes))
                     .ok_or_else(|| StoreError::corrupt(format!("sketch of {hash}")))?;
                 out.insert(hash, sketch);
             }
@@ -451,20 +461,27 @@ impl Store {
         &self,
         capture: CaptureId,
     ) -> Result<Vec<crate::model::DirectoryObject>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT kind, external_id, display_name FROM directory_objects WHERE capture_id = ?",
+        // Packed into one row, as item_metas: a review reads these for every tenant.
+        let packed: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(kind, external_id, display_name))
+             FROM directory_objects WHERE capture_id = ?",
         )
         .bind(capture.to_string())
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let kind: String = row.try_get(0)?;
+        let rows: Vec<(String, String, String)> = match packed {
+            Some(text) => serde_json::from_str(&text).map_err(|e| {
+                StoreError::corrupt(format!("directory objects of capture {capture}: {e}"))
+            })?,
+            None => Vec::new(),
+        };
+        rows.into_iter()
+            .map(|(kind, external_id, display_name)| {
                 Ok(crate::model::DirectoryObject {
                     kind: crate::model::DirectoryObjectKind::parse(&kind)
                         .ok_or_else(|| StoreError::corrupt(format!("directory kind {kind}")))?,
-                    external_id: row.try_get(1)?,
-                    display_name: row.try_get(2)?,
+                    external_id,
+                    display_name,
                 })
             })
             .collect()

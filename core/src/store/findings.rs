@@ -230,7 +230,32 @@ impl Store {
     /// Writes a review and applies its changes to findings, all in one transaction, with
     /// an audit event for the review and one per finding transition.
     pub async fn write_review(&self, review: ReviewWrite) -> Result<String, StoreError> {
+        let mut ids = self.write_reviews(vec![review]).await?;
+        ids.pop()
+            .ok_or_else(|| StoreError::corrupt("no review id".to_owned()))
+    }
+
+    /// Writes several reviews (of different tenants) in one transaction: all or none.
+    /// Returns their ids in order. A review run batches what is ready, which saves a
+    /// commit (and the rewrite of shared index pages) per tenant.
+    pub async fn write_reviews(
+        &self,
+        reviews: Vec<ReviewWrite>,
+    ) -> Result<Vec<String>, StoreError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut ids = Vec::with_capacity(reviews.len());
+        for review in reviews {
+            ids.push(self.write_review_in(&mut tx, review).await?);
+        }
+        tx.commit().await?;
+        Ok(ids)
+    }
+
+    async fn write_review_in(
+        &self,
+        tx: &mut SqliteConnection,
+        review: ReviewWrite,
+    ) -> Result<String, StoreError> {
         let review_id = uuid::Uuid::now_v7().to_string();
         let now = Utc::now();
         let now_text = timestamp(now);
@@ -441,7 +466,7 @@ impl Store {
             });
             builder.build().execute(&mut *tx).await?;
         }
-        insert_transitions(&mut tx, &transitions, &now_text, &actor, Some(&review_id)).await?;
+        insert_transitions(&mut *tx, &transitions, &now_text, &actor, Some(&review_id)).await?;
 
         audits.push(AuditRecord {
             tenant: Some(review.tenant),
@@ -453,8 +478,7 @@ impl Store {
                 "findings": summary,
             }),
         });
-        audit::append_many(&mut tx, self.writer(), audits).await?;
-        tx.commit().await?;
+        audit::append_many(&mut *tx, self.writer(), audits).await?;
         Ok(review_id)
     }
 
