@@ -8,6 +8,7 @@
 
 pub mod commands;
 pub mod error;
+pub mod reports;
 pub mod state;
 
 use std::process::ExitCode;
@@ -26,6 +27,9 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             commands::app_info,
             commands::list_tenants,
+            reports::generate_report,
+            reports::list_reports,
+            reports::open_path,
         ])
 }
 

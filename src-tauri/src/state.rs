@@ -38,6 +38,15 @@ impl AppState {
         &self.db_path
     }
 
+    /// Where generated reports go by default: `reports` next to the database (in the
+    /// per-user data directory).
+    pub fn reports_dir(&self) -> PathBuf {
+        self.db_path
+            .parent()
+            .unwrap_or_else(|| Path::new("."))
+            .join("reports")
+    }
+
     pub fn demo_created_now(&self) -> bool {
         self.demo_created_now
     }

@@ -38,6 +38,14 @@ fn invoke(
     webview: &tauri::WebviewWindow<MockRuntime>,
     cmd: &str,
 ) -> Result<serde_json::Value, serde_json::Value> {
+    invoke_with(webview, cmd, serde_json::json!({}))
+}
+
+fn invoke_with(
+    webview: &tauri::WebviewWindow<MockRuntime>,
+    cmd: &str,
+    args: serde_json::Value,
+) -> Result<serde_json::Value, serde_json::Value> {
     get_ipc_response(
         webview,
         InvokeRequest {
@@ -46,7 +54,7 @@ fn invoke(
             error: tauri::ipc::CallbackFn(1),
             // The Linux origin of the app's own assets (see DESKTOP-TOOLCHAIN.md §8).
             url: "tauri://localhost".parse().expect("url"),
-            body: tauri::ipc::InvokeBody::default(),
+            body: tauri::ipc::InvokeBody::Json(args),
             headers: Default::default(),
             invoke_key: tauri::test::INVOKE_KEY.to_string(),
         },
@@ -109,4 +117,149 @@ fn a_database_that_cannot_open_reaches_the_ui_as_a_typed_error() {
         .as_str()
         .expect("message")
         .contains("cannot open the database"));
+}
+
+fn branding() -> serde_json::Value {
+    serde_json::json!({ "mspName": "Acme IT", "accentColour": "#1F4E79", "logoPath": null })
+}
+
+#[test]
+fn reports_are_generated_recorded_and_listed_over_ipc() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plumbline.db");
+    let state = tauri::async_runtime::block_on(open_state(db));
+    let (_app, webview) = app_with(state);
+    let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
+    let tenant = &tenants[0];
+
+    let executive = invoke_with(
+        &webview,
+        "generate_report",
+        serde_json::json!({ "request": {
+            "kind": "executive",
+            "tenantId": tenant["id"],
+            "from": null,
+            "to": null,
+            "language": "de",
+            "branding": branding(),
+            "outputPath": null,
+        }}),
+    )
+    .expect("generate executive");
+    let path = PathBuf::from(executive["path"].as_str().expect("path"));
+    assert_eq!(path.parent(), Some(dir.path().join("reports").as_path()));
+    let file_name = path
+        .file_name()
+        .expect("name")
+        .to_string_lossy()
+        .into_owned();
+    assert!(
+        file_name.starts_with("executive-")
+            && file_name.contains("-de-")
+            && file_name.ends_with(".pdf"),
+        "{file_name}"
+    );
+    let bytes = std::fs::read(&path).expect("the PDF exists");
+    assert!(bytes.starts_with(b"%PDF"));
+    assert_eq!(executive["size"].as_u64(), Some(bytes.len() as u64));
+    assert_eq!(
+        executive["sha256"].as_str(),
+        Some(plumbline_reports::sha256_hex(&bytes).as_str())
+    );
+    assert!(executive["pages"].as_u64().expect("pages") >= 2);
+    assert_eq!(executive["tenantName"], tenant["name"]);
+
+    let portfolio = invoke_with(
+        &webview,
+        "generate_report",
+        serde_json::json!({ "request": {
+            "kind": "portfolio",
+            "tenantId": null,
+            "from": null,
+            "to": null,
+            "language": "en",
+            "branding": branding(),
+            "outputPath": "custom/portfolio.pdf",
+        }}),
+    )
+    .expect("generate portfolio");
+    assert_eq!(
+        portfolio["path"].as_str(),
+        Some(
+            dir.path()
+                .join("reports/custom/portfolio.pdf")
+                .to_str()
+                .expect("utf-8")
+        )
+    );
+
+    let listed = invoke(&webview, "list_reports").expect("list_reports");
+    let listed = listed.as_array().expect("array");
+    assert_eq!(listed.len(), 2);
+    let recorded = listed
+        .iter()
+        .find(|r| r["kind"] == "executive")
+        .expect("executive recorded");
+    assert_eq!(recorded["sha256"], executive["sha256"]);
+    assert_eq!(recorded["tenantName"], tenant["name"]);
+    assert_eq!(recorded["reportId"], executive["reportId"]);
+    assert_eq!(recorded["language"], "de");
+    assert_eq!(recorded["path"], executive["path"]);
+}
+
+#[test]
+fn report_requests_the_user_can_fix_are_refused_with_invalid_input() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = tauri::async_runtime::block_on(open_state(dir.path().join("plumbline.db")));
+    let (_app, webview) = app_with(state);
+    let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
+    let request = |changes: serde_json::Value| {
+        let mut request = serde_json::json!({
+            "kind": "executive",
+            "tenantId": tenants[0]["id"],
+            "from": null,
+            "to": null,
+            "language": "en",
+            "branding": branding(),
+            "outputPath": null,
+        });
+        for (key, value) in changes.as_object().expect("object") {
+            request[key] = value.clone();
+        }
+        invoke_with(
+            &webview,
+            "generate_report",
+            serde_json::json!({ "request": request }),
+        )
+        .expect_err("refused")
+    };
+    for (changes, says) in [
+        (serde_json::json!({ "tenantId": null }), "Choose a tenant"),
+        (
+            serde_json::json!({ "from": "2026-05-01", "to": "2026-01-01" }),
+            "starts on 2026-05-01 after it ends",
+        ),
+        (serde_json::json!({ "from": "yesterday" }), "From yesterday"),
+        (
+            serde_json::json!({ "branding": { "mspName": "A", "accentColour": "blue", "logoPath": null } }),
+            "#RRGGBB",
+        ),
+        (
+            serde_json::json!({ "branding": { "mspName": "A", "accentColour": "#000000", "logoPath": "/no/such/logo.png" } }),
+            "/no/such/logo.png",
+        ),
+    ] {
+        let error = request(changes.clone());
+        assert_eq!(error["code"], "invalid_input", "{changes}: {error}");
+        assert!(
+            error["message"].as_str().expect("message").contains(says),
+            "{changes}: {error}"
+        );
+    }
+    let error = request(serde_json::json!({ "tenantId": "no such tenant" }));
+    assert_eq!(error["code"], "not_found");
+    assert_eq!(
+        invoke(&webview, "list_reports").expect("list"),
+        serde_json::json!([])
+    );
 }

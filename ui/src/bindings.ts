@@ -8,6 +8,10 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	appInfo: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("app_info")),
 	listTenants: () => typedError<TenantRow[], CommandError>(__TAURI_INVOKE("list_tenants")),
+	generateReport: (request: GenerateReportRequest) => typedError<GeneratedReport, CommandError>(__TAURI_INVOKE("generate_report", { request })),
+	listReports: () => typedError<ReportSummary[], CommandError>(__TAURI_INVOKE("list_reports")),
+	/**  Opens a generated report (a PDF or CSV file) with the system's default app. */
+	openPath: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_path", { path })),
 };
 
 /* Types */
@@ -21,6 +25,15 @@ export type AppInfo = {
 	demoCreatedNow: boolean,
 };
 
+/**  The MSP's branding on the cover and in the running header. */
+export type Branding = {
+	mspName: string,
+	/**  `#RRGGBB`. */
+	accentColour: string,
+	/**  A PNG file for the cover. */
+	logoPath: string | null,
+};
+
 /**  An error as the UI receives it: `{ code, message }`. */
 export type CommandError = {
 	code: ErrorCode,
@@ -29,6 +42,74 @@ export type CommandError = {
 
 /**  What kind of failure, for the UI to choose how to show it. */
 export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "database" | "io" | "internal";
+
+/**  What the Reports page asks for. */
+export type GenerateReportRequest = {
+	kind: ReportKind,
+	/**  The tenant (id or name); required for an executive report. */
+	tenantId: string | null,
+	/**  First day of the period, `YYYY-MM-DD` (default: 90 days before `to`). */
+	from: string | null,
+	/**  Last day of the period, `YYYY-MM-DD`, through its end (default: now). */
+	to: string | null,
+	language: ReportLanguage,
+	branding: Branding,
+	/**
+	 *  Where to write the PDF. Default: the `reports` folder next to the database, with
+	 *  a name that says what the report is. A relative path is taken inside that folder.
+	 */
+	outputPath: string | null,
+};
+
+/**  A generated and recorded report. */
+export type GeneratedReport = {
+	/**  The id printed in the report (`PL-XXXX-XXXX-XXXX`). */
+	reportId: string,
+	/**  The database record's id. */
+	recordId: string,
+	kind: ReportKind,
+	tenantName: string | null,
+	path: string,
+	/**  Lower-case hex SHA-256 of the file. */
+	sha256: string,
+	/**  Bytes. */
+	size: number,
+	pages: number,
+	/**  RFC 3339, UTC. */
+	generatedAt: string,
+	/**  Set when the report's fonts were missing and the PDF base fonts were used. */
+	fontWarning: string | null,
+};
+
+/**  Which report to generate. */
+export type ReportKind = 
+/**  One tenant, one period. */
+"executive" | 
+/**  All tenants. */
+"portfolio";
+
+/**  The language of the report's text. */
+export type ReportLanguage = "en" | "de";
+
+/**  One report recorded in the database (PDF reports and CSV exports). */
+export type ReportSummary = {
+	id: string,
+	/**  `executive`, `portfolio`, `export_findings`, … */
+	kind: string,
+	/**  `pdf` or `csv`. */
+	format: string,
+	tenantId: string | null,
+	tenantName: string | null,
+	/**  RFC 3339, UTC. */
+	createdAt: string,
+	sha256: string,
+	size: number,
+	path: string | null,
+	/**  The id printed in the report, when it has one. */
+	reportId: string | null,
+	pages: number | null,
+	language: string | null,
+};
 
 /**  One row of the Portfolio page. */
 export type TenantRow = {
