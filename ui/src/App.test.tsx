@@ -74,17 +74,28 @@ describe("App shell", () => {
     expect(navLink("Portfolio")).toHaveFocus();
   });
 
-  it("gives every page other than Portfolio an empty state that says what to do now", async () => {
+  it("gives every planned page an empty state that says what to do now", async () => {
     const user = userEvent.setup();
     renderApp(new FakeBackend({ tenants: TENANTS }));
 
-    for (const page of PAGES.filter((candidate) => candidate.id !== "portfolio")) {
+    const built = ["portfolio", "reports"];
+    for (const page of PAGES.filter((candidate) => !built.includes(candidate.id))) {
       await user.click(navLink(page.label));
       const heading = await screen.findByRole("heading", { level: 1, name: page.label });
       expect(heading).toBeInTheDocument();
       expect(screen.getByTestId("empty-page")).toHaveTextContent("What to do now");
       expect(screen.queryByTestId("tenant-row")).not.toBeInTheDocument();
     }
+  });
+
+  it("opens the Reports page from the navigation", async () => {
+    const user = userEvent.setup();
+    renderApp(new FakeBackend({ tenants: TENANTS }));
+
+    await user.click(navLink("Reports"));
+    expect(await screen.findByRole("heading", { level: 1, name: "Reports" })).toBeInTheDocument();
+    expect(await screen.findByTestId("reports-empty")).toHaveTextContent("Generate report");
+    expect(screen.queryByTestId("empty-page")).not.toBeInTheDocument();
   });
 
   it("opens the page named in the address, or Portfolio for an unknown one", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatRelative, parseTimestamp } from "./format";
+import { formatBytes, formatCount, formatRelative, parseTimestamp } from "./format";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 const ago = (ms: number) => NOW - ms;
@@ -38,5 +38,17 @@ describe("formatCount", () => {
     expect(formatCount(0, "tenant")).toBe("0 tenants");
     expect(formatCount(1, "tenant")).toBe("1 tenant");
     expect(formatCount(1204, "tenant")).toBe("1,204 tenants");
+  });
+});
+
+describe("formatBytes", () => {
+  it.each([
+    [0, "0 B"],
+    [1023, "1,023 B"],
+    [1024, "1.0 KB"],
+    [41_574, "40.6 KB"],
+    [5 * 1024 * 1024, "5.0 MB"],
+  ])("%d bytes is %s", (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
   });
 });

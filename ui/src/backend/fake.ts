@@ -2,13 +2,23 @@
 // like the real one at the interface: it returns copies (callers cannot mutate its
 // state), it can be slow, and it can fail with a given BackendError per method.
 
-import type { AppInfo, Backend, BackendError, TenantRow } from "./types";
+import {
+  BackendError,
+  type AppInfo,
+  type Backend,
+  type GeneratedReport,
+  type GenerateReportRequest,
+  type ReportSummary,
+  type TenantRow,
+} from "./types";
 
 type Method = keyof Backend;
 
 export interface FakeBackendOptions {
   appInfo?: Partial<AppInfo>;
   tenants?: TenantRow[];
+  /** Reports already recorded, newest first. */
+  reports?: ReportSummary[];
   /** Delay before every answer, in milliseconds. */
   latencyMs?: number;
   /** Methods that fail, and with what, until `fail(method, null)` clears them. */
@@ -39,22 +49,58 @@ export function makeTenant(fields: Partial<TenantRow> & Pick<TenantRow, "name">)
   };
 }
 
+/** A recorded report with neutral defaults. */
+export function makeReport(fields: Partial<ReportSummary> & Pick<ReportSummary, "id">): ReportSummary {
+  return {
+    kind: "executive",
+    format: "pdf",
+    tenantId: null,
+    tenantName: null,
+    createdAt: "2026-01-01T00:00:00Z",
+    sha256: "0".repeat(64),
+    size: 1024,
+    path: `/fake/reports/${fields.id}.pdf`,
+    reportId: null,
+    pages: null,
+    language: "en",
+    ...fields,
+  };
+}
+
+/** A stable 64-hex-digit stand-in for a SHA-256, different for every `n`. */
+function fakeSha256(n: number): string {
+  const word = (n * 2654435761 + 0x9e3779b9) >>> 0;
+  return word.toString(16).padStart(8, "0").repeat(8);
+}
+
 function copyTenant(tenant: TenantRow): TenantRow {
   return { ...tenant, tags: [...tenant.tags], failedKinds: [...tenant.failedKinds] };
 }
 
 export class FakeBackend implements Backend {
   /** How many times each method was called, for tests that check retries. */
-  readonly calls: Record<Method, number> = { appInfo: 0, listTenants: 0 };
+  readonly calls: Record<Method, number> = {
+    appInfo: 0,
+    listTenants: 0,
+    generateReport: 0,
+    listReports: 0,
+    openPath: 0,
+  };
+  /** What `generateReport` was asked, in order. */
+  readonly generateRequests: GenerateReportRequest[] = [];
+  /** What `openPath` was asked to open, in order. */
+  readonly openedPaths: string[] = [];
 
   private info: AppInfo;
   private tenants: TenantRow[];
+  private reports: ReportSummary[];
   private latencyMs: number;
   private failures: Partial<Record<Method, BackendError>>;
 
   constructor(options: FakeBackendOptions = {}) {
     this.info = { ...DEFAULT_APP_INFO, ...options.appInfo };
     this.tenants = (options.tenants ?? []).map(copyTenant);
+    this.reports = (options.reports ?? []).map((report) => ({ ...report }));
     this.latencyMs = options.latencyMs ?? 0;
     this.failures = { ...options.failures };
   }
@@ -77,6 +123,64 @@ export class FakeBackend implements Backend {
   async listTenants(): Promise<TenantRow[]> {
     await this.answer("listTenants");
     return this.tenants.map(copyTenant);
+  }
+
+  async generateReport(request: GenerateReportRequest): Promise<GeneratedReport> {
+    this.generateRequests.push(structuredClone(request));
+    await this.answer("generateReport");
+    let tenant: TenantRow | undefined;
+    if (request.kind === "executive") {
+      if (!request.tenantId) {
+        throw new BackendError("invalid_input", "Choose a tenant for the executive report.");
+      }
+      tenant = this.tenants.find((t) => t.id === request.tenantId);
+      if (!tenant) throw new BackendError("not_found", `No tenant ${request.tenantId}.`);
+    }
+    if (!/^#?[0-9a-fA-F]{6}$/.test(request.branding.accentColour.trim())) {
+      throw new BackendError(
+        "invalid_input",
+        `the accent colour "${request.branding.accentColour}" is not of the form #RRGGBB`,
+      );
+    }
+    const n = this.reports.length + 1;
+    const generatedAt = new Date().toISOString().replace(/\.\d{3}Z$/, "Z");
+    const report: GeneratedReport = {
+      reportId: `PL-FAKE-0000-${String(n).padStart(4, "0")}`,
+      recordId: `record-${n}`,
+      kind: request.kind,
+      tenantName: tenant?.name ?? null,
+      path: request.outputPath ?? `/fake/reports/${request.kind}-${n}-${request.language}.pdf`,
+      sha256: fakeSha256(n),
+      size: 40_000 + n,
+      pages: request.kind === "executive" ? 6 : 4,
+      generatedAt,
+      fontWarning: null,
+    };
+    this.reports.unshift({
+      id: report.recordId,
+      kind: report.kind,
+      format: "pdf",
+      tenantId: tenant?.id ?? null,
+      tenantName: report.tenantName,
+      createdAt: generatedAt,
+      sha256: report.sha256,
+      size: report.size,
+      path: report.path,
+      reportId: report.reportId,
+      pages: report.pages,
+      language: request.language,
+    });
+    return { ...report };
+  }
+
+  async listReports(): Promise<ReportSummary[]> {
+    await this.answer("listReports");
+    return this.reports.map((report) => ({ ...report }));
+  }
+
+  async openPath(path: string): Promise<void> {
+    this.openedPaths.push(path);
+    await this.answer("openPath");
   }
 
   private async answer(method: Method): Promise<void> {

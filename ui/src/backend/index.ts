@@ -7,7 +7,18 @@ import type { Backend } from "./types";
 
 export { BackendProvider, useBackend, useIsSampleData } from "./context";
 export { BackendError } from "./types";
-export type { AppInfo, Backend, ErrorCode, TenantRow } from "./types";
+export type {
+  AppInfo,
+  Backend,
+  Branding,
+  ErrorCode,
+  GeneratedReport,
+  GenerateReportRequest,
+  ReportKind,
+  ReportLanguage,
+  ReportSummary,
+  TenantRow,
+} from "./types";
 
 /** True inside the Tauri webview, where the IPC bridge is installed on `window`. */
 export function isInsideTauri(target: object = window): boolean {

@@ -24,6 +24,29 @@ describe("tauri backend", () => {
     expect(invokeMock).toHaveBeenLastCalledWith("list_tenants");
   });
 
+  it("passes report requests and paths as the commands' named arguments", async () => {
+    const request = {
+      kind: "portfolio" as const,
+      tenantId: null,
+      from: null,
+      to: null,
+      language: "de" as const,
+      branding: { mspName: "Acme", accentColour: "#1F4E79", logoPath: null },
+      outputPath: null,
+    };
+    invokeMock.mockResolvedValueOnce({ path: "/r.pdf" });
+    await expect(createTauriBackend().generateReport(request)).resolves.toEqual({ path: "/r.pdf" });
+    expect(invokeMock).toHaveBeenLastCalledWith("generate_report", { request });
+
+    invokeMock.mockResolvedValueOnce([]);
+    await expect(createTauriBackend().listReports()).resolves.toEqual([]);
+    expect(invokeMock).toHaveBeenLastCalledWith("list_reports");
+
+    invokeMock.mockResolvedValueOnce(null);
+    await expect(createTauriBackend().openPath("/r.pdf")).resolves.toBeUndefined();
+    expect(invokeMock).toHaveBeenLastCalledWith("open_path", { path: "/r.pdf" });
+  });
+
   it("turns a command's error into a BackendError with its code", async () => {
     invokeMock.mockRejectedValueOnce({ code: "database", message: "Database is locked." });
 

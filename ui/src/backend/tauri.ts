@@ -23,5 +23,10 @@ export function createTauriBackend(): Backend {
   return {
     appInfo: () => unwrap(commands.appInfo),
     listTenants: () => unwrap(commands.listTenants),
+    generateReport: (request) => unwrap(() => commands.generateReport(request)),
+    listReports: () => unwrap(commands.listReports),
+    openPath: async (path) => {
+      await unwrap(() => commands.openPath(path));
+    },
   };
 }

@@ -3,14 +3,41 @@
 // truth; this file only adds the interface the UI codes against and the error the UI
 // switches on.
 
-import type { AppInfo, CommandError, ErrorCode, TenantRow } from "../bindings";
+import type {
+  AppInfo,
+  Branding,
+  CommandError,
+  ErrorCode,
+  GeneratedReport,
+  GenerateReportRequest,
+  ReportKind,
+  ReportLanguage,
+  ReportSummary,
+  TenantRow,
+} from "../bindings";
 
-export type { AppInfo, ErrorCode, TenantRow };
+export type {
+  AppInfo,
+  Branding,
+  ErrorCode,
+  GeneratedReport,
+  GenerateReportRequest,
+  ReportKind,
+  ReportLanguage,
+  ReportSummary,
+  TenantRow,
+};
 
 /** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
 export interface Backend {
   appInfo(): Promise<AppInfo>;
   listTenants(): Promise<TenantRow[]>;
+  /** Renders a PDF report, writes it and records it in the database. */
+  generateReport(request: GenerateReportRequest): Promise<GeneratedReport>;
+  /** Reports recorded in the database, newest first. */
+  listReports(): Promise<ReportSummary[]>;
+  /** Opens a generated PDF or CSV file with the system's default app. */
+  openPath(path: string): Promise<void>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it

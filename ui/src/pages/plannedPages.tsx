@@ -3,7 +3,6 @@
 
 import {
   BuildingRegular,
-  DocumentPdfRegular,
   RulerRegular,
   SettingsRegular,
   ShieldCheckmarkRegular,
@@ -13,7 +12,7 @@ import type { PageId } from "../pages";
 import { Command } from "../shell/Command";
 import type { EmptyPageProps } from "./EmptyPage";
 
-export type PlannedPageId = Exclude<PageId, "portfolio">;
+export type PlannedPageId = Exclude<PageId, "portfolio" | "reports">;
 
 export const PLANNED_PAGES: Record<PlannedPageId, EmptyPageProps> = {
   tenants: {
@@ -54,20 +53,6 @@ export const PLANNED_PAGES: Record<PlannedPageId, EmptyPageProps> = {
       <>
         Run <Command>plumbline review</Command> after importing a capture. Its findings will
         be listed here.
-      </>
-    ),
-  },
-  reports: {
-    title: "Reports",
-    icon: DocumentPdfRegular,
-    headline: "No reports yet",
-    purpose:
-      "Executive PDF reports and CSV exports, per tenant or for the whole portfolio, " +
-      "generated on demand or on a schedule.",
-    nextStep: (
-      <>
-        Reports are built from reviews, so start with <Command>plumbline review</Command>.
-        Generating reports from this page arrives in a later version.
       </>
     ),
   },

@@ -13,6 +13,7 @@ import { pageDefinition, type PageId } from "../pages";
 import { EmptyPage } from "../pages/EmptyPage";
 import { PLANNED_PAGES } from "../pages/plannedPages";
 import { Portfolio } from "../pages/Portfolio";
+import { Reports } from "../pages/Reports";
 import { useCurrentPage } from "../router";
 import { Nav } from "./Nav";
 import { TopBar } from "./TopBar";
@@ -58,6 +59,7 @@ function SampleDataNotice() {
 
 function PageContent(props: { page: PageId }) {
   if (props.page === "portfolio") return <Portfolio />;
+  if (props.page === "reports") return <Reports />;
   return <EmptyPage {...PLANNED_PAGES[props.page]} />;
 }
 
