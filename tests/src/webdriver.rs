@@ -159,6 +159,17 @@ impl Session {
         Ok(())
     }
 
+    /// Types `text` into an element (an input), as keystrokes.
+    pub async fn send_keys(&self, element: &Element, text: &str) -> anyhow::Result<()> {
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{}/value", element.0),
+            Some(json!({ "text": text })),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// A PNG screenshot of the window.
     pub async fn screenshot(&self) -> anyhow::Result<Vec<u8>> {
         let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;

@@ -43,7 +43,14 @@ describe("Reports", () => {
       "Woodgrove Bank",
     ]);
     await user.selectOptions(tenant, "Fabrikam");
+    // The period starts filled in with the last 90 days.
+    expect(screen.getByLabelText(/^To/)).toHaveValue(new Date().toISOString().slice(0, 10));
+    expect(screen.getByLabelText(/^From/)).toHaveValue(
+      new Date(Date.now() - 90 * 86_400_000).toISOString().slice(0, 10),
+    );
+    await user.clear(screen.getByLabelText(/^From/));
     await user.type(screen.getByLabelText(/^From/), "2026-07-01");
+    await user.clear(screen.getByLabelText(/^To/));
     await user.type(screen.getByLabelText(/^To/), "2026-09-30");
     await user.selectOptions(screen.getByLabelText(/Language/), "Deutsch");
     await fillBranding(user);

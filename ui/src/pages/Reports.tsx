@@ -158,6 +158,15 @@ const KIND_LABELS: Record<string, string> = {
   export_risks: "Risk acceptances (CSV)",
 };
 
+/** `YYYY-MM-DD` of a time, in UTC (the backend reads days as UTC days). */
+function utcDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** The default period: the last 90 days, as the CLI's. */
+const DEFAULT_PERIOD_DAYS = 90;
+
 function kindLabel(kind: string): string {
   return KIND_LABELS[kind] ?? kind;
 }
@@ -322,8 +331,10 @@ function ReportForm(props: FormProps) {
   );
   const [kind, setKind] = useState<ReportKind>("executive");
   const [tenantId, setTenantId] = useState<string>(sortedTenants[0]?.id ?? "");
-  const [from, setFrom] = useState("");
-  const [to, setTo] = useState("");
+  // Filled in, not left empty: WebKit shows an empty date input as today's date, which
+  // would misstate the period.
+  const [to, setTo] = useState(() => utcDay(Date.now()));
+  const [from, setFrom] = useState(() => utcDay(Date.now() - DEFAULT_PERIOD_DAYS * DAY_MS));
   const [language, setLanguage] = useState<ReportLanguage>("en");
   const [branding, setBranding] = useState<Branding>(loadBranding);
   const noTenants = sortedTenants.length === 0;
@@ -377,10 +388,10 @@ function ReportForm(props: FormProps) {
               ))}
             </Select>
           </Field>
-          <Field label="From" hint="Empty: 90 days before To.">
+          <Field label="From" hint="First day of the period (UTC).">
             <Input type="date" value={from} onChange={(_, data) => setFrom(data.value)} />
           </Field>
-          <Field label="To" hint="Empty: today. Includes the whole day (UTC).">
+          <Field label="To" hint="Last day, included in full (UTC).">
             <Input type="date" value={to} onChange={(_, data) => setTo(data.value)} />
           </Field>
         </>
