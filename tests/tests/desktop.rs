@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use plumbline_e2e::driver::{desktop_binary, Driver};
-use plumbline_e2e::webdriver::Session;
+use plumbline_e2e::webdriver::{Element, Session};
 
 fn artifacts() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("artifacts");
@@ -42,7 +42,7 @@ async fn wait_or_screenshot(
     css: &str,
     min: usize,
     failure: &str,
-) -> anyhow::Result<Vec<plumbline_e2e::webdriver::Element>> {
+) -> anyhow::Result<Vec<Element>> {
     match session.wait_for(css, min, Duration::from_secs(60)).await {
         Ok(found) => Ok(found),
         Err(error) => {
@@ -142,36 +142,17 @@ async fn reports_page_generates_an_executive_report() -> anyhow::Result<()> {
 #[tokio::test]
 #[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
 async fn first_start_shows_the_demo_portfolio() -> anyhow::Result<()> {
-    let app = desktop_binary()?;
     let home = tempfile::tempdir()?;
     let data = home.path().join("data");
-    let driver = Driver::start(&[
-        ("PLUMBLINE_DATA_DIR", data.as_path()),
-        ("HOME", home.path()),
-        ("XDG_DATA_HOME", home.path()),
-        ("XDG_CACHE_HOME", home.path()),
-        ("XDG_CONFIG_HOME", home.path()),
-    ])?;
-    let session = Session::start(
-        &driver.url,
-        &app.display().to_string(),
-        Duration::from_secs(90),
+    let (driver, session) = start_app(home.path()).await?;
+    // On failure, keep what the window showed: the first thing anyone debugging wants.
+    let rows = wait_or_screenshot(
+        &session,
+        "[data-testid=\"tenant-row\"]",
+        5,
+        "portfolio-failure.png",
     )
     .await?;
-
-    let rows = match session
-        .wait_for("[data-testid=\"tenant-row\"]", 5, Duration::from_secs(60))
-        .await
-    {
-        Ok(rows) => rows,
-        Err(error) => {
-            // Keep what the window showed: the first thing anyone debugging wants.
-            if let Ok(png) = session.screenshot().await {
-                std::fs::write(artifacts().join("portfolio-failure.png"), png)?;
-            }
-            return Err(error);
-        }
-    };
     assert_eq!(
         rows.len(),
         5,
