@@ -157,10 +157,10 @@ impl TenantReview {
 const ALREADY_REVIEWED: &str = "already reviewed: nothing changed since";
 
 /// How many tenants are read and compared ahead of the single writer.
-const REVIEWS_IN_FLIGHT: usize = 2 * WRITE_BATCH;
+const REVIEWS_IN_FLIGHT: usize = 16;
 
 /// At most this many tenants' reviews are written in one transaction.
-const WRITE_BATCH: usize = 12;
+const WRITE_BATCH: usize = 32;
 
 /// Reviews every tenant of the workspace. `progress` gets (done, total).
 ///
@@ -213,15 +213,13 @@ pub async fn review_all(
         let Some(next) = pending.pop_front() else {
             break;
         };
-        // Write a batch of tenants per transaction, in order, while the tenants after
-        // them are being compared. Few commits matter more than it seems: every commit
-        // also empties the page cache of the connections that read.
+        // Write the next tenant and those after it that are ready, in order and in one
+        // transaction, while the tenants after them are being compared.
         let mut batch = vec![joined(next).await?];
-        while batch.len() < WRITE_BATCH {
-            let Some(task) = pending.pop_front() else {
-                break;
-            };
-            batch.push(joined(task).await?);
+        while batch.len() < WRITE_BATCH && pending.front().is_some_and(|t| t.is_finished()) {
+            if let Some(task) = pending.pop_front() {
+                batch.push(joined(task).await?);
+            }
         }
         out.extend(write_outcomes(store, batch).await?);
         progress(out.len(), total);

@@ -271,27 +271,30 @@ impl Store {
         .bind(tenant.to_string())
         .fetch_all(self.pool())
         .await?;
-        let kinds = sqlx::query(
-            "SELECT k.capture_id, k.kind, k.ok, k.item_count, k.error FROM capture_kinds k
-             JOIN captures c ON c.id = k.capture_id WHERE c.tenant_id = ?",
+        // Packed into one row: a review lists every tenant's captures.
+        let packed: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(k.capture_id, k.kind, k.ok, k.item_count, k.error))
+             FROM capture_kinds k JOIN captures c ON c.id = k.capture_id WHERE c.tenant_id = ?",
         )
         .bind(tenant.to_string())
-        .fetch_all(self.pool())
+        .fetch_one(self.pool())
         .await?;
+        type KindRow = (String, String, i64, i64, Option<String>);
+        let kinds: Vec<KindRow> = match packed {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| StoreError::corrupt(format!("capture kinds of {tenant}: {e}")))?,
+            None => Vec::new(),
+        };
         let mut by_capture: BTreeMap<String, BTreeMap<String, KindStatus>> = BTreeMap::new();
-        for row in kinds {
-            by_capture
-                .entry(row.try_get("capture_id")?)
-                .or_default()
-                .insert(
-                    row.try_get("kind")?,
-                    KindStatus {
-                        ok: row.try_get("ok")?,
-                        item_count: u32::try_from(row.try_get::<i64, _>("item_count")?)
-                            .unwrap_or(0),
-                        error: row.try_get("error")?,
-                    },
-                );
+        for (capture, kind, ok, item_count, error) in kinds {
+            by_capture.entry(capture).or_default().insert(
+                kind,
+                KindStatus {
+                    ok: ok != 0,
+                    item_count: u32::try_from(item_count).unwrap_or(0),
+                    error,
+                },
+            );
         }
         rows.iter()
             .map(|row| {
