@@ -94,6 +94,10 @@ pub async fn run(command: &Command, json: bool) -> Outcome {
     let db = scratch.join("review.db");
     std::fs::copy(&template, &db)
         .with_context(|| format!("cannot copy {} to {}", template.display(), db.display()))?;
+    // Flush the copy now, so that its write-back does not run during the measurement.
+    std::fs::File::open(&db)
+        .and_then(|f| f.sync_all())
+        .with_context(|| format!("cannot flush {}", db.display()))?;
 
     eprintln!("first review of {} tenants (child process)…", args.tenants);
     let first = review_child(&db)?;
