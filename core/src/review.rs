@@ -192,6 +192,7 @@ pub async fn review_all(
         );
         inputs.reviewed.contains(&(t.current.clone(), hash))
     };
+    let prechecked = inputs.is_some();
     let cache = Arc::new(BaselineCache::default());
     let total = tenants.len();
     let mut out = Vec::with_capacity(total);
@@ -207,7 +208,7 @@ pub async fn review_all(
             }
             let (store, options, cache) = (store.clone(), options.clone(), Arc::clone(&cache));
             pending.push_back(tokio::spawn(async move {
-                compare_tenant(&store, &tenant, &options, &cache).await
+                compare_tenant(&store, &tenant, &options, &cache, prechecked).await
             }));
         }
         let Some(next) = pending.pop_front() else {
@@ -275,8 +276,12 @@ pub async fn review_tenant(
     options: &ReviewOptions,
 ) -> Result<TenantReview, StoreError> {
     let summary = store.tenant(&tenant.to_string()).await?;
-    let outcome = compare_tenant(store, &summary, options, &BaselineCache::default()).await?;
-    write_outcome(store, outcome).await
+    let outcome =
+        compare_tenant(store, &summary, options, &BaselineCache::default(), false).await?;
+    write_outcomes(store, vec![outcome])
+        .await?
+        .pop()
+        .ok_or_else(|| StoreError::Corrupt("the review wrote nothing".to_owned()))
 }
 
 /// A tenant compared but not yet written.
@@ -285,22 +290,14 @@ enum Compared {
     Ready(Box<(ReviewWrite, TenantReview)>),
 }
 
-async fn write_outcome(store: &Store, outcome: Compared) -> Result<TenantReview, StoreError> {
-    match outcome {
-        Compared::Skipped(review) => Ok(review),
-        Compared::Ready(ready) => {
-            let (write, mut review) = *ready;
-            review.review_id = Some(store.write_review(write).await?);
-            Ok(review)
-        }
-    }
-}
-
+/// Compares one tenant. `prechecked`: the caller already skipped the tenant if its
+/// inputs were reviewed (see `review_all`), so that query is not repeated.
 async fn compare_tenant(
     store: &Store,
     tenant: &crate::model::TenantSummary,
     options: &ReviewOptions,
     cache: &BaselineCache,
+    prechecked: bool,
 ) -> Result<Compared, StoreError> {
     let started_at = Utc::now();
     let tenant_id = tenant.id;
@@ -329,7 +326,7 @@ async fn compare_tenant(
             .iter()
             .map(|(b, vars)| (b.version_id.as_str(), vars)),
     );
-    if !options.force && store.review_exists(current.id, &inputs_hash).await? {
+    if !options.force && !prechecked && store.review_exists(current.id, &inputs_hash).await? {
         return Ok(Compared::Skipped(TenantReview::skipped(
             tenant,
             ALREADY_REVIEWED,

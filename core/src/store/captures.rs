@@ -164,12 +164,9 @@ impl Store {
             .map(|item| normalize(&item.kind, &item.raw, &directory))
             .collect();
         for n in &full {
-            if !sketches.contains_key(&n.settings_hash) {
-                sketches.insert(
-                    n.settings_hash.clone(),
-                    sketch_bytes(&settings_sketch(&n.settings)),
-                );
-            }
+            sketches
+                .entry(n.settings_hash.clone())
+                .or_insert_with(|| sketch_bytes(&settings_sketch(&n.settings)));
         }
         let issues = lint_content(content, &full, capture.taken_at);
         let normalized: Vec<(String, String)> = full

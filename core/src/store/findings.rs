@@ -227,15 +227,9 @@ impl Store {
         )
     }
 
-    /// Writes a review and applies its changes to findings, all in one transaction, with
-    /// an audit event for the review and one per finding transition.
-    pub async fn write_review(&self, review: ReviewWrite) -> Result<String, StoreError> {
-        let mut ids = self.write_reviews(vec![review]).await?;
-        ids.pop()
-            .ok_or_else(|| StoreError::corrupt("no review id".to_owned()))
-    }
-
-    /// Writes several reviews (of different tenants) in one transaction: all or none.
+    /// Writes reviews (of different tenants) and applies their changes to findings, all in
+    /// one transaction, with an audit event for each review and one per finding
+    /// transition: all or none.
     /// Returns their ids in order. A review run batches what is ready, which saves a
     /// commit (and the rewrite of shared index pages) per tenant.
     pub async fn write_reviews(
