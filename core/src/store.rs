@@ -12,6 +12,7 @@
 mod baselines;
 mod blobs;
 mod captures;
+mod console;
 mod findings;
 mod reporting;
 mod tenants;
@@ -30,6 +31,7 @@ use crate::model::WorkspaceId;
 pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
+pub use console::*;
 pub use findings::{
     FindingFilter, FindingRow, ReviewInputs, ReviewWrite, TenantInputs, TransitionRow,
 };

@@ -54,19 +54,20 @@ pub async fn app_info(state: State<'_, AppState>) -> Result<AppInfo, CommandErro
 #[specta::specta]
 pub async fn list_tenants(state: State<'_, AppState>) -> Result<Vec<TenantRow>, CommandError> {
     let tenants = state.store()?.list_tenants().await?;
-    Ok(tenants
-        .into_iter()
-        .map(|t| TenantRow {
-            id: t.id.to_string(),
-            name: t.name,
-            primary_domain: t.primary_domain,
-            entra_tenant_id: t.entra_tenant_id,
-            tags: t.tags,
-            is_demo: t.is_demo,
-            capture_count: t.capture_count,
-            last_capture_at: t.last_capture_at.map(plumbline_core::store::timestamp),
-            item_count: t.item_count,
-            failed_kinds: t.failed_kinds,
-        })
-        .collect())
+    Ok(tenants.into_iter().map(tenant_row).collect())
+}
+
+pub fn tenant_row(t: plumbline_core::model::TenantSummary) -> TenantRow {
+    TenantRow {
+        id: t.id.to_string(),
+        name: t.name,
+        primary_domain: t.primary_domain,
+        entra_tenant_id: t.entra_tenant_id,
+        tags: t.tags,
+        is_demo: t.is_demo,
+        capture_count: t.capture_count,
+        last_capture_at: t.last_capture_at.map(plumbline_core::store::timestamp),
+        item_count: t.item_count,
+        failed_kinds: t.failed_kinds,
+    }
 }

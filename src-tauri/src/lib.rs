@@ -7,6 +7,7 @@
 //! fails when the committed file is stale.
 
 pub mod commands;
+pub mod console;
 pub mod error;
 pub mod reports;
 pub mod state;
@@ -27,6 +28,14 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             commands::app_info,
             commands::list_tenants,
+            console::query_findings,
+            console::finding_detail,
+            console::decide_findings,
+            console::tenant_overview,
+            console::compare_captures,
+            console::policy_diff,
+            console::start_review,
+            console::review_status,
             reports::generate_report,
             reports::list_reports,
             reports::open_path,

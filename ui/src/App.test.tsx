@@ -35,8 +35,9 @@ describe("App shell", () => {
     await user.click(navLink("Findings"));
 
     expect(await screen.findByRole("heading", { level: 1, name: "Findings" })).toBeInTheDocument();
-    expect(screen.getByTestId("empty-page")).toHaveTextContent("Findings appear after a review");
-    expect(screen.getByTestId("empty-page")).toHaveTextContent("plumbline review");
+    const empty = await screen.findByTestId("findings-empty");
+    expect(empty).toHaveTextContent("Findings appear after a review");
+    expect(empty).toHaveTextContent("plumbline review");
     expect(screen.queryByTestId("tenant-table")).not.toBeInTheDocument();
     expect(navLink("Findings")).toHaveAttribute("aria-current", "page");
     expect(navLink("Portfolio")).not.toHaveAttribute("aria-current", "page");
@@ -78,7 +79,7 @@ describe("App shell", () => {
     const user = userEvent.setup();
     renderApp(new FakeBackend({ tenants: TENANTS }));
 
-    const built = ["portfolio", "reports"];
+    const built = ["portfolio", "reports", "tenants", "findings"];
     for (const page of PAGES.filter((candidate) => !built.includes(candidate.id))) {
       await user.click(navLink(page.label));
       const heading = await screen.findByRole("heading", { level: 1, name: page.label });

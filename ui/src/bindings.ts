@@ -8,6 +8,23 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	appInfo: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("app_info")),
 	listTenants: () => typedError<TenantRow[], CommandError>(__TAURI_INVOKE("list_tenants")),
+	/**  One window of the portfolio's findings, filtered and sorted. */
+	queryFindings: (query: FindingQuery) => typedError<FindingPage, CommandError>(__TAURI_INVOKE("query_findings", { query })),
+	findingDetail: (id: string) => typedError<FindingDetail, CommandError>(__TAURI_INVOKE("finding_detail", { id })),
+	/**
+	 *  Applies a decision to each finding; each is its own transaction, so the ones it
+	 *  applies to are decided even when others refuse it.
+	 */
+	decideFindings: (request: DecisionRequest) => typedError<DecisionOutcome, CommandError>(__TAURI_INVOKE("decide_findings", { request })),
+	tenantOverview: (tenantId: string) => typedError<TenantOverview, CommandError>(__TAURI_INVOKE("tenant_overview", { tenantId })),
+	/**  What changed between two captures of a tenant. */
+	compareCaptures: (from: string, to: string) => typedError<CaptureComparison, CommandError>(__TAURI_INVOKE("compare_captures", { from, to })),
+	/**  A finding's baseline item next to the tenant's item. */
+	policyDiff: (findingId: string) => typedError<PolicyDiff, CommandError>(__TAURI_INVOKE("policy_diff", { findingId })),
+	/**  Starts a review of one tenant (or all) in the background. Refused while one runs. */
+	startReview: (tenantId: string | null) => typedError<ReviewJob, CommandError>(__TAURI_INVOKE("start_review", { tenantId })),
+	/**  The current (or last) background review. */
+	reviewStatus: () => typedError<ReviewJob, CommandError>(__TAURI_INVOKE("review_status")),
 	generateReport: (request: GenerateReportRequest) => typedError<GeneratedReport, CommandError>(__TAURI_INVOKE("generate_report", { request })),
 	listReports: () => typedError<ReportSummary[], CommandError>(__TAURI_INVOKE("list_reports")),
 	/**  Opens a generated report (a PDF or CSV file) with the system's default app. */
@@ -15,6 +32,19 @@ export const commands = {
 };
 
 /* Types */
+/**  A risk acceptance of a finding, active or lapsed. */
+export type AcceptanceRow = {
+	justification: string,
+	/**  The accepted value, as JSON text. */
+	acceptedValue: string | null,
+	acceptedBy: string,
+	approvedBy: string | null,
+	createdAt: string,
+	expiresAt: string,
+	lapsedAt: string | null,
+	lapseReason: string | null,
+};
+
 /**  About this installation, for the shell and the demo banner. */
 export type AppInfo = {
 	version: string,
@@ -34,14 +64,215 @@ export type Branding = {
 	logoPath: string | null,
 };
 
+/**  What changed between two captures of a tenant. */
+export type CaptureComparison = {
+	fromCapture: string,
+	toCapture: string,
+	added: ChangedPolicy[],
+	/**  Gone from the later capture ("ghost policies" when still referenced elsewhere). */
+	removed: ChangedPolicy[],
+	changed: ChangedPolicy[],
+	/**  Kinds that failed in the later capture: their absence says nothing. */
+	notComparedKinds: string[],
+};
+
+/**  A capture in a tenant's timeline. */
+export type CaptureView = {
+	id: string,
+	source: string,
+	takenAt: string,
+	itemCount: number,
+	failedKinds: string[],
+};
+
+/**  A policy in a capture comparison. */
+export type ChangedPolicy = {
+	kind: string,
+	name: string,
+	externalId: string,
+	/**  For changed policies: the settings changed (not only the assignments). */
+	settingsChanged: boolean,
+	assignmentsChanged: boolean,
+};
+
 /**  An error as the UI receives it: `{ code, message }`. */
 export type CommandError = {
 	code: ErrorCode,
 	message: string,
 };
 
+/**  One row of the findings table: what the table shows and filters on, no JSON values. */
+export type ConsoleFinding = {
+	id: string,
+	tenantId: string,
+	tenant: string,
+	/**  drift | lint | history */
+	source: string,
+	baseline: string | null,
+	rule: string | null,
+	resourceKind: string,
+	item: string,
+	settingPath: string,
+	driftKind: string,
+	/**  critical | high | medium | low */
+	severity: string,
+	title: string,
+	/**  open | acknowledged | resolved | risk_accepted | false_positive */
+	status: string,
+	notAssessed: boolean,
+	reopenCount: number,
+	firstSeenAt: string,
+	lastSeenAt: string,
+	dueAt: string | null,
+	acceptedUntil: string | null,
+};
+
+export type DecisionAction = "acknowledge" | "resolve" | "accept_risk" | "false_positive" | "reopen";
+
+export type DecisionFailure = {
+	id: string,
+	message: string,
+};
+
+export type DecisionOutcome = {
+	updated: FindingView[],
+	/**  Findings the decision does not apply to (say, acknowledging a resolved one). */
+	failures: DecisionFailure[],
+};
+
+/**  A person's decision on one or more findings. */
+export type DecisionRequest = {
+	ids: string[],
+	action: DecisionAction,
+	/**  Why; the justification of a risk acceptance. */
+	reason: string | null,
+	/**  Last day of a risk acceptance (YYYY-MM-DD, through the end of that day, UTC). */
+	expiresOn: string | null,
+	/**  The second person, when four eyes are required. */
+	approver: string | null,
+};
+
+/**  One setting in a policy diff. */
+export type DiffRow = {
+	path: string,
+	label: string,
+	/**  same | changed | missing (in the tenant) | added (only in the tenant) */
+	state: string,
+	/**  Canonical JSON text. */
+	baseline: string | null,
+	tenant: string | null,
+};
+
+/**  A tenant's findings of one baseline (or lint / history), by state. */
+export type DriftByBaseline = {
+	/**  The baseline name; "Lint rules" or "Changes between captures" otherwise. */
+	name: string,
+	source: string,
+	open: number,
+	acknowledged: number,
+	riskAccepted: number,
+	resolved: number,
+	falsePositive: number,
+	/**  Active (open or acknowledged) by severity. */
+	active: SeverityCounts,
+};
+
+/**  Due-date filter of the findings table. */
+export type DueFilter = 
+/**  Active (open or acknowledged) and past its due date. */
+"overdue" | 
+/**  Active and due within the next seven days (not overdue). */
+"next_seven_days" | 
+/**  Active with a due date more than seven days ahead. */
+"later";
+
 /**  What kind of failure, for the UI to choose how to show it. */
 export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "database" | "io" | "internal";
+
+export type FindingDetail = {
+	finding: FindingView,
+	/**  Oldest first. */
+	history: TransitionView[],
+	acceptances: AcceptanceRow[],
+	/**  Whether a risk acceptance needs a second person's approval. */
+	fourEyes: boolean,
+	/**  Who this app records as deciding. */
+	actor: string,
+};
+
+/**  One window of a findings query. */
+export type FindingPage = {
+	/**  Findings in the portfolio. */
+	total: number,
+	/**  Findings matching the query. */
+	matched: number,
+	offset: number,
+	/**  `matched` rows from `offset`, at most `limit`. */
+	rows: ConsoleFinding[],
+	severityCounts: SeverityCounts,
+	/**  Every baseline name that findings refer to, for the filter. */
+	baselines: string[],
+	/**  Time spent filtering and sorting, in microseconds. */
+	filterMicros: number,
+};
+
+/**  A findings table query. Empty lists mean "any". */
+export type FindingQuery = {
+	tenantIds: string[],
+	severities: string[],
+	statuses: string[],
+	/**  Finding sources: drift, lint, history. */
+	kinds: string[],
+	/**  Baseline names. */
+	baselines: string[],
+	due: DueFilter | null,
+	/**
+	 *  Case-insensitive words, all of which must occur in the title, item, setting,
+	 *  tenant, baseline, rule or id.
+	 */
+	search: string,
+	sort: FindingSort,
+	offset: number,
+	limit: number,
+};
+
+/**  Order of the findings table. */
+export type FindingSort = 
+/**  Most severe first, then tenant, item and setting. */
+"severity" | 
+/**  Soonest due first (no due date last). */
+"due" | 
+/**  Tenant name, then severity. */
+"tenant" | 
+/**  Most recently seen first. */
+"last_seen";
+
+/**  A finding with everything its detail pane shows. */
+export type FindingView = {
+	id: string,
+	tenantId: string,
+	tenant: string,
+	source: string,
+	baseline: string | null,
+	rule: string | null,
+	resourceKind: string,
+	item: string,
+	settingPath: string,
+	driftKind: string,
+	severity: string,
+	title: string,
+	/**  JSON text. */
+	expected: string | null,
+	/**  JSON text: the value a risk acceptance accepts. */
+	actual: string | null,
+	status: string,
+	notAssessed: boolean,
+	reopenCount: number,
+	firstSeenAt: string,
+	lastSeenAt: string,
+	dueAt: string | null,
+	acceptedUntil: string | null,
+};
 
 /**  What the Reports page asks for. */
 export type GenerateReportRequest = {
@@ -81,6 +312,23 @@ export type GeneratedReport = {
 	fontWarning: string | null,
 };
 
+/**  A baseline item and its tenant counterpart side by side. */
+export type PolicyDiff = {
+	tenantId: string,
+	tenant: string,
+	resourceKind: string,
+	baseline: string | null,
+	baselineVersion: number | null,
+	baselineItem: string | null,
+	tenantItem: string | null,
+	captureId: string | null,
+	settings: DiffRow[],
+	assignments: DiffRow[],
+	/**  Pretty JSON as stored. */
+	baselineRaw: string | null,
+	tenantRaw: string | null,
+};
+
 /**  Which report to generate. */
 export type ReportKind = 
 /**  One tenant, one period. */
@@ -111,6 +359,52 @@ export type ReportSummary = {
 	language: string | null,
 };
 
+/**  A background review: running, or how the last one ended. */
+export type ReviewJob = {
+	running: boolean,
+	/**  The one tenant reviewed; `None` for the whole portfolio (or no review yet). */
+	tenantId: string | null,
+	tenant: string | null,
+	/**  Tenants done of `total` (0 of 0 before the run knows its size). */
+	done: number,
+	total: number,
+	startedAt: string,
+	finishedAt: string | null,
+	/**  Tenants actually reviewed (the others had nothing new). */
+	reviewed: number,
+	opened: number,
+	resolved: number,
+	reopened: number,
+	error: string | null,
+};
+
+/**  A score of one review. */
+export type ScorePoint = {
+	at: string,
+	score: number | null,
+	captureId: string,
+};
+
+/**  Matching findings by severity. */
+export type SeverityCounts = {
+	critical: number,
+	high: number,
+	medium: number,
+	low: number,
+};
+
+/**  What a tenant's page shows. */
+export type TenantOverview = {
+	tenant: TenantRow,
+	/**  Oldest first. */
+	scores: ScorePoint[],
+	/**  Newest first. */
+	captures: CaptureView[],
+	driftByBaseline: DriftByBaseline[],
+	/**  In the latest capture. */
+	unresolvedIds: UnresolvedId[],
+};
+
 /**  One row of the Portfolio page. */
 export type TenantRow = {
 	id: string,
@@ -124,6 +418,23 @@ export type TenantRow = {
 	lastCaptureAt: string | null,
 	itemCount: number,
 	failedKinds: string[],
+};
+
+/**  One step of a finding's history. */
+export type TransitionView = {
+	at: string,
+	fromStatus: string | null,
+	toStatus: string,
+	actor: string,
+	reason: string | null,
+};
+
+/**  A per-tenant id that no captured directory object names. */
+export type UnresolvedId = {
+	/**  The id as found (`unresolved:<id>` stripped). */
+	id: string,
+	kind: string,
+	policy: string,
 };
 
 /* Tauri Specta runtime */

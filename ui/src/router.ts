@@ -27,3 +27,31 @@ function currentHash(): string {
 export function useCurrentPage(): PageId {
   return pageFromHash(useSyncExternalStore(subscribe, currentHash));
 }
+
+export interface Route {
+  page: PageId;
+  /** What follows the page: `#/tenants/ID` gives `["ID"]`. */
+  params: string[];
+}
+
+/** The page and its parameters that a hash names. */
+export function routeFromHash(hash: string): Route {
+  const page = pageFromHash(hash);
+  const parts = hash.replace(/^#\/?/, "").split("?", 1)[0]?.split("/") ?? [];
+  const params = page === parts[0] ? parts.slice(1).filter(Boolean).map(decodeURIComponent) : [];
+  return { page, params };
+}
+
+export function useRoute(): Route {
+  const hash = useSyncExternalStore(subscribe, currentHash);
+  return routeFromHash(hash);
+}
+
+/** The href of a page with parameters, e.g. `#/tenants/ID`. */
+export function hrefWith(page: PageId, ...params: string[]): string {
+  return [hrefFor(page), ...params.map(encodeURIComponent)].join("/");
+}
+
+export function navigate(href: string): void {
+  window.location.hash = href.replace(/^#/, "");
+}

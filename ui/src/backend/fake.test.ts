@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FakeBackend, makeTenant } from "./fake";
+import { FakeBackend, makeFinding, makeTenant } from "./fake";
 import { BackendError } from "./types";
 
 describe("FakeBackend", () => {
@@ -28,6 +28,14 @@ describe("FakeBackend", () => {
       generateReport: 0,
       listReports: 0,
       openPath: 0,
+      queryFindings: 0,
+      findingDetail: 0,
+      decideFindings: 0,
+      tenantOverview: 0,
+      compareCaptures: 0,
+      policyDiff: 0,
+      startReview: 0,
+      reviewStatus: 0,
     });
   });
 
@@ -64,5 +72,50 @@ describe("FakeBackend", () => {
     const started = performance.now();
     await backend.appInfo();
     expect(performance.now() - started).toBeGreaterThanOrEqual(35);
+  });
+});
+
+describe("fake console", () => {
+  it("follows the findings lifecycle and refuses what the engine refuses", async () => {
+    const backend = new FakeBackend({
+      console: {
+        findings: [
+          makeFinding({ id: "a", tenant: "Contoso", status: "open" }),
+          makeFinding({ id: "b", tenant: "Contoso", status: "resolved" }),
+        ],
+        fourEyes: true,
+        actor: "alice",
+        now: () => Date.parse("2026-11-20T00:00:00Z"),
+      },
+    });
+    const outcome = await backend.decideFindings({
+      ids: ["a", "b"],
+      action: "acknowledge",
+      reason: null,
+      expiresOn: null,
+      approver: null,
+    });
+    expect(outcome.updated.map((f) => f.status)).toEqual(["acknowledged"]);
+    expect(outcome.failures).toEqual([
+      { id: "b", message: "cannot acknowledge a finding that is resolved" },
+    ]);
+    const accept = (approver: string | null, expiresOn = "2027-01-31") =>
+      backend.decideFindings({
+        ids: ["a"],
+        action: "accept_risk",
+        reason: "why",
+        expiresOn,
+        approver,
+      });
+    await expect(accept("alice")).rejects.toMatchObject({ code: "conflict" });
+    await expect(accept("bob", "2026-01-01")).rejects.toMatchObject({ code: "conflict" });
+    const accepted = await accept("bob");
+    expect(accepted.updated[0]).toMatchObject({
+      status: "risk_accepted",
+      acceptedUntil: "2027-01-31T23:59:59.000Z",
+    });
+    const detail = await backend.findingDetail("a");
+    expect(detail.history.map((h) => h.toStatus)).toEqual(["open", "acknowledged", "risk_accepted"]);
+    expect(detail.acceptances[0]).toMatchObject({ approvedBy: "bob", acceptedValue: "false" });
   });
 });

@@ -2,15 +2,27 @@
 // like the real one at the interface: it returns copies (callers cannot mutate its
 // state), it can be slow, and it can fail with a given BackendError per method.
 
+import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
 import {
   BackendError,
   type AppInfo,
   type Backend,
+  type CaptureComparison,
+  type DecisionOutcome,
+  type DecisionRequest,
+  type FindingDetail,
+  type FindingPage,
+  type FindingQuery,
   type GeneratedReport,
   type GenerateReportRequest,
+  type PolicyDiff,
   type ReportSummary,
+  type ReviewJob,
+  type TenantOverview,
   type TenantRow,
 } from "./types";
+
+export { makeFinding, type FakeFinding } from "./fakeConsole";
 
 type Method = keyof Backend;
 
@@ -23,6 +35,8 @@ export interface FakeBackendOptions {
   latencyMs?: number;
   /** Methods that fail, and with what, until `fail(method, null)` clears them. */
   failures?: Partial<Record<Method, BackendError>>;
+  /** Findings, tenant pages, comparisons and diffs. */
+  console?: FakeConsoleData;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -85,7 +99,17 @@ export class FakeBackend implements Backend {
     generateReport: 0,
     listReports: 0,
     openPath: 0,
+    queryFindings: 0,
+    findingDetail: 0,
+    decideFindings: 0,
+    tenantOverview: 0,
+    compareCaptures: 0,
+    policyDiff: 0,
+    startReview: 0,
+    reviewStatus: 0,
   };
+  /** The console's data and what it was asked. */
+  readonly console: FakeConsole;
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -103,12 +127,18 @@ export class FakeBackend implements Backend {
     this.reports = (options.reports ?? []).map((report) => ({ ...report }));
     this.latencyMs = options.latencyMs ?? 0;
     this.failures = { ...options.failures };
+    this.console = new FakeConsole(options.console);
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
   fail(method: Method, error: BackendError | null): void {
     if (error) this.failures[method] = error;
     else delete this.failures[method];
+  }
+
+  /** The tenants as given, without counting a call. */
+  tenantsSnapshot(): TenantRow[] {
+    return this.tenants.map(copyTenant);
   }
 
   setTenants(tenants: TenantRow[]): void {
@@ -181,6 +211,46 @@ export class FakeBackend implements Backend {
   async openPath(path: string): Promise<void> {
     this.openedPaths.push(path);
     await this.answer("openPath");
+  }
+
+  async queryFindings(query: FindingQuery): Promise<FindingPage> {
+    await this.answer("queryFindings");
+    return this.console.query(query);
+  }
+
+  async findingDetail(id: string): Promise<FindingDetail> {
+    await this.answer("findingDetail");
+    return this.console.detail(id);
+  }
+
+  async decideFindings(request: DecisionRequest): Promise<DecisionOutcome> {
+    await this.answer("decideFindings");
+    return this.console.decide(request);
+  }
+
+  async tenantOverview(tenantId: string): Promise<TenantOverview> {
+    await this.answer("tenantOverview");
+    return this.console.overview(tenantId);
+  }
+
+  async compareCaptures(from: string, to: string): Promise<CaptureComparison> {
+    await this.answer("compareCaptures");
+    return this.console.compareCaptures(from, to);
+  }
+
+  async policyDiff(findingId: string): Promise<PolicyDiff> {
+    await this.answer("policyDiff");
+    return this.console.diff(findingId);
+  }
+
+  async startReview(tenantId: string | null): Promise<ReviewJob> {
+    await this.answer("startReview");
+    return this.console.startReview(tenantId);
+  }
+
+  async reviewStatus(): Promise<ReviewJob> {
+    await this.answer("reviewStatus");
+    return this.console.reviewStatus();
   }
 
   private async answer(method: Method): Promise<void> {

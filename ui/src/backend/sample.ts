@@ -1,7 +1,9 @@
 // Sample tenants for running the UI in a plain browser (`npm run dev`), where there is
 // no desktop backend. The shell labels them as sample data wherever they are shown.
 
-import { FakeBackend, makeTenant } from "./fake";
+import { FakeBackend, makeFinding, makeTenant } from "./fake";
+import type { FakeFinding } from "./fakeConsole";
+import type { TenantOverview, TenantRow } from "./types";
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -10,7 +12,70 @@ function hoursAgo(now: number, hours: number): string {
   return new Date(now - hours * HOUR).toISOString();
 }
 
+const SETTINGS = [
+  ["Win - Password", "passwordMinimumLength", "14", "8"],
+  ["Win - BitLocker", "requireDeviceEncryption", "true", "false"],
+  ["Win - Firewall", "firewallEnabled", "true", "false"],
+  ["Win - Defender", "realTimeProtection", "\"enabled\"", "\"disabled\""],
+  ["Win - Update Ring", "qualityUpdatesDeferralPeriodInDays", "3", "14"],
+] as const;
+
+/** Made-up findings spread over the sample tenants, every severity and state. */
+function sampleFindings(tenants: TenantRow[], now: number): FakeFinding[] {
+  const severities = ["critical", "high", "medium", "low"];
+  const statuses = ["open", "open", "acknowledged", "risk_accepted", "resolved"];
+  const out: FakeFinding[] = [];
+  for (let i = 0; i < 1500; i += 1) {
+    const tenant = tenants[i % tenants.length];
+    if (tenant === undefined) break;
+    const [item, setting, expected, actual] = SETTINGS[i % SETTINGS.length] ?? SETTINGS[0];
+    out.push(
+      makeFinding({
+        id: `sample-${i}`,
+        tenant: tenant.name,
+        tenantId: tenant.id,
+        severity: severities[i % 4],
+        status: statuses[i % 5],
+        item: `${item} ${Math.floor(i / 25)}`,
+        settingPath: setting,
+        title: `${setting} differs from the baseline`,
+        expected,
+        actual,
+        dueAt: new Date(now + ((i % 40) - 10) * DAY).toISOString(),
+      }),
+    );
+  }
+  return out;
+}
+
+function sampleOverview(tenant: TenantRow, now: number): TenantOverview {
+  return {
+    tenant,
+    scores: [0, 1, 2, 3].map((i) => ({
+      at: new Date(now - (30 - i * 10) * DAY).toISOString(),
+      score: 70 + ((tenant.name.length * 7 + i * 5) % 25),
+      captureId: `capture-${i}`,
+    })),
+    captures: [],
+    driftByBaseline: [],
+    unresolvedIds: [],
+  };
+}
+
 export function createSampleBackend(now: number = Date.now()): FakeBackend {
+  const tenants = sampleTenants(now);
+  return new FakeBackend({
+    latencyMs: 300,
+    appInfo: { version: "browser-preview", dbPath: "(none: sample data in the browser)" },
+    tenants,
+    console: {
+      findings: sampleFindings(tenants, now),
+      overviews: Object.fromEntries(tenants.map((t) => [t.id, sampleOverview(t, now)])),
+    },
+  });
+}
+
+function sampleTenants(now: number): TenantRow[] {
   return new FakeBackend({
     latencyMs: 300,
     appInfo: { version: "browser-preview", dbPath: "(none: sample data in the browser)" },
@@ -50,5 +115,5 @@ export function createSampleBackend(now: number = Date.now()): FakeBackend {
         itemCount: 344,
       }),
     ],
-  });
+  }).tenantsSnapshot();
 }

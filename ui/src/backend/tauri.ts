@@ -28,5 +28,13 @@ export function createTauriBackend(): Backend {
     openPath: async (path) => {
       await unwrap(() => commands.openPath(path));
     },
+    queryFindings: (query) => unwrap(() => commands.queryFindings(query)),
+    findingDetail: (id) => unwrap(() => commands.findingDetail(id)),
+    decideFindings: (request) => unwrap(() => commands.decideFindings(request)),
+    tenantOverview: (tenantId) => unwrap(() => commands.tenantOverview(tenantId)),
+    compareCaptures: (from, to) => unwrap(() => commands.compareCaptures(from, to)),
+    policyDiff: (findingId) => unwrap(() => commands.policyDiff(findingId)),
+    startReview: (tenantId) => unwrap(() => commands.startReview(tenantId)),
+    reviewStatus: () => unwrap(commands.reviewStatus),
   };
 }

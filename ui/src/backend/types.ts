@@ -4,28 +4,74 @@
 // switches on.
 
 import type {
+  AcceptanceRow,
   AppInfo,
   Branding,
+  CaptureComparison,
+  CaptureView,
+  ChangedPolicy,
   CommandError,
+  ConsoleFinding,
+  DecisionAction,
+  DecisionOutcome,
+  DecisionRequest,
+  DiffRow,
+  DriftByBaseline,
+  DueFilter,
   ErrorCode,
+  FindingDetail,
+  FindingPage,
+  FindingQuery,
+  FindingSort,
+  FindingView,
   GeneratedReport,
   GenerateReportRequest,
+  PolicyDiff,
   ReportKind,
   ReportLanguage,
   ReportSummary,
+  ReviewJob,
+  ScorePoint,
+  SeverityCounts,
+  TenantOverview,
   TenantRow,
+  TransitionView,
+  UnresolvedId,
 } from "../bindings";
 
 export type {
+  AcceptanceRow,
   AppInfo,
   Branding,
+  CaptureComparison,
+  CaptureView,
+  ChangedPolicy,
+  ConsoleFinding,
+  DecisionAction,
+  DecisionOutcome,
+  DecisionRequest,
+  DiffRow,
+  DriftByBaseline,
+  DueFilter,
   ErrorCode,
+  FindingDetail,
+  FindingPage,
+  FindingQuery,
+  FindingSort,
+  FindingView,
   GeneratedReport,
   GenerateReportRequest,
+  PolicyDiff,
   ReportKind,
   ReportLanguage,
   ReportSummary,
+  ReviewJob,
+  ScorePoint,
+  SeverityCounts,
+  TenantOverview,
   TenantRow,
+  TransitionView,
+  UnresolvedId,
 };
 
 /** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
@@ -38,6 +84,21 @@ export interface Backend {
   listReports(): Promise<ReportSummary[]>;
   /** Opens a generated PDF or CSV file with the system's default app. */
   openPath(path: string): Promise<void>;
+  /** One window of the portfolio's findings, filtered and sorted. */
+  queryFindings(query: FindingQuery): Promise<FindingPage>;
+  /** A finding with its history, acceptances and the four-eyes rule. */
+  findingDetail(id: string): Promise<FindingDetail>;
+  /** Acknowledge, resolve, accept, … one or more findings. */
+  decideFindings(request: DecisionRequest): Promise<DecisionOutcome>;
+  tenantOverview(tenantId: string): Promise<TenantOverview>;
+  /** What changed between two captures of a tenant (`from` the earlier). */
+  compareCaptures(from: string, to: string): Promise<CaptureComparison>;
+  /** A finding's baseline item next to the tenant's item. */
+  policyDiff(findingId: string): Promise<PolicyDiff>;
+  /** Starts a background review of one tenant, or of all with `null`. */
+  startReview(tenantId: string | null): Promise<ReviewJob>;
+  /** The running (or last) background review. */
+  reviewStatus(): Promise<ReviewJob>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it

@@ -154,7 +154,7 @@ function TenantList(props: { tenants: TenantRow[] }) {
   );
 }
 
-export function Portfolio() {
+export function Portfolio(props: { title?: string } = {}) {
   const styles = useStyles();
   const backend = useBackend();
   const load = useCallback(async (): Promise<PortfolioData> => {
@@ -166,8 +166,8 @@ export function Portfolio() {
   return (
     <div className={styles.stack}>
       <PageHeader
-        title="Portfolio"
-        description="Every tenant you manage, with its latest capture."
+        title={props.title ?? "Portfolio"}
+        description="Every tenant you manage, with its latest capture. Open one for its page."
       />
       {state.status === "loading" ? <Spinner label="Loading tenants…" /> : null}
       {state.status === "error" ? <LoadError error={state.error} onRetry={reload} /> : null}

@@ -1,6 +1,7 @@
 // The Portfolio's tenant table: one row per tenant, sortable by every column.
 
 import {
+  Link,
   makeStyles,
   Table,
   TableBody,
@@ -21,6 +22,7 @@ import {
   type TenantColumn,
   type TenantSort,
 } from "../tenantList";
+import { hrefWith } from "../router";
 import { TenantStatus } from "./TenantStatus";
 
 const useStyles = makeStyles({
@@ -68,9 +70,9 @@ function TenantTableRow(props: { tenant: TenantRow; now: number }) {
     <TableRow data-testid="tenant-row">
       <TableCell>
         <TableCellLayout description={tenant.primaryDomain ?? undefined}>
-          <span className={styles.name} data-testid="tenant-name">
+          <Link href={hrefWith("tenants", tenant.id)} className={styles.name} data-testid="tenant-name">
             {tenant.name}
-          </span>
+          </Link>
         </TableCellLayout>
       </TableCell>
       <TableCell className={styles.numeric}>{formatNumber(tenant.captureCount)}</TableCell>

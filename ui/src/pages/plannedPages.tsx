@@ -2,34 +2,17 @@
 // promises only what the architecture plans and points at commands that exist.
 
 import {
-  BuildingRegular,
   RulerRegular,
   SettingsRegular,
   ShieldCheckmarkRegular,
-  ShieldErrorRegular,
 } from "@fluentui/react-icons";
 import type { PageId } from "../pages";
 import { Command } from "../shell/Command";
 import type { EmptyPageProps } from "./EmptyPage";
 
-export type PlannedPageId = Exclude<PageId, "portfolio" | "reports">;
+export type PlannedPageId = Exclude<PageId, "portfolio" | "reports" | "tenants" | "findings">;
 
 export const PLANNED_PAGES: Record<PlannedPageId, EmptyPageProps> = {
-  tenants: {
-    title: "Tenants",
-    icon: BuildingRegular,
-    headline: "Tenant management is coming",
-    purpose:
-      "This page will manage each customer tenant: its name, Entra tenant ID, primary " +
-      "domain and tags, and its connection to Microsoft Graph for scheduled captures.",
-    nextStep: (
-      <>
-        Import a tenant&apos;s configuration export with{" "}
-        <Command>plumbline import --tenant NAME DIR</Command>. Imported tenants are listed in
-        Portfolio.
-      </>
-    ),
-  },
   baselines: {
     title: "Baselines",
     icon: RulerRegular,
@@ -41,20 +24,6 @@ export const PLANNED_PAGES: Record<PlannedPageId, EmptyPageProps> = {
     nextStep:
       "Nothing to do here yet. Capture your tenants first: Portfolio shows what has been " +
       "captured. Authoring baselines arrives in a later version.",
-  },
-  findings: {
-    title: "Findings",
-    icon: ShieldErrorRegular,
-    headline: "Findings appear after a review",
-    purpose:
-      "A review compares a tenant's latest capture with its baselines. Each real deviation " +
-      "becomes a finding that you acknowledge, fix, or accept as a risk until a date.",
-    nextStep: (
-      <>
-        Run <Command>plumbline review</Command> after importing a capture. Its findings will
-        be listed here.
-      </>
-    ),
   },
   evidence: {
     title: "Evidence",

@@ -9,12 +9,15 @@ import {
 } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
 import { useIsSampleData } from "../backend";
-import { pageDefinition, type PageId } from "../pages";
+import { pageDefinition } from "../pages";
 import { EmptyPage } from "../pages/EmptyPage";
+import { Findings } from "../pages/findings/Findings";
 import { PLANNED_PAGES } from "../pages/plannedPages";
+import { PolicyDiffView } from "../pages/PolicyDiffView";
 import { Portfolio } from "../pages/Portfolio";
 import { Reports } from "../pages/Reports";
-import { useCurrentPage } from "../router";
+import { TenantPage } from "../pages/TenantPage";
+import { useRoute, type Route } from "../router";
 import { Nav } from "./Nav";
 import { TopBar } from "./TopBar";
 
@@ -57,15 +60,25 @@ function SampleDataNotice() {
   );
 }
 
-function PageContent(props: { page: PageId }) {
-  if (props.page === "portfolio") return <Portfolio />;
-  if (props.page === "reports") return <Reports />;
-  return <EmptyPage {...PLANNED_PAGES[props.page]} />;
+function PageContent(props: { route: Route }) {
+  const { page, params } = props.route;
+  if (page === "portfolio") return <Portfolio />;
+  if (page === "reports") return <Reports />;
+  if (page === "tenants") {
+    // The tenant list is the Portfolio; a tenant's own page has its id.
+    return params[0] ? <TenantPage key={params[0]} tenantId={params[0]} /> : <Portfolio title="Tenants" />;
+  }
+  if (page === "findings") {
+    if (params[0] && params[1] === "diff") return <PolicyDiffView findingId={params[0]} />;
+    return <Findings key={params[0] ?? ""} initialId={params[0]} />;
+  }
+  return <EmptyPage {...PLANNED_PAGES[page]} />;
 }
 
 export function Shell() {
   const styles = useStyles();
-  const page = useCurrentPage();
+  const route = useRoute();
+  const page = route.page;
   const isSampleData = useIsSampleData();
   const [navOpen, setNavOpen] = useState(true);
   const label = pageDefinition(page).label;
@@ -85,7 +98,7 @@ export function Shell() {
         <Nav selected={page} open={navOpen} />
         <main id={MAIN_ID} className={styles.main} tabIndex={-1}>
           {isSampleData ? <SampleDataNotice /> : null}
-          <PageContent key={page} page={page} />
+          <PageContent key={page} route={route} />
         </main>
       </div>
     </div>

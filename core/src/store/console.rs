@@ -1,0 +1,1132 @@
+//! What the desktop console shows: the portfolio-wide findings table, a tenant's page
+//! and the policy diff.
+//!
+//! The findings table filters in memory: [`Store::console_findings`] reads every finding
+//! once (one packed row, as the review's reads), [`FindingsIndex`] keeps them with their
+//! sort orders and filter codes precomputed, and a query walks one sort order testing
+//! small integer codes, so filtering 100,000 findings costs milliseconds and no SQL.
+//! [`Store::findings_stamp`] says when the index is stale (every status change writes a
+//! transition, every review a review row, every acceptance a row: the three append-only
+//! tables' highest rowids change with any write that the table shows).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::str::FromStr;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use sqlx::Row;
+
+use super::{parse_timestamp, Store, StoreError};
+use crate::baseline::BaselineOptions;
+use crate::drift::{capture_changes, match_items, ItemRef};
+use crate::model::{CaptureId, TenantId};
+use crate::normalize::{canonical_json, normalize, setting_label, DirectoryIndex, Normalized};
+
+/// One row of the findings table: what the table shows and filters on, no JSON values.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ConsoleFinding {
+    pub id: String,
+    pub tenant_id: String,
+    pub tenant: String,
+    /// drift | lint | history
+    pub source: String,
+    pub baseline: Option<String>,
+    pub rule: Option<String>,
+    pub resource_kind: String,
+    pub item: String,
+    pub setting_path: String,
+    pub drift_kind: String,
+    /// critical | high | medium | low
+    pub severity: String,
+    pub title: String,
+    /// open | acknowledged | resolved | risk_accepted | false_positive
+    pub status: String,
+    pub not_assessed: bool,
+    pub reopen_count: u32,
+    pub first_seen_at: String,
+    pub last_seen_at: String,
+    pub due_at: Option<String>,
+    pub accepted_until: Option<String>,
+}
+
+/// Due-date filter of the findings table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum DueFilter {
+    /// Active (open or acknowledged) and past its due date.
+    Overdue,
+    /// Active and due within the next seven days (not overdue).
+    NextSevenDays,
+    /// Active with a due date more than seven days ahead.
+    Later,
+}
+
+/// Order of the findings table.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum FindingSort {
+    /// Most severe first, then tenant, item and setting.
+    #[default]
+    Severity,
+    /// Soonest due first (no due date last).
+    Due,
+    /// Tenant name, then severity.
+    Tenant,
+    /// Most recently seen first.
+    LastSeen,
+}
+
+/// A findings table query. Empty lists mean "any".
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FindingQuery {
+    pub tenant_ids: Vec<String>,
+    pub severities: Vec<String>,
+    pub statuses: Vec<String>,
+    /// Finding sources: drift, lint, history.
+    pub kinds: Vec<String>,
+    /// Baseline names.
+    pub baselines: Vec<String>,
+    pub due: Option<DueFilter>,
+    /// Case-insensitive words, all of which must occur in the title, item, setting,
+    /// tenant, baseline, rule or id.
+    pub search: String,
+    pub sort: FindingSort,
+    pub offset: u32,
+    pub limit: u32,
+}
+
+/// Matching findings by severity.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct SeverityCounts {
+    pub critical: u32,
+    pub high: u32,
+    pub medium: u32,
+    pub low: u32,
+}
+
+/// One window of a findings query.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct FindingPage {
+    /// Findings in the portfolio.
+    pub total: u32,
+    /// Findings matching the query.
+    pub matched: u32,
+    pub offset: u32,
+    /// `matched` rows from `offset`, at most `limit`.
+    pub rows: Vec<ConsoleFinding>,
+    pub severity_counts: SeverityCounts,
+    /// Every baseline name that findings refer to, for the filter.
+    pub baselines: Vec<String>,
+    /// Time spent filtering and sorting, in microseconds.
+    pub filter_micros: u32,
+}
+
+const SEVERITIES: [&str; 4] = ["critical", "high", "medium", "low"];
+const STATUSES: [&str; 5] = [
+    "open",
+    "acknowledged",
+    "resolved",
+    "risk_accepted",
+    "false_positive",
+];
+const SOURCES: [&str; 3] = ["drift", "lint", "history"];
+const NONE: u32 = u32::MAX;
+
+fn code(list: &[&str], value: &str) -> u8 {
+    list.iter()
+        .position(|v| *v == value)
+        .and_then(|p| u8::try_from(p).ok())
+        .unwrap_or(u8::MAX)
+}
+
+/// A bit set of the codes named in `wanted` (all bits when empty).
+fn mask(list: &[&str], wanted: &[String]) -> u32 {
+    if wanted.is_empty() {
+        return u32::MAX;
+    }
+    wanted
+        .iter()
+        .filter_map(|w| list.iter().position(|v| v == w))
+        .fold(0, |m, p| m | (1 << p))
+}
+
+/// Every finding, ready to filter: see the module documentation.
+#[derive(Debug, Default)]
+pub struct FindingsIndex {
+    rows: Vec<ConsoleFinding>,
+    severity: Vec<u8>,
+    status: Vec<u8>,
+    source: Vec<u8>,
+    tenant: Vec<u32>,
+    baseline: Vec<u32>,
+    /// Milliseconds since the epoch; `i64::MAX` when there is no due date.
+    due: Vec<i64>,
+    /// Lower-case text searched.
+    text: Vec<String>,
+    tenant_ids: HashMap<String, u32>,
+    baseline_names: Vec<String>,
+    by_severity: Vec<u32>,
+    by_due: Vec<u32>,
+    by_tenant: Vec<u32>,
+    by_last_seen: Vec<u32>,
+}
+
+impl FindingsIndex {
+    pub fn new(rows: Vec<ConsoleFinding>) -> Self {
+        let mut tenant_ids: HashMap<String, u32> = HashMap::new();
+        let mut names: BTreeSet<&str> = BTreeSet::new();
+        for row in &rows {
+            let next = u32::try_from(tenant_ids.len()).unwrap_or(NONE);
+            tenant_ids.entry(row.tenant_id.clone()).or_insert(next);
+            if let Some(b) = &row.baseline {
+                names.insert(b);
+            }
+        }
+        let baseline_names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+        let baseline_code: HashMap<&str, u32> = baseline_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.as_str(), u32::try_from(i).unwrap_or(NONE)))
+            .collect();
+        let severity: Vec<u8> = rows
+            .iter()
+            .map(|r| code(&SEVERITIES, &r.severity))
+            .collect();
+        let due: Vec<i64> = rows
+            .iter()
+            .map(|r| {
+                r.due_at
+                    .as_deref()
+                    .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+                    .map_or(i64::MAX, |d| d.timestamp_millis())
+            })
+            .collect();
+        let n = u32::try_from(rows.len()).unwrap_or(NONE);
+        let mut by_severity: Vec<u32> = (0..n).collect();
+        by_severity.sort_by(|a, b| {
+            let (x, y) = (&rows[*a as usize], &rows[*b as usize]);
+            (severity[*a as usize], &x.tenant, &x.item, &x.setting_path).cmp(&(
+                severity[*b as usize],
+                &y.tenant,
+                &y.item,
+                &y.setting_path,
+            ))
+        });
+        // Stable sorts over the severity order: ties keep it.
+        let mut by_due = by_severity.clone();
+        by_due.sort_by_key(|i| due[*i as usize]);
+        let mut by_tenant = by_severity.clone();
+        by_tenant.sort_by(|a, b| rows[*a as usize].tenant.cmp(&rows[*b as usize].tenant));
+        let mut by_last_seen = by_severity.clone();
+        by_last_seen.sort_by(|a, b| {
+            rows[*b as usize]
+                .last_seen_at
+                .cmp(&rows[*a as usize].last_seen_at)
+        });
+        Self {
+            status: rows.iter().map(|r| code(&STATUSES, &r.status)).collect(),
+            source: rows.iter().map(|r| code(&SOURCES, &r.source)).collect(),
+            tenant: rows.iter().map(|r| tenant_ids[&r.tenant_id]).collect(),
+            baseline: rows
+                .iter()
+                .map(|r| {
+                    r.baseline
+                        .as_deref()
+                        .and_then(|b| baseline_code.get(b).copied())
+                        .unwrap_or(NONE)
+                })
+                .collect(),
+            text: rows
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
+                        r.title,
+                        r.item,
+                        r.setting_path,
+                        r.tenant,
+                        r.baseline.as_deref().unwrap_or(""),
+                        r.rule.as_deref().unwrap_or(""),
+                        r.id
+                    )
+                    .to_lowercase()
+                })
+                .collect(),
+            severity,
+            due,
+            tenant_ids,
+            baseline_names,
+            by_severity,
+            by_due,
+            by_tenant,
+            by_last_seen,
+            rows,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// The rows matching `query`, in its order, from its offset.
+    pub fn query(&self, query: &FindingQuery, now: DateTime<Utc>) -> FindingPage {
+        let started = std::time::Instant::now();
+        let severities = mask(&SEVERITIES, &query.severities);
+        let statuses = mask(&STATUSES, &query.statuses);
+        let sources = mask(&SOURCES, &query.kinds);
+        let tenants: Option<BTreeSet<u32>> = (!query.tenant_ids.is_empty()).then(|| {
+            query
+                .tenant_ids
+                .iter()
+                .filter_map(|t| self.tenant_ids.get(t).copied())
+                .collect()
+        });
+        let baselines: Option<BTreeSet<u32>> = (!query.baselines.is_empty()).then(|| {
+            query
+                .baselines
+                .iter()
+                .filter_map(|b| self.baseline_names.iter().position(|n| n == b))
+                .filter_map(|p| u32::try_from(p).ok())
+                .collect()
+        });
+        let words: Vec<String> = query
+            .search
+            .split_whitespace()
+            .map(str::to_lowercase)
+            .collect();
+        let now_ms = now.timestamp_millis();
+        let week_ms = now_ms + TimeDelta::days(7).num_milliseconds();
+        let active = (1 << code(&STATUSES, "open")) | (1 << code(&STATUSES, "acknowledged"));
+        let order = match query.sort {
+            FindingSort::Severity => &self.by_severity,
+            FindingSort::Due => &self.by_due,
+            FindingSort::Tenant => &self.by_tenant,
+            FindingSort::LastSeen => &self.by_last_seen,
+        };
+        let bit = |code: u8| 1u32.checked_shl(u32::from(code)).unwrap_or(0);
+        let mut counts = SeverityCounts::default();
+        let mut matched = 0u32;
+        let mut rows = Vec::new();
+        let limit = query.limit.min(2_000) as usize;
+        for &i in order {
+            let i = i as usize;
+            if severities & bit(self.severity[i]) == 0
+                || statuses & bit(self.status[i]) == 0
+                || sources & bit(self.source[i]) == 0
+            {
+                continue;
+            }
+            if tenants
+                .as_ref()
+                .is_some_and(|t| !t.contains(&self.tenant[i]))
+            {
+                continue;
+            }
+            if baselines
+                .as_ref()
+                .is_some_and(|b| !b.contains(&self.baseline[i]))
+            {
+                continue;
+            }
+            if let Some(due) = query.due {
+                let is_active = active & bit(self.status[i]) != 0;
+                let at = self.due[i];
+                let keep = is_active
+                    && at != i64::MAX
+                    && match due {
+                        DueFilter::Overdue => at < now_ms,
+                        DueFilter::NextSevenDays => at >= now_ms && at < week_ms,
+                        DueFilter::Later => at >= week_ms,
+                    };
+                if !keep {
+                    continue;
+                }
+            }
+            if !words.iter().all(|w| self.text[i].contains(w.as_str())) {
+                continue;
+            }
+            match self.severity[i] {
+                0 => counts.critical += 1,
+                1 => counts.high += 1,
+                2 => counts.medium += 1,
+                _ => counts.low += 1,
+            }
+            if matched >= query.offset && rows.len() < limit {
+                rows.push(self.rows[i].clone());
+            }
+            matched += 1;
+        }
+        FindingPage {
+            total: u32::try_from(self.rows.len()).unwrap_or(NONE),
+            matched,
+            offset: query.offset,
+            rows,
+            severity_counts: counts,
+            baselines: self.baseline_names.clone(),
+            filter_micros: u32::try_from(started.elapsed().as_micros()).unwrap_or(NONE),
+        }
+    }
+}
+
+/// A risk acceptance of a finding, active or lapsed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AcceptanceRow {
+    pub justification: String,
+    /// The accepted value, as JSON text.
+    pub accepted_value: Option<String>,
+    pub accepted_by: String,
+    pub approved_by: Option<String>,
+    pub created_at: String,
+    pub expires_at: String,
+    pub lapsed_at: Option<String>,
+    pub lapse_reason: Option<String>,
+}
+
+/// A score of one review.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ScorePoint {
+    pub at: String,
+    pub score: Option<f64>,
+    pub capture_id: String,
+}
+
+/// A tenant's findings of one baseline (or lint / history), by state.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DriftByBaseline {
+    /// The baseline name; "Lint rules" or "Changes between captures" otherwise.
+    pub name: String,
+    pub source: String,
+    pub open: u32,
+    pub acknowledged: u32,
+    pub risk_accepted: u32,
+    pub resolved: u32,
+    pub false_positive: u32,
+    /// Active (open or acknowledged) by severity.
+    pub active: SeverityCounts,
+}
+
+/// A policy in a capture comparison.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct ChangedPolicy {
+    pub kind: String,
+    pub name: String,
+    pub external_id: String,
+    /// For changed policies: the settings changed (not only the assignments).
+    pub settings_changed: bool,
+    pub assignments_changed: bool,
+}
+
+/// What changed between two captures of a tenant.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureComparison {
+    pub from_capture: String,
+    pub to_capture: String,
+    pub added: Vec<ChangedPolicy>,
+    /// Gone from the later capture ("ghost policies" when still referenced elsewhere).
+    pub removed: Vec<ChangedPolicy>,
+    pub changed: Vec<ChangedPolicy>,
+    /// Kinds that failed in the later capture: their absence says nothing.
+    pub not_compared_kinds: Vec<String>,
+}
+
+/// A per-tenant id that no captured directory object names.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct UnresolvedId {
+    /// The id as found (`unresolved:<id>` stripped).
+    pub id: String,
+    pub kind: String,
+    pub policy: String,
+}
+
+/// One setting in a policy diff.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct DiffRow {
+    pub path: String,
+    pub label: String,
+    /// same | changed | missing (in the tenant) | added (only in the tenant)
+    pub state: String,
+    /// Canonical JSON text.
+    pub baseline: Option<String>,
+    pub tenant: Option<String>,
+}
+
+/// A baseline item and its tenant counterpart side by side.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyDiff {
+    pub tenant_id: String,
+    pub tenant: String,
+    pub resource_kind: String,
+    pub baseline: Option<String>,
+    pub baseline_version: Option<u32>,
+    pub baseline_item: Option<String>,
+    pub tenant_item: Option<String>,
+    pub capture_id: Option<String>,
+    pub settings: Vec<DiffRow>,
+    pub assignments: Vec<DiffRow>,
+    /// Pretty JSON as stored.
+    pub baseline_raw: Option<String>,
+    pub tenant_raw: Option<String>,
+}
+
+/// The packed form of a findings row: (id, tenant id, tenant, source, baseline, rule,
+/// kind, item, setting, drift kind, severity, title, status, not assessed, reopens,
+/// first seen, last seen, due, accepted until).
+#[derive(Deserialize)]
+struct PackedFinding(
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+fn rows_by_status(d: &mut DriftByBaseline, status: &str, severity: &str, n: u32) {
+    match status {
+        "open" => d.open += n,
+        "acknowledged" => d.acknowledged += n,
+        "risk_accepted" => d.risk_accepted += n,
+        "resolved" => d.resolved += n,
+        _ => d.false_positive += n,
+    }
+    if matches!(status, "open" | "acknowledged") {
+        match severity {
+            "critical" => d.active.critical += n,
+            "high" => d.active.high += n,
+            "medium" => d.active.medium += n,
+            _ => d.active.low += n,
+        }
+    }
+}
+
+fn item_refs(items: &[super::ItemMeta]) -> Vec<ItemRef<'_>> {
+    items
+        .iter()
+        .map(|i| ItemRef {
+            kind: &i.kind,
+            external_id: &i.external_id,
+            name: &i.name,
+            settings_hash: &i.settings_hash,
+            assignments_hash: &i.assignments_hash,
+        })
+        .collect()
+}
+
+fn pretty(value: &Value) -> String {
+    serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string())
+}
+
+fn diff_rows(
+    kind: &str,
+    baseline: Option<&BTreeMap<String, Value>>,
+    tenant: Option<&BTreeMap<String, Value>>,
+    labels: bool,
+) -> Vec<DiffRow> {
+    let empty = BTreeMap::new();
+    let (b, t) = (baseline.unwrap_or(&empty), tenant.unwrap_or(&empty));
+    let paths: BTreeSet<&String> = b.keys().chain(t.keys()).collect();
+    paths
+        .into_iter()
+        .map(|path| {
+            let (x, y) = (b.get(path), t.get(path));
+            let state = match (x, y) {
+                (Some(x), Some(y)) if x == y => "same",
+                (Some(_), Some(_)) => "changed",
+                (Some(_), None) => "missing",
+                _ => "added",
+            };
+            DiffRow {
+                path: path.clone(),
+                label: if labels {
+                    setting_label(kind, path)
+                } else {
+                    path.clone()
+                },
+                state: state.to_owned(),
+                baseline: x.map(canonical_json),
+                tenant: y.map(canonical_json),
+            }
+        })
+        .collect()
+}
+
+impl Store {
+    /// Every finding of the workspace, for [`FindingsIndex`].
+    pub async fn console_findings(&self) -> Result<Vec<ConsoleFinding>, StoreError> {
+        // One packed row: sqlx hands each row over with a cross-thread message, which
+        // dominates reading 100,000 small rows.
+        let packed: Option<String> = sqlx::query_scalar(
+            "SELECT json_group_array(json_array(f.id, f.tenant_id, t.display_name, f.source,
+                    b.name, f.rule, f.resource_kind, f.item_key, f.setting_path, f.drift_kind,
+                    f.severity, f.title, f.status, f.not_assessed, f.reopen_count,
+                    f.first_seen_at, f.last_seen_at, f.due_at,
+                    (SELECT r.expires_at FROM risk_acceptances r
+                     WHERE r.finding_id = f.id AND r.lapsed_at IS NULL)))
+             FROM findings f JOIN tenants t ON t.id = f.tenant_id
+             LEFT JOIN baselines b ON b.id = f.baseline_id
+             WHERE t.workspace_id = ?",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_one(self.pool())
+        .await?;
+        let rows: Vec<PackedFinding> = match packed {
+            Some(text) => serde_json::from_str(&text)
+                .map_err(|e| StoreError::corrupt(format!("findings: {e}")))?,
+            None => Vec::new(),
+        };
+        Ok(rows
+            .into_iter()
+            .map(|r| ConsoleFinding {
+                id: r.0,
+                tenant_id: r.1,
+                tenant: r.2,
+                source: r.3,
+                baseline: r.4,
+                rule: r.5,
+                resource_kind: r.6,
+                item: r.7,
+                setting_path: r.8,
+                drift_kind: r.9,
+                severity: r.10,
+                title: r.11,
+                status: r.12,
+                not_assessed: r.13 != 0,
+                reopen_count: u32::try_from(r.14).unwrap_or(0),
+                first_seen_at: r.15,
+                last_seen_at: r.16,
+                due_at: r.17,
+                accepted_until: r.18,
+            })
+            .collect())
+    }
+
+    /// Changes whenever a write changes what [`Store::console_findings`] returns.
+    pub async fn findings_stamp(&self) -> Result<String, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT (SELECT COALESCE(MAX(rowid), 0) FROM finding_transitions) || ':' ||
+                    (SELECT COALESCE(MAX(rowid), 0) FROM reviews) || ':' ||
+                    (SELECT COALESCE(MAX(rowid), 0) FROM risk_acceptances) || ':' ||
+                    (SELECT COUNT(*) FROM tenants)",
+        )
+        .fetch_one(self.pool())
+        .await?)
+    }
+
+    /// A finding's risk acceptances, oldest first.
+    pub async fn finding_acceptances(&self, id: &str) -> Result<Vec<AcceptanceRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT justification, accepted_value, accepted_by, approved_by, created_at,
+                    expires_at, lapsed_at, lapse_reason
+             FROM risk_acceptances WHERE finding_id = ? ORDER BY created_at, id",
+        )
+        .bind(id)
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|r| {
+                Ok(AcceptanceRow {
+                    justification: r.try_get("justification")?,
+                    accepted_value: r.try_get("accepted_value")?,
+                    accepted_by: r.try_get("accepted_by")?,
+                    approved_by: r.try_get("approved_by")?,
+                    created_at: r.try_get("created_at")?,
+                    expires_at: r.try_get("expires_at")?,
+                    lapsed_at: r.try_get("lapsed_at")?,
+                    lapse_reason: r.try_get("lapse_reason")?,
+                })
+            })
+            .collect()
+    }
+
+    /// The tenant's review scores, oldest first.
+    pub async fn score_trend(&self, tenant: TenantId) -> Result<Vec<ScorePoint>, StoreError> {
+        let rows: Vec<(String, Option<f64>, String)> = sqlx::query_as(
+            "SELECT finished_at, score, capture_id FROM reviews WHERE tenant_id = ?
+             ORDER BY finished_at, id",
+        )
+        .bind(tenant.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, score, capture_id)| ScorePoint {
+                at,
+                score,
+                capture_id,
+            })
+            .collect())
+    }
+
+    /// The tenant's findings by baseline (then lint, then history) and state.
+    pub async fn drift_by_baseline(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Vec<DriftByBaseline>, StoreError> {
+        let rows: Vec<(String, Option<String>, String, String, i64)> = sqlx::query_as(
+            "SELECT f.source, b.name, f.status, f.severity, COUNT(*)
+             FROM findings f LEFT JOIN baselines b ON b.id = f.baseline_id
+             WHERE f.tenant_id = ? GROUP BY f.source, b.name, f.status, f.severity",
+        )
+        .bind(tenant.to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut groups: BTreeMap<(u8, String), DriftByBaseline> = BTreeMap::new();
+        for (source, baseline, status, severity, count) in rows {
+            let (rank, name) = match (source.as_str(), baseline) {
+                ("drift", Some(name)) => (0, name),
+                ("drift", None) => (0, "(deleted baseline)".to_owned()),
+                ("lint", _) => (1, "Lint rules".to_owned()),
+                _ => (2, "Changes between captures".to_owned()),
+            };
+            let entry = groups
+                .entry((rank, name.clone()))
+                .or_insert_with(|| DriftByBaseline {
+                    name,
+                    source: source.clone(),
+                    ..DriftByBaseline::default()
+                });
+            rows_by_status(entry, &status, &severity, u32::try_from(count).unwrap_or(0));
+        }
+        Ok(groups.into_values().collect())
+    }
+
+    /// What changed between two captures of one tenant (`from` the earlier).
+    pub async fn compare_captures(
+        &self,
+        from: CaptureId,
+        to: CaptureId,
+    ) -> Result<CaptureComparison, StoreError> {
+        let tenant_of = |capture: CaptureId| async move {
+            sqlx::query_scalar::<_, String>("SELECT tenant_id FROM captures WHERE id = ?")
+                .bind(capture.to_string())
+                .fetch_optional(self.pool())
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "capture",
+                    name: capture.to_string(),
+                })
+        };
+        if tenant_of(from).await? != tenant_of(to).await? {
+            return Err(StoreError::Conflict(
+                "the two captures belong to different tenants: compare captures of one tenant"
+                    .to_owned(),
+            ));
+        }
+        let (before, after) = (self.item_metas(from).await?, self.item_metas(to).await?);
+        let failed: BTreeSet<String> = sqlx::query_scalar(
+            "SELECT kind FROM capture_kinds WHERE capture_id = ? AND ok = 0 ORDER BY kind",
+        )
+        .bind(to.to_string())
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .collect();
+        let (b, a) = (item_refs(&before), item_refs(&after));
+        let delta = capture_changes(&b, &a, &failed);
+        let policy = |i: &super::ItemMeta, settings: bool, assignments: bool| ChangedPolicy {
+            kind: i.kind.clone(),
+            name: i.name.clone(),
+            external_id: i.external_id.clone(),
+            settings_changed: settings,
+            assignments_changed: assignments,
+        };
+        let known: BTreeSet<(&str, &str)> = before
+            .iter()
+            .map(|i| (i.kind.as_str(), i.external_id.as_str()))
+            .collect();
+        let gone: BTreeSet<(&str, &str)> = {
+            let now: BTreeSet<(&str, &str)> = after
+                .iter()
+                .map(|i| (i.kind.as_str(), i.external_id.as_str()))
+                .collect();
+            before
+                .iter()
+                .filter(|i| !failed.contains(&i.kind))
+                .map(|i| (i.kind.as_str(), i.external_id.as_str()))
+                .filter(|k| !now.contains(k))
+                .collect()
+        };
+        Ok(CaptureComparison {
+            from_capture: from.to_string(),
+            to_capture: to.to_string(),
+            added: after
+                .iter()
+                .filter(|i| !known.contains(&(i.kind.as_str(), i.external_id.as_str())))
+                .map(|i| policy(i, false, false))
+                .collect(),
+            removed: before
+                .iter()
+                .filter(|i| gone.contains(&(i.kind.as_str(), i.external_id.as_str())))
+                .map(|i| policy(i, false, false))
+                .collect(),
+            changed: delta
+                .changed
+                .iter()
+                .map(|(p, c)| {
+                    let (x, y) = (&before[*p], &after[*c]);
+                    policy(
+                        y,
+                        x.settings_hash != y.settings_hash,
+                        x.assignments_hash != y.assignments_hash,
+                    )
+                })
+                .collect(),
+            not_compared_kinds: failed.into_iter().collect(),
+        })
+    }
+
+    /// The per-tenant ids in the capture's policies that no captured directory object
+    /// names (groups, filters, …): settings that cannot be compared across tenants.
+    pub async fn unresolved_ids(
+        &self,
+        capture: CaptureId,
+    ) -> Result<Vec<UnresolvedId>, StoreError> {
+        let directory = DirectoryIndex::new(&self.directory_objects(capture).await?);
+        let items = self.capture_items(capture).await?;
+        let mut out = Vec::new();
+        for item in &items {
+            for marker in normalize(&item.kind, &item.raw, &directory).unresolved {
+                out.push(UnresolvedId {
+                    id: marker
+                        .strip_prefix("unresolved:")
+                        .unwrap_or(&marker)
+                        .to_owned(),
+                    kind: item.kind.clone(),
+                    policy: item.name.clone(),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// The finding's baseline item and its counterpart in the tenant's latest capture,
+    /// normalised and compared setting by setting.
+    pub async fn policy_diff(&self, finding_id: &str) -> Result<PolicyDiff, StoreError> {
+        let finding = self.finding(finding_id).await?;
+        let tenant = TenantId::from_str(&finding.tenant_id).map_err(StoreError::corrupt)?;
+        let capture: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM captures WHERE tenant_id = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+        )
+        .bind(tenant.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        let capture = capture
+            .map(|c| CaptureId::from_str(&c).map_err(StoreError::corrupt))
+            .transpose()?;
+        // The baseline version the finding's review compared with.
+        let version: Option<String> = sqlx::query_scalar(
+            "SELECT COALESCE(a.baseline_version_id,
+                      (SELECT v.id FROM baseline_versions v WHERE v.baseline_id = f.baseline_id
+                       AND v.status = 'published' ORDER BY v.version DESC LIMIT 1))
+             FROM findings f LEFT JOIN baseline_assignments a
+               ON a.baseline_id = f.baseline_id AND a.tenant_id = f.tenant_id
+             WHERE f.id = ? AND f.baseline_id IS NOT NULL",
+        )
+        .bind(&finding.id)
+        .fetch_optional(self.pool())
+        .await?
+        .flatten();
+        let kind = finding.resource_kind.clone();
+        let mut diff = PolicyDiff {
+            tenant_id: finding.tenant_id.clone(),
+            tenant: finding.tenant.clone(),
+            resource_kind: kind.clone(),
+            baseline: finding.baseline.clone(),
+            baseline_version: None,
+            baseline_item: None,
+            tenant_item: None,
+            capture_id: capture.map(|c| c.to_string()),
+            settings: Vec::new(),
+            assignments: Vec::new(),
+            baseline_raw: None,
+            tenant_raw: None,
+        };
+        let mut baseline_norm: Option<Normalized> = None;
+        let mut options = BaselineOptions::default();
+        if let Some(version) = version {
+            let loaded = self.load_baseline_version(&version).await?;
+            diff.baseline_version = u32::try_from(loaded.version).ok();
+            options = loaded.options.clone();
+            let directory = DirectoryIndex::new(&loaded.directory);
+            let keys: Vec<(&str, &str)> = loaded
+                .items
+                .iter()
+                .map(|i| (i.kind.as_str(), i.name.as_str()))
+                .collect();
+            let wanted = [(kind.as_str(), finding.item.as_str())];
+            if let Some((_, index)) = match_items(&wanted, &keys, &options).pairs.first() {
+                let item = &loaded.items[*index];
+                diff.baseline_item = Some(item.name.clone());
+                diff.baseline_raw = Some(pretty(&item.raw));
+                baseline_norm = Some(normalize(&item.kind, &item.raw, &directory));
+            }
+        }
+        let mut tenant_norm: Option<Normalized> = None;
+        if let Some(capture) = capture {
+            let items = self.capture_items(capture).await?;
+            let keys: Vec<(&str, &str)> = items
+                .iter()
+                .map(|i| (i.kind.as_str(), i.name.as_str()))
+                .collect();
+            let wanted = [(kind.as_str(), finding.item.as_str())];
+            if let Some((_, index)) = match_items(&wanted, &keys, &options).pairs.first() {
+                let item = &items[*index];
+                let directory = DirectoryIndex::new(&self.directory_objects(capture).await?);
+                diff.tenant_item = Some(item.name.clone());
+                diff.tenant_raw = Some(pretty(&item.raw));
+                tenant_norm = Some(normalize(&item.kind, &item.raw, &directory));
+            }
+        }
+        diff.settings = diff_rows(
+            &kind,
+            baseline_norm.as_ref().map(|n| &n.settings),
+            tenant_norm.as_ref().map(|n| &n.settings),
+            true,
+        );
+        diff.assignments = diff_rows(
+            &kind,
+            baseline_norm.as_ref().map(|n| &n.assignments),
+            tenant_norm.as_ref().map(|n| &n.assignments),
+            false,
+        );
+        Ok(diff)
+    }
+
+    /// When the tenant's latest capture was taken, if any.
+    pub async fn latest_capture(
+        &self,
+        tenant: TenantId,
+    ) -> Result<Option<(CaptureId, DateTime<Utc>)>, StoreError> {
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, taken_at FROM captures WHERE tenant_id = ? ORDER BY taken_at DESC, id DESC LIMIT 1",
+        )
+        .bind(tenant.to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|(id, at)| {
+            Ok((
+                CaptureId::from_str(&id).map_err(StoreError::corrupt)?,
+                parse_timestamp(&at)?,
+            ))
+        })
+        .transpose()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(n: usize) -> ConsoleFinding {
+        let severity = SEVERITIES[n % 4];
+        ConsoleFinding {
+            id: format!("{n:08}-0000-7000-8000-000000000000"),
+            tenant_id: format!("tenant-{}", n % 1000),
+            tenant: format!("Tenant {:04}", n % 1000),
+            source: SOURCES[n % 3].to_owned(),
+            baseline: (n % 3 == 0).then(|| format!("Baseline {}", n % 2)),
+            rule: (n % 3 == 1).then(|| "naming".to_owned()),
+            resource_kind: "settings_catalog".to_owned(),
+            item: format!("Win - Policy {}", n % 200),
+            setting_path: format!("setting_{}", n % 37),
+            drift_kind: "setting_changed".to_owned(),
+            severity: severity.to_owned(),
+            title: format!("Policy {} setting {} differs", n % 200, n % 37),
+            status: STATUSES[n % 5].to_owned(),
+            not_assessed: false,
+            reopen_count: 0,
+            first_seen_at: "2026-11-01T00:00:00.000Z".to_owned(),
+            last_seen_at: format!("2026-11-{:02}T00:00:00.000Z", 1 + n % 28),
+            due_at: Some(format!("2026-12-{:02}T00:00:00.000Z", 1 + n % 28)),
+            accepted_until: None,
+        }
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-12-10T00:00:00Z")
+            .expect("date")
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn filters_combine_and_pages_follow_the_order() {
+        let index = FindingsIndex::new((0..1000).map(finding).collect());
+        let all = index.query(
+            &FindingQuery {
+                limit: 10,
+                ..FindingQuery::default()
+            },
+            now(),
+        );
+        assert_eq!((all.total, all.matched, all.rows.len()), (1000, 1000, 10));
+        assert!(all.rows.iter().all(|r| r.severity == "critical"));
+        assert_eq!(all.severity_counts.critical, 250);
+        assert_eq!(all.baselines, vec!["Baseline 0", "Baseline 1"]);
+
+        let query = FindingQuery {
+            severities: vec!["high".into()],
+            statuses: vec!["open".into(), "acknowledged".into()],
+            kinds: vec!["drift".into()],
+            limit: 2000,
+            ..FindingQuery::default()
+        };
+        let page = index.query(&query, now());
+        let expected = (0..1000)
+            .filter(|n| n % 4 == 1 && n % 5 < 2 && n % 3 == 0)
+            .count();
+        assert_eq!(page.matched as usize, expected);
+        assert!(page.rows.iter().all(|r| r.severity == "high"
+            && r.source == "drift"
+            && (r.status == "open" || r.status == "acknowledged")));
+
+        let tenant = index.query(
+            &FindingQuery {
+                tenant_ids: vec!["tenant-7".into()],
+                search: "POLICY 7 ".into(),
+                limit: 100,
+                ..FindingQuery::default()
+            },
+            now(),
+        );
+        assert_eq!(tenant.matched, 1);
+        assert_eq!(tenant.rows[0].id, finding(7).id);
+
+        let baseline = index.query(
+            &FindingQuery {
+                baselines: vec!["Baseline 1".into()],
+                limit: 0,
+                ..FindingQuery::default()
+            },
+            now(),
+        );
+        assert_eq!(
+            baseline.matched as usize,
+            (0..1000).filter(|n| n % 3 == 0 && n % 2 == 1).count()
+        );
+        assert!(baseline.rows.is_empty(), "limit 0 counts only");
+
+        let overdue = index.query(
+            &FindingQuery {
+                due: Some(DueFilter::Overdue),
+                sort: FindingSort::Due,
+                limit: 2000,
+                ..FindingQuery::default()
+            },
+            now(),
+        );
+        assert!(overdue.matched > 0);
+        assert!(overdue
+            .rows
+            .iter()
+            .all(|r| r.due_at.as_deref() < Some("2026-12-10")
+                && (r.status == "open" || r.status == "acknowledged")));
+        assert!(overdue.rows.windows(2).all(|w| w[0].due_at <= w[1].due_at));
+
+        let second = index.query(
+            &FindingQuery {
+                offset: 995,
+                limit: 10,
+                ..FindingQuery::default()
+            },
+            now(),
+        );
+        assert_eq!(second.rows.len(), 5);
+        assert!(second.rows.iter().all(|r| r.severity == "low"));
+    }
+
+    /// Prints the filter figures on 100,000 findings (run with `--nocapture`; release
+    /// builds for the quoted figure: `cargo test --release -p plumbline-core
+    /// console::tests::figures -- --nocapture`). Not a timed assertion.
+    #[test]
+    fn figures_for_100k_findings() {
+        let started = std::time::Instant::now();
+        let index = FindingsIndex::new((0..100_000).map(finding).collect());
+        let built = started.elapsed();
+        let queries = [
+            ("no filter", FindingQuery::default()),
+            (
+                "severity high+critical, active",
+                FindingQuery {
+                    severities: vec!["critical".into(), "high".into()],
+                    statuses: vec!["open".into(), "acknowledged".into()],
+                    ..FindingQuery::default()
+                },
+            ),
+            (
+                "search \"policy 42\", sorted by due",
+                FindingQuery {
+                    search: "policy 42".into(),
+                    sort: FindingSort::Due,
+                    ..FindingQuery::default()
+                },
+            ),
+            (
+                "one tenant + baseline + overdue",
+                FindingQuery {
+                    tenant_ids: vec!["tenant-5".into()],
+                    baselines: vec!["Baseline 1".into()],
+                    due: Some(DueFilter::Overdue),
+                    ..FindingQuery::default()
+                },
+            ),
+        ];
+        println!("findings index of 100,000 built in {built:?}");
+        for (name, mut query) in queries {
+            query.limit = 200;
+            let mut best = u32::MAX;
+            for _ in 0..5 {
+                best = best.min(index.query(&query, now()).filter_micros);
+            }
+            let page = index.query(&query, now());
+            println!(
+                "filter {name}: {} matched, best of 5: {:.2} ms",
+                page.matched,
+                f64::from(best) / 1000.0
+            );
+        }
+    }
+}

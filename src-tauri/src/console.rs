@@ -1,0 +1,443 @@
+//! The console's commands: the findings table and decisions, a tenant's page, the policy
+//! diff and background reviews. Each is a few lines over `plumbline_core::store`.
+
+use std::str::FromStr;
+use std::sync::Arc;
+
+use chrono::{NaiveDate, Utc};
+use plumbline_core::findings::{Action, RiskRequest};
+use plumbline_core::model::CaptureId;
+use plumbline_core::review::{review_all, review_tenant, ReviewOptions};
+use plumbline_core::store::{
+    AcceptanceRow, CaptureComparison, DriftByBaseline, FindingPage, FindingQuery, FindingRow,
+    FindingsIndex, PolicyDiff, ScorePoint, Store, UnresolvedId,
+};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+use tauri::State;
+
+use crate::commands::{tenant_row, TenantRow};
+use crate::error::{CommandError, ErrorCode};
+use crate::state::{AppState, ReviewJob};
+
+fn invalid(message: impl Into<String>) -> CommandError {
+    CommandError::new(ErrorCode::InvalidInput, message)
+}
+
+/// The findings index, rebuilt when the database changed since it was built.
+async fn findings_index(state: &AppState) -> Result<Arc<FindingsIndex>, CommandError> {
+    let store = state.store()?;
+    let stamp = store.findings_stamp().await?;
+    let mut cache = state.findings_cache().lock().await;
+    if let Some((built, index)) = cache.as_ref() {
+        if *built == stamp {
+            return Ok(Arc::clone(index));
+        }
+    }
+    let rows = store.console_findings().await?;
+    let index = Arc::new(
+        tauri::async_runtime::spawn_blocking(move || FindingsIndex::new(rows))
+            .await
+            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?,
+    );
+    *cache = Some((stamp, Arc::clone(&index)));
+    Ok(index)
+}
+
+/// One window of the portfolio's findings, filtered and sorted.
+#[tauri::command]
+#[specta::specta]
+pub async fn query_findings(
+    state: State<'_, AppState>,
+    query: FindingQuery,
+) -> Result<FindingPage, CommandError> {
+    let index = findings_index(&state).await?;
+    Ok(index.query(&query, Utc::now()))
+}
+
+/// A finding with everything its detail pane shows.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingView {
+    pub id: String,
+    pub tenant_id: String,
+    pub tenant: String,
+    pub source: String,
+    pub baseline: Option<String>,
+    pub rule: Option<String>,
+    pub resource_kind: String,
+    pub item: String,
+    pub setting_path: String,
+    pub drift_kind: String,
+    pub severity: String,
+    pub title: String,
+    /// JSON text.
+    pub expected: Option<String>,
+    /// JSON text: the value a risk acceptance accepts.
+    pub actual: Option<String>,
+    pub status: String,
+    pub not_assessed: bool,
+    pub reopen_count: u32,
+    pub first_seen_at: String,
+    pub last_seen_at: String,
+    pub due_at: Option<String>,
+    pub accepted_until: Option<String>,
+}
+
+impl From<FindingRow> for FindingView {
+    fn from(f: FindingRow) -> Self {
+        Self {
+            id: f.id,
+            tenant_id: f.tenant_id,
+            tenant: f.tenant,
+            source: f.source,
+            baseline: f.baseline,
+            rule: f.rule,
+            resource_kind: f.resource_kind,
+            item: f.item,
+            setting_path: f.setting_path,
+            drift_kind: f.drift_kind,
+            severity: f.severity,
+            title: f.title,
+            expected: f.expected.map(|v| v.to_string()),
+            actual: f.actual.map(|v| v.to_string()),
+            status: f.status,
+            not_assessed: f.not_assessed,
+            reopen_count: u32::try_from(f.reopen_count).unwrap_or(0),
+            first_seen_at: f.first_seen_at,
+            last_seen_at: f.last_seen_at,
+            due_at: f.due_at,
+            accepted_until: f.accepted_until,
+        }
+    }
+}
+
+/// One step of a finding's history.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TransitionView {
+    pub at: String,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct FindingDetail {
+    pub finding: FindingView,
+    /// Oldest first.
+    pub history: Vec<TransitionView>,
+    pub acceptances: Vec<AcceptanceRow>,
+    /// Whether a risk acceptance needs a second person's approval.
+    pub four_eyes: bool,
+    /// Who this app records as deciding.
+    pub actor: String,
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn finding_detail(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<FindingDetail, CommandError> {
+    let store = state.store()?;
+    let finding = store.finding(&id).await?;
+    let history = store.finding_history(&finding.id).await?;
+    let acceptances = store.finding_acceptances(&finding.id).await?;
+    Ok(FindingDetail {
+        finding: finding.into(),
+        history: history
+            .into_iter()
+            .map(|t| TransitionView {
+                at: t.at,
+                from_status: t.from_status,
+                to_status: t.to_status,
+                actor: t.actor,
+                reason: t.reason,
+            })
+            .collect(),
+        acceptances,
+        four_eyes: store.four_eyes().await?,
+        actor: store.writer().actor.clone(),
+    })
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionAction {
+    Acknowledge,
+    Resolve,
+    AcceptRisk,
+    FalsePositive,
+    Reopen,
+}
+
+/// A person's decision on one or more findings.
+#[derive(Clone, Debug, Deserialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionRequest {
+    pub ids: Vec<String>,
+    pub action: DecisionAction,
+    /// Why; the justification of a risk acceptance.
+    pub reason: Option<String>,
+    /// Last day of a risk acceptance (YYYY-MM-DD, through the end of that day, UTC).
+    pub expires_on: Option<String>,
+    /// The second person, when four eyes are required.
+    pub approver: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionFailure {
+    pub id: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DecisionOutcome {
+    pub updated: Vec<FindingView>,
+    /// Findings the decision does not apply to (say, acknowledging a resolved one).
+    pub failures: Vec<DecisionFailure>,
+}
+
+fn trimmed(text: &Option<String>) -> Option<String> {
+    text.as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+}
+
+/// Applies a decision to each finding; each is its own transaction, so the ones it
+/// applies to are decided even when others refuse it.
+#[tauri::command]
+#[specta::specta]
+pub async fn decide_findings(
+    state: State<'_, AppState>,
+    request: DecisionRequest,
+) -> Result<DecisionOutcome, CommandError> {
+    let store = state.store()?;
+    if request.ids.is_empty() {
+        return Err(invalid("Select at least one finding."));
+    }
+    let reason = trimmed(&request.reason);
+    let action = match request.action {
+        DecisionAction::Acknowledge => Action::Acknowledge,
+        DecisionAction::Resolve => Action::Resolve,
+        DecisionAction::FalsePositive => Action::FalsePositive,
+        DecisionAction::Reopen => Action::Reopen,
+        DecisionAction::AcceptRisk => {
+            let justification = reason.clone().ok_or_else(|| {
+                invalid("Write a justification: why is this risk acceptable until the expiry?")
+            })?;
+            let until = trimmed(&request.expires_on)
+                .ok_or_else(|| invalid("Choose the date the acceptance expires."))?;
+            let expires_at = NaiveDate::parse_from_str(&until, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(23, 59, 59))
+                .map(|d| d.and_utc())
+                .ok_or_else(|| {
+                    invalid(format!("The expiry {until} is not a date (YYYY-MM-DD)."))
+                })?;
+            Action::AcceptRisk(RiskRequest {
+                justification,
+                expires_at,
+                accepted_by: store.writer().actor.clone(),
+                approver: trimmed(&request.approver),
+            })
+        }
+    };
+    let now = Utc::now();
+    let mut outcome = DecisionOutcome {
+        updated: Vec::new(),
+        failures: Vec::new(),
+    };
+    for id in &request.ids {
+        match store
+            .decide_finding(id, &action, reason.as_deref(), now)
+            .await
+        {
+            Ok(finding) => outcome.updated.push(finding.into()),
+            Err(error) => {
+                let error = CommandError::from(error);
+                // A single finding's refusal is the whole answer: say it as an error.
+                if request.ids.len() == 1 {
+                    return Err(error);
+                }
+                outcome.failures.push(DecisionFailure {
+                    id: id.clone(),
+                    message: error.message,
+                });
+            }
+        }
+    }
+    Ok(outcome)
+}
+
+/// A capture in a tenant's timeline.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct CaptureView {
+    pub id: String,
+    pub source: String,
+    pub taken_at: String,
+    pub item_count: u32,
+    pub failed_kinds: Vec<String>,
+}
+
+/// What a tenant's page shows.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct TenantOverview {
+    pub tenant: TenantRow,
+    /// Oldest first.
+    pub scores: Vec<ScorePoint>,
+    /// Newest first.
+    pub captures: Vec<CaptureView>,
+    pub drift_by_baseline: Vec<DriftByBaseline>,
+    /// In the latest capture.
+    pub unresolved_ids: Vec<UnresolvedId>,
+}
+
+fn capture_id(text: &str) -> Result<CaptureId, CommandError> {
+    CaptureId::from_str(text)
+        .map_err(|_| CommandError::new(ErrorCode::NotFound, format!("no capture {text}")))
+}
+
+#[tauri::command]
+#[specta::specta]
+pub async fn tenant_overview(
+    state: State<'_, AppState>,
+    tenant_id: String,
+) -> Result<TenantOverview, CommandError> {
+    let store = state.store()?;
+    let tenant = store.tenant(&tenant_id).await?;
+    let captures = store.list_captures(tenant.id).await?;
+    let unresolved_ids = match captures.first() {
+        Some(latest) => store.unresolved_ids(latest.id).await?,
+        None => Vec::new(),
+    };
+    Ok(TenantOverview {
+        scores: store.score_trend(tenant.id).await?,
+        drift_by_baseline: store.drift_by_baseline(tenant.id).await?,
+        captures: captures
+            .into_iter()
+            .map(|c| CaptureView {
+                id: c.id.to_string(),
+                source: c.source.as_str().to_owned(),
+                taken_at: plumbline_core::store::timestamp(c.taken_at),
+                item_count: c.item_count,
+                failed_kinds: c
+                    .kind_status
+                    .iter()
+                    .filter(|(_, s)| !s.ok)
+                    .map(|(k, _)| k.clone())
+                    .collect(),
+            })
+            .collect(),
+        unresolved_ids,
+        tenant: tenant_row(tenant),
+    })
+}
+
+/// What changed between two captures of a tenant.
+#[tauri::command]
+#[specta::specta]
+pub async fn compare_captures(
+    state: State<'_, AppState>,
+    from: String,
+    to: String,
+) -> Result<CaptureComparison, CommandError> {
+    let (from, to) = (capture_id(&from)?, capture_id(&to)?);
+    Ok(state.store()?.compare_captures(from, to).await?)
+}
+
+/// A finding's baseline item next to the tenant's item.
+#[tauri::command]
+#[specta::specta]
+pub async fn policy_diff(
+    state: State<'_, AppState>,
+    finding_id: String,
+) -> Result<PolicyDiff, CommandError> {
+    Ok(state.store()?.policy_diff(&finding_id).await?)
+}
+
+/// Starts a review of one tenant (or all) in the background. Refused while one runs.
+#[tauri::command]
+#[specta::specta]
+pub async fn start_review(
+    state: State<'_, AppState>,
+    tenant_id: Option<String>,
+) -> Result<ReviewJob, CommandError> {
+    let store: Store = state.store()?.clone();
+    let tenant = match trimmed(&tenant_id) {
+        Some(id) => Some(store.tenant(&id).await?),
+        None => None,
+    };
+    let job = state.review_job();
+    {
+        let mut current = job.lock().await;
+        if current.running {
+            return Err(CommandError::new(
+                ErrorCode::Conflict,
+                "A review is already running: wait for it to finish.",
+            ));
+        }
+        *current = ReviewJob {
+            running: true,
+            tenant_id: tenant.as_ref().map(|t| t.id.to_string()),
+            tenant: tenant.as_ref().map(|t| t.name.clone()),
+            done: 0,
+            total: if tenant.is_some() { 1 } else { 0 },
+            started_at: plumbline_core::store::timestamp(Utc::now()),
+            ..ReviewJob::default()
+        };
+    }
+    let handle = Arc::clone(&job);
+    tauri::async_runtime::spawn(async move {
+        let options = ReviewOptions::default();
+        let result = match tenant {
+            Some(t) => review_tenant(&store, t.id, &options).await.map(|r| vec![r]),
+            None => {
+                let progress = Arc::clone(&handle);
+                review_all(&store, &options, move |done, total| {
+                    // Progress is best effort: skip a tick when the lock is busy.
+                    if let Ok(mut job) = progress.try_lock() {
+                        job.done = u32::try_from(done).unwrap_or(u32::MAX);
+                        job.total = u32::try_from(total).unwrap_or(u32::MAX);
+                    }
+                })
+                .await
+            }
+        };
+        let mut job = handle.lock().await;
+        job.running = false;
+        job.finished_at = Some(plumbline_core::store::timestamp(Utc::now()));
+        match result {
+            Ok(reviews) => {
+                job.done = u32::try_from(reviews.len()).unwrap_or(u32::MAX);
+                job.total = job.done;
+                job.reviewed = count(reviews.iter().filter(|r| r.reviewed).count());
+                job.opened = count(reviews.iter().map(|r| r.opened).sum());
+                job.resolved = count(reviews.iter().map(|r| r.resolved).sum());
+                job.reopened = count(reviews.iter().map(|r| r.reopened).sum());
+            }
+            Err(error) => job.error = Some(CommandError::from(error).message),
+        }
+    });
+    let current = job.lock().await.clone();
+    Ok(current)
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// The current (or last) background review.
+#[tauri::command]
+#[specta::specta]
+pub async fn review_status(state: State<'_, AppState>) -> Result<ReviewJob, CommandError> {
+    Ok(state.review_job().lock().await.clone())
+}

@@ -1,0 +1,249 @@
+// Policy diff: a finding's baseline item next to the tenant's item, normalised the way
+// the review compares them. Settings by readable label, changed / missing / added
+// highlighted, assignments apart, and the raw JSON of both on request.
+
+import {
+  Badge,
+  Body1,
+  Button,
+  Card,
+  Link,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  mergeClasses,
+  Spinner,
+  Subtitle2,
+  Switch,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { ArrowLeftRegular } from "@fluentui/react-icons";
+import { useCallback, useState } from "react";
+import { useBackend, type DiffRow, type PolicyDiff } from "../backend";
+import { PageHeader } from "../shell/PageHeader";
+import { hrefWith } from "../router";
+import { useLoad } from "../useLoad";
+
+const useStyles = makeStyles({
+  stack: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalL,
+  },
+  toolbar: {
+    display: "flex",
+    alignItems: "center",
+    flexWrap: "wrap",
+    gap: tokens.spacingHorizontalL,
+  },
+  sides: {
+    display: "grid",
+    gridTemplateColumns: "1fr 1fr",
+    gap: tokens.spacingHorizontalM,
+  },
+  value: {
+    fontFamily: tokens.fontFamilyMonospace,
+    wordBreak: "break-all",
+  },
+  changed: {
+    backgroundColor: tokens.colorPaletteYellowBackground1,
+  },
+  missing: {
+    backgroundColor: tokens.colorPaletteRedBackground1,
+  },
+  added: {
+    backgroundColor: tokens.colorPaletteGreenBackground1,
+  },
+  raw: {
+    fontFamily: tokens.fontFamilyMonospace,
+    fontSize: tokens.fontSizeBase200,
+    whiteSpace: "pre-wrap",
+    wordBreak: "break-all",
+    maxHeight: "480px",
+    overflow: "auto",
+    margin: 0,
+    padding: tokens.spacingHorizontalS,
+    backgroundColor: tokens.colorNeutralBackground3,
+    borderRadius: tokens.borderRadiusMedium,
+  },
+  legend: {
+    display: "flex",
+    gap: tokens.spacingHorizontalS,
+    flexWrap: "wrap",
+  },
+});
+
+const STATE_LABEL: Record<string, string> = {
+  same: "Same",
+  changed: "Changed",
+  missing: "Missing in tenant",
+  added: "Only in tenant",
+};
+
+function StateBadge(props: { state: string }) {
+  const colour =
+    props.state === "changed"
+      ? "warning"
+      : props.state === "missing"
+        ? "danger"
+        : props.state === "added"
+          ? "success"
+          : "subtle";
+  return (
+    <Badge appearance="tint" color={colour}>
+      {STATE_LABEL[props.state] ?? props.state}
+    </Badge>
+  );
+}
+
+function DiffTable(props: { rows: DiffRow[]; label: string; testId: string; showSame: boolean }) {
+  const styles = useStyles();
+  const rows = props.showSame ? props.rows : props.rows.filter((r) => r.state !== "same");
+  if (rows.length === 0) {
+    return <Body1>{props.showSame ? "Nothing to compare." : "No differences."}</Body1>;
+  }
+  return (
+    <Table aria-label={props.label} data-testid={props.testId} size="small">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell>Setting</TableHeaderCell>
+          <TableHeaderCell>Baseline</TableHeaderCell>
+          <TableHeaderCell>Tenant</TableHeaderCell>
+          <TableHeaderCell>State</TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {rows.map((row) => (
+          <TableRow
+            key={row.path}
+            data-testid="diff-row"
+            data-state={row.state}
+            className={mergeClasses(
+              row.state === "changed" && styles.changed,
+              row.state === "missing" && styles.missing,
+              row.state === "added" && styles.added,
+            )}
+          >
+            <TableCell title={row.path}>{row.label}</TableCell>
+            <TableCell className={styles.value}>{row.baseline ?? "—"}</TableCell>
+            <TableCell className={styles.value}>{row.tenant ?? "—"}</TableCell>
+            <TableCell>
+              <StateBadge state={row.state} />
+            </TableCell>
+          </TableRow>
+        ))}
+      </TableBody>
+    </Table>
+  );
+}
+
+function DiffBody(props: { diff: PolicyDiff; findingId: string }) {
+  const styles = useStyles();
+  const { diff } = props;
+  const [showSame, setShowSame] = useState(false);
+  const [showRaw, setShowRaw] = useState(false);
+  const differences = diff.settings.filter((r) => r.state !== "same").length;
+  return (
+    <>
+      <div className={styles.toolbar}>
+        <Text>
+          Baseline <strong>{diff.baseline ?? "—"}</strong>
+          {diff.baselineVersion !== null ? ` v${diff.baselineVersion}` : ""}:{" "}
+          <strong data-testid="diff-baseline-item">{diff.baselineItem ?? "not found"}</strong> ·
+          Tenant <Link href={hrefWith("tenants", diff.tenantId)}>{diff.tenant}</Link>:{" "}
+          <strong data-testid="diff-tenant-item">{diff.tenantItem ?? "missing"}</strong>
+        </Text>
+        <Text data-testid="diff-count">
+          {differences === 1 ? "1 setting differs" : `${differences} settings differ`}
+        </Text>
+      </div>
+      <div className={styles.toolbar}>
+        <Switch
+          label="Show equal settings"
+          checked={showSame}
+          onChange={(_, data) => setShowSame(data.checked)}
+        />
+        <Switch
+          label="Show raw JSON"
+          checked={showRaw}
+          onChange={(_, data) => setShowRaw(data.checked)}
+          data-testid="show-raw"
+        />
+      </div>
+      <Card>
+        <Subtitle2 as="h2">Settings</Subtitle2>
+        <DiffTable rows={diff.settings} label="Settings" testId="diff-settings" showSame={showSame} />
+      </Card>
+      <Card>
+        <Subtitle2 as="h2">Assignments</Subtitle2>
+        <DiffTable
+          rows={diff.assignments}
+          label="Assignments"
+          testId="diff-assignments"
+          showSame={showSame}
+        />
+      </Card>
+      {showRaw ? (
+        <div className={styles.sides} data-testid="raw-json">
+          <Card>
+            <Subtitle2 as="h2">Baseline JSON</Subtitle2>
+            <pre className={styles.raw} tabIndex={0}>
+              {diff.baselineRaw ?? "No baseline item."}
+            </pre>
+          </Card>
+          <Card>
+            <Subtitle2 as="h2">Tenant JSON</Subtitle2>
+            <pre className={styles.raw} tabIndex={0}>
+              {diff.tenantRaw ?? "No tenant item."}
+            </pre>
+          </Card>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
+export function PolicyDiffView(props: { findingId: string }) {
+  const styles = useStyles();
+  const backend = useBackend();
+  const { findingId } = props;
+  const load = useCallback(() => backend.policyDiff(findingId), [backend, findingId]);
+  const { state } = useLoad(load);
+  return (
+    <div className={styles.stack} data-testid="policy-diff">
+      <div className={styles.toolbar}>
+        <Button
+          as="a"
+          href={hrefWith("findings", findingId)}
+          appearance="subtle"
+          icon={<ArrowLeftRegular />}
+          data-testid="back-to-finding"
+        >
+          Back to the finding
+        </Button>
+      </div>
+      <PageHeader
+        title="Policy diff"
+        description={
+          state.status === "ready"
+            ? `${state.data.resourceKind}: the baseline's item next to the tenant's, normalised as the review compares them.`
+            : undefined
+        }
+      />
+      {state.status === "loading" ? <Spinner label="Comparing…" /> : null}
+      {state.status === "error" ? (
+        <MessageBar intent="error">
+          <MessageBarBody>{state.error.message}</MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {state.status === "ready" ? <DiffBody diff={state.data} findingId={findingId} /> : null}
+    </div>
+  );
+}
