@@ -2,8 +2,12 @@
 // Fluent UI uses but jsdom lacks.
 
 import "@testing-library/jest-dom/vitest";
-import { cleanup } from "@testing-library/react";
+import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeEach } from "vitest";
+
+// Test files run in parallel on a 2-core machine shared with builds: give findBy/waitFor
+// more than the default second before they fail.
+configure({ asyncUtilTimeout: 4000 });
 
 if (typeof window.matchMedia !== "function") {
   // No media query matches: light theme, no reduced motion.

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { FakeBackend } from "./backend/fake";
 import { PAGES } from "./pages";
+import { restoreLastView } from "./router";
 import { TENANTS } from "./test/fixtures";
 import { renderApp } from "./test/render";
 
@@ -140,5 +141,22 @@ describe("App shell", () => {
     renderApp(new FakeBackend({ tenants: TENANTS }));
     await screen.findAllByTestId("tenant-row");
     expect(screen.queryByTestId("sample-notice")).not.toBeInTheDocument();
+  });
+});
+
+describe("last view", () => {
+  it("is remembered and restored when the app starts without a page", async () => {
+    const user = userEvent.setup();
+    window.localStorage.clear();
+    renderApp(new FakeBackend({ tenants: TENANTS }));
+    await user.click(navLink("Reports"));
+    expect(window.localStorage.getItem("plumbline.lastView")).toBe("#/reports");
+
+    window.history.replaceState(null, "", "/");
+    restoreLastView();
+    expect(window.location.hash).toBe("#/reports");
+    window.history.replaceState(null, "", "/#/findings");
+    restoreLastView();
+    expect(window.location.hash).toBe("#/findings");
   });
 });

@@ -2,11 +2,13 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { BackendProvider, createDefaultBackend } from "./backend";
+import { restoreLastView } from "./router";
 import "./index.css";
 
 const root = document.getElementById("root");
 if (!root) throw new Error("index.html has no #root element");
 
+restoreLastView();
 const { backend, isSampleData } = createDefaultBackend();
 
 createRoot(root).render(

@@ -55,3 +55,25 @@ export function hrefWith(page: PageId, ...params: string[]): string {
 export function navigate(href: string): void {
   window.location.hash = href.replace(/^#/, "");
 }
+
+const LAST_VIEW_KEY = "plumbline.lastView";
+
+/** Remembers the view, so the next start opens where the operator left off. */
+export function rememberView(hash: string): void {
+  try {
+    window.localStorage.setItem(LAST_VIEW_KEY, hash);
+  } catch {
+    // Storage can be unavailable (private mode); remembering is a convenience.
+  }
+}
+
+/** At start, without a page in the address: the view remembered last time, if any. */
+export function restoreLastView(): void {
+  if (window.location.hash.replace(/^#\/?/, "") !== "") return;
+  try {
+    const saved = window.localStorage.getItem(LAST_VIEW_KEY);
+    if (saved !== null && saved.startsWith("#/")) window.location.hash = saved.slice(1);
+  } catch {
+    // As above: start on the default page.
+  }
+}

@@ -17,7 +17,7 @@ import { PolicyDiffView } from "../pages/PolicyDiffView";
 import { Portfolio } from "../pages/Portfolio";
 import { Reports } from "../pages/Reports";
 import { TenantPage } from "../pages/TenantPage";
-import { useRoute, type Route } from "../router";
+import { rememberView, useRoute, type Route } from "../router";
 import { Nav } from "./Nav";
 import { TopBar } from "./TopBar";
 
@@ -86,6 +86,11 @@ export function Shell() {
   useEffect(() => {
     document.title = `${label} - Plumbline`;
   }, [label]);
+
+  const hash = [`#/${page}`, ...route.params.map(encodeURIComponent)].join("/");
+  useEffect(() => {
+    rememberView(hash);
+  }, [hash]);
 
   return (
     <div className={styles.frame}>

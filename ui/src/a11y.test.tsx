@@ -1,0 +1,67 @@
+// Automated accessibility check of each screen (axe-core): no serious or critical
+// violations. Colour contrast is left out: jsdom does no layout or painting, so axe
+// cannot compute it here.
+
+import { screen } from "@testing-library/react";
+import axe from "axe-core";
+import type { ReactElement } from "react";
+import { describe, expect, it } from "vitest";
+import { FakeBackend } from "./backend/fake";
+import { Findings } from "./pages/findings/Findings";
+import { PolicyDiffView } from "./pages/PolicyDiffView";
+import { Portfolio } from "./pages/Portfolio";
+import { Reports } from "./pages/Reports";
+import { TenantPage } from "./pages/TenantPage";
+import {
+  CONTOSO_COMPARISON,
+  CONTOSO_OVERVIEW,
+  FINDINGS,
+  NOW,
+  PASSWORD_DIFF,
+  TENANTS,
+} from "./test/fixtures";
+import { renderWithBackend } from "./test/render";
+
+function backend() {
+  return new FakeBackend({
+    tenants: TENANTS,
+    console: {
+      findings: FINDINGS,
+      overviews: { "tenant-contoso": CONTOSO_OVERVIEW },
+      comparisons: { "c-2>c-3": CONTOSO_COMPARISON },
+      diffs: { "f-2": PASSWORD_DIFF },
+      now: () => NOW.getTime(),
+    },
+  });
+}
+
+async function seriousViolations(ui: ReactElement, ready: string) {
+  const { container } = renderWithBackend(ui, backend());
+  await screen.findAllByTestId(ready);
+  const results = await axe.run(container, {
+    rules: { "color-contrast": { enabled: false } },
+  });
+  return results.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+describe("accessibility (axe-core)", () => {
+  it("Portfolio", async () => {
+    expect(await seriousViolations(<Portfolio />, "tenant-row")).toEqual([]);
+  });
+  it("Findings, with the detail pane open", async () => {
+    expect(await seriousViolations(<Findings initialId="f-2" />, "history-step")).toEqual([]);
+  });
+  it("Tenant", async () => {
+    expect(await seriousViolations(<TenantPage tenantId="tenant-contoso" />, "capture-changes")).toEqual(
+      [],
+    );
+  });
+  it("Policy diff", async () => {
+    expect(await seriousViolations(<PolicyDiffView findingId="f-2" />, "diff-row")).toEqual([]);
+  });
+  it("Reports", async () => {
+    expect(await seriousViolations(<Reports />, "reports-empty")).toEqual([]);
+  });
+});
