@@ -159,6 +159,24 @@ impl Session {
         Ok(())
     }
 
+    /// Scrolls an element to the middle of its scroll containers. WebKitWebDriver refuses
+    /// to click an element outside the viewport ("element not interactable") instead of
+    /// scrolling a nested scroll container (the console's main area) to it.
+    pub async fn scroll_into_view(&self, element: &Element) -> anyhow::Result<()> {
+        let mut reference = serde_json::Map::new();
+        reference.insert(ELEMENT_KEY.to_owned(), Value::String(element.0.clone()));
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "arguments[0].scrollIntoView({block: 'center', inline: 'nearest'});",
+                "args": [Value::Object(reference)],
+            })),
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Types `text` into an element (an input), as keystrokes.
     pub async fn send_keys(&self, element: &Element, text: &str) -> anyhow::Result<()> {
         self.call(

@@ -179,3 +179,123 @@ async fn first_start_shows_the_demo_portfolio() -> anyhow::Result<()> {
     drop(driver);
     Ok(())
 }
+
+/// Clicks the first element matching `css`, waiting for it (screenshot `failure` if not).
+async fn click_first(session: &Session, css: &str, failure: &str) -> anyhow::Result<()> {
+    let found = wait_or_screenshot(session, css, 1, failure).await?;
+    let element = found.first().ok_or_else(|| anyhow::anyhow!("no {css}"))?;
+    session.scroll_into_view(element).await?;
+    if let Err(error) = session.click(element).await {
+        if let Ok(png) = session.screenshot().await {
+            std::fs::write(artifacts().join(failure), png)?;
+        }
+        return Err(error.context(format!("clicking {css}")));
+    }
+    Ok(())
+}
+
+/// Saves a screenshot once WebKitGTK has painted the last change.
+async fn screenshot(session: &Session, name: &str) -> anyhow::Result<()> {
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let png = session.screenshot().await?;
+    assert!(png.starts_with(&[0x89, b'P', b'N', b'G']));
+    std::fs::write(artifacts().join(name), &png)?;
+    Ok(())
+}
+
+#[tokio::test]
+#[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
+async fn tenant_review_diff_and_risk_acceptance() -> anyhow::Result<()> {
+    const FAILURE: &str = "triage-failure.png";
+    let home = tempfile::tempdir()?;
+    let (driver, session) = start_app(home.path()).await?;
+    wait_or_screenshot(&session, "[data-testid=\"tenant-row\"]", 5, FAILURE).await?;
+
+    // Open a tenant and review it in the background.
+    click_first(&session, "[data-testid=\"tenant-name\"]", FAILURE).await?;
+    click_first(&session, "[data-testid=\"start-review\"]", FAILURE).await?;
+    wait_or_screenshot(&session, "[data-testid=\"review-done\"]", 1, FAILURE).await?;
+    let links = wait_or_screenshot(
+        &session,
+        "[data-testid=\"tenant-finding-link\"]",
+        1,
+        FAILURE,
+    )
+    .await?;
+    let title = session.text(&links[0]).await?;
+    assert!(!title.trim().is_empty());
+    let score = wait_or_screenshot(&session, "[data-testid=\"latest-score\"]", 1, FAILURE).await?;
+    assert!(session.text(&score[0]).await?.contains("of 100"));
+    screenshot(&session, "tenant.png").await?;
+
+    // Open its most severe drift finding: the detail pane shows it.
+    session.scroll_into_view(&links[0]).await?;
+    session.click(&links[0]).await?;
+    let detail = wait_or_screenshot(&session, "[data-testid=\"detail-title\"]", 1, FAILURE).await?;
+    assert_eq!(session.text(&detail[0]).await?.trim(), title.trim());
+    let url = session.url().await?;
+    let id = url
+        .rsplit('/')
+        .next()
+        .filter(|id| id.len() >= 32)
+        .ok_or_else(|| anyhow::anyhow!("no finding id in {url}"))?
+        .to_owned();
+
+    // The policy diff shows what differs.
+    click_first(&session, "[data-testid=\"open-diff\"]", FAILURE).await?;
+    let rows = wait_or_screenshot(&session, "[data-testid=\"diff-row\"]", 1, FAILURE).await?;
+    assert!(!rows.is_empty());
+    screenshot(&session, "policy-diff.png").await?;
+
+    // Back to the finding; accept the risk with a justification (the expiry defaults to
+    // 90 days ahead and is required).
+    click_first(&session, "[data-testid=\"back-to-finding\"]", FAILURE).await?;
+    click_first(&session, "[data-testid=\"detail-accept_risk\"]", FAILURE).await?;
+    let justification =
+        wait_or_screenshot(&session, "[data-testid=\"risk-justification\"]", 1, FAILURE).await?;
+    wait_or_screenshot(&session, "[data-testid=\"accepted-value\"]", 1, FAILURE).await?;
+    session
+        .send_keys(
+            &justification[0],
+            "Compensating control until the Q1 migration",
+        )
+        .await?;
+    let expiry = session.find_all("[data-testid=\"risk-expiry\"]").await?;
+    assert_eq!(expiry.len(), 1, "the expiry is asked for");
+    screenshot(&session, "risk-acceptance.png").await?;
+    click_first(&session, "[data-testid=\"risk-submit\"]", FAILURE).await?;
+    wait_or_screenshot(
+        &session,
+        "[data-testid=\"detail-accepted-until\"]",
+        1,
+        FAILURE,
+    )
+    .await?;
+
+    // The findings list shows the finding with its new state.
+    let search =
+        wait_or_screenshot(&session, "[data-testid=\"findings-search\"]", 1, FAILURE).await?;
+    session.send_keys(&search[0], &id).await?;
+    let row =
+        format!("[data-testid=\"finding-row\"][data-finding-id=\"{id}\"] [data-testid=\"status\"]");
+    let started = std::time::Instant::now();
+    loop {
+        let rows = session.find_all("[data-testid=\"finding-row\"]").await?;
+        let status = session.find_all(&row).await?;
+        if rows.len() == 1 && status.len() == 1 {
+            assert_eq!(session.text(&status[0]).await?.trim(), "Risk accepted");
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(30) {
+            if let Ok(png) = session.screenshot().await {
+                std::fs::write(artifacts().join(FAILURE), png)?;
+            }
+            anyhow::bail!("the accepted finding is not alone in the searched list");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    screenshot(&session, "findings.png").await?;
+    session.end().await?;
+    drop(driver);
+    Ok(())
+}

@@ -85,6 +85,15 @@ const useStyles = makeStyles({
   mono: {
     fontFamily: tokens.fontFamilyMonospace,
   },
+  // A block link: long policy names wrap inside one box (a wrapped inline link's centre
+  // can fall outside it, where a click lands on nothing).
+  findingLink: {
+    display: "block",
+    wordBreak: "break-word",
+  },
+  wrap: {
+    wordBreak: "break-word",
+  },
 });
 
 const POLL_MS = 400;
@@ -374,11 +383,15 @@ function TenantFindings(props: { tenantId: string; version: number }) {
                 <SeverityBadge severity={f.severity} />
               </TableCell>
               <TableCell>
-                <Link href={hrefWith("findings", f.id)} data-testid="tenant-finding-link">
+                <Link
+                  href={hrefWith("findings", f.id)}
+                  className={styles.findingLink}
+                  data-testid="tenant-finding-link"
+                >
                   {f.title}
                 </Link>
               </TableCell>
-              <TableCell>{f.baseline ?? "—"}</TableCell>
+              <TableCell className={styles.wrap}>{f.baseline ?? "—"}</TableCell>
               <TableCell>
                 <StatusBadge status={f.status} />
               </TableCell>
@@ -432,7 +445,7 @@ function OverviewBody(props: { overview: TenantOverview; onReviewed: () => void;
               <TableBody>
                 {overview.driftByBaseline.map((d) => (
                   <TableRow key={`${d.source}/${d.name}`}>
-                    <TableCell>{d.name}</TableCell>
+                    <TableCell className={styles.wrap}>{d.name}</TableCell>
                     <TableCell>{formatNumber(d.open)}</TableCell>
                     <TableCell>{formatNumber(d.acknowledged)}</TableCell>
                     <TableCell>{formatNumber(d.riskAccepted)}</TableCell>

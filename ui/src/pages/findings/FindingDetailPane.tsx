@@ -33,6 +33,10 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground1,
     border: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
     borderRadius: tokens.borderRadiusMedium,
+    // A scrolling flex column: children keep their height (a link would shrink to 0).
+    "& > *": {
+      flexShrink: 0,
+    },
   },
   head: {
     display: "flex",

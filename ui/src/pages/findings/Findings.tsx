@@ -157,11 +157,13 @@ function FilterMenu(props: {
   testId: string;
   /** One value (radio items) instead of any number (checkboxes). */
   single?: boolean;
+  /** The button text of a single-value menu from the chosen option's label. */
+  format?: (name: string) => string;
 }) {
   const { options, selected, label } = props;
   const names = selected.map((v) => options.find((o) => o.value === v)?.label ?? v);
   const text = props.single
-    ? (names[0] ?? label)
+    ? (props.format ?? ((name: string) => name))(names[0] ?? label)
     : `${label}: ${names.length === 0 ? "all" : names.join(", ")}`;
   const Item = props.single ? MenuItemRadio : MenuItemCheckbox;
   return (
@@ -480,6 +482,7 @@ export function Findings(props: { initialId?: string }) {
         <FilterMenu
           single
           label="Sort by"
+          format={(name) => `Sort: ${name}`}
           options={SORT_OPTIONS}
           selected={[filter.sort]}
           onChange={(values) => update({ sort: (values[0] ?? "severity") as FindingSort })}

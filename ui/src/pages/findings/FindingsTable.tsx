@@ -13,7 +13,8 @@ const OVERSCAN = 10;
 /** jsdom and a hidden window have no layout: assume a viewport this tall. */
 const FALLBACK_VIEWPORT = 600;
 
-const COLUMNS = "36px 96px minmax(220px, 3fr) minmax(120px, 1.3fr) minmax(160px, 2fr) 120px 124px 96px";
+// Status next to severity: with the detail pane open, the first columns stay in view.
+const COLUMNS = "36px 96px 124px minmax(220px, 3fr) minmax(120px, 1.3fr) minmax(160px, 2fr) 120px 96px";
 
 const useStyles = makeStyles({
   grid: {
@@ -108,6 +109,9 @@ function FindingRowCells(props: {
       <Cell>
         <SeverityBadge severity={f.severity} />
       </Cell>
+      <Cell>
+        <StatusBadge status={f.status} />
+      </Cell>
       <Cell title={f.title}>
         <span data-testid="finding-title">{f.title}</span>
       </Cell>
@@ -116,9 +120,6 @@ function FindingRowCells(props: {
         {where}
       </Cell>
       <Cell className={styles.muted}>{kindLabel(f.source)}</Cell>
-      <Cell>
-        <StatusBadge status={f.status} />
-      </Cell>
       <Cell className={styles.muted}>{dateOnly(f.dueAt)}</Cell>
     </>
   );
@@ -221,7 +222,7 @@ export function FindingsTable(props: FindingsTableProps) {
       data-testid="findings-grid"
     >
       <div role="row" aria-rowindex={1} className={styles.header}>
-        {["", "Severity", "Finding", "Tenant", "Policy · setting", "Kind", "Status", "Due"].map(
+        {["", "Severity", "Status", "Finding", "Tenant", "Policy · setting", "Kind", "Due"].map(
           (label, i) => (
             <div
               key={i}
