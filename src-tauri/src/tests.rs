@@ -263,3 +263,108 @@ fn report_requests_the_user_can_fix_are_refused_with_invalid_input() {
         serde_json::json!([])
     );
 }
+
+#[test]
+fn the_console_reviews_a_tenant_in_the_background_then_triages_its_findings_over_ipc() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = tauri::async_runtime::block_on(open_state(dir.path().join("plumbline.db")));
+    let (_app, webview) = app_with(state);
+    let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
+    let tenant = tenants[0]["id"].as_str().expect("id").to_owned();
+    let query = |extra: serde_json::Value| {
+        let mut query = serde_json::json!({
+            "tenantIds": [], "severities": [], "statuses": [], "kinds": [], "baselines": [],
+            "due": null, "search": "", "sort": "severity", "offset": 0, "limit": 200,
+        });
+        for (key, value) in extra.as_object().expect("object") {
+            query[key] = value.clone();
+        }
+        invoke_with(
+            &webview,
+            "query_findings",
+            serde_json::json!({ "query": query }),
+        )
+        .expect("query_findings")
+    };
+    assert_eq!(query(serde_json::json!({}))["total"], 0, "no review yet");
+
+    let started = invoke_with(
+        &webview,
+        "start_review",
+        serde_json::json!({ "tenantId": tenant }),
+    )
+    .expect("start_review");
+    assert_eq!(started["running"], true);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let status = loop {
+        let status = invoke(&webview, "review_status").expect("review_status");
+        if status["running"] == false {
+            break status;
+        }
+        assert!(std::time::Instant::now() < deadline, "the review finished");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    assert_eq!(status["error"], serde_json::Value::Null);
+    assert!(status["opened"].as_u64().expect("opened") > 0);
+
+    let drift = query(serde_json::json!({ "tenantIds": [tenant], "kinds": ["drift"] }));
+    let first = &drift["rows"][0];
+    let id = first["id"].as_str().expect("id").to_owned();
+    assert_eq!(first["tenantId"], tenant.as_str());
+
+    let overview = invoke_with(
+        &webview,
+        "tenant_overview",
+        serde_json::json!({ "tenantId": tenant }),
+    )
+    .expect("tenant_overview");
+    assert_eq!(overview["scores"].as_array().expect("scores").len(), 1);
+    assert!(overview["captures"].as_array().expect("captures").len() >= 2);
+    let captures = &overview["captures"];
+    invoke_with(
+        &webview,
+        "compare_captures",
+        serde_json::json!({ "from": captures[1]["id"], "to": captures[0]["id"] }),
+    )
+    .expect("compare_captures");
+
+    let diff = invoke_with(
+        &webview,
+        "policy_diff",
+        serde_json::json!({ "findingId": id }),
+    )
+    .expect("policy_diff");
+    assert!(diff["baselineItem"].is_string());
+
+    let refused = invoke_with(
+        &webview,
+        "decide_findings",
+        serde_json::json!({ "request": {
+            "ids": [id], "action": "accept_risk", "reason": " ", "expiresOn": "2099-01-31", "approver": null,
+        }}),
+    )
+    .expect_err("no justification");
+    assert_eq!(refused["code"], "invalid_input");
+    let accepted = invoke_with(
+        &webview,
+        "decide_findings",
+        serde_json::json!({ "request": {
+            "ids": [id], "action": "accept_risk", "reason": "compensating control", "expiresOn": "2099-01-31", "approver": null,
+        }}),
+    )
+    .expect("accept");
+    assert_eq!(accepted["updated"][0]["status"], "risk_accepted");
+
+    // The cached index sees the decision.
+    let now = query(serde_json::json!({ "search": id }));
+    assert_eq!(now["matched"], 1);
+    assert_eq!(now["rows"][0]["status"], "risk_accepted");
+    assert_eq!(now["rows"][0]["acceptedUntil"], "2099-01-31T23:59:59.000Z");
+    let detail = invoke_with(&webview, "finding_detail", serde_json::json!({ "id": id }))
+        .expect("finding_detail");
+    assert_eq!(detail["history"].as_array().expect("history").len(), 2);
+    assert_eq!(
+        detail["acceptances"][0]["justification"],
+        "compensating control"
+    );
+}

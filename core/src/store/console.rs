@@ -968,7 +968,7 @@ mod tests {
             tenant_id: format!("tenant-{}", n % 1000),
             tenant: format!("Tenant {:04}", n % 1000),
             source: SOURCES[n % 3].to_owned(),
-            baseline: (n % 3 == 0).then(|| format!("Baseline {}", n % 2)),
+            baseline: n.is_multiple_of(3).then(|| format!("Baseline {}", n % 2)),
             rule: (n % 3 == 1).then(|| "naming".to_owned()),
             resource_kind: "settings_catalog".to_owned(),
             item: format!("Win - Policy {}", n % 200),
