@@ -8,6 +8,7 @@ import {
   webLightTheme,
 } from "@fluentui/react-components";
 import { Shell } from "./shell/Shell";
+import { useThemePreference } from "./shell/themePreference";
 import { useColorScheme } from "./shell/useColorScheme";
 
 const useStyles = makeStyles({
@@ -18,11 +19,14 @@ const useStyles = makeStyles({
 
 export function App() {
   const styles = useStyles();
-  const scheme = useColorScheme();
+  const system = useColorScheme();
+  const [preference] = useThemePreference();
+  const scheme = preference === "system" ? system : preference;
   return (
     <FluentProvider
       theme={scheme === "dark" ? webDarkTheme : webLightTheme}
       className={styles.provider}
+      data-theme={scheme}
     >
       <Shell />
     </FluentProvider>

@@ -11,6 +11,7 @@ import { Findings } from "./pages/findings/Findings";
 import { PolicyDiffView } from "./pages/PolicyDiffView";
 import { Portfolio } from "./pages/Portfolio";
 import { Reports } from "./pages/Reports";
+import { Settings } from "./pages/Settings";
 import { TenantPage } from "./pages/TenantPage";
 import {
   CONTOSO_COMPARISON,
@@ -60,6 +61,9 @@ describe("accessibility (axe-core)", () => {
   });
   it("Policy diff", async () => {
     expect(await seriousViolations(<PolicyDiffView findingId="f-2" />, "diff-row")).toEqual([]);
+  });
+  it("Settings", async () => {
+    expect(await seriousViolations(<Settings />, "db-path")).toEqual([]);
   });
   it("Reports", async () => {
     expect(await seriousViolations(<Reports />, "reports-empty")).toEqual([]);

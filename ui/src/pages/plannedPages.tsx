@@ -3,14 +3,13 @@
 
 import {
   RulerRegular,
-  SettingsRegular,
   ShieldCheckmarkRegular,
 } from "@fluentui/react-icons";
 import type { PageId } from "../pages";
 import { Command } from "../shell/Command";
 import type { EmptyPageProps } from "./EmptyPage";
 
-export type PlannedPageId = Exclude<PageId, "portfolio" | "reports" | "tenants" | "findings">;
+export type PlannedPageId = Exclude<PageId, "portfolio" | "reports" | "tenants" | "findings" | "settings">;
 
 export const PLANNED_PAGES: Record<PlannedPageId, EmptyPageProps> = {
   baselines: {
@@ -38,16 +37,5 @@ export const PLANNED_PAGES: Record<PlannedPageId, EmptyPageProps> = {
         <Command>plumbline review</Command>. Building packs arrives in a later version.
       </>
     ),
-  },
-  settings: {
-    title: "Settings",
-    icon: SettingsRegular,
-    headline: "Nothing to configure yet",
-    purpose:
-      "Here you will connect to a Plumbline server to share the portfolio with your team, " +
-      "and set report branding, alert rules and the app's appearance.",
-    nextStep:
-      "Nothing to do. The app follows your system's light or dark mode until appearance " +
-      "settings arrive.",
   },
 };

@@ -16,6 +16,7 @@ import { PLANNED_PAGES } from "../pages/plannedPages";
 import { PolicyDiffView } from "../pages/PolicyDiffView";
 import { Portfolio } from "../pages/Portfolio";
 import { Reports } from "../pages/Reports";
+import { Settings } from "../pages/Settings";
 import { TenantPage } from "../pages/TenantPage";
 import { rememberView, useRoute, type Route } from "../router";
 import { Nav } from "./Nav";
@@ -64,6 +65,7 @@ function PageContent(props: { route: Route }) {
   const { page, params } = props.route;
   if (page === "portfolio") return <Portfolio />;
   if (page === "reports") return <Reports />;
+  if (page === "settings") return <Settings />;
   if (page === "tenants") {
     // The tenant list is the Portfolio; a tenant's own page has its id.
     return params[0] ? <TenantPage key={params[0]} tenantId={params[0]} /> : <Portfolio title="Tenants" />;

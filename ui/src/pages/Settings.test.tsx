@@ -1,0 +1,35 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeEach, describe, expect, it } from "vitest";
+import { FakeBackend } from "../backend/fake";
+import { renderApp } from "../test/render";
+
+beforeEach(() => {
+  window.localStorage.clear();
+});
+
+/** The theme the app's FluentProvider applies. */
+function theme(): string | null {
+  return document.querySelector(".fui-FluentProvider")?.getAttribute("data-theme") ?? null;
+}
+
+describe("Settings", () => {
+  it("switches the theme for the whole app and remembers it", async () => {
+    const user = userEvent.setup();
+    window.history.replaceState(null, "", "/#/settings");
+    const { unmount } = renderApp(new FakeBackend({ appInfo: { dbPath: "/data/plumbline.db" } }));
+    expect(await screen.findByTestId("db-path")).toHaveTextContent("/data/plumbline.db");
+    expect(screen.getByRole("radio", { name: "Follow the system" })).toBeChecked();
+    expect(theme()).toBe("light"); // the test environment's system preference
+
+    await user.click(screen.getByRole("radio", { name: "Dark" }));
+    await waitFor(() => expect(theme()).toBe("dark"));
+    expect(window.localStorage.getItem("plumbline.theme")).toBe("dark");
+
+    unmount();
+    renderApp(new FakeBackend());
+    expect(screen.getByRole("radio", { name: "Dark" })).toBeChecked();
+    await user.click(screen.getByRole("radio", { name: "Follow the system" }));
+    await waitFor(() => expect(theme()).toBe("light"));
+  });
+});
