@@ -14,6 +14,7 @@ use chrono::Utc;
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+use tokio::sync::OnceCell;
 
 use crate::baseline::{default_severity, Severity};
 use crate::drift::{self, Assessment, BaselineItemSpec, Drift, DriftKind, ItemRef};
@@ -72,10 +73,12 @@ impl PreparedBaseline {
     }
 }
 
-/// Baselines prepared so far in this run, by version id.
+/// Baselines prepared so far in this run, by version id. Each version is loaded and
+/// prepared once: the reviews that ask for it while it is being prepared wait for it
+/// (the first wave of concurrent reviews would otherwise each decode the whole baseline).
 #[derive(Debug, Default)]
 pub struct BaselineCache {
-    prepared: std::sync::Mutex<HashMap<String, Arc<PreparedBaseline>>>,
+    prepared: std::sync::Mutex<HashMap<String, Arc<OnceCell<Arc<PreparedBaseline>>>>>,
 }
 
 impl BaselineCache {
@@ -84,23 +87,23 @@ impl BaselineCache {
         store: &Store,
         version_id: &str,
     ) -> Result<Arc<PreparedBaseline>, StoreError> {
-        if let Some(prepared) = self.lock().get(version_id) {
-            return Ok(Arc::clone(prepared));
-        }
-        // Concurrent reviews may prepare the same version twice; the first one stays.
-        let loaded = store.load_baseline_version(version_id).await?;
-        let prepared = Arc::new(
-            tokio::task::spawn_blocking(move || PreparedBaseline::new(loaded))
-                .await
-                .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))?,
-        );
-        Ok(Arc::clone(
-            self.lock().entry(version_id.to_owned()).or_insert(prepared),
-        ))
+        let cell = Arc::clone(self.lock().entry(version_id.to_owned()).or_default());
+        let prepared = cell
+            .get_or_try_init(|| async {
+                let loaded = store.load_baseline_version(version_id).await?;
+                tokio::task::spawn_blocking(move || PreparedBaseline::new(loaded))
+                    .await
+                    .map(Arc::new)
+                    .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))
+            })
+            .await?;
+        Ok(Arc::clone(prepared))
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<PreparedBaseline>>> {
-        // The map holds finished values only; a panic elsewhere cannot leave it torn.
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<'_, HashMap<String, Arc<OnceCell<Arc<PreparedBaseline>>>>> {
+        // The map holds cells only; a panic elsewhere cannot leave it torn.
         self.prepared
             .lock()
             .unwrap_or_else(std::sync::PoisonError::into_inner)

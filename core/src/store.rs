@@ -123,6 +123,9 @@ impl Store {
             .pragma("temp_store", "memory");
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
+            // A SQLite connection cannot go stale: pinging it (a round trip to its worker
+            // thread) before every query only cost time.
+            .test_before_acquire(false)
             .connect_with(options)
             .await
             .map_err(|source| StoreError::Open {
