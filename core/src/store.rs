@@ -12,6 +12,7 @@
 mod baselines;
 mod blobs;
 mod captures;
+mod evidence;
 mod findings;
 mod reporting;
 mod tenants;
@@ -30,6 +31,10 @@ use crate::model::WorkspaceId;
 pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
+pub use evidence::{
+    AuditFilter, EvidenceCapture, EvidenceItem, EvidencePackRow, EvidenceReview, NewEvidencePack,
+    SigningKeyRow,
+};
 pub use findings::{
     FindingFilter, FindingRow, ReviewInputs, ReviewWrite, TenantInputs, TransitionRow,
 };
