@@ -10,7 +10,7 @@ if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 APT_PACKAGES=(
   # Tauri 2 / WebKitGTK build prerequisites
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
-  libdbus-1-dev build-essential pkg-config libssl-dev curl wget file
+  libdbus-1-dev build-essential pkg-config libssl-dev curl wget file openssl
   # headless run and test tooling
   xvfb xauth webkit2gtk-driver dbus dbus-x11 dbus-user-session gnome-keyring libsecret-tools
   keyutils dunst imagemagick xdotool x11-utils poppler-utils qpdf fonts-dejavu-core

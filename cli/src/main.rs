@@ -8,10 +8,12 @@
 //! - 3 something named does not exist (tenant, folder)
 //! - 4 bad input data (a malformed import file, nothing to import)
 //! - 5 database problem (cannot open, newer schema, damaged)
+//! - 6 verification failed (an evidence pack or the audit chain)
 
 mod baseline;
 mod bench;
 mod demo;
+mod evidence;
 mod export;
 mod findings;
 mod import;
@@ -32,7 +34,7 @@ use plumbline_core::store::{Store, StoreError};
     name = "plumbline",
     version,
     about = "Plumbline: governance console for Microsoft 365 / Intune tenants (command line)",
-    after_help = "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 not found, 4 bad input data, 5 database problem."
+    after_help = "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 not found, 4 bad input data, 5 database problem, 6 verification failed."
 )]
 struct Cli {
     /// The local database (default: the desktop app's, in the per-user data directory;
@@ -68,6 +70,14 @@ enum Command {
     Report(report::Command),
     /// CSV exports: findings, drift items, inventory, risk acceptances.
     Export(export::Args),
+    /// The hash-chained audit log: list events, or `audit verify` the chains.
+    Audit(evidence::AuditArgs),
+    /// Signed evidence packs: create, verify, list.
+    #[command(subcommand)]
+    Pack(evidence::PackCommand),
+    /// The workspace's evidence signing key: show, export, rotate.
+    #[command(subcommand)]
+    Key(evidence::KeyCommand),
     /// Benchmarks with figures to quote (they make their own databases; --db is unused).
     #[command(subcommand)]
     Bench(bench::Command),
@@ -85,6 +95,14 @@ impl Failure {
     pub fn bad_input(message: impl Into<String>) -> Self {
         Self {
             code: 4,
+            error: anyhow::anyhow!(message.into()),
+        }
+    }
+
+    /// A failed verification (exit code 6): a pack or the audit chain does not hold.
+    pub fn verification(message: impl Into<String>) -> Self {
+        Self {
+            code: 6,
             error: anyhow::anyhow!(message.into()),
         }
     }
@@ -157,6 +175,9 @@ fn main() -> ExitCode {
             Command::Score => review::score(&store, cli.json).await,
             Command::Report(command) => report::run(&store, command, cli.json).await,
             Command::Export(args) => export::run(&store, args, cli.json).await,
+            Command::Audit(args) => evidence::audit(&store, args, cli.json).await,
+            Command::Pack(command) => evidence::pack(&store, command, cli.json).await,
+            Command::Key(command) => evidence::key(&store, command, cli.json).await,
             Command::Bench(_) => unreachable!("handled before the database is opened"),
         };
         store.close().await;

@@ -7,7 +7,7 @@
 //! chain). The first event of a chain links to [`GENESIS`]. SQLite triggers refuse
 //! updates and deletes of audit rows.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
@@ -200,4 +200,178 @@ pub async fn append_many(
         builder.build().execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// One stored audit event, as read back to list, verify or export it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditEvent {
+    pub id: String,
+    pub device_id: String,
+    pub chain_seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub workspace_id: String,
+    pub tenant_id: Option<String>,
+    pub action: String,
+    pub target: String,
+    pub summary: serde_json::Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+impl AuditEvent {
+    /// The hash this event's fields and `prev_hash` give: equal to `hash` unless the event
+    /// was changed after it was written.
+    pub fn computed_hash(&self) -> String {
+        chain_hash(
+            &self.prev_hash,
+            &ChainedFields {
+                id: &self.id,
+                device_id: &self.device_id,
+                chain_seq: self.chain_seq,
+                at: &self.at,
+                actor: &self.actor,
+                workspace_id: &self.workspace_id,
+                tenant_id: self.tenant_id.as_deref(),
+                action: &self.action,
+                target: &self.target,
+                summary: &self.summary,
+            },
+        )
+    }
+}
+
+/// The first broken link of a chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct BrokenLink {
+    pub device_id: String,
+    pub chain_seq: i64,
+    pub event_id: String,
+    /// What is wrong, for people.
+    pub problem: String,
+}
+
+/// One device's chain as verified.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ChainSummary {
+    pub device_id: String,
+    pub events: u64,
+    pub first_seq: i64,
+    pub head_seq: i64,
+    pub head_hash: String,
+    /// The first broken link, or `None` when the whole chain holds.
+    pub broken: Option<BrokenLink>,
+}
+
+/// Walks hash chains event by event. Feed it events ordered by (device, chain sequence).
+///
+/// `complete` chains (the whole database) must start at sequence 1 from [`GENESIS`] and
+/// have no gaps. Partial chains (the events of one tenant in an evidence pack) may have
+/// gaps — the events of other tenants — and links are checked only between consecutive
+/// sequence numbers. Events whose fields were redacted can be marked so that only their
+/// links are checked, not their hash.
+#[derive(Debug)]
+pub struct ChainVerifier {
+    complete: bool,
+    chains: Vec<ChainSummary>,
+}
+
+impl ChainVerifier {
+    /// A verifier for whole chains (`complete`) or excerpts of them.
+    pub fn new(complete: bool) -> Self {
+        Self {
+            complete,
+            chains: Vec::new(),
+        }
+    }
+
+    /// Checks the next event. `check_hash` is false for an event whose fields were
+    /// redacted (its hash cannot be recomputed, its links still can).
+    pub fn push(&mut self, event: &AuditEvent, check_hash: bool) {
+        let new_chain = self
+            .chains
+            .last()
+            .is_none_or(|c| c.device_id != event.device_id);
+        if new_chain {
+            self.chains.push(ChainSummary {
+                device_id: event.device_id.clone(),
+                events: 0,
+                first_seq: event.chain_seq,
+                head_seq: event.chain_seq - 1,
+                head_hash: String::new(),
+                broken: None,
+            });
+        }
+        let complete = self.complete;
+        let Some(chain) = self.chains.last_mut() else {
+            return;
+        };
+        let first = chain.events == 0;
+        chain.events += 1;
+        if chain.broken.is_none() {
+            chain.broken =
+                Self::problem(chain, event, first, complete, check_hash).map(|problem| {
+                    BrokenLink {
+                        device_id: event.device_id.clone(),
+                        chain_seq: event.chain_seq,
+                        event_id: event.id.clone(),
+                        problem,
+                    }
+                });
+        }
+        chain.head_seq = event.chain_seq;
+        chain.head_hash = event.hash.clone();
+    }
+
+    fn problem(
+        chain: &ChainSummary,
+        event: &AuditEvent,
+        first: bool,
+        complete: bool,
+        check_hash: bool,
+    ) -> Option<String> {
+        if !first && event.chain_seq <= chain.head_seq {
+            return Some(format!(
+                "sequence {} comes after {}: events are out of order or repeated",
+                event.chain_seq, chain.head_seq
+            ));
+        }
+        if complete {
+            if first && event.chain_seq != 1 {
+                return Some(format!(
+                    "the chain starts at sequence {}: events 1 to {} are missing",
+                    event.chain_seq,
+                    event.chain_seq - 1
+                ));
+            }
+            if !first && event.chain_seq != chain.head_seq + 1 {
+                return Some(format!(
+                    "events {} to {} are missing",
+                    chain.head_seq + 1,
+                    event.chain_seq - 1
+                ));
+            }
+            if first && event.prev_hash != GENESIS {
+                return Some("the first event does not link to the chain's start".to_owned());
+            }
+        }
+        if !first && event.chain_seq == chain.head_seq + 1 && event.prev_hash != chain.head_hash {
+            return Some(format!(
+                "prev_hash does not match the hash of event {}: an event was changed, removed or inserted",
+                chain.head_seq
+            ));
+        }
+        if check_hash && event.computed_hash() != event.hash {
+            return Some(
+                "the event's content does not match its hash: it was changed after it was written"
+                    .to_owned(),
+            );
+        }
+        None
+    }
+
+    /// The chains seen, in the order fed.
+    pub fn finish(self) -> Vec<ChainSummary> {
+        self.chains
+    }
 }

@@ -13,6 +13,7 @@ pub mod baseline;
 pub mod connectors;
 pub mod demo;
 pub mod drift;
+pub mod evidence;
 pub mod findings;
 pub mod kinds;
 pub mod lint;

@@ -13,6 +13,7 @@ mod baselines;
 mod blobs;
 mod captures;
 mod console;
+mod evidence;
 mod findings;
 mod reporting;
 mod tenants;
@@ -32,6 +33,10 @@ pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;
+pub use evidence::{
+    AuditFilter, EvidenceCapture, EvidenceItem, EvidencePackRow, EvidenceReview, NewEvidencePack,
+    SigningKeyRow,
+};
 pub use findings::{
     FindingFilter, FindingRow, ReviewInputs, ReviewWrite, TenantInputs, TransitionRow,
 };

@@ -73,6 +73,18 @@ pub(crate) fn decode(
     codec: &str,
     data: &[u8],
 ) -> Result<serde_json::Value, StoreError> {
+    let bytes = decode_bytes(hash, size, codec, data)?;
+    serde_json::from_slice(&bytes).map_err(|e| StoreError::corrupt(format!("blob {hash}: {e}")))
+}
+
+/// Decodes a stored blob row to its canonical bytes (those its hash is of), checking the
+/// hash.
+pub(crate) fn decode_bytes(
+    hash: &str,
+    size: i64,
+    codec: &str,
+    data: &[u8],
+) -> Result<Vec<u8>, StoreError> {
     let bytes = match codec {
         "zstd" => decompress(data, size.max(0) as usize)
             .map_err(|e| StoreError::corrupt(format!("blob {hash}: {e}")))?,
@@ -88,7 +100,7 @@ pub(crate) fn decode(
             "blob {hash}: content does not match its hash"
         )));
     }
-    serde_json::from_slice(&bytes).map_err(|e| StoreError::corrupt(format!("blob {hash}: {e}")))
+    Ok(bytes)
 }
 
 /// Reads one blob.

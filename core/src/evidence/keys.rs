@@ -1,0 +1,311 @@
+//! The workspace's Ed25519 signing key.
+//!
+//! The private key (its 32-byte seed, hex) lives only in the OS keychain; the database
+//! keeps the public key, its fingerprint and the keychain account name. A key is created
+//! on first use. When the keychain has lost the key (a new machine, a wiped keyring) no
+//! new key is made silently — packs would suddenly carry another fingerprint — the error
+//! says so and `plumbline key rotate` makes a new one on purpose.
+
+use base64::Engine as _;
+use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use sha2::{Digest, Sha256};
+
+use super::EvidenceError;
+use crate::store::{SigningKeyRow, Store};
+
+/// The service name Plumbline's keychain entries are filed under.
+pub const KEYCHAIN_SERVICE: &str = "plumbline";
+
+/// The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the key's 32 bytes follow.
+const SPKI_PREFIX: [u8; 12] = [
+    0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+];
+
+/// Where secrets are kept. Implemented by the OS keychain; tests may use their own.
+pub trait Keychain: Send + Sync {
+    /// The secret stored under `account`, or `None` when there is none.
+    fn get(&self, account: &str) -> Result<Option<String>, EvidenceError>;
+    /// Stores (or replaces) the secret under `account`.
+    fn set(&self, account: &str, secret: &str) -> Result<(), EvidenceError>;
+    /// Removes the secret under `account` (no error when absent).
+    fn delete(&self, account: &str) -> Result<(), EvidenceError>;
+    /// What this keychain is, for people ("Secret Service", …).
+    fn describe(&self) -> String;
+}
+
+/// The operating system's keychain through the `keyring` crate: the macOS Keychain, the
+/// Windows Credential Manager, and on Linux the Secret Service (GNOME Keyring, KWallet,
+/// KeePassXC) — or, on a machine with no Secret Service running (a server, a container),
+/// the kernel's key retention service, which does not survive a reboot.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OsKeychain {
+    /// The platform's default store.
+    Default,
+    /// Linux: the kernel keyring (persistent keyring of the user).
+    #[cfg(target_os = "linux")]
+    KernelKeyring,
+}
+
+impl OsKeychain {
+    /// The keychain to use on this machine.
+    pub fn detect() -> Self {
+        #[cfg(target_os = "linux")]
+        {
+            if !secret_service_available() {
+                return Self::KernelKeyring;
+            }
+        }
+        Self::Default
+    }
+
+    fn entry(&self, account: &str) -> Result<keyring::Entry, EvidenceError> {
+        match self {
+            Self::Default => keyring::Entry::new(KEYCHAIN_SERVICE, account),
+            #[cfg(target_os = "linux")]
+            Self::KernelKeyring => keyring::keyutils::KeyutilsCredential::new_with_target(
+                None,
+                KEYCHAIN_SERVICE,
+                account,
+            )
+            .map(|c| keyring::Entry::new_with_credential(Box::new(c))),
+        }
+        .map_err(|e| self.error(e))
+    }
+
+    fn error(&self, e: keyring::Error) -> EvidenceError {
+        EvidenceError::Keychain(format!("{} ({})", e, self.describe()))
+    }
+}
+
+/// True when a Secret Service answers on the session bus.
+#[cfg(target_os = "linux")]
+fn secret_service_available() -> bool {
+    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
+        || std::env::var_os("XDG_RUNTIME_DIR")
+            .map(|dir| std::path::Path::new(&dir).join("bus").exists())
+            .unwrap_or(false);
+    if !bus {
+        return false;
+    }
+    // Asking for an entry that does not exist answers NoEntry when the service runs.
+    match keyring::Entry::new(KEYCHAIN_SERVICE, "plumbline-probe") {
+        Ok(entry) => matches!(entry.get_password(), Ok(_) | Err(keyring::Error::NoEntry)),
+        Err(_) => false,
+    }
+}
+
+impl Keychain for OsKeychain {
+    fn get(&self, account: &str) -> Result<Option<String>, EvidenceError> {
+        match self.entry(account)?.get_password() {
+            Ok(secret) => Ok(Some(secret)),
+            Err(keyring::Error::NoEntry) => Ok(None),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    fn set(&self, account: &str, secret: &str) -> Result<(), EvidenceError> {
+        self.entry(account)?
+            .set_password(secret)
+            .map_err(|e| self.error(e))
+    }
+
+    fn delete(&self, account: &str) -> Result<(), EvidenceError> {
+        match self.entry(account)?.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
+            Err(e) => Err(self.error(e)),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Self::Default if cfg!(target_os = "macos") => "macOS Keychain".to_owned(),
+            Self::Default if cfg!(target_os = "windows") => "Windows Credential Manager".to_owned(),
+            Self::Default => "Secret Service".to_owned(),
+            #[cfg(target_os = "linux")]
+            Self::KernelKeyring => {
+                "Linux kernel keyring (no Secret Service runs; keys do not survive a reboot)"
+                    .to_owned()
+            }
+        }
+    }
+}
+
+/// A private key seed; its Debug never shows the bytes.
+#[derive(Clone)]
+struct Seed([u8; 32]);
+
+impl std::fmt::Debug for Seed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Seed(…)")
+    }
+}
+
+/// The workspace's signing key, loaded from the keychain.
+#[derive(Debug, Clone)]
+pub struct WorkspaceKey {
+    seed: Seed,
+    public: VerifyingKey,
+}
+
+impl WorkspaceKey {
+    /// A key from its 32-byte seed.
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        let public = SigningKey::from_bytes(&seed).verifying_key();
+        Self {
+            seed: Seed(seed),
+            public,
+        }
+    }
+
+    /// A new random key.
+    pub fn generate() -> Result<Self, EvidenceError> {
+        let mut seed = [0u8; 32];
+        getrandom::getrandom(&mut seed)
+            .map_err(|e| EvidenceError::Keychain(format!("no randomness for a new key: {e}")))?;
+        Ok(Self::from_seed(seed))
+    }
+
+    /// Signs `message` (Ed25519, deterministic).
+    pub fn sign(&self, message: &[u8]) -> [u8; 64] {
+        SigningKey::from_bytes(&self.seed.0)
+            .sign(message)
+            .to_bytes()
+    }
+
+    /// The public key.
+    pub fn public(&self) -> VerifyingKey {
+        self.public
+    }
+
+    /// The keyed-hash key redaction pseudonyms are made with: derived from the private
+    /// key, so a pseudonym cannot be reversed by hashing guessed addresses.
+    pub fn redaction_key(&self) -> [u8; 32] {
+        let mut hasher = Sha256::new();
+        hasher.update(b"plumbline evidence redaction v1\0");
+        hasher.update(self.seed.0);
+        hasher.finalize().into()
+    }
+
+    fn seed_hex(&self) -> String {
+        hex::encode(self.seed.0)
+    }
+}
+
+/// The SubjectPublicKeyInfo DER of a public key.
+pub fn spki_der(public: &VerifyingKey) -> Vec<u8> {
+    let mut der = SPKI_PREFIX.to_vec();
+    der.extend_from_slice(public.as_bytes());
+    der
+}
+
+/// The fingerprint of a public key: SHA-256 (hex) of its SubjectPublicKeyInfo DER, what
+/// `openssl pkey -pubin -in signer.pub -outform DER | sha256sum` prints.
+pub fn fingerprint(public: &VerifyingKey) -> String {
+    hex::encode(Sha256::digest(spki_der(public)))
+}
+
+/// The public key as PEM (`-----BEGIN PUBLIC KEY-----`), as openssl reads it.
+pub fn public_key_pem(public: &VerifyingKey) -> String {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(spki_der(public));
+    format!("-----BEGIN PUBLIC KEY-----\n{b64}\n-----END PUBLIC KEY-----\n")
+}
+
+/// Parses exactly what [`public_key_pem`] writes; anything else is refused.
+pub fn parse_public_key_pem(text: &[u8]) -> Result<VerifyingKey, String> {
+    let text = std::str::from_utf8(text).map_err(|_| "not UTF-8 text".to_owned())?;
+    let body = text
+        .strip_prefix("-----BEGIN PUBLIC KEY-----\n")
+        .and_then(|t| t.strip_suffix("\n-----END PUBLIC KEY-----\n"))
+        .ok_or_else(|| "not a PEM public key".to_owned())?;
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .map_err(|e| format!("bad base64: {e}"))?;
+    let key: [u8; 32] = der
+        .strip_prefix(&SPKI_PREFIX[..])
+        .and_then(|k| k.try_into().ok())
+        .ok_or_else(|| "not an Ed25519 public key".to_owned())?;
+    let key = VerifyingKey::from_bytes(&key).map_err(|e| format!("invalid Ed25519 key: {e}"))?;
+    if public_key_pem(&key) != text {
+        return Err("not in canonical form".to_owned());
+    }
+    Ok(key)
+}
+
+/// The workspace's active signing key: loaded from the keychain, or created on first use
+/// (its private half stored in the keychain, its public half in the database).
+pub async fn workspace_key(
+    store: &Store,
+    keychain: &dyn Keychain,
+) -> Result<(WorkspaceKey, SigningKeyRow), EvidenceError> {
+    let keys = store.signing_keys().await?;
+    match keys.into_iter().find(|k| k.retired_at.is_none()) {
+        Some(row) => {
+            let secret =
+                keychain
+                    .get(&row.keychain_account)?
+                    .ok_or_else(|| EvidenceError::KeyMissing {
+                        fingerprint: row.fingerprint.clone(),
+                        keychain: keychain.describe(),
+                    })?;
+            let key = decode_seed(&secret)
+                .map(WorkspaceKey::from_seed)
+                .ok_or_else(|| {
+                    EvidenceError::Keychain(format!(
+                        "the keychain entry {} does not hold a signing key",
+                        row.keychain_account
+                    ))
+                })?;
+            if fingerprint(&key.public()) != row.fingerprint {
+                return Err(EvidenceError::Keychain(format!(
+                    "the keychain entry {} holds another key than the workspace's ({})",
+                    row.keychain_account, row.fingerprint
+                )));
+            }
+            Ok((key, row))
+        }
+        None => create_key(store, keychain).await,
+    }
+}
+
+/// Makes a new signing key, retiring the current one (its packs still verify: each pack
+/// carries its public key).
+pub async fn rotate_key(
+    store: &Store,
+    keychain: &dyn Keychain,
+) -> Result<SigningKeyRow, EvidenceError> {
+    Ok(create_key(store, keychain).await?.1)
+}
+
+async fn create_key(
+    store: &Store,
+    keychain: &dyn Keychain,
+) -> Result<(WorkspaceKey, SigningKeyRow), EvidenceError> {
+    let key = WorkspaceKey::generate()?;
+    let fp = fingerprint(&key.public());
+    let account = format!("workspace-{}-signing-key-{}", store.workspace(), &fp[..16]);
+    keychain.set(&account, &key.seed_hex())?;
+    let row = SigningKeyRow {
+        fingerprint: fp,
+        public_key: hex::encode(key.public().as_bytes()),
+        keychain_account: account,
+        created_at: String::new(),
+        retired_at: None,
+    };
+    if let Err(e) = store.add_signing_key(&row).await {
+        // Nothing half-made: the database does not know the key, so neither does the
+        // keychain.
+        let _ = keychain.delete(&row.keychain_account);
+        return Err(e.into());
+    }
+    let stored = store
+        .signing_keys()
+        .await?
+        .into_iter()
+        .find(|k| k.fingerprint == row.fingerprint)
+        .unwrap_or(row);
+    Ok((key, stored))
+}
+
+fn decode_seed(text: &str) -> Option<[u8; 32]> {
+    hex::decode(text.trim()).ok()?.try_into().ok()
+}
