@@ -12,7 +12,7 @@ use super::keys::{fingerprint, public_key_pem, WorkspaceKey};
 use super::redact::{self, Redactor};
 use super::{zipfile, EvidenceError, FORMAT};
 use crate::audit::{AuditEvent, ChainVerifier};
-use crate::store::{timestamp, AuditFilter, Store};
+use crate::store::{blob_hash, timestamp, AuditFilter, Store};
 
 /// What to put in a pack.
 #[derive(Clone, Debug)]
@@ -172,10 +172,6 @@ pub fn canonical_json(value: &Value) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(&sorted(value)).unwrap_or_default();
     bytes.push(b'\n');
     bytes
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 fn to_value<T: Serialize>(value: &T) -> Value {
@@ -364,7 +360,7 @@ pub async fn build_pack(
                 continue;
             };
             match std::fs::read(path) {
-                Ok(bytes) if sha256_hex(&bytes) == report.sha256 => {
+                Ok(bytes) if blob_hash(&bytes) == report.sha256 => {
                     raw_files.insert(name, (bytes, "report"));
                 }
                 Ok(_) => omitted.push(format!(
@@ -415,7 +411,7 @@ pub async fn build_pack(
         for (hash, (value, _)) in &mut objects {
             redactor.redact(value);
             let bytes = serde_json::to_vec(value).unwrap_or_default();
-            renamed.insert(hash.clone(), (sha256_hex(&bytes), bytes));
+            renamed.insert(hash.clone(), (blob_hash(&bytes), bytes));
         }
         // Captures refer to objects by the hash of the bytes in the pack.
         for (path, (document, _)) in documents.iter_mut() {
@@ -503,7 +499,7 @@ pub async fn build_pack(
     );
     let mut checksums = String::new();
     for (path, (bytes, _)) in &files {
-        checksums.push_str(&format!("{}  {}\n", sha256_hex(bytes), path));
+        checksums.push_str(&format!("{}  {}\n", blob_hash(bytes), path));
     }
     files.insert(CHECKSUMS.to_owned(), (checksums.into_bytes(), "checksums"));
 
@@ -513,7 +509,7 @@ pub async fn build_pack(
         .map(|(path, (bytes, kind))| ManifestFile {
             path: path.clone(),
             size: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
+            sha256: blob_hash(bytes),
             kind: (*kind).to_owned(),
         })
         .collect();
@@ -602,7 +598,7 @@ pub async fn build_pack(
     let bytes = zipfile::write(&entries)?;
     progress("Done", 1.0);
     Ok(BuiltPack {
-        sha256: sha256_hex(&bytes),
+        sha256: blob_hash(&bytes),
         bytes,
         manifest,
     })

@@ -6,12 +6,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use ed25519_dalek::{Signature, Verifier as _};
 use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 use super::keys::{fingerprint, parse_public_key_pem};
 use super::pack::{Manifest, PackedEvent, AUDIT_LOG, CHECKSUMS, MANIFEST, PUBLIC_KEY, SIGNATURE};
 use super::{zipfile, FORMAT};
 use crate::audit::ChainVerifier;
+use crate::store::blob_hash;
 
 /// The outcome of verifying a pack.
 #[derive(Clone, Debug, Serialize)]
@@ -34,10 +34,6 @@ impl Verdict {
     fn fail(&mut self, failure: impl Into<String>) {
         self.failures.push(failure.into());
     }
-}
-
-fn sha256_hex(bytes: &[u8]) -> String {
-    hex::encode(Sha256::digest(bytes))
 }
 
 /// Verifies a pack's bytes. With `trusted_fingerprint`, the signing key must also be that
@@ -156,7 +152,7 @@ pub fn verify_pack(bytes: &[u8], trusted_fingerprint: Option<&str>) -> Verdict {
         match files.get(&file.path) {
             None => verdict.fail(format!("{}: listed in the manifest but missing", file.path)),
             Some(content) => {
-                let actual = sha256_hex(content);
+                let actual = blob_hash(content);
                 if actual != file.sha256 {
                     verdict.fail(format!(
                         "{}: SHA-256 is {actual}, the manifest says {}: the file was changed",
