@@ -33,7 +33,13 @@ step "cargo build --workspace (the desktop binary the E2E test drives)"
 cargo build --workspace
 
 step "cargo test --workspace (headless: no display, no session bus; fails on stale ui/src/bindings.ts)"
-env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS cargo test --workspace
+env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS PLUMBLINE_EXPECT_KEYCHAIN=kernel \
+  cargo test --workspace
+
+step "OS keychain through a real Secret Service (gnome-keyring on a private session bus)"
+PLUMBLINE_EXPECT_KEYCHAIN=secret-service dbus-run-session -- bash -c \
+  'printf plumbline | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+   cargo test --workspace --lib -- the_os_keychain_keeps_a_secret'
 
 step "desktop end-to-end test (Xvfb + tauri-driver + WebKitWebDriver)"
 xvfb-run -a -s "-screen 0 1280x800x24" \

@@ -6,9 +6,10 @@ use std::time::Instant;
 
 use chrono::NaiveDate;
 use plumbline_core::evidence::{
-    self, build_pack, public_key_pem, verify_pack, EvidenceError, Keychain, OsKeychain, PackRequest,
+    self, create_pack, public_key_pem, verify_pack, EvidenceError, PackRequest,
 };
-use plumbline_core::store::{AuditFilter, NewEvidencePack, Store};
+use plumbline_core::keychain::{Keychain, OsKeychain};
+use plumbline_core::store::{AuditFilter, Store};
 use plumbline_reports::generate::parse_day;
 use serde::Serialize;
 
@@ -104,6 +105,7 @@ fn evidence_failure(error: EvidenceError) -> Failure {
     match error {
         EvidenceError::Store(e) => Failure::from(e),
         EvidenceError::BadRequest(message) => Failure::bad_input(message),
+        EvidenceError::Write { .. } => Failure::usage(error.to_string()),
         other => Failure::from(anyhow::Error::from(other)),
     }
 }
@@ -245,38 +247,29 @@ async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
         include_reports: args.include_reports,
         created_at: generation_time()?,
     };
-    let keychain = OsKeychain::detect();
-    let (key, _) = evidence::workspace_key(store, &keychain)
-        .await
-        .map_err(evidence_failure)?;
-    let built = build_pack(store, &key, &request, &mut |_, _| {})
-        .await
-        .map_err(evidence_failure)?;
-    let path = write_file(&args.out, &built.bytes)?;
-    let tenant = store.tenant(&args.tenant).await?;
-    store
-        .record_evidence_pack(&NewEvidencePack {
-            pack_id: built.manifest.pack_id.clone(),
-            tenant: tenant.id,
-            period_from: built.manifest.period.from.clone(),
-            period_to: built.manifest.period.to.clone(),
-            options: serde_json::json!({
-                "redact": args.redact,
-                "include_reports": args.include_reports,
-            }),
-            sha256: built.sha256.clone(),
-            size: built.bytes.len() as u64,
-            path: Some(path.clone()),
-        })
-        .await?;
+    if args.out.file_name().is_none() {
+        return Err(Failure::usage(format!(
+            "--out {}: name a file",
+            args.out.display()
+        )));
+    }
+    let created = create_pack(
+        store,
+        &OsKeychain::detect(),
+        &request,
+        &args.out,
+        &mut |_, _| {},
+    )
+    .await
+    .map_err(evidence_failure)?;
     let out = Created {
-        path,
-        sha256: built.sha256,
-        size: built.bytes.len() as u64,
-        pack_id: built.manifest.pack_id.clone(),
-        files: built.manifest.files.len() + 3,
-        audit_events: built.manifest.audit.events,
-        fingerprint: built.manifest.signer.fingerprint.clone(),
+        path: created.path.display().to_string(),
+        sha256: created.sha256,
+        size: created.size,
+        pack_id: created.manifest.pack_id.clone(),
+        files: created.manifest.files.len() + 3,
+        audit_events: created.manifest.audit.events,
+        fingerprint: created.manifest.signer.fingerprint.clone(),
         seconds: started.elapsed().as_secs_f64(),
     };
     if json {
@@ -294,7 +287,7 @@ async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
     );
     println!("SHA-256 {}", out.sha256);
     println!("Signed by key {}", out.fingerprint);
-    for omitted in &built.manifest.omitted {
+    for omitted in &created.manifest.omitted {
         println!("Not included: {omitted}");
     }
     Ok(())

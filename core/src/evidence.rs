@@ -9,15 +9,16 @@
 //! - [`verify_pack`]: checks every hash, the signature and the chain links, naming
 //!   exactly what failed.
 
+mod create;
 pub mod keys;
 mod pack;
 pub mod redact;
 mod verify;
 mod zipfile;
 
+pub use create::{create_pack, default_pack_file_name, CreatedPack};
 pub use keys::{
-    fingerprint, parse_public_key_pem, public_key_pem, rotate_key, workspace_key, Keychain,
-    OsKeychain, WorkspaceKey,
+    fingerprint, parse_public_key_pem, public_key_pem, rotate_key, workspace_key, WorkspaceKey,
 };
 pub use pack::{
     build_pack, canonical_json, manifest_bytes, BuiltPack, Manifest, ManifestAudit, ManifestChain,
@@ -28,6 +29,7 @@ pub use pack::{
 pub use verify::{verify_pack, Verdict};
 pub use zipfile::{read as read_zip, write as write_zip};
 
+use crate::keychain::KeychainError;
 use crate::store::StoreError;
 
 /// The pack format this Plumbline writes and reads.
@@ -40,7 +42,7 @@ pub enum EvidenceError {
     Store(#[from] StoreError),
     /// The OS keychain refused or failed.
     #[error("OS keychain: {0}")]
-    Keychain(String),
+    Keychain(#[from] KeychainError),
     /// The workspace has a signing key but the keychain lost its private half.
     #[error("the signing key of this workspace (fingerprint {fingerprint}) is not in the {keychain}. Packs it signed still verify. Restore the keychain entry, or make a new key with `plumbline key rotate` (new packs then carry the new fingerprint)")]
     KeyMissing {
@@ -52,6 +54,13 @@ pub enum EvidenceError {
     BadRequest(String),
     #[error("cannot write the pack: {0}")]
     Io(#[from] std::io::Error),
+    /// The pack file could not be written where asked.
+    #[error("cannot write {path} (check that the folder exists and is writable): {source}")]
+    Write {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
     #[error("cannot build the ZIP file: {0}")]
     Zip(String),
 }

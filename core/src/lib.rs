@@ -15,6 +15,7 @@ pub mod demo;
 pub mod drift;
 pub mod evidence;
 pub mod findings;
+pub mod keychain;
 pub mod kinds;
 pub mod lint;
 pub mod model;

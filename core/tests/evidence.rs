@@ -3,46 +3,22 @@
 //! keychain, the format is pinned, and the README's standard-tool steps work.
 
 use std::collections::{BTreeSet, HashMap};
-use std::sync::Mutex;
 
 use base64::Engine as _;
 use chrono::{NaiveDate, TimeDelta, TimeZone, Utc};
 use plumbline_core::connectors::import::{import_files, ImportOptions};
 use plumbline_core::evidence::{
     self, build_pack, manifest_bytes, read_zip, redact::email_spans, verify_pack, write_zip,
-    EvidenceError, Keychain, Manifest, ManifestAudit, ManifestChain, ManifestFile, ManifestPeriod,
+    EvidenceError, Manifest, ManifestAudit, ManifestChain, ManifestFile, ManifestPeriod,
     ManifestRedaction, ManifestSigner, ManifestTenant, ManifestWorkspace, PackRequest,
     WorkspaceKey,
 };
 use plumbline_core::findings::{Action, RiskRequest};
+use plumbline_core::keychain::{Keychain, MemoryKeychain};
 use plumbline_core::model::{CaptureSource, TenantProfile};
 use plumbline_core::portfolio::{add_demo_tenants, DemoRequest};
 use plumbline_core::review::{review_all, ReviewOptions};
 use plumbline_core::store::{CaptureWrite, FindingFilter, Store};
-
-/// A keychain in memory, so the test can look for the secret everywhere else.
-#[derive(Default)]
-struct MemoryKeychain(Mutex<HashMap<String, String>>);
-
-impl Keychain for MemoryKeychain {
-    fn get(&self, account: &str) -> Result<Option<String>, EvidenceError> {
-        Ok(self.0.lock().expect("lock").get(account).cloned())
-    }
-    fn set(&self, account: &str, secret: &str) -> Result<(), EvidenceError> {
-        self.0
-            .lock()
-            .expect("lock")
-            .insert(account.to_owned(), secret.to_owned());
-        Ok(())
-    }
-    fn delete(&self, account: &str) -> Result<(), EvidenceError> {
-        self.0.lock().expect("lock").remove(account);
-        Ok(())
-    }
-    fn describe(&self) -> String {
-        "test keychain".to_owned()
-    }
-}
 
 const ALICE: &str = "alice.example@contoso-demo.com";
 const BOB: &str = "Bob.Sample@Contoso-Demo.com";
@@ -320,11 +296,9 @@ async fn the_private_key_is_only_in_the_keychain() {
     let plain = pack(&fixture, false).await;
     let secrets: Vec<String> = fixture
         .keychain
-        .0
-        .lock()
-        .expect("lock")
-        .values()
-        .cloned()
+        .accounts()
+        .iter()
+        .filter_map(|account| fixture.keychain.get(account).expect("get"))
         .collect();
     assert_eq!(secrets.len(), 1, "one key was created");
     let seed = hex::decode(&secrets[0]).expect("hex seed");
@@ -374,7 +348,10 @@ async fn a_lost_keychain_entry_is_reported_not_replaced() {
     let (_, row) = evidence::workspace_key(&fixture.store, &fixture.keychain)
         .await
         .expect("key");
-    fixture.keychain.0.lock().expect("lock").clear();
+    fixture
+        .keychain
+        .delete(&row.keychain_account)
+        .expect("delete");
     let error = evidence::workspace_key(&fixture.store, &fixture.keychain)
         .await
         .expect_err("missing key");
@@ -616,20 +593,4 @@ async fn standard_tools_verify_a_pack_as_the_readme_says() {
         !refused.status.success(),
         "openssl refuses a changed manifest"
     );
-}
-
-/// The OS keychain round trip on this machine (the Secret Service when one runs, else
-/// the kernel keyring).
-#[test]
-fn the_os_keychain_keeps_a_secret() {
-    let keychain = evidence::OsKeychain::detect();
-    let account = format!("plumbline-test-{}", uuid::Uuid::now_v7());
-    assert_eq!(keychain.get(&account).expect("get"), None);
-    keychain.set(&account, "s3cret").expect("set");
-    assert_eq!(
-        keychain.get(&account).expect("get").as_deref(),
-        Some("s3cret")
-    );
-    keychain.delete(&account).expect("delete");
-    assert_eq!(keychain.get(&account).expect("get"), None);
 }

@@ -11,124 +11,13 @@ use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
 use sha2::{Digest, Sha256};
 
 use super::EvidenceError;
+use crate::keychain::{Keychain, KeychainError};
 use crate::store::{SigningKeyRow, Store};
-
-/// The service name Plumbline's keychain entries are filed under.
-pub const KEYCHAIN_SERVICE: &str = "plumbline";
 
 /// The DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the key's 32 bytes follow.
 const SPKI_PREFIX: [u8; 12] = [
     0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
 ];
-
-/// Where secrets are kept. Implemented by the OS keychain; tests may use their own.
-pub trait Keychain: Send + Sync {
-    /// The secret stored under `account`, or `None` when there is none.
-    fn get(&self, account: &str) -> Result<Option<String>, EvidenceError>;
-    /// Stores (or replaces) the secret under `account`.
-    fn set(&self, account: &str, secret: &str) -> Result<(), EvidenceError>;
-    /// Removes the secret under `account` (no error when absent).
-    fn delete(&self, account: &str) -> Result<(), EvidenceError>;
-    /// What this keychain is, for people ("Secret Service", …).
-    fn describe(&self) -> String;
-}
-
-/// The operating system's keychain through the `keyring` crate: the macOS Keychain, the
-/// Windows Credential Manager, and on Linux the Secret Service (GNOME Keyring, KWallet,
-/// KeePassXC) — or, on a machine with no Secret Service running (a server, a container),
-/// the kernel's key retention service, which does not survive a reboot.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OsKeychain {
-    /// The platform's default store.
-    Default,
-    /// Linux: the kernel keyring (persistent keyring of the user).
-    #[cfg(target_os = "linux")]
-    KernelKeyring,
-}
-
-impl OsKeychain {
-    /// The keychain to use on this machine.
-    pub fn detect() -> Self {
-        #[cfg(target_os = "linux")]
-        {
-            if !secret_service_available() {
-                return Self::KernelKeyring;
-            }
-        }
-        Self::Default
-    }
-
-    fn entry(&self, account: &str) -> Result<keyring::Entry, EvidenceError> {
-        match self {
-            Self::Default => keyring::Entry::new(KEYCHAIN_SERVICE, account),
-            #[cfg(target_os = "linux")]
-            Self::KernelKeyring => keyring::keyutils::KeyutilsCredential::new_with_target(
-                None,
-                KEYCHAIN_SERVICE,
-                account,
-            )
-            .map(|c| keyring::Entry::new_with_credential(Box::new(c))),
-        }
-        .map_err(|e| self.error(e))
-    }
-
-    fn error(&self, e: keyring::Error) -> EvidenceError {
-        EvidenceError::Keychain(format!("{} ({})", e, self.describe()))
-    }
-}
-
-/// True when a Secret Service answers on the session bus.
-#[cfg(target_os = "linux")]
-fn secret_service_available() -> bool {
-    let bus = std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
-        || std::env::var_os("XDG_RUNTIME_DIR")
-            .map(|dir| std::path::Path::new(&dir).join("bus").exists())
-            .unwrap_or(false);
-    if !bus {
-        return false;
-    }
-    // Asking for an entry that does not exist answers NoEntry when the service runs.
-    match keyring::Entry::new(KEYCHAIN_SERVICE, "plumbline-probe") {
-        Ok(entry) => matches!(entry.get_password(), Ok(_) | Err(keyring::Error::NoEntry)),
-        Err(_) => false,
-    }
-}
-
-impl Keychain for OsKeychain {
-    fn get(&self, account: &str) -> Result<Option<String>, EvidenceError> {
-        match self.entry(account)?.get_password() {
-            Ok(secret) => Ok(Some(secret)),
-            Err(keyring::Error::NoEntry) => Ok(None),
-            Err(e) => Err(self.error(e)),
-        }
-    }
-
-    fn set(&self, account: &str, secret: &str) -> Result<(), EvidenceError> {
-        self.entry(account)?
-            .set_password(secret)
-            .map_err(|e| self.error(e))
-    }
-
-    fn delete(&self, account: &str) -> Result<(), EvidenceError> {
-        match self.entry(account)?.delete_credential() {
-            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
-            Err(e) => Err(self.error(e)),
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Self::Default if cfg!(target_os = "macos") => "macOS Keychain".to_owned(),
-            Self::Default if cfg!(target_os = "windows") => "Windows Credential Manager".to_owned(),
-            Self::Default => "Secret Service".to_owned(),
-            #[cfg(target_os = "linux")]
-            Self::KernelKeyring => {
-                "Linux kernel keyring (no Secret Service runs; keys do not survive a reboot)"
-                    .to_owned()
-            }
-        }
-    }
-}
 
 /// A private key seed; its Debug never shows the bytes.
 #[derive(Clone)]
@@ -161,7 +50,7 @@ impl WorkspaceKey {
     pub fn generate() -> Result<Self, EvidenceError> {
         let mut seed = [0u8; 32];
         getrandom::getrandom(&mut seed)
-            .map_err(|e| EvidenceError::Keychain(format!("no randomness for a new key: {e}")))?;
+            .map_err(|e| KeychainError(format!("no randomness for a new key: {e}")))?;
         Ok(Self::from_seed(seed))
     }
 
@@ -250,16 +139,16 @@ pub async fn workspace_key(
             let key = decode_seed(&secret)
                 .map(WorkspaceKey::from_seed)
                 .ok_or_else(|| {
-                    EvidenceError::Keychain(format!(
+                    EvidenceError::Keychain(KeychainError(format!(
                         "the keychain entry {} does not hold a signing key",
                         row.keychain_account
-                    ))
+                    )))
                 })?;
             if fingerprint(&key.public()) != row.fingerprint {
-                return Err(EvidenceError::Keychain(format!(
+                return Err(EvidenceError::Keychain(KeychainError(format!(
                     "the keychain entry {} holds another key than the workspace's ({})",
                     row.keychain_account, row.fingerprint
-                )));
+                ))));
             }
             Ok((key, row))
         }

@@ -179,7 +179,7 @@ fn to_value<T: Serialize>(value: &T) -> Value {
 }
 
 /// A file name part from free text: lower-case letters, digits and dashes.
-fn slug(text: &str) -> String {
+pub(crate) fn slug(text: &str) -> String {
     let mut out = String::new();
     for c in text.chars() {
         if c.is_ascii_alphanumeric() {
