@@ -34,7 +34,12 @@ pub enum Command {
     /// Full review of a demo portfolio, a second review with nothing new, and the
     /// per-policy-pair cost of normalising and diffing.
     Review(ReviewArgs),
+    /// Build and verify the evidence pack of one demo tenant over a year of reviewed
+    /// daily captures.
+    Pack(pack::PackArgs),
 }
+
+mod pack;
 
 #[derive(clap::Args, Debug)]
 pub struct ReviewArgs {
@@ -78,7 +83,10 @@ struct Figures {
 }
 
 pub async fn run(command: &Command, json: bool) -> Outcome {
-    let Command::Review(args) = command;
+    let args = match command {
+        Command::Review(args) => args,
+        Command::Pack(args) => return pack::run(args, json).await,
+    };
     let template = args.template.clone().unwrap_or_else(|| {
         default_cache_dir().join(format!(
             "bench-{}t-seed{}-f{TEMPLATE_FORMAT}-n{NORMALIZER_VERSION}.db",

@@ -497,11 +497,18 @@ pub async fn build_pack(
             "readme",
         ),
     );
+    // Every file is hashed once: for SHA256SUMS and for the manifest.
+    let mut hashes: BTreeMap<String, String> = files
+        .iter()
+        .map(|(path, (bytes, _))| (path.clone(), blob_hash(bytes)))
+        .collect();
     let mut checksums = String::new();
-    for (path, (bytes, _)) in &files {
-        checksums.push_str(&format!("{}  {}\n", blob_hash(bytes), path));
+    for (path, hash) in &hashes {
+        checksums.push_str(&format!("{hash}  {path}\n"));
     }
-    files.insert(CHECKSUMS.to_owned(), (checksums.into_bytes(), "checksums"));
+    let checksums = checksums.into_bytes();
+    hashes.insert(CHECKSUMS.to_owned(), blob_hash(&checksums));
+    files.insert(CHECKSUMS.to_owned(), (checksums, "checksums"));
 
     progress("Signing", 0.8);
     let manifest_files: Vec<ManifestFile> = files
@@ -509,7 +516,10 @@ pub async fn build_pack(
         .map(|(path, (bytes, kind))| ManifestFile {
             path: path.clone(),
             size: bytes.len() as u64,
-            sha256: blob_hash(bytes),
+            sha256: hashes
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| blob_hash(bytes)),
             kind: (*kind).to_owned(),
         })
         .collect();

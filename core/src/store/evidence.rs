@@ -309,9 +309,13 @@ impl Store {
                 ));
             }
         }
+        // One row per capture with its items packed as JSON: a year of daily captures
+        // holds ~75,000 items, and sqlx-sqlite costs a thread hand-off per row.
         let items = sqlx::query(&format!(
-            "SELECT capture_id, kind, external_id, name, odata_type, blob_sha256 FROM config_items
-             WHERE capture_id IN ({IN_PERIOD}) ORDER BY capture_id, kind, name, external_id"
+            "SELECT capture_id, json_group_array(json_array(kind, external_id, name, odata_type, blob_sha256)) AS items
+             FROM (SELECT capture_id, kind, external_id, name, odata_type, blob_sha256 FROM config_items
+                   WHERE capture_id IN ({IN_PERIOD}))
+             GROUP BY capture_id"
         ))
         .bind(tenant.to_string())
         .bind(&from)
@@ -320,13 +324,23 @@ impl Store {
         .await?;
         for row in &items {
             if let Some(&i) = index.get(&row.try_get::<String, _>("capture_id")?) {
-                captures[i].items.push(EvidenceItem {
-                    kind: row.try_get("kind")?,
-                    external_id: row.try_get("external_id")?,
-                    name: row.try_get("name")?,
-                    odata_type: row.try_get("odata_type")?,
-                    blob_sha256: row.try_get("blob_sha256")?,
-                });
+                let packed: String = row.try_get("items")?;
+                let mut packed: Vec<(String, String, String, Option<String>, String)> =
+                    serde_json::from_str(&packed).map_err(StoreError::corrupt)?;
+                // SQL does not promise an aggregate's input order: sort here.
+                packed.sort_by(|a, b| (&a.0, &a.2, &a.1).cmp(&(&b.0, &b.2, &b.1)));
+                captures[i].items = packed
+                    .into_iter()
+                    .map(
+                        |(kind, external_id, name, odata_type, blob_sha256)| EvidenceItem {
+                            kind,
+                            external_id,
+                            name,
+                            odata_type,
+                            blob_sha256,
+                        },
+                    )
+                    .collect();
             }
         }
         Ok(captures)
