@@ -10,6 +10,7 @@
 //! - 5 database problem (cannot open, newer schema, damaged)
 //! - 6 verification failed (an evidence pack or the audit chain)
 
+mod alerts;
 mod baseline;
 mod bench;
 mod demo;
@@ -65,6 +66,8 @@ enum Command {
     Findings(findings::Args),
     /// Tenants ranked by their latest alignment score.
     Score,
+    /// The alerts inbox: list, or `alerts ack|snooze ID…`.
+    Alerts(alerts::Args),
     /// Branded PDF reports: executive (one tenant, a period) and portfolio.
     #[command(subcommand)]
     Report(report::Command),
@@ -173,6 +176,7 @@ fn main() -> ExitCode {
             Command::Review(args) => review::run(&store, args, cli.json).await,
             Command::Findings(args) => findings::run(&store, args, cli.json).await,
             Command::Score => review::score(&store, cli.json).await,
+            Command::Alerts(args) => alerts::run(&store, args, cli.json).await,
             Command::Report(command) => report::run(&store, command, cli.json).await,
             Command::Export(args) => export::run(&store, args, cli.json).await,
             Command::Audit(args) => evidence::audit(&store, args, cli.json).await,

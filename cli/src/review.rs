@@ -20,6 +20,7 @@ pub struct Args {
 
 pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
     let started = Instant::now();
+    let since = chrono::Utc::now();
     let options = ReviewOptions { force: args.force };
     let reviews: Vec<TenantReview> = match &args.tenant {
         Some(name) => {
@@ -38,8 +39,9 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         }
     };
     let seconds = started.elapsed().as_secs_f64();
+    let alerts = store.raise_alerts(since).await?;
     if json {
-        print_json(&serde_json::json!({"seconds": seconds, "tenants": reviews}))?;
+        print_json(&serde_json::json!({"seconds": seconds, "tenants": reviews, "alerts": alerts}))?;
         return Ok(());
     }
     let reviewed: Vec<&TenantReview> = reviews.iter().filter(|r| r.reviewed).collect();
@@ -70,6 +72,15 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         reviewed.len(),
         skipped
     );
+    if !alerts.is_empty() {
+        println!(
+            "\n{} new alerts (`plumbline alerts` lists the inbox):",
+            alerts.len()
+        );
+        for alert in &alerts {
+            crate::alerts::print_alert(alert);
+        }
+    }
     Ok(())
 }
 

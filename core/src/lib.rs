@@ -8,6 +8,7 @@
 //! It never depends on Tauri, axum or printpdf. Pure engine modules (normalisation, drift,
 //! findings, lint, score) do no IO; IO lives at the edges (`store`, `connectors`).
 
+pub mod alerts;
 pub mod audit;
 pub mod baseline;
 pub mod connectors;

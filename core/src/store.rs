@@ -9,6 +9,7 @@
 //!   (the app and the CLI) never interleave inside one change.
 //! - Times are stored as UTC RFC 3339 text with millisecond precision ([`timestamp`]).
 
+mod alerts;
 mod baselines;
 mod blobs;
 mod captures;
@@ -29,6 +30,7 @@ use sqlx::{Row, SqlitePool};
 use crate::audit::Writer;
 use crate::model::WorkspaceId;
 
+pub use alerts::{AlertRow, AlertState, AlertView, Notice};
 pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};

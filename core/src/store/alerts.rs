@@ -1,0 +1,762 @@
+//! Alerts in the database: the rules (seeded with [`default_rules`] on first use), the
+//! facts a review run produced, raising alerts with cooldowns, and the inbox's reads and
+//! decisions (acknowledge, snooze). Every write carries its audit event.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use sqlx::{QueryBuilder, Row, Sqlite};
+
+use super::{parse_timestamp, timestamp, Store, StoreError};
+use crate::alerts::{
+    default_rules, evaluate, AlertRule, Channel, Condition, LapsedAcceptance, OpenedFinding,
+    ReviewFacts, TenantFacts,
+};
+use crate::audit::{self, AuditRecord};
+use crate::baseline::Severity;
+use crate::model::TenantId;
+
+/// Where an alert stands in the inbox.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AlertState {
+    /// Not acknowledged and not snoozed (or its snooze has ended).
+    Open,
+    Snoozed,
+    Acknowledged,
+}
+
+/// One alert as the inbox shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct AlertRow {
+    pub id: String,
+    /// The rule that raised it; `None` for notices (a finished background job that no
+    /// desktop notification could announce).
+    pub rule: Option<String>,
+    pub tenant_id: Option<String>,
+    pub tenant: Option<String>,
+    /// low | medium | high | critical
+    pub severity: String,
+    pub title: String,
+    pub body: String,
+    pub raised_at: String,
+    pub acknowledged_at: Option<String>,
+    pub snoozed_until: Option<String>,
+    pub state: AlertState,
+    /// Whether the rule asks for a desktop notification.
+    pub notify: bool,
+}
+
+/// Which alerts to list.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "snake_case")]
+pub enum AlertView {
+    /// Open ones (the inbox).
+    #[default]
+    Open,
+    Snoozed,
+    Acknowledged,
+    All,
+}
+
+/// A notice for the inbox (no rule, no cooldown).
+#[derive(Clone, Debug)]
+pub struct Notice {
+    pub tenant: Option<TenantId>,
+    pub severity: Severity,
+    pub title: String,
+    pub body: String,
+}
+
+/// At most this many alerts are listed at once (newest first).
+const LIST_LIMIT: i64 = 1000;
+
+impl Store {
+    /// The workspace's alert rules; the defaults are created on first use.
+    pub async fn alert_rules(&self) -> Result<Vec<AlertRule>, StoreError> {
+        let rules = self.read_alert_rules().await?;
+        if !rules.is_empty() {
+            return Ok(rules);
+        }
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        // Another writer may have seeded them since the read above.
+        let existing: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM alert_rules WHERE workspace_id = ?")
+                .bind(self.workspace().to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+        if existing == 0 {
+            let now = timestamp(Utc::now());
+            for (name, condition, channels, cooldown) in default_rules() {
+                let id = uuid::Uuid::now_v7().to_string();
+                let condition = serde_json::to_string(&condition).map_err(StoreError::corrupt)?;
+                let channels = serde_json::to_string(&channels).map_err(StoreError::corrupt)?;
+                sqlx::query(
+                    "INSERT INTO alert_rules (id, workspace_id, name, condition, channels, cooldown_secs, enabled, created_at)
+                     VALUES (?, ?, ?, ?, ?, ?, 1, ?)",
+                )
+                .bind(&id)
+                .bind(self.workspace().to_string())
+                .bind(&name)
+                .bind(&condition)
+                .bind(&channels)
+                .bind(cooldown)
+                .bind(&now)
+                .execute(&mut *tx)
+                .await?;
+                audit::append(
+                    &mut tx,
+                    self.writer(),
+                    AuditRecord {
+                        tenant: None,
+                        action: "alert_rule.create",
+                        target: format!("alert_rule/{id}"),
+                        summary: serde_json::json!({ "name": name, "condition": condition }),
+                    },
+                )
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        self.read_alert_rules().await
+    }
+
+    async fn read_alert_rules(&self) -> Result<Vec<AlertRule>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT id, name, condition, channels, cooldown_secs, enabled FROM alert_rules
+             WHERE workspace_id = ? ORDER BY created_at, id",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let condition: String = row.try_get("condition")?;
+                let channels: String = row.try_get("channels")?;
+                Ok(AlertRule {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    condition: serde_json::from_str::<Condition>(&condition)
+                        .map_err(StoreError::corrupt)?,
+                    channels: serde_json::from_str::<Vec<Channel>>(&channels)
+                        .map_err(StoreError::corrupt)?,
+                    cooldown_secs: row.try_get("cooldown_secs")?,
+                    enabled: row.try_get::<i64, _>("enabled")? != 0,
+                })
+            })
+            .collect()
+    }
+
+    /// Turns a rule on or off.
+    pub async fn set_alert_rule_enabled(&self, id: &str, enabled: bool) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let changed =
+            sqlx::query("UPDATE alert_rules SET enabled = ? WHERE id = ? AND workspace_id = ?")
+                .bind(i64::from(enabled))
+                .bind(id)
+                .bind(self.workspace().to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                what: "alert rule",
+                name: id.to_owned(),
+            });
+        }
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: if enabled {
+                    "alert_rule.enable"
+                } else {
+                    "alert_rule.disable"
+                },
+                target: format!("alert_rule/{id}"),
+                summary: serde_json::json!({ "enabled": enabled }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// What the reviews since `since` changed: findings they opened or re-opened,
+    /// acceptances that lapsed, and each reviewed tenant's score before and after.
+    pub async fn review_facts(&self, since: DateTime<Utc>) -> Result<ReviewFacts, StoreError> {
+        let since = timestamp(since);
+        let mut facts: ReviewFacts = BTreeMap::new();
+        let opened = sqlx::query(
+            "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status
+             FROM finding_transitions tr
+             JOIN findings f ON f.id = tr.finding_id
+             JOIN tenants t ON t.id = f.tenant_id
+             WHERE tr.at >= ? AND tr.review_id IS NOT NULL AND tr.to_status = 'open'
+               AND t.workspace_id = ?
+             ORDER BY tr.at, tr.id",
+        )
+        .bind(&since)
+        .bind(self.workspace().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        for row in &opened {
+            let severity: String = row.try_get("severity")?;
+            tenant_facts(&mut facts, row)?.opened.push(OpenedFinding {
+                severity: Severity::parse(&severity)
+                    .ok_or_else(|| StoreError::Corrupt(format!("severity {severity}")))?,
+                title: row.try_get("title")?,
+                reopened: row.try_get::<Option<String>, _>("from_status")?.is_some(),
+            });
+        }
+        let lapsed = sqlx::query(
+            "SELECT f.tenant_id, t.display_name, f.title, ra.lapse_reason
+             FROM risk_acceptances ra
+             JOIN findings f ON f.id = ra.finding_id
+             JOIN tenants t ON t.id = f.tenant_id
+             WHERE ra.lapsed_at >= ? AND ra.lapse_reason IN ('expired', 'value_changed')
+               AND t.workspace_id = ?
+             ORDER BY ra.lapsed_at, ra.id",
+        )
+        .bind(&since)
+        .bind(self.workspace().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        for row in &lapsed {
+            tenant_facts(&mut facts, row)?
+                .lapsed
+                .push(LapsedAcceptance {
+                    finding_title: row.try_get("title")?,
+                    reason: row
+                        .try_get::<Option<String>, _>("lapse_reason")?
+                        .unwrap_or_default(),
+                });
+        }
+        // Each tenant reviewed since `since`: its newest score and the one before it.
+        let scores = sqlx::query(
+            "SELECT r.tenant_id, t.display_name, r.score AS after,
+                    (SELECT p.score FROM reviews p
+                     WHERE p.tenant_id = r.tenant_id AND p.finished_at < ?
+                     ORDER BY p.finished_at DESC LIMIT 1) AS before
+             FROM reviews r JOIN tenants t ON t.id = r.tenant_id
+             WHERE r.finished_at >= ? AND t.workspace_id = ?
+               AND r.finished_at = (SELECT MAX(finished_at) FROM reviews n WHERE n.tenant_id = r.tenant_id)",
+        )
+        .bind(&since)
+        .bind(&since)
+        .bind(self.workspace().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        for row in &scores {
+            let before: Option<f64> = row.try_get("before")?;
+            let after: Option<f64> = row.try_get("after")?;
+            if let (Some(before), Some(after)) = (before, after) {
+                tenant_facts(&mut facts, row)?.score = Some((before, after));
+            }
+        }
+        Ok(facts)
+    }
+
+    /// Evaluates the enabled rules over what the reviews since `since` changed, skips
+    /// what a rule already raised for the same tenant within its cooldown, and records
+    /// the rest. Returns the new alerts.
+    pub async fn raise_alerts(&self, since: DateTime<Utc>) -> Result<Vec<AlertRow>, StoreError> {
+        let rules = self.alert_rules().await?;
+        let facts = self.review_facts(since).await?;
+        let candidates = evaluate(&rules, &facts);
+        if candidates.is_empty() {
+            return Ok(Vec::new());
+        }
+        let now = Utc::now();
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut ids = Vec::new();
+        for alert in candidates {
+            let Some(rule) = rules.iter().find(|r| r.id == alert.rule_id) else {
+                continue;
+            };
+            let quiet_since = timestamp(now - TimeDelta::seconds(rule.cooldown_secs.max(0)));
+            let recent: i64 = sqlx::query_scalar(
+                "SELECT COUNT(*) FROM alerts WHERE rule_id = ? AND tenant_id = ? AND raised_at > ?",
+            )
+            .bind(&rule.id)
+            .bind(&alert.tenant_id)
+            .bind(&quiet_since)
+            .fetch_one(&mut *tx)
+            .await?;
+            if recent > 0 {
+                continue;
+            }
+            let id = uuid::Uuid::now_v7().to_string();
+            let tenant = alert
+                .tenant_id
+                .parse::<TenantId>()
+                .ok()
+                .ok_or_else(|| StoreError::Corrupt(format!("tenant id {}", alert.tenant_id)))?;
+            insert_alert(
+                &mut tx,
+                self,
+                &id,
+                Some(&rule.id),
+                Some(tenant),
+                alert.severity,
+                &alert.title,
+                &alert.body,
+                now,
+            )
+            .await?;
+            ids.push(id);
+        }
+        tx.commit().await?;
+        self.alerts_by_id(&ids).await
+    }
+
+    /// Puts a notice in the inbox (a finished job no notification could announce).
+    pub async fn record_notice(&self, notice: &Notice) -> Result<AlertRow, StoreError> {
+        let id = uuid::Uuid::now_v7().to_string();
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        insert_alert(
+            &mut tx,
+            self,
+            &id,
+            None,
+            notice.tenant,
+            notice.severity,
+            &notice.title,
+            &notice.body,
+            Utc::now(),
+        )
+        .await?;
+        tx.commit().await?;
+        self.alerts_by_id(std::slice::from_ref(&id))
+            .await?
+            .pop()
+            .ok_or(StoreError::NotFound {
+                what: "alert",
+                name: id,
+            })
+    }
+
+    /// The inbox: alerts in `view`, newest first (at most 1,000).
+    pub async fn list_alerts(&self, view: AlertView) -> Result<Vec<AlertRow>, StoreError> {
+        let now = timestamp(Utc::now());
+        let mut query = select_alerts(self);
+        match view {
+            AlertView::Open => {
+                query
+                    .push(" AND a.acknowledged_at IS NULL AND (a.snoozed_until IS NULL OR a.snoozed_until <= ")
+                    .push_bind(now)
+                    .push(")");
+            }
+            AlertView::Snoozed => {
+                query
+                    .push(" AND a.acknowledged_at IS NULL AND a.snoozed_until > ")
+                    .push_bind(now);
+            }
+            AlertView::Acknowledged => {
+                query.push(" AND a.acknowledged_at IS NOT NULL");
+            }
+            AlertView::All => {}
+        }
+        query
+            .push(" ORDER BY a.raised_at DESC, a.id DESC LIMIT ")
+            .push_bind(LIST_LIMIT);
+        let rows = query.build().fetch_all(self.pool()).await?;
+        rows.iter().map(alert_row).collect()
+    }
+
+    async fn alerts_by_id(&self, ids: &[String]) -> Result<Vec<AlertRow>, StoreError> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = select_alerts(self);
+        query.push(" AND a.id IN (");
+        let mut list = query.separated(", ");
+        for id in ids {
+            list.push_bind(id.clone());
+        }
+        query.push(") ORDER BY a.raised_at DESC, a.id DESC");
+        let rows = query.build().fetch_all(self.pool()).await?;
+        rows.iter().map(alert_row).collect()
+    }
+
+    /// Acknowledges alerts (already acknowledged ones are left as they are).
+    pub async fn acknowledge_alerts(&self, ids: &[String]) -> Result<u32, StoreError> {
+        self.decide_alerts(ids, "alert.acknowledge", None).await
+    }
+
+    /// Hides alerts from the inbox until `until`; they come back then.
+    pub async fn snooze_alerts(
+        &self,
+        ids: &[String],
+        until: DateTime<Utc>,
+    ) -> Result<u32, StoreError> {
+        if until <= Utc::now() {
+            return Err(StoreError::Conflict(
+                "a snooze must end in the future: pick a later time".to_owned(),
+            ));
+        }
+        self.decide_alerts(ids, "alert.snooze", Some(until)).await
+    }
+
+    async fn decide_alerts(
+        &self,
+        ids: &[String],
+        action: &'static str,
+        snooze_until: Option<DateTime<Utc>>,
+    ) -> Result<u32, StoreError> {
+        let now = timestamp(Utc::now());
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut changed = 0u32;
+        for id in ids {
+            let row = sqlx::query("SELECT tenant_id, acknowledged_at FROM alerts WHERE id = ?")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?
+                .ok_or_else(|| StoreError::NotFound {
+                    what: "alert",
+                    name: id.clone(),
+                })?;
+            if row
+                .try_get::<Option<String>, _>("acknowledged_at")?
+                .is_some()
+            {
+                continue;
+            }
+            let tenant = row
+                .try_get::<Option<String>, _>("tenant_id")?
+                .and_then(|t| t.parse::<TenantId>().ok());
+            let summary = match snooze_until {
+                Some(until) => {
+                    let until = timestamp(until);
+                    sqlx::query("UPDATE alerts SET snoozed_until = ? WHERE id = ?")
+                        .bind(&until)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    serde_json::json!({ "snoozed_until": until })
+                }
+                None => {
+                    sqlx::query("UPDATE alerts SET acknowledged_at = ? WHERE id = ?")
+                        .bind(&now)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                    serde_json::json!({})
+                }
+            };
+            audit::append(
+                &mut tx,
+                self.writer(),
+                AuditRecord {
+                    tenant,
+                    action,
+                    target: format!("alert/{id}"),
+                    summary,
+                },
+            )
+            .await?;
+            changed += 1;
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+}
+
+fn tenant_facts<'a>(
+    facts: &'a mut ReviewFacts,
+    row: &sqlx::sqlite::SqliteRow,
+) -> Result<&'a mut TenantFacts, StoreError> {
+    let tenant_id: String = row.try_get("tenant_id")?;
+    let name: String = row.try_get("display_name")?;
+    Ok(facts.entry(tenant_id).or_insert_with(|| TenantFacts {
+        tenant_name: name,
+        ..TenantFacts::default()
+    }))
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert_alert(
+    tx: &mut sqlx::SqliteConnection,
+    store: &Store,
+    id: &str,
+    rule_id: Option<&str>,
+    tenant: Option<TenantId>,
+    severity: Severity,
+    title: &str,
+    body: &str,
+    at: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO alerts (id, rule_id, tenant_id, severity, title, body, raised_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(id)
+    .bind(rule_id)
+    .bind(tenant.map(|t| t.to_string()))
+    .bind(severity.as_str())
+    .bind(title)
+    .bind(body)
+    .bind(timestamp(at))
+    .execute(&mut *tx)
+    .await?;
+    audit::append(
+        tx,
+        store.writer(),
+        AuditRecord {
+            tenant,
+            action: "alert.raise",
+            target: format!("alert/{id}"),
+            summary: serde_json::json!({
+                "rule": rule_id,
+                "severity": severity.as_str(),
+                "title": title,
+            }),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+fn select_alerts(store: &Store) -> QueryBuilder<'static, Sqlite> {
+    let mut query = QueryBuilder::new(
+        "SELECT a.id, a.rule_id, r.name AS rule_name, r.channels, a.tenant_id,
+                t.display_name AS tenant_name, a.severity, a.title, a.body, a.raised_at,
+                a.acknowledged_at, a.snoozed_until
+         FROM alerts a
+         LEFT JOIN alert_rules r ON r.id = a.rule_id
+         LEFT JOIN tenants t ON t.id = a.tenant_id
+         WHERE (t.workspace_id IS NULL OR t.workspace_id = ",
+    );
+    query.push_bind(store.workspace().to_string()).push(")");
+    query
+}
+
+fn alert_row(row: &sqlx::sqlite::SqliteRow) -> Result<AlertRow, StoreError> {
+    let acknowledged_at: Option<String> = row.try_get("acknowledged_at")?;
+    let snoozed_until: Option<String> = row.try_get("snoozed_until")?;
+    let snoozed = match &snoozed_until {
+        Some(until) => parse_timestamp(until)? > Utc::now(),
+        None => false,
+    };
+    let state = if acknowledged_at.is_some() {
+        AlertState::Acknowledged
+    } else if snoozed {
+        AlertState::Snoozed
+    } else {
+        AlertState::Open
+    };
+    let channels: Option<String> = row.try_get("channels")?;
+    let notify = channels
+        .map(|c| serde_json::from_str::<Vec<Channel>>(&c).map_err(StoreError::corrupt))
+        .transpose()?
+        .is_some_and(|c| c.contains(&Channel::Desktop));
+    Ok(AlertRow {
+        id: row.try_get("id")?,
+        rule: row.try_get("rule_name")?,
+        tenant_id: row.try_get("tenant_id")?,
+        tenant: row.try_get("tenant_name")?,
+        severity: row.try_get("severity")?,
+        title: row.try_get("title")?,
+        body: row.try_get("body")?,
+        raised_at: row.try_get("raised_at")?,
+        acknowledged_at,
+        snoozed_until,
+        state,
+        notify,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeDelta;
+
+    use super::*;
+    use crate::portfolio::{add_demo_tenants, DemoRequest, DEFAULT_SEED};
+    use crate::review::{review_all, ReviewOptions};
+
+    async fn reviewed_portfolio() -> (tempfile::TempDir, Store, DateTime<Utc>) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("alerts.db"))
+            .await
+            .expect("open");
+        add_demo_tenants(&store, &DemoRequest::now(DEFAULT_SEED, 3), |_, _| {})
+            .await
+            .expect("demo");
+        let since = Utc::now() - TimeDelta::seconds(1);
+        review_all(&store, &ReviewOptions::default(), |_, _| {})
+            .await
+            .expect("review");
+        (dir, store, since)
+    }
+
+    /// Tenants whose reviews since `since` opened a high or critical finding, by SQL
+    /// written independently of `review_facts`.
+    async fn tenants_with_new_high(store: &Store, since: DateTime<Utc>) -> Vec<String> {
+        sqlx::query_scalar(
+            "SELECT DISTINCT t.display_name FROM finding_transitions tr
+             JOIN findings f ON f.id = tr.finding_id JOIN tenants t ON t.id = f.tenant_id
+             WHERE tr.to_status = 'open' AND tr.at >= ? AND f.severity IN ('high', 'critical')
+             ORDER BY t.display_name",
+        )
+        .bind(timestamp(since))
+        .fetch_all(store.pool())
+        .await
+        .expect("query")
+    }
+
+    #[tokio::test]
+    async fn a_review_raises_one_alert_per_tenant_with_new_high_findings_then_cools_down() {
+        let (_dir, store, since) = reviewed_portfolio().await;
+        let expected = tenants_with_new_high(&store, since).await;
+        assert!(!expected.is_empty(), "the demo plants high findings");
+
+        let raised = store.raise_alerts(since).await.expect("raise");
+        let mut tenants: Vec<String> = raised
+            .iter()
+            .filter(|a| a.rule.as_deref() == Some("New critical or high findings"))
+            .map(|a| a.tenant.clone().expect("tenant"))
+            .collect();
+        tenants.sort();
+        assert_eq!(tenants, expected);
+        for alert in &raised {
+            assert_eq!(alert.state, AlertState::Open);
+            assert!(alert.notify, "the default rules notify the desktop");
+            assert!(matches!(
+                alert.severity.as_str(),
+                "high" | "critical" | "medium"
+            ));
+        }
+        let audited: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM audit_events WHERE action = 'alert.raise'")
+                .fetch_one(store.pool())
+                .await
+                .expect("count");
+        assert_eq!(audited, raised.len() as i64);
+
+        // The same facts again: every rule is in its cooldown for these tenants.
+        assert!(store.raise_alerts(since).await.expect("raise").is_empty());
+        assert_eq!(
+            store
+                .list_alerts(AlertView::Open)
+                .await
+                .expect("list")
+                .len(),
+            raised.len()
+        );
+    }
+
+    #[tokio::test]
+    async fn the_inbox_acknowledges_and_snoozes() {
+        let (_dir, store, since) = reviewed_portfolio().await;
+        let mut raised = store.raise_alerts(since).await.expect("raise");
+        assert!(!raised.is_empty(), "the demo's first review alerts");
+        raised.push(
+            store
+                .record_notice(&Notice {
+                    tenant: None,
+                    severity: Severity::Low,
+                    title: "Pack ready".to_owned(),
+                    body: String::new(),
+                })
+                .await
+                .expect("notice"),
+        );
+        let (first, second) = (raised[0].id.clone(), raised[1].id.clone());
+
+        assert_eq!(
+            store
+                .acknowledge_alerts(std::slice::from_ref(&first))
+                .await
+                .expect("ack"),
+            1
+        );
+        assert_eq!(
+            store
+                .acknowledge_alerts(std::slice::from_ref(&first))
+                .await
+                .expect("again"),
+            0,
+            "acknowledging twice changes nothing"
+        );
+        let until = Utc::now() + TimeDelta::hours(4);
+        store
+            .snooze_alerts(std::slice::from_ref(&second), until)
+            .await
+            .expect("snooze");
+        let refused = store
+            .snooze_alerts(
+                std::slice::from_ref(&second),
+                Utc::now() - TimeDelta::hours(1),
+            )
+            .await;
+        assert!(matches!(refused, Err(StoreError::Conflict(_))));
+
+        let ids = |rows: Vec<AlertRow>| rows.into_iter().map(|a| a.id).collect::<Vec<_>>();
+        let open = ids(store.list_alerts(AlertView::Open).await.expect("open"));
+        assert!(!open.contains(&first) && !open.contains(&second));
+        assert_eq!(open.len(), raised.len() - 2);
+        assert_eq!(
+            ids(store
+                .list_alerts(AlertView::Acknowledged)
+                .await
+                .expect("acked")),
+            vec![first.clone()]
+        );
+        let snoozed = store
+            .list_alerts(AlertView::Snoozed)
+            .await
+            .expect("snoozed");
+        assert_eq!(snoozed.len(), 1);
+        assert_eq!(snoozed[0].state, AlertState::Snoozed);
+        assert_eq!(
+            snoozed[0].snoozed_until.as_deref(),
+            Some(timestamp(until).as_str())
+        );
+        assert_eq!(
+            store.list_alerts(AlertView::All).await.expect("all").len(),
+            raised.len()
+        );
+
+        let missing = store.acknowledge_alerts(&["nope".to_owned()]).await;
+        assert!(matches!(missing, Err(StoreError::NotFound { .. })));
+    }
+
+    #[tokio::test]
+    async fn notices_and_disabled_rules() {
+        let (_dir, store, since) = reviewed_portfolio().await;
+        for rule in store.alert_rules().await.expect("rules") {
+            store
+                .set_alert_rule_enabled(&rule.id, false)
+                .await
+                .expect("disable");
+        }
+        assert!(store.raise_alerts(since).await.expect("raise").is_empty());
+        assert_eq!(
+            store.alert_rules().await.expect("rules").len(),
+            3,
+            "not seeded twice"
+        );
+
+        let notice = store
+            .record_notice(&Notice {
+                tenant: None,
+                severity: Severity::Low,
+                title: "Review finished".to_owned(),
+                body: "3 tenants reviewed".to_owned(),
+            })
+            .await
+            .expect("notice");
+        assert_eq!(notice.rule, None);
+        assert!(!notice.notify);
+        assert_eq!(
+            store.list_alerts(AlertView::Open).await.expect("open"),
+            vec![notice]
+        );
+    }
+}
