@@ -4,13 +4,13 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::{DateTime, Utc};
-use plumbline_core::connectors::import::{import_dir, BadFilePolicy, ImportOptions, SkippedFile};
-use plumbline_core::model::{CaptureSource, TenantProfile};
-use plumbline_core::store::{CaptureWrite, Store};
+use plumbline_core::capture::{import_folder, CaptureError, FolderImport};
+use plumbline_core::connectors::import::{BadFilePolicy, ImportOptions, SkippedFile};
+use plumbline_core::store::Store;
 use serde::Serialize;
 
 use crate::output::print_json;
-use crate::Outcome;
+use crate::{Failure, Outcome};
 
 #[derive(clap::Args, Debug)]
 #[command(
@@ -60,30 +60,23 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
             BadFilePolicy::Abort
         },
     };
-    let dir = args.dir.clone();
-    let report = tokio::task::spawn_blocking(move || import_dir(&dir, &options))
-        .await
-        .map_err(anyhow::Error::from)??;
-    let profile = TenantProfile {
-        display_name: args.tenant.clone(),
-        primary_domain: args.domain.clone(),
-        ..TenantProfile::default()
-    };
-    let origin = std::fs::canonicalize(&args.dir)
-        .unwrap_or_else(|_| args.dir.clone())
-        .display()
-        .to_string();
-    let (tenant_id, capture_id, created) = store
-        .record_capture(
-            &profile,
-            &CaptureWrite {
-                source: CaptureSource::Import,
-                taken_at: args.taken_at.unwrap_or_else(Utc::now),
-                origin: Some(origin),
-                content: &report.content,
-            },
-        )
-        .await?;
+    let imported = import_folder(
+        store,
+        &FolderImport {
+            tenant: args.tenant.clone(),
+            primary_domain: args.domain.clone(),
+            dir: args.dir.clone(),
+            options,
+            taken_at: args.taken_at,
+        },
+    )
+    .await
+    .map_err(|e| match e {
+        CaptureError::Import(e) => Failure::from(e),
+        CaptureError::Store(e) => Failure::from(e),
+        other => Failure::from(anyhow::Error::from(other)),
+    })?;
+    let (report, created) = (imported.report, imported.tenant_created);
     let by_kind: BTreeMap<String, u32> = report
         .content
         .kind_status
@@ -92,9 +85,9 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         .collect();
     let out = Report {
         tenant: args.tenant.clone(),
-        tenant_id: tenant_id.to_string(),
+        tenant_id: imported.tenant_id.to_string(),
         tenant_created: created,
-        capture_id: capture_id.to_string(),
+        capture_id: imported.capture_id.to_string(),
         files_read: report.files_read,
         items: report.content.items.len(),
         directory_objects: report.content.directory_objects.len(),

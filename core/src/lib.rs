@@ -11,6 +11,7 @@
 pub mod alerts;
 pub mod audit;
 pub mod baseline;
+pub mod capture;
 pub mod connectors;
 pub mod demo;
 pub mod drift;

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 use plumbline_core::findings::{Action, RiskRequest};
 use plumbline_core::model::CaptureId;
-use plumbline_core::review::{review_all, review_tenant, ReviewOptions};
+use plumbline_core::review::{review_all, review_tenant, ReviewOptions, TenantReview};
 use plumbline_core::store::{
     AcceptanceRow, CaptureComparison, DriftByBaseline, FindingPage, FindingQuery, FindingRow,
     FindingsIndex, PolicyDiff, ScorePoint, Store, UnresolvedId,
@@ -18,7 +18,8 @@ use tauri::State;
 
 use crate::commands::{tenant_row, TenantRow};
 use crate::error::{CommandError, ErrorCode};
-use crate::state::{AppState, ReviewJob};
+use crate::jobs::{Done, Job, JobKind, JobResult};
+use crate::state::AppState;
 
 fn invalid(message: impl Into<String>) -> CommandError {
     CommandError::new(ErrorCode::InvalidInput, message)
@@ -364,80 +365,94 @@ pub async fn policy_diff(
     Ok(state.store()?.policy_diff(&finding_id).await?)
 }
 
-/// Starts a review of one tenant (or all) in the background. Refused while one runs.
+/// Starts a review of one tenant (or all) in the background; refused while one runs.
+/// When it ends, the alerts it raised are notified.
 #[tauri::command]
 #[specta::specta]
 pub async fn start_review(
     state: State<'_, AppState>,
     tenant_id: Option<String>,
-) -> Result<ReviewJob, CommandError> {
+) -> Result<Job, CommandError> {
     let store: Store = state.store()?.clone();
     let tenant = match trimmed(&tenant_id) {
         Some(id) => Some(store.tenant(&id).await?),
         None => None,
     };
-    let job = state.review_job();
-    {
-        let mut current = job.lock().await;
-        if current.running {
-            return Err(CommandError::new(
-                ErrorCode::Conflict,
-                "A review is already running: wait for it to finish.",
-            ));
-        }
-        *current = ReviewJob {
-            running: true,
-            tenant_id: tenant.as_ref().map(|t| t.id.to_string()),
-            tenant: tenant.as_ref().map(|t| t.name.clone()),
-            done: 0,
-            total: if tenant.is_some() { 1 } else { 0 },
-            started_at: plumbline_core::store::timestamp(Utc::now()),
-            ..ReviewJob::default()
-        };
+    let title = match &tenant {
+        Some(t) => format!("Review of {}", t.name),
+        None => "Review of every tenant".to_owned(),
+    };
+    let messenger = state.messenger().clone();
+    state.jobs().start(
+        JobKind::Review,
+        title,
+        tenant.as_ref().map(|t| t.id.to_string()),
+        "review".to_owned(),
+        "A review is already running: wait for it to finish, or cancel it.",
+        move |progress| async move {
+            let since = Utc::now();
+            let options = ReviewOptions::default();
+            let reviews = match tenant {
+                Some(t) => {
+                    progress.set(&format!("Reviewing {}", t.name), None);
+                    vec![review_tenant(&store, t.id, &options).await?]
+                }
+                None => {
+                    let tick = progress.clone();
+                    review_all(&store, &options, move |done, total| {
+                        tick.set(
+                            &format!("Reviewed {done} of {total} tenants"),
+                            Some(done as f64 / total.max(1) as f64),
+                        );
+                    })
+                    .await?
+                }
+            };
+            progress.set("Raising alerts", Some(1.0));
+            let alerts = store.raise_alerts(since).await?;
+            messenger.alerts(&alerts).await;
+            let sum = |f: fn(&TenantReview) -> usize| count(reviews.iter().map(f).sum());
+            let result = JobResult::Review {
+                reviewed: count(reviews.iter().filter(|r| r.reviewed).count()),
+                tenants: count(reviews.len()),
+                opened: sum(|r| r.opened),
+                resolved: sum(|r| r.resolved),
+                reopened: sum(|r| r.reopened),
+                alerts: count(alerts.len()),
+            };
+            Ok(Done {
+                summary: review_summary(&result),
+                result,
+            })
+        },
+    )
+}
+
+fn review_summary(result: &JobResult) -> String {
+    let JobResult::Review {
+        reviewed,
+        tenants,
+        opened,
+        resolved,
+        reopened,
+        alerts,
+    } = result
+    else {
+        return String::new();
+    };
+    let mut text = if *reviewed == 0 {
+        format!("Nothing new to review in {tenants} tenants.")
+    } else {
+        format!(
+            "{reviewed} of {tenants} tenants reviewed: {opened} new findings, {reopened} re-opened, {resolved} resolved."
+        )
+    };
+    if *alerts > 0 {
+        text.push_str(&format!(" {alerts} new alerts."));
     }
-    let handle = Arc::clone(&job);
-    tauri::async_runtime::spawn(async move {
-        let options = ReviewOptions::default();
-        let result = match tenant {
-            Some(t) => review_tenant(&store, t.id, &options).await.map(|r| vec![r]),
-            None => {
-                let progress = Arc::clone(&handle);
-                review_all(&store, &options, move |done, total| {
-                    // Progress is best effort: skip a tick when the lock is busy.
-                    if let Ok(mut job) = progress.try_lock() {
-                        job.done = u32::try_from(done).unwrap_or(u32::MAX);
-                        job.total = u32::try_from(total).unwrap_or(u32::MAX);
-                    }
-                })
-                .await
-            }
-        };
-        let mut job = handle.lock().await;
-        job.running = false;
-        job.finished_at = Some(plumbline_core::store::timestamp(Utc::now()));
-        match result {
-            Ok(reviews) => {
-                job.done = u32::try_from(reviews.len()).unwrap_or(u32::MAX);
-                job.total = job.done;
-                job.reviewed = count(reviews.iter().filter(|r| r.reviewed).count());
-                job.opened = count(reviews.iter().map(|r| r.opened).sum());
-                job.resolved = count(reviews.iter().map(|r| r.resolved).sum());
-                job.reopened = count(reviews.iter().map(|r| r.reopened).sum());
-            }
-            Err(error) => job.error = Some(CommandError::from(error).message),
-        }
-    });
-    let current = job.lock().await.clone();
-    Ok(current)
+    text
 }
 
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// The current (or last) background review.
-#[tauri::command]
-#[specta::specta]
-pub async fn review_status(state: State<'_, AppState>) -> Result<ReviewJob, CommandError> {
-    Ok(state.review_job().lock().await.clone())
 }

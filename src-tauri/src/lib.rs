@@ -6,9 +6,14 @@
 //! bindings (`ui/src/bindings.ts`) are generated from [`specta_builder`] by a test, which
 //! fails when the committed file is stale.
 
+pub mod alerts;
+pub mod capture;
 pub mod commands;
 pub mod console;
 pub mod error;
+pub mod evidence;
+pub mod jobs;
+pub mod notify;
 pub mod reports;
 pub mod state;
 
@@ -35,15 +40,39 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             console::compare_captures,
             console::policy_diff,
             console::start_review,
-            console::review_status,
+            jobs::list_jobs,
+            jobs::job_status,
+            jobs::cancel_job,
+            capture::import_capture,
+            evidence::create_evidence_pack,
+            evidence::list_evidence_packs,
+            evidence::verify_evidence_pack,
+            alerts::list_alerts,
+            alerts::acknowledge_alerts,
+            alerts::snooze_alerts,
             reports::generate_report,
             reports::list_reports,
             reports::open_path,
         ])
 }
 
-/// Opens the database and, when it has no tenants yet, creates the demo portfolio.
+/// Opens the database and, when it has no tenants yet, creates the demo portfolio; the
+/// system's notifications and keychain.
 pub async fn open_state(db_path: std::path::PathBuf) -> AppState {
+    open_state_with(
+        db_path,
+        std::sync::Arc::new(notify::SystemNotifier),
+        std::sync::Arc::new(plumbline_core::keychain::OsKeychain::detect()),
+    )
+    .await
+}
+
+/// [`open_state`] with the given notification service and keychain (tests).
+pub async fn open_state_with(
+    db_path: std::path::PathBuf,
+    notifier: std::sync::Arc<dyn notify::Notifier>,
+    keychain: std::sync::Arc<dyn plumbline_core::keychain::Keychain>,
+) -> AppState {
     let opened = async {
         let store = Store::open(&db_path).await?;
         let created = if store.tenant_count().await? == 0 {
@@ -56,13 +85,14 @@ pub async fn open_state(db_path: std::path::PathBuf) -> AppState {
         Ok::<_, CommandError>((store, created))
     }
     .await;
-    match opened {
-        Ok((store, created)) => AppState::new(Ok(store), db_path, created),
+    let (store, created) = match opened {
+        Ok((store, created)) => (Ok(store), created),
         Err(error) => {
             tracing::error!(%error, "cannot open the database");
-            AppState::new(Err(error), db_path, false)
+            (Err(error), false)
         }
-    }
+    };
+    AppState::with_services(store, db_path, created, notifier, keychain)
 }
 
 /// Whether a graphical display is reachable (Linux/BSD: X11 or Wayland).

@@ -1,72 +1,94 @@
-//! What the app holds while it runs: the open store (or why it could not open).
+//! What the app holds while it runs: the open store (or why it could not open), the
+//! background jobs, notifications and the keychain.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use plumbline_core::keychain::{Keychain, OsKeychain};
 use plumbline_core::store::{FindingsIndex, Store};
-use serde::Serialize;
-use specta::Type;
 use tokio::sync::Mutex;
 
 use crate::error::{CommandError, ErrorCode};
-
-/// A background review: running, or how the last one ended.
-#[derive(Clone, Debug, Default, Serialize, Type)]
-#[serde(rename_all = "camelCase")]
-pub struct ReviewJob {
-    pub running: bool,
-    /// The one tenant reviewed; `None` for the whole portfolio (or no review yet).
-    pub tenant_id: Option<String>,
-    pub tenant: Option<String>,
-    /// Tenants done of `total` (0 of 0 before the run knows its size).
-    pub done: u32,
-    pub total: u32,
-    pub started_at: String,
-    pub finished_at: Option<String>,
-    /// Tenants actually reviewed (the others had nothing new).
-    pub reviewed: u32,
-    pub opened: u32,
-    pub resolved: u32,
-    pub reopened: u32,
-    pub error: Option<String>,
-}
+use crate::jobs::Jobs;
+use crate::notify::{Messenger, Notifier, SystemNotifier};
 
 /// The findings index and the database stamp it was built at.
 pub type FindingsCache = Mutex<Option<(String, Arc<FindingsIndex>)>>;
 
 /// Managed Tauri state.
-#[derive(Debug)]
 pub struct AppState {
     store: Result<Store, CommandError>,
     db_path: PathBuf,
     demo_created_now: bool,
     findings: FindingsCache,
-    review: Arc<Mutex<ReviewJob>>,
+    jobs: Arc<Jobs>,
+    messenger: Messenger,
+    keychain: Arc<dyn Keychain>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("db_path", &self.db_path)
+            .field("keychain", &self.keychain.describe())
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
+    /// The app's state on this machine: the system's notifications and keychain.
     pub fn new(
         store: Result<Store, CommandError>,
         db_path: PathBuf,
         demo_created_now: bool,
     ) -> Self {
+        Self::with_services(
+            store,
+            db_path,
+            demo_created_now,
+            Arc::new(SystemNotifier),
+            Arc::new(OsKeychain::detect()),
+        )
+    }
+
+    /// The state with the given notification service and keychain (tests use their own).
+    pub fn with_services(
+        store: Result<Store, CommandError>,
+        db_path: PathBuf,
+        demo_created_now: bool,
+        notifier: Arc<dyn Notifier>,
+        keychain: Arc<dyn Keychain>,
+    ) -> Self {
+        let messenger = Messenger::new(notifier, store.as_ref().ok().cloned());
         Self {
+            jobs: Jobs::new(Arc::new(messenger.clone())),
             store,
             db_path,
             demo_created_now,
             findings: Mutex::new(None),
-            review: Arc::new(Mutex::new(ReviewJob::default())),
+            messenger,
+            keychain,
         }
+    }
+
+    /// Background jobs (reviews, imports, packs).
+    pub fn jobs(&self) -> &Arc<Jobs> {
+        &self.jobs
+    }
+
+    /// Desktop notifications, with the inbox as fallback.
+    pub fn messenger(&self) -> &Messenger {
+        &self.messenger
+    }
+
+    /// Where secrets live (the OS keychain in the app).
+    pub fn keychain(&self) -> Arc<dyn Keychain> {
+        Arc::clone(&self.keychain)
     }
 
     /// The findings table's in-memory index (see `plumbline_core::store::console`).
     pub fn findings_cache(&self) -> &FindingsCache {
         &self.findings
-    }
-
-    /// The background review, shared with the task that runs it.
-    pub fn review_job(&self) -> Arc<Mutex<ReviewJob>> {
-        Arc::clone(&self.review)
     }
 
     /// The store, or the error that kept it from opening (shown by the UI).
@@ -83,10 +105,20 @@ impl AppState {
     /// Where generated reports go by default: `reports` next to the database (in the
     /// per-user data directory).
     pub fn reports_dir(&self) -> PathBuf {
+        self.data_dir().join("reports")
+    }
+
+    /// Where evidence packs go by default: `evidence` next to the database.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.data_dir().join("evidence")
+    }
+
+    /// The folder that holds the database.
+    pub fn data_dir(&self) -> PathBuf {
         self.db_path
             .parent()
             .unwrap_or_else(|| Path::new("."))
-            .join("reports")
+            .to_path_buf()
     }
 
     pub fn demo_created_now(&self) -> bool {

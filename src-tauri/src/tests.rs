@@ -6,6 +6,8 @@ use tauri::webview::InvokeRequest;
 
 use super::*;
 
+mod work;
+
 const BINDINGS: &str = "../ui/src/bindings.ts";
 
 fn typescript() -> Typescript {
@@ -34,14 +36,14 @@ fn typescript_bindings_are_up_to_date() {
     }
 }
 
-fn invoke(
+pub(crate) fn invoke(
     webview: &tauri::WebviewWindow<MockRuntime>,
     cmd: &str,
 ) -> Result<serde_json::Value, serde_json::Value> {
     invoke_with(webview, cmd, serde_json::json!({}))
 }
 
-fn invoke_with(
+pub(crate) fn invoke_with(
     webview: &tauri::WebviewWindow<MockRuntime>,
     cmd: &str,
     args: serde_json::Value,
@@ -62,7 +64,52 @@ fn invoke_with(
     .map(|body| body.deserialize::<serde_json::Value>().expect("json body"))
 }
 
-fn app_with(state: AppState) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+/// Notifications as on a machine without a notification service (CI), recorded.
+#[derive(Default)]
+pub(crate) struct NoNotifications(std::sync::Mutex<Vec<String>>);
+
+impl notify::Notifier for NoNotifications {
+    fn show(&self, title: &str, _body: &str) -> Result<(), String> {
+        self.0.lock().expect("lock").push(title.to_owned());
+        Err("no notification service in tests".to_owned())
+    }
+}
+
+/// The app's state on `db` with an in-memory keychain and no notification service:
+/// tests never touch the machine's keychain or desktop.
+pub(crate) async fn test_state(db: PathBuf) -> AppState {
+    open_state_with(
+        db,
+        std::sync::Arc::new(NoNotifications::default()),
+        std::sync::Arc::new(plumbline_core::keychain::MemoryKeychain::default()),
+    )
+    .await
+}
+
+/// Polls a job until it ends.
+pub(crate) fn wait_for_job(
+    webview: &tauri::WebviewWindow<MockRuntime>,
+    job: &serde_json::Value,
+) -> serde_json::Value {
+    let id = job["id"].as_str().expect("job id").to_owned();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    loop {
+        let status = invoke_with(webview, "job_status", serde_json::json!({ "id": id }))
+            .expect("job_status");
+        if status["state"] != "running" {
+            return status;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the job finished in time"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+}
+
+pub(crate) fn app_with(
+    state: AppState,
+) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
     let builder = specta_builder::<MockRuntime>();
     let app = mock_builder()
         .manage(state)
@@ -79,7 +126,7 @@ fn app_with(state: AppState) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<M
 fn first_start_creates_the_demo_portfolio_and_lists_it_over_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("plumbline.db");
-    let state = tauri::async_runtime::block_on(open_state(db.clone()));
+    let state = tauri::async_runtime::block_on(test_state(db.clone()));
     assert!(state.demo_created_now());
     let (_app, webview) = app_with(state);
 
@@ -99,7 +146,7 @@ fn first_start_creates_the_demo_portfolio_and_lists_it_over_ipc() {
     }
 
     // A second start finds tenants and creates nothing.
-    let again = tauri::async_runtime::block_on(open_state(db));
+    let again = tauri::async_runtime::block_on(test_state(db));
     assert!(!again.demo_created_now());
 }
 
@@ -109,7 +156,7 @@ fn a_database_that_cannot_open_reaches_the_ui_as_a_typed_error() {
     // A folder where the database file should be: SQLite cannot open it.
     let db = dir.path().join("plumbline.db");
     std::fs::create_dir(&db).expect("mkdir");
-    let state = tauri::async_runtime::block_on(open_state(db));
+    let state = tauri::async_runtime::block_on(test_state(db));
     let (_app, webview) = app_with(state);
     let error = invoke(&webview, "list_tenants").expect_err("must fail");
     assert_eq!(error["code"], "io");
@@ -127,7 +174,7 @@ fn branding() -> serde_json::Value {
 fn reports_are_generated_recorded_and_listed_over_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("plumbline.db");
-    let state = tauri::async_runtime::block_on(open_state(db));
+    let state = tauri::async_runtime::block_on(test_state(db));
     let (_app, webview) = app_with(state);
     let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
     let tenant = &tenants[0];
@@ -210,7 +257,7 @@ fn reports_are_generated_recorded_and_listed_over_ipc() {
 #[test]
 fn report_requests_the_user_can_fix_are_refused_with_invalid_input() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let state = tauri::async_runtime::block_on(open_state(dir.path().join("plumbline.db")));
+    let state = tauri::async_runtime::block_on(test_state(dir.path().join("plumbline.db")));
     let (_app, webview) = app_with(state);
     let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
     let request = |changes: serde_json::Value| {
@@ -267,7 +314,7 @@ fn report_requests_the_user_can_fix_are_refused_with_invalid_input() {
 #[test]
 fn the_console_reviews_a_tenant_in_the_background_then_triages_its_findings_over_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let state = tauri::async_runtime::block_on(open_state(dir.path().join("plumbline.db")));
+    let state = tauri::async_runtime::block_on(test_state(dir.path().join("plumbline.db")));
     let (_app, webview) = app_with(state);
     let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
     let tenant = tenants[0]["id"].as_str().expect("id").to_owned();
@@ -294,18 +341,13 @@ fn the_console_reviews_a_tenant_in_the_background_then_triages_its_findings_over
         serde_json::json!({ "tenantId": tenant }),
     )
     .expect("start_review");
-    assert_eq!(started["running"], true);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
-    let status = loop {
-        let status = invoke(&webview, "review_status").expect("review_status");
-        if status["running"] == false {
-            break status;
-        }
-        assert!(std::time::Instant::now() < deadline, "the review finished");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
-    assert_eq!(status["error"], serde_json::Value::Null);
-    assert!(status["opened"].as_u64().expect("opened") > 0);
+    assert_eq!(started["state"], "running");
+    assert_eq!(started["kind"], "review");
+    let status = wait_for_job(&webview, &started);
+    assert_eq!(status["state"], "succeeded", "{status}");
+    assert_eq!(status["result"]["type"], "review");
+    assert_eq!(status["result"]["tenants"], 1);
+    assert!(status["result"]["opened"].as_u64().expect("opened") > 0);
 
     let drift = query(serde_json::json!({ "tenantIds": [tenant], "kinds": ["drift"] }));
     let first = &drift["rows"][0];

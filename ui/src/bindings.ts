@@ -21,10 +21,37 @@ export const commands = {
 	compareCaptures: (from: string, to: string) => typedError<CaptureComparison, CommandError>(__TAURI_INVOKE("compare_captures", { from, to })),
 	/**  A finding's baseline item next to the tenant's item. */
 	policyDiff: (findingId: string) => typedError<PolicyDiff, CommandError>(__TAURI_INVOKE("policy_diff", { findingId })),
-	/**  Starts a review of one tenant (or all) in the background. Refused while one runs. */
-	startReview: (tenantId: string | null) => typedError<ReviewJob, CommandError>(__TAURI_INVOKE("start_review", { tenantId })),
-	/**  The current (or last) background review. */
-	reviewStatus: () => typedError<ReviewJob, CommandError>(__TAURI_INVOKE("review_status")),
+	/**
+	 *  Starts a review of one tenant (or all) in the background; refused while one runs.
+	 *  When it ends, the alerts it raised are notified.
+	 */
+	startReview: (tenantId: string | null) => typedError<Job, CommandError>(__TAURI_INVOKE("start_review", { tenantId })),
+	/**  Running jobs and the last finished ones, newest first. */
+	listJobs: () => typedError<Job[], CommandError>(__TAURI_INVOKE("list_jobs")),
+	/**  One job, to follow its progress. */
+	jobStatus: (id: string) => typedError<Job, CommandError>(__TAURI_INVOKE("job_status", { id })),
+	/**  Asks a running job to stop. */
+	cancelJob: (id: string) => typedError<Job, CommandError>(__TAURI_INVOKE("cancel_job", { id })),
+	/**
+	 *  Imports a folder as a new capture in the background; the job's result names the
+	 *  capture. All or nothing: a bad file aborts it unless `skip_bad_files`.
+	 */
+	importCapture: (request: ImportRequest) => typedError<Job, CommandError>(__TAURI_INVOKE("import_capture", { request })),
+	/**  Builds a pack in the background: the job's result names the file and its SHA-256. */
+	createEvidencePack: (request: CreatePackRequest) => typedError<Job, CommandError>(__TAURI_INVOKE("create_evidence_pack", { request })),
+	/**  Packs recorded in the database, newest first (one tenant's with `tenant_id`). */
+	listEvidencePacks: (tenantId: string | null) => typedError<EvidencePackView[], CommandError>(__TAURI_INVOKE("list_evidence_packs", { tenantId })),
+	/**
+	 *  Verifies a pack file: every hash, the signature and the audit chain links. With
+	 *  `trusted_fingerprint`, the signing key must be that one.
+	 */
+	verifyEvidencePack: (path: string, trustedFingerprint: string | null) => typedError<PackVerdict, CommandError>(__TAURI_INVOKE("verify_evidence_pack", { path, trustedFingerprint })),
+	/**  Alerts in one view of the inbox, newest first. */
+	listAlerts: (view: AlertView) => typedError<AlertRow[], CommandError>(__TAURI_INVOKE("list_alerts", { view })),
+	/**  Acknowledges alerts; returns how many changed. */
+	acknowledgeAlerts: (ids: string[]) => typedError<number, CommandError>(__TAURI_INVOKE("acknowledge_alerts", { ids })),
+	/**  Snoozes alerts for `hours`, or until `until` (RFC 3339); returns how many changed. */
+	snoozeAlerts: (ids: string[], hours: number | null, until: string | null) => typedError<number, CommandError>(__TAURI_INVOKE("snooze_alerts", { ids, hours, until })),
 	generateReport: (request: GenerateReportRequest) => typedError<GeneratedReport, CommandError>(__TAURI_INVOKE("generate_report", { request })),
 	listReports: () => typedError<ReportSummary[], CommandError>(__TAURI_INVOKE("list_reports")),
 	/**  Opens a generated report (a PDF or CSV file) with the system's default app. */
@@ -44,6 +71,38 @@ export type AcceptanceRow = {
 	lapsedAt: string | null,
 	lapseReason: string | null,
 };
+
+/**  One alert as the inbox shows it. */
+export type AlertRow = {
+	id: string,
+	/**
+	 *  The rule that raised it; `None` for notices (a finished background job that no
+	 *  desktop notification could announce).
+	 */
+	rule: string | null,
+	tenantId: string | null,
+	tenant: string | null,
+	/**  low | medium | high | critical */
+	severity: string,
+	title: string,
+	body: string,
+	raisedAt: string,
+	acknowledgedAt: string | null,
+	snoozedUntil: string | null,
+	state: AlertState,
+	/**  Whether the rule asks for a desktop notification. */
+	notify: boolean,
+};
+
+/**  Where an alert stands in the inbox. */
+export type AlertState = 
+/**  Not acknowledged and not snoozed (or its snooze has ended). */
+"open" | "snoozed" | "acknowledged";
+
+/**  Which alerts to list. */
+export type AlertView = 
+/**  Open ones (the inbox). */
+"open" | "snoozed" | "acknowledged" | "all";
 
 /**  About this installation, for the shell and the demo banner. */
 export type AppInfo = {
@@ -127,6 +186,22 @@ export type ConsoleFinding = {
 	acceptedUntil: string | null,
 };
 
+/**  What the Evidence page asks for. */
+export type CreatePackRequest = {
+	tenantId: string,
+	/**  First day, YYYY-MM-DD (UTC, inclusive). */
+	from: string,
+	/**  Last day, YYYY-MM-DD (UTC, inclusive). */
+	to: string,
+	redact: boolean,
+	includeReports: boolean,
+	/**
+	 *  Where to write the ZIP. Default: the `evidence` folder next to the database,
+	 *  named after the tenant and period. A relative path is taken inside that folder.
+	 */
+	outputPath: string | null,
+};
+
 export type DecisionAction = "acknowledge" | "resolve" | "accept_risk" | "false_positive" | "reopen";
 
 export type DecisionFailure = {
@@ -188,6 +263,23 @@ export type DueFilter =
 
 /**  What kind of failure, for the UI to choose how to show it. */
 export type ErrorCode = "not_found" | "invalid_input" | "conflict" | "database" | "io" | "internal";
+
+/**  A pack made on this machine. */
+export type EvidencePackView = {
+	id: string,
+	tenantId: string,
+	tenant: string,
+	periodFrom: string,
+	periodTo: string,
+	redacted: boolean,
+	includeReports: boolean,
+	createdAt: string,
+	sha256: string,
+	size: number | null,
+	path: string | null,
+	/**  Whether the file is still where it was written. */
+	fileExists: boolean,
+};
 
 export type FindingDetail = {
 	finding: FindingView,
@@ -312,6 +404,73 @@ export type GeneratedReport = {
 	fontWarning: string | null,
 };
 
+/**  What to import. */
+export type ImportRequest = {
+	/**  The tenant's name (created when no tenant has it) — or an existing tenant's id. */
+	tenant: string,
+	/**  The export folder (IntuneManagement layout or plain Graph JSON files). */
+	folder: string,
+	/**  Skip malformed files and list them, instead of importing nothing. */
+	skipBadFiles: boolean,
+};
+
+/**  A job as the UI sees it. */
+export type Job = {
+	id: string,
+	kind: JobKind,
+	/**  "Review of Contoso", "Evidence pack of Contoso, 2026-01-01 to 2026-03-31". */
+	title: string,
+	tenantId: string | null,
+	state: JobState,
+	/**  What it is doing now ("Reading captures"). */
+	stage: string,
+	/**  Done so far, 0 to 1; `None` while the size is unknown. */
+	progress: number | null,
+	startedAt: string,
+	finishedAt: string | null,
+	/**  How it ended, for people: a summary, or what went wrong and what to do. */
+	message: string | null,
+	errorCode: ErrorCode | null,
+	result: JobResult | null,
+};
+
+/**  What a job does. */
+export type JobKind = "review" | "import" | "evidence_pack";
+
+/**  What a finished job produced, for the page that started it. */
+export type JobResult = { type: "review"; 
+/**  Tenants actually reviewed (the others had nothing new). */
+reviewed: number; 
+/**  Tenants looked at. */
+tenants: number; opened: number; resolved: number; reopened: number; 
+/**  Alerts the review raised. */
+alerts: number } | { type: "import"; tenantId: string; tenant: string; captureId: string; items: number; tenantCreated: boolean; 
+/**  Files left out (with `skip bad files`), each with why. */
+skipped: string[] } | { type: "evidence_pack"; path: string; sha256: string; size: number | null; fingerprint: string; files: number; auditEvents: number; omitted: string[] };
+
+/**  Where a job stands. */
+export type JobState = "running" | "succeeded" | "failed" | "cancelled";
+
+/**  What verifying a pack found. */
+export type PackVerdict = {
+	/**  True only when every check passed. */
+	ok: boolean,
+	path: string,
+	/**  SHA-256 of the file, to compare with what the sender published. */
+	sha256: string,
+	fingerprint: string | null,
+	tenant: string | null,
+	periodFrom: string | null,
+	periodTo: string | null,
+	filesChecked: number,
+	auditEventsChecked: number,
+	passed: string[],
+	/**  Each names the file or event and what is wrong. */
+	failures: string[],
+	/**  Whether the signing key is one of this workspace's keys. */
+	signedByThisWorkspace: boolean,
+};
+
 /**  A baseline item and its tenant counterpart side by side. */
 export type PolicyDiff = {
 	tenantId: string,
@@ -357,25 +516,6 @@ export type ReportSummary = {
 	reportId: string | null,
 	pages: number | null,
 	language: string | null,
-};
-
-/**  A background review: running, or how the last one ended. */
-export type ReviewJob = {
-	running: boolean,
-	/**  The one tenant reviewed; `None` for the whole portfolio (or no review yet). */
-	tenantId: string | null,
-	tenant: string | null,
-	/**  Tenants done of `total` (0 of 0 before the run knows its size). */
-	done: number,
-	total: number,
-	startedAt: string,
-	finishedAt: string | null,
-	/**  Tenants actually reviewed (the others had nothing new). */
-	reviewed: number,
-	opened: number,
-	resolved: number,
-	reopened: number,
-	error: string | null,
 };
 
 /**  A score of one review. */

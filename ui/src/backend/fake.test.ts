@@ -35,7 +35,16 @@ describe("FakeBackend", () => {
       compareCaptures: 0,
       policyDiff: 0,
       startReview: 0,
-      reviewStatus: 0,
+      listJobs: 0,
+      jobStatus: 0,
+      cancelJob: 0,
+      importCapture: 0,
+      createEvidencePack: 0,
+      listEvidencePacks: 0,
+      verifyEvidencePack: 0,
+      listAlerts: 0,
+      acknowledgeAlerts: 0,
+      snoozeAlerts: 0,
     });
   });
 

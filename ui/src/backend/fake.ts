@@ -3,6 +3,8 @@
 // state), it can be slow, and it can fail with a given BackendError per method.
 
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
+import { FakeEvidence, type FakeEvidenceData } from "./fakeEvidence";
+import { FakeJobs } from "./fakeJobs";
 import {
   BackendError,
   type AppInfo,
@@ -17,12 +19,19 @@ import {
   type GenerateReportRequest,
   type PolicyDiff,
   type ReportSummary,
-  type ReviewJob,
+  type AlertRow,
+  type AlertView,
+  type CreatePackRequest,
+  type EvidencePackView,
+  type ImportRequest,
+  type Job,
+  type PackVerdict,
   type TenantOverview,
   type TenantRow,
 } from "./types";
 
 export { makeFinding, type FakeFinding } from "./fakeConsole";
+export { makeAlert, makePack } from "./fakeEvidence";
 
 type Method = keyof Backend;
 
@@ -37,6 +46,10 @@ export interface FakeBackendOptions {
   failures?: Partial<Record<Method, BackendError>>;
   /** Findings, tenant pages, comparisons and diffs. */
   console?: FakeConsoleData;
+  /** Evidence packs and alerts. */
+  evidence?: FakeEvidenceData;
+  /** Polls a background job stays running for (default 2). */
+  jobPolls?: number;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -106,10 +119,25 @@ export class FakeBackend implements Backend {
     compareCaptures: 0,
     policyDiff: 0,
     startReview: 0,
-    reviewStatus: 0,
+    listJobs: 0,
+    jobStatus: 0,
+    cancelJob: 0,
+    importCapture: 0,
+    createEvidencePack: 0,
+    listEvidencePacks: 0,
+    verifyEvidencePack: 0,
+    listAlerts: 0,
+    acknowledgeAlerts: 0,
+    snoozeAlerts: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
+  /** Background jobs (reviews, imports, packs). */
+  readonly jobs: FakeJobs;
+  /** Evidence packs and the alerts inbox. */
+  readonly evidence: FakeEvidence;
+  /** What `importCapture` was asked, in order. */
+  readonly importRequests: ImportRequest[] = [];
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -128,6 +156,9 @@ export class FakeBackend implements Backend {
     this.latencyMs = options.latencyMs ?? 0;
     this.failures = { ...options.failures };
     this.console = new FakeConsole(options.console);
+    this.jobs = new FakeJobs();
+    if (options.jobPolls !== undefined) this.jobs.runningPolls = options.jobPolls;
+    this.evidence = new FakeEvidence(options.evidence);
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -243,14 +274,125 @@ export class FakeBackend implements Backend {
     return this.console.diff(findingId);
   }
 
-  async startReview(tenantId: string | null): Promise<ReviewJob> {
+  async startReview(tenantId: string | null): Promise<Job> {
     await this.answer("startReview");
-    return this.console.startReview(tenantId);
+    const name = tenantId === null ? null : this.tenantName(tenantId);
+    const tenants = tenantId === null ? Math.max(this.console.tenantIds().length, this.tenants.length) : 1;
+    return this.jobs.start({
+      kind: "review",
+      title: name === null ? "Review of every tenant" : `Review of ${name}`,
+      tenantId,
+      key: "review",
+      busy: "A review is already running: wait for it to finish, or cancel it.",
+      finish: () => ({
+        result: { type: "review", reviewed: tenants, tenants, opened: 1, resolved: 0, reopened: 0, alerts: 0 },
+        summary: `${tenants} of ${tenants} tenants reviewed: 1 new findings, 0 re-opened, 0 resolved.`,
+      }),
+    });
   }
 
-  async reviewStatus(): Promise<ReviewJob> {
-    await this.answer("reviewStatus");
-    return this.console.reviewStatus();
+  async listJobs(): Promise<Job[]> {
+    await this.answer("listJobs");
+    return this.jobs.list();
+  }
+
+  async jobStatus(id: string): Promise<Job> {
+    await this.answer("jobStatus");
+    return this.jobs.status(id);
+  }
+
+  async cancelJob(id: string): Promise<Job> {
+    await this.answer("cancelJob");
+    return this.jobs.cancel(id);
+  }
+
+  async importCapture(request: ImportRequest): Promise<Job> {
+    this.importRequests.push(structuredClone(request));
+    await this.answer("importCapture");
+    const named = request.tenant.trim();
+    if (!named) throw new BackendError("invalid_input", "Name the tenant the export belongs to.");
+    if (!request.folder.trim().startsWith("/")) {
+      throw new BackendError(
+        "invalid_input",
+        `${request.folder} is not a folder: choose the folder the export was saved to.`,
+      );
+    }
+    const existing = this.tenants.find((t) => t.id === named || t.name === named);
+    const tenant = existing?.name ?? named;
+    return this.jobs.start({
+      kind: "import",
+      title: `Import into ${tenant}`,
+      tenantId: existing?.id ?? null,
+      key: `import:${tenant.toLowerCase()}`,
+      busy: "An import into this tenant is already running: wait for it to finish.",
+      finish: () => {
+        const id = existing?.id ?? `tenant-${tenant.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
+        return {
+          result: {
+            type: "import",
+            tenantId: id,
+            tenant,
+            captureId: `capture-${this.importRequests.length}`,
+            items: 12,
+            tenantCreated: existing === undefined,
+            skipped: [],
+          },
+          summary: `12 items from 12 files imported into ${tenant}.`,
+        };
+      },
+    });
+  }
+
+  async createEvidencePack(request: CreatePackRequest): Promise<Job> {
+    await this.answer("createEvidencePack");
+    const tenant = this.tenantName(request.tenantId);
+    if (tenant === null) throw new BackendError("not_found", `tenant not found: ${request.tenantId}`);
+    this.evidence.validate(request);
+    const copy = structuredClone(request);
+    return this.jobs.start({
+      kind: "evidence_pack",
+      title: `Evidence pack of ${tenant}, ${request.from} to ${request.to}`,
+      tenantId: request.tenantId,
+      key: `pack:${request.outputPath ?? `${request.tenantId}:${request.from}:${request.to}`}`,
+      busy: "A pack is already being written to that file: wait for it, or choose another name.",
+      finish: () => this.evidence.write(copy, tenant),
+    });
+  }
+
+  async listEvidencePacks(tenantId: string | null): Promise<EvidencePackView[]> {
+    await this.answer("listEvidencePacks");
+    return this.evidence.list(tenantId);
+  }
+
+  async verifyEvidencePack(path: string, trustedFingerprint: string | null): Promise<PackVerdict> {
+    await this.answer("verifyEvidencePack");
+    return this.evidence.verify(path, trustedFingerprint);
+  }
+
+  async listAlerts(view: AlertView): Promise<AlertRow[]> {
+    await this.answer("listAlerts");
+    return this.evidence.listAlerts(view);
+  }
+
+  async acknowledgeAlerts(ids: string[]): Promise<number> {
+    await this.answer("acknowledgeAlerts");
+    return this.evidence.acknowledge(ids);
+  }
+
+  async snoozeAlerts(ids: string[], hours: number | null, until: string | null): Promise<number> {
+    await this.answer("snoozeAlerts");
+    return this.evidence.snooze(ids, hours, until);
+  }
+
+  /** A tenant's name from the tenant list or the console's pages. */
+  private tenantName(id: string): string | null {
+    const row = this.tenants.find((t) => t.id === id);
+    if (row) return row.name;
+    try {
+      return this.console.overview(id).tenant.name;
+    } catch {
+      return null;
+    }
   }
 
   private async answer(method: Method): Promise<void> {

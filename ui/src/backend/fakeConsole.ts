@@ -14,7 +14,6 @@ import {
   type FindingQuery,
   type FindingView,
   type PolicyDiff,
-  type ReviewJob,
   type SeverityCounts,
   type TenantOverview,
   type TransitionView,
@@ -149,23 +148,6 @@ export class FakeConsole {
   readonly fourEyes: boolean;
   readonly actor: string;
   private now: () => number;
-  private job: ReviewJob = {
-    running: false,
-    tenantId: null,
-    tenant: null,
-    done: 0,
-    total: 0,
-    startedAt: "",
-    finishedAt: null,
-    reviewed: 0,
-    opened: 0,
-    resolved: 0,
-    reopened: 0,
-    error: null,
-  };
-  /** Polls a review stays running for (the UI must show progress meanwhile). */
-  reviewPolls = 2;
-  private pollsLeft = 0;
   /** Decisions asked, in order. */
   readonly decisions: DecisionRequest[] = [];
   /** Queries asked, in order. */
@@ -337,43 +319,8 @@ export class FakeConsole {
     return structuredClone(found);
   }
 
-  startReview(tenantId: string | null): ReviewJob {
-    if (this.job.running) {
-      throw new BackendError("conflict", "A review is already running: wait for it to finish.");
-    }
-    const tenant = tenantId === null ? null : this.overview(tenantId).tenant;
-    this.pollsLeft = this.reviewPolls;
-    this.job = {
-      ...this.job,
-      running: true,
-      tenantId,
-      tenant: tenant?.name ?? null,
-      done: 0,
-      total: tenantId === null ? Object.keys(this.overviews).length : 1,
-      startedAt: new Date(this.now()).toISOString(),
-      finishedAt: null,
-      error: null,
-    };
-    return { ...this.job };
-  }
-
-  reviewStatus(): ReviewJob {
-    if (this.job.running) {
-      if (this.pollsLeft > 0) {
-        this.pollsLeft -= 1;
-      } else {
-        this.job = {
-          ...this.job,
-          running: false,
-          done: this.job.total,
-          finishedAt: new Date(this.now()).toISOString(),
-          reviewed: this.job.total,
-          opened: 1,
-          resolved: 0,
-          reopened: 0,
-        };
-      }
-    }
-    return { ...this.job };
+  /** Tenant ids with a page, for reviews of the whole portfolio. */
+  tenantIds(): string[] {
+    return Object.keys(this.overviews);
   }
 }

@@ -35,6 +35,16 @@ export function createTauriBackend(): Backend {
     compareCaptures: (from, to) => unwrap(() => commands.compareCaptures(from, to)),
     policyDiff: (findingId) => unwrap(() => commands.policyDiff(findingId)),
     startReview: (tenantId) => unwrap(() => commands.startReview(tenantId)),
-    reviewStatus: () => unwrap(commands.reviewStatus),
+    listJobs: () => unwrap(commands.listJobs),
+    jobStatus: (id) => unwrap(() => commands.jobStatus(id)),
+    cancelJob: (id) => unwrap(() => commands.cancelJob(id)),
+    importCapture: (request) => unwrap(() => commands.importCapture(request)),
+    createEvidencePack: (request) => unwrap(() => commands.createEvidencePack(request)),
+    listEvidencePacks: (tenantId) => unwrap(() => commands.listEvidencePacks(tenantId)),
+    verifyEvidencePack: (path, fingerprint) =>
+      unwrap(() => commands.verifyEvidencePack(path, fingerprint)),
+    listAlerts: (view) => unwrap(() => commands.listAlerts(view)),
+    acknowledgeAlerts: (ids) => unwrap(() => commands.acknowledgeAlerts(ids)),
+    snoozeAlerts: (ids, hours, until) => unwrap(() => commands.snoozeAlerts(ids, hours, until)),
   };
 }

@@ -5,6 +5,9 @@
 
 import type {
   AcceptanceRow,
+  AlertRow,
+  AlertState,
+  AlertView,
   AppInfo,
   Branding,
   CaptureComparison,
@@ -12,6 +15,7 @@ import type {
   ChangedPolicy,
   CommandError,
   ConsoleFinding,
+  CreatePackRequest,
   DecisionAction,
   DecisionOutcome,
   DecisionRequest,
@@ -19,18 +23,24 @@ import type {
   DriftByBaseline,
   DueFilter,
   ErrorCode,
+  EvidencePackView,
   FindingDetail,
   FindingPage,
   FindingQuery,
   FindingSort,
   FindingView,
-  GeneratedReport,
   GenerateReportRequest,
+  GeneratedReport,
+  ImportRequest,
+  Job,
+  JobKind,
+  JobResult,
+  JobState,
+  PackVerdict,
   PolicyDiff,
   ReportKind,
   ReportLanguage,
   ReportSummary,
-  ReviewJob,
   ScorePoint,
   SeverityCounts,
   TenantOverview,
@@ -41,12 +51,17 @@ import type {
 
 export type {
   AcceptanceRow,
+  AlertRow,
+  AlertState,
+  AlertView,
   AppInfo,
   Branding,
   CaptureComparison,
   CaptureView,
   ChangedPolicy,
+  CommandError,
   ConsoleFinding,
+  CreatePackRequest,
   DecisionAction,
   DecisionOutcome,
   DecisionRequest,
@@ -54,18 +69,24 @@ export type {
   DriftByBaseline,
   DueFilter,
   ErrorCode,
+  EvidencePackView,
   FindingDetail,
   FindingPage,
   FindingQuery,
   FindingSort,
   FindingView,
-  GeneratedReport,
   GenerateReportRequest,
+  GeneratedReport,
+  ImportRequest,
+  Job,
+  JobKind,
+  JobResult,
+  JobState,
+  PackVerdict,
   PolicyDiff,
   ReportKind,
   ReportLanguage,
   ReportSummary,
-  ReviewJob,
   ScorePoint,
   SeverityCounts,
   TenantOverview,
@@ -96,9 +117,27 @@ export interface Backend {
   /** A finding's baseline item next to the tenant's item. */
   policyDiff(findingId: string): Promise<PolicyDiff>;
   /** Starts a background review of one tenant, or of all with `null`. */
-  startReview(tenantId: string | null): Promise<ReviewJob>;
-  /** The running (or last) background review. */
-  reviewStatus(): Promise<ReviewJob>;
+  startReview(tenantId: string | null): Promise<Job>;
+  /** Running jobs and the last finished ones, newest first. */
+  listJobs(): Promise<Job[]>;
+  /** One job, to follow its progress. */
+  jobStatus(id: string): Promise<Job>;
+  /** Asks a running job to stop. */
+  cancelJob(id: string): Promise<Job>;
+  /** Imports an export folder as a new capture, in the background. */
+  importCapture(request: ImportRequest): Promise<Job>;
+  /** Builds a signed evidence pack, in the background. */
+  createEvidencePack(request: CreatePackRequest): Promise<Job>;
+  /** Packs made on this machine, newest first. */
+  listEvidencePacks(tenantId: string | null): Promise<EvidencePackView[]>;
+  /** Checks a pack file's hashes, signature and audit chain. */
+  verifyEvidencePack(path: string, trustedFingerprint: string | null): Promise<PackVerdict>;
+  /** The alerts inbox, newest first. */
+  listAlerts(view: AlertView): Promise<AlertRow[]>;
+  /** Acknowledges alerts; resolves to how many changed. */
+  acknowledgeAlerts(ids: string[]): Promise<number>;
+  /** Snoozes alerts for some hours or until a time (RFC 3339). */
+  snoozeAlerts(ids: string[], hours: number | null, until: string | null): Promise<number>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it

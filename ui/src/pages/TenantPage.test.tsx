@@ -82,6 +82,51 @@ describe("Tenant page", () => {
     expect(screen.getByTestId("start-review")).toBeEnabled();
   });
 
+  it("can cancel a running review", async () => {
+    const user = userEvent.setup();
+    const fake = backend();
+    fake.jobs.runningPolls = 1000;
+    renderWithBackend(<TenantPage tenantId="tenant-contoso" />, fake);
+    await user.click(await screen.findByTestId("start-review"));
+    await user.click(await screen.findByTestId("review-cancel"));
+    expect(await screen.findByTestId("review-cancelled")).toHaveTextContent("Review cancelled");
+    expect(screen.getByTestId("start-review")).toBeEnabled();
+  });
+
+  it("imports an export folder in the background, then reloads the tenant", async () => {
+    const user = userEvent.setup();
+    const fake = backend();
+    renderWithBackend(<TenantPage tenantId="tenant-contoso" />, fake);
+    await user.click(await screen.findByTestId("start-import"));
+    const dialog = await screen.findByRole("dialog", { name: "Import a capture" });
+    await user.click(within(dialog).getByTestId("import-start"));
+    expect(within(dialog).getByText("Enter the folder the export was saved to.")).toBeInTheDocument();
+    await user.type(within(dialog).getByTestId("import-folder"), "/exports/contoso");
+    await user.click(within(dialog).getByRole("checkbox"));
+    await user.click(within(dialog).getByTestId("import-start"));
+
+    expect(await screen.findByTestId("import-running")).toBeInTheDocument();
+    expect(await screen.findByTestId("import-done", {}, { timeout: 5000 })).toHaveTextContent(
+      "12 items from 12 files imported into Contoso",
+    );
+    expect(fake.importRequests).toEqual([
+      { tenant: "tenant-contoso", folder: "/exports/contoso", skipBadFiles: true },
+    ]);
+    await waitFor(() => expect(fake.calls.tenantOverview).toBeGreaterThanOrEqual(2));
+  });
+
+  it("says why an import could not start", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<TenantPage tenantId="tenant-contoso" />, backend());
+    await user.click(await screen.findByTestId("start-import"));
+    const dialog = await screen.findByRole("dialog", { name: "Import a capture" });
+    await user.type(within(dialog).getByTestId("import-folder"), "relative/folder");
+    await user.click(within(dialog).getByTestId("import-start"));
+    expect(await screen.findByTestId("import-error")).toHaveTextContent(
+      "relative/folder is not a folder: choose the folder the export was saved to.",
+    );
+  });
+
   it("says when the tenant does not exist", async () => {
     renderWithBackend(<TenantPage tenantId="nope" />, backend());
     expect(await screen.findByTestId("tenant-error")).toHaveTextContent("tenant not found: nope");

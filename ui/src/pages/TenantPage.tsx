@@ -14,7 +14,6 @@ import {
   MessageBarBody,
   MessageBarTitle,
   Option,
-  ProgressBar,
   Spinner,
   Subtitle2,
   Table,
@@ -26,7 +25,7 @@ import {
   Text,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwiseRegular, PlayRegular } from "@fluentui/react-icons";
+import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import { useCallback, useEffect, useState } from "react";
 import {
   BackendError,
@@ -35,7 +34,6 @@ import {
   type CaptureView,
   type ChangedPolicy,
   type FindingPage,
-  type ReviewJob,
   type ScorePoint,
   type TenantOverview,
 } from "../backend";
@@ -43,6 +41,7 @@ import { formatNumber } from "../format";
 import { hrefWith } from "../router";
 import { PageHeader } from "../shell/PageHeader";
 import { useLoad } from "../useLoad";
+import { TenantActions } from "./tenant/TenantActions";
 import { dateOnly, SeverityBadge, StatusBadge } from "./findings/labels";
 
 const useStyles = makeStyles({
@@ -96,7 +95,6 @@ const useStyles = makeStyles({
   },
 });
 
-const POLL_MS = 400;
 
 function ScoreChart(props: { points: ScorePoint[] }) {
   const styles = useStyles();
@@ -132,80 +130,6 @@ function ScoreChart(props: { points: ScorePoint[] }) {
         ))}
       </svg>
     </>
-  );
-}
-
-function ReviewControl(props: { tenantId: string; onFinished: () => void }) {
-  const styles = useStyles();
-  const backend = useBackend();
-  const { tenantId, onFinished } = props;
-  const [job, setJob] = useState<ReviewJob | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const running = job?.running === true;
-
-  useEffect(() => {
-    if (!running) return;
-    const timer = window.setInterval(() => {
-      backend.reviewStatus().then(
-        (next) => {
-          setJob(next);
-          if (!next.running) onFinished();
-        },
-        (thrown: unknown) => setError(BackendError.from(thrown).message),
-      );
-    }, POLL_MS);
-    return () => window.clearInterval(timer);
-  }, [backend, running, onFinished]);
-
-  const start = async () => {
-    setError(null);
-    try {
-      setJob(await backend.startReview(tenantId));
-    } catch (thrown) {
-      setError(BackendError.from(thrown).message);
-    }
-  };
-
-  return (
-    <div className={styles.stack}>
-      <div className={styles.row}>
-        <Button
-          appearance="primary"
-          icon={<PlayRegular />}
-          onClick={() => void start()}
-          disabled={running}
-          data-testid="start-review"
-        >
-          Review now
-        </Button>
-        {running ? (
-          <Text data-testid="review-running">Reviewing… the page stays usable meanwhile.</Text>
-        ) : null}
-      </div>
-      {running ? (
-        <ProgressBar
-          aria-label="Review progress"
-          value={job.total > 0 && job.done < job.total ? job.done / job.total : undefined}
-        />
-      ) : null}
-      {job !== null && !job.running && job.error === null ? (
-        <MessageBar intent="success" data-testid="review-done">
-          <MessageBarBody>
-            {job.reviewed === 0
-              ? "Nothing new since the last review: findings are up to date."
-              : `Reviewed: ${formatNumber(job.opened)} new, ${formatNumber(job.reopened)} re-opened, ${formatNumber(job.resolved)} resolved.`}
-          </MessageBarBody>
-        </MessageBar>
-      ) : null}
-      {job?.error || error ? (
-        <MessageBar intent="error" data-testid="review-error">
-          <MessageBarBody>
-            <MessageBarTitle>The review failed</MessageBarTitle>
-            {job?.error ?? error}
-          </MessageBarBody>
-        </MessageBar>
-      ) : null}
-    </div>
   );
 }
 
@@ -416,7 +340,7 @@ function OverviewBody(props: { overview: TenantOverview; onReviewed: () => void;
           .join(" · ")}
       />
       <Card className={styles.card}>
-        <ReviewControl tenantId={tenant.id} onFinished={props.onReviewed} />
+        <TenantActions tenantId={tenant.id} onChanged={props.onReviewed} />
       </Card>
       <div className={styles.grid}>
         <Card className={styles.card}>

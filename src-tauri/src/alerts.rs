@@ -1,0 +1,57 @@
+//! The alerts inbox: list, acknowledge and snooze (a few lines each over the store).
+
+use chrono::{DateTime, TimeDelta, Utc};
+use plumbline_core::store::{AlertRow, AlertView};
+use tauri::State;
+
+use crate::error::{CommandError, ErrorCode};
+use crate::state::AppState;
+
+/// Alerts in one view of the inbox, newest first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_alerts(
+    state: State<'_, AppState>,
+    view: AlertView,
+) -> Result<Vec<AlertRow>, CommandError> {
+    Ok(state.store()?.list_alerts(view).await?)
+}
+
+/// Acknowledges alerts; returns how many changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn acknowledge_alerts(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+) -> Result<u32, CommandError> {
+    Ok(state.store()?.acknowledge_alerts(&ids).await?)
+}
+
+/// Snoozes alerts for `hours`, or until `until` (RFC 3339); returns how many changed.
+#[tauri::command]
+#[specta::specta]
+pub async fn snooze_alerts(
+    state: State<'_, AppState>,
+    ids: Vec<String>,
+    hours: Option<u32>,
+    until: Option<String>,
+) -> Result<u32, CommandError> {
+    let until = match (hours, until.as_deref().map(str::trim)) {
+        (_, Some(text)) if !text.is_empty() => DateTime::parse_from_rfc3339(text)
+            .map(|t| t.with_timezone(&Utc))
+            .map_err(|_| {
+                CommandError::new(
+                    ErrorCode::InvalidInput,
+                    format!("“{text}” is not a time: pick a date and time in the future."),
+                )
+            })?,
+        (Some(hours), _) if hours > 0 => Utc::now() + TimeDelta::hours(i64::from(hours)),
+        _ => {
+            return Err(CommandError::new(
+                ErrorCode::InvalidInput,
+                "Say how long to snooze: a number of hours or a time.",
+            ))
+        }
+    };
+    Ok(state.store()?.snooze_alerts(&ids, until).await?)
+}
