@@ -9,6 +9,7 @@
 pub mod commands;
 pub mod console;
 pub mod error;
+pub mod portfolio;
 pub mod reports;
 pub mod state;
 
@@ -36,6 +37,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             console::policy_diff,
             console::start_review,
             console::review_status,
+            portfolio::portfolio_overview,
             reports::generate_report,
             reports::list_reports,
             reports::open_path,

@@ -36,6 +36,7 @@ describe("FakeBackend", () => {
       policyDiff: 0,
       startReview: 0,
       reviewStatus: 0,
+      portfolioOverview: 0,
     });
   });
 

@@ -3,6 +3,7 @@
 // state), it can be slow, and it can fail with a given BackendError per method.
 
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
+import { fakePortfolioOverview, type FakePortfolioData } from "./fakePortfolio";
 import {
   BackendError,
   type AppInfo,
@@ -16,6 +17,7 @@ import {
   type GeneratedReport,
   type GenerateReportRequest,
   type PolicyDiff,
+  type PortfolioOverview,
   type ReportSummary,
   type ReviewJob,
   type TenantOverview,
@@ -37,6 +39,8 @@ export interface FakeBackendOptions {
   failures?: Partial<Record<Method, BackendError>>;
   /** Findings, tenant pages, comparisons and diffs. */
   console?: FakeConsoleData;
+  /** Scores and baseline assignments for the Portfolio (its counts come from `console`). */
+  portfolio?: FakePortfolioData;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -107,6 +111,7 @@ export class FakeBackend implements Backend {
     policyDiff: 0,
     startReview: 0,
     reviewStatus: 0,
+    portfolioOverview: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
@@ -120,6 +125,7 @@ export class FakeBackend implements Backend {
   private reports: ReportSummary[];
   private latencyMs: number;
   private failures: Partial<Record<Method, BackendError>>;
+  private portfolio: FakePortfolioData;
 
   constructor(options: FakeBackendOptions = {}) {
     this.info = { ...DEFAULT_APP_INFO, ...options.appInfo };
@@ -128,6 +134,7 @@ export class FakeBackend implements Backend {
     this.latencyMs = options.latencyMs ?? 0;
     this.failures = { ...options.failures };
     this.console = new FakeConsole(options.console);
+    this.portfolio = structuredClone(options.portfolio ?? {});
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -251,6 +258,18 @@ export class FakeBackend implements Backend {
   async reviewStatus(): Promise<ReviewJob> {
     await this.answer("reviewStatus");
     return this.console.reviewStatus();
+  }
+
+  async portfolioOverview(): Promise<PortfolioOverview> {
+    await this.answer("portfolioOverview");
+    const scores = this.portfolio.scores ?? {};
+    return fakePortfolioOverview({
+      tenants: this.tenants,
+      findings: this.console.findingViews(),
+      scores: (id) => structuredClone(scores[id]) ?? this.console.scoresOf(id),
+      assignments: this.portfolio.assignments ?? {},
+      now: this.console.nowMs(),
+    });
   }
 
   private async answer(method: Method): Promise<void> {

@@ -36,5 +36,6 @@ export function createTauriBackend(): Backend {
     policyDiff: (findingId) => unwrap(() => commands.policyDiff(findingId)),
     startReview: (tenantId) => unwrap(() => commands.startReview(tenantId)),
     reviewStatus: () => unwrap(commands.reviewStatus),
+    portfolioOverview: () => unwrap(commands.portfolioOverview),
   };
 }

@@ -8,6 +8,7 @@ import type {
   AppInfo,
   Branding,
   CaptureComparison,
+  CategoryCounts,
   CaptureView,
   ChangedPolicy,
   CommandError,
@@ -27,6 +28,9 @@ import type {
   GeneratedReport,
   GenerateReportRequest,
   PolicyDiff,
+  PortfolioCategory,
+  PortfolioOverview,
+  PortfolioTenant,
   ReportKind,
   ReportLanguage,
   ReportSummary,
@@ -36,6 +40,7 @@ import type {
   TenantOverview,
   TenantRow,
   TransitionView,
+  TrendPoint,
   UnresolvedId,
 } from "../bindings";
 
@@ -44,6 +49,7 @@ export type {
   AppInfo,
   Branding,
   CaptureComparison,
+  CategoryCounts,
   CaptureView,
   ChangedPolicy,
   ConsoleFinding,
@@ -62,6 +68,9 @@ export type {
   GeneratedReport,
   GenerateReportRequest,
   PolicyDiff,
+  PortfolioCategory,
+  PortfolioOverview,
+  PortfolioTenant,
   ReportKind,
   ReportLanguage,
   ReportSummary,
@@ -71,6 +80,7 @@ export type {
   TenantOverview,
   TenantRow,
   TransitionView,
+  TrendPoint,
   UnresolvedId,
 };
 
@@ -99,6 +109,8 @@ export interface Backend {
   startReview(tenantId: string | null): Promise<ReviewJob>;
   /** The running (or last) background review. */
   reviewStatus(): Promise<ReviewJob>;
+  /** Every tenant with its score, trend, open findings and baselines (the Portfolio). */
+  portfolioOverview(): Promise<PortfolioOverview>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it
