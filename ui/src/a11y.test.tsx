@@ -33,6 +33,7 @@ function backend() {
       diffs: { "f-2": PASSWORD_DIFF },
       now: () => NOW.getTime(),
     },
+    portfolio: { assignments: { "tenant-contoso": ["MSP Standard"] } },
   });
 }
 

@@ -150,7 +150,7 @@ function NoTenants() {
   );
 }
 
-function ScoreCard(props: { overview: PortfolioOverview; tenants: PortfolioOverview["tenants"] }) {
+function ScoreCard(props: { tenants: PortfolioOverview["tenants"] }) {
   const styles = useStyles();
   const { buckets, unscored } = useMemo(() => scoreHistogram(props.tenants), [props.tenants]);
   const scored = props.tenants.length - unscored;
@@ -249,7 +249,7 @@ function PortfolioContent(props: { overview: PortfolioOverview }) {
       />
       <PortfolioSummary summary={summary} total={overview.tenants.length} />
       <div className={styles.charts}>
-        <ScoreCard overview={overview} tenants={filtered} />
+        <ScoreCard tenants={filtered} />
         <HeatmapCard overview={overview} tenants={filtered} />
       </div>
       <Card className={styles.card}>
