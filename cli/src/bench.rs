@@ -1,4 +1,5 @@
-//! `plumbline bench review`: the drift engine's benchmark, with figures you can quote.
+//! `plumbline bench review`: the drift engine's benchmark, with figures you can quote
+//! (and `plumbline bench portfolio`, the Portfolio page's query: see [`portfolio`]).
 //!
 //! 1. A demo portfolio of `--tenants` tenants (default 1,000 × ~200 policies, ~6
 //!    captures each) is generated once into a template database in the cache directory
@@ -26,6 +27,9 @@ use serde_json::Value;
 use crate::output::{human_bytes, print_json, progress};
 use crate::Outcome;
 
+mod pack;
+mod portfolio;
+
 /// Bumped when the template database's content or schema must be regenerated.
 const TEMPLATE_FORMAT: u32 = 2;
 
@@ -37,9 +41,10 @@ pub enum Command {
     /// Build and verify the evidence pack of one demo tenant over a year of reviewed
     /// daily captures.
     Pack(pack::PackArgs),
+    /// The Portfolio page's query (every tenant's score, trend, open findings by
+    /// severity and category, last capture, baselines) on the reviewed demo portfolio.
+    Portfolio(portfolio::Args),
 }
-
-mod pack;
 
 #[derive(clap::Args, Debug)]
 pub struct ReviewArgs {
@@ -83,21 +88,40 @@ struct Figures {
 }
 
 pub async fn run(command: &Command, json: bool) -> Outcome {
-    let args = match command {
-        Command::Review(args) => args,
-        Command::Pack(args) => return pack::run(args, json).await,
-    };
-    let template = args.template.clone().unwrap_or_else(|| {
+    match command {
+        Command::Review(args) => review(args, json).await,
+        Command::Pack(args) => pack::run(args, json).await,
+        Command::Portfolio(args) => portfolio::run(args, json).await,
+    }
+}
+
+/// Where the template portfolio of `tenants` tenants of `seed` is kept by default.
+fn template_path(template: Option<&Path>, tenants: u32, seed: u64) -> PathBuf {
+    template.map(Path::to_path_buf).unwrap_or_else(|| {
         default_cache_dir().join(format!(
-            "bench-{}t-seed{}-f{TEMPLATE_FORMAT}-n{NORMALIZER_VERSION}.db",
-            args.tenants, args.seed
+            "bench-{tenants}t-seed{seed}-f{TEMPLATE_FORMAT}-n{NORMALIZER_VERSION}.db"
         ))
-    });
-    let generation_seconds = if args.regenerate || !template.exists() {
-        Some(generate(&template, args).await?)
+    })
+}
+
+/// Generates the template unless it exists (or `regenerate`); the seconds it took.
+async fn ensure_template(
+    template: &Path,
+    tenants: u32,
+    seed: u64,
+    regenerate: bool,
+) -> anyhow::Result<Option<f64>> {
+    Ok(if regenerate || !template.exists() {
+        Some(generate(template, tenants, seed).await?)
     } else {
         None
-    };
+    })
+}
+
+async fn review(args: &ReviewArgs, json: bool) -> Outcome {
+    let template = template_path(args.template.as_deref(), args.tenants, args.seed);
+    let generation_seconds =
+        ensure_template(&template, args.tenants, args.seed, args.regenerate).await?;
     let scratch = tempfile_dir(&template)?;
     let db = scratch.join("review.db");
     std::fs::copy(&template, &db)
@@ -193,39 +217,47 @@ fn tempfile_dir(template: &Path) -> anyhow::Result<PathBuf> {
     Ok(dir)
 }
 
-async fn generate(template: &Path, args: &ReviewArgs) -> anyhow::Result<f64> {
+async fn generate(template: &Path, tenants: u32, seed: u64) -> anyhow::Result<f64> {
     if let Some(parent) = template.parent() {
         std::fs::create_dir_all(parent)
             .with_context(|| format!("cannot create {}", parent.display()))?;
     }
-    for suffix in ["", "-wal", "-shm"] {
-        let path = PathBuf::from(format!("{}{suffix}", template.display()));
-        if path.exists() {
-            std::fs::remove_file(&path)
-                .with_context(|| format!("cannot remove {}", path.display()))?;
+    // Written under another name and renamed when complete: an interrupted generation
+    // must not leave a file that later runs take for the whole template.
+    let partial = PathBuf::from(format!("{}.partial", template.display()));
+    for base in [template, partial.as_path()] {
+        for suffix in ["", "-wal", "-shm"] {
+            let path = PathBuf::from(format!("{}{suffix}", base.display()));
+            if path.exists() {
+                std::fs::remove_file(&path)
+                    .with_context(|| format!("cannot remove {}", path.display()))?;
+            }
         }
     }
     eprintln!(
         "generating the benchmark portfolio ({} tenants) into {} — once; later runs reuse it",
-        args.tenants,
+        tenants,
         template.display()
     );
     let started = Instant::now();
-    let store = Store::open(template).await?;
-    let bar = progress(u64::from(args.tenants), "demo tenants");
-    add_demo_tenants(
-        &store,
-        &DemoRequest::now(args.seed, args.tenants),
-        |done, total| {
-            bar.set_length(u64::from(total));
-            bar.set_position(u64::from(done));
-        },
-    )
+    let store = Store::open(&partial).await?;
+    let bar = progress(u64::from(tenants), "demo tenants");
+    add_demo_tenants(&store, &DemoRequest::now(seed, tenants), |done, total| {
+        bar.set_length(u64::from(total));
+        bar.set_position(u64::from(done));
+    })
     .await?;
     bar.finish_and_clear();
     // Fold the WAL into the file so that a plain copy is the whole database.
     store.checkpoint().await?;
     store.close().await;
+    std::fs::rename(&partial, template).with_context(|| {
+        format!(
+            "cannot rename {} to {}",
+            partial.display(),
+            template.display()
+        )
+    })?;
     Ok(started.elapsed().as_secs_f64())
 }
 

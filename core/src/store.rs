@@ -16,6 +16,7 @@ mod captures;
 mod console;
 mod evidence;
 mod findings;
+mod portfolio_view;
 mod reporting;
 mod tenants;
 
@@ -41,6 +42,9 @@ pub use evidence::{
 };
 pub use findings::{
     FindingFilter, FindingRow, ReviewInputs, ReviewWrite, TenantInputs, TransitionRow,
+};
+pub use portfolio_view::{
+    CategoryCounts, PortfolioCategory, PortfolioOverview, PortfolioTenant, TrendPoint,
 };
 pub use reporting::*;
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod evidence;
 pub mod jobs;
 pub mod notify;
+pub mod portfolio;
 pub mod reports;
 pub mod state;
 
@@ -50,6 +51,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             alerts::list_alerts,
             alerts::acknowledge_alerts,
             alerts::snooze_alerts,
+            portfolio::portfolio_overview,
             reports::generate_report,
             reports::list_reports,
             reports::open_path,

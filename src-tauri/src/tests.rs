@@ -410,3 +410,156 @@ fn the_console_reviews_a_tenant_in_the_background_then_triages_its_findings_over
         "compensating control"
     );
 }
+
+/// Waits for the background review started over IPC and returns its final status.
+#[test]
+fn the_portfolio_overview_counts_what_the_store_holds_over_ipc() {
+    use std::collections::{BTreeMap, BTreeSet};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("plumbline.db");
+    let state = tauri::async_runtime::block_on(test_state(db.clone()));
+    let (_app, webview) = app_with(state);
+
+    // Before any review: every tenant, no score, nothing open.
+    let before = invoke(&webview, "portfolio_overview").expect("portfolio_overview");
+    let tenants = before["tenants"].as_array().expect("tenants");
+    assert_eq!(tenants.len(), 5);
+    for tenant in tenants {
+        assert_eq!(tenant["score"], serde_json::Value::Null);
+        assert_eq!(tenant["trend"], serde_json::json!([]));
+        assert_eq!(
+            tenant["open"],
+            serde_json::json!({ "critical": 0, "high": 0, "medium": 0, "low": 0 })
+        );
+        assert_eq!(
+            tenant["baselines"],
+            serde_json::json!(["OpenIntuneBaseline"])
+        );
+    }
+    assert_eq!(before["categories"], serde_json::json!([]));
+
+    let started = invoke_with(
+        &webview,
+        "start_review",
+        serde_json::json!({ "tenantId": null }),
+    )
+    .expect("start_review");
+    let status = wait_for_job(&webview, &started);
+    assert_eq!(status["state"], "succeeded", "{status}");
+    assert_eq!(status["result"]["reviewed"], 5);
+
+    let overview = invoke(&webview, "portfolio_overview").expect("portfolio_overview");
+    let as_of = chrono::DateTime::parse_from_rfc3339(overview["asOf"].as_str().expect("asOf"))
+        .expect("asOf is RFC 3339");
+
+    // The store's own view of the same database file.
+    let store = tauri::async_runtime::block_on(Store::open(&db)).expect("store");
+    let listed = tauri::async_runtime::block_on(store.list_tenants()).expect("tenants");
+    let findings = tauri::async_runtime::block_on(store.console_findings()).expect("findings");
+    let categories: Vec<&str> = overview["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .map(|c| c["key"].as_str().expect("key"))
+        .collect();
+    let active_kinds: BTreeSet<&str> = findings
+        .iter()
+        .filter(|f| matches!(f.status.as_str(), "open" | "acknowledged"))
+        .map(|f| f.resource_kind.as_str())
+        .collect();
+    assert_eq!(
+        categories.iter().copied().collect::<BTreeSet<_>>(),
+        active_kinds
+    );
+    assert!(overview["categories"]
+        .as_array()
+        .expect("categories")
+        .iter()
+        .all(|c| !c["label"].as_str().expect("label").is_empty()));
+
+    let rows = overview["tenants"].as_array().expect("tenants");
+    assert_eq!(rows.len(), listed.len());
+    let mut open_total = 0;
+    for (row, summary) in rows.iter().zip(&listed) {
+        let id = summary.id.to_string();
+        assert_eq!(row["id"], id.as_str());
+        assert_eq!(row["name"], summary.name.as_str());
+        assert_eq!(row["isDemo"], true);
+        assert_eq!(row["captureCount"], summary.capture_count);
+        assert_eq!(
+            row["lastCaptureAt"].as_str(),
+            summary
+                .last_capture_at
+                .map(plumbline_core::store::timestamp)
+                .as_deref()
+        );
+        assert_eq!(row["baselines"], serde_json::json!(["OpenIntuneBaseline"]));
+
+        let scores = tauri::async_runtime::block_on(store.score_trend(summary.id)).expect("trend");
+        let latest = scores.last().expect("reviewed");
+        assert_eq!(row["score"].as_f64(), latest.score);
+        assert_eq!(row["reviewedAt"], latest.at.as_str());
+        let trend: Vec<(String, f64)> = scores
+            .iter()
+            .filter_map(|s| s.score.map(|score| (s.at.clone(), score)))
+            .collect();
+        let shown: Vec<(String, f64)> = row["trend"]
+            .as_array()
+            .expect("trend")
+            .iter()
+            .map(|p| {
+                (
+                    p["at"].as_str().expect("at").to_owned(),
+                    p["score"].as_f64().expect("score"),
+                )
+            })
+            .collect();
+        assert_eq!(shown, trend);
+
+        let active: Vec<_> = findings
+            .iter()
+            .filter(|f| f.tenant_id == id && matches!(f.status.as_str(), "open" | "acknowledged"))
+            .collect();
+        for severity in ["critical", "high", "medium", "low"] {
+            let expected = active.iter().filter(|f| f.severity == severity).count();
+            assert_eq!(
+                row["open"][severity].as_u64(),
+                Some(expected as u64),
+                "{} {severity}",
+                summary.name
+            );
+        }
+        let overdue = active
+            .iter()
+            .filter(|f| {
+                f.due_at
+                    .as_deref()
+                    .is_some_and(|d| chrono::DateTime::parse_from_rfc3339(d).expect("due") < as_of)
+            })
+            .count();
+        assert_eq!(row["overdue"].as_u64(), Some(overdue as u64));
+
+        let mut by_kind: BTreeMap<&str, u64> = BTreeMap::new();
+        for f in &active {
+            *by_kind.entry(f.resource_kind.as_str()).or_default() += 1;
+        }
+        let cells: BTreeMap<&str, u64> = row["byCategory"]
+            .as_array()
+            .expect("cells")
+            .iter()
+            .map(|c| {
+                let open = &c["open"];
+                let n = ["critical", "high", "medium", "low"]
+                    .iter()
+                    .map(|s| open[*s].as_u64().expect("count"))
+                    .sum();
+                (c["category"].as_str().expect("category"), n)
+            })
+            .collect();
+        assert_eq!(cells, by_kind, "{}", summary.name);
+        open_total += active.len();
+    }
+    assert!(open_total > 0, "the demo review opens findings");
+    tauri::async_runtime::block_on(store.close());
+}

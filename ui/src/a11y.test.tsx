@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { FakeBackend } from "./backend/fake";
 import { Findings } from "./pages/findings/Findings";
 import { PolicyDiffView } from "./pages/PolicyDiffView";
-import { Portfolio } from "./pages/Portfolio";
+import { Portfolio } from "./pages/portfolio/Portfolio";
 import { Reports } from "./pages/Reports";
 import { Settings } from "./pages/Settings";
 import { TenantPage } from "./pages/TenantPage";
@@ -33,6 +33,7 @@ function backend() {
       diffs: { "f-2": PASSWORD_DIFF },
       now: () => NOW.getTime(),
     },
+    portfolio: { assignments: { "tenant-contoso": ["MSP Standard"] } },
   });
 }
 

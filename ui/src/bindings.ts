@@ -52,6 +52,11 @@ export const commands = {
 	acknowledgeAlerts: (ids: string[]) => typedError<number, CommandError>(__TAURI_INVOKE("acknowledge_alerts", { ids })),
 	/**  Snoozes alerts for `hours`, or until `until` (RFC 3339); returns how many changed. */
 	snoozeAlerts: (ids: string[], hours: number | null, until: string | null) => typedError<number, CommandError>(__TAURI_INVOKE("snooze_alerts", { ids, hours, until })),
+	/**
+	 *  Every tenant with its score and trend, open findings by severity and category, last
+	 *  capture and baselines; the tenant × category matrix's columns.
+	 */
+	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
 	generateReport: (request: GenerateReportRequest) => typedError<GeneratedReport, CommandError>(__TAURI_INVOKE("generate_report", { request })),
 	listReports: () => typedError<ReportSummary[], CommandError>(__TAURI_INVOKE("list_reports")),
 	/**  Opens a generated report (a PDF or CSV file) with the system's default app. */
@@ -142,6 +147,13 @@ export type CaptureView = {
 	takenAt: string,
 	itemCount: number,
 	failedKinds: string[],
+};
+
+/**  One cell of a tenant's row in the matrix: its open findings of one category. */
+export type CategoryCounts = {
+	/**  A [`PortfolioCategory::key`]. */
+	category: string,
+	open: SeverityCounts,
 };
 
 /**  A policy in a capture comparison. */
@@ -488,6 +500,59 @@ export type PolicyDiff = {
 	tenantRaw: string | null,
 };
 
+/**  One column of the tenant × category matrix. */
+export type PortfolioCategory = {
+	/**  The resource kind key (`settings_catalog`, …). */
+	key: string,
+	label: string,
+};
+
+/**  The Portfolio page's data. */
+export type PortfolioOverview = {
+	/**  By name. */
+	tenants: PortfolioTenant[],
+	/**  The matrix's columns: every category with an open finding in some tenant. */
+	categories: PortfolioCategory[],
+	/**  The time overdue is measured against (RFC 3339, UTC). */
+	asOf: string,
+};
+
+/**  A tenant as the Portfolio page shows it. */
+export type PortfolioTenant = {
+	id: string,
+	name: string,
+	primaryDomain: string | null,
+	tags: string[],
+	isDemo: boolean,
+	/**
+	 *  The latest review's score (0–100); `None` before a review, or when the latest
+	 *  review had nothing to score.
+	 */
+	score: number | null,
+	/**  When the latest review finished (RFC 3339, UTC). */
+	reviewedAt: string | null,
+	/**  The last scored reviews, oldest first, at most [`PORTFOLIO_HISTORY`]. */
+	trend: TrendPoint[],
+	/**  Open (or acknowledged) findings by severity. */
+	open: SeverityCounts,
+	/**  Open findings past their due date. */
+	overdue: number,
+	captureCount: number,
+	/**  RFC 3339, UTC. */
+	lastCaptureAt: string | null,
+	/**  Items in the last capture. */
+	itemCount: number,
+	/**  Kinds that failed in the last capture, by key. */
+	failedKinds: string[],
+	/**  Assigned baselines, by name. */
+	baselines: string[],
+	/**
+	 *  Open findings by category, in the order of [`PortfolioOverview::categories`];
+	 *  categories without open findings are left out.
+	 */
+	byCategory: CategoryCounts[],
+};
+
 /**  Which report to generate. */
 export type ReportKind = 
 /**  One tenant, one period. */
@@ -567,6 +632,13 @@ export type TransitionView = {
 	toStatus: string,
 	actor: string,
 	reason: string | null,
+};
+
+/**  One review's score, for the trend sparkline. */
+export type TrendPoint = {
+	/**  RFC 3339, UTC. */
+	at: string,
+	score: number | null,
 };
 
 /**  A per-tenant id that no captured directory object names. */

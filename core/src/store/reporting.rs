@@ -293,6 +293,25 @@ const ACCEPTANCE_SELECT: &str = "
     JOIN tenants t ON t.id = f.tenant_id
     WHERE t.workspace_id = ";
 
+/// The categories findings are grouped by in the portfolio report (and the console's
+/// Portfolio page): the resource kinds in `used`, registry order first, then anything
+/// else (unknown kinds) by key.
+pub(super) fn report_categories(mut used: BTreeSet<String>) -> Vec<ReportCategory> {
+    let mut categories: Vec<ReportCategory> = kinds::KINDS
+        .iter()
+        .filter(|k| used.remove(k.key))
+        .map(|k| ReportCategory {
+            key: k.key.to_owned(),
+            label: k.label.to_owned(),
+        })
+        .collect();
+    categories.extend(used.into_iter().map(|key| ReportCategory {
+        label: kinds::label(&key).to_owned(),
+        key,
+    }));
+    categories
+}
+
 fn opt_time(
     row: &sqlx::sqlite::SqliteRow,
     column: &str,
@@ -786,19 +805,7 @@ impl Store {
                 .add(&severity, n);
             used_kinds.insert(kind);
         }
-        // Registry order first, then anything else (unknown kinds) by key.
-        let mut categories: Vec<ReportCategory> = kinds::KINDS
-            .iter()
-            .filter(|k| used_kinds.remove(k.key))
-            .map(|k| ReportCategory {
-                key: k.key.to_owned(),
-                label: k.label.to_owned(),
-            })
-            .collect();
-        categories.extend(used_kinds.into_iter().map(|key| ReportCategory {
-            label: kinds::label(&key).to_owned(),
-            key,
-        }));
+        let categories = report_categories(used_kinds);
 
         let top = sqlx::query(
             "SELECT f.resource_kind, f.item_key, f.setting_path, f.drift_kind, f.severity,

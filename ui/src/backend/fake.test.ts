@@ -45,6 +45,7 @@ describe("FakeBackend", () => {
       listAlerts: 0,
       acknowledgeAlerts: 0,
       snoozeAlerts: 0,
+      portfolioOverview: 0,
     });
   });
 

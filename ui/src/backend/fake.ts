@@ -5,6 +5,7 @@
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
 import { FakeEvidence, type FakeEvidenceData } from "./fakeEvidence";
 import { FakeJobs } from "./fakeJobs";
+import { fakePortfolioOverview, type FakePortfolioData } from "./fakePortfolio";
 import {
   BackendError,
   type AppInfo,
@@ -18,6 +19,7 @@ import {
   type GeneratedReport,
   type GenerateReportRequest,
   type PolicyDiff,
+  type PortfolioOverview,
   type ReportSummary,
   type AlertRow,
   type AlertView,
@@ -50,6 +52,8 @@ export interface FakeBackendOptions {
   evidence?: FakeEvidenceData;
   /** Polls a background job stays running for (default 2). */
   jobPolls?: number;
+  /** Scores and baseline assignments for the Portfolio (its counts come from `console`). */
+  portfolio?: FakePortfolioData;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -129,6 +133,7 @@ export class FakeBackend implements Backend {
     listAlerts: 0,
     acknowledgeAlerts: 0,
     snoozeAlerts: 0,
+    portfolioOverview: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
@@ -148,6 +153,7 @@ export class FakeBackend implements Backend {
   private reports: ReportSummary[];
   private latencyMs: number;
   private failures: Partial<Record<Method, BackendError>>;
+  private portfolio: FakePortfolioData;
 
   constructor(options: FakeBackendOptions = {}) {
     this.info = { ...DEFAULT_APP_INFO, ...options.appInfo };
@@ -159,6 +165,7 @@ export class FakeBackend implements Backend {
     this.jobs = new FakeJobs();
     if (options.jobPolls !== undefined) this.jobs.runningPolls = options.jobPolls;
     this.evidence = new FakeEvidence(options.evidence);
+    this.portfolio = structuredClone(options.portfolio ?? {});
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -393,6 +400,18 @@ export class FakeBackend implements Backend {
     } catch {
       return null;
     }
+  }
+
+  async portfolioOverview(): Promise<PortfolioOverview> {
+    await this.answer("portfolioOverview");
+    const scores = this.portfolio.scores ?? {};
+    return fakePortfolioOverview({
+      tenants: this.tenants,
+      findings: this.console.findingViews(),
+      scores: (id) => structuredClone(scores[id]) ?? this.console.scoresOf(id),
+      assignments: this.portfolio.assignments ?? {},
+      now: this.console.nowMs(),
+    });
   }
 
   private async answer(method: Method): Promise<void> {

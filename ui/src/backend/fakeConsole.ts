@@ -14,6 +14,7 @@ import {
   type FindingQuery,
   type FindingView,
   type PolicyDiff,
+  type ScorePoint,
   type SeverityCounts,
   type TenantOverview,
   type TransitionView,
@@ -299,6 +300,21 @@ export class FakeConsole {
       }
     }
     return outcome;
+  }
+
+  /** Every finding as it is now (copies), for the Portfolio's counts. */
+  findingViews(): FindingView[] {
+    return this.findings.map((f) => structuredClone(f.finding));
+  }
+
+  /** The tenant page's review scores, oldest first; none without a page. */
+  scoresOf(tenantId: string): ScorePoint[] {
+    return structuredClone(this.overviews[tenantId]?.scores ?? []);
+  }
+
+  /** The time the fake takes as now. */
+  nowMs(): number {
+    return this.now();
   }
 
   overview(tenantId: string): TenantOverview {

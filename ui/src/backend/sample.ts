@@ -20,7 +20,9 @@ const SETTINGS = [
   ["Win - Update Ring", "qualityUpdatesDeferralPeriodInDays", "3", "14"],
 ] as const;
 
-/** Made-up findings spread over the sample tenants, every severity and state. */
+const KINDS = ["settings_catalog", "compliance_policy", "conditional_access", "windows_update_ring"];
+
+/** Made-up findings spread over the sample tenants, every severity, state and category. */
 function sampleFindings(tenants: TenantRow[], now: number): FakeFinding[] {
   const severities = ["critical", "high", "medium", "low"];
   const statuses = ["open", "open", "acknowledged", "risk_accepted", "resolved"];
@@ -35,7 +37,8 @@ function sampleFindings(tenants: TenantRow[], now: number): FakeFinding[] {
         tenant: tenant.name,
         tenantId: tenant.id,
         severity: severities[i % 4],
-        status: statuses[i % 5],
+        status: statuses[(i + Math.floor(i / 5)) % 5],
+        resourceKind: KINDS[Math.floor(i / 3) % KINDS.length],
         item: `${item} ${Math.floor(i / 25)}`,
         settingPath: setting,
         title: `${setting} differs from the baseline`,
@@ -71,6 +74,11 @@ export function createSampleBackend(now: number = Date.now()): FakeBackend {
     console: {
       findings: sampleFindings(tenants, now),
       overviews: Object.fromEntries(tenants.map((t) => [t.id, sampleOverview(t, now)])),
+    },
+    portfolio: {
+      assignments: Object.fromEntries(
+        tenants.map((t, i) => [t.id, i % 2 === 0 ? ["MSP Standard"] : ["MSP Standard", "Finance"]]),
+      ),
     },
   });
 }

@@ -46,5 +46,6 @@ export function createTauriBackend(): Backend {
     listAlerts: (view) => unwrap(() => commands.listAlerts(view)),
     acknowledgeAlerts: (ids) => unwrap(() => commands.acknowledgeAlerts(ids)),
     snoozeAlerts: (ids, hours, until) => unwrap(() => commands.snoozeAlerts(ids, hours, until)),
+    portfolioOverview: () => unwrap(commands.portfolioOverview),
   };
 }

@@ -11,6 +11,7 @@ import type {
   AppInfo,
   Branding,
   CaptureComparison,
+  CategoryCounts,
   CaptureView,
   ChangedPolicy,
   CommandError,
@@ -38,6 +39,9 @@ import type {
   JobState,
   PackVerdict,
   PolicyDiff,
+  PortfolioCategory,
+  PortfolioOverview,
+  PortfolioTenant,
   ReportKind,
   ReportLanguage,
   ReportSummary,
@@ -46,6 +50,7 @@ import type {
   TenantOverview,
   TenantRow,
   TransitionView,
+  TrendPoint,
   UnresolvedId,
 } from "../bindings";
 
@@ -57,6 +62,7 @@ export type {
   AppInfo,
   Branding,
   CaptureComparison,
+  CategoryCounts,
   CaptureView,
   ChangedPolicy,
   CommandError,
@@ -84,6 +90,9 @@ export type {
   JobState,
   PackVerdict,
   PolicyDiff,
+  PortfolioCategory,
+  PortfolioOverview,
+  PortfolioTenant,
   ReportKind,
   ReportLanguage,
   ReportSummary,
@@ -92,6 +101,7 @@ export type {
   TenantOverview,
   TenantRow,
   TransitionView,
+  TrendPoint,
   UnresolvedId,
 };
 
@@ -138,6 +148,8 @@ export interface Backend {
   acknowledgeAlerts(ids: string[]): Promise<number>;
   /** Snoozes alerts for some hours or until a time (RFC 3339). */
   snoozeAlerts(ids: string[], hours: number | null, until: string | null): Promise<number>;
+  /** Every tenant with its score, trend, open findings and baselines (the Portfolio). */
+  portfolioOverview(): Promise<PortfolioOverview>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it

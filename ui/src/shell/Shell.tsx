@@ -14,7 +14,7 @@ import { EmptyPage } from "../pages/EmptyPage";
 import { Findings } from "../pages/findings/Findings";
 import { PLANNED_PAGES } from "../pages/plannedPages";
 import { PolicyDiffView } from "../pages/PolicyDiffView";
-import { Portfolio } from "../pages/Portfolio";
+import { Portfolio } from "../pages/portfolio/Portfolio";
 import { Reports } from "../pages/Reports";
 import { Settings } from "../pages/Settings";
 import { TenantPage } from "../pages/TenantPage";
