@@ -78,8 +78,12 @@ impl Drop for Driver {
     }
 }
 
-/// The built desktop binary, next to this test binary's `deps/` folder.
+/// The built desktop binary, next to this test binary's `deps/` folder, or the one
+/// `PLUMBLINE_DESKTOP_BINARY` names (when several checkouts share a target directory).
 pub fn desktop_binary() -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os("PLUMBLINE_DESKTOP_BINARY").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(path));
+    }
     let exe = std::env::current_exe()?;
     let profile_dir = exe
         .parent()
