@@ -23,4 +23,5 @@ pub mod normalize;
 pub mod paths;
 pub mod portfolio;
 pub mod review;
+pub mod settings;
 pub mod store;

@@ -16,6 +16,7 @@ mod console;
 mod evidence;
 mod findings;
 mod reporting;
+mod settings;
 mod tenants;
 
 use std::path::{Path, PathBuf};
