@@ -10,6 +10,7 @@ pub mod commands;
 pub mod console;
 pub mod error;
 pub mod reports;
+pub mod settings;
 pub mod state;
 
 use std::process::ExitCode;
@@ -39,11 +40,26 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             reports::generate_report,
             reports::list_reports,
             reports::open_path,
+            settings::report_settings,
+            settings::save_branding,
+            settings::set_report_language,
+            settings::data_directory,
+            settings::connections::tenant_connections,
+            settings::connections::save_tenant_connection,
+            settings::connections::set_tenant_secret,
+            settings::connections::remove_tenant_secret,
+            settings::signing_key::signing_key,
+            settings::signing_key::export_public_key,
+            settings::signing_key::rotate_signing_key,
         ])
 }
 
 /// Opens the database and, when it has no tenants yet, creates the demo portfolio.
-pub async fn open_state(db_path: std::path::PathBuf) -> AppState {
+/// Secrets go to `keychain` (the OS keychain in the app, an in-memory one in tests).
+pub async fn open_state(
+    db_path: std::path::PathBuf,
+    keychain: std::sync::Arc<dyn plumbline_core::keychain::Keychain>,
+) -> AppState {
     let opened = async {
         let store = Store::open(&db_path).await?;
         let created = if store.tenant_count().await? == 0 {
@@ -57,10 +73,10 @@ pub async fn open_state(db_path: std::path::PathBuf) -> AppState {
     }
     .await;
     match opened {
-        Ok((store, created)) => AppState::new(Ok(store), db_path, created),
+        Ok((store, created)) => AppState::new(Ok(store), db_path, created, keychain),
         Err(error) => {
             tracing::error!(%error, "cannot open the database");
-            AppState::new(Err(error), db_path, false)
+            AppState::new(Err(error), db_path, false, keychain)
         }
     }
 }
@@ -100,7 +116,8 @@ pub fn run() -> ExitCode {
     }
 
     let db_path = plumbline_core::paths::default_database();
-    let state = tauri::async_runtime::block_on(open_state(db_path));
+    let keychain = std::sync::Arc::new(plumbline_core::keychain::OsKeychain::detect());
+    let state = tauri::async_runtime::block_on(open_state(db_path, keychain));
     let builder = specta_builder::<tauri::Wry>();
     let result = tauri::Builder::default()
         .manage(state)
@@ -119,5 +136,7 @@ pub fn run() -> ExitCode {
     }
 }
 
+#[cfg(test)]
+mod settings_tests;
 #[cfg(test)]
 mod tests;

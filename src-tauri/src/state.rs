@@ -1,8 +1,10 @@
-//! What the app holds while it runs: the open store (or why it could not open).
+//! What the app holds while it runs: the open store (or why it could not open), and the
+//! keychain secrets go to.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use plumbline_core::keychain::Keychain;
 use plumbline_core::store::{FindingsIndex, Store};
 use serde::Serialize;
 use specta::Type;
@@ -35,13 +37,26 @@ pub struct ReviewJob {
 pub type FindingsCache = Mutex<Option<(String, Arc<FindingsIndex>)>>;
 
 /// Managed Tauri state.
-#[derive(Debug)]
 pub struct AppState {
     store: Result<Store, CommandError>,
     db_path: PathBuf,
     demo_created_now: bool,
     findings: FindingsCache,
     review: Arc<Mutex<ReviewJob>>,
+    /// The OS keychain in the app; an in-memory one in tests, so they never touch the
+    /// machine's.
+    keychain: Arc<dyn Keychain>,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("store", &self.store)
+            .field("db_path", &self.db_path)
+            .field("demo_created_now", &self.demo_created_now)
+            .field("keychain", &self.keychain.describe())
+            .finish_non_exhaustive()
+    }
 }
 
 impl AppState {
@@ -49,6 +64,7 @@ impl AppState {
         store: Result<Store, CommandError>,
         db_path: PathBuf,
         demo_created_now: bool,
+        keychain: Arc<dyn Keychain>,
     ) -> Self {
         Self {
             store,
@@ -56,7 +72,13 @@ impl AppState {
             demo_created_now,
             findings: Mutex::new(None),
             review: Arc::new(Mutex::new(ReviewJob::default())),
+            keychain,
         }
+    }
+
+    /// Where secrets go (Graph client secrets, the evidence-signing key).
+    pub fn keychain(&self) -> &dyn Keychain {
+        self.keychain.as_ref()
     }
 
     /// The findings table's in-memory index (see `plumbline_core::store::console`).
@@ -80,13 +102,25 @@ impl AppState {
         &self.db_path
     }
 
+    /// The folder the database is in: the per-user data directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.db_path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or_else(|| Path::new("."))
+            .to_path_buf()
+    }
+
     /// Where generated reports go by default: `reports` next to the database (in the
     /// per-user data directory).
     pub fn reports_dir(&self) -> PathBuf {
-        self.db_path
-            .parent()
-            .unwrap_or_else(|| Path::new("."))
-            .join("reports")
+        self.data_dir().join("reports")
+    }
+
+    /// Where evidence packs and exported public keys go by default: `evidence` next to
+    /// the database.
+    pub fn evidence_dir(&self) -> PathBuf {
+        self.data_dir().join("evidence")
     }
 
     pub fn demo_created_now(&self) -> bool {

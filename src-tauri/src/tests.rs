@@ -34,14 +34,19 @@ fn typescript_bindings_are_up_to_date() {
     }
 }
 
-fn invoke(
+/// Tests keep secrets in memory, never in the machine's keychain.
+pub(crate) fn memory_keychain() -> std::sync::Arc<dyn plumbline_core::keychain::Keychain> {
+    std::sync::Arc::new(plumbline_core::keychain::MemoryKeychain::default())
+}
+
+pub(crate) fn invoke(
     webview: &tauri::WebviewWindow<MockRuntime>,
     cmd: &str,
 ) -> Result<serde_json::Value, serde_json::Value> {
     invoke_with(webview, cmd, serde_json::json!({}))
 }
 
-fn invoke_with(
+pub(crate) fn invoke_with(
     webview: &tauri::WebviewWindow<MockRuntime>,
     cmd: &str,
     args: serde_json::Value,
@@ -62,7 +67,9 @@ fn invoke_with(
     .map(|body| body.deserialize::<serde_json::Value>().expect("json body"))
 }
 
-fn app_with(state: AppState) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
+pub(crate) fn app_with(
+    state: AppState,
+) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<MockRuntime>) {
     let builder = specta_builder::<MockRuntime>();
     let app = mock_builder()
         .manage(state)
@@ -79,7 +86,7 @@ fn app_with(state: AppState) -> (tauri::App<MockRuntime>, tauri::WebviewWindow<M
 fn first_start_creates_the_demo_portfolio_and_lists_it_over_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("plumbline.db");
-    let state = tauri::async_runtime::block_on(open_state(db.clone()));
+    let state = tauri::async_runtime::block_on(open_state(db.clone(), memory_keychain()));
     assert!(state.demo_created_now());
     let (_app, webview) = app_with(state);
 
@@ -99,7 +106,7 @@ fn first_start_creates_the_demo_portfolio_and_lists_it_over_ipc() {
     }
 
     // A second start finds tenants and creates nothing.
-    let again = tauri::async_runtime::block_on(open_state(db));
+    let again = tauri::async_runtime::block_on(open_state(db, memory_keychain()));
     assert!(!again.demo_created_now());
 }
 
@@ -109,7 +116,7 @@ fn a_database_that_cannot_open_reaches_the_ui_as_a_typed_error() {
     // A folder where the database file should be: SQLite cannot open it.
     let db = dir.path().join("plumbline.db");
     std::fs::create_dir(&db).expect("mkdir");
-    let state = tauri::async_runtime::block_on(open_state(db));
+    let state = tauri::async_runtime::block_on(open_state(db, memory_keychain()));
     let (_app, webview) = app_with(state);
     let error = invoke(&webview, "list_tenants").expect_err("must fail");
     assert_eq!(error["code"], "io");
@@ -120,14 +127,14 @@ fn a_database_that_cannot_open_reaches_the_ui_as_a_typed_error() {
 }
 
 fn branding() -> serde_json::Value {
-    serde_json::json!({ "mspName": "Acme IT", "accentColour": "#1F4E79", "logoPath": null })
+    serde_json::json!({ "mspName": "Acme IT", "accentColour": "#1F4E79", "logoPath": null, "useSavedLogo": false })
 }
 
 #[test]
 fn reports_are_generated_recorded_and_listed_over_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("plumbline.db");
-    let state = tauri::async_runtime::block_on(open_state(db));
+    let state = tauri::async_runtime::block_on(open_state(db, memory_keychain()));
     let (_app, webview) = app_with(state);
     let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
     let tenant = &tenants[0];
@@ -210,7 +217,10 @@ fn reports_are_generated_recorded_and_listed_over_ipc() {
 #[test]
 fn report_requests_the_user_can_fix_are_refused_with_invalid_input() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let state = tauri::async_runtime::block_on(open_state(dir.path().join("plumbline.db")));
+    let state = tauri::async_runtime::block_on(open_state(
+        dir.path().join("plumbline.db"),
+        memory_keychain(),
+    ));
     let (_app, webview) = app_with(state);
     let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
     let request = |changes: serde_json::Value| {
@@ -267,7 +277,10 @@ fn report_requests_the_user_can_fix_are_refused_with_invalid_input() {
 #[test]
 fn the_console_reviews_a_tenant_in_the_background_then_triages_its_findings_over_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let state = tauri::async_runtime::block_on(open_state(dir.path().join("plumbline.db")));
+    let state = tauri::async_runtime::block_on(open_state(
+        dir.path().join("plumbline.db"),
+        memory_keychain(),
+    ));
     let (_app, webview) = app_with(state);
     let tenants = invoke(&webview, "list_tenants").expect("list_tenants");
     let tenant = tenants[0]["id"].as_str().expect("id").to_owned();
