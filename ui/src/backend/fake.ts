@@ -3,26 +3,37 @@
 // state), it can be slow, and it can fail with a given BackendError per method.
 
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
+import { FakeSettings, type FakeSettingsData } from "./fakeSettings";
 import {
   BackendError,
   type AppInfo,
   type Backend,
   type CaptureComparison,
+  type DataDirectory,
   type DecisionOutcome,
   type DecisionRequest,
   type FindingDetail,
   type FindingPage,
   type FindingQuery,
+  type ExportedKey,
   type GeneratedReport,
   type GenerateReportRequest,
   type PolicyDiff,
+  type ReportLanguage,
+  type ReportSettingsView,
   type ReportSummary,
   type ReviewJob,
+  type SaveBrandingRequest,
+  type SaveConnectionRequest,
+  type SigningKeyView,
+  type TenantConnections,
+  type TenantConnectionView,
   type TenantOverview,
   type TenantRow,
 } from "./types";
 
 export { makeFinding, type FakeFinding } from "./fakeConsole";
+export type { FakeLogoFile, FakeSettingsData } from "./fakeSettings";
 
 type Method = keyof Backend;
 
@@ -37,6 +48,8 @@ export interface FakeBackendOptions {
   failures?: Partial<Record<Method, BackendError>>;
   /** Findings, tenant pages, comparisons and diffs. */
   console?: FakeConsoleData;
+  /** Report branding and language, tenant connections, the signing key. */
+  settings?: FakeSettingsData;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -107,9 +120,22 @@ export class FakeBackend implements Backend {
     policyDiff: 0,
     startReview: 0,
     reviewStatus: 0,
+    reportSettings: 0,
+    saveBranding: 0,
+    setReportLanguage: 0,
+    tenantConnections: 0,
+    saveTenantConnection: 0,
+    setTenantSecret: 0,
+    removeTenantSecret: 0,
+    signingKey: 0,
+    exportPublicKey: 0,
+    rotateSigningKey: 0,
+    dataDirectory: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
+  /** The settings' data, its keychain and what it exported. */
+  readonly settings: FakeSettings;
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -128,6 +154,11 @@ export class FakeBackend implements Backend {
     this.latencyMs = options.latencyMs ?? 0;
     this.failures = { ...options.failures };
     this.console = new FakeConsole(options.console);
+    this.settings = new FakeSettings(
+      options.settings ?? {},
+      () => this.tenants,
+      () => this.info.dbPath,
+    );
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -166,10 +197,25 @@ export class FakeBackend implements Backend {
       tenant = this.tenants.find((t) => t.id === request.tenantId);
       if (!tenant) throw new BackendError("not_found", `No tenant ${request.tenantId}.`);
     }
-    if (!/^#?[0-9a-fA-F]{6}$/.test(request.branding.accentColour.trim())) {
+    // As the Rust side: no branding or language in the request means the saved ones.
+    const saved = this.settings.settings();
+    const branding = request.branding ?? {
+      mspName: saved.mspName,
+      accentColour: saved.accentColour,
+      logoPath: null,
+      useSavedLogo: true,
+    };
+    const language = request.language ?? saved.language;
+    if (!branding.mspName.trim()) {
       throw new BackendError(
         "invalid_input",
-        `the accent colour "${request.branding.accentColour}" is not of the form #RRGGBB`,
+        "Enter the MSP name: it is printed on the cover and in every page's header (save it once in Settings, under Report branding).",
+      );
+    }
+    if (!/^#?[0-9a-fA-F]{6}$/.test(branding.accentColour.trim())) {
+      throw new BackendError(
+        "invalid_input",
+        `the accent colour "${branding.accentColour}" is not of the form #RRGGBB`,
       );
     }
     const n = this.reports.length + 1;
@@ -179,7 +225,7 @@ export class FakeBackend implements Backend {
       recordId: `record-${n}`,
       kind: request.kind,
       tenantName: tenant?.name ?? null,
-      path: request.outputPath ?? `/fake/reports/${request.kind}-${n}-${request.language}.pdf`,
+      path: request.outputPath ?? `/fake/reports/${request.kind}-${n}-${language}.pdf`,
       sha256: fakeSha256(n),
       size: 40_000 + n,
       pages: request.kind === "executive" ? 6 : 4,
@@ -198,7 +244,7 @@ export class FakeBackend implements Backend {
       path: report.path,
       reportId: report.reportId,
       pages: report.pages,
-      language: request.language,
+      language,
     });
     return { ...report };
   }
@@ -251,6 +297,61 @@ export class FakeBackend implements Backend {
   async reviewStatus(): Promise<ReviewJob> {
     await this.answer("reviewStatus");
     return this.console.reviewStatus();
+  }
+
+  async reportSettings(): Promise<ReportSettingsView> {
+    await this.answer("reportSettings");
+    return this.settings.settings();
+  }
+
+  async saveBranding(request: SaveBrandingRequest): Promise<ReportSettingsView> {
+    await this.answer("saveBranding");
+    return this.settings.saveBranding(request);
+  }
+
+  async setReportLanguage(language: ReportLanguage): Promise<ReportSettingsView> {
+    await this.answer("setReportLanguage");
+    return this.settings.setLanguage(language);
+  }
+
+  async tenantConnections(): Promise<TenantConnections> {
+    await this.answer("tenantConnections");
+    return this.settings.listConnections();
+  }
+
+  async saveTenantConnection(request: SaveConnectionRequest): Promise<TenantConnectionView> {
+    await this.answer("saveTenantConnection");
+    return this.settings.saveConnection(request);
+  }
+
+  async setTenantSecret(tenantId: string, secret: string): Promise<TenantConnectionView> {
+    await this.answer("setTenantSecret");
+    return this.settings.setSecret(tenantId, secret);
+  }
+
+  async removeTenantSecret(tenantId: string): Promise<TenantConnectionView> {
+    await this.answer("removeTenantSecret");
+    return this.settings.removeSecret(tenantId);
+  }
+
+  async signingKey(): Promise<SigningKeyView> {
+    await this.answer("signingKey");
+    return this.settings.signingKey();
+  }
+
+  async exportPublicKey(path: string): Promise<ExportedKey> {
+    await this.answer("exportPublicKey");
+    return this.settings.exportKey(path, this.settings.dataDirectory().evidenceDir);
+  }
+
+  async rotateSigningKey(): Promise<SigningKeyView> {
+    await this.answer("rotateSigningKey");
+    return this.settings.rotateKey();
+  }
+
+  async dataDirectory(): Promise<DataDirectory> {
+    await this.answer("dataDirectory");
+    return this.settings.dataDirectory();
   }
 
   private async answer(method: Method): Promise<void> {
