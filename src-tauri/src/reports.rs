@@ -391,8 +391,7 @@ pub async fn list_reports(state: State<'_, AppState>) -> Result<Vec<ReportSummar
 #[tauri::command]
 #[specta::specta]
 pub async fn open_path(state: State<'_, AppState>, path: String) -> Result<(), CommandError> {
-    let path = PathBuf::from(path);
-    check_openable(&path, &state.data_dir())?;
+    let path = check_openable(&PathBuf::from(path), &state.data_dir())?;
     launch(&path).map_err(|e| {
         CommandError::new(
             ErrorCode::Io,
@@ -406,17 +405,17 @@ pub async fn open_path(state: State<'_, AppState>, path: String) -> Result<(), C
 
 /// Only existing PDF and CSV files, and the data folder itself: this command opens
 /// reports and that one folder, not anything a page might pass (an executable or a
-/// `.desktop` file would run; any other folder is not the app's to show).
-fn check_openable(path: &Path, data_dir: &Path) -> Result<(), CommandError> {
+/// `.desktop` file would run; any other folder is not the app's to show). Returns what
+/// to open: the file, or the data folder's canonical path.
+fn check_openable(path: &Path, data_dir: &Path) -> Result<PathBuf, CommandError> {
     if path.is_dir() {
         // Compared canonically, so `..`, a trailing slash or a symlink can neither sneak
-        // another folder in nor lock the data folder out.
-        let same = match (path.canonicalize(), data_dir.canonicalize()) {
-            (Ok(asked), Ok(data)) => asked == data,
-            _ => false,
-        };
-        if same {
-            return Ok(());
+        // another folder in nor lock the data folder out; the folder checked is the one
+        // opened.
+        if let (Ok(asked), Ok(data)) = (path.canonicalize(), data_dir.canonicalize()) {
+            if asked == data {
+                return Ok(data);
+            }
         }
         return Err(invalid(format!(
             "{} is a folder: only the data folder ({}) is opened as a folder",
@@ -443,7 +442,7 @@ fn check_openable(path: &Path, data_dir: &Path) -> Result<(), CommandError> {
             ),
         ));
     }
-    Ok(())
+    Ok(path.to_path_buf())
 }
 
 /// Starts the platform's opener, detached; a thread reaps it.
@@ -495,7 +494,7 @@ mod tests {
         );
         let pdf = dir.path().join("r.PDF");
         std::fs::write(&pdf, "%PDF").expect("write");
-        assert!(check_openable(&pdf, &data).is_ok());
+        assert_eq!(check_openable(&pdf, &data).expect("a PDF"), pdf);
     }
 
     #[test]
@@ -503,9 +502,17 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let data = dir.path().join("data");
         std::fs::create_dir_all(data.join("reports")).expect("mkdir");
-        assert!(check_openable(&data, &data).is_ok());
+        let canonical = data.canonicalize().expect("canonical");
+        assert_eq!(
+            check_openable(&data, &data).expect("data folder"),
+            canonical
+        );
         // The same folder spelled differently is still the data folder.
-        assert!(check_openable(&data.join("reports/.."), &data).is_ok());
+        assert_eq!(
+            check_openable(&data.join("reports/.."), &data).expect("same folder"),
+            canonical,
+            "the folder opened is the one checked"
+        );
         for other in [
             dir.path().to_path_buf(),
             data.join("reports"),
@@ -527,7 +534,10 @@ mod tests {
         {
             let link = dir.path().join("link-to-data");
             std::os::unix::fs::symlink(&data, &link).expect("symlink");
-            assert!(check_openable(&link, &data).is_ok(), "a link to it is it");
+            assert_eq!(
+                check_openable(&link, &data).expect("a link to it"),
+                canonical
+            );
         }
     }
 
