@@ -31,7 +31,8 @@ describe("Reports", () => {
 
   it("generates an executive report for the chosen tenant, period and language", async () => {
     const user = userEvent.setup();
-    const backend = new FakeBackend({ tenants: TENANTS, latencyMs: 50 });
+    // Long enough that the progress bar is still up when the click returns on a busy machine.
+    const backend = new FakeBackend({ tenants: TENANTS, latencyMs: 400 });
     renderReports(backend);
 
     // Tenants are offered by name; every control is reachable by its label.
