@@ -5,16 +5,14 @@ use std::path::PathBuf;
 use std::time::Instant;
 
 use chrono::NaiveDate;
-use plumbline_core::evidence::{
-    self, create_pack, public_key_pem, verify_pack, EvidenceError, PackRequest,
-};
+use plumbline_core::evidence::{self, create_pack, verify_pack, EvidenceError, PackRequest};
 use plumbline_core::keychain::{Keychain, OsKeychain};
 use plumbline_core::store::{AuditFilter, Store};
 use plumbline_reports::generate::parse_day;
 use serde::Serialize;
 
 use crate::output::{human_bytes, print_json};
-use crate::report::{generation_time, write_file};
+use crate::report::generation_time;
 use crate::{Failure, Outcome};
 
 #[derive(clap::Args, Debug)]
@@ -343,26 +341,25 @@ pub async fn key(store: &Store, command: &KeyCommand, json: bool) -> Outcome {
     let keychain = OsKeychain::detect();
     match command {
         KeyCommand::Show => {
-            let (_, row) = evidence::workspace_key(store, &keychain)
+            let status = evidence::key_status(store, &keychain)
                 .await
                 .map_err(evidence_failure)?;
-            let retired = store
-                .signing_keys()
-                .await?
-                .into_iter()
-                .filter(|k| k.retired_at.is_some())
-                .map(|k| k.fingerprint)
-                .collect();
+            if let Some(missing) = status.missing {
+                return Err(Failure::from(anyhow::anyhow!(missing)));
+            }
             let info = KeyInfo {
-                fingerprint: row.fingerprint,
-                public_key: row.public_key,
-                keychain: keychain.describe(),
-                created_at: row.created_at,
-                retired,
+                fingerprint: status.active.fingerprint,
+                public_key: status.active.public_key,
+                keychain: status.keychain,
+                created_at: status.active.created_at,
+                retired: status.retired.into_iter().map(|k| k.fingerprint).collect(),
             };
             if json {
                 print_json(&info)?;
             } else {
+                if status.created_now {
+                    println!("This workspace had no signing key: made one now.");
+                }
                 println!("Fingerprint  {}", info.fingerprint);
                 println!("Created      {}", info.created_at);
                 println!("Private key  in the {}", info.keychain);
@@ -373,10 +370,16 @@ pub async fn key(store: &Store, command: &KeyCommand, json: bool) -> Outcome {
             Ok(())
         }
         KeyCommand::Export { out } => {
-            let (key, row) = evidence::workspace_key(store, &keychain)
+            let row = evidence::export_public_key(store, &keychain, out)
                 .await
-                .map_err(evidence_failure)?;
-            let path = write_file(out, public_key_pem(&key.public()).as_bytes())?;
+                .map_err(|error| match error {
+                    // A bad --out is a usage error (exit code 2), as for every --out.
+                    EvidenceError::BadRequest(message) => {
+                        Failure::usage(format!("--out {message}"))
+                    }
+                    other => evidence_failure(other),
+                })?;
+            let path = out.display().to_string();
             if json {
                 print_json(&serde_json::json!({ "path": path, "fingerprint": row.fingerprint }))?;
             } else {

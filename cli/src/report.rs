@@ -9,9 +9,10 @@ use std::time::Instant;
 
 use chrono::{DateTime, Utc};
 use plumbline_core::model::TenantId;
+use plumbline_core::settings::ReportSettings;
 use plumbline_core::store::{NewReport, Store};
 use plumbline_reports::generate::{self, ExecutiveScope, ReportRequest};
-use plumbline_reports::{BrandingSettings, Fonts, Language, RenderError, DEFAULT_ACCENT};
+use plumbline_reports::{BrandingSettings, Fonts, Language, RenderError};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
@@ -42,25 +43,29 @@ pub struct ExecutiveArgs {
     common: CommonArgs,
 }
 
-/// Options every report takes. Branding comes from these flags until there is a
-/// settings store; [`BrandingSettings`] is the shape it will keep.
+/// Options every report takes. Branding and language default to what is saved in the
+/// desktop app's Settings (the same database); each flag given overrides its part.
 #[derive(clap::Args, Debug)]
 pub struct CommonArgs {
     /// Where to write the PDF.
     #[arg(long, value_name = "FILE.pdf")]
     out: PathBuf,
-    /// Report language: en or de.
-    #[arg(long, default_value = "en")]
-    lang: String,
-    /// The MSP's name on the cover and in the running header.
-    #[arg(long, env = "PLUMBLINE_MSP_NAME", default_value = "Plumbline")]
-    msp_name: String,
-    /// A PNG logo for the cover.
-    #[arg(long, value_name = "PNG")]
+    /// Report language: en or de (default: the one saved in Settings, else en).
+    #[arg(long)]
+    lang: Option<String>,
+    /// The MSP's name on the cover and in the running header (default: the one saved in
+    /// Settings, else "Plumbline").
+    #[arg(long, env = "PLUMBLINE_MSP_NAME")]
+    msp_name: Option<String>,
+    /// A PNG logo for the cover (default: the logo saved in Settings, if any).
+    #[arg(long, value_name = "PNG", conflicts_with = "no_logo")]
     logo: Option<PathBuf>,
-    /// Accent colour, #RRGGBB.
-    #[arg(long, default_value = DEFAULT_ACCENT)]
-    accent: String,
+    /// Leave out the logo saved in Settings.
+    #[arg(long)]
+    no_logo: bool,
+    /// Accent colour, #RRGGBB (default: the one saved in Settings, else #1F4E79).
+    #[arg(long)]
+    accent: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -118,7 +123,7 @@ async fn executive(
     fonts: &Fonts,
     started: Instant,
 ) -> Result<Generated, Failure> {
-    let request = request(&args.common, generated_at)?;
+    let request = request(store, &args.common, generated_at).await?;
     let tenant = store.tenant(&args.tenant).await?;
     let (from, to) = generate::period(
         args.from.as_deref(),
@@ -157,7 +162,7 @@ async fn portfolio(
     fonts: &Fonts,
     started: Instant,
 ) -> Result<Generated, Failure> {
-    let request = request(args, generated_at)?;
+    let request = request(store, args, generated_at).await?;
     let source = store.portfolio_source().await?;
     let gathered = Instant::now();
     let report = generate::portfolio(&source, &request, fonts).map_err(render_failure)?;
@@ -223,15 +228,58 @@ fn ms(duration: std::time::Duration) -> f64 {
     duration.as_secs_f64() * 1000.0
 }
 
-/// Branding comes from the flags until there is a settings store; the logo is read and
-/// the colour checked here, before the database is.
-fn request(args: &CommonArgs, generated_at: DateTime<Utc>) -> Result<ReportRequest, Failure> {
-    let settings = BrandingSettings {
-        msp_name: args.msp_name.clone(),
-        accent: args.accent.clone(),
-        logo_path: args.logo.clone(),
+/// The flags over the branding and language saved in Settings; the logo is read (or the
+/// saved one decoded) and the colour checked here, before the report's data is.
+async fn request(
+    store: &Store,
+    args: &CommonArgs,
+    generated_at: DateTime<Utc>,
+) -> Result<ReportRequest, Failure> {
+    let saved = store.report_settings().await?;
+    let (settings, saved_logo, language) = resolve(args, &saved)?;
+    match saved_logo {
+        Some(png) => ReportRequest::with_logo_png(language, settings, Some(png), generated_at),
+        None => ReportRequest::new(language, settings, generated_at),
+    }
+    .map_err(render_failure)
+}
+
+/// Each part from its flag, else from Settings, else the built-in default. The saved logo
+/// is returned as bytes (its file may have moved since); `--logo` or `--no-logo` replace
+/// it.
+fn resolve<'a>(
+    args: &CommonArgs,
+    saved: &'a ReportSettings,
+) -> Result<(BrandingSettings, Option<&'a [u8]>, Language), Failure> {
+    let defaults = BrandingSettings::default();
+    let saved_text = |text: &str| Some(text.to_owned()).filter(|t| !t.trim().is_empty());
+    let msp_name = args
+        .msp_name
+        .clone()
+        .or_else(|| saved_text(&saved.msp_name))
+        .unwrap_or(defaults.msp_name);
+    let accent = args
+        .accent
+        .clone()
+        .or_else(|| saved_text(&saved.accent_colour))
+        .unwrap_or(defaults.accent);
+    let (logo_path, saved_logo) = match (&args.logo, &saved.logo) {
+        (Some(path), _) => (Some(path.clone()), None),
+        (None, Some(logo)) if !args.no_logo => {
+            (Some(PathBuf::from(&logo.source)), Some(logo.png.as_slice()))
+        }
+        (None, _) => (None, None),
     };
-    ReportRequest::new(language(&args.lang)?, settings, generated_at).map_err(render_failure)
+    let language = match &args.lang {
+        Some(text) => language(text)?,
+        None => Language::parse(saved.language.code()).unwrap_or(Language::En),
+    };
+    let settings = BrandingSettings {
+        msp_name,
+        accent,
+        logo_path,
+    };
+    Ok((settings, saved_logo, language))
 }
 
 pub(crate) fn language(text: &str) -> Result<Language, Failure> {
@@ -266,4 +314,169 @@ pub(crate) fn write_file(path: &Path, bytes: &[u8]) -> Result<String, Failure> {
     }
     generate::write_file(path, bytes).map_err(render_failure)?;
     Ok(path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use plumbline_core::settings::{self, BrandingUpdate, LogoChange, ReportLanguage};
+
+    use super::*;
+
+    #[derive(clap::Parser)]
+    struct Harness {
+        #[command(subcommand)]
+        command: Command,
+    }
+
+    fn parse(args: &[&str]) -> Command {
+        let mut argv = vec!["plumbline"];
+        argv.extend_from_slice(args);
+        Harness::try_parse_from(argv).expect("arguments").command
+    }
+
+    fn common(command: &Command) -> &CommonArgs {
+        match command {
+            Command::Executive(args) => &args.common,
+            Command::Portfolio(args) => args,
+        }
+    }
+
+    fn png() -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, 1, 1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("png header");
+        writer.write_image_data(&[10, 20, 30]).expect("png data");
+        drop(writer);
+        bytes
+    }
+
+    fn saved() -> ReportSettings {
+        ReportSettings {
+            msp_name: "Saved MSP".into(),
+            accent_colour: "#AA3300".into(),
+            logo: Some(settings::StoredLogo {
+                png: png(),
+                sha256: String::new(),
+                source: "/moved/away/logo.png".into(),
+            }),
+            language: ReportLanguage::De,
+            updated_at: Some("2026-12-01T00:00:00.000Z".into()),
+        }
+    }
+
+    #[test]
+    fn without_flags_the_saved_branding_and_language_are_used() {
+        let saved = saved();
+        let command = parse(&["portfolio", "--out", "p.pdf"]);
+        let (branding, logo, language) = resolve(common(&command), &saved).expect("resolve");
+        assert_eq!(branding.msp_name, "Saved MSP");
+        assert_eq!(branding.accent, "#AA3300");
+        assert_eq!(
+            branding.logo_path,
+            Some(PathBuf::from("/moved/away/logo.png"))
+        );
+        assert_eq!(logo, Some(png().as_slice()));
+        assert_eq!(language, Language::De);
+
+        // Nothing saved: the built-in defaults.
+        let nothing = ReportSettings::default();
+        let (branding, logo, language) = resolve(common(&command), &nothing).expect("defaults");
+        assert_eq!(branding, BrandingSettings::default());
+        assert_eq!((logo, language), (None, Language::En));
+    }
+
+    #[test]
+    fn each_flag_overrides_its_part_of_the_saved_branding() {
+        let saved = saved();
+        let command = parse(&[
+            "executive",
+            "--tenant",
+            "Contoso",
+            "--out",
+            "e.pdf",
+            "--msp-name",
+            "Flag MSP",
+            "--lang",
+            "en",
+        ]);
+        let (branding, logo, language) = resolve(common(&command), &saved).expect("resolve");
+        assert_eq!(branding.msp_name, "Flag MSP");
+        assert_eq!(branding.accent, "#AA3300", "not given: saved");
+        assert!(logo.is_some(), "not given: saved");
+        assert_eq!(language, Language::En);
+
+        let command = parse(&["portfolio", "--out", "p.pdf", "--logo", "/new.png"]);
+        let (branding, logo, _) = resolve(common(&command), &saved).expect("resolve");
+        assert_eq!(branding.logo_path, Some(PathBuf::from("/new.png")));
+        assert_eq!(logo, None, "the file given is read instead");
+
+        let command = parse(&["portfolio", "--out", "p.pdf", "--no-logo"]);
+        let (branding, logo, _) = resolve(common(&command), &saved).expect("resolve");
+        assert_eq!((branding.logo_path, logo), (None, None));
+
+        let both = Harness::try_parse_from([
+            "plumbline",
+            "portfolio",
+            "--out",
+            "p.pdf",
+            "--no-logo",
+            "--logo",
+            "/x.png",
+        ]);
+        assert!(both.is_err(), "--logo and --no-logo conflict");
+    }
+
+    /// `plumbline report` on a database whose Settings hold branding, with no branding
+    /// flags: the recorded report carries the saved name, colour, language and logo,
+    /// whose file no longer exists.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_report_without_flags_is_branded_from_settings() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("plumbline.db"))
+            .await
+            .expect("store");
+        store
+            .ensure_tenant(&plumbline_core::model::TenantProfile {
+                display_name: "Contoso".into(),
+                ..Default::default()
+            })
+            .await
+            .expect("tenant");
+        let logo = png();
+        settings::save_branding(
+            &store,
+            &BrandingUpdate {
+                msp_name: "Saved MSP".into(),
+                accent_colour: "#aa3300".into(),
+                logo: LogoChange::Replace {
+                    png: logo.clone(),
+                    source: dir.path().join("gone.png").display().to_string(),
+                },
+            },
+        )
+        .await
+        .expect("save branding");
+        settings::set_report_language(&store, ReportLanguage::De)
+            .await
+            .expect("language");
+
+        let out = dir.path().join("portfolio.pdf");
+        let out_text = out.display().to_string();
+        run(&store, &parse(&["portfolio", "--out", &out_text]), true)
+            .await
+            .expect("report");
+        assert!(std::fs::read(&out).expect("pdf").starts_with(b"%PDF"));
+        let reports = store.list_reports(None).await.expect("reports");
+        let parameters = &reports[0].parameters;
+        assert_eq!(parameters["branding"]["msp_name"], "Saved MSP");
+        assert_eq!(parameters["branding"]["accent"], "#AA3300");
+        assert_eq!(
+            parameters["branding"]["logo_sha256"],
+            plumbline_reports::sha256_hex(&logo)
+        );
+        assert_eq!(parameters["language"], "de");
+    }
 }

@@ -18,7 +18,8 @@ mod zipfile;
 
 pub use create::{create_pack, default_pack_file_name, CreatedPack};
 pub use keys::{
-    fingerprint, parse_public_key_pem, public_key_pem, rotate_key, workspace_key, WorkspaceKey,
+    export_public_key, fingerprint, key_status, parse_public_key_pem, public_key_pem, rotate_key,
+    workspace_key, KeyStatus, WorkspaceKey,
 };
 pub use pack::{
     build_pack, canonical_json, manifest_bytes, BuiltPack, Manifest, ManifestAudit, ManifestChain,

@@ -195,12 +195,16 @@ mod kernel {
     pub fn get(account: &str) -> Result<Option<String>, String> {
         let key = match user_keyring()?.search(&description(account)) {
             Ok(key) => key,
-            Err(KeyError::KeyDoesNotExist) => return Ok(None),
+            // An invalidated key lingers until the kernel's garbage collector unlinks it,
+            // and meanwhile answers "revoked": it is deleted, so there is no entry.
+            Err(KeyError::KeyDoesNotExist | KeyError::KeyRevoked) => return Ok(None),
             Err(e) => return Err(format!("cannot look up {account}: {e}")),
         };
-        let bytes = key
-            .read_to_vec()
-            .map_err(|e| format!("cannot read {account}: {e}"))?;
+        let bytes = match key.read_to_vec() {
+            Ok(bytes) => bytes,
+            Err(KeyError::KeyRevoked) => return Ok(None),
+            Err(e) => return Err(format!("cannot read {account}: {e}")),
+        };
         String::from_utf8(bytes)
             .map(Some)
             .map_err(|_| format!("the entry {account} is not text"))
@@ -227,7 +231,7 @@ mod kernel {
             Ok(key) => key
                 .invalidate()
                 .map_err(|e| format!("cannot delete {account}: {e}")),
-            Err(KeyError::KeyDoesNotExist) => Ok(()),
+            Err(KeyError::KeyDoesNotExist | KeyError::KeyRevoked) => Ok(()),
             Err(e) => Err(format!("cannot look up {account}: {e}")),
         }
     }
@@ -267,5 +271,15 @@ mod tests {
         keychain
             .delete(&account)
             .expect("deleting again is no error");
+        // Removed and stored again right away (Settings' Remove, then a new secret): the
+        // deleted entry may linger in the kernel keyring as revoked, and must not get in
+        // the way.
+        keychain.set(&account, "third").expect("set again");
+        assert_eq!(
+            keychain.get(&account).expect("get").as_deref(),
+            Some("third")
+        );
+        keychain.delete(&account).expect("delete");
+        assert_eq!(keychain.get(&account).expect("get"), None);
     }
 }

@@ -25,4 +25,5 @@ pub mod normalize;
 pub mod paths;
 pub mod portfolio;
 pub mod review;
+pub mod settings;
 pub mod store;

@@ -18,6 +18,7 @@ mod evidence;
 mod findings;
 mod portfolio_view;
 mod reporting;
+mod settings;
 mod tenants;
 
 use std::path::{Path, PathBuf};

@@ -594,3 +594,76 @@ async fn standard_tools_verify_a_pack_as_the_readme_says() {
         "openssl refuses a changed manifest"
     );
 }
+
+/// What Settings and `plumbline key show|export` read: the key made on first view, a
+/// lost private half reported (not an error), retired keys listed, the PEM written.
+#[tokio::test]
+async fn key_status_and_export_share_one_path_for_the_cli_and_the_desktop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("keys.db"))
+        .await
+        .expect("store");
+    let keychain = MemoryKeychain::default();
+
+    let first = evidence::key_status(&store, &keychain)
+        .await
+        .expect("status");
+    assert!(first.created_now, "the first view makes the key");
+    assert_eq!(first.missing, None);
+    assert_eq!(first.keychain, "in-memory keychain");
+    assert!(first.retired.is_empty());
+    let again = evidence::key_status(&store, &keychain)
+        .await
+        .expect("status");
+    assert!(!again.created_now);
+    assert_eq!(again.active, first.active);
+
+    let out = dir.path().join("signer.pub");
+    let exported = evidence::export_public_key(&store, &keychain, &out)
+        .await
+        .expect("export");
+    assert_eq!(exported.fingerprint, first.active.fingerprint);
+    let public = evidence::parse_public_key_pem(&std::fs::read(&out).expect("read"))
+        .expect("the PEM parses");
+    assert_eq!(evidence::fingerprint(&public), first.active.fingerprint);
+    let refused = evidence::export_public_key(&store, &keychain, dir.path())
+        .await
+        .expect_err("a folder is not a file");
+    assert!(matches!(refused, EvidenceError::BadRequest(_)), "{refused}");
+
+    keychain
+        .delete(&first.active.keychain_account)
+        .expect("lose the key");
+    let lost = evidence::key_status(&store, &keychain)
+        .await
+        .expect("still a status");
+    assert_eq!(lost.active, first.active);
+    let message = lost.missing.expect("reported");
+    assert!(message.contains(&first.active.fingerprint), "{message}");
+    assert!(
+        message.contains("Packs it signed still verify"),
+        "{message}"
+    );
+    assert!(matches!(
+        evidence::export_public_key(&store, &keychain, &out).await,
+        Err(EvidenceError::KeyMissing { .. })
+    ));
+
+    let rotated = evidence::rotate_key(&store, &keychain)
+        .await
+        .expect("rotate");
+    let after = evidence::key_status(&store, &keychain)
+        .await
+        .expect("status");
+    assert_eq!(after.active.fingerprint, rotated.fingerprint);
+    assert!(!after.created_now, "a rotation is not a first view");
+    assert_eq!(after.missing, None);
+    assert_eq!(
+        after
+            .retired
+            .iter()
+            .map(|k| k.fingerprint.as_str())
+            .collect::<Vec<_>>(),
+        [first.active.fingerprint.as_str()]
+    );
+}

@@ -30,6 +30,9 @@ pub struct ReportRequest {
     /// Loaded (logo read, colour checked) by [`ReportRequest::new`], so a bad logo fails
     /// before the database is read.
     pub branding: Branding,
+    /// SHA-256 (hex) of the logo's PNG bytes, recorded with the report: it names the
+    /// logo exactly, wherever it was read from.
+    pub logo_sha256: Option<String>,
     pub generated_at: DateTime<Utc>,
 }
 
@@ -39,11 +42,25 @@ impl ReportRequest {
         branding_settings: BrandingSettings,
         generated_at: DateTime<Utc>,
     ) -> Result<Self, RenderError> {
-        let branding = branding_settings.load()?;
+        let png = branding_settings.read_logo()?;
+        Self::with_logo_png(language, branding_settings, png.as_deref(), generated_at)
+    }
+
+    /// Like [`ReportRequest::new`], with the logo given as PNG bytes (as a settings store
+    /// keeps it) instead of read from `branding_settings.logo_path`, which is then only
+    /// recorded as where the logo came from.
+    pub fn with_logo_png(
+        language: Language,
+        branding_settings: BrandingSettings,
+        logo_png: Option<&[u8]>,
+        generated_at: DateTime<Utc>,
+    ) -> Result<Self, RenderError> {
+        let branding = branding_settings.load_with_png(logo_png)?;
         Ok(Self {
             language,
             branding_settings,
             branding,
+            logo_sha256: logo_png.map(crate::sha256_hex),
             generated_at,
         })
     }
@@ -64,6 +81,9 @@ impl ReportRequest {
             "accent": branding.accent,
             "logo": branding.logo_path.as_ref().map(|p| p.display().to_string()),
         });
+        if let Some(sha256) = &self.logo_sha256 {
+            parameters["branding"]["logo_sha256"] = serde_json::Value::String(sha256.clone());
+        }
     }
 }
 
@@ -321,6 +341,57 @@ mod tests {
         DateTime::parse_from_rfc3339(text)
             .expect("time")
             .with_timezone(&Utc)
+    }
+
+    fn png_2x1() -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut encoder = png::Encoder::new(&mut bytes, 2, 1);
+        encoder.set_color(png::ColorType::Rgb);
+        encoder.set_depth(png::BitDepth::Eight);
+        let mut writer = encoder.write_header().expect("png header");
+        writer
+            .write_image_data(&[255, 0, 0, 0, 0, 255])
+            .expect("png data");
+        drop(writer);
+        bytes
+    }
+
+    #[test]
+    fn a_logo_given_as_bytes_draws_and_records_like_one_read_from_its_file() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("logo.png");
+        let png = png_2x1();
+        std::fs::write(&path, &png).expect("write");
+        let settings = BrandingSettings {
+            msp_name: "Acme".into(),
+            accent: "#AA3300".into(),
+            logo_path: Some(path.clone()),
+        };
+        let now = at("2026-04-01T12:00:00Z");
+        let from_file = ReportRequest::new(Language::En, settings.clone(), now).expect("file");
+        // The file is gone: the bytes alone are enough.
+        std::fs::remove_file(&path).expect("remove");
+        assert!(ReportRequest::new(Language::En, settings.clone(), now).is_err());
+        let from_bytes =
+            ReportRequest::with_logo_png(Language::En, settings, Some(&png), now).expect("bytes");
+        let logo = |r: &ReportRequest| r.branding.logo.as_ref().map(|l| l.rgb.clone());
+        assert_eq!(logo(&from_bytes), Some(vec![255, 0, 0, 0, 0, 255]));
+        assert_eq!(logo(&from_file), logo(&from_bytes));
+        assert_eq!(from_bytes.logo_sha256, Some(crate::sha256_hex(&png)));
+        let (mut a, mut b) = (serde_json::json!({}), serde_json::json!({}));
+        from_file.merge_branding(&mut a);
+        from_bytes.merge_branding(&mut b);
+        assert_eq!(a, b);
+        assert_eq!(a["branding"]["logo_sha256"], crate::sha256_hex(&png));
+
+        let not_png = ReportRequest::with_logo_png(
+            Language::En,
+            BrandingSettings::default(),
+            Some(b"GIF89a"),
+            now,
+        )
+        .expect_err("not a PNG");
+        assert!(matches!(not_png, RenderError::Logo(_)), "{not_png}");
     }
 
     #[test]

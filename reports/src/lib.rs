@@ -105,20 +105,31 @@ impl Default for BrandingSettings {
 impl BrandingSettings {
     /// Reads the logo and checks the colour.
     pub fn load(&self) -> Result<Branding, RenderError> {
-        let logo = match &self.logo_path {
-            Some(path) => {
-                let bytes = std::fs::read(path).map_err(|source| RenderError::Io {
+        let png = self.read_logo()?;
+        self.load_with_png(png.as_deref())
+    }
+
+    /// The logo file's bytes, when there is a logo.
+    pub fn read_logo(&self) -> Result<Option<Vec<u8>>, RenderError> {
+        self.logo_path
+            .as_ref()
+            .map(|path| {
+                std::fs::read(path).map_err(|source| RenderError::Io {
                     what: format!("cannot read the logo {}", path.display()),
                     source,
-                })?;
-                Some(Logo::from_png(&bytes)?)
-            }
-            None => None,
-        };
+                })
+            })
+            .transpose()
+    }
+
+    /// Checks the colour and decodes `png` as the logo, without reading `logo_path`: for
+    /// a logo a settings store keeps as bytes (the path then only says where it came
+    /// from, and may be gone).
+    pub fn load_with_png(&self, png: Option<&[u8]>) -> Result<Branding, RenderError> {
         Ok(Branding {
             msp_name: self.msp_name.clone(),
             accent: parse_accent(&self.accent)?,
-            logo,
+            logo: png.map(Logo::from_png).transpose()?,
         })
     }
 }

@@ -16,6 +16,7 @@ pub mod jobs;
 pub mod notify;
 pub mod portfolio;
 pub mod reports;
+pub mod settings;
 pub mod state;
 
 use std::process::ExitCode;
@@ -55,6 +56,17 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             reports::generate_report,
             reports::list_reports,
             reports::open_path,
+            settings::report_settings,
+            settings::save_branding,
+            settings::set_report_language,
+            settings::data_directory,
+            settings::connections::tenant_connections,
+            settings::connections::save_tenant_connection,
+            settings::connections::set_tenant_secret,
+            settings::connections::remove_tenant_secret,
+            settings::signing_key::signing_key,
+            settings::signing_key::export_public_key,
+            settings::signing_key::rotate_signing_key,
         ])
 }
 

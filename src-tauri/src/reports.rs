@@ -1,5 +1,9 @@
 //! The Reports page's commands: generate an executive or portfolio PDF, list the reports
-//! recorded in the database, and open a file with the system's default app.
+//! recorded in the database, and open a file (or the data folder) with the system's
+//! default app.
+//!
+//! Branding and language default to what Settings saved (`plumbline_core::settings`), as
+//! for `plumbline report`; the saved logo is drawn from its stored bytes.
 //!
 //! Generation is the CLI's (`plumbline report`) through the shared
 //! `plumbline_reports::generate`: the same request gives the same report id, parameters
@@ -9,6 +13,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+use plumbline_core::settings::ReportSettings;
 use plumbline_core::store::NewReport;
 use plumbline_reports::generate::{self, ExecutiveScope, ReportRequest};
 use plumbline_reports::{BrandingSettings, Fonts, Language, RenderError};
@@ -64,6 +69,9 @@ pub struct Branding {
     pub accent_colour: String,
     /// A PNG file for the cover.
     pub logo_path: Option<String>,
+    /// Draw the logo saved in Settings (when `logo_path` is empty).
+    #[serde(default)]
+    pub use_saved_logo: bool,
 }
 
 /// What the Reports page asks for.
@@ -77,8 +85,10 @@ pub struct GenerateReportRequest {
     pub from: Option<String>,
     /// Last day of the period, `YYYY-MM-DD`, through its end (default: now).
     pub to: Option<String>,
-    pub language: ReportLanguage,
-    pub branding: Branding,
+    /// `None`: the default language saved in Settings.
+    pub language: Option<ReportLanguage>,
+    /// `None`: the branding saved in Settings, logo included.
+    pub branding: Option<Branding>,
     /// Where to write the PDF. Default: the `reports` folder next to the database, with
     /// a name that says what the report is. A relative path is taken inside that folder.
     pub output_path: Option<String>,
@@ -144,13 +154,54 @@ fn render_error(error: RenderError, input: bool) -> CommandError {
     CommandError::new(code, error.to_string())
 }
 
+/// The request's branding, or the saved one. The saved logo comes back as its stored
+/// bytes (its file may have moved since); a logo path in the request stays a path, read
+/// by [`ReportRequest::new`].
+fn branding_settings<'a>(
+    branding: Option<&Branding>,
+    saved: &'a ReportSettings,
+) -> Result<(BrandingSettings, Option<&'a [u8]>), CommandError> {
+    let saved_logo = || match &saved.logo {
+        Some(logo) => (Some(PathBuf::from(&logo.source)), Some(logo.png.as_slice())),
+        None => (None, None),
+    };
+    let (msp_name, accent, (logo_path, saved_png)) = match branding {
+        Some(b) => (
+            b.msp_name.trim().to_owned(),
+            b.accent_colour.trim().to_owned(),
+            match non_empty(&b.logo_path) {
+                Some(path) => (Some(PathBuf::from(path)), None),
+                None if b.use_saved_logo => saved_logo(),
+                None => (None, None),
+            },
+        ),
+        None => (
+            saved.msp_name.trim().to_owned(),
+            saved.accent_colour.clone(),
+            saved_logo(),
+        ),
+    };
+    if msp_name.is_empty() {
+        return Err(invalid(
+            "Enter the MSP name: it is printed on the cover and in every page's header (save \
+             it once in Settings, under Report branding).",
+        ));
+    }
+    let settings = BrandingSettings {
+        msp_name,
+        accent,
+        logo_path,
+    };
+    Ok((settings, saved_png))
+}
+
 fn non_empty(text: &Option<String>) -> Option<&str> {
     text.as_deref().map(str::trim).filter(|t| !t.is_empty())
 }
 
 /// Where the PDF goes: the given path (inside the reports folder when relative, with
 /// the default name when it is a folder), else the reports folder.
-fn output_path(
+pub(crate) fn output_path(
     reports_dir: &Path,
     given: Option<&str>,
     default_name: &str,
@@ -188,19 +239,17 @@ pub async fn generate_report(
 ) -> Result<GeneratedReport, CommandError> {
     let store = state.store()?;
     let generated_at = generate::generation_time().map_err(|e| invalid(e.to_string()))?;
-    let logo_path = non_empty(&request.branding.logo_path).map(PathBuf::from);
-    let settings = BrandingSettings {
-        msp_name: request.branding.msp_name.trim().to_owned(),
-        accent: request.branding.accent_colour.trim().to_owned(),
-        logo_path,
-    };
-    if settings.msp_name.is_empty() {
-        return Err(invalid(
-            "Enter the MSP name: it is printed on the cover and in every page's header.",
-        ));
+    let saved = store.report_settings().await?;
+    let language = request.language.unwrap_or_else(|| saved.language.into());
+    let (settings, saved_logo) = branding_settings(request.branding.as_ref(), &saved)?;
+    let report_request = match saved_logo {
+        Some(png) => {
+            ReportRequest::with_logo_png(language.into(), settings, Some(png), generated_at)
+        }
+        // Reads the logo file named in the request, if any.
+        None => ReportRequest::new(language.into(), settings, generated_at),
     }
-    let report_request = ReportRequest::new(request.language.into(), settings, generated_at)
-        .map_err(|e| render_error(e, true))?;
+    .map_err(|e| render_error(e, true))?;
 
     // Gather on the async runtime (the store is async), render on a blocking thread.
     enum Source {
@@ -337,12 +386,12 @@ pub async fn list_reports(state: State<'_, AppState>) -> Result<Vec<ReportSummar
         .collect())
 }
 
-/// Opens a generated report (a PDF or CSV file) with the system's default app.
+/// Opens a generated report (a PDF or CSV file) with the system's default app, or the
+/// data folder in the file manager.
 #[tauri::command]
 #[specta::specta]
-pub async fn open_path(path: String) -> Result<(), CommandError> {
-    let path = PathBuf::from(path);
-    check_openable(&path)?;
+pub async fn open_path(state: State<'_, AppState>, path: String) -> Result<(), CommandError> {
+    let path = check_openable(&PathBuf::from(path), &state.data_dir())?;
     launch(&path).map_err(|e| {
         CommandError::new(
             ErrorCode::Io,
@@ -354,9 +403,26 @@ pub async fn open_path(path: String) -> Result<(), CommandError> {
     })
 }
 
-/// Only existing PDF and CSV files: this command opens reports, not anything a page
-/// might pass (an executable or a `.desktop` file would run).
-fn check_openable(path: &Path) -> Result<(), CommandError> {
+/// Only existing PDF and CSV files, and the data folder itself: this command opens
+/// reports and that one folder, not anything a page might pass (an executable or a
+/// `.desktop` file would run; any other folder is not the app's to show). Returns what
+/// to open: the file, or the data folder's canonical path.
+fn check_openable(path: &Path, data_dir: &Path) -> Result<PathBuf, CommandError> {
+    if path.is_dir() {
+        // Compared canonically, so `..`, a trailing slash or a symlink can neither sneak
+        // another folder in nor lock the data folder out; the folder checked is the one
+        // opened.
+        if let (Ok(asked), Ok(data)) = (path.canonicalize(), data_dir.canonicalize()) {
+            if asked == data {
+                return Ok(data);
+            }
+        }
+        return Err(invalid(format!(
+            "{} is a folder: only the data folder ({}) is opened as a folder",
+            path.display(),
+            data_dir.display()
+        )));
+    }
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -376,7 +442,7 @@ fn check_openable(path: &Path) -> Result<(), CommandError> {
             ),
         ));
     }
-    Ok(())
+    Ok(path.to_path_buf())
 }
 
 /// Starts the platform's opener, detached; a thread reaps it.
@@ -413,20 +479,66 @@ mod tests {
     #[test]
     fn only_existing_pdf_and_csv_files_are_opened() {
         let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        std::fs::create_dir(&data).expect("mkdir");
         let script = dir.path().join("run.sh");
         std::fs::write(&script, "#!/bin/sh\n").expect("write");
         assert_eq!(
-            check_openable(&script).expect_err("script").code,
+            check_openable(&script, &data).expect_err("script").code,
             ErrorCode::InvalidInput
         );
         let missing = dir.path().join("gone.pdf");
         assert_eq!(
-            check_openable(&missing).expect_err("missing").code,
+            check_openable(&missing, &data).expect_err("missing").code,
             ErrorCode::NotFound
         );
         let pdf = dir.path().join("r.PDF");
         std::fs::write(&pdf, "%PDF").expect("write");
-        assert!(check_openable(&pdf).is_ok());
+        assert_eq!(check_openable(&pdf, &data).expect("a PDF"), pdf);
+    }
+
+    #[test]
+    fn the_data_folder_is_the_only_folder_opened() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let data = dir.path().join("data");
+        std::fs::create_dir_all(data.join("reports")).expect("mkdir");
+        let canonical = data.canonicalize().expect("canonical");
+        assert_eq!(
+            check_openable(&data, &data).expect("data folder"),
+            canonical
+        );
+        // The same folder spelled differently is still the data folder.
+        assert_eq!(
+            check_openable(&data.join("reports/.."), &data).expect("same folder"),
+            canonical,
+            "the folder opened is the one checked"
+        );
+        for other in [
+            dir.path().to_path_buf(),
+            data.join("reports"),
+            data.join(".."),
+            PathBuf::from("/"),
+        ] {
+            let error = check_openable(&other, &data).expect_err("another folder");
+            assert_eq!(error.code, ErrorCode::InvalidInput, "{}", other.display());
+            assert!(error.message.contains("only the data folder"), "{error}");
+        }
+        // A folder named like a report is still a folder.
+        let disguised = data.join("reports/trap.pdf");
+        std::fs::create_dir(&disguised).expect("mkdir");
+        assert_eq!(
+            check_openable(&disguised, &data).expect_err("folder").code,
+            ErrorCode::InvalidInput
+        );
+        #[cfg(unix)]
+        {
+            let link = dir.path().join("link-to-data");
+            std::os::unix::fs::symlink(&data, &link).expect("symlink");
+            assert_eq!(
+                check_openable(&link, &data).expect("a link to it"),
+                canonical
+            );
+        }
     }
 
     #[test]

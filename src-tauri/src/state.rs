@@ -108,15 +108,17 @@ impl AppState {
         self.data_dir().join("reports")
     }
 
-    /// Where evidence packs go by default: `evidence` next to the database.
+    /// Where evidence packs and exported public keys go by default: `evidence` next to
+    /// the database.
     pub fn evidence_dir(&self) -> PathBuf {
         self.data_dir().join("evidence")
     }
 
-    /// The folder that holds the database.
+    /// The folder the database is in: the per-user data directory.
     pub fn data_dir(&self) -> PathBuf {
         self.db_path
             .parent()
+            .filter(|p| !p.as_os_str().is_empty())
             .unwrap_or_else(|| Path::new("."))
             .to_path_buf()
     }

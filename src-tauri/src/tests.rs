@@ -6,6 +6,7 @@ use tauri::webview::InvokeRequest;
 
 use super::*;
 
+mod settings;
 mod work;
 
 const BINDINGS: &str = "../ui/src/bindings.ts";
@@ -167,7 +168,7 @@ fn a_database_that_cannot_open_reaches_the_ui_as_a_typed_error() {
 }
 
 fn branding() -> serde_json::Value {
-    serde_json::json!({ "mspName": "Acme IT", "accentColour": "#1F4E79", "logoPath": null })
+    serde_json::json!({ "mspName": "Acme IT", "accentColour": "#1F4E79", "logoPath": null, "useSavedLogo": false })
 }
 
 #[test]

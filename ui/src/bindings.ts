@@ -59,8 +59,30 @@ export const commands = {
 	portfolioOverview: () => typedError<PortfolioOverview, CommandError>(__TAURI_INVOKE("portfolio_overview")),
 	generateReport: (request: GenerateReportRequest) => typedError<GeneratedReport, CommandError>(__TAURI_INVOKE("generate_report", { request })),
 	listReports: () => typedError<ReportSummary[], CommandError>(__TAURI_INVOKE("list_reports")),
-	/**  Opens a generated report (a PDF or CSV file) with the system's default app. */
+	/**
+	 *  Opens a generated report (a PDF or CSV file) with the system's default app, or the
+	 *  data folder in the file manager.
+	 */
 	openPath: (path: string) => typedError<null, CommandError>(__TAURI_INVOKE("open_path", { path })),
+	reportSettings: () => typedError<ReportSettingsView, CommandError>(__TAURI_INVOKE("report_settings")),
+	saveBranding: (request: SaveBrandingRequest) => typedError<ReportSettingsView, CommandError>(__TAURI_INVOKE("save_branding", { request })),
+	setReportLanguage: (language: ReportLanguage) => typedError<ReportSettingsView, CommandError>(__TAURI_INVOKE("set_report_language", { language })),
+	dataDirectory: () => typedError<DataDirectory, CommandError>(__TAURI_INVOKE("data_directory")),
+	tenantConnections: () => typedError<TenantConnections, CommandError>(__TAURI_INVOKE("tenant_connections")),
+	saveTenantConnection: (request: SaveConnectionRequest) => typedError<TenantConnectionView, CommandError>(__TAURI_INVOKE("save_tenant_connection", { request })),
+	/**  Stores (or replaces) the tenant's client secret in the keychain. */
+	setTenantSecret: (tenantId: string, secret: string) => typedError<TenantConnectionView, CommandError>(__TAURI_INVOKE("set_tenant_secret", { tenantId, secret })),
+	/**  Removes the tenant's client secret from the keychain. */
+	removeTenantSecret: (tenantId: string) => typedError<TenantConnectionView, CommandError>(__TAURI_INVOKE("remove_tenant_secret", { tenantId })),
+	/**  The active key (made now when the workspace has none), or why it cannot sign. */
+	signingKey: () => typedError<SigningKeyView, CommandError>(__TAURI_INVOKE("signing_key")),
+	/**
+	 *  Writes the public key as PEM. A relative path is taken inside the evidence folder
+	 *  next to the database; a folder gets the suggested file name.
+	 */
+	exportPublicKey: (path: string) => typedError<ExportedKey, CommandError>(__TAURI_INVOKE("export_public_key", { path })),
+	/**  Makes a new signing key and retires the current one (packs it signed still verify). */
+	rotateSigningKey: () => typedError<SigningKeyView, CommandError>(__TAURI_INVOKE("rotate_signing_key")),
 };
 
 /* Types */
@@ -126,6 +148,8 @@ export type Branding = {
 	accentColour: string,
 	/**  A PNG file for the cover. */
 	logoPath: string | null,
+	/**  Draw the logo saved in Settings (when `logo_path` is empty). */
+	useSavedLogo?: boolean,
 };
 
 /**  What changed between two captures of a tenant. */
@@ -214,6 +238,22 @@ export type CreatePackRequest = {
 	outputPath: string | null,
 };
 
+/**  The data directory and what is in it. */
+export type DataDirectory = {
+	/**  The folder the database is in. */
+	dataDir: string,
+	dbPath: string,
+	/**
+	 *  The database on disk in KiB (rounded up): the file, its write-ahead log and
+	 *  shared-memory file.
+	 */
+	databaseKib: number,
+	/**  Where generated reports go by default. */
+	reportsDir: string,
+	/**  Where evidence packs and exported public keys go by default. */
+	evidenceDir: string,
+};
+
 export type DecisionAction = "acknowledge" | "resolve" | "accept_risk" | "false_positive" | "reopen";
 
 export type DecisionFailure = {
@@ -291,6 +331,12 @@ export type EvidencePackView = {
 	path: string | null,
 	/**  Whether the file is still where it was written. */
 	fileExists: boolean,
+};
+
+/**  A public key written to a file. */
+export type ExportedKey = {
+	path: string,
+	fingerprint: string,
 };
 
 export type FindingDetail = {
@@ -387,8 +433,10 @@ export type GenerateReportRequest = {
 	from: string | null,
 	/**  Last day of the period, `YYYY-MM-DD`, through its end (default: now). */
 	to: string | null,
-	language: ReportLanguage,
-	branding: Branding,
+	/**  `None`: the default language saved in Settings. */
+	language: ReportLanguage | null,
+	/**  `None`: the branding saved in Settings, logo included. */
+	branding: Branding | null,
 	/**
 	 *  Where to write the PDF. Default: the `reports` folder next to the database, with
 	 *  a name that says what the report is. A relative path is taken inside that folder.
@@ -462,6 +510,21 @@ skipped: string[] } | { type: "evidence_pack"; path: string; sha256: string; siz
 
 /**  Where a job stands. */
 export type JobState = "running" | "succeeded" | "failed" | "cancelled";
+
+/**  The saved logo, ready to preview. */
+export type LogoView = {
+	/**  `data:image/png;base64,…`, for an `<img>`. */
+	dataUrl: string,
+	/**  Lower-case hex SHA-256 of the PNG (what reports record). */
+	sha256: string,
+	/**  Bytes. */
+	size: number,
+	/**  Pixels. */
+	width: number,
+	height: number,
+	/**  The file it was read from (it may have moved since; reports do not need it). */
+	source: string,
+};
 
 /**  What verifying a pack found. */
 export type PackVerdict = {
@@ -563,6 +626,18 @@ export type ReportKind =
 /**  The language of the report's text. */
 export type ReportLanguage = "en" | "de";
 
+/**  Report branding and the default report language, as saved. */
+export type ReportSettingsView = {
+	/**  Empty until saved. */
+	mspName: string,
+	/**  `#RRGGBB`. */
+	accentColour: string,
+	logo: LogoView | null,
+	language: ReportLanguage,
+	/**  RFC 3339, UTC; `None` when the settings were never saved (all defaults). */
+	savedAt: string | null,
+};
+
 /**  One report recorded in the database (PDF reports and CSV exports). */
 export type ReportSummary = {
 	id: string,
@@ -583,6 +658,32 @@ export type ReportSummary = {
 	language: string | null,
 };
 
+/**  A key used before; packs it signed still verify. */
+export type RetiredKey = {
+	fingerprint: string,
+	/**  RFC 3339, UTC. */
+	createdAt: string,
+	retiredAt: string,
+};
+
+/**  A change to the branding. */
+export type SaveBrandingRequest = {
+	mspName: string,
+	/**  `#RRGGBB`. */
+	accentColour: string,
+	/**  A PNG file to read as the new logo (its bytes are stored); empty keeps the logo. */
+	logoPath: string | null,
+	/**  Remove the saved logo (ignored when `logo_path` is given). */
+	removeLogo: boolean,
+};
+
+/**  The ids of one tenant's connection; an empty or missing id clears it. */
+export type SaveConnectionRequest = {
+	tenantId: string,
+	entraTenantId: string | null,
+	graphAppId: string | null,
+};
+
 /**  A score of one review. */
 export type ScorePoint = {
 	at: string,
@@ -596,6 +697,41 @@ export type SeverityCounts = {
 	high: number,
 	medium: number,
 	low: number,
+};
+
+/**  The workspace's signing key as Settings shows it. */
+export type SigningKeyView = {
+	/**  SHA-256 (hex) of the public key, as `openssl … | sha256sum` prints it. */
+	fingerprint: string,
+	/**  RFC 3339, UTC. */
+	createdAt: string,
+	/**  The keychain that holds the private half. */
+	keychain: string,
+	/**  True when this view made the key: the workspace had none. */
+	createdNow: boolean,
+	/**  Set when the keychain lost the private half: what happened and what to do. */
+	missing: string | null,
+	/**  Newest first. */
+	retired: RetiredKey[],
+	/**  A file name for the exported public key. */
+	suggestedFileName: string,
+};
+
+/**  One tenant's connection as the UI shows it: ids, and *when* a secret was stored. */
+export type TenantConnectionView = {
+	tenantId: string,
+	tenantName: string,
+	entraTenantId: string | null,
+	graphAppId: string | null,
+	/**  RFC 3339, UTC; `None` when no client secret is stored. */
+	secretSetAt: string | null,
+};
+
+/**  Every tenant's connection, and where secrets are kept. */
+export type TenantConnections = {
+	/**  The keychain client secrets go to ("Secret Service", "macOS Keychain", …). */
+	keychain: string,
+	tenants: TenantConnectionView[],
 };
 
 /**  What a tenant's page shows. */

@@ -195,6 +195,83 @@ async fn create_key(
     Ok((key, stored))
 }
 
+/// The workspace's signing key as Settings and `plumbline key show` present it.
+#[derive(Clone, Debug)]
+pub struct KeyStatus {
+    /// The active key (made just now when the workspace had none).
+    pub active: SigningKeyRow,
+    /// True when this call made the key: the workspace had none yet.
+    pub created_now: bool,
+    /// Set when the keychain lost the private half: the [`EvidenceError::KeyMissing`]
+    /// message, which says what to do.
+    pub missing: Option<String>,
+    /// Which keychain holds (or should hold) the private half.
+    pub keychain: String,
+    /// Keys used before, newest first: their packs still verify.
+    pub retired: Vec<SigningKeyRow>,
+}
+
+/// The workspace key's status, creating the key on first use as [`workspace_key`] does.
+/// A key whose private half the keychain lost is reported in [`KeyStatus::missing`]
+/// rather than as an error, so its fingerprint can still be shown.
+pub async fn key_status(
+    store: &Store,
+    keychain: &dyn Keychain,
+) -> Result<KeyStatus, EvidenceError> {
+    let before = store.signing_keys().await?;
+    let had_active = before.iter().any(|k| k.retired_at.is_none());
+    let (active, missing) = match workspace_key(store, keychain).await {
+        Ok((_, row)) => (row, None),
+        Err(error @ EvidenceError::KeyMissing { .. }) => {
+            let message = error.to_string();
+            let row = before
+                .iter()
+                .find(|k| k.retired_at.is_none())
+                .cloned()
+                .ok_or(error)?;
+            (row, Some(message))
+        }
+        Err(error) => return Err(error),
+    };
+    let retired = store
+        .signing_keys()
+        .await?
+        .into_iter()
+        .filter(|k| k.retired_at.is_some())
+        .collect();
+    Ok(KeyStatus {
+        active,
+        created_now: !had_active,
+        missing,
+        keychain: keychain.describe(),
+        retired,
+    })
+}
+
+/// Writes the workspace's public key as PEM to `out` (atomically), for customers and
+/// auditors, and returns the key. The key must be usable: exporting a public key whose
+/// private half is lost would have people trust a key that can sign nothing.
+pub async fn export_public_key(
+    store: &Store,
+    keychain: &dyn Keychain,
+    out: &std::path::Path,
+) -> Result<SigningKeyRow, EvidenceError> {
+    if out.file_name().is_none() || out.is_dir() {
+        return Err(EvidenceError::BadRequest(format!(
+            "{} is not a file name: name the file to write, for example signer.pub",
+            out.display()
+        )));
+    }
+    let (key, row) = workspace_key(store, keychain).await?;
+    crate::paths::write_atomically(out, public_key_pem(&key.public()).as_bytes()).map_err(
+        |source| EvidenceError::Write {
+            path: out.to_path_buf(),
+            source,
+        },
+    )?;
+    Ok(row)
+}
+
 fn decode_seed(text: &str) -> Option<[u8; 32]> {
     hex::decode(text.trim()).ok()?.try_into().ok()
 }

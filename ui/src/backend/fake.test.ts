@@ -46,6 +46,17 @@ describe("FakeBackend", () => {
       acknowledgeAlerts: 0,
       snoozeAlerts: 0,
       portfolioOverview: 0,
+      reportSettings: 0,
+      saveBranding: 0,
+      setReportLanguage: 0,
+      tenantConnections: 0,
+      saveTenantConnection: 0,
+      setTenantSecret: 0,
+      removeTenantSecret: 0,
+      signingKey: 0,
+      exportPublicKey: 0,
+      rotateSigningKey: 0,
+      dataDirectory: 0,
     });
   });
 

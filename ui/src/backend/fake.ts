@@ -6,16 +6,19 @@ import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
 import { FakeEvidence, type FakeEvidenceData } from "./fakeEvidence";
 import { FakeJobs } from "./fakeJobs";
 import { fakePortfolioOverview, type FakePortfolioData } from "./fakePortfolio";
+import { FakeSettings, type FakeSettingsData } from "./fakeSettings";
 import {
   BackendError,
   type AppInfo,
   type Backend,
   type CaptureComparison,
+  type DataDirectory,
   type DecisionOutcome,
   type DecisionRequest,
   type FindingDetail,
   type FindingPage,
   type FindingQuery,
+  type ExportedKey,
   type GeneratedReport,
   type GenerateReportRequest,
   type PolicyDiff,
@@ -28,12 +31,20 @@ import {
   type ImportRequest,
   type Job,
   type PackVerdict,
+  type ReportLanguage,
+  type ReportSettingsView,
+  type SaveBrandingRequest,
+  type SaveConnectionRequest,
+  type SigningKeyView,
+  type TenantConnections,
+  type TenantConnectionView,
   type TenantOverview,
   type TenantRow,
 } from "./types";
 
 export { makeFinding, type FakeFinding } from "./fakeConsole";
 export { makeAlert, makePack } from "./fakeEvidence";
+export type { FakeLogoFile, FakeSettingsData } from "./fakeSettings";
 
 type Method = keyof Backend;
 
@@ -54,6 +65,8 @@ export interface FakeBackendOptions {
   jobPolls?: number;
   /** Scores and baseline assignments for the Portfolio (its counts come from `console`). */
   portfolio?: FakePortfolioData;
+  /** Report branding and language, tenant connections, the signing key. */
+  settings?: FakeSettingsData;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -134,6 +147,17 @@ export class FakeBackend implements Backend {
     acknowledgeAlerts: 0,
     snoozeAlerts: 0,
     portfolioOverview: 0,
+    reportSettings: 0,
+    saveBranding: 0,
+    setReportLanguage: 0,
+    tenantConnections: 0,
+    saveTenantConnection: 0,
+    setTenantSecret: 0,
+    removeTenantSecret: 0,
+    signingKey: 0,
+    exportPublicKey: 0,
+    rotateSigningKey: 0,
+    dataDirectory: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
@@ -143,6 +167,8 @@ export class FakeBackend implements Backend {
   readonly evidence: FakeEvidence;
   /** What `importCapture` was asked, in order. */
   readonly importRequests: ImportRequest[] = [];
+  /** The settings' data, its keychain and what it exported. */
+  readonly settings: FakeSettings;
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -166,6 +192,11 @@ export class FakeBackend implements Backend {
     if (options.jobPolls !== undefined) this.jobs.runningPolls = options.jobPolls;
     this.evidence = new FakeEvidence(options.evidence);
     this.portfolio = structuredClone(options.portfolio ?? {});
+    this.settings = new FakeSettings(
+      options.settings ?? {},
+      () => this.tenants,
+      () => this.info.dbPath,
+    );
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -204,10 +235,25 @@ export class FakeBackend implements Backend {
       tenant = this.tenants.find((t) => t.id === request.tenantId);
       if (!tenant) throw new BackendError("not_found", `No tenant ${request.tenantId}.`);
     }
-    if (!/^#?[0-9a-fA-F]{6}$/.test(request.branding.accentColour.trim())) {
+    // As the Rust side: no branding or language in the request means the saved ones.
+    const saved = this.settings.settings();
+    const branding = request.branding ?? {
+      mspName: saved.mspName,
+      accentColour: saved.accentColour,
+      logoPath: null,
+      useSavedLogo: true,
+    };
+    const language = request.language ?? saved.language;
+    if (!branding.mspName.trim()) {
       throw new BackendError(
         "invalid_input",
-        `the accent colour "${request.branding.accentColour}" is not of the form #RRGGBB`,
+        "Enter the MSP name: it is printed on the cover and in every page's header (save it once in Settings, under Report branding).",
+      );
+    }
+    if (!/^#?[0-9a-fA-F]{6}$/.test(branding.accentColour.trim())) {
+      throw new BackendError(
+        "invalid_input",
+        `the accent colour "${branding.accentColour}" is not of the form #RRGGBB`,
       );
     }
     const n = this.reports.length + 1;
@@ -217,7 +263,7 @@ export class FakeBackend implements Backend {
       recordId: `record-${n}`,
       kind: request.kind,
       tenantName: tenant?.name ?? null,
-      path: request.outputPath ?? `/fake/reports/${request.kind}-${n}-${request.language}.pdf`,
+      path: request.outputPath ?? `/fake/reports/${request.kind}-${n}-${language}.pdf`,
       sha256: fakeSha256(n),
       size: 40_000 + n,
       pages: request.kind === "executive" ? 6 : 4,
@@ -236,7 +282,7 @@ export class FakeBackend implements Backend {
       path: report.path,
       reportId: report.reportId,
       pages: report.pages,
-      language: request.language,
+      language,
     });
     return { ...report };
   }
@@ -412,6 +458,61 @@ export class FakeBackend implements Backend {
       assignments: this.portfolio.assignments ?? {},
       now: this.console.nowMs(),
     });
+  }
+
+  async reportSettings(): Promise<ReportSettingsView> {
+    await this.answer("reportSettings");
+    return this.settings.settings();
+  }
+
+  async saveBranding(request: SaveBrandingRequest): Promise<ReportSettingsView> {
+    await this.answer("saveBranding");
+    return this.settings.saveBranding(request);
+  }
+
+  async setReportLanguage(language: ReportLanguage): Promise<ReportSettingsView> {
+    await this.answer("setReportLanguage");
+    return this.settings.setLanguage(language);
+  }
+
+  async tenantConnections(): Promise<TenantConnections> {
+    await this.answer("tenantConnections");
+    return this.settings.listConnections();
+  }
+
+  async saveTenantConnection(request: SaveConnectionRequest): Promise<TenantConnectionView> {
+    await this.answer("saveTenantConnection");
+    return this.settings.saveConnection(request);
+  }
+
+  async setTenantSecret(tenantId: string, secret: string): Promise<TenantConnectionView> {
+    await this.answer("setTenantSecret");
+    return this.settings.setSecret(tenantId, secret);
+  }
+
+  async removeTenantSecret(tenantId: string): Promise<TenantConnectionView> {
+    await this.answer("removeTenantSecret");
+    return this.settings.removeSecret(tenantId);
+  }
+
+  async signingKey(): Promise<SigningKeyView> {
+    await this.answer("signingKey");
+    return this.settings.signingKey();
+  }
+
+  async exportPublicKey(path: string): Promise<ExportedKey> {
+    await this.answer("exportPublicKey");
+    return this.settings.exportKey(path, this.settings.dataDirectory().evidenceDir);
+  }
+
+  async rotateSigningKey(): Promise<SigningKeyView> {
+    await this.answer("rotateSigningKey");
+    return this.settings.rotateKey();
+  }
+
+  async dataDirectory(): Promise<DataDirectory> {
+    await this.answer("dataDirectory");
+    return this.settings.dataDirectory();
   }
 
   private async answer(method: Method): Promise<void> {

@@ -56,6 +56,16 @@ export type {
   ReportLanguage,
   ReportSummary,
   TenantRow,
+  DataDirectory,
+  ExportedKey,
+  LogoView,
+  ReportSettingsView,
+  RetiredKey,
+  SaveBrandingRequest,
+  SaveConnectionRequest,
+  SigningKeyView,
+  TenantConnectionView,
+  TenantConnections,
 } from "./types";
 
 /** True inside the Tauri webview, where the IPC bridge is installed on `window`. */

@@ -80,6 +80,15 @@ export function createSampleBackend(now: number = Date.now()): FakeBackend {
         tenants.map((t, i) => [t.id, i % 2 === 0 ? ["MSP Standard"] : ["MSP Standard", "Finance"]]),
       ),
     },
+    settings: {
+      connections: {
+        "tenant-contoso-ltd": {
+          entraTenantId: "3f1c2a6e-8d4b-4f7a-9c2e-5b6d7e8f9a0b",
+          graphAppId: "b7e2c4a1-5d3f-4e6a-8b9c-0d1e2f3a4b5c",
+          secretSetAt: new Date(now - 12 * DAY).toISOString(),
+        },
+      },
+    },
   });
 }
 

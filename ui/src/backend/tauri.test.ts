@@ -47,6 +47,32 @@ describe("tauri backend", () => {
     expect(invokeMock).toHaveBeenLastCalledWith("open_path", { path: "/r.pdf" });
   });
 
+  it("passes the Settings commands' named arguments", async () => {
+    const backend = createTauriBackend();
+    invokeMock.mockResolvedValue({});
+    await backend.setTenantSecret("tenant-1", "s3cret");
+    expect(invokeMock).toHaveBeenLastCalledWith("set_tenant_secret", {
+      tenantId: "tenant-1",
+      secret: "s3cret",
+    });
+    await backend.removeTenantSecret("tenant-1");
+    expect(invokeMock).toHaveBeenLastCalledWith("remove_tenant_secret", { tenantId: "tenant-1" });
+    const request = { tenantId: "tenant-1", entraTenantId: null, graphAppId: "a" };
+    await backend.saveTenantConnection(request);
+    expect(invokeMock).toHaveBeenLastCalledWith("save_tenant_connection", { request });
+    const branding = { mspName: "Acme", accentColour: "#000000", logoPath: null, removeLogo: true };
+    await backend.saveBranding(branding);
+    expect(invokeMock).toHaveBeenLastCalledWith("save_branding", { request: branding });
+    await backend.setReportLanguage("de");
+    expect(invokeMock).toHaveBeenLastCalledWith("set_report_language", { language: "de" });
+    await backend.exportPublicKey("signer.pub");
+    expect(invokeMock).toHaveBeenLastCalledWith("export_public_key", { path: "signer.pub" });
+    await backend.rotateSigningKey();
+    expect(invokeMock).toHaveBeenLastCalledWith("rotate_signing_key");
+    await backend.dataDirectory();
+    expect(invokeMock).toHaveBeenLastCalledWith("data_directory");
+  });
+
   it("turns a command's error into a BackendError with its code", async () => {
     invokeMock.mockRejectedValueOnce({ code: "database", message: "Database is locked." });
 

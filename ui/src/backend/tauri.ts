@@ -47,5 +47,16 @@ export function createTauriBackend(): Backend {
     acknowledgeAlerts: (ids) => unwrap(() => commands.acknowledgeAlerts(ids)),
     snoozeAlerts: (ids, hours, until) => unwrap(() => commands.snoozeAlerts(ids, hours, until)),
     portfolioOverview: () => unwrap(commands.portfolioOverview),
+    reportSettings: () => unwrap(commands.reportSettings),
+    saveBranding: (request) => unwrap(() => commands.saveBranding(request)),
+    setReportLanguage: (language) => unwrap(() => commands.setReportLanguage(language)),
+    tenantConnections: () => unwrap(commands.tenantConnections),
+    saveTenantConnection: (request) => unwrap(() => commands.saveTenantConnection(request)),
+    setTenantSecret: (tenantId, secret) => unwrap(() => commands.setTenantSecret(tenantId, secret)),
+    removeTenantSecret: (tenantId) => unwrap(() => commands.removeTenantSecret(tenantId)),
+    signingKey: () => unwrap(commands.signingKey),
+    exportPublicKey: (path) => unwrap(() => commands.exportPublicKey(path)),
+    rotateSigningKey: () => unwrap(commands.rotateSigningKey),
+    dataDirectory: () => unwrap(commands.dataDirectory),
   };
 }

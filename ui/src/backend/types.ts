@@ -52,6 +52,16 @@ import type {
   TransitionView,
   TrendPoint,
   UnresolvedId,
+  DataDirectory,
+  ExportedKey,
+  LogoView,
+  ReportSettingsView,
+  RetiredKey,
+  SaveBrandingRequest,
+  SaveConnectionRequest,
+  SigningKeyView,
+  TenantConnectionView,
+  TenantConnections,
 } from "../bindings";
 
 export type {
@@ -103,6 +113,16 @@ export type {
   TransitionView,
   TrendPoint,
   UnresolvedId,
+  DataDirectory,
+  ExportedKey,
+  LogoView,
+  ReportSettingsView,
+  RetiredKey,
+  SaveBrandingRequest,
+  SaveConnectionRequest,
+  SigningKeyView,
+  TenantConnectionView,
+  TenantConnections,
 };
 
 /** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
@@ -150,6 +170,25 @@ export interface Backend {
   snoozeAlerts(ids: string[], hours: number | null, until: string | null): Promise<number>;
   /** Every tenant with its score, trend, open findings and baselines (the Portfolio). */
   portfolioOverview(): Promise<PortfolioOverview>;
+  /** Report branding and the default report language, as saved. */
+  reportSettings(): Promise<ReportSettingsView>;
+  /** Saves the branding; a logo path is read, checked as a PNG and stored as bytes. */
+  saveBranding(request: SaveBrandingRequest): Promise<ReportSettingsView>;
+  setReportLanguage(language: ReportLanguage): Promise<ReportSettingsView>;
+  /** Every tenant's Graph connection, and which keychain holds the secrets. */
+  tenantConnections(): Promise<TenantConnections>;
+  saveTenantConnection(request: SaveConnectionRequest): Promise<TenantConnectionView>;
+  /** Stores (or replaces) a tenant's client secret in the OS keychain. */
+  setTenantSecret(tenantId: string, secret: string): Promise<TenantConnectionView>;
+  removeTenantSecret(tenantId: string): Promise<TenantConnectionView>;
+  /** The workspace's evidence-signing key (created on first view). */
+  signingKey(): Promise<SigningKeyView>;
+  /** Writes the public key as PEM; relative paths go to the evidence folder. */
+  exportPublicKey(path: string): Promise<ExportedKey>;
+  /** Makes a new signing key; the old one is retired (its packs still verify). */
+  rotateSigningKey(): Promise<SigningKeyView>;
+  /** Where the database and its folders are, and its size. */
+  dataDirectory(): Promise<DataDirectory>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it

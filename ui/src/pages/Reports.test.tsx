@@ -31,7 +31,8 @@ describe("Reports", () => {
 
   it("generates an executive report for the chosen tenant, period and language", async () => {
     const user = userEvent.setup();
-    const backend = new FakeBackend({ tenants: TENANTS, latencyMs: 50 });
+    // Long enough that the progress bar is still up when the click returns on a busy machine.
+    const backend = new FakeBackend({ tenants: TENANTS, latencyMs: 400 });
     renderReports(backend);
 
     // Tenants are offered by name; every control is reachable by its label.
@@ -73,7 +74,12 @@ describe("Reports", () => {
         from: "2026-07-01",
         to: "2026-09-30",
         language: "de",
-        branding: { mspName: "Acme IT", accentColour: "#AA3300", logoPath: "/tmp/logo.png" },
+        branding: {
+          mspName: "Acme IT",
+          accentColour: "#AA3300",
+          logoPath: "/tmp/logo.png",
+          useSavedLogo: false,
+        },
         outputPath: null,
       },
     ]);
@@ -94,10 +100,10 @@ describe("Reports", () => {
     expect(rows[0]).toHaveTextContent("Fabrikam");
   });
 
-  it("generates a portfolio report without a tenant or period and remembers the branding", async () => {
+  it("generates a portfolio report without a tenant or period", async () => {
     const user = userEvent.setup();
     const backend = new FakeBackend({ tenants: TENANTS });
-    const { unmount } = renderReports(backend);
+    renderReports(backend);
 
     await user.click(await screen.findByRole("radio", { name: /Portfolio/ }));
     expect(screen.queryByLabelText(/Tenant/)).not.toBeInTheDocument();
@@ -113,10 +119,71 @@ describe("Reports", () => {
       to: null,
       language: "en",
     });
+  });
 
-    unmount();
+  it("starts from the branding, logo and language saved in Settings", async () => {
+    const user = userEvent.setup();
+    const backend = new FakeBackend({
+      tenants: TENANTS,
+      settings: {
+        report: {
+          mspName: "Northwind MSP",
+          accentColour: "#AA3300",
+          language: "de",
+          savedAt: "2026-11-01T10:00:00.000Z",
+          logo: {
+            dataUrl: "data:image/png;base64,AA==",
+            sha256: "ab".repeat(32),
+            size: 2048,
+            width: 120,
+            height: 40,
+            source: "/logos/northwind.png",
+          },
+        },
+      },
+    });
     renderReports(backend);
+
     expect(await screen.findByLabelText(/MSP name/)).toHaveValue("Northwind MSP");
+    expect(screen.getByLabelText(/Accent colour/)).toHaveValue("#AA3300");
+    expect(screen.getByLabelText(/Language/)).toHaveValue("de");
+    const useSaved = screen.getByRole("checkbox", { name: /Use the logo saved in Settings \(120 × 40 px\)/ });
+    expect(useSaved).toBeChecked();
+    expect(screen.getByLabelText(/Logo \(optional\)/)).toHaveValue("");
+
+    await user.click(await screen.findByRole("radio", { name: /Portfolio/ }));
+    await user.click(screen.getByRole("button", { name: "Generate report" }));
+    await screen.findByTestId("report-result");
+    expect(backend.generateRequests[0]).toMatchObject({
+      language: "de",
+      branding: {
+        mspName: "Northwind MSP",
+        accentColour: "#AA3300",
+        logoPath: null,
+        useSavedLogo: true,
+      },
+    });
+
+    // Changes apply to one report: without the saved logo, in English.
+    await user.click(useSaved);
+    await user.selectOptions(screen.getByLabelText(/Language/), "English");
+    await user.click(screen.getByRole("button", { name: "Generate report" }));
+    await waitFor(() => expect(backend.generateRequests).toHaveLength(2));
+    expect(backend.generateRequests[1]).toMatchObject({
+      language: "en",
+      branding: { mspName: "Northwind MSP", useSavedLogo: false },
+    });
+    expect(await backend.reportSettings()).toMatchObject({ language: "de", mspName: "Northwind MSP" });
+  });
+
+  it("still offers the form when the saved branding cannot be read", async () => {
+    const backend = new FakeBackend({ tenants: TENANTS });
+    backend.fail("reportSettings", new BackendError("database", "database is locked"));
+    renderReports(backend);
+
+    expect(await screen.findByTestId("settings-error")).toHaveTextContent("database is locked");
+    expect(await screen.findByLabelText(/MSP name/)).toHaveValue("");
+    expect(screen.queryByRole("checkbox", { name: /saved in Settings/ })).not.toBeInTheDocument();
   });
 
   it("shows what went wrong when generating fails, and succeeds on the next try", async () => {

@@ -1,13 +1,16 @@
 // Reports: generate an executive (one tenant) or portfolio PDF with the MSP's branding,
-// open it, and see every report recorded in the database with its SHA-256.
+// open it, and see every report recorded in the database with its SHA-256. The form
+// starts from the branding and language saved in Settings.
 
 import {
   Body1,
   Button,
   Card,
+  Checkbox,
   Field,
   Input,
   makeStyles,
+  mergeClasses,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -41,6 +44,7 @@ import {
   type GeneratedReport,
   type ReportKind,
   type ReportLanguage,
+  type ReportSettingsView,
   type ReportSummary,
   type TenantRow,
 } from "../backend";
@@ -121,32 +125,22 @@ const useStyles = makeStyles({
   },
 });
 
-const BRANDING_KEY = "plumbline.reports.branding";
-const DEFAULT_BRANDING: Branding = { mspName: "", accentColour: "#1F4E79", logoPath: null };
+const DEFAULT_BRANDING: Branding = {
+  mspName: "",
+  accentColour: "#1F4E79",
+  logoPath: null,
+  useSavedLogo: false,
+};
 
-/** The branding last used, so the MSP types it once (until a settings page keeps it). */
-function loadBranding(): Branding {
-  try {
-    const stored = window.localStorage.getItem(BRANDING_KEY);
-    if (!stored) return DEFAULT_BRANDING;
-    const parsed = JSON.parse(stored) as Partial<Branding>;
-    return {
-      mspName: typeof parsed.mspName === "string" ? parsed.mspName : "",
-      accentColour:
-        typeof parsed.accentColour === "string" ? parsed.accentColour : DEFAULT_BRANDING.accentColour,
-      logoPath: typeof parsed.logoPath === "string" ? parsed.logoPath : null,
-    };
-  } catch {
-    return DEFAULT_BRANDING;
-  }
-}
-
-function saveBranding(branding: Branding): void {
-  try {
-    window.localStorage.setItem(BRANDING_KEY, JSON.stringify(branding));
-  } catch {
-    // Storage may be unavailable (private mode); the form still works.
-  }
+/** The form's starting branding: what Settings saved, the saved logo included. */
+function savedBranding(saved: ReportSettingsView | null): Branding {
+  if (!saved) return DEFAULT_BRANDING;
+  return {
+    mspName: saved.mspName,
+    accentColour: saved.accentColour,
+    logoPath: null,
+    useSavedLogo: saved.logo !== null,
+  };
 }
 
 const KIND_LABELS: Record<string, string> = {
@@ -312,6 +306,8 @@ function PastReports(props: { reports: ReportSummary[]; onOpen: (path: string) =
 
 interface FormProps {
   tenants: TenantRow[];
+  /** The branding and language saved in Settings (null when they could not be read). */
+  saved: ReportSettingsView | null;
   running: boolean;
   onGenerate: (request: {
     kind: ReportKind;
@@ -335,21 +331,25 @@ function ReportForm(props: FormProps) {
   // would misstate the period.
   const [to, setTo] = useState(() => utcDay(Date.now()));
   const [from, setFrom] = useState(() => utcDay(Date.now() - DEFAULT_PERIOD_DAYS * DAY_MS));
-  const [language, setLanguage] = useState<ReportLanguage>("en");
-  const [branding, setBranding] = useState<Branding>(loadBranding);
+  const [language, setLanguage] = useState<ReportLanguage>(props.saved?.language ?? "en");
+  const [branding, setBranding] = useState<Branding>(() => savedBranding(props.saved));
+  const savedLogo = props.saved?.logo ?? null;
   const noTenants = sortedTenants.length === 0;
   const executive = kind === "executive";
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    saveBranding(branding);
     props.onGenerate({
       kind,
       tenantId: executive ? tenantId || null : null,
       from: executive && from ? from : null,
       to: executive && to ? to : null,
       language,
-      branding: { ...branding, logoPath: branding.logoPath?.trim() || null },
+      branding: {
+        ...branding,
+        logoPath: branding.logoPath?.trim() || null,
+        useSavedLogo: savedLogo !== null && (branding.useSavedLogo ?? false),
+      },
     });
   };
 
@@ -432,7 +432,24 @@ function ReportForm(props: FormProps) {
           }
         />
       </Field>
-      <Field label="Logo (optional)" hint="Path to a PNG file for the cover.">
+      {savedLogo ? (
+        <Field label="Saved logo">
+          <Checkbox
+            checked={branding.useSavedLogo ?? false}
+            onChange={(_, data) => setBranding({ ...branding, useSavedLogo: data.checked === true })}
+            label={`Use the logo saved in Settings (${savedLogo.width} × ${savedLogo.height} px)`}
+            data-testid="use-saved-logo"
+          />
+        </Field>
+      ) : null}
+      <Field
+        label="Logo (optional)"
+        hint={
+          savedLogo
+            ? "Path to a PNG file for this report only; it replaces the saved logo."
+            : "Path to a PNG file for the cover. Save one in Settings to use it every time."
+        }
+      >
         <Input
           value={branding.logoPath ?? ""}
           placeholder="/path/to/logo.png"
@@ -469,8 +486,10 @@ export function Reports() {
   const backend = useBackend();
   const loadTenants = useCallback(() => backend.listTenants(), [backend]);
   const loadReports = useCallback(() => backend.listReports(), [backend]);
+  const loadSettings = useCallback(() => backend.reportSettings(), [backend]);
   const tenants = useLoad(loadTenants);
   const reports = useLoad(loadReports);
+  const settings = useLoad(loadSettings);
   const [running, setRunning] = useState(false);
   const [result, setResult] = useState<GeneratedReport | null>(null);
   const [generateError, setGenerateError] = useState<BackendError | null>(null);
@@ -525,12 +544,28 @@ export function Reports() {
           onRetry={tenants.reload}
         />
       ) : null}
-      {tenants.state.status === "ready" ? (
+      {settings.state.status === "error" ? (
+        <MessageBar intent="warning" layout="multiline" data-testid="settings-error">
+          <MessageBarBody>
+            <MessageBarTitle>Couldn&apos;t load the saved branding</MessageBarTitle>
+            {settings.state.error.message} Enter the branding below for this report.
+          </MessageBarBody>
+        </MessageBar>
+      ) : null}
+      {tenants.state.status === "ready" && settings.state.status !== "loading" ? (
         <Card className={styles.card}>
           <Subtitle2 as="h2" className={styles.flush}>
             New report
           </Subtitle2>
-          <ReportForm tenants={tenants.state.data} running={running} onGenerate={generate} />
+          <Body1 as="p" className={mergeClasses(styles.flush, styles.muted)}>
+            Branding and language start from Settings; changes here apply to this report only.
+          </Body1>
+          <ReportForm
+            tenants={tenants.state.data}
+            saved={settings.state.status === "ready" ? settings.state.data : null}
+            running={running}
+            onGenerate={generate}
+          />
         </Card>
       ) : null}
       {generateError ? (
