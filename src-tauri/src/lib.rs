@@ -18,6 +18,7 @@ pub mod portfolio;
 pub mod reports;
 pub mod settings;
 pub mod state;
+pub mod window_state;
 
 use std::process::ExitCode;
 
@@ -109,6 +110,15 @@ pub async fn open_state_with(
     AppState::with_services(store, db_path, created, notifier, keychain)
 }
 
+/// The folder of the database, where the window's geometry is kept too.
+fn state_dir(db_path: &std::path::Path) -> std::path::PathBuf {
+    db_path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or_else(|| std::path::Path::new("."))
+        .to_path_buf()
+}
+
 /// Whether a graphical display is reachable (Linux/BSD: X11 or Wayland).
 fn has_display() -> bool {
     if cfg!(any(
@@ -144,6 +154,7 @@ pub fn run() -> ExitCode {
     }
 
     let db_path = plumbline_core::paths::default_database();
+    let data_dir = state_dir(&db_path);
     let state = tauri::async_runtime::block_on(open_state(db_path));
     let builder = specta_builder::<tauri::Wry>();
     let result = tauri::Builder::default()
@@ -151,6 +162,7 @@ pub fn run() -> ExitCode {
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            window_state::manage(app, data_dir);
             Ok(())
         })
         .run(tauri::generate_context!());
