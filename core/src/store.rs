@@ -9,6 +9,8 @@
 //!   (the app and the CLI) never interleave inside one change.
 //! - Times are stored as UTC RFC 3339 text with millisecond precision ([`timestamp`]).
 
+mod baseline_drafts;
+mod baseline_views;
 mod baselines;
 mod blobs;
 mod captures;
@@ -29,7 +31,11 @@ use sqlx::{Row, SqlitePool};
 use crate::audit::Writer;
 use crate::model::WorkspaceId;
 
-pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
+pub use baseline_views::{BaselineItemDetail, BaselineItemRow};
+pub use baselines::{
+    Assignment, BaselineAssignment, BaselineSummary, LoadedBaseline, NewBaselineItem,
+    VersionSummary,
+};
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;
