@@ -6,6 +6,7 @@
 //! bindings (`ui/src/bindings.ts`) are generated from [`specta_builder`] by a test, which
 //! fails when the committed file is stale.
 
+pub mod baselines;
 pub mod commands;
 pub mod console;
 pub mod error;
@@ -39,6 +40,19 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             reports::generate_report,
             reports::list_reports,
             reports::open_path,
+            baselines::list_baselines,
+            baselines::baseline_detail,
+            baselines::baseline_items,
+            baselines::baseline_item,
+            baselines::set_baseline_rule,
+            baselines::remove_baseline_rule,
+            baselines::set_baseline_item_severity,
+            baselines::start_baseline_draft,
+            baselines::publish_baseline,
+            baselines::create_baseline,
+            baselines::assign_baseline,
+            baselines::unassign_baseline,
+            baselines::export_baseline,
         ])
 }
 

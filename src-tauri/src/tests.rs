@@ -6,6 +6,8 @@ use tauri::webview::InvokeRequest;
 
 use super::*;
 
+mod baselines;
+
 const BINDINGS: &str = "../ui/src/bindings.ts";
 
 fn typescript() -> Typescript {
