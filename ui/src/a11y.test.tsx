@@ -7,6 +7,8 @@ import axe from "axe-core";
 import type { ReactElement } from "react";
 import { describe, expect, it } from "vitest";
 import { FakeBackend } from "./backend/fake";
+import { BaselinePage } from "./pages/baselines/BaselinePage";
+import { Baselines } from "./pages/baselines/Baselines";
 import { Findings } from "./pages/findings/Findings";
 import { PolicyDiffView } from "./pages/PolicyDiffView";
 import { Portfolio } from "./pages/Portfolio";
@@ -21,6 +23,7 @@ import {
   PASSWORD_DIFF,
   TENANTS,
 } from "./test/fixtures";
+import { BASELINES } from "./test/baselineFixtures";
 import { renderWithBackend } from "./test/render";
 
 function backend() {
@@ -33,6 +36,7 @@ function backend() {
       diffs: { "f-2": PASSWORD_DIFF },
       now: () => NOW.getTime(),
     },
+    baselines: BASELINES,
   });
 }
 
@@ -64,6 +68,14 @@ describe("accessibility (axe-core)", () => {
   });
   it("Settings", async () => {
     expect(await seriousViolations(<Settings />, "db-path")).toEqual([]);
+  });
+  it("Baselines", async () => {
+    expect(await seriousViolations(<Baselines />, "baseline-row")).toEqual([]);
+  });
+  it("Baseline, with the draft's items", async () => {
+    expect(
+      await seriousViolations(<BaselinePage baselineId="baseline-msp-standard" />, "item-row"),
+    ).toEqual([]);
   });
   it("Reports", async () => {
     expect(await seriousViolations(<Reports />, "reports-empty")).toEqual([]);

@@ -136,15 +136,16 @@ impl Store {
         let now = timestamp(Utc::now());
         let baseline_id = match existing {
             Some(id) => {
-                let drafts: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM baseline_versions WHERE baseline_id = ? AND status = 'draft'",
+                let draft: Option<i64> = sqlx::query_scalar(
+                    "SELECT version FROM baseline_versions WHERE baseline_id = ? AND status = 'draft'",
                 )
                 .bind(&id)
-                .fetch_one(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if drafts > 0 {
+                if let Some(draft) = draft {
                     return Err(StoreError::Conflict(format!(
-                        "baseline {name} already has a draft version: publish it with `plumbline baseline publish \"{name}\"` first"
+                        "baseline {name} already has a draft version (v{draft}): publish it first \
+                         (`plumbline baseline publish \"{name}\"` or Publish in the app)"
                     )));
                 }
                 id

@@ -36,6 +36,19 @@ describe("FakeBackend", () => {
       policyDiff: 0,
       startReview: 0,
       reviewStatus: 0,
+      listBaselines: 0,
+      baselineDetail: 0,
+      baselineItems: 0,
+      baselineItem: 0,
+      setBaselineRule: 0,
+      removeBaselineRule: 0,
+      setBaselineItemSeverity: 0,
+      startBaselineDraft: 0,
+      publishBaseline: 0,
+      createBaseline: 0,
+      assignBaseline: 0,
+      unassignBaseline: 0,
+      exportBaseline: 0,
     });
   });
 

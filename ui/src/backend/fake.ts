@@ -2,11 +2,23 @@
 // like the real one at the interface: it returns copies (callers cannot mutate its
 // state), it can be slow, and it can fail with a given BackendError per method.
 
+import { FakeBaselines, type FakeBaselinesData } from "./fakeBaselines";
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
 import {
   BackendError,
   type AppInfo,
+  type AssignRequest,
   type Backend,
+  type BaselineDetail,
+  type BaselineItemView,
+  type BaselineRow,
+  type CreateBaselineRequest,
+  type CreatedBaselineView,
+  type ExportedBaselineView,
+  type ExportRequest,
+  type ItemSettingsView,
+  type SetRuleRequest,
+  type Severity,
   type CaptureComparison,
   type DecisionOutcome,
   type DecisionRequest,
@@ -23,6 +35,7 @@ import {
 } from "./types";
 
 export { makeFinding, type FakeFinding } from "./fakeConsole";
+export type { FakeBaseline, FakeBaselineItem, FakeBaselinesData, FakeFolder } from "./fakeBaselines";
 
 type Method = keyof Backend;
 
@@ -37,6 +50,8 @@ export interface FakeBackendOptions {
   failures?: Partial<Record<Method, BackendError>>;
   /** Findings, tenant pages, comparisons and diffs. */
   console?: FakeConsoleData;
+  /** Baselines, the tenants' latest captures to create them from, and folders. */
+  baselines?: FakeBaselinesData;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -107,9 +122,24 @@ export class FakeBackend implements Backend {
     policyDiff: 0,
     startReview: 0,
     reviewStatus: 0,
+    listBaselines: 0,
+    baselineDetail: 0,
+    baselineItems: 0,
+    baselineItem: 0,
+    setBaselineRule: 0,
+    removeBaselineRule: 0,
+    setBaselineItemSeverity: 0,
+    startBaselineDraft: 0,
+    publishBaseline: 0,
+    createBaseline: 0,
+    assignBaseline: 0,
+    unassignBaseline: 0,
+    exportBaseline: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
+  /** The baselines' data and what they were asked. */
+  readonly baselines: FakeBaselines;
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -128,6 +158,7 @@ export class FakeBackend implements Backend {
     this.latencyMs = options.latencyMs ?? 0;
     this.failures = { ...options.failures };
     this.console = new FakeConsole(options.console);
+    this.baselines = new FakeBaselines(options.baselines ?? {}, () => this.tenants);
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -251,6 +282,71 @@ export class FakeBackend implements Backend {
   async reviewStatus(): Promise<ReviewJob> {
     await this.answer("reviewStatus");
     return this.console.reviewStatus();
+  }
+
+  async listBaselines(): Promise<BaselineRow[]> {
+    await this.answer("listBaselines");
+    return this.baselines.list();
+  }
+
+  async baselineDetail(baselineId: string): Promise<BaselineDetail> {
+    await this.answer("baselineDetail");
+    return this.baselines.detail(baselineId);
+  }
+
+  async baselineItems(versionId: string): Promise<BaselineItemView[]> {
+    await this.answer("baselineItems");
+    return this.baselines.items(versionId);
+  }
+
+  async baselineItem(itemId: string): Promise<ItemSettingsView> {
+    await this.answer("baselineItem");
+    return this.baselines.item(itemId);
+  }
+
+  async setBaselineRule(request: SetRuleRequest): Promise<ItemSettingsView> {
+    await this.answer("setBaselineRule");
+    return this.baselines.setRule(request);
+  }
+
+  async removeBaselineRule(itemId: string, path: string): Promise<ItemSettingsView> {
+    await this.answer("removeBaselineRule");
+    return this.baselines.removeRule(itemId, path);
+  }
+
+  async setBaselineItemSeverity(itemId: string, severity: Severity): Promise<ItemSettingsView> {
+    await this.answer("setBaselineItemSeverity");
+    return this.baselines.setItemSeverity(itemId, severity);
+  }
+
+  async startBaselineDraft(baselineId: string): Promise<number> {
+    await this.answer("startBaselineDraft");
+    return this.baselines.startDraft(baselineId);
+  }
+
+  async publishBaseline(baselineId: string): Promise<number> {
+    await this.answer("publishBaseline");
+    return this.baselines.publish(baselineId);
+  }
+
+  async createBaseline(request: CreateBaselineRequest): Promise<CreatedBaselineView> {
+    await this.answer("createBaseline");
+    return this.baselines.create(request);
+  }
+
+  async assignBaseline(request: AssignRequest): Promise<BaselineDetail> {
+    await this.answer("assignBaseline");
+    return this.baselines.assign(request);
+  }
+
+  async unassignBaseline(baselineId: string, tenantId: string): Promise<BaselineDetail> {
+    await this.answer("unassignBaseline");
+    return this.baselines.unassign(baselineId, tenantId);
+  }
+
+  async exportBaseline(request: ExportRequest): Promise<ExportedBaselineView> {
+    await this.answer("exportBaseline");
+    return this.baselines.export(request);
   }
 
   private async answer(method: Method): Promise<void> {

@@ -2,6 +2,7 @@
 // no desktop backend. The shell labels them as sample data wherever they are shown.
 
 import { FakeBackend, makeFinding, makeTenant } from "./fake";
+import { sampleBaselines } from "./sampleBaselines";
 import type { FakeFinding } from "./fakeConsole";
 import type { TenantOverview, TenantRow } from "./types";
 
@@ -72,6 +73,7 @@ export function createSampleBackend(now: number = Date.now()): FakeBackend {
       findings: sampleFindings(tenants, now),
       overviews: Object.fromEntries(tenants.map((t) => [t.id, sampleOverview(t, now)])),
     },
+    baselines: sampleBaselines(tenants, now),
   });
 }
 

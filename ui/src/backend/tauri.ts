@@ -36,5 +36,20 @@ export function createTauriBackend(): Backend {
     policyDiff: (findingId) => unwrap(() => commands.policyDiff(findingId)),
     startReview: (tenantId) => unwrap(() => commands.startReview(tenantId)),
     reviewStatus: () => unwrap(commands.reviewStatus),
+    listBaselines: () => unwrap(commands.listBaselines),
+    baselineDetail: (baselineId) => unwrap(() => commands.baselineDetail(baselineId)),
+    baselineItems: (versionId) => unwrap(() => commands.baselineItems(versionId)),
+    baselineItem: (itemId) => unwrap(() => commands.baselineItem(itemId)),
+    setBaselineRule: (request) => unwrap(() => commands.setBaselineRule(request)),
+    removeBaselineRule: (itemId, path) => unwrap(() => commands.removeBaselineRule(itemId, path)),
+    setBaselineItemSeverity: (itemId, severity) =>
+      unwrap(() => commands.setBaselineItemSeverity(itemId, severity)),
+    startBaselineDraft: (baselineId) => unwrap(() => commands.startBaselineDraft(baselineId)),
+    publishBaseline: (baselineId) => unwrap(() => commands.publishBaseline(baselineId)),
+    createBaseline: (request) => unwrap(() => commands.createBaseline(request)),
+    assignBaseline: (request) => unwrap(() => commands.assignBaseline(request)),
+    unassignBaseline: (baselineId, tenantId) =>
+      unwrap(() => commands.unassignBaseline(baselineId, tenantId)),
+    exportBaseline: (request) => unwrap(() => commands.exportBaseline(request)),
   };
 }

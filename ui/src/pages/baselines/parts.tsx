@@ -1,0 +1,59 @@
+// Small pieces the Baselines screens share: the error bar, a version's status badge and
+// a time as people read it.
+
+import {
+  Badge,
+  Button,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  MessageBarTitle,
+  type BadgeProps,
+} from "@fluentui/react-components";
+import { ArrowClockwiseRegular } from "@fluentui/react-icons";
+import type { BackendError } from "../../backend";
+import { formatExact, parseTimestamp } from "../../format";
+
+export function ErrorBar(props: {
+  title: string;
+  error: BackendError;
+  testId: string;
+  onRetry?: () => void;
+}) {
+  return (
+    <MessageBar intent="error" layout="multiline" data-testid={props.testId}>
+      <MessageBarBody>
+        <MessageBarTitle>{props.title}</MessageBarTitle>
+        <span data-testid="error-message">{props.error.message}</span> (code: {props.error.code})
+      </MessageBarBody>
+      {props.onRetry ? (
+        <MessageBarActions>
+          <Button icon={<ArrowClockwiseRegular />} onClick={props.onRetry}>
+            Retry
+          </Button>
+        </MessageBarActions>
+      ) : null}
+    </MessageBar>
+  );
+}
+
+const STATUS: Record<string, { label: string; colour: BadgeProps["color"] }> = {
+  draft: { label: "Draft", colour: "warning" },
+  published: { label: "Published", colour: "success" },
+  retired: { label: "Retired", colour: "subtle" },
+};
+
+export function VersionStatus(props: { status: string }) {
+  const status = STATUS[props.status] ?? { label: props.status, colour: "informative" };
+  return (
+    <Badge appearance="tint" color={status.colour} data-testid="version-status">
+      {status.label}
+    </Badge>
+  );
+}
+
+export function When(props: { at: string | null }) {
+  if (props.at === null) return <>—</>;
+  const ms = parseTimestamp(props.at);
+  return <time dateTime={props.at}>{ms === null ? props.at : formatExact(ms)}</time>;
+}
