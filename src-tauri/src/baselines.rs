@@ -31,19 +31,16 @@ fn invalid(message: impl Into<String>) -> CommandError {
 }
 
 /// A file the user can fix or a path they typed is theirs to correct; the disk's
-/// failures are `io`.
+/// failures are `io`; the store's errors keep their own codes.
 fn author_error(error: AuthorError) -> CommandError {
-    if let AuthorError::Store(store) = error {
-        return store.into();
-    }
-    let code = match &error {
-        AuthorError::Store(_) => ErrorCode::Database,
+    let code = match error {
+        AuthorError::Store(store) => return store.into(),
         AuthorError::Folder(FolderError::Io { .. })
         | AuthorError::Import(ImportError::Io { .. }) => ErrorCode::Io,
+        AuthorError::Interrupted(_) => ErrorCode::Internal,
         AuthorError::Folder(_) | AuthorError::Import(_) | AuthorError::Invalid(_) => {
             ErrorCode::InvalidInput
         }
-        AuthorError::Interrupted(_) => ErrorCode::Internal,
     };
     CommandError::new(code, error.to_string())
 }

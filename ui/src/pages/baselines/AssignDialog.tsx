@@ -30,7 +30,7 @@ import {
   type VariableEntry,
 } from "../../backend";
 import { useLoad } from "../../useLoad";
-import { ErrorBar } from "./parts";
+import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
   form: {
@@ -106,6 +106,7 @@ export function AssignDialog(props: {
   onDone: (detail: BaselineDetail) => void;
 }) {
   const styles = useStyles();
+  useFocusReturn();
   const backend = useBackend();
   const { detail, editing } = props;
   const loadTenants = useCallback(() => backend.listTenants(), [backend]);

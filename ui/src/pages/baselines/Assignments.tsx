@@ -19,7 +19,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { DeleteRegular, EditRegular, PeopleAddRegular } from "@fluentui/react-icons";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { BackendError, useBackend, type AssignmentRow, type BaselineDetail } from "../../backend";
 import { hrefWith } from "../../router";
 import { AssignDialog } from "./AssignDialog";
@@ -73,13 +73,21 @@ export function Assignments(props: {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
   const published = detail.baseline.latestPublished;
+  const assignButton = useRef<HTMLButtonElement>(null);
 
   const unassign = (row: AssignmentRow) => {
     setBusy(true);
     setError(null);
     backend
       .unassignBaseline(detail.baseline.id, row.tenantId)
-      .then(props.onChanged, (e: unknown) => setError(BackendError.from(e)))
+      .then(
+        (next) => {
+          props.onChanged(next);
+          // The row and its button are gone: keep the keyboard in this card.
+          assignButton.current?.focus();
+        },
+        (e: unknown) => setError(BackendError.from(e)),
+      )
       .finally(() => setBusy(false));
   };
 
@@ -90,6 +98,7 @@ export function Assignments(props: {
           Assigned tenants
         </Subtitle2>
         <Button
+          ref={assignButton}
           icon={<PeopleAddRegular />}
           onClick={() => setDialog({ editing: null })}
           data-testid="assign"

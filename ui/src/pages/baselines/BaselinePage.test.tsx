@@ -115,8 +115,39 @@ describe("Baseline page", () => {
         "Exact (default)",
       ),
     );
+    // The remove button is gone; the keyboard stays on the setting.
+    await waitFor(() =>
+      expect(screen.getByRole("button", { name: "Edit the rule of Password required" })).toHaveFocus(),
+    );
     await user.selectOptions(screen.getByTestId("item-severity"), "Low");
     await waitFor(() => expect(settingRow("passwordRequired")).toHaveTextContent("Low the item's default"));
+  });
+
+  it("works from the keyboard: Enter opens, Escape closes, Enter in a field saves", async () => {
+    const { user } = setup();
+    const table = await screen.findByTestId("items-table");
+    within(table).getByRole("button", { name: "Win - Password" }).focus();
+    await user.keyboard("{Enter}");
+    await screen.findByTestId("item-settings");
+
+    const edit = screen.getByRole("button", { name: "Edit the rule of Password required" });
+    edit.focus();
+    await user.keyboard("{Enter}");
+    const dialog = await screen.findByTestId("rule-dialog");
+    await waitFor(() => expect(dialog.contains(document.activeElement)).toBe(true));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(screen.queryByTestId("rule-dialog")).not.toBeInTheDocument());
+    // Focus is back on the button that opened the dialog.
+    await waitFor(() => expect(edit).toHaveFocus());
+
+    await user.keyboard("{Enter}");
+    const again = await screen.findByTestId("rule-dialog");
+    // A native select: the arrow keys choose in the webview.
+    await user.selectOptions(within(again).getByTestId("rule-kind"), "At most");
+    await user.click(within(again).getByTestId("rule-number"));
+    await user.keyboard("12{Enter}");
+    await waitFor(() => expect(screen.queryByTestId("rule-dialog")).not.toBeInTheDocument());
+    expect(within(settingRow("passwordRequired")).getByTestId("setting-rule")).toHaveTextContent("At most 12");
   });
 
   it("adds a rule for a setting the item does not configure", async () => {

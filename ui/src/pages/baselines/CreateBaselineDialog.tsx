@@ -24,7 +24,7 @@ import {
 import { useCallback, useMemo, useState, type FormEvent } from "react";
 import { BackendError, useBackend, type CreatedBaselineView } from "../../backend";
 import { useLoad } from "../../useLoad";
-import { ErrorBar } from "./parts";
+import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
   form: {
@@ -41,6 +41,7 @@ export function CreateBaselineDialog(props: {
   onCreated: (created: CreatedBaselineView) => void;
 }) {
   const styles = useStyles();
+  useFocusReturn();
   const backend = useBackend();
   const loadTenants = useCallback(() => backend.listTenants(), [backend]);
   const tenants = useLoad(loadTenants);

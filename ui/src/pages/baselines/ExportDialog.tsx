@@ -25,7 +25,7 @@ import {
   type ExportedBaselineView,
   type VersionRow,
 } from "../../backend";
-import { ErrorBar } from "./parts";
+import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
   form: {
@@ -50,6 +50,7 @@ export function ExportDialog(props: {
   onClose: () => void;
 }) {
   const styles = useStyles();
+  useFocusReturn();
   const backend = useBackend();
   const [version, setVersion] = useState(props.initialVersion);
   const [path, setPath] = useState("");

@@ -23,7 +23,7 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { AddRegular, DeleteRegular, EditRegular } from "@fluentui/react-icons";
-import { useCallback, useMemo, useState } from "react";
+import { useCallback, useMemo, useRef, useState } from "react";
 import {
   BackendError,
   useBackend,
@@ -180,7 +180,8 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
     [view.settings, query, onlyRules],
   );
 
-  const apply = (title: string, call: () => Promise<ItemSettingsView>) => {
+  const table = useRef<HTMLDivElement>(null);
+  const apply = (title: string, call: () => Promise<ItemSettingsView>, focusPath?: string) => {
     setBusy(true);
     setError(null);
     call()
@@ -188,6 +189,15 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
         (next) => {
           setView(next);
           props.onChanged(next);
+          if (focusPath !== undefined) {
+            // The removed rule's button is gone: keep the keyboard on the same setting.
+            requestAnimationFrame(() => {
+              const row = [...(table.current?.querySelectorAll("[data-path]") ?? [])].find(
+                (r) => r.getAttribute("data-path") === focusPath,
+              );
+              row?.querySelector("button")?.focus();
+            });
+          }
         },
         (e: unknown) => setError({ title, error: BackendError.from(e) }),
       )
@@ -261,18 +271,22 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
       ) : visible.length === 0 ? (
         <Body1 className={styles.muted}>No setting matches the filter.</Body1>
       ) : (
-        <SettingsTable
-          view={view}
-          settings={visible}
-          editable={editable}
-          busy={busy}
-          onEdit={(setting) => setEditing({ setting })}
-          onRemove={(setting) =>
-            apply("Couldn't remove the rule", () =>
-              backend.removeBaselineRule(view.item.id, setting.path),
-            )
-          }
-        />
+        <div ref={table}>
+          <SettingsTable
+            view={view}
+            settings={visible}
+            editable={editable}
+            busy={busy}
+            onEdit={(setting) => setEditing({ setting })}
+            onRemove={(setting) =>
+              apply(
+                "Couldn't remove the rule",
+                () => backend.removeBaselineRule(view.item.id, setting.path),
+                setting.path,
+              )
+            }
+          />
+        </div>
       )}
       {view.assignments.length > 0 ? (
         <Text className={styles.muted}>

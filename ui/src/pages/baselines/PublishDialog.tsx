@@ -15,7 +15,7 @@ import {
 } from "@fluentui/react-components";
 import { useState } from "react";
 import { BackendError, useBackend, type BaselineRow, type VersionRow } from "../../backend";
-import { ErrorBar } from "./parts";
+import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
   content: {
@@ -35,6 +35,7 @@ export function PublishDialog(props: {
   onPublished: (version: number) => void;
 }) {
   const styles = useStyles();
+  useFocusReturn();
   const backend = useBackend();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);

@@ -27,7 +27,7 @@ import {
   type SettingView,
   type Severity,
 } from "../../backend";
-import { ErrorBar } from "./parts";
+import { ErrorBar, useFocusReturn } from "./parts";
 import {
   formFromRule,
   RULE_KINDS,
@@ -58,6 +58,7 @@ export function RuleDialog(props: {
   onSaved: (view: ItemSettingsView) => void;
 }) {
   const styles = useStyles();
+  useFocusReturn();
   const backend = useBackend();
   const { setting } = props;
   const [form, setForm] = useState<RuleForm>(() => formFromRule(setting?.rule ?? null));

@@ -1,5 +1,5 @@
-// Small pieces the Baselines screens share: the error bar, a version's status badge and
-// a time as people read it.
+// Small pieces the Baselines screens share: the error bar, a version's status badge, a
+// time as people read it, and focus that returns to where a dialog was opened from.
 
 import {
   Badge,
@@ -11,6 +11,7 @@ import {
   type BadgeProps,
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular } from "@fluentui/react-icons";
+import { useEffect, useState } from "react";
 import type { BackendError } from "../../backend";
 import { formatExact, parseTimestamp } from "../../format";
 
@@ -56,4 +57,21 @@ export function When(props: { at: string | null }) {
   if (props.at === null) return <>—</>;
   const ms = parseTimestamp(props.at);
   return <time dateTime={props.at}>{ms === null ? props.at : formatExact(ms)}</time>;
+}
+
+/**
+ * For a dialog that is mounted while open: when it closes, focus goes back to the
+ * control that opened it (Fluent restores focus only for its own `DialogTrigger`), so
+ * a keyboard user continues where they were instead of at the top of the page.
+ */
+export function useFocusReturn(): void {
+  const [opener] = useState(() =>
+    document.activeElement instanceof HTMLElement ? document.activeElement : null,
+  );
+  useEffect(
+    () => () => {
+      if (opener?.isConnected) opener.focus();
+    },
+    [opener],
+  );
 }
