@@ -244,11 +244,13 @@ export function AssignDialog(props: {
                       <div className={styles.variable}>
                         <Input
                           aria-label={`Variable ${index + 1} name`}
+                          placeholder="Name, e.g. timezone"
                           value={entry.key}
                           onChange={(_, data) => setVariable(index, { key: data.value })}
                         />
                         <Input
                           aria-label={`Variable ${index + 1} value${entry.key ? ` (${entry.key})` : ""}`}
+                          placeholder="This tenant's value"
                           value={entry.value}
                           onChange={(_, data) => setVariable(index, { value: data.value })}
                         />

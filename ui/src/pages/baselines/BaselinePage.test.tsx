@@ -47,7 +47,7 @@ describe("Baseline page", () => {
     expect(screen.queryByTestId("read-only-notice")).not.toBeInTheDocument();
 
     const items = await screen.findAllByTestId("item-row");
-    expect(items.map((r) => within(r).getAllByRole("cell")[1]?.textContent)).toEqual([
+    expect(items.map((r) => within(r).getByTestId("item-kind").textContent)).toEqual([
       "compliance_policy",
       "settings_catalog",
     ]);

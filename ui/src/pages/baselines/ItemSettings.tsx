@@ -38,6 +38,10 @@ import { RuleDialog } from "./RuleDialog";
 import { describeRule, SEVERITIES, SEVERITY_SOURCE_LABEL } from "./rules";
 
 const useStyles = makeStyles({
+  // Columns as wide as their content needs: names and labels get the room, numbers little.
+  table: {
+    tableLayout: "auto",
+  },
   stack: {
     display: "flex",
     flexDirection: "column",
@@ -103,7 +107,12 @@ function SettingsTable(props: {
 }) {
   const styles = useStyles();
   return (
-    <Table aria-label={`Settings of ${props.view.item.name}`} size="small" data-testid="settings-table">
+    <Table
+      aria-label={`Settings of ${props.view.item.name}`}
+      size="small"
+      className={styles.table}
+      data-testid="settings-table"
+    >
       <TableHeader>
         <TableRow>
           <TableHeaderCell>Setting</TableHeaderCell>

@@ -12,6 +12,7 @@ import {
   Table,
   TableBody,
   TableCell,
+  TableCellLayout,
   TableHeader,
   TableHeaderCell,
   TableRow,
@@ -27,9 +28,13 @@ import { ItemSettings } from "./ItemSettings";
 import { ErrorBar } from "./parts";
 
 const useStyles = makeStyles({
+  // Columns as wide as their content needs: names and labels get the room, numbers little.
+  table: {
+    tableLayout: "auto",
+  },
   grid: {
     display: "grid",
-    gridTemplateColumns: "minmax(320px, 2fr) minmax(420px, 3fr)",
+    gridTemplateColumns: "minmax(300px, 2fr) minmax(480px, 3fr)",
     gap: tokens.spacingHorizontalL,
     alignItems: "start",
     "@media (max-width: 1100px)": {
@@ -51,9 +56,10 @@ const useStyles = makeStyles({
   itemButton: {
     textAlign: "start",
     justifyContent: "flex-start",
-    wordBreak: "break-word",
-    fontWeight: tokens.fontWeightRegular,
+    overflowWrap: "anywhere",
+    fontWeight: tokens.fontWeightSemibold,
     minWidth: 0,
+    paddingInline: 0,
   },
   selected: {
     backgroundColor: tokens.colorNeutralBackground1Selected,
@@ -125,11 +131,15 @@ export function VersionItems(props: { version: VersionRow; onChanged: () => void
                 : `${visible.length} of ${formatCount(items.length, "item")}`}
             </Text>
             <div className={styles.scroll}>
-              <Table aria-label={`Items of v${version.version}`} size="small" data-testid="items-table">
+              <Table
+                aria-label={`Items of v${version.version}`}
+                size="small"
+                className={styles.table}
+                data-testid="items-table"
+              >
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell>Item</TableHeaderCell>
-                    <TableHeaderCell>Kind</TableHeaderCell>
+                    <TableHeaderCell>Item and kind</TableHeaderCell>
                     <TableHeaderCell>Severity</TableHeaderCell>
                     <TableHeaderCell>Rules</TableHeaderCell>
                   </TableRow>
@@ -145,16 +155,19 @@ export function VersionItems(props: { version: VersionRow; onChanged: () => void
                         className={current ? styles.selected : undefined}
                       >
                         <TableCell>
-                          <Button
-                            appearance="transparent"
-                            className={styles.itemButton}
-                            aria-pressed={current}
-                            onClick={() => setSelected(item.id)}
+                          <TableCellLayout
+                            description={<span data-testid="item-kind">{item.kind}</span>}
                           >
-                            {item.name}
-                          </Button>
+                            <Button
+                              appearance="transparent"
+                              className={styles.itemButton}
+                              aria-pressed={current}
+                              onClick={() => setSelected(item.id)}
+                            >
+                              {item.name}
+                            </Button>
+                          </TableCellLayout>
                         </TableCell>
-                        <TableCell>{item.kind}</TableCell>
                         <TableCell>
                           <SeverityBadge severity={item.severity} />
                         </TableCell>

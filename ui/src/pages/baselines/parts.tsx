@@ -53,10 +53,18 @@ export function VersionStatus(props: { status: string }) {
   );
 }
 
+const shortFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+
+/** A date and time in a table: short, with the exact time (and zone) on hover. */
 export function When(props: { at: string | null }) {
   if (props.at === null) return <>—</>;
   const ms = parseTimestamp(props.at);
-  return <time dateTime={props.at}>{ms === null ? props.at : formatExact(ms)}</time>;
+  if (ms === null) return <time dateTime={props.at}>{props.at}</time>;
+  return (
+    <time dateTime={props.at} title={formatExact(ms)}>
+      {shortFormat.format(new Date(ms))}
+    </time>
+  );
 }
 
 /**
