@@ -301,6 +301,18 @@ impl Store {
         pin: Option<i64>,
     ) -> Result<(), StoreError> {
         let (baseline_id, name) = self.baseline_ref(conn, name_or_id).await?;
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM tenants WHERE id = ? AND workspace_id = ?")
+                .bind(tenant.to_string())
+                .bind(self.workspace().to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound {
+                what: "tenant",
+                name: format!("{tenant} (list tenants with `plumbline tenants`)"),
+            });
+        }
         let pinned_id = match pin {
             None => None,
             Some(number) => {

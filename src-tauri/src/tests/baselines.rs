@@ -291,6 +291,13 @@ fn a_baseline_is_created_edited_published_assigned_exported_and_imported_over_ip
             "v2 is a draft",
         ),
         (json!([t0["id"]]), json!([]), json!(9), "not_found", "v9"),
+        (
+            json!(["0190f2a0-0000-7000-8000-000000000000"]),
+            json!([]),
+            json!(null),
+            "not_found",
+            "tenant not found",
+        ),
     ] {
         let error = assign(tenants, variables, pinned).expect_err("refused");
         assert_eq!(error["code"], code, "{error}");
