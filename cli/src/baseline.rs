@@ -1,15 +1,15 @@
-//! `plumbline baseline …`
+//! `plumbline baseline …`: a few lines each over `plumbline_core::baseline::author` and
+//! the store.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use plumbline_core::baseline::folder::{
-    read_folder, write_folder, BaselineFolder, FolderError, FolderItem,
+use plumbline_core::baseline::author::{
+    create_baseline, export_baseline, AuthorError, BaselineSource, CreateBaseline,
 };
-use plumbline_core::baseline::{default_severity, BaselineOptions, Rule, SettingRule, Severity};
-use plumbline_core::connectors::import::{import_dir, ImportOptions};
-use plumbline_core::model::DirectoryObject;
-use plumbline_core::store::{NewBaselineItem, Store, StoreError};
+use plumbline_core::baseline::folder::FolderError;
+use plumbline_core::baseline::{value_from_text, BaselineOptions, Rule, SettingRule, Severity};
+use plumbline_core::store::Store;
 use serde_json::Value;
 
 use crate::output::print_json;
@@ -26,6 +26,7 @@ pub enum Command {
         name: String,
     },
     /// Assign a baseline to a tenant, with per-tenant variables for `tenant_value` rules.
+    /// Assigning again replaces the variables and the pin.
     Assign {
         /// Baseline name.
         name: String,
@@ -34,6 +35,21 @@ pub enum Command {
         /// A variable, KEY=VALUE (VALUE is JSON when it parses as JSON, else a string).
         #[arg(long = "var", value_name = "KEY=VALUE")]
         variables: Vec<String>,
+        /// Pin the tenant to this published version instead of following the latest.
+        #[arg(long)]
+        version: Option<i64>,
+    },
+    /// Remove a baseline's assignment to a tenant.
+    Unassign {
+        /// Baseline name.
+        name: String,
+        #[arg(long)]
+        tenant: String,
+    },
+    /// Start a new draft version as a copy of the latest published one, to edit its rules.
+    Draft {
+        /// Baseline name.
+        name: String,
     },
     /// Set the rule of one setting in the draft version.
     Rule {
@@ -122,14 +138,37 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
             name,
             tenant,
             variables,
+            version,
         } => {
             let tenant = store.tenant(tenant).await?;
             let variables = parse_variables(variables)?;
-            store.assign_baseline(name, tenant.id, &variables).await?;
+            store
+                .assign_baseline(name, &[tenant.id], &variables, *version)
+                .await?;
             report(
                 json,
-                serde_json::json!({"baseline": name, "tenant": tenant.name, "variables": variables}),
-                || format!("Assigned {name} to {}.", tenant.name),
+                serde_json::json!({"baseline": name, "tenant": tenant.name, "variables": variables, "pinned_version": version}),
+                || match version {
+                    Some(v) => format!("Assigned {name} v{v} to {}.", tenant.name),
+                    None => format!("Assigned {name} to {}.", tenant.name),
+                },
+            )
+        }
+        Command::Unassign { name, tenant } => {
+            let tenant = store.tenant(tenant).await?;
+            store.unassign_baseline(name, tenant.id).await?;
+            report(
+                json,
+                serde_json::json!({"baseline": name, "tenant": tenant.name, "unassigned": true}),
+                || format!("Unassigned {name} from {}.", tenant.name),
+            )
+        }
+        Command::Draft { name } => {
+            let version = store.start_baseline_draft(name).await?;
+            report(
+                json,
+                serde_json::json!({"baseline": name, "draft_version": version}),
+                || format!("Started {name} v{version} (draft): change its rules, then publish it."),
             )
         }
         Command::Rule {
@@ -177,12 +216,17 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
     }
 }
 
-fn folder_failure(error: FolderError) -> Failure {
+/// Exit codes as for the CLI's own errors: a file the user can fix is bad input (4), a
+/// name that does not exist is not found (3), the disk and the database keep theirs.
+fn author_failure(error: AuthorError) -> Failure {
     match error {
-        FolderError::Io { .. } => Failure::from(anyhow::Error::from(error)),
-        FolderError::Invalid { .. } | FolderError::NotABaselineFolder { .. } => {
-            Failure::bad_input(error.to_string())
+        AuthorError::Store(store) => store.into(),
+        AuthorError::Import(import) => import.into(),
+        AuthorError::Folder(FolderError::Io { .. }) | AuthorError::Interrupted(_) => {
+            Failure::from(anyhow::Error::from(error))
         }
+        AuthorError::Folder(_) => Failure::bad_input(error.to_string()),
+        AuthorError::Invalid(message) => Failure::usage(message),
     }
 }
 
@@ -193,66 +237,19 @@ async fn export(
     version: Option<i64>,
     json: bool,
 ) -> Outcome {
-    let baseline = store
-        .list_baselines()
-        .await?
-        .into_iter()
-        .find(|b| b.name.eq_ignore_ascii_case(name))
-        .ok_or_else(|| {
-            Failure::from(StoreError::NotFound {
-                what: "baseline",
-                name: name.to_owned(),
-            })
-        })?;
-    let chosen = match version {
-        Some(number) => baseline.versions.iter().find(|v| v.version == number),
-        None => baseline
-            .versions
-            .iter()
-            .filter(|v| v.status == "published")
-            .max_by_key(|v| v.version)
-            .or_else(|| baseline.versions.iter().max_by_key(|v| v.version)),
-    }
-    .ok_or_else(|| {
-        Failure::from(StoreError::NotFound {
-            what: "baseline version",
-            name: format!("{} v{}", baseline.name, version.unwrap_or_default()),
-        })
-    })?;
-    let loaded = store.load_baseline_version(&chosen.id).await?;
-    let folder = BaselineFolder {
-        name: baseline.name.clone(),
-        description: baseline.description.clone(),
-        version: Some(loaded.version),
-        options: loaded.options,
-        items: loaded
-            .items
-            .into_iter()
-            .map(|item| FolderItem {
-                kind: item.kind,
-                name: item.name,
-                severity: item.severity,
-                rules: item.rules,
-                policy: item.raw,
-            })
-            .collect(),
-        directory: loaded.directory,
-    };
-    let target = out.to_path_buf();
-    let files = tokio::task::spawn_blocking(move || write_folder(&target, &folder))
+    let exported = export_baseline(store, name, version, out)
         .await
-        .map_err(anyhow::Error::from)?
-        .map_err(folder_failure)?;
+        .map_err(author_failure)?;
     report(
         json,
-        serde_json::json!({"baseline": baseline.name, "version": chosen.version, "folder": out, "files": files}),
+        serde_json::json!({"baseline": exported.name, "version": exported.version, "folder": out, "files": exported.files}),
         || {
             format!(
                 "Exported {} v{} to {} ({} files).",
-                baseline.name,
-                chosen.version,
+                exported.name,
+                exported.version,
                 out.display(),
-                files.len()
+                exported.files.len()
             )
         },
     )
@@ -265,43 +262,28 @@ async fn import(
     publish: bool,
     json: bool,
 ) -> Outcome {
-    let source = dir.to_path_buf();
-    let folder = tokio::task::spawn_blocking(move || read_folder(&source))
-        .await
-        .map_err(anyhow::Error::from)?
-        .map_err(folder_failure)?;
-    let name = name.unwrap_or(&folder.name).to_owned();
-    let items: Vec<NewBaselineItem> = folder
-        .items
-        .into_iter()
-        .map(|item| NewBaselineItem {
-            kind: item.kind,
-            name: item.name,
-            raw: item.policy,
-            severity: item.severity,
-            rules: item.rules,
-        })
-        .collect();
-    let version = store
-        .create_baseline_version(
-            &name,
-            &folder.description,
-            &folder.options,
-            &items,
-            &folder.directory,
-        )
-        .await?;
-    if publish {
-        store.publish_baseline(&name).await?;
-    }
+    let created = create_baseline(
+        store,
+        &CreateBaseline {
+            name: name.map(str::to_owned),
+            description: None,
+            options: None,
+            source: BaselineSource::BaselineFolder(dir.to_path_buf()),
+            publish,
+        },
+    )
+    .await
+    .map_err(author_failure)?;
     let status = if publish { "published" } else { "draft" };
     report(
         json,
-        serde_json::json!({"baseline": name, "version": version, "status": status, "items": items.len()}),
+        serde_json::json!({"baseline": created.name, "version": created.version, "status": status, "items": created.items}),
         || {
             format!(
-                "Imported {name} v{version} ({status}) with {} items from {}.",
-                items.len(),
+                "Imported {} v{} ({status}) with {} items from {}.",
+                created.name,
+                created.version,
+                created.items,
                 dir.display()
             )
         },
@@ -318,75 +300,46 @@ fn report(json: bool, value: Value, text: impl FnOnce() -> String) -> Outcome {
 }
 
 async fn create(store: &Store, args: &CreateArgs, json: bool) -> Outcome {
-    let (items, directory): (Vec<NewBaselineItem>, Vec<DirectoryObject>) =
-        if let Some(dir) = &args.from_dir {
-            let dir = dir.clone();
-            let report =
-                tokio::task::spawn_blocking(move || import_dir(&dir, &ImportOptions::default()))
-                    .await
-                    .map_err(anyhow::Error::from)??;
-            let items = report
-                .content
-                .items
-                .into_iter()
-                .map(|item| NewBaselineItem {
-                    severity: default_severity(&item.kind),
-                    kind: item.kind,
-                    name: item.name,
-                    raw: item.raw,
-                    rules: BTreeMap::new(),
-                })
-                .collect();
-            (items, report.content.directory_objects)
-        } else {
-            let tenant_name = args.from_tenant.as_deref().unwrap_or_default();
-            let tenant = store.tenant(tenant_name).await?;
-            let captures = store.list_captures(tenant.id).await?;
-            let latest = captures.first().ok_or_else(|| {
-                Failure::from(StoreError::NotFound {
-                    what: "capture",
-                    name: format!("of {} (import one first)", tenant.name),
-                })
-            })?;
-            let items = store
-                .capture_items(latest.id)
-                .await?
-                .into_iter()
-                .map(|item| NewBaselineItem {
-                    severity: default_severity(&item.kind),
-                    kind: item.kind,
-                    name: item.name,
-                    raw: item.raw,
-                    rules: BTreeMap::new(),
-                })
-                .collect();
-            (items, store.directory_objects(latest.id).await?)
-        };
-    let options = BaselineOptions {
-        ignore_version_suffix: args.ignore_version_suffix,
-        exclusive_kinds: args.exclusive_kinds.clone(),
+    let source = match (&args.from_dir, &args.from_tenant) {
+        (Some(dir), _) => BaselineSource::ExportedPolicies(dir.clone()),
+        (None, Some(tenant)) => BaselineSource::Tenant(tenant.clone()),
+        (None, None) => return Err(Failure::usage("pass --from-dir DIR or --from-tenant T")),
     };
-    let version = store
-        .create_baseline_version(&args.name, &args.description, &options, &items, &directory)
-        .await?;
-    if args.publish {
-        store.publish_baseline(&args.name).await?;
-    }
-    let status = if args.publish { "published" } else { "draft" };
+    let created = create_baseline(
+        store,
+        &CreateBaseline {
+            name: Some(args.name.clone()),
+            description: Some(args.description.clone()),
+            options: Some(BaselineOptions {
+                ignore_version_suffix: args.ignore_version_suffix,
+                exclusive_kinds: args.exclusive_kinds.clone(),
+            }),
+            source,
+            publish: args.publish,
+        },
+    )
+    .await
+    .map_err(author_failure)?;
+    let status = if created.published {
+        "published"
+    } else {
+        "draft"
+    };
     report(
         json,
-        serde_json::json!({"baseline": args.name, "version": version, "status": status, "items": items.len()}),
+        serde_json::json!({"baseline": created.name, "version": created.version, "status": status, "items": created.items}),
         || {
             format!(
-                "Created {} v{version} ({status}) with {} items.{}",
-                args.name,
-                items.len(),
-                if args.publish {
+                "Created {} v{} ({status}) with {} items.{}",
+                created.name,
+                created.version,
+                created.items,
+                if created.published {
                     String::new()
                 } else {
                     format!(
                         " Publish it with `plumbline baseline publish \"{}\"`.",
-                        args.name
+                        created.name
                     )
                 }
             )
@@ -400,8 +353,7 @@ fn parse_variables(pairs: &[String]) -> Result<BTreeMap<String, Value>, Failure>
         let (key, value) = pair
             .split_once('=')
             .ok_or_else(|| Failure::usage(format!("--var {pair}: expected KEY=VALUE")))?;
-        let value = serde_json::from_str(value).unwrap_or_else(|_| Value::String(value.to_owned()));
-        out.insert(key.trim().to_owned(), value);
+        out.insert(key.trim().to_owned(), value_from_text(value));
     }
     Ok(out)
 }
@@ -421,7 +373,7 @@ fn parse_rule(text: &str) -> Result<Rule, Failure> {
             .parse::<f64>()
             .map_err(|_| Failure::usage(format!("rule {text}: {a:?} is not a number")))
     };
-    Ok(match name {
+    let rule = match name {
         "exact" => Rule::Exact,
         "ignore" => Rule::Ignore,
         "present" => Rule::Present,
@@ -439,5 +391,9 @@ fn parse_rule(text: &str) -> Result<Rule, Failure> {
                 "rule {text}: use exact, ignore, present, absent, at_least:N, at_most:N, one_of:[…] or tenant_value:VARIABLE"
             )))
         }
-    })
+    };
+    match rule.problem() {
+        Some(problem) => Err(Failure::usage(format!("rule {text}: {problem}"))),
+        None => Ok(rule),
+    }
 }

@@ -4,7 +4,9 @@
 //! and its rules say how each setting is judged. This module holds the pure types and
 //! the judgement of one value against one rule; storage lives in `store`.
 
+pub mod author;
 pub mod folder;
+pub mod view;
 
 use std::collections::BTreeMap;
 
@@ -13,6 +15,7 @@ use serde_json::Value;
 
 /// How bad a deviation is. Ordered: `Low < Medium < High < Critical`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Low,
@@ -82,6 +85,67 @@ pub enum Rule {
     Absent,
     /// The value must equal a per-tenant variable of the baseline assignment.
     TenantValue { variable: String },
+}
+
+impl Rule {
+    /// The rule's name as stored and as the CLI spells it (`at_least`, …).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Exact => "exact",
+            Self::Ignore => "ignore",
+            Self::OneOf { .. } => "one_of",
+            Self::AtLeast { .. } => "at_least",
+            Self::AtMost { .. } => "at_most",
+            Self::Present => "present",
+            Self::Absent => "absent",
+            Self::TenantValue { .. } => "tenant_value",
+        }
+    }
+
+    /// What is wrong with the rule's own values, said so that a person can fix it; `None`
+    /// when the rule can judge. Every write of a rule checks this first, so a stored rule
+    /// never silently judges nothing (an empty `one_of` would flag every value).
+    pub fn problem(&self) -> Option<String> {
+        match self {
+            Self::OneOf { values } if values.is_empty() => {
+                Some("one_of needs at least one value that is compliant".to_owned())
+            }
+            Self::AtLeast { value } | Self::AtMost { value } if !value.is_finite() => Some(
+                format!("{} needs a finite number, for example 14", self.name()),
+            ),
+            Self::TenantValue { variable } => {
+                let name = variable.trim();
+                if name.is_empty() {
+                    Some("tenant_value needs the name of a per-tenant variable, for example timezone".to_owned())
+                } else if name != variable || name.chars().any(char::is_whitespace) {
+                    Some(format!(
+                        "the variable name {variable:?} has spaces: use letters, digits, - or _"
+                    ))
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A value typed by a person: JSON when it parses as JSON (`14`, `true`, `"14"`, `[1,2]`),
+/// else the text as a string (`CET`). The CLI's `--var` and the desktop's rule values and
+/// variables read values this way.
+pub fn value_from_text(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|_| Value::String(text.to_owned()))
+}
+
+/// The text that [`value_from_text`] reads back as `value`: a string that would not parse
+/// as JSON is shown bare (`CET`), everything else as compact JSON (`14`, `"14"`).
+pub fn value_to_text(value: &Value) -> String {
+    if let Value::String(text) = value {
+        if serde_json::from_str::<Value>(text).is_err() {
+            return text.clone();
+        }
+    }
+    crate::normalize::canonical_json(value)
 }
 
 /// A rule and, optionally, its own severity.
@@ -359,6 +423,71 @@ mod tests {
             judge(&rule, Some(&json!("UTC")), Some(&json!("UTC")), &vars),
             Verdict::Changed
         );
+    }
+
+    #[test]
+    fn rule_problems_say_what_to_fix() {
+        assert!(Rule::OneOf { values: vec![] }
+            .problem()
+            .is_some_and(|p| p.contains("at least one value")));
+        assert!(Rule::AtLeast { value: f64::NAN }
+            .problem()
+            .is_some_and(|p| p.contains("at_least needs a finite number")));
+        assert!(Rule::AtMost {
+            value: f64::INFINITY
+        }
+        .problem()
+        .is_some());
+        assert!(Rule::TenantValue {
+            variable: " ".to_owned()
+        }
+        .problem()
+        .is_some_and(|p| p.contains("per-tenant variable")));
+        assert!(Rule::TenantValue {
+            variable: "time zone".to_owned()
+        }
+        .problem()
+        .is_some_and(|p| p.contains("has spaces")));
+        for fine in [
+            Rule::Exact,
+            Rule::Ignore,
+            Rule::Present,
+            Rule::Absent,
+            Rule::AtLeast { value: 14.0 },
+            Rule::OneOf {
+                values: vec![json!(1)],
+            },
+            Rule::TenantValue {
+                variable: "timezone".to_owned(),
+            },
+        ] {
+            assert_eq!(fine.problem(), None, "{fine:?}");
+        }
+    }
+
+    #[test]
+    fn typed_values_read_back_as_they_were_shown() {
+        assert_eq!(value_from_text("14"), json!(14));
+        assert_eq!(value_from_text("\"14\""), json!("14"));
+        assert_eq!(value_from_text("CET"), json!("CET"));
+        assert_eq!(value_from_text("[1, 2]"), json!([1, 2]));
+        for value in [
+            json!("CET"),
+            json!("14"),
+            json!("true"),
+            json!(""),
+            json!(" spaced "),
+            json!(14),
+            json!(1.5),
+            json!(false),
+            json!(null),
+            json!({"b": 1, "a": [true]}),
+        ] {
+            let text = value_to_text(&value);
+            assert_eq!(value_from_text(&text), value, "{text}");
+        }
+        assert_eq!(value_to_text(&json!("CET")), "CET");
+        assert_eq!(value_to_text(&json!("14")), "\"14\"");
     }
 
     #[test]

@@ -10,6 +10,8 @@
 //! - Times are stored as UTC RFC 3339 text with millisecond precision ([`timestamp`]).
 
 mod alerts;
+mod baseline_drafts;
+mod baseline_views;
 mod baselines;
 mod blobs;
 mod captures;
@@ -33,7 +35,11 @@ use crate::audit::Writer;
 use crate::model::WorkspaceId;
 
 pub use alerts::{AlertRow, AlertState, AlertView, Notice};
-pub use baselines::{Assignment, BaselineSummary, LoadedBaseline, NewBaselineItem, VersionSummary};
+pub use baseline_views::{BaselineItemDetail, BaselineItemRow};
+pub use baselines::{
+    Assignment, BaselineAssignment, BaselineSummary, LoadedBaseline, NewBaselineItem,
+    VersionSummary,
+};
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;

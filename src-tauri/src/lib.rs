@@ -7,6 +7,7 @@
 //! fails when the committed file is stale.
 
 pub mod alerts;
+pub mod baselines;
 pub mod capture;
 pub mod commands;
 pub mod console;
@@ -68,6 +69,19 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             settings::signing_key::signing_key,
             settings::signing_key::export_public_key,
             settings::signing_key::rotate_signing_key,
+            baselines::list_baselines,
+            baselines::baseline_detail,
+            baselines::baseline_items,
+            baselines::baseline_item,
+            baselines::set_baseline_rule,
+            baselines::remove_baseline_rule,
+            baselines::set_baseline_item_severity,
+            baselines::start_baseline_draft,
+            baselines::publish_baseline,
+            baselines::create_baseline,
+            baselines::assign_baseline,
+            baselines::unassign_baseline,
+            baselines::export_baseline,
         ])
 }
 

@@ -6,6 +6,7 @@ use tauri::webview::InvokeRequest;
 
 use super::*;
 
+mod baselines;
 mod settings;
 mod work;
 

@@ -80,7 +80,7 @@ describe("App shell", () => {
     const user = userEvent.setup();
     renderApp(new FakeBackend({ tenants: TENANTS }));
 
-    const built = ["portfolio", "reports", "tenants", "findings", "settings"];
+    const built = ["portfolio", "reports", "tenants", "baselines", "findings", "settings"];
     for (const page of PAGES.filter((candidate) => !built.includes(candidate.id))) {
       await user.click(navLink(page.label));
       const heading = await screen.findByRole("heading", { level: 1, name: page.label });

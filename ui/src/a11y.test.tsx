@@ -7,6 +7,8 @@ import axe from "axe-core";
 import type { ReactElement } from "react";
 import { describe, expect, it } from "vitest";
 import { FakeBackend } from "./backend/fake";
+import { BaselinePage } from "./pages/baselines/BaselinePage";
+import { Baselines } from "./pages/baselines/Baselines";
 import { Findings } from "./pages/findings/Findings";
 import { PolicyDiffView } from "./pages/PolicyDiffView";
 import { Portfolio } from "./pages/portfolio/Portfolio";
@@ -21,6 +23,7 @@ import {
   PASSWORD_DIFF,
   TENANTS,
 } from "./test/fixtures";
+import { BASELINES } from "./test/baselineFixtures";
 import { renderWithBackend } from "./test/render";
 
 function backend() {
@@ -34,6 +37,7 @@ function backend() {
       now: () => NOW.getTime(),
     },
     portfolio: { assignments: { "tenant-contoso": ["MSP Standard"] } },
+    baselines: BASELINES,
   });
 }
 
@@ -66,6 +70,14 @@ describe("accessibility (axe-core)", () => {
   it("Settings", async () => {
     // Every section loaded, down to the tenant connection's secret status.
     expect(await seriousViolations(<Settings />, "secret-status")).toEqual([]);
+  });
+  it("Baselines", async () => {
+    expect(await seriousViolations(<Baselines />, "baseline-row")).toEqual([]);
+  });
+  it("Baseline, with the draft's items", async () => {
+    expect(
+      await seriousViolations(<BaselinePage baselineId="baseline-msp-standard" />, "item-row"),
+    ).toEqual([]);
   });
   it("Reports", async () => {
     expect(await seriousViolations(<Reports />, "reports-empty")).toEqual([]);

@@ -83,6 +83,38 @@ export const commands = {
 	exportPublicKey: (path: string) => typedError<ExportedKey, CommandError>(__TAURI_INVOKE("export_public_key", { path })),
 	/**  Makes a new signing key and retires the current one (packs it signed still verify). */
 	rotateSigningKey: () => typedError<SigningKeyView, CommandError>(__TAURI_INVOKE("rotate_signing_key")),
+	/**  Every baseline of the workspace, by name. */
+	listBaselines: () => typedError<BaselineRow[], CommandError>(__TAURI_INVOKE("list_baselines")),
+	/**  A baseline's versions and assignments. */
+	baselineDetail: (baselineId: string) => typedError<BaselineDetail, CommandError>(__TAURI_INVOKE("baseline_detail", { baselineId })),
+	/**  The items of one version. */
+	baselineItems: (versionId: string) => typedError<BaselineItemView[], CommandError>(__TAURI_INVOKE("baseline_items", { versionId })),
+	/**  One item's settings by readable label, with their rules and severities. */
+	baselineItem: (itemId: string) => typedError<ItemSettingsView, CommandError>(__TAURI_INVOKE("baseline_item", { itemId })),
+	/**  Sets the rule (and optionally its severity) of one setting of a draft item. */
+	setBaselineRule: (request: SetRuleRequest) => typedError<ItemSettingsView, CommandError>(__TAURI_INVOKE("set_baseline_rule", { request })),
+	/**  Removes a setting's rule in a draft: it is judged `exact` again. */
+	removeBaselineRule: (itemId: string, path: string) => typedError<ItemSettingsView, CommandError>(__TAURI_INVOKE("remove_baseline_rule", { itemId, path })),
+	/**  Changes a draft item's default severity. */
+	setBaselineItemSeverity: (itemId: string, severity: Severity) => typedError<ItemSettingsView, CommandError>(__TAURI_INVOKE("set_baseline_item_severity", { itemId, severity })),
+	/**  Starts a new draft as a copy of the latest published version; returns its number. */
+	startBaselineDraft: (baselineId: string) => typedError<number, CommandError>(__TAURI_INVOKE("start_baseline_draft", { baselineId })),
+	/**  Publishes the draft: it becomes immutable and reviews use it. Returns its number. */
+	publishBaseline: (baselineId: string) => typedError<number, CommandError>(__TAURI_INVOKE("publish_baseline", { baselineId })),
+	/**
+	 *  Creates a baseline (or a new draft of one) from a tenant's latest capture or from a
+	 *  folder: a baseline folder (with `baseline.json`) or a folder of exported policies.
+	 */
+	createBaseline: (request: CreateBaselineRequest) => typedError<CreatedBaselineView, CommandError>(__TAURI_INVOKE("create_baseline", { request })),
+	/**
+	 *  Assigns a baseline to one or more tenants with the same variables and pin (replacing
+	 *  what an existing assignment had), in one transaction.
+	 */
+	assignBaseline: (request: AssignRequest) => typedError<BaselineDetail, CommandError>(__TAURI_INVOKE("assign_baseline", { request })),
+	/**  Removes a baseline's assignment to a tenant. */
+	unassignBaseline: (baselineId: string, tenantId: string) => typedError<BaselineDetail, CommandError>(__TAURI_INVOKE("unassign_baseline", { baselineId, tenantId })),
+	/**  Writes a version to a folder of files (one per policy), e.g. to keep it in git. */
+	exportBaseline: (request: ExportRequest) => typedError<ExportedBaselineView, CommandError>(__TAURI_INVOKE("export_baseline", { request })),
 };
 
 /* Types */
@@ -139,6 +171,66 @@ export type AppInfo = {
 	isDemoData: boolean,
 	/**  True when this start created the demo portfolio (the database was empty). */
 	demoCreatedNow: boolean,
+};
+
+/**  Tenants to assign a baseline to, with the variables and pin each gets. */
+export type AssignRequest = {
+	baselineId: string,
+	tenantIds: string[],
+	variables: VariableEntry[],
+	/**  A published or retired version; `None` follows the latest published. */
+	pinnedVersion: number | null,
+};
+
+/**  A tenant the baseline is assigned to. */
+export type AssignmentRow = {
+	tenantId: string,
+	tenant: string,
+	variables: VariableEntry[],
+	/**  `None` follows the latest published version. */
+	pinnedVersion: number | null,
+	assignedAt: string,
+	/**
+	 *  Variables the `tenant_value` rules of the version it uses read but it lacks:
+	 *  those settings are not judged for this tenant.
+	 */
+	missingVariables: string[],
+};
+
+/**  A baseline's page. */
+export type BaselineDetail = {
+	baseline: BaselineRow,
+	/**  Newest first. */
+	versions: VersionRow[],
+	/**  By tenant name. */
+	assignments: AssignmentRow[],
+	/**  Variables the `tenant_value` rules of the published version and the draft read. */
+	requiredVariables: string[],
+};
+
+/**  One item of a version. */
+export type BaselineItemView = {
+	id: string,
+	kind: string,
+	name: string,
+	/**  The default severity of its settings. */
+	severity: Severity,
+	/**  Settings with a rule of their own. */
+	rules: number,
+};
+
+/**  A baseline as the list shows it. */
+export type BaselineRow = {
+	id: string,
+	name: string,
+	description: string,
+	/**  The version reviews use. */
+	latestPublished: number | null,
+	/**  The version being edited, if any. */
+	draftVersion: number | null,
+	/**  Items of the latest published version, else of the draft. */
+	itemCount: number,
+	assignedTenants: number,
 };
 
 /**  The MSP's branding on the cover and in the running header. */
@@ -222,6 +314,25 @@ export type ConsoleFinding = {
 	acceptedUntil: string | null,
 };
 
+/**  What to create a baseline from: a tenant or a folder (exactly one). */
+export type CreateBaselineRequest = {
+	/**
+	 *  Required, except for a baseline folder, which names itself. An existing
+	 *  baseline of this name gets a new draft version.
+	 */
+	name: string,
+	description: string,
+	/**  A tenant (id or name): its latest capture becomes the baseline. */
+	tenantId: string | null,
+	/**
+	 *  The full path of a baseline folder (with baseline.json) or of a folder of
+	 *  exported policies.
+	 */
+	folder: string | null,
+	/**  Publish right away instead of leaving a draft to edit. */
+	publish: boolean,
+};
+
 /**  What the Evidence page asks for. */
 export type CreatePackRequest = {
 	tenantId: string,
@@ -236,6 +347,16 @@ export type CreatePackRequest = {
 	 *  named after the tenant and period. A relative path is taken inside that folder.
 	 */
 	outputPath: string | null,
+};
+
+/**  A created baseline version. */
+export type CreatedBaselineView = {
+	baselineId: string,
+	name: string,
+	version: number,
+	items: number,
+	/**  draft | published */
+	status: string,
 };
 
 /**  The data directory and what is in it. */
@@ -331,6 +452,23 @@ export type EvidencePackView = {
 	path: string | null,
 	/**  Whether the file is still where it was written. */
 	fileExists: boolean,
+};
+
+/**  A version to write to a folder. */
+export type ExportRequest = {
+	baselineId: string,
+	version: number,
+	/**  The full path of the folder: created, or replaced when it holds an earlier export. */
+	path: string,
+};
+
+/**  A written baseline folder. */
+export type ExportedBaselineView = {
+	name: string,
+	version: number,
+	folder: string,
+	/**  Relative to `folder`. */
+	files: string[],
 };
 
 /**  A public key written to a file. */
@@ -472,6 +610,24 @@ export type ImportRequest = {
 	folder: string,
 	/**  Skip malformed files and list them, instead of importing nothing. */
 	skipBadFiles: boolean,
+};
+
+/**  An item with its settings. */
+export type ItemSettingsView = {
+	item: BaselineItemView,
+	baselineId: string,
+	baseline: string,
+	versionId: string,
+	version: number,
+	/**  draft | published | retired: only a draft's rules and severities change. */
+	status: string,
+	settings: SettingView[],
+	/**  Assignment targets (`include/group:…`), compared apart from the settings. */
+	assignments: string[],
+	/**  Paths left out of the comparison as per-tenant secrets or blobs. */
+	excluded: string[],
+	/**  The policy's JSON, pretty-printed. */
+	raw: string,
 };
 
 /**  A job as the UI sees it. */
@@ -666,6 +822,25 @@ export type RetiredKey = {
 	retiredAt: string,
 };
 
+/**  How a setting is judged (DRIFT.md, "Baseline rules per setting"). */
+export type RuleKind = "exact" | "ignore" | "one_of" | "at_least" | "at_most" | "present" | "absent" | "tenant_value";
+
+/**  A rule in a form: only the fields its kind needs are read. */
+export type RuleSpec = {
+	kind: RuleKind,
+	/**  `one_of`: the compliant values, each as text (JSON when it parses as JSON). */
+	values: string[],
+	/**  `at_least` / `at_most`: the bound. */
+	number: number | null,
+	/**  `tenant_value`: the per-tenant variable. */
+	variable: string | null,
+	/**
+	 *  The severity of a drift of this setting; `None` keeps the item's (or the
+	 *  built-in high-risk one).
+	 */
+	severity: Severity | null,
+};
+
 /**  A change to the branding. */
 export type SaveBrandingRequest = {
 	mspName: string,
@@ -690,6 +865,30 @@ export type ScorePoint = {
 	score: number | null,
 	captureId: string,
 };
+
+/**  A rule to set on one setting of a draft item. */
+export type SetRuleRequest = {
+	itemId: string,
+	path: string,
+	rule: RuleSpec,
+};
+
+/**  One setting of an item. */
+export type SettingView = {
+	path: string,
+	label: string,
+	/**  Canonical JSON; `None` when only a rule names the setting. */
+	value: string | null,
+	/**  `None`: judged `exact` (the default). */
+	rule: RuleSpec | null,
+	/**  The severity of a drift of this setting. */
+	severity: Severity,
+	/**  rule | high_risk | item: where `severity` comes from. */
+	severitySource: string,
+};
+
+/**  How bad a deviation is. Ordered: `Low < Medium < High < Critical`. */
+export type Severity = "low" | "medium" | "high" | "critical";
 
 /**  Matching findings by severity. */
 export type SeverityCounts = {
@@ -783,6 +982,25 @@ export type UnresolvedId = {
 	id: string,
 	kind: string,
 	policy: string,
+};
+
+/**  A per-tenant variable: its value as text (JSON when it parses as JSON, else a string). */
+export type VariableEntry = {
+	key: string,
+	value: string,
+};
+
+/**  One version of a baseline. */
+export type VersionRow = {
+	id: string,
+	version: number,
+	/**  draft | published | retired */
+	status: string,
+	items: number,
+	createdAt: string,
+	createdBy: string,
+	publishedAt: string | null,
+	retiredAt: string | null,
 };
 
 /* Tauri Specta runtime */

@@ -1,6 +1,7 @@
 //! Baselines: versions (draft → published → retired), items with rules, assignments.
 
 use std::collections::BTreeMap;
+use std::str::FromStr;
 
 use chrono::Utc;
 use serde::Serialize;
@@ -13,7 +14,7 @@ use crate::baseline::{BaselineOptions, SettingRule, Severity};
 use crate::model::{DirectoryObject, DirectoryObjectKind, TenantId};
 
 /// An item to put into a draft baseline version.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct NewBaselineItem {
     pub kind: String,
     pub name: String,
@@ -45,15 +46,55 @@ pub struct BaselineSummary {
     pub assigned_tenants: u32,
 }
 
+impl BaselineSummary {
+    /// The published version reviews use, if any.
+    pub fn latest_published(&self) -> Option<&VersionSummary> {
+        self.versions
+            .iter()
+            .filter(|v| v.status == "published")
+            .max_by_key(|v| v.version)
+    }
+
+    /// The draft being edited, if any (a baseline has at most one).
+    pub fn draft(&self) -> Option<&VersionSummary> {
+        self.versions.iter().find(|v| v.status == "draft")
+    }
+
+    /// The version with this number.
+    pub fn version(&self, number: i64) -> Option<&VersionSummary> {
+        self.versions.iter().find(|v| v.version == number)
+    }
+
+    /// What "the baseline" means when no version is named: the latest published
+    /// version, else the draft.
+    pub fn current(&self) -> Option<&VersionSummary> {
+        self.latest_published().or_else(|| self.draft())
+    }
+}
+
 /// One version of a baseline.
 #[derive(Clone, Debug, Serialize)]
 pub struct VersionSummary {
     pub id: String,
     pub version: i64,
+    /// draft | published | retired
     pub status: String,
     pub items: u32,
     pub created_at: String,
+    pub created_by: String,
     pub published_at: Option<String>,
+    pub retired_at: Option<String>,
+}
+
+/// A tenant a baseline is assigned to, as the baseline's page lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct BaselineAssignment {
+    pub tenant_id: TenantId,
+    pub tenant: String,
+    pub variables: BTreeMap<String, Value>,
+    /// The version number the tenant is pinned to; `None` follows the latest published.
+    pub pinned_version: Option<i64>,
+    pub assigned_at: String,
 }
 
 /// A baseline assigned to a tenant, resolved to the version a review uses.
@@ -95,15 +136,16 @@ impl Store {
         let now = timestamp(Utc::now());
         let baseline_id = match existing {
             Some(id) => {
-                let drafts: i64 = sqlx::query_scalar(
-                    "SELECT COUNT(*) FROM baseline_versions WHERE baseline_id = ? AND status = 'draft'",
+                let draft: Option<i64> = sqlx::query_scalar(
+                    "SELECT version FROM baseline_versions WHERE baseline_id = ? AND status = 'draft'",
                 )
                 .bind(&id)
-                .fetch_one(&mut *tx)
+                .fetch_optional(&mut *tx)
                 .await?;
-                if drafts > 0 {
+                if let Some(draft) = draft {
                     return Err(StoreError::Conflict(format!(
-                        "baseline {name} already has a draft version: publish it with `plumbline baseline publish \"{name}\"` first"
+                        "baseline {name} already has a draft version (v{draft}): publish it first \
+                         (`plumbline baseline publish \"{name}\"` or Publish in the app)"
                     )));
                 }
                 id
@@ -180,9 +222,9 @@ impl Store {
     }
 
     /// Publishes the draft version of a baseline; the version published before it retires.
-    pub async fn publish_baseline(&self, name: &str) -> Result<i64, StoreError> {
+    pub async fn publish_baseline(&self, name_or_id: &str) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let baseline_id = self.baseline_id(&mut tx, name).await?;
+        let (baseline_id, name) = self.baseline_ref(&mut tx, name_or_id).await?;
         let draft = sqlx::query(
             "SELECT id, version FROM baseline_versions WHERE baseline_id = ? AND status = 'draft'",
         )
@@ -223,16 +265,29 @@ impl Store {
         Ok(version)
     }
 
-    /// Assigns a baseline to a tenant (replacing the variables of an existing assignment).
+    /// Assigns a baseline to tenants (replacing the variables and pin of an existing
+    /// assignment), all in one transaction. `pin` is a published or retired version
+    /// number; `None` follows the latest published version.
     pub async fn assign_baseline(
         &self,
-        name: &str,
-        tenant: TenantId,
+        name_or_id: &str,
+        tenants: &[TenantId],
         variables: &BTreeMap<String, Value>,
+        pin: Option<i64>,
     ) -> Result<(), StoreError> {
+        if let Some(key) = variables
+            .keys()
+            .find(|k| k.trim().is_empty() || k.trim() != *k)
+        {
+            return Err(StoreError::Conflict(format!(
+                "the variable name {key:?} is empty or has spaces around it: name each variable"
+            )));
+        }
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        self.assign_baseline_in(&mut tx, name, tenant, variables)
-            .await?;
+        for tenant in tenants {
+            self.assign_baseline_in(&mut tx, name_or_id, *tenant, variables, pin)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
     }
@@ -240,19 +295,61 @@ impl Store {
     pub(crate) async fn assign_baseline_in(
         &self,
         conn: &mut SqliteConnection,
-        name: &str,
+        name_or_id: &str,
         tenant: TenantId,
         variables: &BTreeMap<String, Value>,
+        pin: Option<i64>,
     ) -> Result<(), StoreError> {
-        let baseline_id = self.baseline_id(conn, name).await?;
+        let (baseline_id, name) = self.baseline_ref(conn, name_or_id).await?;
+        let known: Option<i64> =
+            sqlx::query_scalar("SELECT 1 FROM tenants WHERE id = ? AND workspace_id = ?")
+                .bind(tenant.to_string())
+                .bind(self.workspace().to_string())
+                .fetch_optional(&mut *conn)
+                .await?;
+        if known.is_none() {
+            return Err(StoreError::NotFound {
+                what: "tenant",
+                name: format!("{tenant} (list tenants with `plumbline tenants`)"),
+            });
+        }
+        let pinned_id = match pin {
+            None => None,
+            Some(number) => {
+                let row: Option<(String, String)> = sqlx::query_as(
+                    "SELECT id, status FROM baseline_versions WHERE baseline_id = ? AND version = ?",
+                )
+                .bind(&baseline_id)
+                .bind(number)
+                .fetch_optional(&mut *conn)
+                .await?;
+                match row {
+                    None => {
+                        return Err(StoreError::NotFound {
+                            what: "baseline version",
+                            name: format!("{name} v{number}"),
+                        })
+                    }
+                    Some((_, status)) if status == "draft" => {
+                        return Err(StoreError::Conflict(format!(
+                            "{name} v{number} is a draft: publish it before pinning tenants to it"
+                        )))
+                    }
+                    Some((id, _)) => Some(id),
+                }
+            }
+        };
         let vars = serde_json::to_string(variables).map_err(StoreError::corrupt)?;
         sqlx::query(
-            "INSERT INTO baseline_assignments (id, baseline_id, tenant_id, variables, created_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT (baseline_id, tenant_id) DO UPDATE SET variables = excluded.variables",
+            "INSERT INTO baseline_assignments (id, baseline_id, tenant_id, baseline_version_id, variables, created_at)
+             VALUES (?, ?, ?, ?, ?, ?)
+             ON CONFLICT (baseline_id, tenant_id) DO UPDATE
+             SET variables = excluded.variables, baseline_version_id = excluded.baseline_version_id",
         )
         .bind(uuid::Uuid::now_v7().to_string())
         .bind(&baseline_id)
         .bind(tenant.to_string())
+        .bind(&pinned_id)
         .bind(&vars)
         .bind(timestamp(Utc::now()))
         .execute(&mut *conn)
@@ -264,29 +361,98 @@ impl Store {
                 tenant: Some(tenant),
                 action: "baseline.assign",
                 target: format!("baseline/{baseline_id}"),
-                summary: serde_json::json!({"name": name, "variables": variables}),
+                summary: serde_json::json!({"name": name, "variables": variables, "pinned_version": pin}),
             },
         )
         .await?;
         Ok(())
     }
 
-    async fn baseline_id(
+    /// Removes a baseline's assignment to a tenant: its next review no longer compares
+    /// with the baseline (existing findings stay, with their history).
+    pub async fn unassign_baseline(
+        &self,
+        name_or_id: &str,
+        tenant: TenantId,
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (baseline_id, name) = self.baseline_ref(&mut tx, name_or_id).await?;
+        let removed =
+            sqlx::query("DELETE FROM baseline_assignments WHERE baseline_id = ? AND tenant_id = ?")
+                .bind(&baseline_id)
+                .bind(tenant.to_string())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        if removed == 0 {
+            return Err(StoreError::NotFound {
+                what: "assignment",
+                name: format!("{name} is not assigned to tenant {tenant}"),
+            });
+        }
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: Some(tenant),
+                action: "baseline.unassign",
+                target: format!("baseline/{baseline_id}"),
+                summary: serde_json::json!({"name": name}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The tenants a baseline is assigned to, by tenant name.
+    pub async fn baseline_assignments(
+        &self,
+        name_or_id: &str,
+    ) -> Result<Vec<BaselineAssignment>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        let (baseline_id, _) = self.baseline_ref(&mut conn, name_or_id).await?;
+        let rows = sqlx::query(
+            "SELECT a.tenant_id, t.display_name, a.variables, v.version AS pinned, a.created_at
+             FROM baseline_assignments a JOIN tenants t ON t.id = a.tenant_id
+             LEFT JOIN baseline_versions v ON v.id = a.baseline_version_id
+             WHERE a.baseline_id = ? ORDER BY t.display_name COLLATE NOCASE, t.id",
+        )
+        .bind(&baseline_id)
+        .fetch_all(&mut *conn)
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let tenant: String = row.try_get("tenant_id")?;
+                let vars: String = row.try_get("variables")?;
+                Ok(BaselineAssignment {
+                    tenant_id: TenantId::from_str(&tenant).map_err(StoreError::corrupt)?,
+                    tenant: row.try_get("display_name")?,
+                    variables: serde_json::from_str(&vars).map_err(StoreError::corrupt)?,
+                    pinned_version: row.try_get("pinned")?,
+                    assigned_at: row.try_get("created_at")?,
+                })
+            })
+            .collect()
+    }
+
+    /// A baseline's id and name, from its name (case-insensitive) or id.
+    pub(super) async fn baseline_ref(
         &self,
         conn: &mut SqliteConnection,
-        name: &str,
-    ) -> Result<String, StoreError> {
-        sqlx::query_scalar(
-            "SELECT id FROM baselines WHERE workspace_id = ? AND (name = ? COLLATE NOCASE OR id = ?)",
+        name_or_id: &str,
+    ) -> Result<(String, String), StoreError> {
+        sqlx::query_as(
+            "SELECT id, name FROM baselines WHERE workspace_id = ? AND (name = ? COLLATE NOCASE OR id = ?)",
         )
         .bind(self.workspace().to_string())
-        .bind(name)
-        .bind(name)
+        .bind(name_or_id)
+        .bind(name_or_id)
         .fetch_optional(&mut *conn)
         .await?
         .ok_or_else(|| StoreError::NotFound {
             what: "baseline",
-            name: format!("{name} (list baselines with `plumbline baseline list`)"),
+            name: format!("{name_or_id} (list baselines with `plumbline baseline list`)"),
         })
     }
 
@@ -404,68 +570,43 @@ impl Store {
         })
     }
 
-    /// Sets (or replaces) the rule of one setting in a baseline's draft version.
-    pub async fn set_baseline_rule(
-        &self,
-        baseline: &str,
-        item_name: &str,
-        setting_path: &str,
-        rule: &SettingRule,
-    ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let baseline_id = self.baseline_id(&mut tx, baseline).await?;
-        let item_id: String = sqlx::query_scalar(
-            "SELECT i.id FROM baseline_items i JOIN baseline_versions v ON v.id = i.baseline_version_id
-             WHERE v.baseline_id = ? AND v.status = 'draft' AND i.name = ? COLLATE NOCASE",
-        )
-        .bind(&baseline_id)
-        .bind(item_name)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
-            what: "item in the draft version",
-            name: format!("{item_name} (rules can only change in a draft: create one first)"),
-        })?;
-        sqlx::query(
-            "INSERT INTO baseline_rules (baseline_item_id, setting_path, rule, severity) VALUES (?, ?, ?, ?)
-             ON CONFLICT (baseline_item_id, setting_path) DO UPDATE SET rule = excluded.rule, severity = excluded.severity",
-        )
-        .bind(&item_id)
-        .bind(setting_path)
-        .bind(serde_json::to_string(rule).map_err(StoreError::corrupt)?)
-        .bind(rule.severity.map(Severity::as_str))
-        .execute(&mut *tx)
-        .await?;
-        audit::append(
-            &mut tx,
-            self.writer(),
-            AuditRecord {
-                tenant: None,
-                action: "baseline.set_rule",
-                target: format!("baseline/{baseline_id}"),
-                summary: serde_json::json!({"item": item_name, "path": setting_path, "rule": rule}),
-            },
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
     /// Every baseline with its versions.
     pub async fn list_baselines(&self) -> Result<Vec<BaselineSummary>, StoreError> {
+        self.baseline_summaries(None).await
+    }
+
+    /// One baseline (by name or id) with its versions.
+    pub async fn baseline(&self, name_or_id: &str) -> Result<BaselineSummary, StoreError> {
+        self.baseline_summaries(Some(name_or_id))
+            .await?
+            .into_iter()
+            .next()
+            .ok_or_else(|| StoreError::NotFound {
+                what: "baseline",
+                name: format!("{name_or_id} (list baselines with `plumbline baseline list`)"),
+            })
+    }
+
+    async fn baseline_summaries(
+        &self,
+        only: Option<&str>,
+    ) -> Result<Vec<BaselineSummary>, StoreError> {
         let rows = sqlx::query(
             "SELECT b.id, b.name, b.description,
                     (SELECT COUNT(*) FROM baseline_assignments a WHERE a.baseline_id = b.id) AS assigned
-             FROM baselines b WHERE b.workspace_id = ? ORDER BY b.name COLLATE NOCASE",
+             FROM baselines b WHERE b.workspace_id = ?
+               AND (?2 IS NULL OR b.name = ?2 COLLATE NOCASE OR b.id = ?2)
+             ORDER BY b.name COLLATE NOCASE",
         )
         .bind(self.workspace().to_string())
+        .bind(only)
         .fetch_all(self.pool())
         .await?;
         let mut out = Vec::with_capacity(rows.len());
         for row in rows {
             let id: String = row.try_get("id")?;
             let versions = sqlx::query(
-                "SELECT v.id, v.version, v.status, v.created_at, v.published_at,
+                "SELECT v.id, v.version, v.status, v.created_at, v.created_by, v.published_at, v.retired_at,
                         (SELECT COUNT(*) FROM baseline_items i WHERE i.baseline_version_id = v.id) AS items
                  FROM baseline_versions v WHERE v.baseline_id = ? ORDER BY v.version DESC",
             )
@@ -480,7 +621,9 @@ impl Store {
                     status: v.try_get("status")?,
                     items: u32::try_from(v.try_get::<i64, _>("items")?).unwrap_or(0),
                     created_at: v.try_get("created_at")?,
+                    created_by: v.try_get("created_by")?,
                     published_at: v.try_get("published_at")?,
+                    retired_at: v.try_get("retired_at")?,
                 })
             })
             .collect::<Result<Vec<_>, StoreError>>()?;
@@ -496,7 +639,7 @@ impl Store {
     }
 }
 
-async fn insert_item(
+pub(super) async fn insert_item(
     conn: &mut SqliteConnection,
     version_id: &str,
     item: &NewBaselineItem,

@@ -110,7 +110,7 @@ impl Store {
             .await?;
         }
         for baseline in assign_baselines {
-            self.assign_baseline_in(&mut tx, baseline, tenant_id, &Default::default())
+            self.assign_baseline_in(&mut tx, baseline, tenant_id, &Default::default(), None)
                 .await?;
         }
         tx.commit().await?;

@@ -57,6 +57,19 @@ describe("FakeBackend", () => {
       exportPublicKey: 0,
       rotateSigningKey: 0,
       dataDirectory: 0,
+      listBaselines: 0,
+      baselineDetail: 0,
+      baselineItems: 0,
+      baselineItem: 0,
+      setBaselineRule: 0,
+      removeBaselineRule: 0,
+      setBaselineItemSeverity: 0,
+      startBaselineDraft: 0,
+      publishBaseline: 0,
+      createBaseline: 0,
+      assignBaseline: 0,
+      unassignBaseline: 0,
+      exportBaseline: 0,
     });
   });
 

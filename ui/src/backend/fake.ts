@@ -2,6 +2,7 @@
 // like the real one at the interface: it returns copies (callers cannot mutate its
 // state), it can be slow, and it can fail with a given BackendError per method.
 
+import { FakeBaselines, type FakeBaselinesData } from "./fakeBaselines";
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
 import { FakeEvidence, type FakeEvidenceData } from "./fakeEvidence";
 import { FakeJobs } from "./fakeJobs";
@@ -10,7 +11,18 @@ import { FakeSettings, type FakeSettingsData } from "./fakeSettings";
 import {
   BackendError,
   type AppInfo,
+  type AssignRequest,
   type Backend,
+  type BaselineDetail,
+  type BaselineItemView,
+  type BaselineRow,
+  type CreateBaselineRequest,
+  type CreatedBaselineView,
+  type ExportedBaselineView,
+  type ExportRequest,
+  type ItemSettingsView,
+  type SetRuleRequest,
+  type Severity,
   type CaptureComparison,
   type DataDirectory,
   type DecisionOutcome,
@@ -45,6 +57,7 @@ import {
 export { makeFinding, type FakeFinding } from "./fakeConsole";
 export { makeAlert, makePack } from "./fakeEvidence";
 export type { FakeLogoFile, FakeSettingsData } from "./fakeSettings";
+export type { FakeBaseline, FakeBaselineItem, FakeBaselinesData, FakeFolder } from "./fakeBaselines";
 
 type Method = keyof Backend;
 
@@ -67,6 +80,8 @@ export interface FakeBackendOptions {
   portfolio?: FakePortfolioData;
   /** Report branding and language, tenant connections, the signing key. */
   settings?: FakeSettingsData;
+  /** Baselines, the tenants' latest captures to create them from, and folders. */
+  baselines?: FakeBaselinesData;
 }
 
 const DEFAULT_APP_INFO: AppInfo = {
@@ -158,6 +173,19 @@ export class FakeBackend implements Backend {
     exportPublicKey: 0,
     rotateSigningKey: 0,
     dataDirectory: 0,
+    listBaselines: 0,
+    baselineDetail: 0,
+    baselineItems: 0,
+    baselineItem: 0,
+    setBaselineRule: 0,
+    removeBaselineRule: 0,
+    setBaselineItemSeverity: 0,
+    startBaselineDraft: 0,
+    publishBaseline: 0,
+    createBaseline: 0,
+    assignBaseline: 0,
+    unassignBaseline: 0,
+    exportBaseline: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
@@ -169,6 +197,8 @@ export class FakeBackend implements Backend {
   readonly importRequests: ImportRequest[] = [];
   /** The settings' data, its keychain and what it exported. */
   readonly settings: FakeSettings;
+  /** The baselines' data and what they were asked. */
+  readonly baselines: FakeBaselines;
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -197,6 +227,7 @@ export class FakeBackend implements Backend {
       () => this.tenants,
       () => this.info.dbPath,
     );
+    this.baselines = new FakeBaselines(options.baselines ?? {}, () => this.tenants);
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -513,6 +544,71 @@ export class FakeBackend implements Backend {
   async dataDirectory(): Promise<DataDirectory> {
     await this.answer("dataDirectory");
     return this.settings.dataDirectory();
+  }
+
+  async listBaselines(): Promise<BaselineRow[]> {
+    await this.answer("listBaselines");
+    return this.baselines.list();
+  }
+
+  async baselineDetail(baselineId: string): Promise<BaselineDetail> {
+    await this.answer("baselineDetail");
+    return this.baselines.detail(baselineId);
+  }
+
+  async baselineItems(versionId: string): Promise<BaselineItemView[]> {
+    await this.answer("baselineItems");
+    return this.baselines.items(versionId);
+  }
+
+  async baselineItem(itemId: string): Promise<ItemSettingsView> {
+    await this.answer("baselineItem");
+    return this.baselines.item(itemId);
+  }
+
+  async setBaselineRule(request: SetRuleRequest): Promise<ItemSettingsView> {
+    await this.answer("setBaselineRule");
+    return this.baselines.setRule(request);
+  }
+
+  async removeBaselineRule(itemId: string, path: string): Promise<ItemSettingsView> {
+    await this.answer("removeBaselineRule");
+    return this.baselines.removeRule(itemId, path);
+  }
+
+  async setBaselineItemSeverity(itemId: string, severity: Severity): Promise<ItemSettingsView> {
+    await this.answer("setBaselineItemSeverity");
+    return this.baselines.setItemSeverity(itemId, severity);
+  }
+
+  async startBaselineDraft(baselineId: string): Promise<number> {
+    await this.answer("startBaselineDraft");
+    return this.baselines.startDraft(baselineId);
+  }
+
+  async publishBaseline(baselineId: string): Promise<number> {
+    await this.answer("publishBaseline");
+    return this.baselines.publish(baselineId);
+  }
+
+  async createBaseline(request: CreateBaselineRequest): Promise<CreatedBaselineView> {
+    await this.answer("createBaseline");
+    return this.baselines.create(request);
+  }
+
+  async assignBaseline(request: AssignRequest): Promise<BaselineDetail> {
+    await this.answer("assignBaseline");
+    return this.baselines.assign(request);
+  }
+
+  async unassignBaseline(baselineId: string, tenantId: string): Promise<BaselineDetail> {
+    await this.answer("unassignBaseline");
+    return this.baselines.unassign(baselineId, tenantId);
+  }
+
+  async exportBaseline(request: ExportRequest): Promise<ExportedBaselineView> {
+    await this.answer("exportBaseline");
+    return this.baselines.export(request);
   }
 
   private async answer(method: Method): Promise<void> {

@@ -8,6 +8,23 @@ import type { Backend } from "./types";
 export { BackendProvider, useBackend, useIsSampleData } from "./context";
 export { BackendError } from "./types";
 export type {
+  AssignmentRow,
+  AssignRequest,
+  BaselineDetail,
+  BaselineItemView,
+  BaselineRow,
+  CreateBaselineRequest,
+  CreatedBaselineView,
+  ExportedBaselineView,
+  ExportRequest,
+  ItemSettingsView,
+  RuleKind,
+  RuleSpec,
+  SetRuleRequest,
+  SettingView,
+  Severity,
+  VariableEntry,
+  VersionRow,
   AcceptanceRow,
   AlertRow,
   AlertState,

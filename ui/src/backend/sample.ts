@@ -2,6 +2,7 @@
 // no desktop backend. The shell labels them as sample data wherever they are shown.
 
 import { FakeBackend, makeFinding, makeTenant } from "./fake";
+import { sampleBaselines } from "./sampleBaselines";
 import type { FakeFinding } from "./fakeConsole";
 import type { TenantOverview, TenantRow } from "./types";
 
@@ -89,6 +90,7 @@ export function createSampleBackend(now: number = Date.now()): FakeBackend {
         },
       },
     },
+    baselines: sampleBaselines(tenants, now),
   });
 }
 

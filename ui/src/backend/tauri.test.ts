@@ -73,6 +73,28 @@ describe("tauri backend", () => {
     expect(invokeMock).toHaveBeenLastCalledWith("data_directory");
   });
 
+  it("passes baseline requests and ids as the commands' named arguments", async () => {
+    invokeMock.mockResolvedValueOnce({ assignments: [] });
+    await createTauriBackend().unassignBaseline("b1", "t1");
+    expect(invokeMock).toHaveBeenLastCalledWith("unassign_baseline", { baselineId: "b1", tenantId: "t1" });
+
+    const request = {
+      itemId: "i1",
+      path: "passwordMinimumLength",
+      rule: { kind: "at_least" as const, values: [], number: 14, variable: null, severity: "high" as const },
+    };
+    invokeMock.mockResolvedValueOnce({ settings: [] });
+    await createTauriBackend().setBaselineRule(request);
+    expect(invokeMock).toHaveBeenLastCalledWith("set_baseline_rule", { request });
+
+    invokeMock.mockResolvedValueOnce({ settings: [] });
+    await createTauriBackend().setBaselineItemSeverity("i1", "critical");
+    expect(invokeMock).toHaveBeenLastCalledWith("set_baseline_item_severity", {
+      itemId: "i1",
+      severity: "critical",
+    });
+  });
+
   it("turns a command's error into a BackendError with its code", async () => {
     invokeMock.mockRejectedValueOnce({ code: "database", message: "Database is locked." });
 

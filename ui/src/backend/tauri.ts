@@ -58,5 +58,20 @@ export function createTauriBackend(): Backend {
     exportPublicKey: (path) => unwrap(() => commands.exportPublicKey(path)),
     rotateSigningKey: () => unwrap(commands.rotateSigningKey),
     dataDirectory: () => unwrap(commands.dataDirectory),
+    listBaselines: () => unwrap(commands.listBaselines),
+    baselineDetail: (baselineId) => unwrap(() => commands.baselineDetail(baselineId)),
+    baselineItems: (versionId) => unwrap(() => commands.baselineItems(versionId)),
+    baselineItem: (itemId) => unwrap(() => commands.baselineItem(itemId)),
+    setBaselineRule: (request) => unwrap(() => commands.setBaselineRule(request)),
+    removeBaselineRule: (itemId, path) => unwrap(() => commands.removeBaselineRule(itemId, path)),
+    setBaselineItemSeverity: (itemId, severity) =>
+      unwrap(() => commands.setBaselineItemSeverity(itemId, severity)),
+    startBaselineDraft: (baselineId) => unwrap(() => commands.startBaselineDraft(baselineId)),
+    publishBaseline: (baselineId) => unwrap(() => commands.publishBaseline(baselineId)),
+    createBaseline: (request) => unwrap(() => commands.createBaseline(request)),
+    assignBaseline: (request) => unwrap(() => commands.assignBaseline(request)),
+    unassignBaseline: (baselineId, tenantId) =>
+      unwrap(() => commands.unassignBaseline(baselineId, tenantId)),
+    exportBaseline: (request) => unwrap(() => commands.exportBaseline(request)),
   };
 }

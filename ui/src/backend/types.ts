@@ -4,6 +4,23 @@
 // switches on.
 
 import type {
+  AssignmentRow,
+  AssignRequest,
+  BaselineDetail,
+  BaselineItemView,
+  BaselineRow,
+  CreateBaselineRequest,
+  CreatedBaselineView,
+  ExportedBaselineView,
+  ExportRequest,
+  ItemSettingsView,
+  RuleKind,
+  RuleSpec,
+  SetRuleRequest,
+  SettingView,
+  Severity,
+  VariableEntry,
+  VersionRow,
   AcceptanceRow,
   AlertRow,
   AlertState,
@@ -65,6 +82,23 @@ import type {
 } from "../bindings";
 
 export type {
+  AssignmentRow,
+  AssignRequest,
+  BaselineDetail,
+  BaselineItemView,
+  BaselineRow,
+  CreateBaselineRequest,
+  CreatedBaselineView,
+  ExportedBaselineView,
+  ExportRequest,
+  ItemSettingsView,
+  RuleKind,
+  RuleSpec,
+  SetRuleRequest,
+  SettingView,
+  Severity,
+  VariableEntry,
+  VersionRow,
   AcceptanceRow,
   AlertRow,
   AlertState,
@@ -189,6 +223,31 @@ export interface Backend {
   rotateSigningKey(): Promise<SigningKeyView>;
   /** Where the database and its folders are, and its size. */
   dataDirectory(): Promise<DataDirectory>;
+  /** Every baseline, by name. */
+  listBaselines(): Promise<BaselineRow[]>;
+  /** A baseline's versions (newest first) and assignments. */
+  baselineDetail(baselineId: string): Promise<BaselineDetail>;
+  /** The items of one baseline version. */
+  baselineItems(versionId: string): Promise<BaselineItemView[]>;
+  /** One item's settings by readable label, with their rules and severities. */
+  baselineItem(itemId: string): Promise<ItemSettingsView>;
+  /** Sets a setting's rule in a draft; refused (conflict) for a published version. */
+  setBaselineRule(request: SetRuleRequest): Promise<ItemSettingsView>;
+  /** Removes a setting's rule in a draft: it is judged `exact` again. */
+  removeBaselineRule(itemId: string, path: string): Promise<ItemSettingsView>;
+  /** Changes a draft item's default severity. */
+  setBaselineItemSeverity(itemId: string, severity: Severity): Promise<ItemSettingsView>;
+  /** A new draft copied from the latest published version; resolves to its number. */
+  startBaselineDraft(baselineId: string): Promise<number>;
+  /** Publishes the draft (it becomes immutable); resolves to its number. */
+  publishBaseline(baselineId: string): Promise<number>;
+  /** A baseline (or a new draft of one) from a tenant's latest capture or a folder. */
+  createBaseline(request: CreateBaselineRequest): Promise<CreatedBaselineView>;
+  /** Assigns a baseline to tenants with variables and an optional pinned version. */
+  assignBaseline(request: AssignRequest): Promise<BaselineDetail>;
+  unassignBaseline(baselineId: string, tenantId: string): Promise<BaselineDetail>;
+  /** Writes a version to a folder of files; resolves to the files written. */
+  exportBaseline(request: ExportRequest): Promise<ExportedBaselineView>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it

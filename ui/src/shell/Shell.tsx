@@ -10,6 +10,8 @@ import {
 import { useEffect, useState } from "react";
 import { useIsSampleData } from "../backend";
 import { pageDefinition } from "../pages";
+import { BaselinePage } from "../pages/baselines/BaselinePage";
+import { Baselines } from "../pages/baselines/Baselines";
 import { EmptyPage } from "../pages/EmptyPage";
 import { Findings } from "../pages/findings/Findings";
 import { PLANNED_PAGES } from "../pages/plannedPages";
@@ -69,6 +71,9 @@ function PageContent(props: { route: Route }) {
   if (page === "tenants") {
     // The tenant list is the Portfolio; a tenant's own page has its id.
     return params[0] ? <TenantPage key={params[0]} tenantId={params[0]} /> : <Portfolio title="Tenants" />;
+  }
+  if (page === "baselines") {
+    return params[0] ? <BaselinePage key={params[0]} baselineId={params[0]} /> : <Baselines />;
   }
   if (page === "findings") {
     if (params[0] && params[1] === "diff") return <PolicyDiffView findingId={params[0]} />;
