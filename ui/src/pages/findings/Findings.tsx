@@ -51,20 +51,12 @@ import {
   STATUS_OPTIONS,
 } from "./labels";
 import { RiskDialog } from "./RiskDialog";
+import { SavedViews } from "./SavedViews";
+import { EMPTY_FILTER } from "./savedViews";
 import { useFindingRows, type FindingFilter } from "./useFindingRows";
 
 const STORAGE_KEY = "plumbline.findings.filter";
 
-const EMPTY_FILTER: FindingFilter = {
-  tenantIds: [],
-  severities: [],
-  statuses: [],
-  kinds: [],
-  baselines: [],
-  due: null,
-  search: "",
-  sort: "severity",
-};
 
 function savedFilter(): FindingFilter {
   try {
@@ -497,6 +489,13 @@ export function Findings(props: { initialId?: string }) {
         >
           Reset filters
         </Button>
+        <SavedViews
+          filter={filter}
+          onApply={(view) => {
+            setSearchText(view.search);
+            update(view);
+          }}
+        />
         <Button
           appearance="subtle"
           icon={<KeyboardRegular />}
