@@ -7,6 +7,7 @@ import {
   webDarkTheme,
   webLightTheme,
 } from "@fluentui/react-components";
+import { ActivityProvider } from "./jobs/activity";
 import { Shell } from "./shell/Shell";
 import { useThemePreference } from "./shell/themePreference";
 import { useColorScheme } from "./shell/useColorScheme";
@@ -28,7 +29,9 @@ export function App() {
       className={styles.provider}
       data-theme={scheme}
     >
-      <Shell />
+      <ActivityProvider>
+        <Shell />
+      </ActivityProvider>
     </FluentProvider>
   );
 }

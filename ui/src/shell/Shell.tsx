@@ -10,7 +10,9 @@ import {
 import { useEffect, useState } from "react";
 import { useIsSampleData } from "../backend";
 import { pageDefinition } from "../pages";
+import { Alerts } from "../pages/alerts/Alerts";
 import { EmptyPage } from "../pages/EmptyPage";
+import { Evidence } from "../pages/evidence/Evidence";
 import { Findings } from "../pages/findings/Findings";
 import { PLANNED_PAGES } from "../pages/plannedPages";
 import { PolicyDiffView } from "../pages/PolicyDiffView";
@@ -66,6 +68,8 @@ function PageContent(props: { route: Route }) {
   if (page === "portfolio") return <Portfolio />;
   if (page === "reports") return <Reports />;
   if (page === "settings") return <Settings />;
+  if (page === "evidence") return <Evidence />;
+  if (page === "alerts") return <Alerts />;
   if (page === "tenants") {
     // The tenant list is the Portfolio; a tenant's own page has its id.
     return params[0] ? <TenantPage key={params[0]} tenantId={params[0]} /> : <Portfolio title="Tenants" />;
