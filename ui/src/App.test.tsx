@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { FakeBackend } from "./backend/fake";
+import { FakeBackend, makePack } from "./backend/fake";
 import { PAGES } from "./pages";
 import { restoreLastView } from "./router";
 import { TENANTS } from "./test/fixtures";
@@ -80,7 +80,7 @@ describe("App shell", () => {
     const user = userEvent.setup();
     renderApp(new FakeBackend({ tenants: TENANTS }));
 
-    const built = ["portfolio", "reports", "tenants", "findings", "settings"];
+    const built = ["portfolio", "reports", "tenants", "findings", "settings", "evidence", "alerts"];
     for (const page of PAGES.filter((candidate) => !built.includes(candidate.id))) {
       await user.click(navLink(page.label));
       const heading = await screen.findByRole("heading", { level: 1, name: page.label });
@@ -141,6 +141,23 @@ describe("App shell", () => {
     renderApp(new FakeBackend({ tenants: TENANTS }));
     await screen.findAllByTestId("tenant-row");
     expect(screen.queryByTestId("sample-notice")).not.toBeInTheDocument();
+  });
+});
+
+describe("portals", () => {
+  it("do not cover the app: tooltips' mount nodes take no height", async () => {
+    window.history.replaceState(null, "", "/#/evidence");
+    renderApp(new FakeBackend({ evidence: { packs: [makePack({ id: "p-1", tenant: "Contoso" })] } }));
+    // The pack's row has tooltips (its SHA-256, its file), rendered in portals.
+    await screen.findByTestId("pack-row");
+    const app = screen.getByRole("main");
+    const portals = [...document.body.children].filter(
+      (node) => node.classList.contains("fui-FluentProvider") && !node.contains(app),
+    );
+    expect(portals.length).toBeGreaterThan(0);
+    for (const portal of portals) {
+      expect(window.getComputedStyle(portal).height).not.toBe("100%");
+    }
   });
 });
 

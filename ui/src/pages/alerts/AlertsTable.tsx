@@ -25,11 +25,15 @@ import { SeverityBadge } from "../findings/labels";
 import { SnoozeMenu } from "./SnoozeMenu";
 
 const useStyles = makeStyles({
+  // Columns take the width their content needs; the alert's title takes the rest.
+  table: {
+    tableLayout: "auto",
+  },
   select: {
     width: "44px",
   },
-  severity: {
-    width: "96px",
+  nowrap: {
+    whiteSpace: "nowrap",
   },
   title: {
     justifyContent: "flex-start",
@@ -121,7 +125,7 @@ export function AlertsTable(props: AlertsTableProps) {
   const all = chosen > 0 && chosen === selectable.length;
 
   return (
-    <Table aria-label="Alerts" data-testid="alerts-table">
+    <Table aria-label="Alerts" className={styles.table} data-testid="alerts-table">
       <TableHeader>
         <TableRow>
           <TableHeaderCell className={styles.select}>
@@ -138,7 +142,7 @@ export function AlertsTable(props: AlertsTableProps) {
               data-testid="alerts-select-all"
             />
           </TableHeaderCell>
-          <TableHeaderCell className={styles.severity}>Severity</TableHeaderCell>
+          <TableHeaderCell>Severity</TableHeaderCell>
           <TableHeaderCell>Alert</TableHeaderCell>
           <TableHeaderCell>Tenant</TableHeaderCell>
           <TableHeaderCell>Raised</TableHeaderCell>
@@ -190,7 +194,7 @@ export function AlertsTable(props: AlertsTableProps) {
                   <Text className={styles.muted}>All tenants</Text>
                 )}
               </TableCell>
-              <TableCell>
+              <TableCell className={styles.nowrap}>
                 <When at={alert.raisedAt} now={now} />
               </TableCell>
               <TableCell>

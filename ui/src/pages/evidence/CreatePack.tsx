@@ -245,7 +245,12 @@ export function CreatePack(props: {
       </form>
       <JobProgress handle={job} what="Evidence pack" testId="pack" />
       {result && job.job ? (
-        <PackResultCard title={job.job.title} pack={result} onVerify={props.onVerify} />
+        <PackResultCard
+          // "Evidence pack of Contoso, 2026-01-01 to 2026-03-31": the heading says the rest.
+          title={job.job.title.replace(/^Evidence pack of /, "")}
+          pack={result}
+          onVerify={props.onVerify}
+        />
       ) : null}
     </Card>
   );

@@ -67,7 +67,7 @@ export function PacksTable(props: {
     );
   }
   return (
-    <Table aria-label="Packs made here" data-testid="packs-table">
+    <Table aria-label="Packs made here" className={styles.table} data-testid="packs-table">
       <TableHeader>
         <TableRow>
           <TableHeaderCell>Tenant</TableHeaderCell>
@@ -90,7 +90,8 @@ export function PacksTable(props: {
             <TableRow key={pack.id} data-testid="pack-row">
               <TableCell>{pack.tenant}</TableCell>
               <TableCell>
-                {pack.periodFrom} to {pack.periodTo}
+                <span className={styles.nowrap}>{pack.periodFrom}</span> to{" "}
+                <span className={styles.nowrap}>{pack.periodTo}</span>
               </TableCell>
               <TableCell>
                 <Created at={pack.createdAt} />
@@ -112,9 +113,11 @@ export function PacksTable(props: {
                   ) : null}
                 </span>
               </TableCell>
-              <TableCell>{pack.size === null ? "—" : formatBytes(pack.size)}</TableCell>
+              <TableCell className={styles.nowrap}>
+                {pack.size === null ? "—" : formatBytes(pack.size)}
+              </TableCell>
               <TableCell>
-                <span className={styles.value}>
+                <span className={styles.hash}>
                   <Tooltip content={pack.sha256} relationship="description">
                     <span className={styles.mono} data-testid="pack-sha256">
                       {pack.sha256.slice(0, 12)}…

@@ -90,10 +90,24 @@ export const useEvidenceStyles = makeStyles({
     fontSize: "48px",
     color: tokens.colorBrandForeground1,
   },
+  // Columns take the width their content needs.
+  table: {
+    tableLayout: "auto",
+  },
+  nowrap: {
+    whiteSpace: "nowrap",
+  },
   badges: {
     display: "flex",
     flexWrap: "wrap",
     gap: tokens.spacingHorizontalXS,
+    whiteSpace: "nowrap",
+  },
+  hash: {
+    display: "inline-flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalXS,
+    whiteSpace: "nowrap",
   },
   verdict: {
     display: "flex",
