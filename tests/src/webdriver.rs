@@ -177,6 +177,31 @@ impl Session {
         Ok(())
     }
 
+    /// Sets an input's value the way typing reaches React: through the native value
+    /// setter, then `input` and `change` events. Typing into a date input depends on the
+    /// webview's locale and the order of its fields; this does not. Returns the value the
+    /// input holds afterwards (an input refuses what its type cannot hold).
+    pub async fn set_value(&self, element: &Element, value: &str) -> anyhow::Result<String> {
+        let mut reference = serde_json::Map::new();
+        reference.insert(ELEMENT_KEY.to_owned(), Value::String(element.0.clone()));
+        let held = self
+            .call(
+                reqwest::Method::POST,
+                "/execute/sync",
+                Some(json!({
+                    "script": "const [input, value] = arguments; \
+                        const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value').set; \
+                        setter.call(input, value); \
+                        input.dispatchEvent(new Event('input', { bubbles: true })); \
+                        input.dispatchEvent(new Event('change', { bubbles: true })); \
+                        return input.value;",
+                    "args": [Value::Object(reference), value],
+                })),
+            )
+            .await?;
+        Ok(held.as_str().unwrap_or_default().to_owned())
+    }
+
     /// Types `text` into an element (an input), as keystrokes.
     pub async fn send_keys(&self, element: &Element, text: &str) -> anyhow::Result<()> {
         self.call(

@@ -1,7 +1,7 @@
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { FakeBackend } from "./backend/fake";
+import { FakeBackend, makePack } from "./backend/fake";
 import { PAGES } from "./pages";
 import { restoreLastView } from "./router";
 import { TENANTS } from "./test/fixtures";
@@ -76,17 +76,17 @@ describe("App shell", () => {
     expect(navLink("Portfolio")).toHaveFocus();
   });
 
-  it("gives every planned page an empty state that says what to do now", async () => {
+  it("opens every page from the navigation, each with its own heading", async () => {
     const user = userEvent.setup();
     renderApp(new FakeBackend({ tenants: TENANTS }));
 
-    const built = ["portfolio", "reports", "tenants", "baselines", "findings", "settings"];
-    for (const page of PAGES.filter((candidate) => !built.includes(candidate.id))) {
+    for (const page of PAGES) {
       await user.click(navLink(page.label));
-      const heading = await screen.findByRole("heading", { level: 1, name: page.label });
-      expect(heading).toBeInTheDocument();
-      expect(screen.getByTestId("empty-page")).toHaveTextContent("What to do now");
-      expect(screen.queryByTestId("tenant-row")).not.toBeInTheDocument();
+      expect(
+        await screen.findByRole("heading", { level: 1, name: page.label }),
+      ).toBeInTheDocument();
+      expect(navLink(page.label)).toHaveAttribute("aria-current", "page");
+      expect(document.title).toBe(`${page.label} - Plumbline`);
     }
   });
 
@@ -141,6 +141,23 @@ describe("App shell", () => {
     renderApp(new FakeBackend({ tenants: TENANTS }));
     await screen.findAllByTestId("tenant-row");
     expect(screen.queryByTestId("sample-notice")).not.toBeInTheDocument();
+  });
+});
+
+describe("portals", () => {
+  it("do not cover the app: tooltips' mount nodes take no height", async () => {
+    window.history.replaceState(null, "", "/#/evidence");
+    renderApp(new FakeBackend({ evidence: { packs: [makePack({ id: "p-1", tenant: "Contoso" })] } }));
+    // The pack's row has tooltips (its SHA-256, its file), rendered in portals.
+    await screen.findByTestId("pack-row");
+    const app = screen.getByRole("main");
+    const portals = [...document.body.children].filter(
+      (node) => node.classList.contains("fui-FluentProvider") && !node.contains(app),
+    );
+    expect(portals.length).toBeGreaterThan(0);
+    for (const portal of portals) {
+      expect(window.getComputedStyle(portal).height).not.toBe("100%");
+    }
   });
 });
 

@@ -2,6 +2,8 @@
 // this list, so adding a page is one entry here plus its component.
 
 import {
+  Alert20Filled,
+  Alert20Regular,
   Board20Filled,
   Board20Regular,
   Building20Filled,
@@ -25,6 +27,7 @@ export type PageId =
   | "tenants"
   | "baselines"
   | "findings"
+  | "alerts"
   | "reports"
   | "evidence"
   | "settings";
@@ -45,6 +48,7 @@ export const PAGES: readonly PageDefinition[] = [
     label: "Findings",
     icon: bundleIcon(ShieldError20Filled, ShieldError20Regular),
   },
+  { id: "alerts", label: "Alerts", icon: bundleIcon(Alert20Filled, Alert20Regular) },
   { id: "reports", label: "Reports", icon: bundleIcon(DocumentPdf20Filled, DocumentPdf20Regular) },
   {
     id: "evidence",

@@ -21,6 +21,9 @@ export interface FakeEvidenceData {
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
+/** The fake's `evidence` folder next to the database. */
+const EVIDENCE_DIR = "/fake/evidence";
+
 /** A stand-in SHA-256 (64 hex digits) that differs for every `n`. */
 export function fakeHash(n: number): string {
   return ((n * 2246822519 + 374761393) >>> 0).toString(16).padStart(8, "0").repeat(8);
@@ -95,14 +98,27 @@ export class FakeEvidence {
         "Reports are PDFs that Plumbline cannot redact: turn off either redaction or including reports.",
       );
     }
+    const out = this.outputPath(request, "tenant");
+    if (!out.toLowerCase().endsWith(".zip") || out.endsWith("/")) {
+      throw new BackendError("invalid_input", `${out}: name a .zip file for the pack.`);
+    }
+  }
+
+  /** Where the pack goes: as the real command, a relative path is taken inside the
+   * evidence folder, and no path gives a name after the tenant and period. */
+  private outputPath(request: CreatePackRequest, tenant: string): string {
+    const given = request.outputPath?.trim() ?? "";
+    if (given === "") {
+      const slug = tenant.toLowerCase().replace(/[^a-z0-9]+/g, "-");
+      return `${EVIDENCE_DIR}/evidence-${slug}-${request.from}-${request.to}${request.redact ? "-redacted" : ""}.zip`;
+    }
+    return given.startsWith("/") ? given : `${EVIDENCE_DIR}/${given}`;
   }
 
   /** Records a pack as the job's end would, and returns the job's result. */
   write(request: CreatePackRequest, tenant: string): { result: JobResult; summary: string } {
     const n = this.packs.length + 1;
-    const path =
-      request.outputPath?.trim() ||
-      `/fake/evidence/evidence-${tenant.toLowerCase().replace(/[^a-z0-9]+/g, "-")}-${request.from}-${request.to}.zip`;
+    const path = this.outputPath(request, tenant);
     const pack = makePack({
       id: `pack-${n}`,
       tenant,
@@ -141,16 +157,27 @@ export class FakeEvidence {
     if (!trimmed) throw new BackendError("invalid_input", "Enter the path of the pack's .zip file.");
     const planted = this.verdicts[trimmed];
     if (planted) return structuredClone(planted);
-    const pack = this.packs.find((p) => p.path === trimmed);
+    const pack = this.packs.find((p) => p.path === trimmed && p.fileExists);
     if (!pack) {
       throw new BackendError(
         "invalid_input",
-        `cannot read ${trimmed}: No such file or directory. Check the path and that the file is readable.`,
+        `cannot read ${trimmed}: No such file or directory (os error 2). Check the path and that the file is readable.`,
       );
     }
-    const wrongKey = trusted !== null && trusted.trim() !== "" && trusted.trim() !== this.fingerprint;
+    // The real verifier's wording and order: a wrong key fails, and then the file check
+    // reports no success (it speaks only when nothing failed before it).
+    const wanted = trusted?.trim().toLowerCase() ?? "";
+    const failures =
+      wanted !== "" && wanted !== this.fingerprint
+        ? [`signer.pub: the pack is signed by key ${this.fingerprint}, not by the trusted key ${wanted}`]
+        : [];
+    const passed = ["manifest.sig: Ed25519 signature of manifest.json is valid"];
+    if (failures.length === 0) {
+      passed.push("39 files match the SHA-256 in the signed manifest, and no file was added");
+    }
+    passed.push("17 audit events: hashes recomputed (0 redacted, links only) and chain links hold");
     return {
-      ok: !wrongKey,
+      ok: failures.length === 0,
       path: trimmed,
       sha256: pack.sha256,
       fingerprint: this.fingerprint,
@@ -159,13 +186,8 @@ export class FakeEvidence {
       periodTo: pack.periodTo,
       filesChecked: 39,
       auditEventsChecked: 17,
-      passed: [
-        "the manifest's Ed25519 signature holds for signer.pub",
-        "39 files match the SHA-256 in the signed manifest, and no file was added",
-      ],
-      failures: wrongKey
-        ? [`signed by key ${this.fingerprint}, not by the trusted key ${trusted?.trim()}`]
-        : [],
+      passed,
+      failures,
       signedByThisWorkspace: true,
     };
   }

@@ -3,6 +3,7 @@
 
 import { useCallback, useEffect, useRef, useState } from "react";
 import { BackendError, useBackend, type Job } from "../backend";
+import { useActivity } from "./activity";
 
 /** How often a running job's status is asked for. */
 export const JOB_POLL_MS = 300;
@@ -21,6 +22,8 @@ export interface JobHandle {
 
 export function useJob(onEnded?: (job: Job) => void): JobHandle {
   const backend = useBackend();
+  // The shell's activity indicator hears of the job at once rather than at its next poll.
+  const refreshJobs = useActivity()?.refreshJobs;
   const [job, setJob] = useState<Job | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
   const ended = useRef(onEnded);
@@ -42,7 +45,10 @@ export function useJob(onEnded?: (job: Job) => void): JobHandle {
           busy = false;
           if (!current) return;
           setJob(next);
-          if (next.state !== "running") ended.current?.(next);
+          if (next.state !== "running") {
+            ended.current?.(next);
+            refreshJobs?.();
+          }
         },
         (thrown: unknown) => {
           busy = false;
@@ -54,26 +60,28 @@ export function useJob(onEnded?: (job: Job) => void): JobHandle {
       current = false;
       window.clearInterval(timer);
     };
-  }, [backend, running, id]);
+  }, [backend, running, id, refreshJobs]);
 
   const start = useCallback(async (begin: () => Promise<Job>) => {
     setError(null);
     try {
       setJob(await begin());
+      refreshJobs?.();
     } catch (thrown) {
       setJob(null);
       setError(BackendError.from(thrown));
     }
-  }, []);
+  }, [refreshJobs]);
 
   const cancel = useCallback(async () => {
     if (id === null) return;
     try {
       setJob(await backend.cancelJob(id));
+      refreshJobs?.();
     } catch (thrown) {
       setError(BackendError.from(thrown));
     }
-  }, [backend, id]);
+  }, [backend, id, refreshJobs]);
 
   const reset = useCallback(() => {
     setJob(null);

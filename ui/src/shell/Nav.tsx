@@ -1,8 +1,9 @@
 // The left navigation. Items are links to hash routes, so Enter, middle-click and the
 // address bar all behave like links; Tab reaches every item (`tabbable`) and the arrow
-// keys move between them.
+// keys move between them. The Alerts item carries the number of open alerts.
 
 import {
+  CounterBadge,
   makeStyles,
   NavDivider,
   NavDrawer,
@@ -10,6 +11,7 @@ import {
   NavItem,
   tokens,
 } from "@fluentui/react-components";
+import { useActivity } from "../jobs/activity";
 import { PAGES, type PageDefinition, type PageId } from "../pages";
 import { hrefFor } from "../router";
 
@@ -22,19 +24,42 @@ const useStyles = makeStyles({
     height: "100%",
     borderRight: `${tokens.strokeWidthThin} solid ${tokens.colorNeutralStroke2}`,
   },
+  badge: {
+    marginInlineStart: tokens.spacingHorizontalS,
+  },
 });
 
-function NavLink(props: { page: PageDefinition }) {
+function NavLink(props: { page: PageDefinition; open?: number | null }) {
+  const styles = useStyles();
   const { page } = props;
+  const open = props.open ?? 0;
   return (
-    <NavItem value={page.id} href={hrefFor(page.id)} icon={<page.icon />}>
+    <NavItem
+      value={page.id}
+      href={hrefFor(page.id)}
+      icon={<page.icon />}
+      // The badge is drawn for the eye; the link's name says the same in words.
+      aria-label={open > 0 ? `${page.label}, ${open} open` : undefined}
+    >
       {page.label}
+      {open > 0 ? (
+        <CounterBadge
+          className={styles.badge}
+          count={open}
+          overflowCount={99}
+          size="small"
+          color="danger"
+          aria-hidden
+          data-testid={`nav-${page.id}-badge`}
+        />
+      ) : null}
     </NavItem>
   );
 }
 
 export function Nav(props: { selected: PageId; open: boolean }) {
   const styles = useStyles();
+  const openAlerts = useActivity()?.openAlerts ?? null;
   // Settings sits apart from the work pages, as in the Microsoft admin centers.
   const workPages = PAGES.filter((page) => page.id !== "settings");
   const settingsPages = PAGES.filter((page) => page.id === "settings");
@@ -49,7 +74,11 @@ export function Nav(props: { selected: PageId; open: boolean }) {
       >
         <NavDrawerBody>
           {workPages.map((page) => (
-            <NavLink key={page.id} page={page} />
+            <NavLink
+              key={page.id}
+              page={page}
+              open={page.id === "alerts" ? openAlerts : null}
+            />
           ))}
           <NavDivider />
           {settingsPages.map((page) => (

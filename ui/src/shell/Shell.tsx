@@ -12,9 +12,9 @@ import { useIsSampleData } from "../backend";
 import { pageDefinition } from "../pages";
 import { BaselinePage } from "../pages/baselines/BaselinePage";
 import { Baselines } from "../pages/baselines/Baselines";
-import { EmptyPage } from "../pages/EmptyPage";
+import { Alerts } from "../pages/alerts/Alerts";
+import { Evidence } from "../pages/evidence/Evidence";
 import { Findings } from "../pages/findings/Findings";
-import { PLANNED_PAGES } from "../pages/plannedPages";
 import { PolicyDiffView } from "../pages/PolicyDiffView";
 import { Portfolio } from "../pages/portfolio/Portfolio";
 import { Reports } from "../pages/Reports";
@@ -65,21 +65,30 @@ function SampleDataNotice() {
 
 function PageContent(props: { route: Route }) {
   const { page, params } = props.route;
-  if (page === "portfolio") return <Portfolio />;
-  if (page === "reports") return <Reports />;
-  if (page === "settings") return <Settings />;
-  if (page === "tenants") {
-    // The tenant list is the Portfolio; a tenant's own page has its id.
-    return params[0] ? <TenantPage key={params[0]} tenantId={params[0]} /> : <Portfolio title="Tenants" />;
+  switch (page) {
+    case "portfolio":
+      return <Portfolio />;
+    case "tenants":
+      // The tenant list is the Portfolio; a tenant's own page has its id.
+      return params[0] ? (
+        <TenantPage key={params[0]} tenantId={params[0]} />
+      ) : (
+        <Portfolio title="Tenants" />
+      );
+    case "baselines":
+      return params[0] ? <BaselinePage key={params[0]} baselineId={params[0]} /> : <Baselines />;
+    case "findings":
+      if (params[0] && params[1] === "diff") return <PolicyDiffView findingId={params[0]} />;
+      return <Findings key={params[0] ?? ""} initialId={params[0]} />;
+    case "alerts":
+      return <Alerts />;
+    case "reports":
+      return <Reports />;
+    case "evidence":
+      return <Evidence />;
+    case "settings":
+      return <Settings />;
   }
-  if (page === "baselines") {
-    return params[0] ? <BaselinePage key={params[0]} baselineId={params[0]} /> : <Baselines />;
-  }
-  if (page === "findings") {
-    if (params[0] && params[1] === "diff") return <PolicyDiffView findingId={params[0]} />;
-    return <Findings key={params[0] ?? ""} initialId={params[0]} />;
-  }
-  return <EmptyPage {...PLANNED_PAGES[page]} />;
 }
 
 export function Shell() {

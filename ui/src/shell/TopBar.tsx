@@ -1,9 +1,10 @@
-// The admin-center header: a brand-coloured strip with the navigation toggle and the
-// product name.
+// The admin-center header: a brand-coloured strip with the navigation toggle, the
+// product name and, at the far end, the background jobs' activity indicator.
 
 import { Button, makeStyles, Text, tokens, Tooltip } from "@fluentui/react-components";
 import { NavigationRegular } from "@fluentui/react-icons";
 import type { MouseEvent } from "react";
+import { ActivityIndicator } from "./ActivityIndicator";
 
 const useStyles = makeStyles({
   bar: {
@@ -26,6 +27,9 @@ const useStyles = makeStyles({
       color: tokens.colorNeutralForegroundOnBrand,
       backgroundColor: tokens.colorBrandBackgroundPressed,
     },
+  },
+  spacer: {
+    flexGrow: 1,
   },
   product: {
     fontWeight: tokens.fontWeightSemibold,
@@ -66,6 +70,8 @@ export function TopBar(props: { navOpen: boolean; onToggleNav: () => void; mainI
       <Text as="span" className={styles.product}>
         Plumbline
       </Text>
+      <span className={styles.spacer} />
+      <ActivityIndicator />
     </header>
   );
 }

@@ -1,0 +1,245 @@
+// The inbox's table: one row per alert (severity, title that expands its body, tenant,
+// when it was raised, which rule, where it stands), checkboxes to select several, and
+// Acknowledge / Snooze per row.
+
+import {
+  Badge,
+  Button,
+  Checkbox,
+  Link,
+  makeStyles,
+  Table,
+  TableBody,
+  TableCell,
+  TableHeader,
+  TableHeaderCell,
+  TableRow,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { CheckmarkRegular, ChevronDownRegular, ChevronRightRegular } from "@fluentui/react-icons";
+import type { AlertRow } from "../../backend";
+import { formatExact, formatRelative, parseTimestamp } from "../../format";
+import { hrefWith } from "../../router";
+import { SeverityBadge } from "../findings/labels";
+import { SnoozeMenu } from "./SnoozeMenu";
+
+const useStyles = makeStyles({
+  // Columns take the width their content needs; the alert's title takes the rest.
+  table: {
+    tableLayout: "auto",
+  },
+  select: {
+    width: "44px",
+  },
+  nowrap: {
+    whiteSpace: "nowrap",
+  },
+  title: {
+    justifyContent: "flex-start",
+    textAlign: "start",
+    fontWeight: tokens.fontWeightSemibold,
+    paddingInline: 0,
+    minWidth: 0,
+  },
+  body: {
+    whiteSpace: "pre-wrap",
+    overflowWrap: "anywhere",
+    paddingBlock: tokens.spacingVerticalS,
+    paddingInlineStart: tokens.spacingHorizontalXXL,
+    color: tokens.colorNeutralForeground2,
+  },
+  muted: {
+    color: tokens.colorNeutralForeground3,
+  },
+  actions: {
+    display: "flex",
+    alignItems: "center",
+    gap: tokens.spacingHorizontalXS,
+  },
+});
+
+/** Can be acknowledged or snoozed (the backend leaves acknowledged alerts as they are). */
+export function actionable(alert: AlertRow): boolean {
+  return alert.state !== "acknowledged";
+}
+
+function When(props: { at: string | null; now: number }) {
+  const ms = parseTimestamp(props.at);
+  if (props.at === null || ms === null) return <>{props.at ?? "—"}</>;
+  return (
+    <time dateTime={props.at} title={formatExact(ms)}>
+      {formatRelative(ms, props.now)}
+    </time>
+  );
+}
+
+function StateBadge(props: { alert: AlertRow; now: number }) {
+  const styles = useStyles();
+  const { alert, now } = props;
+  if (alert.state === "acknowledged") {
+    return (
+      <Badge appearance="outline" color="success" data-testid="alert-state">
+        Acknowledged
+      </Badge>
+    );
+  }
+  if (alert.state === "snoozed") {
+    return (
+      <span>
+        <Badge appearance="outline" color="warning" data-testid="alert-state">
+          Snoozed
+        </Badge>{" "}
+        <Text size={200} className={styles.muted}>
+          back <When at={alert.snoozedUntil} now={now} />
+        </Text>
+      </span>
+    );
+  }
+  return (
+    <Badge appearance="outline" color="danger" data-testid="alert-state">
+      Open
+    </Badge>
+  );
+}
+
+export interface AlertsTableProps {
+  alerts: AlertRow[];
+  now: number;
+  selected: ReadonlySet<string>;
+  onSelect: (ids: string[], selected: boolean) => void;
+  expanded: ReadonlySet<string>;
+  onToggleExpanded: (id: string) => void;
+  busy: boolean;
+  onAcknowledge: (ids: string[]) => void;
+  onSnooze: (ids: string[], hours: number) => void;
+}
+
+const COLUMNS = 8;
+
+export function AlertsTable(props: AlertsTableProps) {
+  const styles = useStyles();
+  const { alerts, selected, expanded, now } = props;
+  const selectable = alerts.filter(actionable);
+  const chosen = selectable.filter((alert) => selected.has(alert.id)).length;
+  const all = chosen > 0 && chosen === selectable.length;
+
+  return (
+    <Table aria-label="Alerts" className={styles.table} data-testid="alerts-table">
+      <TableHeader>
+        <TableRow>
+          <TableHeaderCell className={styles.select}>
+            <Checkbox
+              checked={all ? true : chosen > 0 ? "mixed" : false}
+              disabled={selectable.length === 0 || props.busy}
+              onChange={() =>
+                props.onSelect(
+                  selectable.map((alert) => alert.id),
+                  !all,
+                )
+              }
+              aria-label="Select all alerts"
+              data-testid="alerts-select-all"
+            />
+          </TableHeaderCell>
+          <TableHeaderCell>Severity</TableHeaderCell>
+          <TableHeaderCell>Alert</TableHeaderCell>
+          <TableHeaderCell>Tenant</TableHeaderCell>
+          <TableHeaderCell>Raised</TableHeaderCell>
+          <TableHeaderCell>Rule</TableHeaderCell>
+          <TableHeaderCell>State</TableHeaderCell>
+          <TableHeaderCell>
+            <span className={styles.muted}>Actions</span>
+          </TableHeaderCell>
+        </TableRow>
+      </TableHeader>
+      <TableBody>
+        {alerts.flatMap((alert) => {
+          const open = expanded.has(alert.id);
+          const bodyId = `alert-body-${alert.id}`;
+          const canAct = actionable(alert);
+          const rows = [
+            <TableRow key={alert.id} data-testid="alert-row" data-alert-id={alert.id}>
+              <TableCell>
+                <Checkbox
+                  checked={selected.has(alert.id)}
+                  disabled={!canAct || props.busy}
+                  onChange={(_, data) => props.onSelect([alert.id], data.checked === true)}
+                  aria-label={`Select ${alert.title}`}
+                  data-testid="alert-select"
+                />
+              </TableCell>
+              <TableCell>
+                <SeverityBadge severity={alert.severity} />
+              </TableCell>
+              <TableCell>
+                <Button
+                  appearance="transparent"
+                  className={styles.title}
+                  icon={open ? <ChevronDownRegular /> : <ChevronRightRegular />}
+                  aria-expanded={open}
+                  aria-controls={open ? bodyId : undefined}
+                  onClick={() => props.onToggleExpanded(alert.id)}
+                  data-testid="alert-title"
+                >
+                  {alert.title}
+                </Button>
+              </TableCell>
+              <TableCell>
+                {alert.tenantId !== null ? (
+                  <Link href={hrefWith("tenants", alert.tenantId)} data-testid="alert-tenant">
+                    {alert.tenant ?? alert.tenantId}
+                  </Link>
+                ) : (
+                  <Text className={styles.muted}>All tenants</Text>
+                )}
+              </TableCell>
+              <TableCell className={styles.nowrap}>
+                <When at={alert.raisedAt} now={now} />
+              </TableCell>
+              <TableCell>
+                {alert.rule ?? <Text className={styles.muted}>Notice</Text>}
+              </TableCell>
+              <TableCell>
+                <StateBadge alert={alert} now={now} />
+              </TableCell>
+              <TableCell>
+                {canAct ? (
+                  <span className={styles.actions}>
+                    <Button
+                      size="small"
+                      appearance="subtle"
+                      icon={<CheckmarkRegular />}
+                      disabled={props.busy}
+                      onClick={() => props.onAcknowledge([alert.id])}
+                      aria-label={`Acknowledge ${alert.title}`}
+                      data-testid="alert-acknowledge"
+                    />
+                    <SnoozeMenu
+                      disabled={props.busy}
+                      onSnooze={(hours) => props.onSnooze([alert.id], hours)}
+                      iconOnlyLabel={`Snooze ${alert.title}`}
+                      testId="alert-snooze"
+                    />
+                  </span>
+                ) : null}
+              </TableCell>
+            </TableRow>,
+          ];
+          if (open) {
+            rows.push(
+              <TableRow key={`${alert.id}-body`} data-testid="alert-body-row">
+                <TableCell colSpan={COLUMNS}>
+                  <div id={bodyId} className={styles.body} data-testid="alert-body">
+                    {alert.body.trim() || "No more detail than the title."}
+                  </div>
+                </TableCell>
+              </TableRow>,
+            );
+          }
+          return rows;
+        })}
+      </TableBody>
+    </Table>
+  );
+}
