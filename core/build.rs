@@ -2,8 +2,10 @@
 //!
 //! The desktop app builds its first-start demo portfolio from these files, so it must not
 //! depend on the corpus being on disk at run time. We generate `$OUT_DIR/demo_corpus.rs`:
-//! a sorted static list of `(relative path, bytes)` pairs, each an `include_bytes!` of the
-//! file's absolute path. Only `.json` files are listed; their bytes are kept exactly as
+//! a sorted static list of `(relative path, bytes)` pairs, each an `include_bytes!` of
+//! `concat!(env!("CARGO_MANIFEST_DIR"), "/demo-data/…")`. The generated file names no
+//! absolute path: checkouts in other folders that share a target directory (and so this
+//! build script's output) each embed their own corpus. Only `.json` files are listed; their bytes are kept exactly as
 //! they are (UTF-16 and BOM quirks included) because the importer must read them as-is.
 
 use std::fmt::Write as _;
@@ -34,13 +36,14 @@ fn main() -> io::Result<()> {
          /// sorted by path, `.json` files only.\n\
          pub static DEMO_CORPUS: &[(&str, &[u8])] = &[\n",
     );
-    for (relative, absolute) in &files {
-        let absolute = absolute
-            .to_str()
-            .ok_or_else(|| io::Error::other(format!("{absolute:?} is not UTF-8")))?;
+    for (relative, _) in &files {
+        let inside = format!("/{CORPUS_DIR}/{relative}");
         // `{:?}` writes a correctly escaped Rust string literal.
-        writeln!(code, "    ({relative:?}, include_bytes!({absolute:?})),")
-            .map_err(io::Error::other)?;
+        writeln!(
+            code,
+            "    ({relative:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), {inside:?}))),"
+        )
+        .map_err(io::Error::other)?;
     }
     code.push_str("];\n");
     std::fs::write(out_dir.join("demo_corpus.rs"), code)
