@@ -26,8 +26,10 @@ app creates on first start, made with the `plumbline` command line.
 TEXT
 step "plumbline demo --tenants 5"
 "$BIN/plumbline" demo --tenants 5
-step "plumbline tenants"
-"$BIN/plumbline" tenants
+step "plumbline review (drift, history and lint; raises alerts)"
+"$BIN/plumbline" review
+step "plumbline score"
+"$BIN/plumbline" score
 cat >&2 <<TEXT
 
 The database is the desktop app's own: start the app from a desktop session (or under

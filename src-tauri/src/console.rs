@@ -440,17 +440,30 @@ fn review_summary(result: &JobResult) -> String {
     else {
         return String::new();
     };
-    let mut text = if *reviewed == 0 {
-        format!("Nothing new to review in {tenants} tenants.")
-    } else {
-        format!(
-            "{reviewed} of {tenants} tenants reviewed: {opened} new findings, {reopened} re-opened, {resolved} resolved."
-        )
+    let mut text = match (*reviewed, *tenants) {
+        (0, 1) => "Nothing new to review since the last review.".to_owned(),
+        (0, n) => format!("Nothing new to review in {n} tenants."),
+        (_, 1) => format!(
+            "Reviewed: {} new, {reopened} re-opened, {resolved} resolved.",
+            plural(*opened, "finding")
+        ),
+        (r, n) => format!(
+            "{r} of {n} tenants reviewed: {} new, {reopened} re-opened, {resolved} resolved.",
+            plural(*opened, "finding")
+        ),
     };
     if *alerts > 0 {
-        text.push_str(&format!(" {alerts} new alerts."));
+        text.push_str(&format!(" {} raised.", plural(*alerts, "new alert")));
     }
     text
+}
+
+fn plural(n: u32, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
 }
 
 fn count(n: usize) -> u32 {

@@ -107,6 +107,15 @@ pub async fn open_state_with(
         let created = if store.tenant_count().await? == 0 {
             tracing::info!("empty database: creating the demo portfolio");
             plumbline_core::portfolio::create_first_start_demo(&store).await?;
+            // Reviewed, so the first look shows scores, findings and alerts, not blanks.
+            let since = chrono::Utc::now();
+            plumbline_core::review::review_all(
+                &store,
+                &plumbline_core::review::ReviewOptions::default(),
+                |_, _| {},
+            )
+            .await?;
+            store.raise_alerts(since).await?;
             true
         } else {
             false

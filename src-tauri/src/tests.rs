@@ -77,15 +77,28 @@ impl notify::Notifier for NoNotifications {
     }
 }
 
-/// The app's state on `db` with an in-memory keychain and no notification service:
-/// tests never touch the machine's keychain or desktop.
-pub(crate) async fn test_state(db: PathBuf) -> AppState {
+/// A first start of the app on `db` with an in-memory keychain and no notification
+/// service: tests never touch the machine's keychain or desktop.
+pub(crate) async fn fresh_state(db: PathBuf) -> AppState {
     open_state_with(
         db,
         std::sync::Arc::new(NoNotifications::default()),
         std::sync::Arc::new(plumbline_core::keychain::MemoryKeychain::default()),
     )
     .await
+}
+
+/// As [`fresh_state`], on the demo portfolio before any review (what most tests start
+/// from; a first start would review it).
+pub(crate) async fn test_state(db: PathBuf) -> AppState {
+    if !db.exists() {
+        let store = Store::open(&db).await.expect("open the test database");
+        plumbline_core::portfolio::create_first_start_demo(&store)
+            .await
+            .expect("demo portfolio");
+        store.close().await;
+    }
+    fresh_state(db).await
 }
 
 /// Polls a job until it ends.
@@ -125,10 +138,10 @@ pub(crate) fn app_with(
 }
 
 #[test]
-fn first_start_creates_the_demo_portfolio_and_lists_it_over_ipc() {
+fn first_start_creates_the_demo_portfolio_reviews_it_and_lists_it_over_ipc() {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("plumbline.db");
-    let state = tauri::async_runtime::block_on(test_state(db.clone()));
+    let state = tauri::async_runtime::block_on(fresh_state(db.clone()));
     assert!(state.demo_created_now());
     let (_app, webview) = app_with(state);
 
@@ -146,9 +159,21 @@ fn first_start_creates_the_demo_portfolio_and_lists_it_over_ipc() {
         assert!(row["itemCount"].as_u64().expect("items") > 50);
         assert!(row["lastCaptureAt"].as_str().expect("time").ends_with('Z'));
     }
+    // Reviewed: every tenant has a score, and the inbox has what the review raised.
+    let overview = invoke(&webview, "portfolio_overview").expect("portfolio_overview");
+    for tenant in overview["tenants"].as_array().expect("tenants") {
+        assert!(tenant["score"].is_number(), "{tenant}");
+    }
+    let alerts = invoke_with(
+        &webview,
+        "list_alerts",
+        serde_json::json!({ "view": "open" }),
+    )
+    .expect("list_alerts");
+    assert!(!alerts.as_array().expect("alerts").is_empty());
 
     // A second start finds tenants and creates nothing.
-    let again = tauri::async_runtime::block_on(test_state(db));
+    let again = tauri::async_runtime::block_on(fresh_state(db));
     assert!(!again.demo_created_now());
 }
 

@@ -213,8 +213,21 @@ impl Session {
         Ok(())
     }
 
-    /// A PNG screenshot of the window.
+    /// A PNG screenshot of the window, once what the DOM holds has been painted: WebKit
+    /// takes the screenshot from the last composited frame, which can lag the DOM by a
+    /// frame or two after a large render (it showed a blank page whose rows the test had
+    /// just found).
     pub async fn screenshot(&self) -> anyhow::Result<Vec<u8>> {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({
+                "script": "const done = arguments[arguments.length - 1]; \
+                    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
+                "args": [],
+            })),
+        )
+        .await?;
         let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
         let encoded = value
             .as_str()

@@ -172,6 +172,15 @@ async fn first_start_shows_the_demo_portfolio() -> anyhow::Result<()> {
     // The database the app created is the one the CLI would use with that data dir.
     assert!(data.join("plumbline.db").exists());
 
+    // WebKitWebDriver may load the page a second time after the session starts: take the
+    // screenshot of the portfolio as shown, not of a reload's spinner.
+    wait_or_screenshot(
+        &session,
+        "[data-testid=\"tenant-row\"]",
+        5,
+        "portfolio-failure.png",
+    )
+    .await?;
     let png = session.screenshot().await?;
     assert!(png.starts_with(&[0x89, b'P', b'N', b'G']));
     std::fs::write(artifacts().join("portfolio.png"), &png)?;

@@ -370,7 +370,10 @@ export class FakeBackend implements Backend {
       busy: "A review is already running: wait for it to finish, or cancel it.",
       finish: () => ({
         result: { type: "review", reviewed: tenants, tenants, opened: 1, resolved: 0, reopened: 0, alerts: 0 },
-        summary: `${tenants} of ${tenants} tenants reviewed: 1 new findings, 0 re-opened, 0 resolved.`,
+        summary:
+          tenants === 1
+            ? "Reviewed: 1 new finding, 0 re-opened, 0 resolved."
+            : `${tenants} of ${tenants} tenants reviewed: 1 new finding, 0 re-opened, 0 resolved.`,
       }),
     });
   }
