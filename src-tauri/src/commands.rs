@@ -71,3 +71,34 @@ pub fn tenant_row(t: plumbline_core::model::TenantSummary) -> TenantRow {
         failed_kinds: t.failed_kinds,
     }
 }
+
+/// Startup, as the app measured it: milliseconds from the process start to the first
+/// page showing its data (`None` until the UI said so).
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct StartupTiming {
+    pub interactive_ms: Option<u32>,
+}
+
+fn timing(state: &AppState) -> StartupTiming {
+    StartupTiming {
+        interactive_ms: state
+            .interactive_after()
+            .map(|d| u32::try_from(d.as_millis()).unwrap_or(u32::MAX)),
+    }
+}
+
+/// The UI calls this once its first page shows data; the first call counts.
+#[tauri::command]
+#[specta::specta]
+pub async fn report_interactive(state: State<'_, AppState>) -> Result<StartupTiming, CommandError> {
+    state.mark_interactive();
+    Ok(timing(&state))
+}
+
+/// How long the app took to become interactive (for benchmarks and diagnostics).
+#[tauri::command]
+#[specta::specta]
+pub async fn startup_timing(state: State<'_, AppState>) -> Result<StartupTiming, CommandError> {
+    Ok(timing(&state))
+}

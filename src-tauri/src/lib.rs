@@ -37,6 +37,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
         .commands(collect_commands![
             commands::app_info,
             commands::list_tenants,
+            commands::report_interactive,
+            commands::startup_timing,
             console::query_findings,
             console::finding_detail,
             console::decide_findings,
@@ -159,6 +161,7 @@ fn has_display() -> bool {
 
 /// Runs the desktop app until its window closes.
 pub fn run() -> ExitCode {
+    let started = std::time::Instant::now();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -178,7 +181,7 @@ pub fn run() -> ExitCode {
 
     let db_path = plumbline_core::paths::default_database();
     let data_dir = state_dir(&db_path);
-    let state = tauri::async_runtime::block_on(open_state(db_path));
+    let state = tauri::async_runtime::block_on(open_state(db_path)).started_at(started);
     let builder = specta_builder::<tauri::Wry>();
     let result = tauri::Builder::default()
         .manage(state)

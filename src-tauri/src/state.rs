@@ -24,6 +24,10 @@ pub struct AppState {
     jobs: Arc<Jobs>,
     messenger: Messenger,
     keychain: Arc<dyn Keychain>,
+    /// When this process started (as near as `run` can tell), and how long after it the
+    /// UI first showed data an operator can act on.
+    started: std::time::Instant,
+    interactive: std::sync::OnceLock<std::time::Duration>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -68,7 +72,32 @@ impl AppState {
             findings: Mutex::new(None),
             messenger,
             keychain,
+            started: std::time::Instant::now(),
+            interactive: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Counts startup from `started` (the top of `run`) instead of this state's creation.
+    pub fn started_at(mut self, started: std::time::Instant) -> Self {
+        self.started = started;
+        self
+    }
+
+    /// Records that the UI became interactive (the first time only); how long after start.
+    pub fn mark_interactive(&self) -> std::time::Duration {
+        *self.interactive.get_or_init(|| {
+            let elapsed = self.started.elapsed();
+            tracing::info!(
+                ms = elapsed.as_millis() as u64,
+                "interactive: the first page shows its data"
+            );
+            elapsed
+        })
+    }
+
+    /// How long after start the UI became interactive, once it has.
+    pub fn interactive_after(&self) -> Option<std::time::Duration> {
+        self.interactive.get().copied()
     }
 
     /// Background jobs (reviews, imports, packs).

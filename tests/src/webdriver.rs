@@ -213,6 +213,17 @@ impl Session {
         Ok(())
     }
 
+    /// Runs `script` in the page as an async function body: it gets `arguments` (the
+    /// `args`, then a `done` callback last) and its answer is what it passes to `done`.
+    pub async fn execute_async(&self, script: &str, args: Vec<Value>) -> anyhow::Result<Value> {
+        self.call(
+            reqwest::Method::POST,
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+        .await
+    }
+
     /// A PNG screenshot of the window, once what the DOM holds has been painted: WebKit
     /// takes the screenshot from the last composited frame, which can lag the DOM by a
     /// frame or two after a large render (it showed a blank page whose rows the test had

@@ -8,6 +8,10 @@ import { invoke as __TAURI_INVOKE } from "@tauri-apps/api/core";
 export const commands = {
 	appInfo: () => typedError<AppInfo, CommandError>(__TAURI_INVOKE("app_info")),
 	listTenants: () => typedError<TenantRow[], CommandError>(__TAURI_INVOKE("list_tenants")),
+	/**  The UI calls this once its first page shows data; the first call counts. */
+	reportInteractive: () => typedError<StartupTiming, CommandError>(__TAURI_INVOKE("report_interactive")),
+	/**  How long the app took to become interactive (for benchmarks and diagnostics). */
+	startupTiming: () => typedError<StartupTiming, CommandError>(__TAURI_INVOKE("startup_timing")),
 	/**  One window of the portfolio's findings, filtered and sorted. */
 	queryFindings: (query: FindingQuery) => typedError<FindingPage, CommandError>(__TAURI_INVOKE("query_findings", { query })),
 	findingDetail: (id: string) => typedError<FindingDetail, CommandError>(__TAURI_INVOKE("finding_detail", { id })),
@@ -914,6 +918,14 @@ export type SigningKeyView = {
 	retired: RetiredKey[],
 	/**  A file name for the exported public key. */
 	suggestedFileName: string,
+};
+
+/**
+ *  Startup, as the app measured it: milliseconds from the process start to the first
+ *  page showing its data (`None` until the UI said so).
+ */
+export type StartupTiming = {
+	interactiveMs: number | null,
 };
 
 /**  One tenant's connection as the UI shows it: ids, and *when* a secret was stored. */

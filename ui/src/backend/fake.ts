@@ -43,6 +43,7 @@ import {
   type ImportRequest,
   type Job,
   type PackVerdict,
+  type StartupTiming,
   type ReportLanguage,
   type ReportSettingsView,
   type SaveBrandingRequest,
@@ -141,6 +142,7 @@ export class FakeBackend implements Backend {
   readonly calls: Record<Method, number> = {
     appInfo: 0,
     listTenants: 0,
+    reportInteractive: 0,
     generateReport: 0,
     listReports: 0,
     openPath: 0,
@@ -248,6 +250,11 @@ export class FakeBackend implements Backend {
   async appInfo(): Promise<AppInfo> {
     await this.answer("appInfo");
     return { ...this.info };
+  }
+
+  async reportInteractive(): Promise<StartupTiming> {
+    await this.answer("reportInteractive");
+    return { interactiveMs: 1 };
   }
 
   async listTenants(): Promise<TenantRow[]> {

@@ -60,6 +60,7 @@ export type {
   TrendPoint,
   ScorePoint,
   SeverityCounts,
+  StartupTiming,
   TenantOverview,
   TransitionView,
   UnresolvedId,

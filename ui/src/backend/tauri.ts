@@ -23,6 +23,7 @@ export function createTauriBackend(): Backend {
   return {
     appInfo: () => unwrap(commands.appInfo),
     listTenants: () => unwrap(commands.listTenants),
+    reportInteractive: () => unwrap(commands.reportInteractive),
     generateReport: (request) => unwrap(() => commands.generateReport(request)),
     listReports: () => unwrap(commands.listReports),
     openPath: async (path) => {

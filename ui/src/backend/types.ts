@@ -64,6 +64,7 @@ import type {
   ReportSummary,
   ScorePoint,
   SeverityCounts,
+  StartupTiming,
   TenantOverview,
   TenantRow,
   TransitionView,
@@ -142,6 +143,7 @@ export type {
   ReportSummary,
   ScorePoint,
   SeverityCounts,
+  StartupTiming,
   TenantOverview,
   TenantRow,
   TransitionView,
@@ -163,6 +165,8 @@ export type {
 export interface Backend {
   appInfo(): Promise<AppInfo>;
   listTenants(): Promise<TenantRow[]>;
+  /** Tells the app its first page shows data (the first call counts, for startup timing). */
+  reportInteractive(): Promise<StartupTiming>;
   /** Renders a PDF report, writes it and records it in the database. */
   generateReport(request: GenerateReportRequest): Promise<GeneratedReport>;
   /** Reports recorded in the database, newest first. */

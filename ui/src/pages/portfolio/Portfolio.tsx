@@ -23,6 +23,7 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import {
   useBackend,
   type AppInfo,
+  type Backend,
   type BackendError,
   type PortfolioOverview,
 } from "../../backend";
@@ -276,6 +277,16 @@ function PortfolioContent(props: { overview: PortfolioOverview }) {
   );
 }
 
+let interactiveReported = false;
+
+/** Tells the app, once per start, that the console shows data (its startup figure). */
+function reportInteractiveOnce(backend: Backend): void {
+  if (interactiveReported) return;
+  interactiveReported = true;
+  // A failure here changes nothing for the operator; the figure is for diagnostics.
+  backend.reportInteractive().catch(() => undefined);
+}
+
 export function Portfolio(props: { title?: string } = {}) {
   const styles = useStyles();
   const backend = useBackend();
@@ -284,6 +295,10 @@ export function Portfolio(props: { title?: string } = {}) {
     return { info, overview };
   }, [backend]);
   const { state, reload } = useLoad(load);
+  const ready = state.status === "ready";
+  useEffect(() => {
+    if (ready) reportInteractiveOnce(backend);
+  }, [ready, backend]);
 
   return (
     <div className={styles.stack}>

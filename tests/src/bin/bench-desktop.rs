@@ -1,0 +1,433 @@
+//! `bench-desktop`: the desktop console's figures on a 1,000-tenant portfolio, measured on
+//! the real app (release build) under Xvfb through tauri-driver and WebKitWebDriver.
+//!
+//! - Cold start to an interactive Portfolio: the app measures it itself, from the top of
+//!   its `run` to the moment the Portfolio page shows its data (the UI reports it once;
+//!   `startup_timing` answers it). Each round is a new app process on the same database.
+//! - Filtering the findings table: (a) the `query_findings` round trip from the page
+//!   (IPC, filtering the in-memory index of every finding, one window of rows back),
+//!   for a spread of filters; (b) in the page, from the click on a filter (a built-in
+//!   view, "Reset filters") to the table's count showing the new result, rendering
+//!   included.
+//! - Resident memory of the app: the app process and its WebKit processes (web and
+//!   network), after the Portfolio and again after working in the findings table.
+//!
+//! The database: the `plumbline bench review` template (1,000 demo tenants, generated
+//! once into the cache directory by `plumbline bench review|portfolio`), copied and
+//! reviewed with the release `plumbline` next to this binary.
+//!
+//! Run: `cargo build --release --workspace && xvfb-run -a -s "-screen 0 1280x800x24"
+//! target/release/bench-desktop` (scripts/bench-desktop.sh does both).
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use anyhow::{anyhow, bail, Context};
+use plumbline_e2e::driver::Driver;
+use plumbline_e2e::webdriver::Session;
+use serde_json::{json, Value};
+
+const TEMPLATE: &str = "bench-1000t-seed20261123-f2-n1.db";
+
+struct Options {
+    app: PathBuf,
+    cli: PathBuf,
+    template: PathBuf,
+    rounds: usize,
+}
+
+fn options() -> anyhow::Result<Options> {
+    let exe = std::env::current_exe()?;
+    let dir = exe
+        .parent()
+        .context("the benchmark binary has no folder")?
+        .to_path_buf();
+    let mut options = Options {
+        app: dir.join("plumbline-desktop"),
+        cli: dir.join("plumbline"),
+        template: cache_dir().join(TEMPLATE),
+        rounds: 3,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        let mut value = || args.next().ok_or_else(|| anyhow!("{arg} needs a value"));
+        match arg.as_str() {
+            "--app" => options.app = PathBuf::from(value()?),
+            "--cli" => options.cli = PathBuf::from(value()?),
+            "--template" => options.template = PathBuf::from(value()?),
+            "--rounds" => options.rounds = value()?.parse().context("--rounds N")?,
+            other => bail!(
+                "unknown argument {other}: use --app PATH --cli PATH --template DB --rounds N"
+            ),
+        }
+    }
+    for (path, what) in [
+        (&options.app, "desktop app"),
+        (&options.cli, "plumbline CLI"),
+    ] {
+        if !path.exists() {
+            bail!(
+                "{} ({what}) does not exist: run `cargo build --release --workspace` first",
+                path.display()
+            );
+        }
+    }
+    Ok(options)
+}
+
+fn cache_dir() -> PathBuf {
+    std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("plumbline")
+}
+
+/// A reviewed copy of the template as `data/plumbline.db` under `scratch`.
+fn prepare_database(options: &Options, scratch: &Path) -> anyhow::Result<PathBuf> {
+    if !options.template.exists() {
+        eprintln!(
+            "no benchmark portfolio at {}: generating it with `plumbline bench portfolio` (about 10 minutes, once)",
+            options.template.display()
+        );
+        let status = std::process::Command::new(&options.cli)
+            .args(["bench", "portfolio", "--runs", "1"])
+            .status()?;
+        if !status.success() || !options.template.exists() {
+            bail!("could not generate {}", options.template.display());
+        }
+    }
+    let data = scratch.join("data");
+    std::fs::create_dir_all(&data)?;
+    let db = data.join("plumbline.db");
+    std::fs::copy(&options.template, &db)
+        .with_context(|| format!("cannot copy {}", options.template.display()))?;
+    eprintln!("reviewing the 1,000-tenant copy (findings for the table)…");
+    let output = std::process::Command::new(&options.cli)
+        .arg("--db")
+        .arg(&db)
+        .args(["--json", "review"])
+        .output()?;
+    if !output.status.success() {
+        bail!(
+            "the review failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(data)
+}
+
+/// Resident memory (KiB) of `pid` and every process below it.
+fn tree_rss_kib(pid: u32) -> (u64, u64, Vec<(String, u64)>) {
+    let mut parents: Vec<(u32, u32)> = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for entry in entries.flatten() {
+            let Some(child) = entry
+                .file_name()
+                .to_str()
+                .and_then(|n| n.parse::<u32>().ok())
+            else {
+                continue;
+            };
+            if let Ok(stat) = std::fs::read_to_string(format!("/proc/{child}/stat")) {
+                // The command name is in parentheses and may hold spaces: skip past it.
+                let after = stat.rsplit_once(')').map(|(_, rest)| rest).unwrap_or("");
+                if let Some(ppid) = after.split_whitespace().nth(1).and_then(|p| p.parse().ok()) {
+                    parents.push((child, ppid));
+                }
+            }
+        }
+    }
+    let mut tree = vec![pid];
+    let mut i = 0;
+    while i < tree.len() {
+        let parent = tree[i];
+        tree.extend(
+            parents
+                .iter()
+                .filter(|(_, p)| *p == parent)
+                .map(|(c, _)| *c),
+        );
+        i += 1;
+    }
+    let mut parts = Vec::new();
+    for process in &tree {
+        let status = std::fs::read_to_string(format!("/proc/{process}/status")).unwrap_or_default();
+        let field = |name: &str| {
+            status
+                .lines()
+                .find_map(|l| l.strip_prefix(name))
+                .map(|v| v.trim().trim_end_matches("kB").trim().to_owned())
+                .unwrap_or_default()
+        };
+        let rss: u64 = field("VmRSS:").parse().unwrap_or(0);
+        parts.push((field("Name:"), rss));
+    }
+    let own = parts.first().map(|(_, r)| *r).unwrap_or(0);
+    let total = parts.iter().map(|(_, r)| r).sum();
+    (own, total, parts)
+}
+
+/// The newest process running `app`.
+fn app_pid(app: &Path) -> anyhow::Result<u32> {
+    let app = std::fs::canonicalize(app)?;
+    let mut found: Option<(u64, u32)> = None;
+    for entry in std::fs::read_dir("/proc")?.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if std::fs::read_link(format!("/proc/{pid}/exe"))
+            .ok()
+            .as_deref()
+            != Some(app.as_path())
+        {
+            continue;
+        }
+        let start: u64 = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|s| {
+                s.rsplit_once(')')
+                    .and_then(|(_, rest)| rest.split_whitespace().nth(19)?.parse().ok())
+            })
+            .unwrap_or(0);
+        if found.is_none_or(|(newest, _)| start > newest) {
+            found = Some((start, pid));
+        }
+    }
+    found
+        .map(|(_, pid)| pid)
+        .ok_or_else(|| anyhow!("no running {}", app.display()))
+}
+
+async fn wait_text(
+    session: &Session,
+    css: &str,
+    want: impl Fn(&str) -> bool,
+) -> anyhow::Result<String> {
+    let started = Instant::now();
+    loop {
+        if let Some(element) = session.find_all(css).await?.first() {
+            let text = session.text(element).await?;
+            if want(&text) {
+                return Ok(text);
+            }
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            bail!("waited 120 s for {css}");
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+}
+
+fn stats(mut ms: Vec<f64>) -> Value {
+    ms.sort_by(f64::total_cmp);
+    let at = |q: f64| ms[((ms.len() as f64 - 1.0) * q).round() as usize];
+    json!({ "n": ms.len(), "median": at(0.5), "p95": at(0.95), "max": at(1.0), "min": at(0.0) })
+}
+
+const QUERY_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const filters = arguments[0];
+const base = { tenantIds: [], severities: [], statuses: [], kinds: [], baselines: [], due: null,
+  search: "", sort: "severity", offset: 0, limit: 200 };
+(async () => {
+  const times = [];
+  let matched = [];
+  for (let round = 0; round < 5; round++) {
+    for (const filter of filters) {
+      const t0 = performance.now();
+      const page = await window.__TAURI_INTERNALS__.invoke("query_findings", { query: { ...base, ...filter } });
+      times.push(performance.now() - t0);
+      if (round === 0) matched.push(page.matched);
+    }
+  }
+  done({ times, matched });
+})().catch((e) => done({ error: String(e && e.message || e) }));
+"#;
+
+/// Clicks (in the page) what `click` names and times until the findings count changes.
+const CLICK_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const [steps] = arguments;
+const count = () => document.querySelector('[data-testid="findings-count"]');
+const find = (how) => how.text
+  ? [...document.querySelectorAll(how.css)].find((e) => e.textContent.trim() === how.text)
+  : document.querySelector(how.css);
+const until = (test, ms) => new Promise((resolve, reject) => {
+  const t0 = performance.now();
+  const tick = () => {
+    const value = test();
+    if (value) return resolve(value);
+    if (performance.now() - t0 > ms) return reject(new Error("timed out"));
+    requestAnimationFrame(tick);
+  };
+  tick();
+});
+(async () => {
+  for (const step of steps.slice(0, -1)) {
+    (await until(() => find(step), 5000)).click();
+  }
+  const target = await until(() => find(steps[steps.length - 1]), 5000);
+  const before = count().textContent;
+  const t0 = performance.now();
+  target.click();
+  await until(() => count().textContent !== before && !count().textContent.startsWith("Loading"), 10000);
+  // The frame that shows it.
+  await new Promise((r) => requestAnimationFrame(() => r()));
+  done({ ms: performance.now() - t0, from: before, to: count().textContent });
+})().catch((e) => done({ error: String(e && e.message || e) }));
+"#;
+
+fn page_error(value: &Value) -> anyhow::Result<()> {
+    match value.get("error").and_then(Value::as_str) {
+        Some(error) => bail!("in the page: {error}"),
+        None => Ok(()),
+    }
+}
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> anyhow::Result<()> {
+    let options = options()?;
+    let scratch = tempfile::tempdir()?;
+    let data = prepare_database(&options, scratch.path())?;
+
+    let mut interactive = Vec::new();
+    let mut observed = Vec::new();
+    let mut figures = json!({});
+    for round in 0..options.rounds {
+        let home = scratch.path().join(format!("home-{round}"));
+        std::fs::create_dir_all(&home)?;
+        let driver = Driver::start(&[
+            ("PLUMBLINE_DATA_DIR", data.as_path()),
+            ("HOME", home.as_path()),
+            ("XDG_DATA_HOME", home.as_path()),
+            ("XDG_CACHE_HOME", home.as_path()),
+            ("XDG_CONFIG_HOME", home.as_path()),
+        ])?;
+        let started = Instant::now();
+        let session = Session::start(
+            &driver.url,
+            &options.app.display().to_string(),
+            Duration::from_secs(120),
+        )
+        .await?;
+        wait_text(&session, "[data-testid=\"tenant-count\"]", |t| {
+            t.contains("1,000") || t.contains("1000")
+        })
+        .await?;
+        observed.push(started.elapsed().as_secs_f64() * 1000.0);
+        let timing = loop {
+            let answer = session
+                .execute_async(
+                    "const done = arguments[arguments.length - 1]; \
+                     window.__TAURI_INTERNALS__.invoke('startup_timing').then(done, (e) => done({ error: String(e) }));",
+                    vec![],
+                )
+                .await?;
+            page_error(&answer)?;
+            if let Some(ms) = answer["interactiveMs"].as_f64() {
+                break ms;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        };
+        interactive.push(timing);
+        let pid = app_pid(&options.app)?;
+        eprintln!("round {}: interactive after {timing} ms", round + 1);
+
+        if round == 0 {
+            let (own, total, parts) = tree_rss_kib(pid);
+            figures["rss_after_portfolio_kib"] =
+                json!({ "app": own, "with_webkit": total, "processes": parts });
+            session
+                .execute_async(
+                    "const done = arguments[arguments.length - 1]; location.hash = '#/findings'; done(null);",
+                    vec![],
+                )
+                .await?;
+            let shown = wait_text(&session, "[data-testid=\"findings-count\"]", |t| {
+                t.contains(" of ")
+            })
+            .await?;
+            eprintln!("findings table: {shown}");
+
+            let filters = json!([
+                {},
+                { "severities": ["critical", "high"] },
+                { "statuses": ["open"] },
+                { "kinds": ["lint"] },
+                { "due": "overdue" },
+                { "search": "password" },
+                { "search": "bitlocker", "sort": "tenant" },
+                { "severities": ["medium"], "statuses": ["open", "acknowledged"], "sort": "due" },
+            ]);
+            let answer = session.execute_async(QUERY_SCRIPT, vec![filters]).await?;
+            page_error(&answer)?;
+            let times: Vec<f64> = answer["times"]
+                .as_array()
+                .map(|a| a.iter().filter_map(Value::as_f64).collect())
+                .unwrap_or_default();
+            figures["query_findings_ms"] = stats(times);
+            figures["query_matched"] = answer["matched"].clone();
+
+            let mut clicks = Vec::new();
+            for _ in 0..5 {
+                let view = json!([
+                    { "css": "[data-testid=\"views-button\"]" },
+                    { "css": "[data-testid=\"view-apply\"]", "text": "Overdue critical and high" },
+                ]);
+                let answer = session.execute_async(CLICK_SCRIPT, vec![view]).await?;
+                page_error(&answer)?;
+                clicks.push(answer["ms"].as_f64().unwrap_or(f64::NAN));
+                let reset = json!([{ "css": "button", "text": "Reset filters" }]);
+                let answer = session.execute_async(CLICK_SCRIPT, vec![reset]).await?;
+                page_error(&answer)?;
+                clicks.push(answer["ms"].as_f64().unwrap_or(f64::NAN));
+            }
+            figures["filter_click_to_table_ms"] = stats(clicks);
+            let (own, total, parts) = tree_rss_kib(pid);
+            figures["rss_after_findings_kib"] =
+                json!({ "app": own, "with_webkit": total, "processes": parts });
+        }
+        session.end().await?;
+        drop(driver);
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    figures["interactive_ms"] = stats(interactive);
+    figures["webdriver_session_to_portfolio_ms"] = stats(observed);
+
+    println!("{}", serde_json::to_string_pretty(&figures)?);
+    let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    println!();
+    println!(
+        "Cold start to an interactive Portfolio (1,000 tenants): median {:.0} ms, max {:.0} ms over {} starts",
+        num(&figures["interactive_ms"]["median"]),
+        num(&figures["interactive_ms"]["max"]),
+        options.rounds
+    );
+    println!(
+        "Findings query round trip (IPC + filter + 200 rows): median {:.1} ms, p95 {:.1} ms, max {:.1} ms",
+        num(&figures["query_findings_ms"]["median"]),
+        num(&figures["query_findings_ms"]["p95"]),
+        num(&figures["query_findings_ms"]["max"])
+    );
+    println!(
+        "Filter click to the table showing it: median {:.0} ms, max {:.0} ms",
+        num(&figures["filter_click_to_table_ms"]["median"]),
+        num(&figures["filter_click_to_table_ms"]["max"])
+    );
+    for key in ["rss_after_portfolio_kib", "rss_after_findings_kib"] {
+        println!(
+            "Resident memory {}: app {:.0} MiB, with its WebKit processes {:.0} MiB",
+            key.trim_start_matches("rss_")
+                .trim_end_matches("_kib")
+                .replace('_', " "),
+            num(&figures[key]["app"]) / 1024.0,
+            num(&figures[key]["with_webkit"]) / 1024.0
+        );
+    }
+    Ok(())
+}
