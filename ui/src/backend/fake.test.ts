@@ -25,6 +25,7 @@ describe("FakeBackend", () => {
     expect(backend.calls).toEqual({
       appInfo: 2,
       listTenants: 1,
+      reportInteractive: 0,
       generateReport: 0,
       listReports: 0,
       openPath: 0,
