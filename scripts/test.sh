@@ -33,7 +33,10 @@ step "cargo build --workspace (the desktop binary the E2E test drives)"
 cargo build --workspace
 
 step "cargo test --workspace (headless: no display, no session bus; fails on stale ui/src/bindings.ts)"
-env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS PLUMBLINE_EXPECT_KEYCHAIN=kernel \
+# No session bus at all (a desktop session's is also found through XDG_RUNTIME_DIR), so
+# the OS keychain is the kernel keyring and no test can reach the developer's keyring.
+env -u DISPLAY -u WAYLAND_DISPLAY -u DBUS_SESSION_BUS_ADDRESS -u XDG_RUNTIME_DIR \
+  PLUMBLINE_EXPECT_KEYCHAIN=kernel \
   cargo test --workspace
 
 step "OS keychain through a real Secret Service (gnome-keyring on a private session bus)"

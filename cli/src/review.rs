@@ -20,7 +20,6 @@ pub struct Args {
 
 pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
     let started = Instant::now();
-    let since = chrono::Utc::now();
     let options = ReviewOptions { force: args.force };
     let reviews: Vec<TenantReview> = match &args.tenant {
         Some(name) => {
@@ -39,7 +38,7 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         }
     };
     let seconds = started.elapsed().as_secs_f64();
-    let alerts = store.raise_alerts(since).await?;
+    let alerts = store.raise_alerts().await?;
     if json {
         print_json(&serde_json::json!({"seconds": seconds, "tenants": reviews, "alerts": alerts}))?;
         return Ok(());

@@ -129,6 +129,36 @@ impl Keychain for OsKeychain {
     }
 }
 
+/// The OS keychain, detected on first use rather than when created: detecting asks the
+/// session bus whether a Secret Service answers, which can start one (D-Bus activation),
+/// and that must not delay an app's start.
+#[derive(Debug, Default)]
+pub struct LazyOsKeychain(std::sync::OnceLock<OsKeychain>);
+
+impl LazyOsKeychain {
+    fn keychain(&self) -> &OsKeychain {
+        self.0.get_or_init(OsKeychain::detect)
+    }
+}
+
+impl Keychain for LazyOsKeychain {
+    fn get(&self, account: &str) -> Result<Option<String>, KeychainError> {
+        self.keychain().get(account)
+    }
+
+    fn set(&self, account: &str, secret: &str) -> Result<(), KeychainError> {
+        self.keychain().set(account, secret)
+    }
+
+    fn delete(&self, account: &str) -> Result<(), KeychainError> {
+        self.keychain().delete(account)
+    }
+
+    fn describe(&self) -> String {
+        self.keychain().describe()
+    }
+}
+
 /// A keychain in process memory: for tests, and for tools that must never touch the
 /// machine's keychain. Its secrets die with the process.
 #[derive(Debug, Default)]

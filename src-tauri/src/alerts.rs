@@ -45,7 +45,14 @@ pub async fn snooze_alerts(
                     format!("“{text}” is not a time: pick a date and time in the future."),
                 )
             })?,
-        (Some(hours), _) if hours > 0 => Utc::now() + TimeDelta::hours(i64::from(hours)),
+        (Some(hours), _) if hours > 0 => TimeDelta::try_hours(i64::from(hours))
+            .and_then(|span| Utc::now().checked_add_signed(span))
+            .ok_or_else(|| {
+                CommandError::new(
+                    ErrorCode::InvalidInput,
+                    format!("{hours} hours is too long a snooze: choose a date instead."),
+                )
+            })?,
         _ => {
             return Err(CommandError::new(
                 ErrorCode::InvalidInput,

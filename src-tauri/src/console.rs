@@ -390,7 +390,6 @@ pub async fn start_review(
         "review".to_owned(),
         "A review is already running: wait for it to finish, or cancel it.",
         move |progress| async move {
-            let since = Utc::now();
             let options = ReviewOptions::default();
             let reviews = match tenant {
                 Some(t) => {
@@ -409,7 +408,7 @@ pub async fn start_review(
                 }
             };
             progress.set("Raising alerts", Some(1.0));
-            let alerts = store.raise_alerts(since).await?;
+            let alerts = store.raise_alerts().await?;
             messenger.alerts(&alerts).await;
             let sum = |f: fn(&TenantReview) -> usize| count(reviews.iter().map(f).sum());
             let result = JobResult::Review {

@@ -21,20 +21,18 @@ fn invalid(message: impl Into<String>) -> CommandError {
     CommandError::new(ErrorCode::InvalidInput, message)
 }
 
+/// What an evidence failure means to the UI (one mapping for every command).
 impl From<EvidenceError> for CommandError {
     fn from(error: EvidenceError) -> Self {
-        match error {
-            EvidenceError::Store(store) => store.into(),
-            EvidenceError::BadRequest(_) | EvidenceError::Write { .. } => {
-                invalid(error.to_string())
-            }
-            EvidenceError::KeyMissing { .. } | EvidenceError::Keychain(_) => {
-                CommandError::new(ErrorCode::Conflict, error.to_string())
-            }
-            EvidenceError::Io(_) | EvidenceError::Zip(_) => {
-                CommandError::new(ErrorCode::Io, error.to_string())
-            }
-        }
+        let code = match error {
+            EvidenceError::Store(store) => return store.into(),
+            // The request or the path the person chose: they can change it.
+            EvidenceError::BadRequest(_) | EvidenceError::Write { .. } => ErrorCode::InvalidInput,
+            EvidenceError::KeyMissing { .. } => ErrorCode::Conflict,
+            EvidenceError::Keychain(_) | EvidenceError::Io(_) => ErrorCode::Io,
+            EvidenceError::Zip(_) => ErrorCode::Internal,
+        };
+        CommandError::new(code, error.to_string())
     }
 }
 

@@ -70,8 +70,9 @@ impl Messenger {
     /// Notifies the desktop of new alerts that ask for it (they are in the inbox
     /// already, whatever happens here).
     pub async fn alerts(&self, alerts: &[AlertRow]) {
-        for alert in alerts.iter().filter(|a| a.notify) {
-            self.show(alert.title.clone(), alert.body.clone()).await;
+        let wanted: Vec<&AlertRow> = alerts.iter().filter(|a| a.notify).collect();
+        for (title, body) in notifications(&wanted) {
+            self.show(title, body).await;
         }
     }
 
@@ -105,9 +106,91 @@ impl Messenger {
     }
 }
 
+/// At most this many alerts are notified one by one; more become one summary (a first
+/// review of a thousand tenants must not pop up hundreds of notifications).
+const SEPARATE: usize = 3;
+
+/// The notifications (title, body) that announce `alerts`.
+fn notifications(alerts: &[&AlertRow]) -> Vec<(String, String)> {
+    if alerts.len() <= SEPARATE {
+        return alerts
+            .iter()
+            .map(|a| (a.title.clone(), a.body.clone()))
+            .collect();
+    }
+    let tenants: std::collections::BTreeSet<&str> =
+        alerts.iter().filter_map(|a| a.tenant.as_deref()).collect();
+    let mut lines: Vec<String> = alerts
+        .iter()
+        .take(SEPARATE)
+        .map(|a| a.title.clone())
+        .collect();
+    lines.push(format!(
+        "… and {} more: open Alerts in Plumbline to see them all.",
+        alerts.len() - SEPARATE
+    ));
+    vec![(
+        format!(
+            "{} new alerts in {} tenants",
+            alerts.len(),
+            tenants.len().max(1)
+        ),
+        lines.join("\n"),
+    )]
+}
+
 impl Announcer for Messenger {
     fn announce(&self, job: &Job) {
         let (messenger, job) = (self.clone(), job.clone());
         tauri::async_runtime::spawn(async move { messenger.job(&job).await });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use plumbline_core::store::AlertState;
+
+    use super::*;
+
+    fn alert(i: usize, tenant: &str) -> AlertRow {
+        AlertRow {
+            id: format!("a{i}"),
+            rule: Some("rule".into()),
+            tenant_id: Some(format!("t-{tenant}")),
+            tenant: Some(tenant.to_owned()),
+            severity: "high".into(),
+            title: format!("{tenant}: alert {i}"),
+            body: format!("body {i}"),
+            raised_at: String::new(),
+            acknowledged_at: None,
+            snoozed_until: None,
+            state: AlertState::Open,
+            notify: true,
+        }
+    }
+
+    #[test]
+    fn a_few_alerts_are_notified_one_by_one_and_many_as_one_summary() {
+        let few: Vec<AlertRow> = (0..3).map(|i| alert(i, "Contoso")).collect();
+        let few: Vec<&AlertRow> = few.iter().collect();
+        let shown = notifications(&few);
+        assert_eq!(shown.len(), 3);
+        assert_eq!(
+            shown[2],
+            ("Contoso: alert 2".to_owned(), "body 2".to_owned())
+        );
+
+        let many: Vec<AlertRow> = (0..250)
+            .map(|i| alert(i, if i % 2 == 0 { "Contoso" } else { "Fabrikam" }))
+            .collect();
+        let many: Vec<&AlertRow> = many.iter().collect();
+        let shown = notifications(&many);
+        assert_eq!(shown.len(), 1);
+        assert_eq!(shown[0].0, "250 new alerts in 2 tenants");
+        assert_eq!(shown[0].1.lines().count(), 4);
+        assert!(shown[0]
+            .1
+            .ends_with("… and 247 more: open Alerts in Plumbline to see them all."));
+        assert!(notifications(&[]).is_empty());
     }
 }

@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use plumbline_core::keychain::{Keychain, OsKeychain};
+use plumbline_core::keychain::Keychain;
 use plumbline_core::store::{FindingsIndex, Store};
 use tokio::sync::Mutex;
 
 use crate::error::{CommandError, ErrorCode};
 use crate::jobs::Jobs;
-use crate::notify::{Messenger, Notifier, SystemNotifier};
+use crate::notify::{Messenger, Notifier};
 
 /// The findings index and the database stamp it was built at.
 pub type FindingsCache = Mutex<Option<(String, Arc<FindingsIndex>)>>;
@@ -40,21 +40,6 @@ impl std::fmt::Debug for AppState {
 }
 
 impl AppState {
-    /// The app's state on this machine: the system's notifications and keychain.
-    pub fn new(
-        store: Result<Store, CommandError>,
-        db_path: PathBuf,
-        demo_created_now: bool,
-    ) -> Self {
-        Self::with_services(
-            store,
-            db_path,
-            demo_created_now,
-            Arc::new(SystemNotifier),
-            Arc::new(OsKeychain::detect()),
-        )
-    }
-
     /// The state with the given notification service and keychain (tests use their own).
     pub fn with_services(
         store: Result<Store, CommandError>,

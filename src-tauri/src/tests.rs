@@ -438,7 +438,6 @@ fn the_console_reviews_a_tenant_in_the_background_then_triages_its_findings_over
     );
 }
 
-/// Waits for the background review started over IPC and returns its final status.
 #[test]
 fn the_portfolio_overview_counts_what_the_store_holds_over_ipc() {
     use std::collections::{BTreeMap, BTreeSet};

@@ -10,8 +10,15 @@ export type LoadState<T> =
   | { status: "error"; error: BackendError }
   | { status: "ready"; data: T };
 
-/** `load` must be stable (wrap it in useCallback); a new `load` starts a new request. */
-export function useLoad<T>(load: () => Promise<T>): { state: LoadState<T>; reload: () => void } {
+/**
+ * `load` must be stable (wrap it in useCallback); a new `load` starts a new request. A
+ * new `version` loads again in the background: what is shown stays until the answer
+ * arrives (for data another part of the app changed).
+ */
+export function useLoad<T>(
+  load: () => Promise<T>,
+  version = 0,
+): { state: LoadState<T>; reload: () => void } {
   const [state, setState] = useState<LoadState<T>>({ status: "loading" });
   const [attempt, setAttempt] = useState(0);
 
@@ -28,7 +35,7 @@ export function useLoad<T>(load: () => Promise<T>): { state: LoadState<T>; reloa
     return () => {
       current = false;
     };
-  }, [load, attempt]);
+  }, [load, attempt, version]);
 
   const reload = useCallback(() => {
     setState({ status: "loading" });

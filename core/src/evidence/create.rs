@@ -24,8 +24,8 @@ pub struct CreatedPack {
 }
 
 /// Builds the pack of `request`, signs it with the workspace key from `keychain`, writes
-/// it to `out` (never half: a temporary file renamed into place) and records it. Nothing
-/// is recorded when writing fails, and no file is left when recording fails.
+/// it to `out` (never half: a hidden file renamed into place once recorded) and records
+/// it. Nothing is recorded when writing fails, and no file is left when recording fails.
 pub async fn create_pack(
     store: &Store,
     keychain: &dyn Keychain,
@@ -33,16 +33,19 @@ pub async fn create_pack(
     out: &Path,
     progress: Progress<'_>,
 ) -> Result<CreatedPack, EvidenceError> {
+    let tenant = store.tenant(&request.tenant).await?;
     let (key, _) = workspace_key(store, keychain).await?;
     let built = build_pack(store, &key, request, progress).await?;
     progress("Writing the pack", 0.97);
-    crate::paths::write_atomically(out, &built.bytes).map_err(|source| EvidenceError::Write {
+    let write_error = |source| EvidenceError::Write {
         path: out.to_path_buf(),
         source,
-    })?;
-    let tenant = store.tenant(&built.manifest.tenant.id).await?;
+    };
+    // Written under a hidden name, recorded, then renamed into place: a job cancelled or
+    // failing in between leaves neither a file nor a record.
+    let pending = crate::paths::PendingFile::write(out, &built.bytes).map_err(write_error)?;
     let size = built.bytes.len() as u64;
-    let recorded = store
+    let record_id = store
         .record_evidence_pack(&NewEvidencePack {
             pack_id: built.manifest.pack_id.clone(),
             tenant: tenant.id,
@@ -56,15 +59,8 @@ pub async fn create_pack(
             size,
             path: Some(out.display().to_string()),
         })
-        .await;
-    let record_id = match recorded {
-        Ok(id) => id,
-        Err(e) => {
-            // The database does not know the pack, so the disk should not have it either.
-            let _ = std::fs::remove_file(out);
-            return Err(e.into());
-        }
-    };
+        .await?;
+    pending.persist().map_err(write_error)?;
     progress("Done", 1.0);
     Ok(CreatedPack {
         path: out.to_path_buf(),

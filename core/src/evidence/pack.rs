@@ -497,11 +497,17 @@ pub async fn build_pack(
             "readme",
         ),
     );
-    // Every file is hashed once: for SHA256SUMS and for the manifest.
-    let mut hashes: BTreeMap<String, String> = files
-        .iter()
-        .map(|(path, (bytes, _))| (path.clone(), blob_hash(bytes)))
-        .collect();
+    // Every file is hashed once (for SHA256SUMS and for the manifest), off the async
+    // threads: tens of megabytes for a year of captures.
+    let (mut files, mut hashes) = tokio::task::spawn_blocking(move || {
+        let hashes: BTreeMap<String, String> = files
+            .iter()
+            .map(|(path, (bytes, _))| (path.clone(), blob_hash(bytes)))
+            .collect();
+        (files, hashes)
+    })
+    .await
+    .map_err(worker_failed)?;
     let mut checksums = String::new();
     for (path, hash) in &hashes {
         checksums.push_str(&format!("{hash}  {path}\n"));
@@ -605,13 +611,27 @@ pub async fn build_pack(
     ));
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     progress("Compressing", 0.85);
-    let bytes = zipfile::write(&entries)?;
-    progress("Done", 1.0);
+    // Deflate is most of a pack's time: on blocking threads, so the async threads (and
+    // everything else the app does meanwhile) are not held, and a cancel lands here.
+    let (bytes, sha256) = tokio::task::spawn_blocking(move || {
+        zipfile::write(&entries).map(|bytes| {
+            let sha256 = blob_hash(&bytes);
+            (bytes, sha256)
+        })
+    })
+    .await
+    .map_err(worker_failed)??;
     Ok(BuiltPack {
-        sha256: blob_hash(&bytes),
+        sha256,
         bytes,
         manifest,
     })
+}
+
+fn worker_failed(error: tokio::task::JoinError) -> EvidenceError {
+    EvidenceError::Io(std::io::Error::other(format!(
+        "a pack-building thread failed: {error}"
+    )))
 }
 
 /// findings.csv: one row per finding, from the (possibly redacted) findings.json.

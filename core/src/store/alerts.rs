@@ -1,12 +1,13 @@
 //! Alerts in the database: the rules (seeded with [`default_rules`] on first use), the
-//! facts a review run produced, raising alerts with cooldowns, and the inbox's reads and
-//! decisions (acknowledge, snooze). Every write carries its audit event.
+//! facts reviews produced since alerts were last raised (a watermark), raising alerts
+//! with cooldowns, and the inbox's reads and decisions (acknowledge, snooze). Every write
+//! carries its audit event.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{parse_timestamp, timestamp, Store, StoreError};
 use crate::alerts::{
@@ -188,95 +189,22 @@ impl Store {
         Ok(())
     }
 
-    /// What the reviews since `since` changed: findings they opened or re-opened,
-    /// acceptances that lapsed, and each reviewed tenant's score before and after.
-    pub async fn review_facts(&self, since: DateTime<Utc>) -> Result<ReviewFacts, StoreError> {
-        let since = timestamp(since);
-        let mut facts: ReviewFacts = BTreeMap::new();
-        let opened = sqlx::query(
-            "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status
-             FROM finding_transitions tr
-             JOIN findings f ON f.id = tr.finding_id
-             JOIN tenants t ON t.id = f.tenant_id
-             WHERE tr.at >= ? AND tr.review_id IS NOT NULL AND tr.to_status = 'open'
-               AND t.workspace_id = ?
-             ORDER BY tr.at, tr.id",
-        )
-        .bind(&since)
-        .bind(self.workspace().to_string())
-        .fetch_all(self.pool())
-        .await?;
-        for row in &opened {
-            let severity: String = row.try_get("severity")?;
-            tenant_facts(&mut facts, row)?.opened.push(OpenedFinding {
-                severity: Severity::parse(&severity)
-                    .ok_or_else(|| StoreError::Corrupt(format!("severity {severity}")))?,
-                title: row.try_get("title")?,
-                reopened: row.try_get::<Option<String>, _>("from_status")?.is_some(),
-            });
-        }
-        let lapsed = sqlx::query(
-            "SELECT f.tenant_id, t.display_name, f.title, ra.lapse_reason
-             FROM risk_acceptances ra
-             JOIN findings f ON f.id = ra.finding_id
-             JOIN tenants t ON t.id = f.tenant_id
-             WHERE ra.lapsed_at >= ? AND ra.lapse_reason IN ('expired', 'value_changed')
-               AND t.workspace_id = ?
-             ORDER BY ra.lapsed_at, ra.id",
-        )
-        .bind(&since)
-        .bind(self.workspace().to_string())
-        .fetch_all(self.pool())
-        .await?;
-        for row in &lapsed {
-            tenant_facts(&mut facts, row)?
-                .lapsed
-                .push(LapsedAcceptance {
-                    finding_title: row.try_get("title")?,
-                    reason: row
-                        .try_get::<Option<String>, _>("lapse_reason")?
-                        .unwrap_or_default(),
-                });
-        }
-        // Each tenant reviewed since `since`: its newest score and the one before it.
-        let scores = sqlx::query(
-            "SELECT r.tenant_id, t.display_name, r.score AS after,
-                    (SELECT p.score FROM reviews p
-                     WHERE p.tenant_id = r.tenant_id AND p.finished_at < ?
-                     ORDER BY p.finished_at DESC LIMIT 1) AS before
-             FROM reviews r JOIN tenants t ON t.id = r.tenant_id
-             WHERE r.finished_at >= ? AND t.workspace_id = ?
-               AND r.finished_at = (SELECT MAX(finished_at) FROM reviews n WHERE n.tenant_id = r.tenant_id)",
-        )
-        .bind(&since)
-        .bind(&since)
-        .bind(self.workspace().to_string())
-        .fetch_all(self.pool())
-        .await?;
-        for row in &scores {
-            let before: Option<f64> = row.try_get("before")?;
-            let after: Option<f64> = row.try_get("after")?;
-            if let (Some(before), Some(after)) = (before, after) {
-                tenant_facts(&mut facts, row)?.score = Some((before, after));
-            }
-        }
-        Ok(facts)
-    }
-
-    /// Evaluates the enabled rules over what the reviews since `since` changed, skips
-    /// what a rule already raised for the same tenant within its cooldown, and records
-    /// the rest. Returns the new alerts.
-    pub async fn raise_alerts(&self, since: DateTime<Utc>) -> Result<Vec<AlertRow>, StoreError> {
+    /// Evaluates the enabled rules over what reviews changed since alerts were last
+    /// raised, skips what a rule already raised for the same tenant within its cooldown,
+    /// and records the rest. Returns the new alerts.
+    ///
+    /// "Since last raised" is a watermark kept in the database and moved in the same
+    /// transaction as the alerts it produced: a review that was cancelled or crashed
+    /// before raising has its findings alerted by the next raise, and two processes
+    /// reviewing at once never alert the same change twice.
+    pub async fn raise_alerts(&self) -> Result<Vec<AlertRow>, StoreError> {
         let rules = self.alert_rules().await?;
-        let facts = self.review_facts(since).await?;
-        let candidates = evaluate(&rules, &facts);
-        if candidates.is_empty() {
-            return Ok(Vec::new());
-        }
         let now = Utc::now();
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mark = read_watermark(&mut tx).await?;
+        let (facts, next) = review_facts(&mut tx, self, &mark, now).await?;
         let mut ids = Vec::new();
-        for alert in candidates {
+        for alert in evaluate(&rules, &facts) {
             let Some(rule) = rules.iter().find(|r| r.id == alert.rule_id) else {
                 continue;
             };
@@ -312,6 +240,7 @@ impl Store {
             .await?;
             ids.push(id);
         }
+        write_watermark(&mut tx, &next).await?;
         tx.commit().await?;
         self.alerts_by_id(&ids).await
     }
@@ -468,6 +397,137 @@ impl Store {
     }
 }
 
+/// How far alerts have been raised: the newest finding transition and review already
+/// looked at (by rowid, which only grows), and the time up to which lapsed risk
+/// acceptances were. Kept in `local_settings`; migration 14 starts it at the database's
+/// state then, so an upgraded database does not alert its whole history.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+struct Watermark {
+    transition_rowid: i64,
+    review_rowid: i64,
+    lapsed_at: String,
+}
+
+const WATERMARK_KEY: &str = "alerts.watermark";
+
+async fn read_watermark(tx: &mut SqliteConnection) -> Result<Watermark, StoreError> {
+    let text: Option<String> = sqlx::query_scalar("SELECT value FROM local_settings WHERE key = ?")
+        .bind(WATERMARK_KEY)
+        .fetch_optional(&mut *tx)
+        .await?;
+    match text {
+        Some(text) => serde_json::from_str(&text).map_err(StoreError::corrupt),
+        None => Ok(Watermark::default()),
+    }
+}
+
+async fn write_watermark(tx: &mut SqliteConnection, mark: &Watermark) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO local_settings (key, value) VALUES (?, ?)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+    )
+    .bind(WATERMARK_KEY)
+    .bind(serde_json::to_string(mark).map_err(StoreError::corrupt)?)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// What reviews changed after `mark` (up to `now`): findings they opened or re-opened,
+/// acceptances that lapsed, and each reviewed tenant's score before and after. Returns
+/// the facts and the watermark that covers them.
+async fn review_facts(
+    tx: &mut SqliteConnection,
+    store: &Store,
+    mark: &Watermark,
+    now: DateTime<Utc>,
+) -> Result<(ReviewFacts, Watermark), StoreError> {
+    let workspace = store.workspace().to_string();
+    let next = Watermark {
+        transition_rowid: sqlx::query_scalar(
+            "SELECT COALESCE(MAX(rowid), 0) FROM finding_transitions",
+        )
+        .fetch_one(&mut *tx)
+        .await?,
+        review_rowid: sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM reviews")
+            .fetch_one(&mut *tx)
+            .await?,
+        lapsed_at: timestamp(now),
+    };
+    let mut facts: ReviewFacts = BTreeMap::new();
+    let opened = sqlx::query(
+        "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status
+         FROM finding_transitions tr
+         JOIN findings f ON f.id = tr.finding_id
+         JOIN tenants t ON t.id = f.tenant_id
+         WHERE tr.rowid > ? AND tr.rowid <= ? AND tr.review_id IS NOT NULL
+           AND tr.to_status = 'open' AND t.workspace_id = ?
+         ORDER BY tr.rowid",
+    )
+    .bind(mark.transition_rowid)
+    .bind(next.transition_rowid)
+    .bind(&workspace)
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in &opened {
+        let severity: String = row.try_get("severity")?;
+        tenant_facts(&mut facts, row)?.opened.push(OpenedFinding {
+            severity: Severity::parse(&severity)
+                .ok_or_else(|| StoreError::Corrupt(format!("severity {severity}")))?,
+            title: row.try_get("title")?,
+            reopened: row.try_get::<Option<String>, _>("from_status")?.is_some(),
+        });
+    }
+    let lapsed = sqlx::query(
+        "SELECT f.tenant_id, t.display_name, f.title, ra.lapse_reason
+         FROM risk_acceptances ra
+         JOIN findings f ON f.id = ra.finding_id
+         JOIN tenants t ON t.id = f.tenant_id
+         WHERE ra.lapsed_at > ? AND ra.lapsed_at <= ?
+           AND ra.lapse_reason IN ('expired', 'value_changed') AND t.workspace_id = ?
+         ORDER BY ra.lapsed_at, ra.id",
+    )
+    .bind(&mark.lapsed_at)
+    .bind(&next.lapsed_at)
+    .bind(&workspace)
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in &lapsed {
+        tenant_facts(&mut facts, row)?
+            .lapsed
+            .push(LapsedAcceptance {
+                finding_title: row.try_get("title")?,
+                reason: row
+                    .try_get::<Option<String>, _>("lapse_reason")?
+                    .unwrap_or_default(),
+            });
+    }
+    // Each tenant reviewed since the mark: its newest score, and its newest one before.
+    let scores = sqlx::query(
+        "SELECT r.tenant_id, t.display_name, r.score AS after,
+                (SELECT p.score FROM reviews p
+                 WHERE p.tenant_id = r.tenant_id AND p.rowid <= ?1
+                 ORDER BY p.rowid DESC LIMIT 1) AS before
+         FROM reviews r JOIN tenants t ON t.id = r.tenant_id
+         WHERE r.rowid > ?1 AND r.rowid <= ?2 AND t.workspace_id = ?3
+           AND r.rowid = (SELECT MAX(n.rowid) FROM reviews n
+                          WHERE n.tenant_id = r.tenant_id AND n.rowid <= ?2)",
+    )
+    .bind(mark.review_rowid)
+    .bind(next.review_rowid)
+    .bind(&workspace)
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in &scores {
+        let before: Option<f64> = row.try_get("before")?;
+        let after: Option<f64> = row.try_get("after")?;
+        if let (Some(before), Some(after)) = (before, after) {
+            tenant_facts(&mut facts, row)?.score = Some((before, after));
+        }
+    }
+    Ok((facts, next))
+}
+
 fn tenant_facts<'a>(
     facts: &'a mut ReviewFacts,
     row: &sqlx::sqlite::SqliteRow,
@@ -616,7 +676,7 @@ mod tests {
         let expected = tenants_with_new_high(&store, since).await;
         assert!(!expected.is_empty(), "the demo plants high findings");
 
-        let raised = store.raise_alerts(since).await.expect("raise");
+        let raised = store.raise_alerts().await.expect("raise");
         let mut tenants: Vec<String> = raised
             .iter()
             .filter(|a| a.rule.as_deref() == Some("New critical or high findings"))
@@ -639,8 +699,14 @@ mod tests {
                 .expect("count");
         assert_eq!(audited, raised.len() as i64);
 
-        // The same facts again: every rule is in its cooldown for these tenants.
-        assert!(store.raise_alerts(since).await.expect("raise").is_empty());
+        // Nothing new since: the watermark moved with the alerts.
+        assert!(store.raise_alerts().await.expect("raise").is_empty());
+        // The same facts again (the watermark put back): every rule is in its cooldown.
+        sqlx::query("DELETE FROM local_settings WHERE key = 'alerts.watermark'")
+            .execute(store.pool())
+            .await
+            .expect("reset the watermark");
+        assert!(store.raise_alerts().await.expect("raise").is_empty());
         assert_eq!(
             store
                 .list_alerts(AlertView::Open)
@@ -651,10 +717,33 @@ mod tests {
         );
     }
 
+    /// A review whose alerts were never raised (cancelled, crashed) is alerted by the
+    /// next raise; a later review's changes are added to it, not lost.
+    #[tokio::test]
+    async fn unraised_reviews_are_alerted_by_the_next_raise() {
+        let (_dir, store, since) = reviewed_portfolio().await;
+        let first = tenants_with_new_high(&store, since).await;
+        // A second portfolio review opens nothing new (same captures), and a raise after
+        // it still finds the first review's findings.
+        review_all(&store, &ReviewOptions { force: true }, |_, _| {})
+            .await
+            .expect("review again");
+        let mut tenants: Vec<String> = store
+            .raise_alerts()
+            .await
+            .expect("raise")
+            .into_iter()
+            .filter(|a| a.rule.as_deref() == Some("New critical or high findings"))
+            .filter_map(|a| a.tenant)
+            .collect();
+        tenants.sort();
+        assert_eq!(tenants, first);
+    }
+
     #[tokio::test]
     async fn the_inbox_acknowledges_and_snoozes() {
-        let (_dir, store, since) = reviewed_portfolio().await;
-        let mut raised = store.raise_alerts(since).await.expect("raise");
+        let (_dir, store, _) = reviewed_portfolio().await;
+        let mut raised = store.raise_alerts().await.expect("raise");
         assert!(!raised.is_empty(), "the demo's first review alerts");
         raised.push(
             store
@@ -729,14 +818,14 @@ mod tests {
 
     #[tokio::test]
     async fn notices_and_disabled_rules() {
-        let (_dir, store, since) = reviewed_portfolio().await;
+        let (_dir, store, _) = reviewed_portfolio().await;
         for rule in store.alert_rules().await.expect("rules") {
             store
                 .set_alert_rule_enabled(&rule.id, false)
                 .await
                 .expect("disable");
         }
-        assert!(store.raise_alerts(since).await.expect("raise").is_empty());
+        assert!(store.raise_alerts().await.expect("raise").is_empty());
         assert_eq!(
             store.alert_rules().await.expect("rules").len(),
             3,

@@ -2,7 +2,7 @@
 //! kept, exporting the public key (PEM, as `plumbline key export` writes it) and
 //! rotating the key. The same core functions serve `plumbline key`.
 
-use plumbline_core::evidence::{self, EvidenceError, KeyStatus};
+use plumbline_core::evidence::{self, KeyStatus};
 use serde::Serialize;
 use specta::Type;
 use tauri::State;
@@ -49,23 +49,6 @@ pub struct ExportedKey {
     pub fingerprint: String,
 }
 
-/// What an evidence failure means to the UI.
-pub(crate) fn evidence_error(error: EvidenceError) -> CommandError {
-    let error = match error {
-        EvidenceError::Store(store) => return store.into(),
-        other => other,
-    };
-    let code = match &error {
-        EvidenceError::Store(_) | EvidenceError::Zip(_) => ErrorCode::Internal,
-        EvidenceError::BadRequest(_) => ErrorCode::InvalidInput,
-        EvidenceError::KeyMissing { .. } => ErrorCode::Conflict,
-        EvidenceError::Keychain(_) | EvidenceError::Write { .. } | EvidenceError::Io(_) => {
-            ErrorCode::Io
-        }
-    };
-    CommandError::new(code, error.to_string())
-}
-
 fn view(status: KeyStatus) -> SigningKeyView {
     let short = status
         .active
@@ -98,7 +81,7 @@ fn view(status: KeyStatus) -> SigningKeyView {
 pub async fn signing_key(state: State<'_, AppState>) -> Result<SigningKeyView, CommandError> {
     let status = evidence::key_status(state.store()?, state.keychain().as_ref())
         .await
-        .map_err(evidence_error)?;
+        .map_err(CommandError::from)?;
     Ok(view(status))
 }
 
@@ -113,7 +96,7 @@ pub async fn export_public_key(
     let store = state.store()?;
     let status = evidence::key_status(store, state.keychain().as_ref())
         .await
-        .map_err(evidence_error)?;
+        .map_err(CommandError::from)?;
     if let Some(missing) = status.missing {
         return Err(CommandError::new(ErrorCode::Conflict, missing));
     }
@@ -126,7 +109,7 @@ pub async fn export_public_key(
     )?;
     let row = evidence::export_public_key(store, state.keychain().as_ref(), &out)
         .await
-        .map_err(evidence_error)?;
+        .map_err(CommandError::from)?;
     Ok(ExportedKey {
         path: out.display().to_string(),
         fingerprint: row.fingerprint,
@@ -142,9 +125,9 @@ pub async fn rotate_signing_key(
     let store = state.store()?;
     evidence::rotate_key(store, state.keychain().as_ref())
         .await
-        .map_err(evidence_error)?;
+        .map_err(CommandError::from)?;
     let status = evidence::key_status(store, state.keychain().as_ref())
         .await
-        .map_err(evidence_error)?;
+        .map_err(CommandError::from)?;
     Ok(view(status))
 }

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BackendError, type TenantRow } from "../../backend";
 import { FakeBackend, makeFinding, makeTenant, type FakeBackendOptions } from "../../backend/fake";
 import { NOW } from "../../test/fixtures";
+import { ActivityProvider } from "../../jobs/activity";
 import { renderWithBackend } from "../../test/render";
 import { HEATMAP_PAGE, Portfolio } from "./Portfolio";
 import { TABLE_PAGE } from "./PortfolioTable";
@@ -430,5 +431,21 @@ describe("Portfolio", () => {
     expect(await shownNames()).toHaveLength(4);
     expect(backend.calls.portfolioOverview).toBe(2);
     expect(screen.queryByTestId("portfolio-error")).not.toBeInTheDocument();
+  });
+
+  it("loads again, keeping what it shows, when background work ends", async () => {
+    const backend = new FakeBackend({ ...OPTIONS, jobPolls: 0 });
+    renderWithBackend(
+      <ActivityProvider jobsRunningMs={20} jobsIdleMs={20} alertsMs={60_000}>
+        <Portfolio />
+      </ActivityProvider>,
+      backend,
+    );
+    expect(await shownNames()).toHaveLength(4);
+    const before = backend.calls.portfolioOverview;
+    await backend.startReview(null);
+    await waitFor(() => expect(backend.calls.portfolioOverview).toBeGreaterThan(before));
+    expect(screen.queryByText("Loading tenants…")).not.toBeInTheDocument();
+    expect(await shownNames()).toHaveLength(4);
   });
 });

@@ -33,6 +33,7 @@ import { formatCount } from "../../format";
 import { hrefWith, navigate } from "../../router";
 import { Command } from "../../shell/Command";
 import { PageHeader } from "../../shell/PageHeader";
+import { useActivity } from "../../jobs/activity";
 import { useLoad } from "../../useLoad";
 import { useNow } from "../../useNow";
 import {
@@ -290,11 +291,14 @@ function reportInteractiveOnce(backend: Backend): void {
 export function Portfolio(props: { title?: string } = {}) {
   const styles = useStyles();
   const backend = useBackend();
+  // A review or import that ends elsewhere changes scores and findings: load again, with
+  // what is shown kept until the new answer arrives (no spinner).
+  const jobsEnded = useActivity()?.jobsEnded ?? 0;
   const load = useCallback(async (): Promise<PortfolioData> => {
     const [info, overview] = await Promise.all([backend.appInfo(), backend.portfolioOverview()]);
     return { info, overview };
   }, [backend]);
-  const { state, reload } = useLoad(load);
+  const { state, reload } = useLoad(load, jobsEnded);
   const ready = state.status === "ready";
   useEffect(() => {
     if (ready) reportInteractiveOnce(backend);
