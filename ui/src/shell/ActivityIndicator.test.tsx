@@ -135,12 +135,12 @@ describe("Activity indicator", () => {
     await user.click(await screen.findByRole("button", { name: "Background jobs, none running" }));
     const popover = await screen.findByRole("dialog", { name: "Background jobs" });
     const jobs = await within(popover).findAllByTestId("activity-job");
-    expect(jobs.map((j) => within(j).getByText(/^(Review|Import)/).textContent)).toEqual([
+    expect(jobs.map((j) => within(j).getByText(/^(Review of|Import into)/).textContent)).toEqual([
       "Import into Contoso",
       "Review of Contoso",
     ]);
     expect(jobs[0]).toHaveTextContent("12 items from 12 files imported into Contoso.");
-    expect(jobs[1]).toHaveTextContent("1 of 1 tenants reviewed");
+    expect(jobs[1]).toHaveTextContent("Reviewed: 1 new finding, 0 re-opened, 0 resolved.");
     expect(within(popover).queryByRole("button", { name: /^Cancel/ })).not.toBeInTheDocument();
   });
 
