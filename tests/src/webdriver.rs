@@ -224,22 +224,47 @@ impl Session {
         .await
     }
 
-    /// A PNG screenshot of the window, once what the DOM holds has been painted: WebKit
-    /// takes the screenshot from the last composited frame, which can lag the DOM by a
-    /// frame or two after a large render (it showed a blank page whose rows the test had
-    /// just found).
+    /// A PNG screenshot of the window, once what the DOM holds has been painted.
+    ///
+    /// Two WebKitGTK quirks are handled here. The screenshot comes from the last painted
+    /// frame, which can lag the DOM after a large render (a blank page whose rows the test
+    /// had just found), so the page is given two animation frames first. And without
+    /// accelerated compositing (the app's default on Linux) WebKitWebDriver's snapshot
+    /// waits for the next paint, which a page with nothing changing never makes: a
+    /// one-pixel, nearly transparent element pulses while the shot is taken.
     pub async fn screenshot(&self) -> anyhow::Result<Vec<u8>> {
         self.call(
             reqwest::Method::POST,
             "/execute/async",
             Some(json!({
                 "script": "const done = arguments[arguments.length - 1]; \
+                    if (!document.getElementById('webdriver-shot-pulse')) { \
+                      const style = document.createElement('style'); \
+                      style.id = 'webdriver-shot-style'; \
+                      style.textContent = '@keyframes webdriver-shot-pulse { from { opacity: 0.01 } to { opacity: 0.02 } }'; \
+                      document.head.appendChild(style); \
+                      const pulse = document.createElement('div'); \
+                      pulse.id = 'webdriver-shot-pulse'; \
+                      pulse.style.cssText = 'position:fixed;right:0;bottom:0;width:1px;height:1px;background:#888;pointer-events:none;animation:webdriver-shot-pulse 0.05s infinite alternate'; \
+                      document.body.appendChild(pulse); \
+                    } \
                     requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(done, 50)));",
                 "args": [],
             })),
         )
         .await?;
-        let value = self.call(reqwest::Method::GET, "/screenshot", None).await?;
+        let shot = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        self.call(
+            reqwest::Method::POST,
+            "/execute/sync",
+            Some(json!({
+                "script": "for (const id of ['webdriver-shot-pulse', 'webdriver-shot-style']) \
+                    document.getElementById(id)?.remove();",
+                "args": [],
+            })),
+        )
+        .await?;
+        let value = shot?;
         let encoded = value
             .as_str()
             .ok_or_else(|| anyhow!("no screenshot data"))?;
