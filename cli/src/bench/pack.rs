@@ -90,6 +90,7 @@ pub async fn run(args: &PackArgs, json: bool) -> Outcome {
         .await?;
         build.push(started.elapsed().as_secs_f64());
         built = Some(pack);
+        marks.push(("end".to_owned(), started.elapsed().as_secs_f64()));
         if round == 0 {
             // The time from each stage's start to the next one's.
             stages = marks
