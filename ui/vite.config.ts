@@ -26,5 +26,8 @@ export default defineConfig({
     setupFiles: ["./vitest.setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
     restoreMocks: true,
+    // Whole-flow tests type into several fields through user-event; on a 2-core machine
+    // busy with a cargo build one takes 3-5 s, so the 5 s default fails them at random.
+    testTimeout: 20_000,
   },
 });

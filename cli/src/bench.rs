@@ -44,6 +44,19 @@ pub enum Command {
     /// The Portfolio page's query (every tenant's score, trend, open findings by
     /// severity and category, last capture, baselines) on the reviewed demo portfolio.
     Portfolio(portfolio::Args),
+    /// Prints the path of the template demo portfolio (unreviewed), generating it first
+    /// when it does not exist: other benchmarks (`bench-desktop`) start from it.
+    Template(TemplateArgs),
+}
+
+#[derive(clap::Args, Debug)]
+pub struct TemplateArgs {
+    /// Tenants in the benchmark portfolio.
+    #[arg(long, default_value_t = 1000)]
+    tenants: u32,
+    /// Seed of the demo generator.
+    #[arg(long, default_value_t = DEFAULT_SEED)]
+    seed: u64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -92,6 +105,19 @@ pub async fn run(command: &Command, json: bool) -> Outcome {
         Command::Review(args) => review(args, json).await,
         Command::Pack(args) => pack::run(args, json).await,
         Command::Portfolio(args) => portfolio::run(args, json).await,
+        Command::Template(args) => {
+            let template = template_path(None, args.tenants, args.seed);
+            let generated = ensure_template(&template, args.tenants, args.seed, false).await?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({ "template": template, "generation_seconds": generated })
+                );
+            } else {
+                println!("{}", template.display());
+            }
+            Ok(())
+        }
     }
 }
 

@@ -126,6 +126,7 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
             match store {
                 StoreError::NotFound { .. } => 3,
                 StoreError::Conflict(_) => 4,
+                StoreError::Invalid(_) => 2,
                 _ => 5,
             }
         } else if let Some(import) = error.downcast_ref::<ImportError>() {

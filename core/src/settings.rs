@@ -287,9 +287,12 @@ pub async fn set_report_language(
 }
 
 /// Saves a tenant's Entra tenant id and Graph application (client) id (`None` or blank
-/// clears one) with its audit event.
+/// clears one) with its audit event. A client secret belongs to its app registration:
+/// when the app id changes or is cleared, the stored secret is removed from the keychain
+/// (and that recorded), so a secret never signs in as another app.
 pub async fn save_tenant_connection(
     store: &Store,
+    keychain: &dyn Keychain,
     tenant: TenantId,
     entra_tenant_id: Option<&str>,
     graph_app_id: Option<&str>,
@@ -300,9 +303,13 @@ pub async fn save_tenant_connection(
     let app = non_blank(graph_app_id)
         .map(|t| guid(t, GuidField::GraphAppId))
         .transpose()?;
+    let before = store.tenant_connection(tenant).await?;
     store
         .write_tenant_connection(tenant, entra.as_deref(), app.as_deref())
         .await?;
+    if before.keychain_account.is_some() && before.graph_app_id != app {
+        return remove_client_secret(store, keychain, tenant).await;
+    }
     Ok(store.tenant_connection(tenant).await?)
 }
 

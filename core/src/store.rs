@@ -86,6 +86,10 @@ pub enum StoreError {
     /// The request conflicts with what is stored.
     #[error("{0}")]
     Conflict(String),
+    /// The request itself is malformed (an empty name, a rule that cannot hold, a time
+    /// in the past): the message says what to pass instead.
+    #[error("{0}")]
+    Invalid(String),
     /// Stored data could not be decoded (a damaged database or a bug).
     #[error("stored data is damaged: {0}")]
     Corrupt(String),

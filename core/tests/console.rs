@@ -54,6 +54,17 @@ async fn the_findings_index_matches_the_store_and_follows_decisions() {
     let ids: Vec<&str> = all.rows.iter().map(|r| r.id.as_str()).collect();
     let listed_ids: Vec<&str> = listed.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, listed_ids);
+    // The index the console builds straight from the packed read holds the same rows.
+    let direct = store.findings_index().await.expect("findings index");
+    let mut direct_all = direct.query(
+        &FindingQuery {
+            limit: 100_000,
+            ..FindingQuery::default()
+        },
+        Utc::now(),
+    );
+    direct_all.filter_micros = all.filter_micros;
+    assert_eq!(direct_all, all);
 
     let tenant = &listed[0].tenant_id;
     let one = index.query(

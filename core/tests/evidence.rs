@@ -667,3 +667,28 @@ async fn key_status_and_export_share_one_path_for_the_cli_and_the_desktop() {
         [first.active.fingerprint.as_str()]
     );
 }
+
+/// Two first uses at once (Settings open while a pack starts, or two windows) make one
+/// key: the loser of the race drops its keychain entry and signs with the winner's key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_uses_make_one_key() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("race.db"))
+        .await
+        .expect("store");
+    let keychain = MemoryKeychain::default();
+    let key = || evidence::workspace_key(&store, &keychain);
+    let (a, b, c, d) = tokio::join!(key(), key(), key(), key());
+    let fingerprints: BTreeSet<String> = [a, b, c, d]
+        .into_iter()
+        .map(|r| r.expect("a key").1.fingerprint)
+        .collect();
+    assert_eq!(fingerprints.len(), 1, "every caller signs with one key");
+    let keys = store.signing_keys().await.expect("keys");
+    assert_eq!(
+        keys.len(),
+        1,
+        "no key was made and retired at once: {keys:?}"
+    );
+    assert_eq!(keychain.accounts(), vec![keys[0].keychain_account.clone()]);
+}

@@ -17,6 +17,13 @@ pub async fn list_alerts(
     Ok(state.store()?.list_alerts(view).await?)
 }
 
+/// How many alerts are open (the inbox badge).
+#[tauri::command]
+#[specta::specta]
+pub async fn open_alert_count(state: State<'_, AppState>) -> Result<u32, CommandError> {
+    Ok(state.store()?.open_alert_count().await?)
+}
+
 /// Acknowledges alerts; returns how many changed.
 #[tauri::command]
 #[specta::specta]

@@ -35,12 +35,7 @@ async fn findings_index(state: &AppState) -> Result<Arc<FindingsIndex>, CommandE
             return Ok(Arc::clone(index));
         }
     }
-    let rows = store.console_findings().await?;
-    let index = Arc::new(
-        tauri::async_runtime::spawn_blocking(move || FindingsIndex::new(rows))
-            .await
-            .map_err(|e| CommandError::new(ErrorCode::Internal, e.to_string()))?,
-    );
+    let index = Arc::new(store.findings_index().await?);
     *cache = Some((stamp, Arc::clone(&index)));
     Ok(index)
 }

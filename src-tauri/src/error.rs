@@ -40,6 +40,7 @@ impl From<StoreError> for CommandError {
         let code = match &error {
             StoreError::NotFound { .. } => ErrorCode::NotFound,
             StoreError::Conflict(_) => ErrorCode::Conflict,
+            StoreError::Invalid(_) => ErrorCode::InvalidInput,
             StoreError::Open { .. } => ErrorCode::Io,
             StoreError::NewerSchema { .. }
             | StoreError::Migrate(_)

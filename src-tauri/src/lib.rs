@@ -54,6 +54,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             evidence::list_evidence_packs,
             evidence::verify_evidence_pack,
             alerts::list_alerts,
+            alerts::open_alert_count,
             alerts::acknowledge_alerts,
             alerts::snooze_alerts,
             portfolio::portfolio_overview,

@@ -135,14 +135,20 @@ pub fn manage<R: Runtime>(app: &tauri::App<R>, dir: PathBuf) {
             })
             .collect();
         let restore = plan(&saved, &monitors);
+        // A window manager may refuse a geometry; the window then keeps its default.
+        let warn = |what: &str, result: tauri::Result<()>| {
+            if let Err(error) = result {
+                tracing::warn!(%error, "cannot restore the window's {what}");
+            }
+        };
         if let Some((width, height)) = restore.size {
-            let _ = window.set_size(PhysicalSize::new(width, height));
+            warn("size", window.set_size(PhysicalSize::new(width, height)));
         }
         if let Some((x, y)) = restore.position {
-            let _ = window.set_position(PhysicalPosition::new(x, y));
+            warn("position", window.set_position(PhysicalPosition::new(x, y)));
         }
         if restore.maximize {
-            let _ = window.maximize();
+            warn("maximized state", window.maximize());
         }
     }
     let tracker = Mutex::new(Tracker::default());
@@ -167,8 +173,9 @@ pub fn manage<R: Runtime>(app: &tauri::App<R>, dir: PathBuf) {
                 },
                 _ => now,
             };
+            // write() says why when the folder cannot be made either.
             if let Some(parent) = path.parent() {
-                let _ = std::fs::create_dir_all(parent);
+                std::fs::create_dir_all(parent).ok();
             }
             write(&path, &geometry);
         }

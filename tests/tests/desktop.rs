@@ -15,6 +15,47 @@ fn artifacts() -> PathBuf {
     dir
 }
 
+/// Removes the signing keys the app made under `home` from the OS keychain when dropped,
+/// also when the test fails: E2E runs leave nothing behind in the user's keychain.
+struct ForgetKeys(PathBuf);
+
+impl ForgetKeys {
+    fn of(home: &std::path::Path) -> Self {
+        Self(home.join("data").join("plumbline.db"))
+    }
+}
+
+impl Drop for ForgetKeys {
+    fn drop(&mut self) {
+        use plumbline_core::keychain::{Keychain, OsKeychain};
+        let db = self.0.clone();
+        if !db.exists() {
+            return;
+        }
+        // Its own runtime on its own thread: a drop cannot await.
+        let forgotten = std::thread::spawn(move || -> anyhow::Result<usize> {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?;
+            runtime.block_on(async {
+                let store = plumbline_core::store::Store::open(&db).await?;
+                let keychain = OsKeychain::detect();
+                let keys = store.signing_keys().await?;
+                for key in &keys {
+                    keychain.delete(&key.keychain_account)?;
+                }
+                Ok(keys.len())
+            })
+        })
+        .join();
+        match forgotten {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => eprintln!("could not remove the test's signing keys: {e:#}"),
+            Err(_) => eprintln!("removing the test's signing keys panicked"),
+        }
+    }
+}
+
 /// Starts the app on a fresh data directory inside `home` (its first start creates the
 /// demo portfolio).
 async fn start_app(home: &std::path::Path) -> anyhow::Result<(Driver, Session)> {
@@ -58,6 +99,7 @@ async fn wait_or_screenshot(
 #[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
 async fn reports_page_generates_an_executive_report() -> anyhow::Result<()> {
     let home = tempfile::tempdir()?;
+    let _keys = ForgetKeys::of(home.path());
     let (driver, session) = start_app(home.path()).await?;
     wait_or_screenshot(
         &session,
@@ -143,6 +185,7 @@ async fn reports_page_generates_an_executive_report() -> anyhow::Result<()> {
 #[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
 async fn first_start_shows_the_demo_portfolio() -> anyhow::Result<()> {
     let home = tempfile::tempdir()?;
+    let _keys = ForgetKeys::of(home.path());
     let data = home.path().join("data");
     let (driver, session) = start_app(home.path()).await?;
     // On failure, keep what the window showed: the first thing anyone debugging wants.
@@ -217,6 +260,7 @@ async fn screenshot(session: &Session, name: &str) -> anyhow::Result<()> {
 async fn tenant_review_diff_and_risk_acceptance() -> anyhow::Result<()> {
     const FAILURE: &str = "triage-failure.png";
     let home = tempfile::tempdir()?;
+    let _keys = ForgetKeys::of(home.path());
     let (driver, session) = start_app(home.path()).await?;
     wait_or_screenshot(&session, "[data-testid=\"tenant-row\"]", 5, FAILURE).await?;
 
@@ -342,6 +386,7 @@ fn sha256_hex(bytes: &[u8]) -> String {
 async fn evidence_pack_is_created_and_verified() -> anyhow::Result<()> {
     const FAILURE: &str = "evidence-failure.png";
     let home = tempfile::tempdir()?;
+    let _keys = ForgetKeys::of(home.path());
     let (driver, session) = start_app(home.path()).await?;
     wait_or_screenshot(&session, "[data-testid=\"tenant-row\"]", 5, FAILURE).await?;
 

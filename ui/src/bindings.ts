@@ -52,6 +52,8 @@ export const commands = {
 	verifyEvidencePack: (path: string, trustedFingerprint: string | null) => typedError<PackVerdict, CommandError>(__TAURI_INVOKE("verify_evidence_pack", { path, trustedFingerprint })),
 	/**  Alerts in one view of the inbox, newest first. */
 	listAlerts: (view: AlertView) => typedError<AlertRow[], CommandError>(__TAURI_INVOKE("list_alerts", { view })),
+	/**  How many alerts are open (the inbox badge). */
+	openAlertCount: () => typedError<number, CommandError>(__TAURI_INVOKE("open_alert_count")),
 	/**  Acknowledges alerts; returns how many changed. */
 	acknowledgeAlerts: (ids: string[]) => typedError<number, CommandError>(__TAURI_INVOKE("acknowledge_alerts", { ids })),
 	/**  Snoozes alerts for `hours`, or until `until` (RFC 3339); returns how many changed. */

@@ -192,18 +192,27 @@ pub async fn create_baseline(
         .ok_or_else(|| AuthorError::Invalid("a baseline needs a name".to_owned()))?;
     let description = request.description.clone().unwrap_or(content.description);
     let options = request.options.clone().unwrap_or(content.options);
-    let version = store
-        .create_baseline_version(
-            &name,
-            &description,
-            &options,
-            &content.items,
-            &content.directory,
-        )
-        .await?;
-    if request.publish {
-        store.publish_baseline(&name).await?;
-    }
+    let version = if request.publish {
+        store
+            .create_published_baseline_version(
+                &name,
+                &description,
+                &options,
+                &content.items,
+                &content.directory,
+            )
+            .await?
+    } else {
+        store
+            .create_baseline_version(
+                &name,
+                &description,
+                &options,
+                &content.items,
+                &content.directory,
+            )
+            .await?
+    };
     Ok(CreatedBaseline {
         name,
         version,

@@ -128,32 +128,34 @@ pub async fn workspace_key(
 ) -> Result<(WorkspaceKey, SigningKeyRow), EvidenceError> {
     let keys = store.signing_keys().await?;
     match keys.into_iter().find(|k| k.retired_at.is_none()) {
-        Some(row) => {
-            let secret =
-                keychain
-                    .get(&row.keychain_account)?
-                    .ok_or_else(|| EvidenceError::KeyMissing {
-                        fingerprint: row.fingerprint.clone(),
-                        keychain: keychain.describe(),
-                    })?;
-            let key = decode_seed(&secret)
-                .map(WorkspaceKey::from_seed)
-                .ok_or_else(|| {
-                    EvidenceError::Keychain(KeychainError(format!(
-                        "the keychain entry {} does not hold a signing key",
-                        row.keychain_account
-                    )))
-                })?;
-            if fingerprint(&key.public()) != row.fingerprint {
-                return Err(EvidenceError::Keychain(KeychainError(format!(
-                    "the keychain entry {} holds another key than the workspace's ({})",
-                    row.keychain_account, row.fingerprint
-                ))));
-            }
-            Ok((key, row))
-        }
-        None => create_key(store, keychain).await,
+        Some(row) => Ok((stored_key(keychain, &row)?, row)),
+        None => create_key(store, keychain, false).await,
     }
+}
+
+/// The private half of the recorded key `row`, from the keychain.
+fn stored_key(keychain: &dyn Keychain, row: &SigningKeyRow) -> Result<WorkspaceKey, EvidenceError> {
+    let secret = keychain
+        .get(&row.keychain_account)?
+        .ok_or_else(|| EvidenceError::KeyMissing {
+            fingerprint: row.fingerprint.clone(),
+            keychain: keychain.describe(),
+        })?;
+    let key = decode_seed(&secret)
+        .map(WorkspaceKey::from_seed)
+        .ok_or_else(|| {
+            EvidenceError::Keychain(KeychainError(format!(
+                "the keychain entry {} does not hold a signing key",
+                row.keychain_account
+            )))
+        })?;
+    if fingerprint(&key.public()) != row.fingerprint {
+        return Err(EvidenceError::Keychain(KeychainError(format!(
+            "the keychain entry {} holds another key than the workspace's ({})",
+            row.keychain_account, row.fingerprint
+        ))));
+    }
+    Ok(key)
 }
 
 /// Makes a new signing key, retiring the current one (its packs still verify: each pack
@@ -162,12 +164,16 @@ pub async fn rotate_key(
     store: &Store,
     keychain: &dyn Keychain,
 ) -> Result<SigningKeyRow, EvidenceError> {
-    Ok(create_key(store, keychain).await?.1)
+    Ok(create_key(store, keychain, true).await?.1)
 }
 
+/// Makes a key and records it: retiring the active one when `rotate`, otherwise as the
+/// workspace's first key, or, when another call made that first key meanwhile (two
+/// windows, a pack and Settings at once), using that one instead.
 async fn create_key(
     store: &Store,
     keychain: &dyn Keychain,
+    rotate: bool,
 ) -> Result<(WorkspaceKey, SigningKeyRow), EvidenceError> {
     let key = WorkspaceKey::generate()?;
     let fp = fingerprint(&key.public());
@@ -180,11 +186,29 @@ async fn create_key(
         created_at: String::new(),
         retired_at: None,
     };
-    if let Err(e) = store.add_signing_key(&row).await {
-        // Nothing half-made: the database does not know the key, so neither does the
-        // keychain.
-        let _ = keychain.delete(&row.keychain_account);
-        return Err(e.into());
+    match store.add_signing_key(&row, rotate).await {
+        Ok(true) => {}
+        Ok(false) => {
+            keychain.delete(&row.keychain_account)?;
+            let active = store
+                .signing_keys()
+                .await?
+                .into_iter()
+                .find(|k| k.retired_at.is_none())
+                .ok_or_else(|| {
+                    EvidenceError::Keychain(KeychainError(
+                        "the workspace's signing key vanished while it was made: try again"
+                            .to_owned(),
+                    ))
+                })?;
+            return Ok((stored_key(keychain, &active)?, active));
+        }
+        Err(e) => {
+            // Nothing half-made: the database does not know the key, so neither does the
+            // keychain.
+            let _ = keychain.delete(&row.keychain_account);
+            return Err(e.into());
+        }
     }
     let stored = store
         .signing_keys()

@@ -218,6 +218,7 @@ async fn a_client_secret_lives_only_in_the_keychain() {
 
     let saved = save_tenant_connection(
         &store,
+        &keychain,
         tenant,
         Some("72F988BF-86F1-41AF-91AB-2D7CD011DB47"),
         Some("{11111111-2222-3333-4444-555555555555}"),
@@ -308,24 +309,31 @@ async fn an_entra_tenant_id_belongs_to_one_tenant() {
         .await
         .expect("tenant");
     let id = "72f988bf-86f1-41af-91ab-2d7cd011db47";
-    save_tenant_connection(&store, contoso, Some(id), None)
+    save_tenant_connection(&store, &MemoryKeychain::default(), contoso, Some(id), None)
         .await
         .expect("contoso");
-    let error = save_tenant_connection(&store, fabrikam, Some(&id.to_uppercase()), None)
-        .await
-        .expect_err("taken");
+    let error = save_tenant_connection(
+        &store,
+        &MemoryKeychain::default(),
+        fabrikam,
+        Some(&id.to_uppercase()),
+        None,
+    )
+    .await
+    .expect_err("taken");
     assert!(
         matches!(error, SettingsError::Store(StoreError::Conflict(_))),
         "{error}"
     );
     assert!(error.to_string().contains("Contoso already has"), "{error}");
     // Clearing it on Contoso frees it.
-    save_tenant_connection(&store, contoso, Some(" "), None)
+    save_tenant_connection(&store, &MemoryKeychain::default(), contoso, Some(" "), None)
         .await
         .expect("clear");
-    let fabrikam = save_tenant_connection(&store, fabrikam, Some(id), None)
-        .await
-        .expect("now free");
+    let fabrikam =
+        save_tenant_connection(&store, &MemoryKeychain::default(), fabrikam, Some(id), None)
+            .await
+            .expect("now free");
     assert_eq!(fabrikam.entra_tenant_id.as_deref(), Some(id));
     let listed = store.tenant_connections().await.expect("list");
     assert_eq!(
@@ -361,6 +369,7 @@ async fn a_keychain_that_refuses_leaves_the_database_unchanged() {
     let (store, tenant) = store_with_tenant(dir.path()).await;
     save_tenant_connection(
         &store,
+        &RefusingKeychain,
         tenant,
         None,
         Some("11111111-2222-3333-4444-555555555555"),
@@ -381,4 +390,60 @@ async fn a_keychain_that_refuses_leaves_the_database_unchanged() {
         None
     );
     assert_eq!(store.audit_event_count().await.expect("count"), before);
+}
+
+#[tokio::test]
+async fn a_new_app_id_drops_the_old_apps_secret() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (store, tenant) = store_with_tenant(dir.path()).await;
+    let keychain = MemoryKeychain::default();
+    let first_app = "11111111-2222-3333-4444-555555555555";
+    save_tenant_connection(&store, &keychain, tenant, None, Some(first_app))
+        .await
+        .expect("app id");
+    set_client_secret(&store, &keychain, tenant, "first-apps-secret-value")
+        .await
+        .expect("secret");
+    // Saving the same app id again (a changed Entra id) keeps the secret.
+    let kept = save_tenant_connection(
+        &store,
+        &keychain,
+        tenant,
+        Some("72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        Some(&first_app.to_uppercase()),
+    )
+    .await
+    .expect("same app");
+    assert!(kept.secret_set_at.is_some());
+    assert_eq!(keychain.accounts().len(), 1);
+    // Another app registration: its secret is not the old one's.
+    let moved = save_tenant_connection(
+        &store,
+        &keychain,
+        tenant,
+        None,
+        Some("99999999-2222-3333-4444-555555555555"),
+    )
+    .await
+    .expect("new app");
+    assert_eq!(moved.keychain_account, None);
+    assert_eq!(moved.secret_set_at, None);
+    assert!(keychain.accounts().is_empty(), "the old secret is gone");
+    let actions: Vec<String> = actions(&store).await.into_iter().map(|(a, _)| a).collect();
+    assert_eq!(
+        actions.last().map(String::as_str),
+        Some("tenant.secret.remove")
+    );
+    // Clearing the app id with a secret stored drops it too.
+    save_tenant_connection(&store, &keychain, tenant, None, Some(first_app))
+        .await
+        .expect("back");
+    set_client_secret(&store, &keychain, tenant, "second-secret-value")
+        .await
+        .expect("secret");
+    let cleared = save_tenant_connection(&store, &keychain, tenant, None, None)
+        .await
+        .expect("clear");
+    assert_eq!((cleared.graph_app_id, cleared.secret_set_at), (None, None));
+    assert!(keychain.accounts().is_empty());
 }

@@ -299,6 +299,21 @@ impl Store {
         rows.iter().map(alert_row).collect()
     }
 
+    /// How many alerts the inbox's Open view holds (not capped as the list is).
+    pub async fn open_alert_count(&self) -> Result<u32, StoreError> {
+        let count: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM alerts a LEFT JOIN tenants t ON t.id = a.tenant_id
+             WHERE (t.workspace_id IS NULL OR t.workspace_id = ?)
+               AND a.acknowledged_at IS NULL
+               AND (a.snoozed_until IS NULL OR a.snoozed_until <= ?)",
+        )
+        .bind(self.workspace().to_string())
+        .bind(timestamp(Utc::now()))
+        .fetch_one(self.pool())
+        .await?;
+        Ok(u32::try_from(count).unwrap_or(u32::MAX))
+    }
+
     async fn alerts_by_id(&self, ids: &[String]) -> Result<Vec<AlertRow>, StoreError> {
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -326,7 +341,7 @@ impl Store {
         until: DateTime<Utc>,
     ) -> Result<u32, StoreError> {
         if until <= Utc::now() {
-            return Err(StoreError::Conflict(
+            return Err(StoreError::Invalid(
                 "a snooze must end in the future: pick a later time".to_owned(),
             ));
         }
@@ -784,7 +799,7 @@ mod tests {
                 Utc::now() - TimeDelta::hours(1),
             )
             .await;
-        assert!(matches!(refused, Err(StoreError::Conflict(_))));
+        assert!(matches!(refused, Err(StoreError::Invalid(_))));
 
         let ids = |rows: Vec<AlertRow>| rows.into_iter().map(|a| a.id).collect::<Vec<_>>();
         let open = ids(store.list_alerts(AlertView::Open).await.expect("open"));

@@ -313,12 +313,12 @@ async fn write_rule(
     rule: &SettingRule,
 ) -> Result<(), StoreError> {
     if setting_path.trim().is_empty() {
-        return Err(StoreError::Conflict(
+        return Err(StoreError::Invalid(
             "a rule needs the setting path it applies to".to_owned(),
         ));
     }
     if let Some(problem) = rule.rule.problem() {
-        return Err(StoreError::Conflict(problem));
+        return Err(StoreError::Invalid(problem));
     }
     sqlx::query(
         "INSERT INTO baseline_rules (baseline_item_id, setting_path, rule, severity) VALUES (?, ?, ?, ?)

@@ -118,13 +118,49 @@ impl Store {
         items: &[NewBaselineItem],
         directory: &[DirectoryObject],
     ) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (_, version) = self
+            .write_baseline_version(&mut tx, name, description, options, items, directory)
+            .await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// [`Store::create_baseline_version`] and [`Store::publish_baseline`] of that version
+    /// in one transaction: a failed publish leaves no draft behind.
+    pub async fn create_published_baseline_version(
+        &self,
+        name: &str,
+        description: &str,
+        options: &BaselineOptions,
+        items: &[NewBaselineItem],
+        directory: &[DirectoryObject],
+    ) -> Result<i64, StoreError> {
+        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let (baseline_id, _) = self
+            .write_baseline_version(&mut tx, name, description, options, items, directory)
+            .await?;
+        let version = self.publish_draft(&mut tx, &baseline_id).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Writes a new draft version; returns the baseline's id and the version number.
+    async fn write_baseline_version(
+        &self,
+        tx: &mut SqliteConnection,
+        name: &str,
+        description: &str,
+        options: &BaselineOptions,
+        items: &[NewBaselineItem],
+        directory: &[DirectoryObject],
+    ) -> Result<(String, i64), StoreError> {
         let name = name.trim();
         if name.is_empty() {
-            return Err(StoreError::Conflict(
+            return Err(StoreError::Invalid(
                 "a baseline needs a name: pass --name NAME".to_owned(),
             ));
         }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let workspace = self.workspace().to_string();
         let existing: Option<String> = sqlx::query_scalar(
             "SELECT id FROM baselines WHERE workspace_id = ? AND name = ? COLLATE NOCASE",
@@ -189,7 +225,7 @@ impl Store {
             if !seen.insert((item.kind.as_str(), item.name.to_lowercase())) {
                 continue; // same kind and name twice: the first one is the baseline's
             }
-            insert_item(&mut tx, &version_id, item).await?;
+            insert_item(&mut *tx, &version_id, item).await?;
         }
         let mut seen_objects = std::collections::BTreeSet::new();
         for object in directory {
@@ -207,7 +243,7 @@ impl Store {
             .await?;
         }
         audit::append(
-            &mut tx,
+            &mut *tx,
             self.writer(),
             AuditRecord {
                 tenant: None,
@@ -217,14 +253,25 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
-        Ok(version)
+        Ok((baseline_id, version))
     }
 
     /// Publishes the draft version of a baseline; the version published before it retires.
     pub async fn publish_baseline(&self, name_or_id: &str) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let (baseline_id, name) = self.baseline_ref(&mut tx, name_or_id).await?;
+        let (baseline_id, _) = self.baseline_ref(&mut tx, name_or_id).await?;
+        let version = self.publish_draft(&mut tx, &baseline_id).await?;
+        tx.commit().await?;
+        Ok(version)
+    }
+
+    /// Publishes the draft of the baseline `baseline_id`, retiring the published version.
+    async fn publish_draft(
+        &self,
+        tx: &mut SqliteConnection,
+        baseline_id: &str,
+    ) -> Result<i64, StoreError> {
+        let (baseline_id, name) = self.baseline_ref(tx, baseline_id).await?;
         let draft = sqlx::query(
             "SELECT id, version FROM baseline_versions WHERE baseline_id = ? AND status = 'draft'",
         )
@@ -251,7 +298,7 @@ impl Store {
         .execute(&mut *tx)
         .await?;
         audit::append(
-            &mut tx,
+            &mut *tx,
             self.writer(),
             AuditRecord {
                 tenant: None,
@@ -261,7 +308,6 @@ impl Store {
             },
         )
         .await?;
-        tx.commit().await?;
         Ok(version)
     }
 

@@ -1,10 +1,12 @@
 //! What the desktop console shows: the portfolio-wide findings table, a tenant's page
 //! and the policy diff.
 //!
-//! The findings table filters in memory: [`Store::console_findings`] reads every finding
-//! once (one packed row, as the review's reads), [`FindingsIndex`] keeps them with their
-//! sort orders and filter codes precomputed, and a query walks one sort order testing
-//! small integer codes, so filtering 100,000 findings costs milliseconds and no SQL.
+//! The findings table filters in memory: [`Store::findings_index`] reads every finding
+//! once (one packed row, as the review's reads) into a [`FindingsIndex`], which keeps
+//! each distinct string once (tenant names, items, settings, titles and timestamps repeat
+//! across findings) with the sort orders and filter codes precomputed; a query walks one
+//! sort order testing small integer codes (a search word is matched once per distinct
+//! string), so filtering 100,000 findings costs milliseconds, no SQL and little memory.
 //! [`Store::findings_stamp`] says when the index is stale (every status change writes a
 //! transition, every review a review row, every acceptance a row: the three append-only
 //! tables' highest rowids change with any write that the table shows).
@@ -161,54 +163,102 @@ fn mask(list: &[&str], wanted: &[String]) -> u32 {
         .fold(0, |m, p| m | (1 << p))
 }
 
-/// Every finding, ready to filter: see the module documentation.
-#[derive(Debug, Default)]
-pub struct FindingsIndex {
-    rows: Vec<ConsoleFinding>,
-    severity: Vec<u8>,
-    status: Vec<u8>,
-    source: Vec<u8>,
-    tenant: Vec<u32>,
-    baseline: Vec<u32>,
-    /// Milliseconds since the epoch; `i64::MAX` when there is no due date.
-    due: Vec<i64>,
-    /// Lower-case text searched.
-    text: Vec<String>,
-    tenant_ids: HashMap<String, u32>,
-    baseline_names: Vec<String>,
-    by_severity: Vec<u32>,
-    by_due: Vec<u32>,
-    by_tenant: Vec<u32>,
-    by_last_seen: Vec<u32>,
+/// No symbol: an absent optional field.
+const ABSENT: u32 = u32::MAX;
+
+/// One finding in the index: its strings as symbols (tenant names, items, settings,
+/// titles and timestamps repeat across findings and are kept once).
+#[derive(Debug)]
+struct IndexedFinding {
+    id: Box<str>,
+    tenant_id: u32,
+    tenant: u32,
+    source: u32,
+    baseline: u32,
+    rule: u32,
+    resource_kind: u32,
+    item: u32,
+    setting_path: u32,
+    drift_kind: u32,
+    severity: u32,
+    title: u32,
+    status: u32,
+    first_seen_at: u32,
+    last_seen_at: u32,
+    due_at: u32,
+    accepted_until: u32,
+    reopen_count: u32,
+    not_assessed: bool,
+    /// Whether `id` holds upper-case letters (search compares lower case).
+    id_mixed_case: bool,
 }
 
-impl FindingsIndex {
-    pub fn new(rows: Vec<ConsoleFinding>) -> Self {
-        let mut tenant_ids: HashMap<String, u32> = HashMap::new();
-        let mut names: BTreeSet<&str> = BTreeSet::new();
-        for row in &rows {
-            let next = u32::try_from(tenant_ids.len()).unwrap_or(NONE);
-            tenant_ids.entry(row.tenant_id.clone()).or_insert(next);
-            if let Some(b) = &row.baseline {
-                names.insert(b);
-            }
+/// Collects findings into an index, keeping each distinct string once.
+#[derive(Debug, Default)]
+struct IndexBuilder {
+    symbols: Vec<Box<str>>,
+    codes: HashMap<Box<str>, u32>,
+    rows: Vec<IndexedFinding>,
+}
+
+impl IndexBuilder {
+    fn symbol(&mut self, text: String) -> u32 {
+        if let Some(code) = self.codes.get(text.as_str()) {
+            return *code;
         }
-        let baseline_names: Vec<String> = names.into_iter().map(str::to_owned).collect();
-        let baseline_code: HashMap<&str, u32> = baseline_names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| (n.as_str(), u32::try_from(i).unwrap_or(NONE)))
-            .collect();
+        let code = u32::try_from(self.symbols.len()).unwrap_or(ABSENT);
+        let text = text.into_boxed_str();
+        self.symbols.push(text.clone());
+        self.codes.insert(text, code);
+        code
+    }
+
+    fn optional(&mut self, text: Option<String>) -> u32 {
+        text.map_or(ABSENT, |t| self.symbol(t))
+    }
+
+    fn push(&mut self, f: ConsoleFinding) {
+        let row = IndexedFinding {
+            id_mixed_case: f.id.chars().any(char::is_uppercase),
+            id: f.id.into_boxed_str(),
+            tenant_id: self.symbol(f.tenant_id),
+            tenant: self.symbol(f.tenant),
+            source: self.symbol(f.source),
+            baseline: self.optional(f.baseline),
+            rule: self.optional(f.rule),
+            resource_kind: self.symbol(f.resource_kind),
+            item: self.symbol(f.item),
+            setting_path: self.symbol(f.setting_path),
+            drift_kind: self.symbol(f.drift_kind),
+            severity: self.symbol(f.severity),
+            title: self.symbol(f.title),
+            status: self.symbol(f.status),
+            first_seen_at: self.symbol(f.first_seen_at),
+            last_seen_at: self.symbol(f.last_seen_at),
+            due_at: self.optional(f.due_at),
+            accepted_until: self.optional(f.accepted_until),
+            reopen_count: f.reopen_count,
+            not_assessed: f.not_assessed,
+        };
+        self.rows.push(row);
+    }
+
+    fn build(self) -> FindingsIndex {
+        let Self {
+            symbols,
+            codes: _,
+            mut rows,
+        } = self;
+        rows.shrink_to_fit();
+        let text = |code: u32| -> &str { symbols.get(code as usize).map_or("", |s| s) };
         let severity: Vec<u8> = rows
             .iter()
-            .map(|r| code(&SEVERITIES, &r.severity))
+            .map(|r| code(&SEVERITIES, text(r.severity)))
             .collect();
         let due: Vec<i64> = rows
             .iter()
             .map(|r| {
-                r.due_at
-                    .as_deref()
-                    .and_then(|d| DateTime::parse_from_rfc3339(d).ok())
+                DateTime::parse_from_rfc3339(text(r.due_at))
                     .map_or(i64::MAX, |d| d.timestamp_millis())
             })
             .collect();
@@ -216,63 +266,123 @@ impl FindingsIndex {
         let mut by_severity: Vec<u32> = (0..n).collect();
         by_severity.sort_by(|a, b| {
             let (x, y) = (&rows[*a as usize], &rows[*b as usize]);
-            (severity[*a as usize], &x.tenant, &x.item, &x.setting_path).cmp(&(
-                severity[*b as usize],
-                &y.tenant,
-                &y.item,
-                &y.setting_path,
-            ))
+            (
+                severity[*a as usize],
+                text(x.tenant),
+                text(x.item),
+                text(x.setting_path),
+            )
+                .cmp(&(
+                    severity[*b as usize],
+                    text(y.tenant),
+                    text(y.item),
+                    text(y.setting_path),
+                ))
         });
         // Stable sorts over the severity order: ties keep it.
         let mut by_due = by_severity.clone();
         by_due.sort_by_key(|i| due[*i as usize]);
         let mut by_tenant = by_severity.clone();
-        by_tenant.sort_by(|a, b| rows[*a as usize].tenant.cmp(&rows[*b as usize].tenant));
+        by_tenant
+            .sort_by(|a, b| text(rows[*a as usize].tenant).cmp(text(rows[*b as usize].tenant)));
         let mut by_last_seen = by_severity.clone();
         by_last_seen.sort_by(|a, b| {
-            rows[*b as usize]
-                .last_seen_at
-                .cmp(&rows[*a as usize].last_seen_at)
+            text(rows[*b as usize].last_seen_at).cmp(text(rows[*a as usize].last_seen_at))
         });
-        Self {
-            status: rows.iter().map(|r| code(&STATUSES, &r.status)).collect(),
-            source: rows.iter().map(|r| code(&SOURCES, &r.source)).collect(),
-            tenant: rows.iter().map(|r| tenant_ids[&r.tenant_id]).collect(),
-            baseline: rows
+        let baseline_names: Vec<String> = rows
+            .iter()
+            .filter(|r| r.baseline != ABSENT)
+            .map(|r| text(r.baseline))
+            .collect::<BTreeSet<&str>>()
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
+        FindingsIndex {
+            status: rows
                 .iter()
-                .map(|r| {
-                    r.baseline
-                        .as_deref()
-                        .and_then(|b| baseline_code.get(b).copied())
-                        .unwrap_or(NONE)
-                })
+                .map(|r| code(&STATUSES, text(r.status)))
                 .collect(),
-            text: rows
+            source: rows
                 .iter()
-                .map(|r| {
-                    format!(
-                        "{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}\u{1f}{}",
-                        r.title,
-                        r.item,
-                        r.setting_path,
-                        r.tenant,
-                        r.baseline.as_deref().unwrap_or(""),
-                        r.rule.as_deref().unwrap_or(""),
-                        r.id
-                    )
-                    .to_lowercase()
-                })
+                .map(|r| code(&SOURCES, text(r.source)))
+                .collect(),
+            lower: symbols
+                .iter()
+                .map(|s| s.to_lowercase().into_boxed_str())
                 .collect(),
             severity,
             due,
-            tenant_ids,
             baseline_names,
             by_severity,
             by_due,
             by_tenant,
             by_last_seen,
+            symbols,
             rows,
         }
+    }
+}
+
+/// Every finding, ready to filter: see the module documentation.
+#[derive(Debug, Default)]
+pub struct FindingsIndex {
+    rows: Vec<IndexedFinding>,
+    /// The distinct strings of the rows, and their lower case (searched).
+    symbols: Vec<Box<str>>,
+    lower: Vec<Box<str>>,
+    severity: Vec<u8>,
+    status: Vec<u8>,
+    source: Vec<u8>,
+    /// Milliseconds since the epoch; `i64::MAX` when there is no due date.
+    due: Vec<i64>,
+    baseline_names: Vec<String>,
+    by_severity: Vec<u32>,
+    by_due: Vec<u32>,
+    by_tenant: Vec<u32>,
+    by_last_seen: Vec<u32>,
+}
+
+impl FromIterator<ConsoleFinding> for FindingsIndex {
+    fn from_iter<I: IntoIterator<Item = ConsoleFinding>>(rows: I) -> Self {
+        let mut builder = IndexBuilder::default();
+        for row in rows {
+            builder.push(row);
+        }
+        builder.build()
+    }
+}
+
+impl FindingsIndex {
+    pub fn new(rows: Vec<ConsoleFinding>) -> Self {
+        rows.into_iter().collect()
+    }
+
+    /// The index of a packed findings array (see [`Store::findings_index`]), built while
+    /// reading it: the rows are never all held as separate strings.
+    fn from_packed(text: &str) -> Result<Self, serde_json::Error> {
+        struct Rows;
+        impl<'de> serde::de::Visitor<'de> for Rows {
+            type Value = IndexBuilder;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array of packed findings")
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<IndexBuilder, A::Error> {
+                let mut builder = IndexBuilder::default();
+                while let Some(row) = seq.next_element::<PackedFinding>()? {
+                    builder.push(row.into());
+                }
+                Ok(builder)
+            }
+        }
+        let mut reader = serde_json::Deserializer::from_str(text);
+        let builder = serde::Deserializer::deserialize_seq(&mut reader, Rows)?;
+        reader.end()?;
+        Ok(builder.build())
     }
 
     pub fn len(&self) -> usize {
@@ -283,31 +393,95 @@ impl FindingsIndex {
         self.rows.is_empty()
     }
 
+    fn text(&self, code: u32) -> &str {
+        self.symbols.get(code as usize).map_or("", |s| s)
+    }
+
+    fn optional(&self, code: u32) -> Option<String> {
+        (code != ABSENT).then(|| self.text(code).to_owned())
+    }
+
+    /// The table row of finding `i`.
+    fn row(&self, i: usize) -> ConsoleFinding {
+        let r = &self.rows[i];
+        let text = |code: u32| self.text(code).to_owned();
+        ConsoleFinding {
+            id: r.id.to_string(),
+            tenant_id: text(r.tenant_id),
+            tenant: text(r.tenant),
+            source: text(r.source),
+            baseline: self.optional(r.baseline),
+            rule: self.optional(r.rule),
+            resource_kind: text(r.resource_kind),
+            item: text(r.item),
+            setting_path: text(r.setting_path),
+            drift_kind: text(r.drift_kind),
+            severity: text(r.severity),
+            title: text(r.title),
+            status: text(r.status),
+            not_assessed: r.not_assessed,
+            reopen_count: r.reopen_count,
+            first_seen_at: text(r.first_seen_at),
+            last_seen_at: text(r.last_seen_at),
+            due_at: self.optional(r.due_at),
+            accepted_until: self.optional(r.accepted_until),
+        }
+    }
+
+    /// The symbols of `names` present in the index, or `None` for "any" (no names).
+    fn wanted(
+        &self,
+        names: &[String],
+        field: impl Fn(&IndexedFinding) -> u32,
+    ) -> Option<BTreeSet<u32>> {
+        if names.is_empty() {
+            return None;
+        }
+        let names: BTreeSet<&str> = names.iter().map(String::as_str).collect();
+        Some(
+            self.rows
+                .iter()
+                .map(field)
+                .filter(|c| *c != ABSENT && names.contains(self.text(*c)))
+                .collect(),
+        )
+    }
+
+    /// Whether finding `i` holds `word` (lower case) in a searched field; `hits` marks
+    /// the symbols holding it.
+    fn holds(&self, i: usize, word: &str, hits: &[bool]) -> bool {
+        let r = &self.rows[i];
+        let hit = |code: u32| hits.get(code as usize).copied().unwrap_or(false);
+        hit(r.title)
+            || hit(r.item)
+            || hit(r.setting_path)
+            || hit(r.tenant)
+            || hit(r.baseline)
+            || hit(r.rule)
+            || if r.id_mixed_case {
+                r.id.to_lowercase().contains(word)
+            } else {
+                r.id.contains(word)
+            }
+    }
+
     /// The rows matching `query`, in its order, from its offset.
     pub fn query(&self, query: &FindingQuery, now: DateTime<Utc>) -> FindingPage {
         let started = std::time::Instant::now();
         let severities = mask(&SEVERITIES, &query.severities);
         let statuses = mask(&STATUSES, &query.statuses);
         let sources = mask(&SOURCES, &query.kinds);
-        let tenants: Option<BTreeSet<u32>> = (!query.tenant_ids.is_empty()).then(|| {
-            query
-                .tenant_ids
-                .iter()
-                .filter_map(|t| self.tenant_ids.get(t).copied())
-                .collect()
-        });
-        let baselines: Option<BTreeSet<u32>> = (!query.baselines.is_empty()).then(|| {
-            query
-                .baselines
-                .iter()
-                .filter_map(|b| self.baseline_names.iter().position(|n| n == b))
-                .filter_map(|p| u32::try_from(p).ok())
-                .collect()
-        });
-        let words: Vec<String> = query
+        let tenants = self.wanted(&query.tenant_ids, |r| r.tenant_id);
+        let baselines = self.wanted(&query.baselines, |r| r.baseline);
+        // Each word once against every distinct string, then per finding a lookup.
+        let words: Vec<(String, Vec<bool>)> = query
             .search
             .split_whitespace()
-            .map(str::to_lowercase)
+            .map(|w| {
+                let word = w.to_lowercase();
+                let hits = self.lower.iter().map(|s| s.contains(&word)).collect();
+                (word, hits)
+            })
             .collect();
         let now_ms = now.timestamp_millis();
         let week_ms = now_ms + TimeDelta::days(7).num_milliseconds();
@@ -333,13 +507,13 @@ impl FindingsIndex {
             }
             if tenants
                 .as_ref()
-                .is_some_and(|t| !t.contains(&self.tenant[i]))
+                .is_some_and(|t| !t.contains(&self.rows[i].tenant_id))
             {
                 continue;
             }
             if baselines
                 .as_ref()
-                .is_some_and(|b| !b.contains(&self.baseline[i]))
+                .is_some_and(|b| !b.contains(&self.rows[i].baseline))
             {
                 continue;
             }
@@ -357,7 +531,7 @@ impl FindingsIndex {
                     continue;
                 }
             }
-            if !words.iter().all(|w| self.text[i].contains(w.as_str())) {
+            if !words.iter().all(|(word, hits)| self.holds(i, word, hits)) {
                 continue;
             }
             match self.severity[i] {
@@ -367,7 +541,7 @@ impl FindingsIndex {
                 _ => counts.low += 1,
             }
             if matched >= query.offset && rows.len() < limit {
-                rows.push(self.rows[i].clone());
+                rows.push(self.row(i));
             }
             matched += 1;
         }
@@ -525,6 +699,32 @@ struct PackedFinding(
     Option<String>,
 );
 
+impl From<PackedFinding> for ConsoleFinding {
+    fn from(r: PackedFinding) -> Self {
+        Self {
+            id: r.0,
+            tenant_id: r.1,
+            tenant: r.2,
+            source: r.3,
+            baseline: r.4,
+            rule: r.5,
+            resource_kind: r.6,
+            item: r.7,
+            setting_path: r.8,
+            drift_kind: r.9,
+            severity: r.10,
+            title: r.11,
+            status: r.12,
+            not_assessed: r.13 != 0,
+            reopen_count: u32::try_from(r.14).unwrap_or(0),
+            first_seen_at: r.15,
+            last_seen_at: r.16,
+            due_at: r.17,
+            accepted_until: r.18,
+        }
+    }
+}
+
 fn rows_by_status(d: &mut DriftByBaseline, status: &str, severity: &str, n: u32) {
     match status {
         "open" => d.open += n,
@@ -595,11 +795,12 @@ fn diff_rows(
 }
 
 impl Store {
-    /// Every finding of the workspace, for [`FindingsIndex`].
-    pub async fn console_findings(&self) -> Result<Vec<ConsoleFinding>, StoreError> {
+    /// Every finding of the workspace, packed as one JSON array of arrays (see
+    /// [`PackedFinding`]); `None` when there are none.
+    async fn packed_findings(&self) -> Result<Option<String>, StoreError> {
         // One packed row: sqlx hands each row over with a cross-thread message, which
         // dominates reading 100,000 small rows.
-        let packed: Option<String> = sqlx::query_scalar(
+        Ok(sqlx::query_scalar(
             "SELECT json_group_array(json_array(f.id, f.tenant_id, t.display_name, f.source,
                     b.name, f.rule, f.resource_kind, f.item_key, f.setting_path, f.drift_kind,
                     f.severity, f.title, f.status, f.not_assessed, f.reopen_count,
@@ -612,36 +813,29 @@ impl Store {
         )
         .bind(self.workspace().to_string())
         .fetch_one(self.pool())
-        .await?;
-        let rows: Vec<PackedFinding> = match packed {
+        .await?)
+    }
+
+    /// Every finding of the workspace, as table rows.
+    pub async fn console_findings(&self) -> Result<Vec<ConsoleFinding>, StoreError> {
+        let rows: Vec<PackedFinding> = match self.packed_findings().await? {
             Some(text) => serde_json::from_str(&text)
                 .map_err(|e| StoreError::corrupt(format!("findings: {e}")))?,
             None => Vec::new(),
         };
-        Ok(rows
-            .into_iter()
-            .map(|r| ConsoleFinding {
-                id: r.0,
-                tenant_id: r.1,
-                tenant: r.2,
-                source: r.3,
-                baseline: r.4,
-                rule: r.5,
-                resource_kind: r.6,
-                item: r.7,
-                setting_path: r.8,
-                drift_kind: r.9,
-                severity: r.10,
-                title: r.11,
-                status: r.12,
-                not_assessed: r.13 != 0,
-                reopen_count: u32::try_from(r.14).unwrap_or(0),
-                first_seen_at: r.15,
-                last_seen_at: r.16,
-                due_at: r.17,
-                accepted_until: r.18,
-            })
-            .collect())
+        Ok(rows.into_iter().map(ConsoleFinding::from).collect())
+    }
+
+    /// The [`FindingsIndex`] of every finding of the workspace, built on a blocking
+    /// thread from one read.
+    pub async fn findings_index(&self) -> Result<FindingsIndex, StoreError> {
+        let Some(text) = self.packed_findings().await? else {
+            return Ok(FindingsIndex::default());
+        };
+        tokio::task::spawn_blocking(move || FindingsIndex::from_packed(&text))
+            .await
+            .map_err(|e| StoreError::corrupt(format!("findings index: {e}")))?
+            .map_err(|e| StoreError::corrupt(format!("findings: {e}")))
     }
 
     /// Changes whenever a write changes what [`Store::console_findings`] returns.
@@ -751,7 +945,7 @@ impl Store {
                 })
         };
         if tenant_of(from).await? != tenant_of(to).await? {
-            return Err(StoreError::Conflict(
+            return Err(StoreError::Invalid(
                 "the two captures belong to different tenants: compare captures of one tenant"
                     .to_owned(),
             ));
@@ -1078,13 +1272,127 @@ mod tests {
         assert!(second.rows.iter().all(|r| r.severity == "low"));
     }
 
-    /// Prints the filter figures on 100,000 findings (run with `--nocapture`; release
+    #[test]
+    fn search_words_match_any_searched_field_and_rows_come_back_whole() {
+        let mut odd = finding(1);
+        odd.id = "ABC-Mixed-Case".to_owned();
+        odd.rule = Some("NamingRule".to_owned());
+        odd.accepted_until = Some("2027-01-01T00:00:00.000Z".to_owned());
+        let rows: Vec<ConsoleFinding> = (0..50).map(finding).chain([odd.clone()]).collect();
+        let index = FindingsIndex::new(rows.clone());
+        let search = |text: &str| {
+            let page = index.query(
+                &FindingQuery {
+                    search: text.into(),
+                    limit: 100,
+                    ..FindingQuery::default()
+                },
+                now(),
+            );
+            page.rows.into_iter().map(|r| r.id).collect::<Vec<_>>()
+        };
+        // Each word in its own field: the id (any case), the rule, the tenant.
+        assert_eq!(search("mixed namingrule tenant 0001"), vec![odd.id.clone()]);
+        assert_eq!(search("abc-MIXED"), vec![odd.id.clone()]);
+        // A word must occur: none holds "absent".
+        assert!(search("namingrule absent").is_empty());
+        // Against a plain scan of the searched fields, for several queries.
+        let naive = |text: &str| -> Vec<String> {
+            let mut hits: Vec<&ConsoleFinding> = rows
+                .iter()
+                .filter(|r| {
+                    let fields = [
+                        r.title.as_str(),
+                        &r.item,
+                        &r.setting_path,
+                        &r.tenant,
+                        r.baseline.as_deref().unwrap_or(""),
+                        r.rule.as_deref().unwrap_or(""),
+                        &r.id,
+                    ];
+                    text.split_whitespace().all(|w| {
+                        let w = w.to_lowercase();
+                        fields.iter().any(|f| f.to_lowercase().contains(&w))
+                    })
+                })
+                .collect();
+            hits.sort_by_key(|r| r.id.clone());
+            hits.into_iter().map(|r| r.id.clone()).collect()
+        };
+        for text in [
+            "baseline 1 differs",
+            "policy 4",
+            "SETTING_3 tenant",
+            "7000",
+            "win -",
+        ] {
+            let mut found = search(text);
+            found.sort();
+            assert_eq!(found, naive(text), "search {text:?}");
+            assert!(!found.is_empty(), "search {text:?} finds something");
+        }
+        // Rows come back as they went in, optional fields included.
+        let all = index.query(
+            &FindingQuery {
+                limit: 100,
+                ..FindingQuery::default()
+            },
+            now(),
+        );
+        let back = all
+            .rows
+            .iter()
+            .find(|r| r.id == odd.id)
+            .expect("the odd row");
+        assert_eq!(back, &odd);
+        for row in &all.rows {
+            let original = rows.iter().find(|r| r.id == row.id).expect("known id");
+            assert_eq!(row, original);
+        }
+    }
+
+    /// `query`'s filters applied to one row the plain way (no due filter but overdue).
+    fn plainly_matches(r: &ConsoleFinding, q: &FindingQuery) -> bool {
+        let any =
+            |wanted: &[String], value: &str| wanted.is_empty() || wanted.iter().any(|w| w == value);
+        let fields = [
+            r.title.as_str(),
+            &r.item,
+            &r.setting_path,
+            &r.tenant,
+            r.baseline.as_deref().unwrap_or(""),
+            r.rule.as_deref().unwrap_or(""),
+            &r.id,
+        ]
+        .map(str::to_lowercase);
+        any(&q.severities, &r.severity)
+            && any(&q.statuses, &r.status)
+            && any(&q.kinds, &r.source)
+            && any(&q.tenant_ids, &r.tenant_id)
+            && (q.baselines.is_empty()
+                || r.baseline.as_ref().is_some_and(|b| q.baselines.contains(b)))
+            && match q.due {
+                None => true,
+                Some(DueFilter::Overdue) => {
+                    (r.status == "open" || r.status == "acknowledged")
+                        && r.due_at.as_deref().is_some_and(|d| d < "2026-12-10")
+                }
+                Some(other) => unreachable!("not used here: {other:?}"),
+            }
+            && q.search
+                .split_whitespace()
+                .all(|w| fields.iter().any(|f| f.contains(&w.to_lowercase())))
+    }
+
+    /// Checks the filters at scale against [`plainly_matches`] and prints their figures on
+    /// 100,000 findings (run with `--nocapture`; release
     /// builds for the quoted figure: `cargo test --release -p plumbline-core
     /// console::tests::figures -- --nocapture`). Not a timed assertion.
     #[test]
     fn figures_for_100k_findings() {
+        let rows: Vec<ConsoleFinding> = (0..100_000).map(finding).collect();
         let started = std::time::Instant::now();
-        let index = FindingsIndex::new((0..100_000).map(finding).collect());
+        let index = FindingsIndex::new(rows.clone());
         let built = started.elapsed();
         let queries = [
             ("no filter", FindingQuery::default()),
@@ -1122,6 +1430,11 @@ mod tests {
                 best = best.min(index.query(&query, now()).filter_micros);
             }
             let page = index.query(&query, now());
+            assert_eq!(
+                page.matched as usize,
+                rows.iter().filter(|r| plainly_matches(r, &query)).count(),
+                "{name}"
+            );
             println!(
                 "filter {name}: {} matched, best of 5: {:.2} ms",
                 page.matched,

@@ -194,11 +194,29 @@ impl Store {
             .collect()
     }
 
-    /// Records a new signing key's public half as the active one, retiring the current
-    /// one, with its audit event.
-    pub async fn add_signing_key(&self, key: &SigningKeyRow) -> Result<(), StoreError> {
+    /// Records a new signing key's public half as the active one with its audit event,
+    /// retiring the current one when `retire_active` (a rotation). Without it (a first
+    /// key) nothing is written when another writer made the workspace's key meanwhile:
+    /// `false` says so, and the caller uses that key.
+    pub async fn add_signing_key(
+        &self,
+        key: &SigningKeyRow,
+        retire_active: bool,
+    ) -> Result<bool, StoreError> {
         let now = timestamp(Utc::now());
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        if !retire_active {
+            let active: Option<String> = sqlx::query_scalar(
+                "SELECT fingerprint FROM signing_keys
+                 WHERE workspace_id = ? AND retired_at IS NULL",
+            )
+            .bind(self.workspace().to_string())
+            .fetch_optional(&mut *tx)
+            .await?;
+            if active.is_some() {
+                return Ok(false);
+            }
+        }
         let retired: Option<String> = sqlx::query_scalar(
             "UPDATE signing_keys SET retired_at = ? WHERE workspace_id = ? AND retired_at IS NULL
              RETURNING fingerprint",
@@ -234,7 +252,7 @@ impl Store {
         )
         .await?;
         tx.commit().await?;
-        Ok(())
+        Ok(true)
     }
 
     /// The tenant's captures taken in `[from, to)`, oldest first, with their items.

@@ -76,6 +76,7 @@ pub async fn save_tenant_connection(
     let tenant = find_tenant(&state, &request.tenant_id).await?;
     let saved = core_settings::save_tenant_connection(
         state.store()?,
+        state.keychain().as_ref(),
         tenant,
         request.entra_tenant_id.as_deref(),
         request.graph_app_id.as_deref(),

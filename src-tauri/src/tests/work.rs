@@ -70,6 +70,18 @@ fn a_review_of_every_tenant_raises_alerts_the_inbox_can_acknowledge_and_snooze()
         open("open").as_array().expect("rows").len() as u64,
         raised - 1
     );
+    assert_eq!(
+        invoke(&webview, "open_alert_count").expect("count"),
+        raised - 1,
+        "the badge counts what the Open view lists"
+    );
+    let past = invoke_with(
+        &webview,
+        "snooze_alerts",
+        json!({ "ids": [second], "hours": null, "until": "2020-01-01T00:00:00Z" }),
+    )
+    .expect_err("a time past");
+    assert_eq!(past["code"], "invalid_input", "{past}");
     assert_eq!(open("acknowledged")[0]["id"], first);
     assert_eq!(open("snoozed")[0]["id"], second);
     assert_eq!(open("snoozed")[0]["state"], "snoozed");

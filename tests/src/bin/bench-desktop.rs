@@ -10,11 +10,14 @@
 //!   view, "Reset filters") to the table's count showing the new result, rendering
 //!   included.
 //! - Resident memory of the app: the app process and its WebKit processes (web and
-//!   network), after the Portfolio and again after working in the findings table.
+//!   network), after the Portfolio and again after working in the findings table. RSS
+//!   counts shared libraries whole in every process (WebKit's libraries are mapped by the
+//!   app and by each WebKit process), so the sum over processes is given as PSS, which
+//!   counts a shared page once; private anonymous memory (heaps) is shown apart.
 //!
-//! The database: the `plumbline bench review` template (1,000 demo tenants, generated
-//! once into the cache directory by `plumbline bench review|portfolio`), copied and
-//! reviewed with the release `plumbline` next to this binary.
+//! The database: the benchmarks' template portfolio (1,000 demo tenants, generated once
+//! into the cache directory; `plumbline bench template` names it), copied and reviewed
+//! with the release `plumbline` next to this binary.
 //!
 //! Run: `cargo build --release --workspace && xvfb-run -a -s "-screen 0 1280x800x24"
 //! target/release/bench-desktop` (scripts/bench-desktop.sh does both).
@@ -27,12 +30,11 @@ use plumbline_e2e::driver::Driver;
 use plumbline_e2e::webdriver::Session;
 use serde_json::{json, Value};
 
-const TEMPLATE: &str = "bench-1000t-seed20261123-f2-n1.db";
-
 struct Options {
     app: PathBuf,
     cli: PathBuf,
-    template: PathBuf,
+    /// `None`: the CLI's own template (`plumbline bench template`).
+    template: Option<PathBuf>,
     rounds: usize,
 }
 
@@ -45,7 +47,7 @@ fn options() -> anyhow::Result<Options> {
     let mut options = Options {
         app: dir.join("plumbline-desktop"),
         cli: dir.join("plumbline"),
-        template: cache_dir().join(TEMPLATE),
+        template: None,
         rounds: 3,
     };
     let mut args = std::env::args().skip(1);
@@ -54,7 +56,7 @@ fn options() -> anyhow::Result<Options> {
         match arg.as_str() {
             "--app" => options.app = PathBuf::from(value()?),
             "--cli" => options.cli = PathBuf::from(value()?),
-            "--template" => options.template = PathBuf::from(value()?),
+            "--template" => options.template = Some(PathBuf::from(value()?)),
             "--rounds" => options.rounds = value()?.parse().context("--rounds N")?,
             other => bail!(
                 "unknown argument {other}: use --app PATH --cli PATH --template DB --rounds N"
@@ -75,33 +77,29 @@ fn options() -> anyhow::Result<Options> {
     Ok(options)
 }
 
-fn cache_dir() -> PathBuf {
-    std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-        .unwrap_or_else(std::env::temp_dir)
-        .join("plumbline")
-}
-
 /// A reviewed copy of the template as `data/plumbline.db` under `scratch`.
 fn prepare_database(options: &Options, scratch: &Path) -> anyhow::Result<PathBuf> {
-    if !options.template.exists() {
-        eprintln!(
-            "no benchmark portfolio at {}: generating it with `plumbline bench portfolio` (about 10 minutes, once)",
-            options.template.display()
-        );
-        let status = std::process::Command::new(&options.cli)
-            .args(["bench", "portfolio", "--runs", "1"])
-            .status()?;
-        if !status.success() || !options.template.exists() {
-            bail!("could not generate {}", options.template.display());
+    let template = match &options.template {
+        Some(given) if given.exists() => given.clone(),
+        Some(given) => bail!("the template {} does not exist", given.display()),
+        None => {
+            eprintln!(
+                "the benchmark portfolio: `plumbline bench template` (generates it once when missing, a few minutes)"
+            );
+            let output = std::process::Command::new(&options.cli)
+                .args(["bench", "template"])
+                .stderr(std::process::Stdio::inherit())
+                .output()?;
+            if !output.status.success() {
+                bail!("`plumbline bench template` failed");
+            }
+            PathBuf::from(String::from_utf8(output.stdout)?.trim())
         }
-    }
+    };
     let data = scratch.join("data");
     std::fs::create_dir_all(&data)?;
     let db = data.join("plumbline.db");
-    std::fs::copy(&options.template, &db)
-        .with_context(|| format!("cannot copy {}", options.template.display()))?;
+    std::fs::copy(&template, &db).with_context(|| format!("cannot copy {}", template.display()))?;
     eprintln!("reviewing the 1,000-tenant copy (findings for the table)…");
     let output = std::process::Command::new(&options.cli)
         .arg("--db")
@@ -117,8 +115,21 @@ fn prepare_database(options: &Options, scratch: &Path) -> anyhow::Result<PathBuf
     Ok(data)
 }
 
-/// Resident memory (KiB) of `pid` and every process below it.
-fn tree_rss_kib(pid: u32) -> (u64, u64, Vec<(String, u64)>) {
+/// Memory of one process, KiB.
+#[derive(Debug, Default)]
+struct ProcessMemory {
+    name: String,
+    /// Resident set: every page mapped in, shared libraries counted whole.
+    rss: u64,
+    /// Proportional set: a page shared by n processes counts 1/n in each, so the sum
+    /// over processes is what they occupy together.
+    pss: u64,
+    /// Private anonymous memory: heaps, JavaScript, caches.
+    anon: u64,
+}
+
+/// The memory of `pid` and every process below it (the app first).
+fn tree_memory(pid: u32) -> Vec<ProcessMemory> {
     let mut parents: Vec<(u32, u32)> = Vec::new();
     if let Ok(entries) = std::fs::read_dir("/proc") {
         for entry in entries.flatten() {
@@ -150,22 +161,42 @@ fn tree_rss_kib(pid: u32) -> (u64, u64, Vec<(String, u64)>) {
         );
         i += 1;
     }
-    let mut parts = Vec::new();
-    for process in &tree {
-        let status = std::fs::read_to_string(format!("/proc/{process}/status")).unwrap_or_default();
-        let field = |name: &str| {
-            status
-                .lines()
-                .find_map(|l| l.strip_prefix(name))
-                .map(|v| v.trim().trim_end_matches("kB").trim().to_owned())
-                .unwrap_or_default()
-        };
-        let rss: u64 = field("VmRSS:").parse().unwrap_or(0);
-        parts.push((field("Name:"), rss));
-    }
-    let own = parts.first().map(|(_, r)| *r).unwrap_or(0);
-    let total = parts.iter().map(|(_, r)| r).sum();
-    (own, total, parts)
+    let field = |text: &str, name: &str| -> String {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().trim_end_matches("kB").trim().to_owned())
+            .unwrap_or_default()
+    };
+    tree.iter()
+        .map(|process| {
+            let status =
+                std::fs::read_to_string(format!("/proc/{process}/status")).unwrap_or_default();
+            let rollup = std::fs::read_to_string(format!("/proc/{process}/smaps_rollup"))
+                .unwrap_or_default();
+            ProcessMemory {
+                name: field(&status, "Name:"),
+                rss: field(&status, "VmRSS:").parse().unwrap_or(0),
+                pss: field(&rollup, "Pss:").parse().unwrap_or(0),
+                anon: field(&status, "RssAnon:").parse().unwrap_or(0),
+            }
+        })
+        .collect()
+}
+
+/// The figures of [`tree_memory`]: the app process, and the app with its WebKit processes.
+fn memory_figures(pid: u32) -> Value {
+    let parts = tree_memory(pid);
+    let sum = |f: fn(&ProcessMemory) -> u64| parts.iter().map(f).sum::<u64>();
+    let app = parts.first();
+    json!({
+        "app": { "rss": app.map_or(0, |p| p.rss), "pss": app.map_or(0, |p| p.pss),
+                 "anon": app.map_or(0, |p| p.anon) },
+        "with_webkit": { "rss": sum(|p| p.rss), "pss": sum(|p| p.pss), "anon": sum(|p| p.anon) },
+        "processes": parts
+            .iter()
+            .map(|p| json!({ "name": p.name, "rss": p.rss, "pss": p.pss, "anon": p.anon }))
+            .collect::<Vec<_>>(),
+    })
 }
 
 /// The newest process running `app`.
@@ -342,9 +373,7 @@ async fn main() -> anyhow::Result<()> {
         eprintln!("round {}: interactive after {timing} ms", round + 1);
 
         if round == 0 {
-            let (own, total, parts) = tree_rss_kib(pid);
-            figures["rss_after_portfolio_kib"] =
-                json!({ "app": own, "with_webkit": total, "processes": parts });
+            figures["memory_after_portfolio_kib"] = memory_figures(pid);
             session
                 .execute_async(
                     "const done = arguments[arguments.length - 1]; location.hash = '#/findings'; done(null);",
@@ -399,9 +428,7 @@ async fn main() -> anyhow::Result<()> {
             figures["filter_click_to_table_ms"] = stats(clicks);
             figures["apply_view_ms"] = stats(views);
             figures["reset_filters_ms"] = stats(resets);
-            let (own, total, parts) = tree_rss_kib(pid);
-            figures["rss_after_findings_kib"] =
-                json!({ "app": own, "with_webkit": total, "processes": parts });
+            figures["memory_after_findings_kib"] = memory_figures(pid);
         }
         session.end().await?;
         drop(driver);
@@ -432,14 +459,21 @@ async fn main() -> anyhow::Result<()> {
         num(&figures["apply_view_ms"]["median"]),
         num(&figures["reset_filters_ms"]["median"])
     );
-    for key in ["rss_after_portfolio_kib", "rss_after_findings_kib"] {
+    let mib = |v: &Value| num(v) / 1024.0;
+    for key in ["memory_after_portfolio_kib", "memory_after_findings_kib"] {
+        let m = &figures[key];
         println!(
-            "Resident memory {}: app {:.0} MiB, with its WebKit processes {:.0} MiB",
-            key.trim_start_matches("rss_")
+            "Memory {}: app process RSS {:.0} MiB (PSS {:.0}, private heap {:.0}); \
+             with its WebKit processes PSS {:.0} MiB (RSS summed {:.0}, private heap {:.0})",
+            key.trim_start_matches("memory_")
                 .trim_end_matches("_kib")
                 .replace('_', " "),
-            num(&figures[key]["app"]) / 1024.0,
-            num(&figures[key]["with_webkit"]) / 1024.0
+            mib(&m["app"]["rss"]),
+            mib(&m["app"]["pss"]),
+            mib(&m["app"]["anon"]),
+            mib(&m["with_webkit"]["pss"]),
+            mib(&m["with_webkit"]["rss"]),
+            mib(&m["with_webkit"]["anon"]),
         );
     }
     Ok(())

@@ -44,6 +44,7 @@ describe("FakeBackend", () => {
       listEvidencePacks: 0,
       verifyEvidencePack: 0,
       listAlerts: 0,
+      openAlertCount: 0,
       acknowledgeAlerts: 0,
       snoozeAlerts: 0,
       portfolioOverview: 0,

@@ -161,6 +161,7 @@ export class FakeBackend implements Backend {
     listEvidencePacks: 0,
     verifyEvidencePack: 0,
     listAlerts: 0,
+    openAlertCount: 0,
     acknowledgeAlerts: 0,
     snoozeAlerts: 0,
     portfolioOverview: 0,
@@ -461,6 +462,11 @@ export class FakeBackend implements Backend {
   async verifyEvidencePack(path: string, trustedFingerprint: string | null): Promise<PackVerdict> {
     await this.answer("verifyEvidencePack");
     return this.evidence.verify(path, trustedFingerprint);
+  }
+
+  async openAlertCount(): Promise<number> {
+    await this.answer("openAlertCount");
+    return this.evidence.listAlerts("open").length;
   }
 
   async listAlerts(view: AlertView): Promise<AlertRow[]> {

@@ -232,7 +232,7 @@ export class FakeEvidence {
       throw new BackendError("invalid_input", "Say how long to snooze: a number of hours or a time.");
     }
     if (end <= this.now()) {
-      throw new BackendError("conflict", "a snooze must end in the future: pick a later time");
+      throw new BackendError("invalid_input", "a snooze must end in the future: pick a later time");
     }
     let changed = 0;
     for (const id of ids) {

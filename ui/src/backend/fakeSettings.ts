@@ -195,7 +195,10 @@ export class FakeSettings {
         `${other.name} already has the Entra tenant id ${entra}: each customer tenant has its own; check which tenant this id belongs to`,
       );
     }
+    const before = this.connection(tenant);
     this.update(tenant.id, { entraTenantId: entra, graphAppId: app });
+    // A secret belongs to its app registration: another (or no) app id drops it.
+    if (before.secretSetAt && before.graphAppId !== app) return this.removeSecret(tenant.id);
     return this.connection(tenant);
   }
 

@@ -45,6 +45,7 @@ export function createTauriBackend(): Backend {
     verifyEvidencePack: (path, fingerprint) =>
       unwrap(() => commands.verifyEvidencePack(path, fingerprint)),
     listAlerts: (view) => unwrap(() => commands.listAlerts(view)),
+    openAlertCount: () => unwrap(() => commands.openAlertCount()),
     acknowledgeAlerts: (ids) => unwrap(() => commands.acknowledgeAlerts(ids)),
     snoozeAlerts: (ids, hours, until) => unwrap(() => commands.snoozeAlerts(ids, hours, until)),
     portfolioOverview: () => unwrap(commands.portfolioOverview),

@@ -202,6 +202,8 @@ export interface Backend {
   verifyEvidencePack(path: string, trustedFingerprint: string | null): Promise<PackVerdict>;
   /** The alerts inbox, newest first. */
   listAlerts(view: AlertView): Promise<AlertRow[]>;
+  /** How many alerts are open: the inbox badge. */
+  openAlertCount(): Promise<number>;
   /** Acknowledges alerts; resolves to how many changed. */
   acknowledgeAlerts(ids: string[]): Promise<number>;
   /** Snoozes alerts for some hours or until a time (RFC 3339). */

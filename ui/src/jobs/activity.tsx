@@ -117,9 +117,9 @@ export function ActivityProvider(props: {
     let current = true;
     const count = () => {
       if (hidden()) return;
-      backend.listAlerts("open").then(
-        (rows) => {
-          if (current) setOpenAlerts(rows.length);
+      backend.openAlertCount().then(
+        (open) => {
+          if (current) setOpenAlerts(open);
         },
         () => {
           // An unknown count shows no badge rather than a wrong one.

@@ -44,6 +44,7 @@ export function useJob(onEnded?: (job: Job) => void): JobHandle {
         (next) => {
           busy = false;
           if (!current) return;
+          setError(null);
           setJob(next);
           if (next.state !== "running") {
             ended.current?.(next);
@@ -52,7 +53,15 @@ export function useJob(onEnded?: (job: Job) => void): JobHandle {
         },
         (thrown: unknown) => {
           busy = false;
-          if (current) setError(BackendError.from(thrown));
+          if (!current) return;
+          const failure = BackendError.from(thrown);
+          setError(failure);
+          // The app no longer knows the job (it restarted): stop asking. Other failures
+          // may pass; the next poll tries again.
+          if (failure.code === "not_found") {
+            window.clearInterval(timer);
+            setJob(null);
+          }
         },
       );
     }, JOB_POLL_MS);

@@ -49,7 +49,7 @@ describe("Alerts badge in the navigation", () => {
   it("shows no badge without open alerts", async () => {
     const fake = new FakeBackend({ tenants: TENANTS });
     renderApp(fake);
-    await waitFor(() => expect(fake.calls.listAlerts).toBeGreaterThan(0));
+    await waitFor(() => expect(fake.calls.openAlertCount).toBeGreaterThan(0));
     expect(alertsLink()).toHaveAccessibleName("Alerts");
     expect(screen.queryByTestId("nav-alerts-badge")).not.toBeInTheDocument();
   });
@@ -67,18 +67,18 @@ describe("Alerts badge in the navigation", () => {
     const fake = new FakeBackend({ tenants: TENANTS });
     // The 30-second poll never comes in this test: only the job's end can update it.
     renderShell(fake, { jobsRunningMs: 20, jobsIdleMs: 20, alertsMs: 1_000_000 });
-    await waitFor(() => expect(fake.calls.listAlerts).toBe(1));
+    await waitFor(() => expect(fake.calls.openAlertCount).toBe(1));
     fake.evidence.raise(makeAlert({ id: "raised", title: "Contoso: 1 new high finding" }));
     fake.jobs.runningPolls = 3;
     await fake.startReview(null);
     await waitFor(() => expect(alertsLink()).toHaveAccessibleName("Alerts, 1 open"));
-    expect(fake.calls.listAlerts).toBe(2);
+    expect(fake.calls.openAlertCount).toBe(2);
   });
 
   it("counts again on its own interval", async () => {
     const fake = new FakeBackend({ tenants: TENANTS });
     renderShell(fake, { alertsMs: 50 });
-    await waitFor(() => expect(fake.calls.listAlerts).toBeGreaterThan(0));
+    await waitFor(() => expect(fake.calls.openAlertCount).toBeGreaterThan(0));
     fake.evidence.raise(makeAlert({ id: "raised", title: "Raised by the CLI" }));
     await waitFor(() => expect(alertsLink()).toHaveAccessibleName("Alerts, 1 open"));
   });

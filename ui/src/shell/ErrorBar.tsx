@@ -14,7 +14,7 @@ import type { BackendError } from "../backend";
 export function ErrorBar(props: {
   title: string;
   error: BackendError;
-  testId: string;
+  testId?: string;
   onRetry?: () => void;
 }) {
   return (

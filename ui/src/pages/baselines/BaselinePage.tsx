@@ -26,7 +26,7 @@ import {
   EditRegular,
   SendRegular,
 } from "@fluentui/react-icons";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import { BackendError, useBackend, type BaselineDetail, type VersionRow } from "../../backend";
 import { formatNumber } from "../../format";
 import { hrefFor } from "../../router";
@@ -260,19 +260,33 @@ export function BaselinePage(props: { baselineId: string }) {
   const { state, reload } = useLoad(load);
   // After a change the page reads the detail again (or takes it from the answer of an
   // assignment) and keeps showing the current one meanwhile, so it keeps its place.
-  const [latest, setLatest] = useState<BaselineDetail | null>(null);
+  // Kept with the baseline it shows and the number of the change it answers: another
+  // baseline's detail is never shown, and a slow answer never replaces a newer one.
+  const [latest, setLatest] = useState<{ id: string; asked: number; detail: BaselineDetail } | null>(
+    null,
+  );
+  const asked = useRef(0);
   const [refreshError, setRefreshError] = useState<BackendError | null>(null);
-  const detail = latest ?? (state.status === "ready" ? state.data : null);
+  const detail =
+    (latest?.id === baselineId ? latest.detail : null) ?? (state.status === "ready" ? state.data : null);
   const changed = useCallback(
     (next?: BaselineDetail) => {
       setRefreshError(null);
+      asked.current += 1;
+      const number = asked.current;
+      const keep = (answer: BaselineDetail) =>
+        setLatest((shown) =>
+          shown && shown.id === baselineId && shown.asked > number
+            ? shown
+            : { id: baselineId, asked: number, detail: answer },
+        );
       if (next) {
-        setLatest(next);
+        keep(next);
         return;
       }
-      backend.baselineDetail(baselineId).then(setLatest, (e: unknown) =>
-        setRefreshError(BackendError.from(e)),
-      );
+      backend.baselineDetail(baselineId).then(keep, (e: unknown) => {
+        if (asked.current === number) setRefreshError(BackendError.from(e));
+      });
     },
     [backend, baselineId],
   );

@@ -97,7 +97,6 @@ describe("Baselines list", () => {
     const error = await within(dialog).findByTestId("create-error");
     expect(error).toHaveTextContent("Couldn't create the baseline");
     expect(error).toHaveTextContent("/exports/broken/items/compliance_policy/Win - Password.json");
-    expect(error).toHaveTextContent("invalid_input");
 
     // Exported policies carry no name: the backend asks for one.
     await user.clear(folder);

@@ -1,42 +1,11 @@
 // Small pieces the Baselines screens share: the error bar, a version's status badge, a
 // time as people read it, and focus that returns to where a dialog was opened from.
 
-import {
-  Badge,
-  Button,
-  MessageBar,
-  MessageBarActions,
-  MessageBarBody,
-  MessageBarTitle,
-  type BadgeProps,
-} from "@fluentui/react-components";
-import { ArrowClockwiseRegular } from "@fluentui/react-icons";
+import { Badge, type BadgeProps } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
-import type { BackendError } from "../../backend";
 import { formatExact, parseTimestamp } from "../../format";
 
-export function ErrorBar(props: {
-  title: string;
-  error: BackendError;
-  testId: string;
-  onRetry?: () => void;
-}) {
-  return (
-    <MessageBar intent="error" layout="multiline" data-testid={props.testId}>
-      <MessageBarBody>
-        <MessageBarTitle>{props.title}</MessageBarTitle>
-        <span data-testid="error-message">{props.error.message}</span> (code: {props.error.code})
-      </MessageBarBody>
-      {props.onRetry ? (
-        <MessageBarActions>
-          <Button icon={<ArrowClockwiseRegular />} onClick={props.onRetry}>
-            Retry
-          </Button>
-        </MessageBarActions>
-      ) : null}
-    </MessageBar>
-  );
-}
+export { ErrorBar } from "../../shell/ErrorBar";
 
 const STATUS: Record<string, { label: string; colour: BadgeProps["color"] }> = {
   draft: { label: "Draft", colour: "warning" },

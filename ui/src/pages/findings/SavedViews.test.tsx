@@ -67,7 +67,8 @@ describe("saved views", () => {
       within(await screen.findByTestId("views-saved")).getByRole("button", { name: "Passwords" }),
     );
     await count("1 of 4");
-    expect(screen.getByRole("searchbox", { name: "Search findings" })).toHaveValue("password");
+    // Found once the view list's popover has closed (its focus trap hides the page).
+    expect(await screen.findByRole("searchbox", { name: "Search findings" })).toHaveValue("password");
 
     await user.click(screen.getByTestId("views-button"));
     await user.click(await screen.findByRole("button", { name: "Delete “Passwords”" }));

@@ -20,6 +20,35 @@ describe("Settings: tenant connections", () => {
     );
   });
 
+  it("warns that another application id drops the stored secret, and drops it on save", async () => {
+    const user = userEvent.setup();
+    const fake = new FakeBackend({ tenants: TENANTS, settings: { keychain: "Secret Service" } });
+    renderWithBackend(<ConnectionsSection />, fake);
+    await user.selectOptions(await screen.findByLabelText("Tenant"), "Fabrikam");
+    const app = screen.getByLabelText(/Application \(client\) id/);
+    await user.type(app, "11111111-2222-3333-4444-555555555555");
+    await user.click(screen.getByRole("button", { name: "Save ids" }));
+    await screen.findByTestId("connection-saved");
+    await user.type(screen.getByLabelText("Client secret"), SECRET);
+    await user.click(screen.getByRole("button", { name: "Store in keychain" }));
+    await waitFor(() => expect(fake.settings.storedSecret("tenant-fabrikam")).toBe(SECRET));
+    expect(screen.queryByText(/removes the stored client secret/)).not.toBeInTheDocument();
+
+    // The same id in capitals is the same app: no warning.
+    await user.clear(app);
+    await user.type(app, "11111111-2222-3333-4444-555555555555".toUpperCase());
+    expect(screen.queryByText(/removes the stored client secret/)).not.toBeInTheDocument();
+
+    await user.clear(app);
+    await user.type(app, "99999999-2222-3333-4444-555555555555");
+    expect(screen.getByText(/removes the stored client secret/)).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Save ids" }));
+    await waitFor(() =>
+      expect(screen.getByTestId("secret-status")).toHaveTextContent("No client secret stored"),
+    );
+    expect(fake.settings.storedSecret("tenant-fabrikam")).toBeUndefined();
+  });
+
   it("saves the ids as GUIDs, then stores, replaces and removes the secret without showing it", async () => {
     const user = userEvent.setup();
     const fake = new FakeBackend({ tenants: TENANTS, settings: { keychain: "Secret Service" } });

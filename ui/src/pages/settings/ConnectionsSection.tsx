@@ -69,6 +69,12 @@ function TenantForm(props: {
       .finally(() => setBusy(false));
   };
 
+  // Compared as stored: lower case, braces and spaces dropped.
+  const canonical = (id: string) => id.trim().replace(/^\{|\}$/g, "").toLowerCase();
+  const appChanges =
+    connection.secretSetAt !== null &&
+    canonical(app) !== canonical(connection.graphAppId ?? "");
+
   const saveIds = (event: FormEvent) => {
     event.preventDefault();
     run(
@@ -130,7 +136,12 @@ function TenantForm(props: {
           </Field>
           <Field
             label="Application (client) id"
-            hint="On the Overview page of the app registration Plumbline reads Graph with."
+            hint={
+              appChanges
+                ? "Saving another application id removes the stored client secret: it belongs to the old app registration."
+                : "On the Overview page of the app registration Plumbline reads Graph with."
+            }
+            validationState={appChanges ? "warning" : "none"}
           >
             <Input
               value={app}

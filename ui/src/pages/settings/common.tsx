@@ -1,22 +1,17 @@
 // What every Settings section shares: its card with a heading and a description, the
-// error bar (what happened, the backend's message saying what to do, the code) and the
+// error bar (what happened, the backend's message saying what to do) and the
 // styles of the forms inside.
 
 import {
   Body1,
-  Button,
   Card,
   makeStyles,
   MessageBar,
-  MessageBarActions,
   MessageBarBody,
-  MessageBarTitle,
   Subtitle2,
   tokens,
 } from "@fluentui/react-components";
-import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import type { ReactNode } from "react";
-import type { BackendError } from "../../backend";
 import { formatExact, parseTimestamp } from "../../format";
 
 export const useSettingsStyles = makeStyles({
@@ -91,29 +86,7 @@ export function SettingsCard(props: {
   );
 }
 
-/** A failed call: what happened, the backend's message and its code. */
-export function ErrorBar(props: {
-  title: string;
-  error: BackendError;
-  testId?: string;
-  onRetry?: () => void;
-}) {
-  return (
-    <MessageBar intent="error" layout="multiline" data-testid={props.testId}>
-      <MessageBarBody>
-        <MessageBarTitle>{props.title}</MessageBarTitle>
-        {props.error.message} (code: {props.error.code})
-      </MessageBarBody>
-      {props.onRetry ? (
-        <MessageBarActions>
-          <Button icon={<ArrowClockwiseRegular />} onClick={props.onRetry}>
-            Retry
-          </Button>
-        </MessageBarActions>
-      ) : null}
-    </MessageBar>
-  );
-}
+export { ErrorBar } from "../../shell/ErrorBar";
 
 /** A done message, announced to screen readers. */
 export function DoneBar(props: { children: ReactNode; testId?: string }) {
