@@ -68,7 +68,9 @@ fn write_in_runs(entries: &[(String, Vec<u8>)], runs: usize) -> Result<Vec<u8>, 
 fn write_run(entries: &[(String, Vec<u8>)]) -> Result<Vec<u8>, EvidenceError> {
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        // Level 1: on `bench pack` a 6% larger pack (10.5 against 9.9 MiB) for 2.6x
+        // faster compression (0.42 against 1.07 s on a 2-core machine).
+        .compression_level(Some(1))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644);
     let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
