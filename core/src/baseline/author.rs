@@ -192,27 +192,16 @@ pub async fn create_baseline(
         .ok_or_else(|| AuthorError::Invalid("a baseline needs a name".to_owned()))?;
     let description = request.description.clone().unwrap_or(content.description);
     let options = request.options.clone().unwrap_or(content.options);
-    let version = if request.publish {
-        store
-            .create_published_baseline_version(
-                &name,
-                &description,
-                &options,
-                &content.items,
-                &content.directory,
-            )
-            .await?
-    } else {
-        store
-            .create_baseline_version(
-                &name,
-                &description,
-                &options,
-                &content.items,
-                &content.directory,
-            )
-            .await?
-    };
+    let version = store
+        .add_baseline_version(
+            &name,
+            &description,
+            &options,
+            &content.items,
+            &content.directory,
+            request.publish,
+        )
+        .await?;
     Ok(CreatedBaseline {
         name,
         version,

@@ -118,29 +118,29 @@ impl Store {
         items: &[NewBaselineItem],
         directory: &[DirectoryObject],
     ) -> Result<i64, StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let (_, version) = self
-            .write_baseline_version(&mut tx, name, description, options, items, directory)
-            .await?;
-        tx.commit().await?;
-        Ok(version)
+        self.add_baseline_version(name, description, options, items, directory, false)
+            .await
     }
 
-    /// [`Store::create_baseline_version`] and [`Store::publish_baseline`] of that version
-    /// in one transaction: a failed publish leaves no draft behind.
-    pub async fn create_published_baseline_version(
+    /// [`Store::create_baseline_version`], and with `publish` also
+    /// [`Store::publish_baseline`] of that version, in one transaction: a failed publish
+    /// leaves no draft behind.
+    pub async fn add_baseline_version(
         &self,
         name: &str,
         description: &str,
         options: &BaselineOptions,
         items: &[NewBaselineItem],
         directory: &[DirectoryObject],
+        publish: bool,
     ) -> Result<i64, StoreError> {
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
-        let (baseline_id, _) = self
+        let (baseline_id, mut version) = self
             .write_baseline_version(&mut tx, name, description, options, items, directory)
             .await?;
-        let version = self.publish_draft(&mut tx, &baseline_id).await?;
+        if publish {
+            version = self.publish_draft(&mut tx, &baseline_id).await?;
+        }
         tx.commit().await?;
         Ok(version)
     }

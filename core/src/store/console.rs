@@ -1298,26 +1298,17 @@ mod tests {
         assert!(search("namingrule absent").is_empty());
         // Against a plain scan of the searched fields, for several queries.
         let naive = |text: &str| -> Vec<String> {
-            let mut hits: Vec<&ConsoleFinding> = rows
+            let query = FindingQuery {
+                search: text.into(),
+                ..FindingQuery::default()
+            };
+            let mut hits: Vec<String> = rows
                 .iter()
-                .filter(|r| {
-                    let fields = [
-                        r.title.as_str(),
-                        &r.item,
-                        &r.setting_path,
-                        &r.tenant,
-                        r.baseline.as_deref().unwrap_or(""),
-                        r.rule.as_deref().unwrap_or(""),
-                        &r.id,
-                    ];
-                    text.split_whitespace().all(|w| {
-                        let w = w.to_lowercase();
-                        fields.iter().any(|f| f.to_lowercase().contains(&w))
-                    })
-                })
+                .filter(|r| plainly_matches(r, &query))
+                .map(|r| r.id.clone())
                 .collect();
-            hits.sort_by_key(|r| r.id.clone());
-            hits.into_iter().map(|r| r.id.clone()).collect()
+            hits.sort();
+            hits
         };
         for text in [
             "baseline 1 differs",
