@@ -91,6 +91,11 @@ describe("Activity indicator", () => {
     const button = await screen.findByRole("button", { name: "Background jobs, none running" });
     await user.click(button);
     const popover = await screen.findByRole("dialog", { name: "Background jobs" });
+    await waitFor(() => expect(popover).toHaveFocus());
+    // The focus trap hides everything outside its dialog a quarter second after it opens;
+    // the dialog itself must stay in the accessibility tree.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(screen.getByRole("dialog", { name: "Background jobs" })).toBe(popover);
     expect(await within(popover).findByTestId("activity-empty")).toHaveTextContent(
       "Reviews, imports and evidence packs run here",
     );

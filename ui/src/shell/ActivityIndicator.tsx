@@ -187,7 +187,10 @@ export function ActivityIndicator() {
           </Button>
         </Tooltip>
       </PopoverTrigger>
-      <PopoverSurface className={styles.surface} aria-label="Background jobs">
+      {/* Focus goes to the surface itself (tabIndex -1), not to its first button: with no
+          running job it has none, focus would stay on the trigger, and the focus trap would
+          mark its own dialog aria-hidden a moment later. Tab still reaches Cancel buttons. */}
+      <PopoverSurface className={styles.surface} aria-label="Background jobs" tabIndex={-1}>
         <Subtitle2 as="h2" className={styles.flush}>
           Background jobs
         </Subtitle2>
