@@ -4,6 +4,7 @@
 //! - Cold start to an interactive Portfolio: the app measures it itself, from the top of
 //!   its `run` to the moment the Portfolio page shows its data (the UI reports it once;
 //!   `startup_timing` answers it). Each round is a new app process on the same database.
+//!   Where the time goes comes from the page's clock and marks (see `PHASES`).
 //! - Filtering the findings table: (a) the `query_findings` round trip from the page
 //!   (IPC, filtering the in-memory index of every finding, one window of rows back),
 //!   for a spread of filters; (b) in the page, from the click on a filter (a built-in
@@ -23,7 +24,7 @@
 //! target/release/bench-desktop` (scripts/bench-desktop.sh does both).
 
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{anyhow, bail, Context};
 use plumbline_e2e::driver::Driver;
@@ -316,6 +317,51 @@ const until = (test, ms) => new Promise((resolve, reject) => {
 })().catch((e) => done({ error: String(e && e.message || e) }));
 "#;
 
+/// Where a cold start's time goes, in order: from asking tauri-driver for a session (it
+/// starts the app) to the page's navigation (the app process, its database, the window
+/// and the web process); from there to the bundle having run its imports; to the Portfolio
+/// asking for its data (React's first render); to it showing the data.
+const PHASES: [&str; 4] = [
+    "launch_to_page_load",
+    "bundle_load_and_run",
+    "first_render",
+    "portfolio_data_and_render",
+];
+
+const MARKS_SCRIPT: &str = r#"
+const done = arguments[arguments.length - 1];
+const mark = (name) => {
+  const entries = performance.getEntriesByName("plumbline:" + name, "mark");
+  return entries.length ? entries[0].startTime : null;
+};
+const origin = performance.timeOrigin || performance.timing.navigationStart;
+done({ origin, bundle: mark("bundle-evaluated"), requested: mark("portfolio-requested"),
+  interactive: mark("interactive") });
+"#;
+
+/// The startup phases of this round (see `PHASES`), from the page's marks and clock.
+async fn startup_phases(
+    session: &Session,
+    launched: SystemTime,
+) -> anyhow::Result<Vec<(&'static str, f64)>> {
+    let answer = session.execute_async(MARKS_SCRIPT, vec![]).await?;
+    page_error(&answer)?;
+    let field = |name: &str| {
+        answer[name]
+            .as_f64()
+            .ok_or_else(|| anyhow!("the page has no startup mark {name:?}: {answer}"))
+    };
+    let launched_ms = launched.duration_since(UNIX_EPOCH)?.as_secs_f64() * 1000.0;
+    let (bundle, requested, interactive) =
+        (field("bundle")?, field("requested")?, field("interactive")?);
+    Ok(vec![
+        (PHASES[0], field("origin")? - launched_ms),
+        (PHASES[1], bundle),
+        (PHASES[2], requested - bundle),
+        (PHASES[3], interactive - requested),
+    ])
+}
+
 fn page_error(value: &Value) -> anyhow::Result<()> {
     match value.get("error").and_then(Value::as_str) {
         Some(error) => bail!("in the page: {error}"),
@@ -331,6 +377,7 @@ async fn main() -> anyhow::Result<()> {
 
     let mut interactive = Vec::new();
     let mut observed = Vec::new();
+    let mut phases: std::collections::BTreeMap<&'static str, Vec<f64>> = Default::default();
     let mut figures = json!({});
     for round in 0..options.rounds {
         let home = scratch.path().join(format!("home-{round}"));
@@ -343,6 +390,7 @@ async fn main() -> anyhow::Result<()> {
             ("XDG_CONFIG_HOME", home.as_path()),
         ])?;
         let started = Instant::now();
+        let launched = SystemTime::now();
         let session = Session::start(
             &driver.url,
             &options.app.display().to_string(),
@@ -370,7 +418,19 @@ async fn main() -> anyhow::Result<()> {
         };
         interactive.push(timing);
         let pid = app_pid(&options.app)?;
-        eprintln!("round {}: interactive after {timing} ms", round + 1);
+        let round_phases = startup_phases(&session, launched).await?;
+        eprintln!(
+            "round {}: interactive after {timing} ms ({})",
+            round + 1,
+            round_phases
+                .iter()
+                .map(|(name, ms)| format!("{name} {ms:.0}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        for (name, ms) in round_phases {
+            phases.entry(name).or_default().push(ms);
+        }
 
         if round == 0 {
             figures["memory_after_portfolio_kib"] = memory_figures(pid);
@@ -436,6 +496,11 @@ async fn main() -> anyhow::Result<()> {
     }
     figures["interactive_ms"] = stats(interactive);
     figures["webdriver_session_to_portfolio_ms"] = stats(observed);
+    figures["startup_phases_ms"] = phases
+        .into_iter()
+        .map(|(name, ms)| (name.to_string(), stats(ms)))
+        .collect::<serde_json::Map<_, _>>()
+        .into();
 
     println!("{}", serde_json::to_string_pretty(&figures)?);
     let num = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
@@ -445,6 +510,14 @@ async fn main() -> anyhow::Result<()> {
         num(&figures["interactive_ms"]["median"]),
         num(&figures["interactive_ms"]["max"]),
         options.rounds
+    );
+    println!(
+        "  of which (medians): launch to page load {:.0} ms, bundle load and run {:.0} ms, \
+         first render {:.0} ms, Portfolio data and render {:.0} ms",
+        num(&figures["startup_phases_ms"][PHASES[0]]["median"]),
+        num(&figures["startup_phases_ms"][PHASES[1]]["median"]),
+        num(&figures["startup_phases_ms"][PHASES[2]]["median"]),
+        num(&figures["startup_phases_ms"][PHASES[3]]["median"]),
     );
     println!(
         "Findings query round trip (IPC + filter + 200 rows): median {:.1} ms, p95 {:.1} ms, max {:.1} ms",

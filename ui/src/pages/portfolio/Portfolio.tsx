@@ -284,6 +284,7 @@ let interactiveReported = false;
 function reportInteractiveOnce(backend: Backend): void {
   if (interactiveReported) return;
   interactiveReported = true;
+  performance.mark("plumbline:interactive");
   // A failure here changes nothing for the operator; the figure is for diagnostics.
   backend.reportInteractive().catch(() => undefined);
 }
@@ -295,6 +296,7 @@ export function Portfolio(props: { title?: string } = {}) {
   // what is shown kept until the new answer arrives (no spinner).
   const jobsEnded = useActivity()?.jobsEnded ?? 0;
   const load = useCallback(async (): Promise<PortfolioData> => {
+    if (!interactiveReported) performance.mark("plumbline:portfolio-requested");
     const [info, overview] = await Promise.all([backend.appInfo(), backend.portfolioOverview()]);
     return { info, overview };
   }, [backend]);
