@@ -154,6 +154,16 @@ async fn open_store(cli: &Cli) -> Result<Store, Failure> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Warnings from the engine go to stderr (not sqlx's notes on statements slower than a
+    // second: a large export has them and nothing is wrong); RUST_LOG shows more, for
+    // example `RUST_LOG=sqlx::query=debug`: every statement with its time.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx::query=error")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

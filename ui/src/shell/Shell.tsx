@@ -5,24 +5,40 @@ import {
   MessageBar,
   MessageBarBody,
   MessageBarTitle,
+  Spinner,
   tokens,
 } from "@fluentui/react-components";
-import { useEffect, useState } from "react";
+import { lazy, Suspense, useEffect, useState } from "react";
 import { useIsSampleData } from "../backend";
 import { pageDefinition } from "../pages";
-import { BaselinePage } from "../pages/baselines/BaselinePage";
-import { Baselines } from "../pages/baselines/Baselines";
-import { Alerts } from "../pages/alerts/Alerts";
-import { Evidence } from "../pages/evidence/Evidence";
-import { Findings } from "../pages/findings/Findings";
-import { PolicyDiffView } from "../pages/PolicyDiffView";
 import { Portfolio } from "../pages/portfolio/Portfolio";
-import { Reports } from "../pages/Reports";
-import { Settings } from "../pages/Settings";
-import { TenantPage } from "../pages/TenantPage";
 import { rememberView, useRoute, type Route } from "../router";
 import { Nav } from "./Nav";
 import { TopBar } from "./TopBar";
+
+// The Portfolio (the first page) is in the main bundle; every other page is loaded when
+// first opened, so a cold start parses only what the Portfolio needs.
+const BaselinePage = lazy(() =>
+  import("../pages/baselines/BaselinePage").then((m) => ({ default: m.BaselinePage })),
+);
+const Baselines = lazy(() =>
+  import("../pages/baselines/Baselines").then((m) => ({ default: m.Baselines })),
+);
+const Alerts = lazy(() => import("../pages/alerts/Alerts").then((m) => ({ default: m.Alerts })));
+const Evidence = lazy(() =>
+  import("../pages/evidence/Evidence").then((m) => ({ default: m.Evidence })),
+);
+const Findings = lazy(() =>
+  import("../pages/findings/Findings").then((m) => ({ default: m.Findings })),
+);
+const PolicyDiffView = lazy(() =>
+  import("../pages/PolicyDiffView").then((m) => ({ default: m.PolicyDiffView })),
+);
+const Reports = lazy(() => import("../pages/Reports").then((m) => ({ default: m.Reports })));
+const Settings = lazy(() => import("../pages/Settings").then((m) => ({ default: m.Settings })));
+const TenantPage = lazy(() =>
+  import("../pages/TenantPage").then((m) => ({ default: m.TenantPage })),
+);
 
 const MAIN_ID = "main-content";
 
@@ -119,7 +135,9 @@ export function Shell() {
         <Nav selected={page} open={navOpen} />
         <main id={MAIN_ID} className={styles.main} tabIndex={-1}>
           {isSampleData ? <SampleDataNotice /> : null}
-          <PageContent key={page} route={route} />
+          <Suspense fallback={<Spinner label="Loading…" />}>
+            <PageContent key={page} route={route} />
+          </Suspense>
         </main>
       </div>
     </div>

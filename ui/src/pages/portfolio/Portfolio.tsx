@@ -298,6 +298,7 @@ export function Portfolio(props: { title?: string } = {}) {
   const load = useCallback(async (): Promise<PortfolioData> => {
     if (!interactiveReported) performance.mark("plumbline:portfolio-requested");
     const [info, overview] = await Promise.all([backend.appInfo(), backend.portfolioOverview()]);
+    if (!interactiveReported) performance.mark("plumbline:portfolio-received");
     return { info, overview };
   }, [backend]);
   const { state, reload } = useLoad(load, jobsEnded);
