@@ -202,7 +202,7 @@ impl Store {
         let now = Utc::now();
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let mark = read_watermark(&mut tx).await?;
-        let (facts, next) = review_facts(&mut tx, self, &mark, now).await?;
+        let (facts, next) = review_facts(&mut tx, self, &rules, &mark, now).await?;
         let mut ids = Vec::new();
         for alert in evaluate(&rules, &facts) {
             let Some(rule) = rules.iter().find(|r| r.id == alert.rule_id) else {
@@ -451,9 +451,20 @@ async fn write_watermark(tx: &mut SqliteConnection, mark: &Watermark) -> Result<
 /// What reviews changed after `mark` (up to `now`): findings they opened or re-opened,
 /// acceptances that lapsed, and each reviewed tenant's score before and after. Returns
 /// the facts and the watermark that covers them.
+/// A severity's place in the CASE of `review_facts` (low 0 … critical 3).
+fn severity_rank(severity: Severity) -> i64 {
+    match severity {
+        Severity::Low => 0,
+        Severity::Medium => 1,
+        Severity::High => 2,
+        Severity::Critical => 3,
+    }
+}
+
 async fn review_facts(
     tx: &mut SqliteConnection,
     store: &Store,
+    rules: &[AlertRule],
     mark: &Watermark,
     now: DateTime<Utc>,
 ) -> Result<(ReviewFacts, Watermark), StoreError> {
@@ -470,20 +481,38 @@ async fn review_facts(
         lapsed_at: timestamp(now),
     };
     let mut facts: ReviewFacts = BTreeMap::new();
-    let opened = sqlx::query(
-        "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status
-         FROM finding_transitions tr
-         JOIN findings f ON f.id = tr.finding_id
-         JOIN tenants t ON t.id = f.tenant_id
-         WHERE tr.rowid > ? AND tr.rowid <= ? AND tr.review_id IS NOT NULL
-           AND tr.to_status = 'open' AND t.workspace_id = ?
-         ORDER BY tr.rowid",
-    )
-    .bind(mark.transition_rowid)
-    .bind(next.transition_rowid)
-    .bind(&workspace)
-    .fetch_all(&mut *tx)
-    .await?;
+    // Only findings an enabled rule can fire on are read: a first review of a large
+    // portfolio opens tens of thousands, most of them below every rule's severity.
+    let least_severity = rules
+        .iter()
+        .filter(|rule| rule.enabled)
+        .filter_map(|rule| match rule.condition {
+            Condition::NewFindings { min_severity } => Some(min_severity),
+            _ => None,
+        })
+        .min();
+    let opened = match least_severity {
+        None => Vec::new(),
+        Some(least) => {
+            sqlx::query(
+                "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status
+                 FROM finding_transitions tr
+                 JOIN findings f ON f.id = tr.finding_id
+                 JOIN tenants t ON t.id = f.tenant_id
+                 WHERE tr.rowid > ? AND tr.rowid <= ? AND tr.review_id IS NOT NULL
+                   AND tr.to_status = 'open' AND t.workspace_id = ?
+                   AND CASE f.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1
+                       WHEN 'high' THEN 2 WHEN 'critical' THEN 3 END >= ?
+                 ORDER BY tr.rowid",
+            )
+            .bind(mark.transition_rowid)
+            .bind(next.transition_rowid)
+            .bind(&workspace)
+            .bind(severity_rank(least))
+            .fetch_all(&mut *tx)
+            .await?
+        }
+    };
     for row in &opened {
         let severity: String = row.try_get("severity")?;
         tenant_facts(&mut facts, row)?.opened.push(OpenedFinding {
@@ -673,16 +702,79 @@ mod tests {
     /// Tenants whose reviews since `since` opened a high or critical finding, by SQL
     /// written independently of `review_facts`.
     async fn tenants_with_new_high(store: &Store, since: DateTime<Utc>) -> Vec<String> {
-        sqlx::query_scalar(
+        tenants_with_new(store, since, "'high', 'critical'").await
+    }
+
+    /// Tenants whose reviews since `since` opened a finding of one of `severities` (an
+    /// SQL list).
+    async fn tenants_with_new(
+        store: &Store,
+        since: DateTime<Utc>,
+        severities: &str,
+    ) -> Vec<String> {
+        sqlx::query_scalar(&format!(
             "SELECT DISTINCT t.display_name FROM finding_transitions tr
              JOIN findings f ON f.id = tr.finding_id JOIN tenants t ON t.id = f.tenant_id
-             WHERE tr.to_status = 'open' AND tr.at >= ? AND f.severity IN ('high', 'critical')
-             ORDER BY t.display_name",
-        )
+             WHERE tr.to_status = 'open' AND tr.at >= ? AND f.severity IN ({severities})
+             ORDER BY t.display_name"
+        ))
         .bind(timestamp(since))
         .fetch_all(store.pool())
         .await
         .expect("query")
+    }
+
+    /// The facts read for new findings follow the rules: a rule lowered to medium sees
+    /// medium findings, and with no enabled new-findings rule none is raised.
+    #[tokio::test]
+    async fn new_findings_rules_see_every_severity_they_ask_for() {
+        let (_dir, store, since) = reviewed_portfolio().await;
+        let rules = store.alert_rules().await.expect("seed the rules");
+        let rule = rules
+            .iter()
+            .find(|r| matches!(r.condition, Condition::NewFindings { .. }))
+            .expect("a new-findings rule");
+        sqlx::query("UPDATE alert_rules SET condition = ? WHERE id = ?")
+            .bind(r#"{"type":"new_findings","min_severity":"medium"}"#)
+            .bind(&rule.id)
+            .execute(store.pool())
+            .await
+            .expect("lower the rule to medium");
+        let expected = tenants_with_new(&store, since, "'medium', 'high', 'critical'").await;
+        assert!(!expected.is_empty(), "the demo plants findings");
+        let raised = store.raise_alerts().await.expect("raise");
+        let mine: Vec<&AlertRow> = raised
+            .iter()
+            .filter(|a| a.rule.as_deref() == Some(rule.name.as_str()))
+            .collect();
+        let mut tenants: Vec<String> = mine.iter().filter_map(|a| a.tenant.clone()).collect();
+        tenants.sort();
+        assert_eq!(tenants, expected);
+        assert!(
+            mine.iter().any(|a| a.body.contains("[medium]")),
+            "medium findings are listed"
+        );
+
+        // Every new-findings rule off: the next review's findings raise nothing.
+        store
+            .set_alert_rule_enabled(&rule.id, false)
+            .await
+            .expect("disable");
+        sqlx::query("DELETE FROM alerts")
+            .execute(store.pool())
+            .await
+            .expect("clear the cooldowns");
+        sqlx::query("DELETE FROM local_settings WHERE key = 'alerts.watermark'")
+            .execute(store.pool())
+            .await
+            .expect("reset the watermark");
+        let raised = store.raise_alerts().await.expect("raise");
+        assert!(
+            raised
+                .iter()
+                .all(|a| a.rule.as_deref() != Some(rule.name.as_str())),
+            "a disabled rule raises nothing"
+        );
     }
 
     #[tokio::test]
