@@ -451,16 +451,6 @@ async fn write_watermark(tx: &mut SqliteConnection, mark: &Watermark) -> Result<
 /// What reviews changed after `mark` (up to `now`): findings they opened or re-opened,
 /// acceptances that lapsed, and each reviewed tenant's score before and after. Returns
 /// the facts and the watermark that covers them.
-/// A severity's place in the CASE of `review_facts` (low 0 … critical 3).
-fn severity_rank(severity: Severity) -> i64 {
-    match severity {
-        Severity::Low => 0,
-        Severity::Medium => 1,
-        Severity::High => 2,
-        Severity::Critical => 3,
-    }
-}
-
 async fn review_facts(
     tx: &mut SqliteConnection,
     store: &Store,
@@ -494,6 +484,16 @@ async fn review_facts(
     let opened = match least_severity {
         None => Vec::new(),
         Some(least) => {
+            let wanted: Vec<&str> = [
+                Severity::Low,
+                Severity::Medium,
+                Severity::High,
+                Severity::Critical,
+            ]
+            .into_iter()
+            .filter(|severity| *severity >= least)
+            .map(Severity::as_str)
+            .collect();
             sqlx::query(
                 "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status
                  FROM finding_transitions tr
@@ -501,14 +501,13 @@ async fn review_facts(
                  JOIN tenants t ON t.id = f.tenant_id
                  WHERE tr.rowid > ? AND tr.rowid <= ? AND tr.review_id IS NOT NULL
                    AND tr.to_status = 'open' AND t.workspace_id = ?
-                   AND CASE f.severity WHEN 'low' THEN 0 WHEN 'medium' THEN 1
-                       WHEN 'high' THEN 2 WHEN 'critical' THEN 3 END >= ?
+                   AND f.severity IN (SELECT value FROM json_each(?))
                  ORDER BY tr.rowid",
             )
             .bind(mark.transition_rowid)
             .bind(next.transition_rowid)
             .bind(&workspace)
-            .bind(severity_rank(least))
+            .bind(serde_json::json!(wanted).to_string())
             .fetch_all(&mut *tx)
             .await?
         }
