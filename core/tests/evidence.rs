@@ -213,12 +213,30 @@ async fn packs_verify_are_deterministic_and_any_change_fails() {
     let mut added = entries.clone();
     added.push(("captures/extra.json".to_owned(), b"{}".to_vec()));
     assert_fails(&write_zip(&added).expect("zip"), "an added entry");
-    // Bytes flipped in the ZIP file itself (inside compressed data) fail too.
-    for offset in [40, bytes.len() / 3, bytes.len() / 2] {
+    // Any changed byte of the ZIP file itself fails, even where no reader looks (a
+    // timestamp, the version fields, padding bits after a compressed stream): every byte
+    // of the first local header, of the last central directory entries and of the end
+    // record, the first and last byte of every entry's compressed data, and bytes spread
+    // through the whole file. Low and high bits alternate.
+    let mut offsets: BTreeSet<usize> = (0..100)
+        .chain(bytes.len().saturating_sub(400)..bytes.len())
+        .chain((0..bytes.len()).step_by(bytes.len() / 100 + 1))
+        .collect();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(&bytes)).expect("zip");
+    for index in 0..archive.len() {
+        let file = archive.by_index_raw(index).expect("entry");
+        let data = usize::try_from(file.data_start().expect("data start")).expect("offset");
+        let size = usize::try_from(file.compressed_size()).expect("size");
+        offsets.extend([data, data + size.saturating_sub(1)]);
+    }
+    for (n, offset) in offsets.into_iter().enumerate() {
         let mut damaged = bytes.clone();
-        damaged[offset] ^= 0xff;
+        damaged[offset] ^= if n % 2 == 0 { 0x01 } else { 0x80 };
         assert_fails(&damaged, &format!("zip byte {offset}"));
     }
+    let mut longer = bytes.clone();
+    longer.push(0);
+    assert_fails(&longer, "a byte appended to the ZIP file");
     // Reordering the entries changes nothing.
     let mut reordered = entries.clone();
     reordered.reverse();

@@ -752,8 +752,10 @@ How to verify it with standard tools (OpenSSL 3.0 or later, coreutils)
    other tenants of the same workspace. The last event of each chain is listed in
    manifest.json (\"audit\"), and so covered by the signature.
 
-With Plumbline installed, `plumbline pack verify pack.zip` does all of the above and
-names exactly what failed.
+With Plumbline installed, `plumbline pack verify pack.zip` does all of the above,
+checks that the ZIP file itself is byte for byte the one Plumbline wrote for these
+files (so a re-packed or otherwise changed file shows even when the files inside still
+match), and names exactly what failed.
 ",
         from = request.from,
         to = request.to,

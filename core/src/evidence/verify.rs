@@ -56,6 +56,8 @@ pub fn verify_pack(bytes: &[u8], trusted_fingerprint: Option<&str>) -> Verdict {
             return verdict;
         }
     };
+    // Compared last, but computed before the entries move into the map.
+    let container = zipfile::first_difference(bytes, &entries);
     let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     for (name, content) in entries {
         match files.entry(name) {
@@ -202,6 +204,20 @@ pub fn verify_pack(bytes: &[u8], trusted_fingerprint: Option<&str>) -> Verdict {
     }
 
     check_audit_log(&files, &manifest, &mut verdict);
+    match container {
+        Ok(None) => verdict
+            .passed
+            .push("the ZIP file is byte for byte the one Plumbline writes for these files".into()),
+        Ok(Some(at)) => verdict.fail(format!(
+            "the ZIP file differs from the one Plumbline writes for these files at {at}: it was changed or re-packed after it was made{}",
+            if verdict.failures.is_empty() {
+                " (the files inside still match the signed manifest)"
+            } else {
+                ""
+            }
+        )),
+        Err(e) => verdict.fail(format!("the ZIP file could not be rebuilt to compare: {e}")),
+    }
     verdict.ok = verdict.failures.is_empty();
     verdict
 }

@@ -109,6 +109,56 @@ pub fn read(bytes: &[u8]) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(entries)
 }
 
+/// Where `bytes` first differs from the archive [`write`] makes of `entries` (the
+/// entries [`read`] found, in the file's order), or `None` when they are the same bytes.
+///
+/// A pack is made by [`write`], so any other byte anywhere in the file (a header field
+/// no reader looks at, padding bits after a compressed stream, data after the archive)
+/// is a change after it was made, even when every entry still reads the same. Entries
+/// written in another order are still [`write`]'s output, so reordering is no change.
+pub fn first_difference(
+    bytes: &[u8],
+    entries: &[(String, Vec<u8>)],
+) -> Result<Option<String>, EvidenceError> {
+    let canonical = write(entries)?;
+    let at = bytes
+        .iter()
+        .zip(&canonical)
+        .position(|(a, b)| a != b)
+        .or_else(|| (bytes.len() != canonical.len()).then(|| bytes.len().min(canonical.len())));
+    Ok(at.map(|at| format!("byte {at}, {}", region(&canonical, at as u64))))
+}
+
+/// Names the part of the archive `canonical` that holds byte `at`.
+fn region(canonical: &[u8], at: u64) -> String {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(canonical)) else {
+        return "in the archive".to_owned();
+    };
+    let mut central: Vec<(u64, String)> = Vec::new();
+    for index in 0..archive.len() {
+        let Ok(file) = archive.by_index_raw(index) else {
+            continue;
+        };
+        let name = file.name().map(|n| n.into_owned()).unwrap_or_default();
+        let data = file.data_start().unwrap_or(file.header_start());
+        if (file.header_start()..data).contains(&at) {
+            return format!("in the local header of {name}");
+        }
+        if (data..data + file.compressed_size()).contains(&at) {
+            return format!("in the compressed data of {name}");
+        }
+        central.push((file.central_header_start(), name));
+    }
+    central.sort();
+    match central.iter().rev().find(|(start, _)| *start <= at) {
+        Some((_, name)) if at < canonical.len() as u64 - 22 => {
+            format!("in the central directory entry of {name}")
+        }
+        _ if at >= canonical.len() as u64 => "after the end of the archive".to_owned(),
+        _ => "in the end-of-central-directory record".to_owned(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +180,44 @@ mod tests {
         }
         let back = read(&single).expect("read");
         assert_eq!(back, entries);
+    }
+
+    /// A byte no reader looks at still differs from what `write` makes, and the place is
+    /// named.
+    #[test]
+    fn first_difference_names_where_the_file_was_changed() {
+        let entries: Vec<(String, Vec<u8>)> = ["a.txt", "b.txt"]
+            .iter()
+            .map(|name| ((*name).to_owned(), name.repeat(200).into_bytes()))
+            .collect();
+        let bytes = write(&entries).expect("write");
+        assert_eq!(first_difference(&bytes, &entries).expect("compare"), None);
+        let at = |offset: usize| {
+            let mut changed = bytes.clone();
+            changed[offset] ^= 0x01;
+            first_difference(&changed, &entries).expect("compare")
+        };
+        // "Version needed to extract" of the first local header: no reader minds it.
+        let mut changed = bytes.clone();
+        changed[4] ^= 0x01;
+        assert_eq!(read(&changed).expect("still reads"), entries);
+        assert_eq!(at(4), Some("byte 4, in the local header of a.txt".into()));
+        let last = bytes.len() - 1;
+        assert_eq!(
+            at(last - 10),
+            Some(format!(
+                "byte {}, in the end-of-central-directory record",
+                last - 10
+            ))
+        );
+        let mut longer = bytes.clone();
+        longer.extend_from_slice(b"x");
+        assert_eq!(
+            first_difference(&longer, &entries).expect("compare"),
+            Some(format!(
+                "byte {}, after the end of the archive",
+                bytes.len()
+            ))
+        );
     }
 }
