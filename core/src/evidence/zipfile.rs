@@ -182,6 +182,29 @@ mod tests {
         assert_eq!(back, entries);
     }
 
+    /// `pack verify` compares a pack with the archive this writer makes of its entries,
+    /// so the writer's bytes (headers and deflate output) must never change for the
+    /// same entries: packs made by an older Plumbline would then fail verification. A
+    /// dependency update that changes them fails here first.
+    #[test]
+    fn the_archive_bytes_are_pinned() {
+        let entries: Vec<(String, Vec<u8>)> = (0..3)
+            .map(|i| {
+                let text = format!(
+                    "{{\"setting\": {i}, \"value\": \"{}\"}}\n",
+                    "ab".repeat(i * 300)
+                );
+                (format!("captures/{i}.json"), text.into_bytes())
+            })
+            .collect();
+        let bytes = write(&entries).expect("write");
+        assert_eq!(
+            crate::store::blob_hash(&bytes),
+            "c83a1652ac74c218aab1ea19d958a983c1d89e03c0063d0e8938d92feaf07c33",
+            "the ZIP writer's output changed: older packs would no longer verify"
+        );
+    }
+
     /// A byte no reader looks at still differs from what `write` makes, and the place is
     /// named.
     #[test]
