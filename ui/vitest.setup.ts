@@ -4,6 +4,7 @@
 import "@testing-library/jest-dom/vitest";
 import { cleanup, configure } from "@testing-library/react";
 import { afterEach, beforeEach } from "vitest";
+import { setLanguagePreference } from "./src/i18n";
 
 // Test files run in parallel on a 2-core machine shared with builds: give findBy/waitFor
 // more than the default second before they fail.
@@ -58,4 +59,6 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  // A test that switched the interface language leaves the next one in English.
+  setLanguagePreference("system");
 });

@@ -34,6 +34,12 @@ impl Driver {
             ])
             .stdout(Stdio::null())
             .stderr(Stdio::inherit());
+        // The tests read the English interface: a German desktop would otherwise make the
+        // app (following the system's language) speak German.
+        command
+            .env("LANG", "C.UTF-8")
+            .env("LC_ALL", "C.UTF-8")
+            .env_remove("LANGUAGE");
         for (key, value) in envs {
             command.env(key, value);
         }

@@ -3,6 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import { FakeBackend, makePack } from "./backend/fake";
 import { PAGES } from "./pages";
+import { messages } from "./shell/messages";
 import { restoreLastView } from "./router";
 import { TENANTS } from "./test/fixtures";
 import { renderApp } from "./test/render";
@@ -21,7 +22,7 @@ describe("App shell", () => {
 
     expect(screen.getByRole("banner")).toHaveTextContent("Plumbline");
     expect(navigation().getAllByRole("link").map((link) => link.textContent)).toEqual(
-      PAGES.map((page) => page.label),
+      PAGES.map((page) => messages.en.pages[page.id]),
     );
     expect(screen.getByRole("heading", { level: 1, name: "Portfolio" })).toBeInTheDocument();
     expect(navLink("Portfolio")).toHaveAttribute("aria-current", "page");
@@ -81,12 +82,13 @@ describe("App shell", () => {
     renderApp(new FakeBackend({ tenants: TENANTS }));
 
     for (const page of PAGES) {
-      await user.click(navLink(page.label));
+      const label = messages.en.pages[page.id];
+      await user.click(navLink(label));
       expect(
-        await screen.findByRole("heading", { level: 1, name: page.label }),
+        await screen.findByRole("heading", { level: 1, name: label }),
       ).toBeInTheDocument();
-      expect(navLink(page.label)).toHaveAttribute("aria-current", "page");
-      expect(document.title).toBe(`${page.label} - Plumbline`);
+      expect(navLink(label)).toHaveAttribute("aria-current", "page");
+      expect(document.title).toBe(`${label} - Plumbline`);
     }
   });
 

@@ -1,7 +1,10 @@
 // The root component: Fluent's theme, following the system's light or dark mode, around
-// the console shell. The backend is provided by the caller (main.tsx or a test).
+// the console shell, in the interface language. The backend is provided by the caller
+// (main.tsx or a test).
 
 import { FluentProvider, webDarkTheme, webLightTheme } from "@fluentui/react-components";
+import { useEffect } from "react";
+import { useLanguage } from "./i18n";
 import { ActivityProvider } from "./jobs/activity";
 import { Shell } from "./shell/Shell";
 import { useThemePreference } from "./shell/themePreference";
@@ -13,6 +16,11 @@ export function App() {
   const system = useColorScheme();
   const [preference] = useThemePreference();
   const scheme = preference === "system" ? system : preference;
+  const language = useLanguage();
+  useEffect(() => {
+    // Screen readers pick their voice from it.
+    document.documentElement.lang = language;
+  }, [language]);
   return (
     <FluentProvider
       theme={scheme === "dark" ? webDarkTheme : webLightTheme}
@@ -22,7 +30,8 @@ export function App() {
       data-theme={scheme}
     >
       <ActivityProvider>
-        <Shell />
+        {/* A new language redraws every page: texts formatted outside React follow. */}
+        <Shell key={language} />
       </ActivityProvider>
     </FluentProvider>
   );

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { formatBytes, formatCount, formatRelative, parseTimestamp } from "./format";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { formatBytes, formatCount, formatRelative, formatScore, parseTimestamp } from "./format";
+import { setLanguagePreference } from "./i18n";
 
 const NOW = Date.parse("2026-11-20T12:00:00Z");
 const ago = (ms: number) => NOW - ms;
@@ -50,5 +51,25 @@ describe("formatBytes", () => {
     [5 * 1024 * 1024, "5.0 MB"],
   ])("%d bytes is %s", (bytes, text) => {
     expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe("in German", () => {
+  beforeEach(() => setLanguagePreference("de"));
+  afterEach(() => setLanguagePreference("system"));
+
+  it("formats numbers, sizes, scores and relative times the German way", () => {
+    expect(formatCount(1204, "Mandant", "Mandanten")).toBe("1.204 Mandanten");
+    expect(formatBytes(41_574)).toBe("40,6 KB");
+    expect(formatScore(87.25)).toBe("87,3");
+    expect(formatRelative(ago(20_000), NOW)).toBe("gerade eben");
+    expect(formatRelative(ago(3 * DAY), NOW)).toBe("vor 3 Tagen");
+    expect(formatRelative(ago(1 * DAY), NOW)).toBe("gestern");
+  });
+
+  it("goes back to English with the preference", () => {
+    setLanguagePreference("en");
+    expect(formatScore(87.25)).toBe("87.3");
+    expect(formatRelative(ago(3 * DAY), NOW)).toBe("3 days ago");
   });
 });

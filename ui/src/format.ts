@@ -1,17 +1,45 @@
-// Text formatting shared by pages. Functions that depend on the current time take it as
-// an argument so tests pin it.
+// Text formatting shared by pages, in the interface language (numbers, dates, relative
+// times). Functions that depend on the current time take it as an argument so tests pin
+// it.
+
+import { currentLanguage, type UiLanguage } from "./i18n";
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
-const relativeFormat = new Intl.RelativeTimeFormat("en", { numeric: "auto" });
-const exactFormat = new Intl.DateTimeFormat(undefined, {
-  dateStyle: "medium",
-  timeStyle: "long",
-});
-const numberFormat = new Intl.NumberFormat("en");
+interface Formats {
+  relative: Intl.RelativeTimeFormat;
+  exact: Intl.DateTimeFormat;
+  number: Intl.NumberFormat;
+  decimal: Intl.NumberFormat;
+  short: Intl.DateTimeFormat;
+  justNow: string;
+}
+
+const FORMATS = new Map<UiLanguage, Formats>();
+
+/** The formatters of the interface language, made once per language. */
+function formats(): Formats {
+  const language = currentLanguage();
+  let made = FORMATS.get(language);
+  if (!made) {
+    made = {
+      relative: new Intl.RelativeTimeFormat(language, { numeric: "auto" }),
+      exact: new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "long" }),
+      number: new Intl.NumberFormat(language),
+      decimal: new Intl.NumberFormat(language, {
+        minimumFractionDigits: 1,
+        maximumFractionDigits: 1,
+      }),
+      short: new Intl.DateTimeFormat(language, { dateStyle: "medium", timeStyle: "short" }),
+      justNow: language === "de" ? "gerade eben" : "just now",
+    };
+    FORMATS.set(language, made);
+  }
+  return made;
+}
 
 /** Milliseconds since the epoch for an RFC 3339 timestamp, or null when unparseable. */
 export function parseTimestamp(value: string | null): number | null {
@@ -26,7 +54,8 @@ export function formatRelative(timestampMs: number, nowMs: number): string {
   const magnitude = Math.abs(elapsed);
   const sign = elapsed >= 0 ? -1 : 1;
   const whole = (unit: number) => sign * Math.floor(magnitude / unit);
-  if (magnitude < MINUTE) return "just now";
+  const { relative: relativeFormat, justNow } = formats();
+  if (magnitude < MINUTE) return justNow;
   if (magnitude < HOUR) return relativeFormat.format(whole(MINUTE), "minute");
   if (magnitude < DAY) return relativeFormat.format(whole(HOUR), "hour");
   if (magnitude < 30 * DAY) return relativeFormat.format(whole(DAY), "day");
@@ -36,11 +65,11 @@ export function formatRelative(timestampMs: number, nowMs: number): string {
 
 /** The full local date and time with its time zone, for tooltips. */
 export function formatExact(timestampMs: number): string {
-  return exactFormat.format(new Date(timestampMs));
+  return formats().exact.format(new Date(timestampMs));
 }
 
 export function formatNumber(value: number): string {
-  return numberFormat.format(value);
+  return formats().number.format(value);
 }
 
 /** "1 tenant", "5 tenants", "1,204 tenants". */
@@ -58,5 +87,15 @@ export function formatBytes(bytes: number): string {
     value /= 1024;
     unit += 1;
   }
-  return `${value.toFixed(1)} ${units[unit]}`;
+  return `${formats().decimal.format(value)} ${units[unit]}`;
+}
+
+/** A score or other one-decimal figure: "87.5" (English), "87,5" (German). */
+export function formatScore(value: number): string {
+  return formats().decimal.format(value);
+}
+
+/** A date and time to the minute, in the interface language: "3 Dec 2026, 14:05". */
+export function formatDateTime(timestampMs: number): string {
+  return formats().short.format(new Date(timestampMs));
 }

@@ -34,34 +34,25 @@ export type PageId =
 
 export interface PageDefinition {
   id: PageId;
-  label: string;
   /** Regular outline, filled when selected (Fluent's bundled icon). */
   icon: FluentIcon;
 }
 
 export const PAGES: readonly PageDefinition[] = [
-  { id: "portfolio", label: "Portfolio", icon: bundleIcon(Board20Filled, Board20Regular) },
-  { id: "tenants", label: "Tenants", icon: bundleIcon(Building20Filled, Building20Regular) },
-  { id: "baselines", label: "Baselines", icon: bundleIcon(Ruler20Filled, Ruler20Regular) },
+  { id: "portfolio", icon: bundleIcon(Board20Filled, Board20Regular) },
+  { id: "tenants", icon: bundleIcon(Building20Filled, Building20Regular) },
+  { id: "baselines", icon: bundleIcon(Ruler20Filled, Ruler20Regular) },
   {
     id: "findings",
-    label: "Findings",
     icon: bundleIcon(ShieldError20Filled, ShieldError20Regular),
   },
-  { id: "alerts", label: "Alerts", icon: bundleIcon(Alert20Filled, Alert20Regular) },
-  { id: "reports", label: "Reports", icon: bundleIcon(DocumentPdf20Filled, DocumentPdf20Regular) },
+  { id: "alerts", icon: bundleIcon(Alert20Filled, Alert20Regular) },
+  { id: "reports", icon: bundleIcon(DocumentPdf20Filled, DocumentPdf20Regular) },
   {
     id: "evidence",
-    label: "Evidence",
     icon: bundleIcon(ShieldCheckmark20Filled, ShieldCheckmark20Regular),
   },
-  { id: "settings", label: "Settings", icon: bundleIcon(Settings20Filled, Settings20Regular) },
+  { id: "settings", icon: bundleIcon(Settings20Filled, Settings20Regular) },
 ];
 
 export const DEFAULT_PAGE: PageId = "portfolio";
-
-export function pageDefinition(id: PageId): PageDefinition {
-  const page = PAGES.find((candidate) => candidate.id === id);
-  if (!page) throw new Error(`Unknown page: ${id}`);
-  return page;
-}

@@ -7,7 +7,9 @@
 import { Button, Link, makeStyles, mergeClasses, Text, tokens } from "@fluentui/react-components";
 import { useState, type MouseEvent } from "react";
 import type { SeverityCounts } from "../backend";
-import { formatCount, formatNumber } from "../format";
+import { formatNumber } from "../format";
+import { messagesNow, useMessages } from "../i18n";
+import { messages, type ChartMessages } from "./messages";
 import { visuallyHidden } from "./visuallyHidden";
 
 export interface HeatmapColumn {
@@ -45,11 +47,18 @@ export function cellTone(counts: SeverityCounts | undefined): {
 }
 
 /** What a cell says in words: "Contoso, Settings catalog: 3 open findings (1 critical, 2 high)". */
-export function cellLabel(row: string, column: string, counts: SeverityCounts | undefined): string {
+export function cellLabel(
+  row: string,
+  column: string,
+  counts: SeverityCounts | undefined,
+  m: ChartMessages = messagesNow(messages),
+): string {
   const total = countsTotal(counts);
-  if (!counts || total === 0) return `${row}, ${column}: no open findings`;
-  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) => `${counts[s]} ${s}`);
-  return `${row}, ${column}: ${formatCount(total, "open finding")} (${parts.join(", ")})`;
+  if (!counts || total === 0) return m.cellNone(row, column);
+  const parts = SEVERITIES.filter((s) => counts[s] > 0).map((s) =>
+    m.severityPart(counts[s], m.severityWord[s]),
+  );
+  return m.cellOpen(row, column, total, parts);
 }
 
 const useStyles = makeStyles({
@@ -167,11 +176,11 @@ function toneClass(counts: SeverityCounts | undefined): ToneClass {
   return `${severity}${level}`;
 }
 
-const LEGEND: readonly { tone: ToneClass; label: string }[] = [
-  { tone: "critical3", label: "Critical" },
-  { tone: "high3", label: "High" },
-  { tone: "medium3", label: "Medium" },
-  { tone: "low3", label: "Low" },
+const LEGEND: readonly { tone: ToneClass; severity: CellSeverity }[] = [
+  { tone: "critical3", severity: "critical" },
+  { tone: "high3", severity: "high" },
+  { tone: "medium3", severity: "medium" },
+  { tone: "low3", severity: "low" },
 ];
 
 export function Heatmap(props: {
@@ -185,6 +194,7 @@ export function Heatmap(props: {
 }) {
   const styles = useStyles();
   const toneStyles = useToneStyles();
+  const m = useMessages(messages);
   const pageSize = props.pageSize ?? 25;
   const [shown, setShown] = useState(pageSize);
   const visible = props.rows.slice(0, shown);
@@ -203,7 +213,7 @@ export function Heatmap(props: {
           <thead>
             <tr>
               <th scope="col" className={styles.corner}>
-                Tenant
+                {m.tenant}
               </th>
               {props.columns.map((column) => (
                 <th
@@ -233,7 +243,7 @@ export function Heatmap(props: {
                 </th>
                 {props.columns.map((column) => {
                   const counts = row.cells.get(column.key);
-                  const label = cellLabel(row.label, column.label, counts);
+                  const label = cellLabel(row.label, column.label, counts, m);
                   const total = countsTotal(counts);
                   const tone = cellTone(counts);
                   return (
@@ -256,23 +266,22 @@ export function Heatmap(props: {
         </table>
       </div>
       <div className={styles.legend} aria-hidden="true">
-        <Text size={200}>Colour: the most severe open finding</Text>
+        <Text size={200}>{m.legendColour}</Text>
         {LEGEND.map((item) => (
           <Text size={200} key={item.tone}>
             <span className={mergeClasses(styles.swatch, toneStyles[item.tone])} />
-            {item.label}
+            {m.severityName[item.severity]}
           </Text>
         ))}
-        <Text size={200}>Shade: 1–2, 3–9, 10 or more</Text>
+        <Text size={200}>{m.legendShade}</Text>
       </div>
       {hidden > 0 ? (
         <div className={styles.more}>
           <Text className={styles.muted} data-testid="heatmap-shown">
-            Showing the worst {formatNumber(visible.length)} of{" "}
-            {formatCount(props.rows.length, "tenant")}
+            {m.heatmapShown(visible.length, props.rows.length)}
           </Text>
           <Button onClick={() => setShown((n) => n + pageSize)} data-testid="heatmap-more">
-            Show {formatNumber(Math.min(pageSize, hidden))} more
+            {m.showMore(Math.min(pageSize, hidden))}
           </Button>
         </div>
       ) : null}

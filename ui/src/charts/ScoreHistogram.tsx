@@ -4,6 +4,8 @@
 
 import { makeStyles, mergeClasses, tokens } from "@fluentui/react-components";
 import { formatNumber } from "../format";
+import { messagesNow, useMessages } from "../i18n";
+import { messages, type ChartMessages } from "./messages";
 import { visuallyHidden } from "./visuallyHidden";
 
 export interface HistogramBucket {
@@ -50,16 +52,17 @@ export function bucketLabel(bucket: HistogramBucket): string {
   return `${bucket.from}–${bucket.to}`;
 }
 
-function tenants(count: number): string {
-  return `${formatNumber(count)} ${count === 1 ? "tenant" : "tenants"}`;
-}
-
 /** The image's summary: how many tenants, and the count of every non-empty bucket. */
-export function histogramLabel(buckets: readonly HistogramBucket[]): string {
+export function histogramLabel(
+  buckets: readonly HistogramBucket[],
+  m: ChartMessages = messagesNow(messages),
+): string {
   const total = buckets.reduce((sum, b) => sum + b.count, 0);
-  if (total === 0) return "Score distribution: no tenant has a score yet";
-  const parts = buckets.filter((b) => b.count > 0).map((b) => `${bucketLabel(b)}: ${b.count}`);
-  return `Score distribution of ${tenants(total)}: ${parts.join(", ")}`;
+  if (total === 0) return m.histogramEmpty;
+  const parts = buckets
+    .filter((b) => b.count > 0)
+    .map((b) => m.bucketPart(bucketLabel(b), b.count));
+  return m.histogramLabel(total, parts);
 }
 
 function band(bucket: HistogramBucket): "poor" | "fair" | "good" {
@@ -70,11 +73,12 @@ function band(bucket: HistogramBucket): "poor" | "fair" | "good" {
 
 export function ScoreHistogram(props: { buckets: readonly HistogramBucket[] }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { buckets } = props;
   const highest = Math.max(1, ...buckets.map((b) => b.count));
   const slot = WIDTH / Math.max(1, buckets.length);
   const plot = HEIGHT - AXIS - TOP;
-  const label = histogramLabel(buckets);
+  const label = histogramLabel(buckets, m);
   return (
     <div data-testid="score-histogram">
       <svg
@@ -98,7 +102,7 @@ export function ScoreHistogram(props: { buckets: readonly HistogramBucket[] }) {
                 height={height}
                 rx={2}
               >
-                <title>{`${bucketLabel(bucket)}: ${tenants(bucket.count)}`}</title>
+                <title>{`${bucketLabel(bucket)}: ${m.tenantCount(bucket.count)}`}</title>
               </rect>
               {bucket.count > 0 ? (
                 <text
@@ -124,11 +128,11 @@ export function ScoreHistogram(props: { buckets: readonly HistogramBucket[] }) {
         <line className={styles.axis} x1={0} x2={WIDTH} y1={TOP + plot} y2={TOP + plot} />
       </svg>
       <table className={styles.hidden}>
-        <caption>Tenants by latest score</caption>
+        <caption>{m.histogramCaption}</caption>
         <thead>
           <tr>
-            <th scope="col">Score</th>
-            <th scope="col">Tenants</th>
+            <th scope="col">{m.scoreColumn}</th>
+            <th scope="col">{m.tenantsColumn}</th>
           </tr>
         </thead>
         <tbody>

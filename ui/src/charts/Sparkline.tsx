@@ -2,6 +2,9 @@
 // with the latest score as a dot. Hand-written SVG in Fluent tokens.
 
 import { makeStyles, Text, tokens } from "@fluentui/react-components";
+import { formatScore } from "../format";
+import { messagesNow, useMessages } from "../i18n";
+import { messages, type ChartMessages } from "./messages";
 
 export interface SparklinePoint {
   at: string;
@@ -66,20 +69,20 @@ export function sparklinePoints(
   }));
 }
 
-function one(score: number): string {
-  return score.toFixed(1);
-}
-
 /** What the sparkline says to a screen reader. */
-export function sparklineLabel(points: readonly SparklinePoint[]): string {
+export function sparklineLabel(
+  points: readonly SparklinePoint[],
+  m: ChartMessages = messagesNow(messages),
+): string {
   const first = points[0];
   const last = points[points.length - 1];
-  if (first === undefined || last === undefined) return "No reviews yet";
-  if (points.length === 1) return `Score ${one(last.score)} after one review`;
+  if (first === undefined || last === undefined) return m.noReviewsYet;
+  if (points.length === 1) return m.oneReview(formatScore(last.score));
   const change = last.score - first.score;
+  const size = formatScore(Math.abs(change));
   const direction =
-    Math.abs(change) < 0.05 ? "unchanged" : `${change > 0 ? "up" : "down"} ${one(Math.abs(change))}`;
-  return `Score trend over ${points.length} reviews: from ${one(first.score)} to ${one(last.score)}, ${direction}`;
+    Math.abs(change) < 0.05 ? m.unchanged : change > 0 ? m.up(size) : m.down(size);
+  return m.trend(points.length, formatScore(first.score), formatScore(last.score), direction);
 }
 
 export function Sparkline(props: {
@@ -88,13 +91,14 @@ export function Sparkline(props: {
   height?: number;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const width = props.width ?? 96;
   const height = props.height ?? 24;
-  const label = sparklineLabel(props.points);
+  const label = sparklineLabel(props.points, m);
   if (props.points.length === 0) {
     return (
       <Text size={200} className={styles.none} data-testid="sparkline-none">
-        No reviews
+        {m.noReviews}
       </Text>
     );
   }

@@ -13,6 +13,8 @@ import {
 } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
 import type { ReactNode } from "react";
+import { useMessages } from "../i18n";
+import { messages } from "./messages";
 import type { JobHandle } from "./useJob";
 
 const useStyles = makeStyles({
@@ -34,13 +36,17 @@ const useStyles = makeStyles({
 
 export function JobProgress(props: {
   handle: JobHandle;
-  /** What the job is, for labels: "Review", "Import", "Evidence pack". */
+  /**
+   * What the job is, for labels, in the interface language: "Review", "Import",
+   * "Evidence pack" (`messages.kinds` of ./messages has them).
+   */
   what: string;
   /** Shown under the summary when the job succeeded (its result). */
   children?: ReactNode;
   testId: string;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { job, error, cancel } = props.handle;
   return (
     <>
@@ -55,11 +61,11 @@ export function JobProgress(props: {
               onClick={() => void cancel()}
               data-testid={`${props.testId}-cancel`}
             >
-              Cancel
+              {m.cancel}
             </Button>
           </div>
           <ProgressBar
-            aria-label={`${props.what} progress`}
+            aria-label={m.progress(props.what)}
             value={job.progress === null ? undefined : job.progress}
           />
         </div>
@@ -67,7 +73,7 @@ export function JobProgress(props: {
       {job?.state === "succeeded" ? (
         <MessageBar intent="success" layout="multiline" data-testid={`${props.testId}-done`}>
           <MessageBarBody>
-            <MessageBarTitle>{props.what} finished</MessageBarTitle>
+            <MessageBarTitle>{m.finished(props.what)}</MessageBarTitle>
             {job.message}
             {props.children}
           </MessageBarBody>
@@ -76,7 +82,7 @@ export function JobProgress(props: {
       {job?.state === "failed" ? (
         <MessageBar intent="error" layout="multiline" data-testid={`${props.testId}-error`}>
           <MessageBarBody>
-            <MessageBarTitle>{props.what} failed</MessageBarTitle>
+            <MessageBarTitle>{m.failed(props.what)}</MessageBarTitle>
             {job.message}
           </MessageBarBody>
         </MessageBar>
@@ -84,7 +90,7 @@ export function JobProgress(props: {
       {job?.state === "cancelled" ? (
         <MessageBar intent="warning" data-testid={`${props.testId}-cancelled`}>
           <MessageBarBody>
-            <MessageBarTitle>{props.what} cancelled</MessageBarTitle>
+            <MessageBarTitle>{m.cancelled(props.what)}</MessageBarTitle>
             {job.message}
           </MessageBarBody>
         </MessageBar>
@@ -92,7 +98,7 @@ export function JobProgress(props: {
       {error ? (
         <MessageBar intent="error" layout="multiline" data-testid={`${props.testId}-error`}>
           <MessageBarBody>
-            <MessageBarTitle>{props.what} could not start</MessageBarTitle>
+            <MessageBarTitle>{m.couldNotStart(props.what)}</MessageBarTitle>
             {error.message}
           </MessageBarBody>
         </MessageBar>

@@ -27,6 +27,8 @@ import {
 import { ArrowLeftRegular } from "@fluentui/react-icons";
 import { useCallback, useState } from "react";
 import { useBackend, type DiffRow, type PolicyDiff } from "../backend";
+import { useMessages } from "../i18n";
+import { messages } from "./policyDiffMessages";
 import { PageHeader } from "../shell/PageHeader";
 import { hrefWith } from "../router";
 import { useLoad } from "../useLoad";
@@ -80,14 +82,10 @@ const useStyles = makeStyles({
   },
 });
 
-const STATE_LABEL: Record<string, string> = {
-  same: "Same",
-  changed: "Changed",
-  missing: "Missing in tenant",
-  added: "Only in tenant",
-};
+type DiffState = keyof (typeof messages)["en"]["states"];
 
 function StateBadge(props: { state: string }) {
+  const m = useMessages(messages);
   const colour =
     props.state === "changed"
       ? "warning"
@@ -98,25 +96,26 @@ function StateBadge(props: { state: string }) {
           : "subtle";
   return (
     <Badge appearance="tint" color={colour}>
-      {STATE_LABEL[props.state] ?? props.state}
+      {Object.hasOwn(m.states, props.state) ? m.states[props.state as DiffState] : props.state}
     </Badge>
   );
 }
 
 function DiffTable(props: { rows: DiffRow[]; label: string; testId: string; showSame: boolean }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const rows = props.showSame ? props.rows : props.rows.filter((r) => r.state !== "same");
   if (rows.length === 0) {
-    return <Body1>{props.showSame ? "Nothing to compare." : "No differences."}</Body1>;
+    return <Body1>{props.showSame ? m.nothingToCompare : m.noDifferences}</Body1>;
   }
   return (
     <Table aria-label={props.label} data-testid={props.testId} size="small">
       <TableHeader>
         <TableRow>
-          <TableHeaderCell>Setting</TableHeaderCell>
-          <TableHeaderCell>Baseline</TableHeaderCell>
-          <TableHeaderCell>Tenant</TableHeaderCell>
-          <TableHeaderCell>State</TableHeaderCell>
+          <TableHeaderCell>{m.columns.setting}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.baseline}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.tenant}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.state}</TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -146,6 +145,7 @@ function DiffTable(props: { rows: DiffRow[]; label: string; testId: string; show
 
 function DiffBody(props: { diff: PolicyDiff; findingId: string }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { diff } = props;
   const [showSame, setShowSame] = useState(false);
   const [showRaw, setShowRaw] = useState(false);
@@ -154,38 +154,45 @@ function DiffBody(props: { diff: PolicyDiff; findingId: string }) {
     <>
       <div className={styles.toolbar}>
         <Text>
-          Baseline <strong>{diff.baseline ?? "—"}</strong>
+          {m.baseline} <strong>{diff.baseline ?? "—"}</strong>
           {diff.baselineVersion !== null ? ` v${diff.baselineVersion}` : ""}:{" "}
-          <strong data-testid="diff-baseline-item">{diff.baselineItem ?? "not found"}</strong> ·
-          Tenant <Link href={hrefWith("tenants", diff.tenantId)}>{diff.tenant}</Link>:{" "}
-          <strong data-testid="diff-tenant-item">{diff.tenantItem ?? "missing"}</strong>
+          <strong data-testid="diff-baseline-item">
+            {diff.baselineItem ?? m.baselineItemNotFound}
+          </strong>{" "}
+          · {m.tenant} <Link href={hrefWith("tenants", diff.tenantId)}>{diff.tenant}</Link>:{" "}
+          <strong data-testid="diff-tenant-item">{diff.tenantItem ?? m.tenantItemMissing}</strong>
         </Text>
         <Text data-testid="diff-count">
-          {differences === 1 ? "1 setting differs" : `${differences} settings differ`}
+          {m.differences(differences)}
         </Text>
       </div>
       <div className={styles.toolbar}>
         <Switch
-          label="Show equal settings"
+          label={m.showEqual}
           checked={showSame}
           onChange={(_, data) => setShowSame(data.checked)}
         />
         <Switch
-          label="Show raw JSON"
+          label={m.showRaw}
           checked={showRaw}
           onChange={(_, data) => setShowRaw(data.checked)}
           data-testid="show-raw"
         />
       </div>
       <Card>
-        <Subtitle2 as="h2">Settings</Subtitle2>
-        <DiffTable rows={diff.settings} label="Settings" testId="diff-settings" showSame={showSame} />
+        <Subtitle2 as="h2">{m.settings}</Subtitle2>
+        <DiffTable
+          rows={diff.settings}
+          label={m.settings}
+          testId="diff-settings"
+          showSame={showSame}
+        />
       </Card>
       <Card>
-        <Subtitle2 as="h2">Assignments</Subtitle2>
+        <Subtitle2 as="h2">{m.assignments}</Subtitle2>
         <DiffTable
           rows={diff.assignments}
-          label="Assignments"
+          label={m.assignments}
           testId="diff-assignments"
           showSame={showSame}
         />
@@ -193,15 +200,15 @@ function DiffBody(props: { diff: PolicyDiff; findingId: string }) {
       {showRaw ? (
         <div className={styles.sides} data-testid="raw-json">
           <Card>
-            <Subtitle2 as="h2">Baseline JSON</Subtitle2>
+            <Subtitle2 as="h2">{m.baselineJson}</Subtitle2>
             <pre className={styles.raw} tabIndex={0}>
-              {diff.baselineRaw ?? "No baseline item."}
+              {diff.baselineRaw ?? m.noBaselineItem}
             </pre>
           </Card>
           <Card>
-            <Subtitle2 as="h2">Tenant JSON</Subtitle2>
+            <Subtitle2 as="h2">{m.tenantJson}</Subtitle2>
             <pre className={styles.raw} tabIndex={0}>
-              {diff.tenantRaw ?? "No tenant item."}
+              {diff.tenantRaw ?? m.noTenantItem}
             </pre>
           </Card>
         </div>
@@ -212,6 +219,7 @@ function DiffBody(props: { diff: PolicyDiff; findingId: string }) {
 
 export function PolicyDiffView(props: { findingId: string }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const { findingId } = props;
   const load = useCallback(() => backend.policyDiff(findingId), [backend, findingId]);
@@ -226,18 +234,18 @@ export function PolicyDiffView(props: { findingId: string }) {
           icon={<ArrowLeftRegular />}
           data-testid="back-to-finding"
         >
-          Back to the finding
+          {m.back}
         </Button>
       </div>
       <PageHeader
-        title="Policy diff"
+        title={m.title}
         description={
           state.status === "ready"
-            ? `${state.data.resourceKind}: the baseline's item next to the tenant's, normalised as the review compares them.`
+            ? m.description(state.data.resourceKind)
             : undefined
         }
       />
-      {state.status === "loading" ? <Spinner label="Comparing…" /> : null}
+      {state.status === "loading" ? <Spinner label={m.comparing} /> : null}
       {state.status === "error" ? (
         <MessageBar intent="error">
           <MessageBarBody>{state.error.message}</MessageBarBody>

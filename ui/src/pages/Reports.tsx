@@ -49,9 +49,13 @@ import {
   type TenantRow,
 } from "../backend";
 import { formatBytes, formatExact, parseTimestamp } from "../format";
+import { useMessages } from "../i18n";
 import { PageHeader } from "../shell/PageHeader";
 import { Command } from "../shell/Command";
 import { useLoad } from "../useLoad";
+import { messages } from "./reportsMessages";
+
+type Messages = (typeof messages)["en"];
 
 const useStyles = makeStyles({
   stack: {
@@ -143,15 +147,6 @@ function savedBranding(saved: ReportSettingsView | null): Branding {
   };
 }
 
-const KIND_LABELS: Record<string, string> = {
-  executive: "Executive",
-  portfolio: "Portfolio",
-  export_findings: "Findings (CSV)",
-  export_drift: "Drift (CSV)",
-  export_inventory: "Inventory (CSV)",
-  export_risks: "Risk acceptances (CSV)",
-};
-
 /** `YYYY-MM-DD` of a time, in UTC (the backend reads days as UTC days). */
 function utcDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
@@ -161,21 +156,23 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 /** The default period: the last 90 days, as the CLI's. */
 const DEFAULT_PERIOD_DAYS = 90;
 
-function kindLabel(kind: string): string {
-  return KIND_LABELS[kind] ?? kind;
+function kindLabel(m: Messages, kind: string): string {
+  const labels: Record<string, string | undefined> = m.kinds;
+  return labels[kind] ?? kind;
 }
 
 function ErrorBar(props: { title: string; error: BackendError; testId: string; onRetry?: () => void }) {
+  const m = useMessages(messages);
   return (
     <MessageBar intent="error" layout="multiline" data-testid={props.testId}>
       <MessageBarBody>
         <MessageBarTitle>{props.title}</MessageBarTitle>
-        <span data-testid="error-message">{props.error.message}</span> (code: {props.error.code})
+        <span data-testid="error-message">{props.error.message}</span> {m.errorCode(props.error.code)}
       </MessageBarBody>
       {props.onRetry ? (
         <MessageBarActions>
           <Button icon={<ArrowClockwiseRegular />} onClick={props.onRetry}>
-            Retry
+            {m.retry}
           </Button>
         </MessageBarActions>
       ) : null}
@@ -190,12 +187,13 @@ function Created(props: { at: string }) {
 
 function ResultCard(props: { report: GeneratedReport; onOpen: (path: string) => void }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { report } = props;
   return (
     <Card className={styles.card} data-testid="report-result" aria-live="polite">
       <div className={styles.header}>
         <Subtitle2 as="h2" className={styles.flush}>
-          Report ready{report.tenantName ? `: ${report.tenantName}` : ""}
+          {m.reportReady(report.tenantName)}
         </Subtitle2>
         <Button
           appearance="primary"
@@ -203,11 +201,11 @@ function ResultCard(props: { report: GeneratedReport; onOpen: (path: string) => 
           onClick={() => props.onOpen(report.path)}
           data-testid="open-result"
         >
-          Open
+          {m.open}
         </Button>
       </div>
       <dl className={styles.details}>
-        <dt className={styles.term}>File</dt>
+        <dt className={styles.term}>{m.file}</dt>
         <dd className={styles.value} data-testid="result-path">
           {report.path}
         </dd>
@@ -215,17 +213,17 @@ function ResultCard(props: { report: GeneratedReport; onOpen: (path: string) => 
         <dd className={`${styles.value} ${styles.mono}`} data-testid="result-sha256">
           {report.sha256}
         </dd>
-        <dt className={styles.term}>Size</dt>
+        <dt className={styles.term}>{m.size}</dt>
         <dd className={styles.value} data-testid="result-size">
-          {formatBytes(report.size)}, {report.pages} {report.pages === 1 ? "page" : "pages"}
+          {m.sizeAndPages(formatBytes(report.size), report.pages)}
         </dd>
-        <dt className={styles.term}>Report ID</dt>
+        <dt className={styles.term}>{m.reportId}</dt>
         <dd className={`${styles.value} ${styles.mono}`}>{report.reportId}</dd>
       </dl>
       {report.fontWarning ? (
         <MessageBar intent="warning" layout="multiline">
           <MessageBarBody>
-            <MessageBarTitle>Fallback fonts</MessageBarTitle>
+            <MessageBarTitle>{m.fallbackFonts}</MessageBarTitle>
             {report.fontWarning}
           </MessageBarBody>
         </MessageBar>
@@ -236,31 +234,33 @@ function ResultCard(props: { report: GeneratedReport; onOpen: (path: string) => 
 
 function PastReports(props: { reports: ReportSummary[]; onOpen: (path: string) => void }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   if (props.reports.length === 0) {
     return (
       <div className={styles.centered} data-testid="reports-empty">
         <DocumentPdfRegular className={styles.emptyIcon} />
         <Subtitle1 as="h3" className={styles.flush}>
-          No reports yet
+          {m.noReports}
         </Subtitle1>
         <Body1 as="p" className={styles.flush}>
-          Choose a report, a period and your branding above, then select{" "}
-          <strong>Generate report</strong>. Every report is listed here with its SHA-256.
+          {m.noReportsBefore}
+          <strong>{m.generate}</strong>
+          {m.noReportsAfter}
         </Body1>
       </div>
     );
   }
   return (
-    <Table aria-label="Past reports" data-testid="reports-table">
+    <Table aria-label={m.pastReports} data-testid="reports-table">
       <TableHeader>
         <TableRow>
-          <TableHeaderCell>Kind</TableHeaderCell>
-          <TableHeaderCell>Tenant</TableHeaderCell>
-          <TableHeaderCell>Created</TableHeaderCell>
+          <TableHeaderCell>{m.columns.kind}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.tenant}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.created}</TableHeaderCell>
           <TableHeaderCell>SHA-256</TableHeaderCell>
-          <TableHeaderCell>Size</TableHeaderCell>
+          <TableHeaderCell>{m.columns.size}</TableHeaderCell>
           <TableHeaderCell>
-            <span className={styles.muted}>Actions</span>
+            <span className={styles.muted}>{m.columns.actions}</span>
           </TableHeaderCell>
         </TableRow>
       </TableHeader>
@@ -268,13 +268,13 @@ function PastReports(props: { reports: ReportSummary[]; onOpen: (path: string) =
         {props.reports.map((report) => (
           <TableRow key={report.id} data-testid="report-row">
             <TableCell>
-              {kindLabel(report.kind)}
+              {kindLabel(m, report.kind)}
               {report.language ? (
                 <Text className={styles.muted}> · {report.language.toUpperCase()}</Text>
               ) : null}
             </TableCell>
             <TableCell>
-              {report.tenantName ?? <Text className={styles.muted}>All tenants</Text>}
+              {report.tenantName ?? <Text className={styles.muted}>{m.allTenants}</Text>}
             </TableCell>
             <TableCell>
               <Created at={report.createdAt} />
@@ -291,9 +291,13 @@ function PastReports(props: { reports: ReportSummary[]; onOpen: (path: string) =
                   size="small"
                   icon={<OpenRegular />}
                   onClick={() => report.path && props.onOpen(report.path)}
-                  aria-label={`Open ${kindLabel(report.kind)} report${report.tenantName ? ` of ${report.tenantName}` : ""} created ${report.createdAt}`}
+                  aria-label={m.openReport(
+                    kindLabel(m, report.kind),
+                    report.tenantName,
+                    report.createdAt,
+                  )}
                 >
-                  Open
+                  {m.open}
                 </Button>
               ) : null}
             </TableCell>
@@ -321,6 +325,7 @@ interface FormProps {
 
 function ReportForm(props: FormProps) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const sortedTenants = useMemo(
     () => [...props.tenants].sort((a, b) => a.name.localeCompare(b.name)),
     [props.tenants],
@@ -354,26 +359,24 @@ function ReportForm(props: FormProps) {
   };
 
   return (
-    <form className={styles.form} onSubmit={submit} aria-label="New report">
-      <Field label="Report" className={styles.wide}>
+    <form className={styles.form} onSubmit={submit} aria-label={m.newReport}>
+      <Field label={m.report} className={styles.wide}>
         <RadioGroup
           layout="horizontal"
           value={kind}
           onChange={(_, data) => setKind(data.value as ReportKind)}
         >
-          <Radio value="executive" label="Executive (one tenant)" />
-          <Radio value="portfolio" label="Portfolio (all tenants)" />
+          <Radio value="executive" label={m.executiveOption} />
+          <Radio value="portfolio" label={m.portfolioOption} />
         </RadioGroup>
       </Field>
       {executive ? (
         <>
           <Field
-            label="Tenant"
+            label={m.tenant}
             required
             validationState={noTenants ? "warning" : "none"}
-            validationMessage={
-              noTenants ? "No tenants yet: import one with plumbline import." : undefined
-            }
+            validationMessage={noTenants ? m.noTenants : undefined}
           >
             <Select
               value={tenantId}
@@ -388,31 +391,31 @@ function ReportForm(props: FormProps) {
               ))}
             </Select>
           </Field>
-          <Field label="From" hint="First day of the period (UTC).">
+          <Field label={m.from} hint={m.fromHint}>
             <Input type="date" value={from} onChange={(_, data) => setFrom(data.value)} />
           </Field>
-          <Field label="To" hint="Last day, included in full (UTC).">
+          <Field label={m.to} hint={m.toHint}>
             <Input type="date" value={to} onChange={(_, data) => setTo(data.value)} />
           </Field>
         </>
       ) : null}
-      <Field label="Language">
+      <Field label={m.language}>
         <Select
           value={language}
           onChange={(_, data) => setLanguage(data.value as ReportLanguage)}
         >
-          <option value="en">English</option>
-          <option value="de">Deutsch</option>
+          <option value="en">{m.languageNames.en}</option>
+          <option value="de">{m.languageNames.de}</option>
         </Select>
       </Field>
-      <Field label="MSP name" required hint="On the cover and in every page's header.">
+      <Field label={m.mspName} required hint={m.mspNameHint}>
         <Input
           value={branding.mspName}
           onChange={(_, data) => setBranding({ ...branding, mspName: data.value })}
           data-testid="msp-name"
         />
       </Field>
-      <Field label="Accent colour" hint="#RRGGBB, for example #1F4E79.">
+      <Field label={m.accentColour} hint={m.accentColourHint}>
         <Input
           value={branding.accentColour}
           onChange={(_, data) => setBranding({ ...branding, accentColour: data.value })}
@@ -433,26 +436,22 @@ function ReportForm(props: FormProps) {
         />
       </Field>
       {savedLogo ? (
-        <Field label="Saved logo">
+        <Field label={m.savedLogo}>
           <Checkbox
             checked={branding.useSavedLogo ?? false}
             onChange={(_, data) => setBranding({ ...branding, useSavedLogo: data.checked === true })}
-            label={`Use the logo saved in Settings (${savedLogo.width} × ${savedLogo.height} px)`}
+            label={m.useSavedLogo(savedLogo.width, savedLogo.height)}
             data-testid="use-saved-logo"
           />
         </Field>
       ) : null}
       <Field
-        label="Logo (optional)"
-        hint={
-          savedLogo
-            ? "Path to a PNG file for this report only; it replaces the saved logo."
-            : "Path to a PNG file for the cover. Save one in Settings to use it every time."
-        }
+        label={m.logo}
+        hint={savedLogo ? m.logoHintWithSaved : m.logoHint}
       >
         <Input
           value={branding.logoPath ?? ""}
-          placeholder="/path/to/logo.png"
+          placeholder={m.logoPlaceholder}
           onChange={(_, data) => setBranding({ ...branding, logoPath: data.value })}
         />
       </Field>
@@ -464,16 +463,16 @@ function ReportForm(props: FormProps) {
           disabled={props.running || (executive && noTenants)}
           data-testid="generate"
         >
-          Generate report
+          {m.generate}
         </Button>
         {props.running ? (
           <Field
             className={styles.progress}
-            validationMessage="Generating the report…"
+            validationMessage={m.generating}
             validationState="none"
             data-testid="report-progress"
           >
-            <ProgressBar aria-label="Generating the report" />
+            <ProgressBar aria-label={m.generatingLabel} />
           </Field>
         ) : null}
       </div>
@@ -483,6 +482,7 @@ function ReportForm(props: FormProps) {
 
 export function Reports() {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const loadTenants = useCallback(() => backend.listTenants(), [backend]);
   const loadReports = useCallback(() => backend.listReports(), [backend]);
@@ -527,18 +527,19 @@ export function Reports() {
   return (
     <div className={styles.stack}>
       <PageHeader
-        title="Reports"
+        title={m.title}
         description={
           <>
-            Branded PDF reports for one customer or the whole portfolio, recorded with their
-            SHA-256. The same reports come from <Command>plumbline report</Command>.
+            {m.descriptionBefore}
+            <Command>plumbline report</Command>
+            {m.descriptionAfter}
           </>
         }
       />
-      {tenants.state.status === "loading" ? <Spinner label="Loading tenants…" /> : null}
+      {tenants.state.status === "loading" ? <Spinner label={m.loadingTenants} /> : null}
       {tenants.state.status === "error" ? (
         <ErrorBar
-          title="Couldn't load the tenants"
+          title={m.couldNotLoadTenants}
           error={tenants.state.error}
           testId="tenants-error"
           onRetry={tenants.reload}
@@ -547,18 +548,18 @@ export function Reports() {
       {settings.state.status === "error" ? (
         <MessageBar intent="warning" layout="multiline" data-testid="settings-error">
           <MessageBarBody>
-            <MessageBarTitle>Couldn&apos;t load the saved branding</MessageBarTitle>
-            {settings.state.error.message} Enter the branding below for this report.
+            <MessageBarTitle>{m.couldNotLoadSettings}</MessageBarTitle>
+            {settings.state.error.message} {m.enterBranding}
           </MessageBarBody>
         </MessageBar>
       ) : null}
       {tenants.state.status === "ready" && settings.state.status !== "loading" ? (
         <Card className={styles.card}>
           <Subtitle2 as="h2" className={styles.flush}>
-            New report
+            {m.newReport}
           </Subtitle2>
           <Body1 as="p" className={mergeClasses(styles.flush, styles.muted)}>
-            Branding and language start from Settings; changes here apply to this report only.
+            {m.newReportHint}
           </Body1>
           <ReportForm
             tenants={tenants.state.data}
@@ -570,23 +571,23 @@ export function Reports() {
       ) : null}
       {generateError ? (
         <ErrorBar
-          title="Couldn't generate the report"
+          title={m.couldNotGenerate}
           error={generateError}
           testId="generate-error"
         />
       ) : null}
       {openError ? (
-        <ErrorBar title="Couldn't open the report" error={openError} testId="open-error" />
+        <ErrorBar title={m.couldNotOpen} error={openError} testId="open-error" />
       ) : null}
       {result ? <ResultCard report={result} onOpen={open} /> : null}
       <Card className={styles.card}>
         <Subtitle2 as="h2" className={styles.flush}>
-          Past reports
+          {m.pastReports}
         </Subtitle2>
-        {reports.state.status === "loading" ? <Spinner label="Loading reports…" /> : null}
+        {reports.state.status === "loading" ? <Spinner label={m.loadingReports} /> : null}
         {reports.state.status === "error" ? (
           <ErrorBar
-            title="Couldn't load the past reports"
+            title={m.couldNotLoadReports}
             error={reports.state.error}
             testId="reports-error"
             onRetry={reports.reload}

@@ -37,11 +37,13 @@ import {
   type ScorePoint,
   type TenantOverview,
 } from "../backend";
-import { formatNumber } from "../format";
+import { formatNumber, formatScore } from "../format";
+import { useMessages } from "../i18n";
 import { hrefWith } from "../router";
 import { PageHeader } from "../shell/PageHeader";
 import { useLoad } from "../useLoad";
 import { TenantActions } from "./tenant/TenantActions";
+import { messages } from "./tenant/messages";
 import { dateOnly, SeverityBadge, StatusBadge } from "./findings/labels";
 
 const useStyles = makeStyles({
@@ -96,11 +98,14 @@ const useStyles = makeStyles({
 });
 
 
+type Messages = (typeof messages)["en"];
+
 function ScoreChart(props: { points: ScorePoint[] }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const scored = props.points.filter((p): p is ScorePoint & { score: number } => p.score !== null);
   if (scored.length === 0) {
-    return <Body1 className={styles.muted}>No score yet: review the tenant to get one.</Body1>;
+    return <Body1 className={styles.muted}>{m.noScore}</Body1>;
   }
   const width = 400;
   const height = 120;
@@ -111,21 +116,20 @@ function ScoreChart(props: { points: ScorePoint[] }) {
   return (
     <>
       <Text data-testid="latest-score">
-        Score <strong>{latest.toFixed(1)}</strong> of 100 after {formatNumber(scored.length)}{" "}
-        {scored.length === 1 ? "review" : "reviews"}
+        {m.score} <strong>{formatScore(latest)}</strong> {m.scoreOf(scored.length)}
       </Text>
       <svg
         className={styles.chart}
         viewBox={`-4 -4 ${width + 8} ${height + 8}`}
         role="img"
-        aria-label={`Score trend: ${scored.map((p) => p.score.toFixed(1)).join(", ")}`}
+        aria-label={m.scoreTrendLabel(scored.map((p) => formatScore(p.score)))}
         preserveAspectRatio="none"
       >
         <line x1={0} x2={width} y1={y(50)} y2={y(50)} stroke="currentColor" opacity={0.15} />
         <path d={path} fill="none" stroke={tokens.colorBrandStroke1} strokeWidth={2} />
         {scored.map((p, i) => (
           <circle key={i} cx={x(i)} cy={y(p.score)} r={3} fill={tokens.colorBrandForeground1}>
-            <title>{`${dateOnly(p.at)}: ${p.score.toFixed(1)}`}</title>
+            <title>{`${dateOnly(p.at)}: ${formatScore(p.score)}`}</title>
           </circle>
         ))}
       </svg>
@@ -135,6 +139,7 @@ function ScoreChart(props: { points: ScorePoint[] }) {
 
 function PolicyList(props: { title: string; policies: ChangedPolicy[]; testId: string }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
     <div data-testid={props.testId}>
       <Text weight="semibold">
@@ -145,8 +150,8 @@ function PolicyList(props: { title: string; policies: ChangedPolicy[]; testId: s
           {props.policies.map((p) => (
             <li key={`${p.kind}/${p.externalId}`}>
               {p.name} <span className={styles.muted}>({p.kind})</span>
-              {p.settingsChanged ? " · settings" : ""}
-              {p.assignmentsChanged ? " · assignments" : ""}
+              {p.settingsChanged ? m.settingsChanged : ""}
+              {p.assignmentsChanged ? m.assignmentsChanged : ""}
             </li>
           ))}
         </ul>
@@ -155,13 +160,14 @@ function PolicyList(props: { title: string; policies: ChangedPolicy[]; testId: s
   );
 }
 
-function captureLabel(c: CaptureView): string {
-  return `${c.takenAt.replace("T", " ").slice(0, 16)} · ${formatNumber(c.itemCount)} items (${c.source})`;
+function captureLabel(c: CaptureView, m: Messages): string {
+  return `${c.takenAt.replace("T", " ").slice(0, 16)} · ${m.captureItems(c.itemCount)} (${m.captureSource(c.source)})`;
 }
 
 function Changes(props: { captures: CaptureView[] }) {
   const styles = useStyles();
   const backend = useBackend();
+  const m = useMessages(messages);
   const { captures } = props;
   const [from, setFrom] = useState(captures[1]?.id ?? "");
   const [to, setTo] = useState(captures[0]?.id ?? "");
@@ -194,21 +200,19 @@ function Changes(props: { captures: CaptureView[] }) {
 
   if (captures.length < 2) {
     return (
-      <Body1 className={styles.muted}>
-        One capture only: import or take another capture to see what changed.
-      </Body1>
+      <Body1 className={styles.muted}>{m.oneCaptureOnly}</Body1>
     );
   }
   const picker = (label: string, value: string, set: (v: string) => void) => (
     <Dropdown
       aria-label={label}
-      value={captures.find((c) => c.id === value) ? captureLabel(captures.find((c) => c.id === value) as CaptureView) : ""}
+      value={captures.find((c) => c.id === value) ? captureLabel(captures.find((c) => c.id === value) as CaptureView, m) : ""}
       selectedOptions={[value]}
       onOptionSelect={(_, data) => set(data.optionValue ?? value)}
     >
       {captures.map((c) => (
-        <Option key={c.id} value={c.id} text={captureLabel(c)}>
-          {captureLabel(c)}
+        <Option key={c.id} value={c.id} text={captureLabel(c, m)}>
+          {captureLabel(c, m)}
         </Option>
       ))}
     </Dropdown>
@@ -216,29 +220,29 @@ function Changes(props: { captures: CaptureView[] }) {
   return (
     <>
       <div className={styles.row}>
-        <Text>From</Text>
-        {picker("Earlier capture", from, setFrom)}
-        <Text>to</Text>
-        {picker("Later capture", to, setTo)}
+        <Text>{m.from}</Text>
+        {picker(m.earlierCapture, from, setFrom)}
+        <Text>{m.to}</Text>
+        {picker(m.laterCapture, to, setTo)}
       </div>
       {error ? (
         <MessageBar intent="error">
           <MessageBarBody>{error}</MessageBarBody>
         </MessageBar>
       ) : null}
-      {result === null && error === null ? <Spinner size="tiny" label="Comparing…" /> : null}
+      {result === null && error === null ? <Spinner size="tiny" label={m.comparing} /> : null}
       {result ? (
         <div className={styles.stack} data-testid="capture-changes">
-          <PolicyList title="Added" policies={result.added} testId="changes-added" />
+          <PolicyList title={m.added} policies={result.added} testId="changes-added" />
           <PolicyList
-            title="Removed (ghost policies)"
+            title={m.removed}
             policies={result.removed}
             testId="changes-removed"
           />
-          <PolicyList title="Changed" policies={result.changed} testId="changes-changed" />
+          <PolicyList title={m.changed} policies={result.changed} testId="changes-changed" />
           {result.notComparedKinds.length > 0 ? (
             <Body1 className={styles.muted}>
-              Not compared (failed in the later capture): {result.notComparedKinds.join(", ")}
+              {m.notCompared(result.notComparedKinds.join(", "))}
             </Body1>
           ) : null}
         </div>
@@ -250,6 +254,7 @@ function Changes(props: { captures: CaptureView[] }) {
 function TenantFindings(props: { tenantId: string; version: number }) {
   const styles = useStyles();
   const backend = useBackend();
+  const m = useMessages(messages);
   const { tenantId, version } = props;
   const load = useCallback(async (): Promise<FindingPage> => {
     void version;
@@ -267,7 +272,7 @@ function TenantFindings(props: { tenantId: string; version: number }) {
     });
   }, [backend, tenantId, version]);
   const { state } = useLoad(load);
-  if (state.status === "loading") return <Spinner size="tiny" label="Loading findings…" />;
+  if (state.status === "loading") return <Spinner size="tiny" label={m.loadingFindings} />;
   if (state.status === "error") {
     return (
       <MessageBar intent="error">
@@ -279,25 +284,23 @@ function TenantFindings(props: { tenantId: string; version: number }) {
   if (page.matched === 0) {
     return (
       <Body1 className={styles.muted} data-testid="tenant-no-findings">
-        No open drift findings. Review the tenant to compare its latest capture with its
-        baselines.
+        {m.noOpenDriftFindings}
       </Body1>
     );
   }
   return (
     <>
       <Text>
-        {formatNumber(page.matched)} open drift findings
-        {page.matched > page.rows.length ? ` (the first ${page.rows.length} shown)` : ""} ·{" "}
-        <Link href={hrefWith("findings")}>all findings</Link>
+        {m.openDriftCount(page.matched, page.rows.length)} ·{" "}
+        <Link href={hrefWith("findings")}>{m.allFindings}</Link>
       </Text>
-      <Table size="small" aria-label="Open drift findings">
+      <Table size="small" aria-label={m.openDriftFindings}>
         <TableHeader>
           <TableRow>
-            <TableHeaderCell>Severity</TableHeaderCell>
-            <TableHeaderCell>Finding</TableHeaderCell>
-            <TableHeaderCell>Baseline</TableHeaderCell>
-            <TableHeaderCell>Status</TableHeaderCell>
+            <TableHeaderCell>{m.severity}</TableHeaderCell>
+            <TableHeaderCell>{m.finding}</TableHeaderCell>
+            <TableHeaderCell>{m.baseline}</TableHeaderCell>
+            <TableHeaderCell>{m.status}</TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -329,13 +332,14 @@ function TenantFindings(props: { tenantId: string; version: number }) {
 
 function OverviewBody(props: { overview: TenantOverview; onReviewed: () => void; version: number }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { overview } = props;
   const { tenant } = overview;
   return (
     <>
       <PageHeader
         title={tenant.name}
-        description={[tenant.primaryDomain, tenant.isDemo ? "demo data" : null]
+        description={[tenant.primaryDomain, tenant.isDemo ? m.demoData : null]
           .filter(Boolean)
           .join(" · ")}
       />
@@ -345,25 +349,25 @@ function OverviewBody(props: { overview: TenantOverview; onReviewed: () => void;
       <div className={styles.grid}>
         <Card className={styles.card}>
           <Subtitle2 as="h2" className={styles.heading}>
-            Score trend
+            {m.scoreTrend}
           </Subtitle2>
           <ScoreChart points={overview.scores} />
         </Card>
         <Card className={styles.card}>
           <Subtitle2 as="h2" className={styles.heading}>
-            Drift by baseline
+            {m.driftByBaseline}
           </Subtitle2>
           {overview.driftByBaseline.length === 0 ? (
-            <Body1 className={styles.muted}>No findings yet.</Body1>
+            <Body1 className={styles.muted}>{m.noFindingsYet}</Body1>
           ) : (
-            <Table size="small" aria-label="Drift by baseline" data-testid="drift-by-baseline">
+            <Table size="small" aria-label={m.driftByBaseline} data-testid="drift-by-baseline">
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell>Baseline</TableHeaderCell>
-                  <TableHeaderCell>Open</TableHeaderCell>
-                  <TableHeaderCell>Ack.</TableHeaderCell>
-                  <TableHeaderCell>Accepted</TableHeaderCell>
-                  <TableHeaderCell>Resolved</TableHeaderCell>
+                  <TableHeaderCell>{m.baseline}</TableHeaderCell>
+                  <TableHeaderCell>{m.open}</TableHeaderCell>
+                  <TableHeaderCell>{m.acknowledgedShort}</TableHeaderCell>
+                  <TableHeaderCell>{m.accepted}</TableHeaderCell>
+                  <TableHeaderCell>{m.resolved}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -383,29 +387,29 @@ function OverviewBody(props: { overview: TenantOverview; onReviewed: () => void;
       </div>
       <Card className={styles.card}>
         <Subtitle2 as="h2" className={styles.heading}>
-          Open drift findings
+          {m.openDriftFindings}
         </Subtitle2>
         <TenantFindings tenantId={tenant.id} version={props.version} />
       </Card>
       <div className={styles.grid}>
         <Card className={styles.card}>
           <Subtitle2 as="h2" className={styles.heading}>
-            Capture timeline
+            {m.captureTimeline}
           </Subtitle2>
           {overview.captures.length === 0 ? (
             <Body1 className={styles.muted}>
-              No captures yet: import one with <code>plumbline import</code>.
+              {m.noCaptures(<code>plumbline import</code>)}
             </Body1>
           ) : (
             <ol className={styles.list} data-testid="capture-timeline">
               {overview.captures.map((c) => (
                 <li key={c.id}>
-                  {captureLabel(c)}
+                  {captureLabel(c, m)}
                   {c.failedKinds.length > 0 ? (
                     <>
                       {" "}
                       <Badge color="warning" appearance="tint">
-                        {`failed: ${c.failedKinds.join(", ")}`}
+                        {m.failedKinds(c.failedKinds.join(", "))}
                       </Badge>
                     </>
                   ) : null}
@@ -416,31 +420,28 @@ function OverviewBody(props: { overview: TenantOverview; onReviewed: () => void;
         </Card>
         <Card className={styles.card}>
           <Subtitle2 as="h2" className={styles.heading}>
-            Changes between captures
+            {m.changesBetweenCaptures}
           </Subtitle2>
           <Changes captures={overview.captures} />
         </Card>
       </div>
       <Card className={styles.card}>
         <Subtitle2 as="h2" className={styles.heading}>
-          Unresolved directory ids
+          {m.unresolvedIds}
         </Subtitle2>
         {overview.unresolvedIds.length === 0 ? (
           <Body1 className={styles.muted} data-testid="unresolved-none">
-            Every group, filter and location id in the latest capture resolves to a name.
+            {m.everyIdResolves}
           </Body1>
         ) : (
           <>
-            <Body1>
-              These ids name no captured directory object, so their settings cannot be compared
-              across tenants. Capture the tenant&apos;s groups and filters too.
-            </Body1>
-            <Table size="small" aria-label="Unresolved directory ids" data-testid="unresolved-ids">
+            <Body1>{m.unresolvedExplained}</Body1>
+            <Table size="small" aria-label={m.unresolvedIds} data-testid="unresolved-ids">
               <TableHeader>
                 <TableRow>
-                  <TableHeaderCell>Id</TableHeaderCell>
-                  <TableHeaderCell>Policy</TableHeaderCell>
-                  <TableHeaderCell>Kind</TableHeaderCell>
+                  <TableHeaderCell>{m.id}</TableHeaderCell>
+                  <TableHeaderCell>{m.policy}</TableHeaderCell>
+                  <TableHeaderCell>{m.kind}</TableHeaderCell>
                 </TableRow>
               </TableHeader>
               <TableBody>
@@ -463,6 +464,7 @@ function OverviewBody(props: { overview: TenantOverview; onReviewed: () => void;
 export function TenantPage(props: { tenantId: string }) {
   const styles = useStyles();
   const backend = useBackend();
+  const m = useMessages(messages);
   const { tenantId } = props;
   const [version, setVersion] = useState(0);
   const load = useCallback(async (): Promise<TenantOverview> => {
@@ -475,15 +477,15 @@ export function TenantPage(props: { tenantId: string }) {
   const shown = state.status === "ready" ? state.data : null;
   return (
     <div className={styles.stack} data-testid="tenant-page">
-      {shown === null && state.status === "loading" ? <Spinner label="Loading the tenant…" /> : null}
+      {shown === null && state.status === "loading" ? <Spinner label={m.loading} /> : null}
       {state.status === "error" ? (
         <MessageBar intent="error" data-testid="tenant-error">
           <MessageBarBody>
-            <MessageBarTitle>Couldn&apos;t load the tenant</MessageBarTitle>
+            <MessageBarTitle>{m.couldNotLoad}</MessageBarTitle>
             {state.error.message}
           </MessageBarBody>
           <Button icon={<ArrowClockwiseRegular />} onClick={onReviewed}>
-            Retry
+            {m.retry}
           </Button>
         </MessageBar>
       ) : null}

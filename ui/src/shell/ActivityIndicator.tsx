@@ -24,8 +24,10 @@ import { DismissRegular, HistoryRegular } from "@fluentui/react-icons";
 import { useState } from "react";
 import { BackendError, type Job, type JobState } from "../backend";
 import { formatExact, formatRelative, parseTimestamp } from "../format";
+import { useMessages } from "../i18n";
 import { useActivity } from "../jobs/activity";
 import { useNow } from "../useNow";
+import { messages } from "./messages";
 
 const useStyles = makeStyles({
   trigger: {
@@ -86,24 +88,24 @@ const useStyles = makeStyles({
   },
 });
 
-const STATES: Record<JobState, { label: string; colour: BadgeProps["color"] }> = {
-  running: { label: "Running", colour: "brand" },
-  succeeded: { label: "Done", colour: "success" },
-  failed: { label: "Failed", colour: "danger" },
-  cancelled: { label: "Cancelled", colour: "warning" },
+const COLOURS: Record<JobState, BadgeProps["color"]> = {
+  running: "brand",
+  succeeded: "success",
+  failed: "danger",
+  cancelled: "warning",
 };
 
 function JobItem(props: { job: Job; now: number; onCancel: (job: Job) => void }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { job, now } = props;
-  const state = STATES[job.state];
   const started = parseTimestamp(job.startedAt);
   return (
     <li className={styles.job} data-testid="activity-job">
       <div className={styles.row}>
         <Text className={styles.title}>{job.title}</Text>
-        <Badge appearance="tint" color={state.colour} data-testid="activity-job-state">
-          {state.label}
+        <Badge appearance="tint" color={COLOURS[job.state]} data-testid="activity-job-state">
+          {m.jobStates[job.state]}
         </Badge>
       </div>
       {job.state === "running" ? (
@@ -114,14 +116,14 @@ function JobItem(props: { job: Job; now: number; onCancel: (job: Job) => void })
               size="small"
               icon={<DismissRegular />}
               onClick={() => props.onCancel(job)}
-              aria-label={`Cancel ${job.title}`}
+              aria-label={m.cancelJob(job.title)}
               data-testid="activity-cancel"
             >
-              Cancel
+              {m.cancel}
             </Button>
           </div>
           <ProgressBar
-            aria-label={`${job.title}: progress`}
+            aria-label={m.jobProgress(job.title)}
             value={job.progress === null ? undefined : job.progress}
           />
         </>
@@ -132,7 +134,7 @@ function JobItem(props: { job: Job; now: number; onCancel: (job: Job) => void })
       ) : null}
       {started !== null ? (
         <Text size={200} className={styles.muted}>
-          Started{" "}
+          {m.started}{" "}
           <time dateTime={job.startedAt} title={formatExact(started)}>
             {formatRelative(started, now)}
           </time>
@@ -146,10 +148,11 @@ export function ActivityIndicator() {
   const styles = useStyles();
   const activity = useActivity();
   const now = useNow(15_000);
+  const m = useMessages(messages);
   const [cancelError, setCancelError] = useState<BackendError | null>(null);
   if (!activity) return null;
   const { jobs, running } = activity;
-  const label = `Background jobs, ${running === 0 ? "none" : running} running`;
+  const label = m.jobsLabel(running);
 
   const cancel = (job: Job) => {
     setCancelError(null);
@@ -190,25 +193,23 @@ export function ActivityIndicator() {
       {/* Focus goes to the surface itself (tabIndex -1), not to its first button: with no
           running job it has none, focus would stay on the trigger, and the focus trap would
           mark its own dialog aria-hidden a moment later. Tab still reaches Cancel buttons. */}
-      <PopoverSurface className={styles.surface} aria-label="Background jobs" tabIndex={-1}>
+      <PopoverSurface className={styles.surface} aria-label={m.jobsTitle} tabIndex={-1}>
         <Subtitle2 as="h2" className={styles.flush}>
-          Background jobs
+          {m.jobsTitle}
         </Subtitle2>
         {cancelError ? (
           <MessageBar intent="error" layout="multiline" data-testid="activity-error">
             <MessageBarBody>{cancelError.message}</MessageBarBody>
           </MessageBar>
         ) : null}
-        {jobs === null ? <Spinner size="small" label="Loading jobs…" /> : null}
+        {jobs === null ? <Spinner size="small" label={m.loadingJobs} /> : null}
         {jobs !== null && jobs.length === 0 ? (
           <Body1 as="p" className={styles.flush} data-testid="activity-empty">
-            Nothing has run in the background since the app started. Reviews, imports and
-            evidence packs run here while you keep working; start one from a tenant&apos;s
-            page or the Evidence page.
+            {m.noJobs}
           </Body1>
         ) : null}
         {jobs !== null && jobs.length > 0 ? (
-          <ul className={styles.list} aria-label="Recent jobs">
+          <ul className={styles.list} aria-label={m.recentJobs}>
             {jobs.map((job) => (
               <JobItem key={job.id} job={job} now={now} onCancel={cancel} />
             ))}

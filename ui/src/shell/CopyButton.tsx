@@ -4,6 +4,8 @@
 import { Button, makeStyles, Tooltip } from "@fluentui/react-components";
 import { CheckmarkRegular, CopyRegular } from "@fluentui/react-icons";
 import { useEffect, useState } from "react";
+import { useMessages } from "../i18n";
+import { messages } from "./messages";
 
 const useStyles = makeStyles({
   hidden: {
@@ -50,6 +52,7 @@ export function CopyButton(props: {
   testId?: string;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const [state, setState] = useState<CopyState>("idle");
 
   useEffect(() => {
@@ -60,10 +63,10 @@ export function CopyButton(props: {
 
   const tip =
     state === "copied"
-      ? "Copied"
+      ? m.copied
       : state === "failed"
-        ? "Couldn't copy: select the text and press Ctrl+C"
-        : `Copy ${props.what}`;
+        ? m.copyFailed
+        : m.copy(props.what);
   return (
     <>
       <Tooltip content={tip} relationship="description">
@@ -71,7 +74,7 @@ export function CopyButton(props: {
           size="small"
           appearance="subtle"
           icon={state === "copied" ? <CheckmarkRegular /> : <CopyRegular />}
-          aria-label={`Copy ${props.what}`}
+          aria-label={m.copy(props.what)}
           onClick={() => {
             copyText(props.value).then(
               () => setState("copied"),
@@ -82,7 +85,7 @@ export function CopyButton(props: {
         />
       </Tooltip>
       <span role="status" className={styles.hidden}>
-        {state === "copied" ? `${props.what} copied` : state === "failed" ? tip : ""}
+        {state === "copied" ? m.whatCopied(props.what) : state === "failed" ? tip : ""}
       </span>
     </>
   );

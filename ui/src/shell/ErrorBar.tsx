@@ -10,6 +10,8 @@ import {
 } from "@fluentui/react-components";
 import { ArrowClockwiseRegular } from "@fluentui/react-icons";
 import type { BackendError } from "../backend";
+import { useMessages } from "../i18n";
+import { messages } from "./messages";
 
 export function ErrorBar(props: {
   title: string;
@@ -17,6 +19,7 @@ export function ErrorBar(props: {
   testId?: string;
   onRetry?: () => void;
 }) {
+  const m = useMessages(messages);
   return (
     <MessageBar intent="error" layout="multiline" data-testid={props.testId}>
       <MessageBarBody>
@@ -26,7 +29,7 @@ export function ErrorBar(props: {
       {props.onRetry ? (
         <MessageBarActions>
           <Button icon={<ArrowClockwiseRegular />} onClick={props.onRetry}>
-            Retry
+            {m.retry}
           </Button>
         </MessageBarActions>
       ) : null}

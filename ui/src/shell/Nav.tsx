@@ -12,8 +12,10 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { useActivity } from "../jobs/activity";
+import { useMessages } from "../i18n";
 import { PAGES, type PageDefinition, type PageId } from "../pages";
 import { hrefFor } from "../router";
+import { messages } from "./messages";
 
 const useStyles = makeStyles({
   region: {
@@ -31,7 +33,9 @@ const useStyles = makeStyles({
 
 function NavLink(props: { page: PageDefinition; open?: number | null }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { page } = props;
+  const label = m.pages[page.id];
   const open = props.open ?? 0;
   return (
     <NavItem
@@ -39,9 +43,9 @@ function NavLink(props: { page: PageDefinition; open?: number | null }) {
       href={hrefFor(page.id)}
       icon={<page.icon />}
       // The badge is drawn for the eye; the link's name says the same in words.
-      aria-label={open > 0 ? `${page.label}, ${open} open` : undefined}
+      aria-label={open > 0 ? m.navOpenCount(label, open) : undefined}
     >
-      {page.label}
+      {label}
       {open > 0 ? (
         <CounterBadge
           className={styles.badge}
@@ -59,12 +63,13 @@ function NavLink(props: { page: PageDefinition; open?: number | null }) {
 
 export function Nav(props: { selected: PageId; open: boolean }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const openAlerts = useActivity()?.openAlerts ?? null;
   // Settings sits apart from the work pages, as in the Microsoft admin centers.
   const workPages = PAGES.filter((page) => page.id !== "settings");
   const settingsPages = PAGES.filter((page) => page.id === "settings");
   return (
-    <nav aria-label="Console" className={styles.region}>
+    <nav aria-label={m.navigation} className={styles.region}>
       <NavDrawer
         className={styles.drawer}
         open={props.open}

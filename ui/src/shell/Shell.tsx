@@ -10,9 +10,10 @@ import {
 } from "@fluentui/react-components";
 import { lazy, Suspense, useEffect, useState } from "react";
 import { useIsSampleData } from "../backend";
-import { pageDefinition } from "../pages";
+import { useMessages } from "../i18n";
 import { Portfolio } from "../pages/portfolio/Portfolio";
 import { rememberView, useRoute, type Route } from "../router";
+import { messages } from "./messages";
 import { Nav } from "./Nav";
 import { TopBar } from "./TopBar";
 
@@ -69,17 +70,19 @@ const useStyles = makeStyles({
 });
 
 function SampleDataNotice() {
+  const m = useMessages(messages);
   return (
     <MessageBar intent="warning" data-testid="sample-notice">
       <MessageBarBody>
-        <MessageBarTitle>Running outside the desktop app: sample data</MessageBarTitle>
-        Nothing here comes from a Plumbline database.
+        <MessageBarTitle>{m.sampleTitle}</MessageBarTitle>
+        {m.sampleBody}
       </MessageBarBody>
     </MessageBar>
   );
 }
 
 function PageContent(props: { route: Route }) {
+  const m = useMessages(messages);
   const { page, params } = props.route;
   switch (page) {
     case "portfolio":
@@ -89,7 +92,7 @@ function PageContent(props: { route: Route }) {
       return params[0] ? (
         <TenantPage key={params[0]} tenantId={params[0]} />
       ) : (
-        <Portfolio title="Tenants" />
+        <Portfolio title={m.pages.tenants} />
       );
     case "baselines":
       return params[0] ? <BaselinePage key={params[0]} baselineId={params[0]} /> : <Baselines />;
@@ -113,7 +116,8 @@ export function Shell() {
   const page = route.page;
   const isSampleData = useIsSampleData();
   const [navOpen, setNavOpen] = useState(true);
-  const label = pageDefinition(page).label;
+  const m = useMessages(messages);
+  const label = m.pages[page];
 
   useEffect(() => {
     document.title = `${label} - Plumbline`;
@@ -135,7 +139,7 @@ export function Shell() {
         <Nav selected={page} open={navOpen} />
         <main id={MAIN_ID} className={styles.main} tabIndex={-1}>
           {isSampleData ? <SampleDataNotice /> : null}
-          <Suspense fallback={<Spinner label="Loading…" />}>
+          <Suspense fallback={<Spinner label={m.loading} />}>
             <PageContent key={page} route={route} />
           </Suspense>
         </main>

@@ -4,7 +4,9 @@
 import { Button, makeStyles, Text, tokens, Tooltip } from "@fluentui/react-components";
 import { NavigationRegular } from "@fluentui/react-icons";
 import type { MouseEvent } from "react";
+import { useMessages } from "../i18n";
 import { ActivityIndicator } from "./ActivityIndicator";
+import { messages } from "./messages";
 
 const useStyles = makeStyles({
   bar: {
@@ -52,11 +54,12 @@ const useStyles = makeStyles({
 
 export function TopBar(props: { navOpen: boolean; onToggleNav: () => void; mainId: string }) {
   const styles = useStyles();
-  const toggleLabel = props.navOpen ? "Collapse navigation" : "Expand navigation";
+  const m = useMessages(messages);
+  const toggleLabel = props.navOpen ? m.collapseNavigation : m.expandNavigation;
   return (
     <header className={styles.bar}>
       <a className={styles.skipLink} href={`#${props.mainId}`} onClick={skipTo(props.mainId)}>
-        Skip to main content
+        {m.skipToMain}
       </a>
       <Tooltip content={toggleLabel} relationship="label">
         <Button

@@ -18,13 +18,14 @@ import {
 import { AlertRegular, CheckmarkRegular } from "@fluentui/react-icons";
 import { useCallback, useEffect, useRef, useState, type ReactNode } from "react";
 import { BackendError, useBackend, type AlertRow, type AlertView } from "../../backend";
-import { formatCount } from "../../format";
+import { useMessages } from "../../i18n";
 import { useActivity } from "../../jobs/activity";
 import { Command } from "../../shell/Command";
 import { ErrorBar } from "../../shell/ErrorBar";
 import { PageHeader } from "../../shell/PageHeader";
 import { useNow } from "../../useNow";
 import { actionable, AlertsTable } from "./AlertsTable";
+import { messages } from "./messages";
 import { SnoozeMenu, snoozeLabel } from "./SnoozeMenu";
 
 const useStyles = makeStyles({
@@ -70,36 +71,23 @@ const useStyles = makeStyles({
   },
 });
 
-const TABS: { value: AlertView; label: string }[] = [
-  { value: "open", label: "Open" },
-  { value: "snoozed", label: "Snoozed" },
-  { value: "acknowledged", label: "Acknowledged" },
-  { value: "all", label: "All" },
-];
+const TABS: readonly AlertView[] = ["open", "snoozed", "acknowledged", "all"];
 
 function EmptyInbox(props: { view: AlertView }) {
   const styles = useStyles();
-  const raised = (
-    <>
-      Reviews raise them when a tenant gets new critical or high findings, a risk
-      acceptance lapses or a score drops; background jobs that no desktop notification could
-      announce leave a notice here. Review a tenant from its page (<strong>Review now</strong>)
-      or run <Command>plumbline review</Command>.
-    </>
+  const m = useMessages(messages);
+  const raised = m.raisedHow(
+    <strong>{m.reviewNow}</strong>,
+    <Command>plumbline review</Command>,
   );
-  const content: Record<AlertView, { headline: string; text: ReactNode }> = {
-    open: { headline: "No open alerts", text: raised },
-    snoozed: {
-      headline: "No snoozed alerts",
-      text: "Snooze an open alert to hide it for an hour, a day or a week: it comes back to Open by itself when the time is up.",
-    },
-    acknowledged: {
-      headline: "No acknowledged alerts",
-      text: "Acknowledge an open alert once you have seen to it: it moves here, and the audit log records who acknowledged it and when.",
-    },
-    all: { headline: "No alerts yet", text: raised },
+  const texts: Record<AlertView, ReactNode> = {
+    open: raised,
+    snoozed: m.snoozedHow,
+    acknowledged: m.acknowledgedHow,
+    all: raised,
   };
-  const { headline, text } = content[props.view];
+  const headline = m.empty[props.view];
+  const text = texts[props.view];
   return (
     <div className={styles.centered} data-testid="alerts-empty">
       <AlertRegular className={styles.emptyIcon} />
@@ -122,6 +110,7 @@ interface Loaded {
 export function Alerts() {
   const styles = useStyles();
   const backend = useBackend();
+  const m = useMessages(messages);
   const activity = useActivity();
   const refreshAlertCount = activity?.refreshAlerts;
   // A finished review may have raised alerts: show them without a manual refresh.
@@ -209,10 +198,7 @@ export function Alerts() {
         (changed) => {
           const skipped = ids.length - changed;
           setOutcome(
-            describe(changed) +
-              (skipped > 0
-                ? ` ${formatCount(skipped, "alert was", "alerts were")} already acknowledged.`
-                : ""),
+            describe(changed) + (skipped > 0 ? m.alreadyAcknowledged(skipped) : ""),
           );
           setSelected(new Set());
           focusAfter.current = first < 0 ? 0 : first;
@@ -228,15 +214,14 @@ export function Alerts() {
     act(
       ids,
       () => backend.acknowledgeAlerts(ids),
-      (changed) => `${formatCount(changed, "alert")} acknowledged.`,
+      (changed) => m.acknowledgedOutcome(changed),
     );
 
   const snooze = (ids: string[], hours: number) =>
     act(
       ids,
       () => backend.snoozeAlerts(ids, hours, null),
-      (changed) =>
-        `${formatCount(changed, "alert")} snoozed for ${snoozeLabel(hours)}: back in Open by itself after that.`,
+      (changed) => m.snoozedOutcome(changed, snoozeLabel(m, hours)),
     );
 
   const chosen = (rows ?? []).filter((row) => actionable(row) && selected.has(row.id));
@@ -245,22 +230,17 @@ export function Alerts() {
   return (
     <div className={styles.stack}>
       <PageHeader
-        title="Alerts"
-        description={
-          <>
-            What reviews raised, newest first. Acknowledge an alert once you have seen to it,
-            or snooze it for later. The same inbox is in <Command>plumbline alerts</Command>.
-          </>
-        }
+        title={m.title}
+        description={m.description(<Command>plumbline alerts</Command>)}
       />
       <TabList
         selectedValue={view}
         onTabSelect={(_, data) => chooseView(data.value as AlertView)}
-        aria-label="Which alerts"
+        aria-label={m.whichAlerts}
       >
         {TABS.map((tab) => (
-          <Tab key={tab.value} value={tab.value} id={`alerts-tab-${tab.value}`} data-testid={`alerts-tab-${tab.value}`}>
-            {tab.label}
+          <Tab key={tab} value={tab} id={`alerts-tab-${tab}`} data-testid={`alerts-tab-${tab}`}>
+            {m.tabs[tab]}
           </Tab>
         ))}
       </TabList>
@@ -272,7 +252,7 @@ export function Alerts() {
       >
         <div className={styles.toolbar}>
           <Text className={styles.count} data-testid="alerts-selected">
-            {chosen.length === 0 ? "None selected" : `${formatCount(chosen.length, "alert")} selected`}
+            {chosen.length === 0 ? m.noneSelected : m.selected(chosen.length)}
           </Text>
           <Button
             icon={<CheckmarkRegular />}
@@ -280,14 +260,14 @@ export function Alerts() {
             onClick={() => acknowledge(chosenIds)}
             data-testid="alerts-acknowledge"
           >
-            Acknowledge
+            {m.acknowledge}
           </Button>
           <SnoozeMenu
             disabled={chosen.length === 0 || busy}
             onSnooze={(hours) => snooze(chosenIds, hours)}
             testId="alerts-snooze"
           />
-          {busy ? <Spinner size="tiny" label="Saving…" /> : null}
+          {busy ? <Spinner size="tiny" label={m.saving} /> : null}
         </div>
         {outcome ? (
           <MessageBar intent="success" data-testid="alerts-outcome">
@@ -295,17 +275,17 @@ export function Alerts() {
           </MessageBar>
         ) : null}
         {actionError ? (
-          <ErrorBar title="Couldn't change the alerts" error={actionError} testId="alerts-action-error" />
+          <ErrorBar title={m.couldNotChange} error={actionError} testId="alerts-action-error" />
         ) : null}
         {loadError ? (
           <ErrorBar
-            title="Couldn't load the alerts"
+            title={m.couldNotLoad}
             error={loadError}
             testId="alerts-error"
             onRetry={() => setAttempt((n) => n + 1)}
           />
         ) : null}
-        {rows === null && loadError === null ? <Spinner label="Loading alerts…" /> : null}
+        {rows === null && loadError === null ? <Spinner label={m.loading} /> : null}
         {rows !== null && rows.length === 0 ? <EmptyInbox view={view} /> : null}
         {rows !== null && rows.length > 0 ? (
           <AlertsTable

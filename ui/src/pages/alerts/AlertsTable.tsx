@@ -20,8 +20,10 @@ import {
 import { CheckmarkRegular, ChevronDownRegular, ChevronRightRegular } from "@fluentui/react-icons";
 import type { AlertRow } from "../../backend";
 import { formatExact, formatRelative, parseTimestamp } from "../../format";
+import { useMessages } from "../../i18n";
 import { hrefWith } from "../../router";
 import { SeverityBadge } from "../findings/labels";
+import { messages } from "./messages";
 import { SnoozeMenu } from "./SnoozeMenu";
 
 const useStyles = makeStyles({
@@ -76,11 +78,12 @@ function When(props: { at: string | null; now: number }) {
 
 function StateBadge(props: { alert: AlertRow; now: number }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { alert, now } = props;
   if (alert.state === "acknowledged") {
     return (
       <Badge appearance="outline" color="success" data-testid="alert-state">
-        Acknowledged
+        {m.states.acknowledged}
       </Badge>
     );
   }
@@ -88,17 +91,17 @@ function StateBadge(props: { alert: AlertRow; now: number }) {
     return (
       <span>
         <Badge appearance="outline" color="warning" data-testid="alert-state">
-          Snoozed
+          {m.states.snoozed}
         </Badge>{" "}
         <Text size={200} className={styles.muted}>
-          back <When at={alert.snoozedUntil} now={now} />
+          {m.back} <When at={alert.snoozedUntil} now={now} />
         </Text>
       </span>
     );
   }
   return (
     <Badge appearance="outline" color="danger" data-testid="alert-state">
-      Open
+      {m.states.open}
     </Badge>
   );
 }
@@ -119,13 +122,14 @@ const COLUMNS = 8;
 
 export function AlertsTable(props: AlertsTableProps) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { alerts, selected, expanded, now } = props;
   const selectable = alerts.filter(actionable);
   const chosen = selectable.filter((alert) => selected.has(alert.id)).length;
   const all = chosen > 0 && chosen === selectable.length;
 
   return (
-    <Table aria-label="Alerts" className={styles.table} data-testid="alerts-table">
+    <Table aria-label={m.tableLabel} className={styles.table} data-testid="alerts-table">
       <TableHeader>
         <TableRow>
           <TableHeaderCell className={styles.select}>
@@ -138,18 +142,18 @@ export function AlertsTable(props: AlertsTableProps) {
                   !all,
                 )
               }
-              aria-label="Select all alerts"
+              aria-label={m.selectAll}
               data-testid="alerts-select-all"
             />
           </TableHeaderCell>
-          <TableHeaderCell>Severity</TableHeaderCell>
-          <TableHeaderCell>Alert</TableHeaderCell>
-          <TableHeaderCell>Tenant</TableHeaderCell>
-          <TableHeaderCell>Raised</TableHeaderCell>
-          <TableHeaderCell>Rule</TableHeaderCell>
-          <TableHeaderCell>State</TableHeaderCell>
+          <TableHeaderCell>{m.columns.severity}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.alert}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.tenant}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.raised}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.rule}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.state}</TableHeaderCell>
           <TableHeaderCell>
-            <span className={styles.muted}>Actions</span>
+            <span className={styles.muted}>{m.columns.actions}</span>
           </TableHeaderCell>
         </TableRow>
       </TableHeader>
@@ -165,7 +169,7 @@ export function AlertsTable(props: AlertsTableProps) {
                   checked={selected.has(alert.id)}
                   disabled={!canAct || props.busy}
                   onChange={(_, data) => props.onSelect([alert.id], data.checked === true)}
-                  aria-label={`Select ${alert.title}`}
+                  aria-label={m.selectOne(alert.title)}
                   data-testid="alert-select"
                 />
               </TableCell>
@@ -191,14 +195,14 @@ export function AlertsTable(props: AlertsTableProps) {
                     {alert.tenant ?? alert.tenantId}
                   </Link>
                 ) : (
-                  <Text className={styles.muted}>All tenants</Text>
+                  <Text className={styles.muted}>{m.allTenants}</Text>
                 )}
               </TableCell>
               <TableCell className={styles.nowrap}>
                 <When at={alert.raisedAt} now={now} />
               </TableCell>
               <TableCell>
-                {alert.rule ?? <Text className={styles.muted}>Notice</Text>}
+                {alert.rule ?? <Text className={styles.muted}>{m.notice}</Text>}
               </TableCell>
               <TableCell>
                 <StateBadge alert={alert} now={now} />
@@ -212,13 +216,13 @@ export function AlertsTable(props: AlertsTableProps) {
                       icon={<CheckmarkRegular />}
                       disabled={props.busy}
                       onClick={() => props.onAcknowledge([alert.id])}
-                      aria-label={`Acknowledge ${alert.title}`}
+                      aria-label={m.acknowledgeOne(alert.title)}
                       data-testid="alert-acknowledge"
                     />
                     <SnoozeMenu
                       disabled={props.busy}
                       onSnooze={(hours) => props.onSnooze([alert.id], hours)}
-                      iconOnlyLabel={`Snooze ${alert.title}`}
+                      iconOnlyLabel={m.snoozeOne(alert.title)}
                       testId="alert-snooze"
                     />
                   </span>
@@ -231,7 +235,7 @@ export function AlertsTable(props: AlertsTableProps) {
               <TableRow key={`${alert.id}-body`} data-testid="alert-body-row">
                 <TableCell colSpan={COLUMNS}>
                   <div id={bodyId} className={styles.body} data-testid="alert-body">
-                    {alert.body.trim() || "No more detail than the title."}
+                    {alert.body.trim() || m.noDetail}
                   </div>
                 </TableCell>
               </TableRow>,

@@ -10,16 +10,22 @@ import {
   MenuTrigger,
 } from "@fluentui/react-components";
 import { SnoozeRegular } from "@fluentui/react-icons";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 
-export const SNOOZE_CHOICES = [
-  { hours: 1, label: "1 hour" },
-  { hours: 4, label: "4 hours" },
-  { hours: 24, label: "1 day" },
-  { hours: 168, label: "1 week" },
-] as const;
+type Messages = (typeof messages)["en"];
 
-export function snoozeLabel(hours: number): string {
-  return SNOOZE_CHOICES.find((choice) => choice.hours === hours)?.label ?? `${hours} hours`;
+const DAY = 24;
+const WEEK = 7 * DAY;
+
+/** The choices, in hours: an hour, half a day's work, a day, a week. */
+export const SNOOZE_CHOICES = [1, 4, DAY, WEEK] as const;
+
+/** "1 hour", "4 hours", "1 day", "1 week" (in whole weeks or days when it is). */
+export function snoozeLabel(m: Messages, hours: number): string {
+  if (hours > 0 && hours % WEEK === 0) return m.weeks(hours / WEEK);
+  if (hours > 0 && hours % DAY === 0) return m.days(hours / DAY);
+  return m.hours(hours);
 }
 
 export function SnoozeMenu(props: {
@@ -29,6 +35,7 @@ export function SnoozeMenu(props: {
   iconOnlyLabel?: string;
   testId: string;
 }) {
+  const m = useMessages(messages);
   const iconOnly = props.iconOnlyLabel !== undefined;
   return (
     <Menu>
@@ -41,18 +48,18 @@ export function SnoozeMenu(props: {
           aria-label={props.iconOnlyLabel}
           data-testid={props.testId}
         >
-          {iconOnly ? null : "Snooze"}
+          {iconOnly ? null : m.snooze}
         </MenuButton>
       </MenuTrigger>
       <MenuPopover>
         <MenuList>
-          {SNOOZE_CHOICES.map((choice) => (
+          {SNOOZE_CHOICES.map((hours) => (
             <MenuItem
-              key={choice.hours}
-              onClick={() => props.onSnooze(choice.hours)}
-              data-testid={`snooze-${choice.hours}`}
+              key={hours}
+              onClick={() => props.onSnooze(hours)}
+              data-testid={`snooze-${hours}`}
             >
-              For {choice.label}
+              {m.snoozeFor(snoozeLabel(m, hours))}
             </MenuItem>
           ))}
         </MenuList>

@@ -29,7 +29,9 @@ import {
   type BaselineDetail,
   type VariableEntry,
 } from "../../backend";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
+import { messages, type BaselineMessages } from "./messages";
 import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
@@ -85,16 +87,20 @@ function initialVariables(detail: BaselineDetail, editing: AssignmentRow | null)
 }
 
 /** What is wrong with the variables, said per row; `null` when nothing. */
-function variableProblem(variables: VariableEntry[], index: number): string | null {
+function variableProblem(
+  variables: VariableEntry[],
+  index: number,
+  m: BaselineMessages,
+): string | null {
   const entry = variables[index];
   if (entry === undefined) return null;
   const key = entry.key.trim();
-  if (key === "") return "Name the variable, or remove the row.";
-  if (/\s/.test(key)) return "Variable names have no spaces: use letters, digits, - or _.";
+  if (key === "") return m.nameTheVariable;
+  if (/\s/.test(key)) return m.noSpacesInVariable;
   if (variables.findIndex((v) => v.key.trim() === key) !== index) {
-    return `${key} is listed twice: keep one.`;
+    return m.listedTwice(key);
   }
-  if (entry.value.trim() === "") return `Enter the tenant's value for ${key}, or remove the row.`;
+  if (entry.value.trim() === "") return m.enterTenantValue(key);
   return null;
 }
 
@@ -106,6 +112,7 @@ export function AssignDialog(props: {
   onDone: (detail: BaselineDetail) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   useFocusReturn();
   const backend = useBackend();
   const { detail, editing } = props;
@@ -132,7 +139,7 @@ export function AssignDialog(props: {
       .filter((t) => words.every((w) => t.name.toLowerCase().includes(w)));
   }, [tenants.state, query]);
   const pinnable = detail.versions.filter((v) => v.status !== "draft");
-  const tenantProblem = tried && chosen.length === 0 ? "Choose at least one tenant." : undefined;
+  const tenantProblem = tried && chosen.length === 0 ? m.chooseATenant : undefined;
 
   const setVariable = (index: number, changes: Partial<VariableEntry>) =>
     setVariables((previous) => previous.map((v, i) => (i === index ? { ...v, ...changes } : v)));
@@ -140,7 +147,7 @@ export function AssignDialog(props: {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (chosen.length === 0 || variables.some((_, i) => variableProblem(variables, i) !== null)) return;
+    if (chosen.length === 0 || variables.some((_, i) => variableProblem(variables, i, m) !== null)) return;
     setBusy(true);
     setError(null);
     backend
@@ -157,17 +164,19 @@ export function AssignDialog(props: {
   return (
     <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
       <DialogSurface data-testid="assign-dialog">
-        <form onSubmit={submit} noValidate aria-label="Assign the baseline">
+        <form onSubmit={submit} noValidate aria-label={m.assignFormLabel}>
           <DialogBody>
             <DialogTitle>
-              {editing ? `${detail.baseline.name} for ${editing.tenant}` : `Assign ${detail.baseline.name}`}
+              {editing
+                ? m.editAssignmentTitle(detail.baseline.name, editing.tenant)
+                : m.assignTitle(detail.baseline.name)}
             </DialogTitle>
             <DialogContent className={styles.form}>
               {editing ? null : tenants.state.status === "loading" ? (
-                <Spinner size="tiny" label="Loading tenants…" />
+                <Spinner size="tiny" label={m.loadingTenants} />
               ) : tenants.state.status === "error" ? (
                 <ErrorBar
-                  title="Couldn't load the tenants"
+                  title={m.couldNotLoadTenants}
                   error={tenants.state.error}
                   testId="assign-tenants-error"
                   onRetry={tenants.reload}
@@ -175,16 +184,15 @@ export function AssignDialog(props: {
               ) : (
                 <fieldset className={styles.fieldset}>
                   <legend>
-                    <Text weight="semibold">Tenants</Text>
+                    <Text weight="semibold">{m.tenants}</Text>
                   </legend>
                   <Text className={styles.muted} aria-live="polite">
-                    {chosen.length} chosen. An assigned tenant gets these variables and version
-                    instead of its own.
+                    {m.chosen(chosen.length)}
                   </Text>
                   <div className={styles.row}>
                     <SearchBox
-                      aria-label="Filter tenants"
-                      placeholder="Filter by name"
+                      aria-label={m.filterTenants}
+                      placeholder={m.filterByName}
                       value={query}
                       onChange={(_, data) => setQuery(data.value)}
                     />
@@ -194,22 +202,22 @@ export function AssignDialog(props: {
                         setChosen((previous) => [...new Set([...previous, ...visible.map((t) => t.id)])])
                       }
                     >
-                      Choose all shown
+                      {m.chooseAllShown}
                     </Button>
                     <Button size="small" onClick={() => setChosen([])}>
-                      Clear
+                      {m.clear}
                     </Button>
                   </div>
-                  <div className={styles.tenants} role="group" aria-label="Tenants to assign">
+                  <div className={styles.tenants} role="group" aria-label={m.tenantsToAssign}>
                     {visible.length === 0 ? (
                       <Text className={styles.muted}>
-                        {query ? "No tenant name matches." : "No tenants yet: import one first."}
+                        {query ? m.noTenantMatches : m.noTenantsYet}
                       </Text>
                     ) : null}
                     {visible.map((t) => (
                       <Checkbox
                         key={t.id}
-                        label={assigned.has(t.id) ? `${t.name} (assigned)` : t.name}
+                        label={assigned.has(t.id) ? m.assignedTenant(t.name) : t.name}
                         checked={chosen.includes(t.id)}
                         onChange={(_, data) =>
                           setChosen((previous) =>
@@ -230,33 +238,33 @@ export function AssignDialog(props: {
               )}
               <fieldset className={styles.fieldset}>
                 <legend>
-                  <Text weight="semibold">Variables</Text>
+                  <Text weight="semibold">{m.variables}</Text>
                 </legend>
                 <Text className={styles.muted}>
                   {detail.requiredVariables.length === 0
-                    ? "No rule reads a per-tenant variable yet; add one for a tenant_value rule you plan."
-                    : `Rules read: ${detail.requiredVariables.join(", ")}. A value is JSON when it parses as JSON (14, true), else text.`}
+                    ? m.noRuleReadsVariables
+                    : m.rulesRead(detail.requiredVariables)}
                 </Text>
                 {variables.map((entry, index) => {
-                  const problem = tried ? variableProblem(variables, index) : null;
+                  const problem = tried ? variableProblem(variables, index, m) : null;
                   return (
                     <div key={index} data-testid="variable-row">
                       <div className={styles.variable}>
                         <Input
-                          aria-label={`Variable ${index + 1} name`}
-                          placeholder="Name, e.g. timezone"
+                          aria-label={m.variableName(index + 1)}
+                          placeholder={m.variableNamePlaceholder}
                           value={entry.key}
                           onChange={(_, data) => setVariable(index, { key: data.value })}
                         />
                         <Input
-                          aria-label={`Variable ${index + 1} value${entry.key ? ` (${entry.key})` : ""}`}
-                          placeholder="This tenant's value"
+                          aria-label={m.variableValue(index + 1, entry.key)}
+                          placeholder={m.variableValuePlaceholder}
                           value={entry.value}
                           onChange={(_, data) => setVariable(index, { value: data.value })}
                         />
                         <Button
                           icon={<DeleteRegular />}
-                          aria-label={`Remove variable ${entry.key || index + 1}`}
+                          aria-label={m.removeVariable(entry.key || String(index + 1))}
                           onClick={() => setVariables((previous) => previous.filter((_, i) => i !== index))}
                         />
                       </div>
@@ -273,31 +281,31 @@ export function AssignDialog(props: {
                     icon={<AddRegular />}
                     onClick={() => setVariables((previous) => [...previous, { key: "", value: "" }])}
                   >
-                    Add variable
+                    {m.addVariable}
                   </Button>
                 </div>
               </fieldset>
               <Field
-                label="Version"
-                hint="Pin a version to keep reviewing against it when a newer one is published."
+                label={m.version}
+                hint={m.pinHint}
               >
                 <Select value={pinned} onChange={(_, data) => setPinned(data.value)} data-testid="assign-version">
-                  <option value="">The latest published (follows new versions)</option>
+                  <option value="">{m.latestPublishedOption}</option>
                   {pinnable.map((v) => (
                     <option key={v.id} value={v.version}>
-                      v{v.version} ({v.status})
+                      {m.versionWithStatus(v.version, v.status)}
                     </option>
                   ))}
                 </Select>
               </Field>
-              {error ? <ErrorBar title="Couldn't assign" error={error} testId="assign-error" /> : null}
+              {error ? <ErrorBar title={m.couldNotAssign} error={error} testId="assign-error" /> : null}
             </DialogContent>
             <DialogActions>
               <Button appearance="secondary" onClick={props.onClose} disabled={busy}>
-                Cancel
+                {m.cancel}
               </Button>
               <Button appearance="primary" type="submit" disabled={busy} data-testid="assign-submit">
-                {editing ? "Save" : "Assign"}
+                {editing ? m.save : m.assign}
               </Button>
             </DialogActions>
           </DialogBody>

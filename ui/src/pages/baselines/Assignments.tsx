@@ -21,8 +21,10 @@ import {
 import { DeleteRegular, EditRegular, PeopleAddRegular } from "@fluentui/react-icons";
 import { useRef, useState } from "react";
 import { BackendError, useBackend, type AssignmentRow, type BaselineDetail } from "../../backend";
+import { useMessages } from "../../i18n";
 import { hrefWith } from "../../router";
 import { AssignDialog } from "./AssignDialog";
+import { messages } from "./messages";
 import { ErrorBar } from "./parts";
 
 const useStyles = makeStyles({
@@ -54,7 +56,8 @@ const useStyles = makeStyles({
 
 function Variables(props: { row: AssignmentRow }) {
   const styles = useStyles();
-  if (props.row.variables.length === 0) return <Text className={styles.muted}>None</Text>;
+  const m = useMessages(messages);
+  if (props.row.variables.length === 0) return <Text className={styles.muted}>{m.noVariables}</Text>;
   return (
     <span className={styles.mono}>
       {props.row.variables.map((v) => `${v.key}=${v.value}`).join(", ")}
@@ -67,6 +70,7 @@ export function Assignments(props: {
   onChanged: (detail: BaselineDetail) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const { detail } = props;
   const [dialog, setDialog] = useState<{ editing: AssignmentRow | null } | null>(null);
@@ -95,7 +99,7 @@ export function Assignments(props: {
     <Card className={styles.card} data-testid="assignments">
       <div className={styles.header}>
         <Subtitle2 as="h2" className={styles.heading}>
-          Assigned tenants
+          {m.assignedTenants}
         </Subtitle2>
         <Button
           ref={assignButton}
@@ -103,29 +107,27 @@ export function Assignments(props: {
           onClick={() => setDialog({ editing: null })}
           data-testid="assign"
         >
-          Assign tenants…
+          {m.assignTenants}
         </Button>
       </div>
       {published === null ? (
-        <Text className={styles.muted}>
-          Nothing is published yet: assigned tenants are reviewed against this baseline once a
-          version is published.
-        </Text>
+        <Text className={styles.muted}>{m.nothingPublished}</Text>
       ) : null}
-      {error ? <ErrorBar title="Couldn't unassign" error={error} testId="unassign-error" /> : null}
+      {error ? <ErrorBar title={m.couldNotUnassign} error={error} testId="unassign-error" /> : null}
       {detail.assignments.length === 0 ? (
         <Body1 data-testid="assignments-empty">
-          No tenant is assigned yet. Choose <strong>Assign tenants…</strong> to review tenants
-          against this baseline, with their own values for its tenant_value rules.
+          {m.noAssignmentBefore}
+          <strong>{m.assignTenants}</strong>
+          {m.noAssignmentAfter}
         </Body1>
       ) : (
-        <Table aria-label="Assigned tenants" size="small">
+        <Table aria-label={m.assignedTenants} size="small">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>Tenant</TableHeaderCell>
-              <TableHeaderCell>Variables</TableHeaderCell>
-              <TableHeaderCell>Version</TableHeaderCell>
-              <TableHeaderCell>Actions</TableHeaderCell>
+              <TableHeaderCell>{m.tenant}</TableHeaderCell>
+              <TableHeaderCell>{m.variables}</TableHeaderCell>
+              <TableHeaderCell>{m.version}</TableHeaderCell>
+              <TableHeaderCell>{m.actions}</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -139,7 +141,7 @@ export function Assignments(props: {
                   {row.missingVariables.length > 0 ? (
                     <div>
                       <Badge appearance="tint" color="warning" data-testid="missing-variables">
-                        Missing {row.missingVariables.join(", ")}: not judged
+                        {m.missingVariables(row.missingVariables)}
                       </Badge>
                     </div>
                   ) : null}
@@ -147,9 +149,9 @@ export function Assignments(props: {
                 <TableCell>
                   {row.pinnedVersion === null
                     ? published === null
-                      ? "Latest published (none yet)"
-                      : `Latest published (v${published})`
-                    : `Pinned to v${row.pinnedVersion}`}
+                      ? m.latestPublishedNone
+                      : m.latestPublished(published)
+                    : m.pinnedTo(row.pinnedVersion)}
                 </TableCell>
                 <TableCell>
                   <div className={styles.actions}>
@@ -157,14 +159,14 @@ export function Assignments(props: {
                       size="small"
                       icon={<EditRegular />}
                       onClick={() => setDialog({ editing: row })}
-                      aria-label={`Edit the assignment of ${row.tenant}`}
+                      aria-label={m.editAssignment(row.tenant)}
                     />
                     <Button
                       size="small"
                       icon={<DeleteRegular />}
                       disabled={busy}
                       onClick={() => unassign(row)}
-                      aria-label={`Unassign ${row.tenant}`}
+                      aria-label={m.unassign(row.tenant)}
                     />
                   </div>
                 </TableCell>

@@ -29,11 +29,13 @@ import {
 import { useCallback, useRef, useState } from "react";
 import { BackendError, useBackend, type BaselineDetail, type VersionRow } from "../../backend";
 import { formatNumber } from "../../format";
+import { useMessages } from "../../i18n";
 import { hrefFor } from "../../router";
 import { PageHeader } from "../../shell/PageHeader";
 import { useLoad } from "../../useLoad";
 import { Assignments } from "./Assignments";
 import { ExportDialog } from "./ExportDialog";
+import { messages } from "./messages";
 import { ErrorBar, VersionStatus, When } from "./parts";
 import { PublishDialog } from "./PublishDialog";
 import { VersionItems } from "./VersionItems";
@@ -80,16 +82,17 @@ function Versions(props: {
   onSelect: (id: string) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
-    <Table aria-label="Versions" size="small" data-testid="versions-table">
+    <Table aria-label={m.versions} size="small" data-testid="versions-table">
       <TableHeader>
         <TableRow>
-          <TableHeaderCell>Version</TableHeaderCell>
-          <TableHeaderCell>Status</TableHeaderCell>
-          <TableHeaderCell>Items</TableHeaderCell>
-          <TableHeaderCell>Created</TableHeaderCell>
-          <TableHeaderCell>Published</TableHeaderCell>
-          <TableHeaderCell>Retired</TableHeaderCell>
+          <TableHeaderCell>{m.version}</TableHeaderCell>
+          <TableHeaderCell>{m.status}</TableHeaderCell>
+          <TableHeaderCell>{m.items}</TableHeaderCell>
+          <TableHeaderCell>{m.created}</TableHeaderCell>
+          <TableHeaderCell>{m.published}</TableHeaderCell>
+          <TableHeaderCell>{m.retired}</TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -117,7 +120,7 @@ function Versions(props: {
               </TableCell>
               <TableCell className={styles.numeric}>{formatNumber(v.items)}</TableCell>
               <TableCell>
-                <When at={v.createdAt} /> by {v.createdBy}
+                <When at={v.createdAt} /> {m.by} {v.createdBy}
               </TableCell>
               <TableCell>
                 <When at={v.publishedAt} />
@@ -136,6 +139,7 @@ function Versions(props: {
 function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: BaselineDetail) => void }) {
   const styles = useStyles();
   const backend = useBackend();
+  const m = useMessages(messages);
   const { detail } = props;
   const [chosen, setChosen] = useState<string | null>(null);
   const version = detail.versions.find((v) => v.id === chosen) ?? defaultVersion(detail);
@@ -156,7 +160,7 @@ function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: Base
           setChosen(null);
           props.onChanged();
         },
-        (e: unknown) => setError({ title: "Couldn't start a draft", error: BackendError.from(e) }),
+        (e: unknown) => setError({ title: m.couldNotStartDraft, error: BackendError.from(e) }),
       )
       .finally(() => setBusy(false));
   };
@@ -171,7 +175,7 @@ function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: Base
             onClick={() => setPublishing(true)}
             data-testid="publish"
           >
-            Publish v{draft.version}
+            {m.publishVersion(draft.version)}
           </Button>
         ) : (
           <Button
@@ -181,7 +185,7 @@ function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: Base
             disabled={busy || !published}
             data-testid="start-draft"
           >
-            Start a new draft
+            {m.startDraft}
           </Button>
         )}
         <Button
@@ -190,13 +194,13 @@ function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: Base
           disabled={detail.versions.length === 0}
           data-testid="export"
         >
-          Export to folder…
+          {m.exportToFolder}
         </Button>
       </div>
       {error ? <ErrorBar title={error.title} error={error.error} testId="baseline-action-error" /> : null}
       <Card className={styles.card}>
         <Subtitle2 as="h2" className={styles.heading}>
-          Versions
+          {m.versions}
         </Subtitle2>
         <Versions versions={detail.versions} selected={version?.id} onSelect={setChosen} />
       </Card>
@@ -205,15 +209,12 @@ function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: Base
           {version.status !== "draft" ? (
             <MessageBar intent="info" data-testid="read-only-notice">
               <MessageBarBody>
-                v{version.version} is {version.status} and read-only: reviews compare tenants with
-                it exactly as it is.{" "}
-                {draft
-                  ? `Edit the draft v${draft.version} instead.`
-                  : "To change a rule, start a new draft from the latest published version."}
+                {m.readOnly(version.version, version.status)}{" "}
+                {draft ? m.editDraftInstead(draft.version) : m.startDraftToChange}
               </MessageBarBody>
               {draft ? (
                 <MessageBarActions>
-                  <Button onClick={() => setChosen(draft.id)}>Open the draft</Button>
+                  <Button onClick={() => setChosen(draft.id)}>{m.openDraft}</Button>
                 </MessageBarActions>
               ) : null}
             </MessageBar>
@@ -225,7 +226,7 @@ function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: Base
           />
         </>
       ) : (
-        <Body1>This baseline has no versions.</Body1>
+        <Body1>{m.noVersions}</Body1>
       )}
       <Assignments detail={detail} onChanged={props.onChanged} />
       {publishing && draft ? (
@@ -254,6 +255,7 @@ function BaselineBody(props: { detail: BaselineDetail; onChanged: (detail?: Base
 
 export function BaselinePage(props: { baselineId: string }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const { baselineId } = props;
   const load = useCallback(() => backend.baselineDetail(baselineId), [backend, baselineId]);
@@ -295,17 +297,17 @@ export function BaselinePage(props: { baselineId: string }) {
     <div className={styles.stack} data-testid="baseline-page">
       <div className={styles.toolbar}>
         <Button as="a" href={hrefFor("baselines")} appearance="subtle" icon={<ArrowLeftRegular />}>
-          All baselines
+          {m.allBaselines}
         </Button>
       </div>
       <PageHeader
-        title={detail?.baseline.name ?? "Baseline"}
+        title={detail?.baseline.name ?? m.baselineTitle}
         description={detail?.baseline.description || undefined}
       />
-      {detail === null && state.status === "loading" ? <Spinner label="Loading the baseline…" /> : null}
+      {detail === null && state.status === "loading" ? <Spinner label={m.loadingBaseline} /> : null}
       {detail === null && state.status === "error" ? (
         <ErrorBar
-          title="Couldn't load the baseline"
+          title={m.couldNotLoadBaseline}
           error={state.error}
           testId="baseline-error"
           onRetry={reload}
@@ -313,7 +315,7 @@ export function BaselinePage(props: { baselineId: string }) {
       ) : null}
       {refreshError ? (
         <ErrorBar
-          title="Couldn't read the baseline again after the change"
+          title={m.couldNotReadAgain}
           error={refreshError}
           testId="baseline-refresh-error"
           onRetry={() => changed()}

@@ -24,11 +24,13 @@ import { AddRegular, RulerRegular } from "@fluentui/react-icons";
 import { useCallback, useState } from "react";
 import { useBackend, type BaselineRow } from "../../backend";
 import { formatNumber } from "../../format";
+import { useMessages } from "../../i18n";
 import { hrefWith, navigate } from "../../router";
 import { Command } from "../../shell/Command";
 import { PageHeader } from "../../shell/PageHeader";
 import { useLoad } from "../../useLoad";
 import { CreateBaselineDialog } from "./CreateBaselineDialog";
+import { messages } from "./messages";
 import { ErrorBar, VersionStatus } from "./parts";
 
 const useStyles = makeStyles({
@@ -74,19 +76,18 @@ const useStyles = makeStyles({
 
 function NoBaselines(props: { onCreate: () => void }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
     <div className={styles.centered} data-testid="baselines-empty">
       <RulerRegular className={styles.emptyIcon} />
       <Subtitle1 as="h2" className={styles.flush}>
-        No baselines yet
+        {m.emptyTitle}
       </Subtitle1>
       <Body1 as="p" className={styles.flush}>
-        A baseline is your golden master: the settings every assigned tenant should have. Make
-        the first one from a well-configured tenant&apos;s latest capture, or from a folder of
-        exported policies or an exported baseline.
+        {m.emptyBody}
       </Body1>
       <Button appearance="primary" icon={<AddRegular />} onClick={props.onCreate}>
-        New baseline
+        {m.newBaseline}
       </Button>
     </div>
   );
@@ -94,15 +95,16 @@ function NoBaselines(props: { onCreate: () => void }) {
 
 function BaselineTable(props: { baselines: BaselineRow[] }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
-    <Table aria-label="Baselines" data-testid="baselines-table">
+    <Table aria-label={m.title} data-testid="baselines-table">
       <TableHeader>
         <TableRow>
-          <TableHeaderCell>Name</TableHeaderCell>
-          <TableHeaderCell>Published</TableHeaderCell>
-          <TableHeaderCell>Draft</TableHeaderCell>
-          <TableHeaderCell>Items</TableHeaderCell>
-          <TableHeaderCell>Tenants</TableHeaderCell>
+          <TableHeaderCell>{m.name}</TableHeaderCell>
+          <TableHeaderCell>{m.published}</TableHeaderCell>
+          <TableHeaderCell>{m.draft}</TableHeaderCell>
+          <TableHeaderCell>{m.items}</TableHeaderCell>
+          <TableHeaderCell>{m.tenants}</TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -117,7 +119,7 @@ function BaselineTable(props: { baselines: BaselineRow[] }) {
             </TableCell>
             <TableCell data-testid="baseline-published">
               {b.latestPublished === null ? (
-                <Text className={styles.muted}>Not yet</Text>
+                <Text className={styles.muted}>{m.notYet}</Text>
               ) : (
                 <>
                   v{b.latestPublished} <VersionStatus status="published" />
@@ -126,7 +128,7 @@ function BaselineTable(props: { baselines: BaselineRow[] }) {
             </TableCell>
             <TableCell data-testid="baseline-draft">
               {b.draftVersion === null ? (
-                <Text className={styles.muted}>None</Text>
+                <Text className={styles.muted}>{m.noDraft}</Text>
               ) : (
                 <>
                   v{b.draftVersion} <VersionStatus status="draft" />
@@ -136,7 +138,7 @@ function BaselineTable(props: { baselines: BaselineRow[] }) {
             <TableCell className={styles.numeric}>{formatNumber(b.itemCount)}</TableCell>
             <TableCell className={styles.numeric} data-testid="baseline-tenants">
               {b.assignedTenants === 0 ? (
-                <Text className={styles.muted}>None</Text>
+                <Text className={styles.muted}>{m.noTenants}</Text>
               ) : (
                 formatNumber(b.assignedTenants)
               )}
@@ -154,15 +156,17 @@ export function Baselines() {
   const load = useCallback(() => backend.listBaselines(), [backend]);
   const { state, reload } = useLoad(load);
   const [creating, setCreating] = useState(false);
+  const m = useMessages(messages);
 
   return (
     <div className={styles.stack}>
       <PageHeader
-        title="Baselines"
+        title={m.title}
         description={
           <>
-            Golden masters: versioned sets of expected settings with a rule and severity per
-            setting, assigned to tenants. The same from <Command>plumbline baseline</Command>.
+            {m.descriptionBefore}
+            <Command>plumbline baseline</Command>
+            {m.descriptionAfter}
           </>
         }
       />
@@ -174,14 +178,14 @@ export function Baselines() {
             onClick={() => setCreating(true)}
             data-testid="new-baseline"
           >
-            New baseline
+            {m.newBaseline}
           </Button>
         </div>
       )}
-      {state.status === "loading" ? <Spinner label="Loading baselines…" /> : null}
+      {state.status === "loading" ? <Spinner label={m.loadingBaselines} /> : null}
       {state.status === "error" ? (
         <ErrorBar
-          title="Couldn't load the baselines"
+          title={m.couldNotLoadBaselines}
           error={state.error}
           testId="baselines-error"
           onRetry={reload}

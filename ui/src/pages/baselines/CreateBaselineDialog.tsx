@@ -23,7 +23,9 @@ import {
 } from "@fluentui/react-components";
 import { useCallback, useMemo, useState, type FormEvent } from "react";
 import { BackendError, useBackend, type CreatedBaselineView } from "../../backend";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
+import { messages } from "./messages";
 import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
@@ -41,6 +43,7 @@ export function CreateBaselineDialog(props: {
   onCreated: (created: CreatedBaselineView) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   useFocusReturn();
   const backend = useBackend();
   const loadTenants = useCallback(() => backend.listTenants(), [backend]);
@@ -70,16 +73,16 @@ export function CreateBaselineDialog(props: {
     const found: typeof problems = {};
     const path = folder.trim();
     if (source === "tenant" && chosenTenant === "") {
-      found.tenant = "No tenant has a capture yet: import one with plumbline import first.";
+      found.tenant = m.noCapturedTenant;
     }
     if (source === "folder") {
-      if (path === "") found.folder = "Enter the full path of the folder.";
+      if (path === "") found.folder = m.enterFolder;
       else if (!path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(path)) {
-        found.folder = `${path} is not a full path: start from the root, for example /home/you/baselines/msp-standard.`;
+        found.folder = m.notFullPath(path);
       }
     }
     if (source === "tenant" && name.trim() === "") {
-      found.name = "Enter a name for the baseline, for example MSP Standard.";
+      found.name = m.enterName;
     }
     setProblems(found);
     if (Object.keys(found).length > 0) return;
@@ -100,35 +103,35 @@ export function CreateBaselineDialog(props: {
   return (
     <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
       <DialogSurface data-testid="create-dialog">
-        <form onSubmit={submit} noValidate aria-label="New baseline">
+        <form onSubmit={submit} noValidate aria-label={m.newBaseline}>
           <DialogBody>
-            <DialogTitle>New baseline</DialogTitle>
+            <DialogTitle>{m.newBaseline}</DialogTitle>
             <DialogContent className={styles.form}>
-              <Field label="Create it from">
+              <Field label={m.createFrom}>
                 <RadioGroup
                   layout="horizontal"
                   value={source}
                   onChange={(_, data) => setSource(data.value as Source)}
                 >
-                  <Radio value="tenant" label="A tenant's latest capture" />
-                  <Radio value="folder" label="A folder" />
+                  <Radio value="tenant" label={m.fromTenant} />
+                  <Radio value="folder" label={m.fromFolder} />
                 </RadioGroup>
               </Field>
               {source === "tenant" ? (
                 tenants.state.status === "loading" ? (
-                  <Spinner size="tiny" label="Loading tenants…" />
+                  <Spinner size="tiny" label={m.loadingTenants} />
                 ) : tenants.state.status === "error" ? (
                   <ErrorBar
-                    title="Couldn't load the tenants"
+                    title={m.couldNotLoadTenants}
                     error={tenants.state.error}
                     testId="create-tenants-error"
                     onRetry={tenants.reload}
                   />
                 ) : (
                   <Field
-                    label="Tenant"
+                    label={m.tenant}
                     required
-                    hint="Its latest capture becomes the baseline's items."
+                    hint={m.tenantHint}
                     validationMessage={problems.tenant}
                   >
                     <Select
@@ -138,7 +141,7 @@ export function CreateBaselineDialog(props: {
                     >
                       {captured.map((t) => (
                         <option key={t.id} value={t.id}>
-                          {t.name} ({t.itemCount} items)
+                          {m.tenantOption(t.name, t.itemCount)}
                         </option>
                       ))}
                     </Select>
@@ -146,9 +149,9 @@ export function CreateBaselineDialog(props: {
                 )
               ) : (
                 <Field
-                  label="Folder"
+                  label={m.folder}
                   required
-                  hint="The full path of a baseline exported earlier (with baseline.json: its rules come along) or of a folder of exported policies."
+                  hint={m.createFolderHint}
                   validationMessage={problems.folder}
                 >
                   <Input
@@ -160,13 +163,9 @@ export function CreateBaselineDialog(props: {
                 </Field>
               )}
               <Field
-                label="Name"
+                label={m.name}
                 required={source === "tenant"}
-                hint={
-                  source === "tenant"
-                    ? "An existing baseline of this name gets a new draft version."
-                    : "Leave empty to use the name in the folder's baseline.json."
-                }
+                hint={source === "tenant" ? m.nameHintTenant : m.nameHintFolder}
                 validationMessage={problems.name}
               >
                 <Input
@@ -175,21 +174,21 @@ export function CreateBaselineDialog(props: {
                   data-testid="create-name"
                 />
               </Field>
-              <Field label="Description">
+              <Field label={m.description}>
                 <Input value={description} onChange={(_, data) => setDescription(data.value)} />
               </Field>
               <Checkbox
                 checked={publish}
                 onChange={(_, data) => setPublish(data.checked === true)}
-                label="Publish right away (otherwise it stays a draft you can edit first)"
+                label={m.publishRightAway}
               />
               {error ? (
-                <ErrorBar title="Couldn't create the baseline" error={error} testId="create-error" />
+                <ErrorBar title={m.couldNotCreate} error={error} testId="create-error" />
               ) : null}
             </DialogContent>
             <DialogActions>
               <Button appearance="secondary" onClick={props.onClose} disabled={busy}>
-                Cancel
+                {m.cancel}
               </Button>
               <Button
                 appearance="primary"
@@ -197,7 +196,7 @@ export function CreateBaselineDialog(props: {
                 disabled={busy}
                 data-testid="create-submit"
               >
-                {busy ? "Creating…" : "Create"}
+                {busy ? m.creating : m.create}
               </Button>
             </DialogActions>
           </DialogBody>

@@ -25,6 +25,8 @@ import {
   type ExportedBaselineView,
   type VersionRow,
 } from "../../backend";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
@@ -50,6 +52,7 @@ export function ExportDialog(props: {
   onClose: () => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   useFocusReturn();
   const backend = useBackend();
   const [version, setVersion] = useState(props.initialVersion);
@@ -63,7 +66,7 @@ export function ExportDialog(props: {
     event.preventDefault();
     const target = path.trim();
     if (target === "") {
-      setProblem("Enter the full path of the folder to write, for example /home/you/baselines/msp-standard.");
+      setProblem(m.enterExportFolder);
       return;
     }
     setProblem(undefined);
@@ -79,11 +82,11 @@ export function ExportDialog(props: {
   return (
     <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
       <DialogSurface data-testid="export-dialog">
-        <form onSubmit={submit} noValidate aria-label="Export to folder">
+        <form onSubmit={submit} noValidate aria-label={m.exportFormLabel}>
           <DialogBody>
-            <DialogTitle>Export to a folder</DialogTitle>
+            <DialogTitle>{m.exportTitle}</DialogTitle>
             <DialogContent className={styles.form}>
-              <Field label="Version">
+              <Field label={m.version}>
                 <Select
                   value={String(version)}
                   onChange={(_, data) => setVersion(Number(data.value))}
@@ -91,15 +94,15 @@ export function ExportDialog(props: {
                 >
                   {props.versions.map((v) => (
                     <option key={v.id} value={v.version}>
-                      v{v.version} ({v.status})
+                      {m.versionWithStatus(v.version, v.status)}
                     </option>
                   ))}
                 </Select>
               </Field>
               <Field
-                label="Folder"
+                label={m.folder}
                 required
-                hint="Created, or replaced when it holds an earlier export. One JSON file per policy, for git."
+                hint={m.exportFolderHint}
                 validationMessage={problem}
               >
                 <Input
@@ -109,14 +112,14 @@ export function ExportDialog(props: {
                   data-testid="export-path"
                 />
               </Field>
-              {error ? <ErrorBar title="Couldn't export" error={error} testId="export-error" /> : null}
+              {error ? <ErrorBar title={m.couldNotExport} error={error} testId="export-error" /> : null}
               {done ? (
                 <MessageBar intent="success" layout="multiline" data-testid="export-done">
                   <MessageBarBody>
                     <MessageBarTitle>
-                      Wrote {done.name} v{done.version} to {done.folder}
+                      {m.wrote(done.name, done.version, done.folder)}
                     </MessageBarTitle>
-                    {done.files.length === 1 ? "1 file:" : `${done.files.length} files:`}
+                    {m.fileCount(done.files.length)}
                     <ul className={styles.files} data-testid="export-files">
                       {done.files.map((file) => (
                         <li key={file}>{file}</li>
@@ -128,10 +131,10 @@ export function ExportDialog(props: {
             </DialogContent>
             <DialogActions>
               <Button appearance="secondary" onClick={props.onClose}>
-                {done ? "Close" : "Cancel"}
+                {done ? m.close : m.cancel}
               </Button>
               <Button appearance="primary" type="submit" disabled={busy} data-testid="export-submit">
-                {busy ? "Exporting…" : "Export"}
+                {busy ? m.exporting : m.export}
               </Button>
             </DialogActions>
           </DialogBody>

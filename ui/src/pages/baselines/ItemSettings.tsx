@@ -31,11 +31,13 @@ import {
   type SettingView,
   type Severity,
 } from "../../backend";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { SeverityBadge } from "../findings/labels";
+import { messages } from "./messages";
 import { ErrorBar } from "./parts";
 import { RuleDialog } from "./RuleDialog";
-import { describeRule, SEVERITIES, SEVERITY_SOURCE_LABEL } from "./rules";
+import { describeRule, SEVERITIES } from "./rules";
 
 const useStyles = makeStyles({
   // Columns as wide as their content needs: names and labels get the room, numbers little.
@@ -106,20 +108,21 @@ function SettingsTable(props: {
   onRemove: (setting: SettingView) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
     <Table
-      aria-label={`Settings of ${props.view.item.name}`}
+      aria-label={m.settingsOf(props.view.item.name)}
       size="small"
       className={styles.table}
       data-testid="settings-table"
     >
       <TableHeader>
         <TableRow>
-          <TableHeaderCell>Setting</TableHeaderCell>
-          <TableHeaderCell>Baseline value</TableHeaderCell>
-          <TableHeaderCell>Rule</TableHeaderCell>
-          <TableHeaderCell>Severity</TableHeaderCell>
-          {props.editable ? <TableHeaderCell>Actions</TableHeaderCell> : null}
+          <TableHeaderCell>{m.setting}</TableHeaderCell>
+          <TableHeaderCell>{m.baselineValue}</TableHeaderCell>
+          <TableHeaderCell>{m.rule}</TableHeaderCell>
+          <TableHeaderCell>{m.severity}</TableHeaderCell>
+          {props.editable ? <TableHeaderCell>{m.actions}</TableHeaderCell> : null}
         </TableRow>
       </TableHeader>
       <TableBody>
@@ -133,14 +136,14 @@ function SettingsTable(props: {
               </TableCellLayout>
             </TableCell>
             <TableCell className={styles.value}>
-              {setting.value ?? <Text className={styles.muted}>not configured</Text>}
+              {setting.value ?? <Text className={styles.muted}>{m.notConfigured}</Text>}
             </TableCell>
-            <TableCell data-testid="setting-rule">{describeRule(setting.rule)}</TableCell>
+            <TableCell data-testid="setting-rule">{describeRule(setting.rule, m)}</TableCell>
             <TableCell>
               <SeverityBadge severity={setting.severity} />
               <Text size={200} className={styles.muted}>
                 {" "}
-                {SEVERITY_SOURCE_LABEL[setting.severitySource] ?? setting.severitySource}
+                {m.severitySource[setting.severitySource] ?? setting.severitySource}
               </Text>
             </TableCell>
             {props.editable ? (
@@ -151,9 +154,9 @@ function SettingsTable(props: {
                     icon={<EditRegular />}
                     onClick={() => props.onEdit(setting)}
                     disabled={props.busy}
-                    aria-label={`Edit the rule of ${setting.label}`}
+                    aria-label={m.editRuleOf(setting.label)}
                   >
-                    Rule
+                    {m.rule}
                   </Button>
                   {setting.rule !== null ? (
                     <Button
@@ -161,7 +164,7 @@ function SettingsTable(props: {
                       icon={<DeleteRegular />}
                       onClick={() => props.onRemove(setting)}
                       disabled={props.busy}
-                      aria-label={`Remove the rule of ${setting.label}`}
+                      aria-label={m.removeRuleOf(setting.label)}
                     />
                   ) : null}
                 </div>
@@ -176,6 +179,7 @@ function SettingsTable(props: {
 
 function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSettingsView) => void }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const [view, setView] = useState(props.initial);
   const [query, setQuery] = useState("");
@@ -219,32 +223,32 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
         {view.item.name}
       </Subtitle2>
       <Text className={styles.muted}>
-        {view.item.kind} · v{view.version} ({view.status}) ·{" "}
-        {view.settings.length === 1 ? "1 setting" : `${view.settings.length} settings`}
+        {view.item.kind} · {m.versionWithStatus(view.version, view.status)} ·{" "}
+        {m.settingCount(view.settings.length)}
       </Text>
       <div className={styles.row}>
         {editable ? (
-          <Field label="Default severity" hint="For settings without a severity of their own.">
+          <Field label={m.defaultSeverity} hint={m.defaultSeverityHint}>
             <Select
               value={view.item.severity}
               disabled={busy}
               data-testid="item-severity"
               onChange={(_, data) =>
-                apply("Couldn't change the severity", () =>
+                apply(m.couldNotChangeSeverity, () =>
                   backend.setBaselineItemSeverity(view.item.id, data.value as Severity),
                 )
               }
             >
               {SEVERITIES.map((s) => (
-                <option key={s.value} value={s.value}>
-                  {s.label}
+                <option key={s} value={s}>
+                  {m.severities[s]}
                 </option>
               ))}
             </Select>
           </Field>
         ) : (
           <Text>
-            Default severity <SeverityBadge severity={view.item.severity} />
+            {m.defaultSeverity} <SeverityBadge severity={view.item.severity} />
           </Text>
         )}
         {editable ? (
@@ -254,31 +258,31 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
             disabled={busy}
             data-testid="add-rule"
           >
-            Rule for another setting…
+            {m.ruleForAnotherSetting}
           </Button>
         ) : null}
       </div>
       {error ? <ErrorBar title={error.title} error={error.error} testId="item-error" /> : null}
       <div className={styles.row}>
         <SearchBox
-          aria-label="Filter settings"
-          placeholder="Filter by label, path or value"
+          aria-label={m.filterSettings}
+          placeholder={m.filterSettingsPlaceholder}
           value={query}
           onChange={(_, data) => setQuery(data.value)}
         />
         <Switch
-          label="Only settings with a rule"
+          label={m.onlyWithRule}
           checked={onlyRules}
           onChange={(_, data) => setOnlyRules(data.checked)}
         />
       </div>
       {view.settings.length === 0 ? (
         <Body1 data-testid="settings-empty">
-          This item configures no settings the review compares.
-          {editable ? " Add a rule for a setting it should (not) have." : ""}
+          {m.noSettings}
+          {editable ? m.noSettingsAddRule : ""}
         </Body1>
       ) : visible.length === 0 ? (
-        <Body1 className={styles.muted}>No setting matches the filter.</Body1>
+        <Body1 className={styles.muted}>{m.noSettingMatches}</Body1>
       ) : (
         <div ref={table}>
           <SettingsTable
@@ -289,7 +293,7 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
             onEdit={(setting) => setEditing({ setting })}
             onRemove={(setting) =>
               apply(
-                "Couldn't remove the rule",
+                m.couldNotRemoveRule,
                 () => backend.removeBaselineRule(view.item.id, setting.path),
                 setting.path,
               )
@@ -299,11 +303,11 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
       )}
       {view.assignments.length > 0 ? (
         <Text className={styles.muted}>
-          Assigned to (compared apart from the settings): {view.assignments.join(", ")}
+          {m.assignedTo(view.assignments)}
         </Text>
       ) : null}
       <details>
-        <summary>Policy JSON</summary>
+        <summary>{m.policyJson}</summary>
         <pre className={styles.raw} tabIndex={0}>
           {view.raw}
         </pre>
@@ -326,15 +330,16 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
 }
 
 export function ItemSettings(props: { itemId: string; onChanged: (view: ItemSettingsView) => void }) {
+  const m = useMessages(messages);
   const backend = useBackend();
   const { itemId } = props;
   const load = useCallback(() => backend.baselineItem(itemId), [backend, itemId]);
   const { state, reload } = useLoad(load);
-  if (state.status === "loading") return <Spinner label="Loading the settings…" />;
+  if (state.status === "loading") return <Spinner label={m.loadingSettings} />;
   if (state.status === "error") {
     return (
       <ErrorBar
-        title="Couldn't load the item's settings"
+        title={m.couldNotLoadSettings}
         error={state.error}
         testId="item-load-error"
         onRetry={reload}

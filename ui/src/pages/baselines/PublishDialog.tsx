@@ -15,6 +15,8 @@ import {
 } from "@fluentui/react-components";
 import { useState } from "react";
 import { BackendError, useBackend, type BaselineRow, type VersionRow } from "../../backend";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 import { ErrorBar, useFocusReturn } from "./parts";
 
 const useStyles = makeStyles({
@@ -35,6 +37,7 @@ export function PublishDialog(props: {
   onPublished: (version: number) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   useFocusReturn();
   const backend = useBackend();
   const [busy, setBusy] = useState(false);
@@ -55,27 +58,26 @@ export function PublishDialog(props: {
     <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
       <DialogSurface data-testid="publish-dialog">
         <DialogBody>
-          <DialogTitle>
-            Publish {baseline.name} v{draft.version}?
-          </DialogTitle>
+          <DialogTitle>{m.publishTitle(baseline.name, draft.version)}</DialogTitle>
           <DialogContent className={styles.content}>
             <Body1 as="p" className={styles.flush}>
-              A published version is <strong>immutable</strong>: its items, rules and severities
-              can never change again. To change anything later, you start a new draft from it.
+              {m.immutableBefore}
+              <strong>{m.immutable}</strong>
+              {m.immutableAfter}
             </Body1>
             <Body1 as="p" className={styles.flush}>
               {previous === null
-                ? "Reviews of the assigned tenants compare them with it from now on."
-                : `It replaces v${previous}, which is retired: reviews of tenants that follow the latest version compare them with v${draft.version} from now on (tenants pinned to a version keep theirs).`}
+                ? m.firstPublish
+                : m.replaces(previous, draft.version)}
             </Body1>
-            {error ? <ErrorBar title="Couldn't publish" error={error} testId="publish-error" /> : null}
+            {error ? <ErrorBar title={m.couldNotPublish} error={error} testId="publish-error" /> : null}
           </DialogContent>
           <DialogActions>
             <Button appearance="secondary" onClick={props.onClose} disabled={busy}>
-              Cancel
+              {m.cancel}
             </Button>
             <Button appearance="primary" onClick={publish} disabled={busy} data-testid="publish-confirm">
-              Publish v{draft.version}
+              {m.publishVersion(draft.version)}
             </Button>
           </DialogActions>
         </DialogBody>

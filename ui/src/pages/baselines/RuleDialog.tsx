@@ -27,6 +27,8 @@ import {
   type SettingView,
   type Severity,
 } from "../../backend";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 import { ErrorBar, useFocusReturn } from "./parts";
 import {
   formFromRule,
@@ -58,6 +60,7 @@ export function RuleDialog(props: {
   onSaved: (view: ItemSettingsView) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   useFocusReturn();
   const backend = useBackend();
   const { setting } = props;
@@ -66,16 +69,16 @@ export function RuleDialog(props: {
   const [problems, setProblems] = useState<RuleFormProblems & { path?: string }>({});
   const [error, setError] = useState<BackendError | null>(null);
   const [busy, setBusy] = useState(false);
-  const hint = RULE_KINDS.find((k) => k.value === form.kind)?.hint;
+  const hint = m.ruleKinds[form.kind].hint;
   const update = (changes: Partial<RuleForm>) => setForm((previous) => ({ ...previous, ...changes }));
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const target = setting?.path ?? path.trim();
-    const checked = ruleFromForm(form);
+    const checked = ruleFromForm(form, m);
     const found = "problems" in checked ? { ...checked.problems } : {};
     const pathProblem =
-      target === "" ? "Enter the setting path, as findings and the settings list show it." : undefined;
+      target === "" ? m.enterSettingPath : undefined;
     setProblems(pathProblem ? { ...found, path: pathProblem } : found);
     if (!("rule" in checked) || pathProblem) return;
     setBusy(true);
@@ -89,47 +92,47 @@ export function RuleDialog(props: {
   return (
     <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
       <DialogSurface data-testid="rule-dialog">
-        <form onSubmit={submit} noValidate aria-label="Rule">
+        <form onSubmit={submit} noValidate aria-label={m.rule}>
           <DialogBody>
-            <DialogTitle>{setting ? `Rule for ${setting.label}` : "Rule for another setting"}</DialogTitle>
+            <DialogTitle>{setting ? m.ruleFor(setting.label) : m.ruleForAnother}</DialogTitle>
             <DialogContent className={styles.form}>
               <Text>
-                In <strong>{props.itemName}</strong>
+                {m.inItem} <strong>{props.itemName}</strong>
                 {setting ? (
                   <>
-                    , baseline value{" "}
-                    <span className={styles.value}>{setting.value ?? "not configured"}</span>
+                    {m.baselineValueLead}{" "}
+                    <span className={styles.value}>{setting.value ?? m.notConfigured}</span>
                   </>
                 ) : null}
               </Text>
               {setting ? null : (
                 <Field
-                  label="Setting path"
+                  label={m.settingPath}
                   required
-                  hint="For example passwordMinimumLength, or a settings catalog definition id."
+                  hint={m.settingPathHint}
                   validationMessage={problems.path}
                 >
                   <Input value={path} onChange={(_, data) => setPath(data.value)} data-testid="rule-path" />
                 </Field>
               )}
-              <Field label="Rule" hint={hint}>
+              <Field label={m.rule} hint={hint}>
                 <Select
                   value={form.kind}
                   onChange={(_, data) => update({ kind: data.value as RuleKind })}
                   data-testid="rule-kind"
                 >
-                  {RULE_KINDS.map((k) => (
-                    <option key={k.value} value={k.value}>
-                      {k.label}
+                  {RULE_KINDS.map((kind) => (
+                    <option key={kind} value={kind}>
+                      {m.ruleKinds[kind].label}
                     </option>
                   ))}
                 </Select>
               </Field>
               {form.kind === "one_of" ? (
                 <Field
-                  label="Compliant values"
+                  label={m.compliantValues}
                   required
-                  hint='One per line, as JSON: 14, true, "text" (text that is not JSON is taken as text).'
+                  hint={m.compliantValuesHint}
                   validationMessage={problems.values}
                 >
                   <Textarea
@@ -142,7 +145,7 @@ export function RuleDialog(props: {
               ) : null}
               {form.kind === "at_least" || form.kind === "at_most" ? (
                 <Field
-                  label={form.kind === "at_least" ? "Smallest compliant value" : "Largest compliant value"}
+                  label={form.kind === "at_least" ? m.smallestValue : m.largestValue}
                   required
                   validationMessage={problems.number}
                 >
@@ -156,9 +159,9 @@ export function RuleDialog(props: {
               ) : null}
               {form.kind === "tenant_value" ? (
                 <Field
-                  label="Variable"
+                  label={m.variable}
                   required
-                  hint="Each assignment gives its tenant's value for this variable."
+                  hint={m.variableHint}
                   validationMessage={problems.variable}
                 >
                   <Input
@@ -168,28 +171,28 @@ export function RuleDialog(props: {
                   />
                 </Field>
               ) : null}
-              <Field label="Severity" hint="Of a drift of this setting.">
+              <Field label={m.severity} hint={m.severityHint}>
                 <Select
                   value={form.severity}
                   onChange={(_, data) => update({ severity: data.value as Severity | "" })}
                   data-testid="rule-severity"
                 >
-                  <option value="">The item&apos;s (or the built-in high-risk one)</option>
+                  <option value="">{m.itemsSeverity}</option>
                   {SEVERITIES.map((s) => (
-                    <option key={s.value} value={s.value}>
-                      {s.label}
+                    <option key={s} value={s}>
+                      {m.severities[s]}
                     </option>
                   ))}
                 </Select>
               </Field>
-              {error ? <ErrorBar title="Couldn't save the rule" error={error} testId="rule-error" /> : null}
+              {error ? <ErrorBar title={m.couldNotSaveRule} error={error} testId="rule-error" /> : null}
             </DialogContent>
             <DialogActions>
               <Button appearance="secondary" onClick={props.onClose} disabled={busy}>
-                Cancel
+                {m.cancel}
               </Button>
               <Button appearance="primary" type="submit" disabled={busy} data-testid="rule-save">
-                Save rule
+                {m.saveRule}
               </Button>
             </DialogActions>
           </DialogBody>

@@ -21,10 +21,11 @@ import {
 } from "@fluentui/react-components";
 import { useCallback, useMemo, useState } from "react";
 import { useBackend, type BaselineItemView, type VersionRow } from "../../backend";
-import { formatCount } from "../../format";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { SeverityBadge } from "../findings/labels";
 import { ItemSettings } from "./ItemSettings";
+import { messages } from "./messages";
 import { ErrorBar } from "./parts";
 
 const useStyles = makeStyles({
@@ -80,6 +81,7 @@ function matches(item: BaselineItemView, query: string): boolean {
 
 export function VersionItems(props: { version: VersionRow; onChanged: () => void }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const { version } = props;
   const load = useCallback(() => backend.baselineItems(version.id), [backend, version.id]);
@@ -100,12 +102,12 @@ export function VersionItems(props: { version: VersionRow; onChanged: () => void
     <div className={styles.grid}>
       <Card className={styles.card}>
         <Subtitle2 as="h2" className={styles.heading}>
-          Items of v{version.version}
+          {m.itemsOf(version.version)}
         </Subtitle2>
-        {state.status === "loading" ? <Spinner label="Loading items…" /> : null}
+        {state.status === "loading" ? <Spinner label={m.loadingItems} /> : null}
         {state.status === "error" ? (
           <ErrorBar
-            title="Couldn't load the items"
+            title={m.couldNotLoadItems}
             error={state.error}
             testId="items-error"
             onRetry={reload}
@@ -113,35 +115,34 @@ export function VersionItems(props: { version: VersionRow; onChanged: () => void
         ) : null}
         {state.status === "ready" && items.length === 0 ? (
           <Body1 data-testid="items-empty">
-            This version has no items. Create a new version from a tenant or a folder that has
-            policies.
+            {m.noItems}
           </Body1>
         ) : null}
         {items.length > 0 ? (
           <>
             <SearchBox
-              aria-label="Filter items"
-              placeholder="Filter by name or kind"
+              aria-label={m.filterItems}
+              placeholder={m.filterItemsPlaceholder}
               value={query}
               onChange={(_, data) => setQuery(data.value)}
             />
             <Text className={styles.muted} aria-live="polite">
               {visible.length === items.length
-                ? formatCount(items.length, "item")
-                : `${visible.length} of ${formatCount(items.length, "item")}`}
+                ? m.itemCount(items.length)
+                : m.itemsShown(visible.length, items.length)}
             </Text>
             <div className={styles.scroll}>
               <Table
-                aria-label={`Items of v${version.version}`}
+                aria-label={m.itemsOf(version.version)}
                 size="small"
                 className={styles.table}
                 data-testid="items-table"
               >
                 <TableHeader>
                   <TableRow>
-                    <TableHeaderCell>Item and kind</TableHeaderCell>
-                    <TableHeaderCell>Severity</TableHeaderCell>
-                    <TableHeaderCell>Rules</TableHeaderCell>
+                    <TableHeaderCell>{m.itemAndKind}</TableHeaderCell>
+                    <TableHeaderCell>{m.severity}</TableHeaderCell>
+                    <TableHeaderCell>{m.rules}</TableHeaderCell>
                   </TableRow>
                 </TableHeader>
                 <TableBody>
@@ -186,7 +187,7 @@ export function VersionItems(props: { version: VersionRow; onChanged: () => void
       <Card className={styles.card}>
         {selected === null ? (
           <Body1 className={styles.muted} data-testid="no-item">
-            Choose an item to see its settings{draft ? " and edit their rules" : ""}.
+            {m.chooseItem(draft)}
           </Body1>
         ) : (
           <ItemSettings

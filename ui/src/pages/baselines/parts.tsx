@@ -3,26 +3,30 @@
 
 import { Badge, type BadgeProps } from "@fluentui/react-components";
 import { useEffect, useState } from "react";
-import { formatExact, parseTimestamp } from "../../format";
+import { formatDateTime, formatExact, parseTimestamp } from "../../format";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 
 export { ErrorBar } from "../../shell/ErrorBar";
 
-const STATUS: Record<string, { label: string; colour: BadgeProps["color"] }> = {
-  draft: { label: "Draft", colour: "warning" },
-  published: { label: "Published", colour: "success" },
-  retired: { label: "Retired", colour: "subtle" },
+const STATUS_COLOUR: Record<string, BadgeProps["color"]> = {
+  draft: "warning",
+  published: "success",
+  retired: "subtle",
 };
 
 export function VersionStatus(props: { status: string }) {
-  const status = STATUS[props.status] ?? { label: props.status, colour: "informative" };
+  const m = useMessages(messages);
   return (
-    <Badge appearance="tint" color={status.colour} data-testid="version-status">
-      {status.label}
+    <Badge
+      appearance="tint"
+      color={STATUS_COLOUR[props.status] ?? "informative"}
+      data-testid="version-status"
+    >
+      {m.versionStatus[props.status] ?? props.status}
     </Badge>
   );
 }
-
-const shortFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
 
 /** A date and time in a table: short, with the exact time (and zone) on hover. */
 export function When(props: { at: string | null }) {
@@ -31,7 +35,7 @@ export function When(props: { at: string | null }) {
   if (ms === null) return <time dateTime={props.at}>{props.at}</time>;
   return (
     <time dateTime={props.at} title={formatExact(ms)}>
-      {shortFormat.format(new Date(ms))}
+      {formatDateTime(ms)}
     </time>
   );
 }

@@ -18,10 +18,13 @@ import {
 import { ArchiveRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useMemo, useState, type FormEvent } from "react";
 import { useBackend, type Job, type JobResult, type TenantRow } from "../../backend";
-import { formatBytes, formatCount } from "../../format";
+import { formatBytes } from "../../format";
+import { useMessages } from "../../i18n";
 import { JobProgress } from "../../jobs/JobProgress";
+import { messages as jobMessages } from "../../jobs/messages";
 import { useJob } from "../../jobs/useJob";
 import { CopyButton } from "../../shell/CopyButton";
+import { messages } from "./messages";
 import { DAY_MS, useEvidenceStyles, utcDay } from "./styles";
 
 /** The default period: the last 90 days, as the CLI's. */
@@ -36,28 +39,29 @@ function packResult(job: Job | null): PackResult | null {
 
 function PackResultCard(props: { title: string; pack: PackResult; onVerify: (path: string) => void }) {
   const styles = useEvidenceStyles();
+  const m = useMessages(messages);
   const { pack } = props;
   return (
-    <Card className={styles.card} data-testid="pack-result" aria-label="The pack just made">
+    <Card className={styles.card} data-testid="pack-result" aria-label={m.packJustMade}>
       <div className={styles.header}>
         <Subtitle2 as="h3" className={styles.flush}>
-          Pack ready: {props.title}
+          {m.packReady(props.title)}
         </Subtitle2>
         <Button
           icon={<ShieldCheckmarkRegular />}
           onClick={() => props.onVerify(pack.path)}
           data-testid="pack-result-verify"
         >
-          Verify this pack
+          {m.verifyThisPack}
         </Button>
       </div>
       <dl className={styles.details}>
-        <dt className={styles.term}>File</dt>
+        <dt className={styles.term}>{m.file}</dt>
         <dd className={styles.value}>
           <span className={styles.mono} data-testid="pack-result-path">
             {pack.path}
           </span>
-          <CopyButton value={pack.path} what="file path" testId="copy-pack-path" />
+          <CopyButton value={pack.path} what={m.filePath} testId="copy-pack-path" />
         </dd>
         <dt className={styles.term}>SHA-256</dt>
         <dd className={styles.value}>
@@ -66,27 +70,24 @@ function PackResultCard(props: { title: string; pack: PackResult; onVerify: (pat
           </span>
           <CopyButton value={pack.sha256} what="SHA-256" testId="copy-pack-sha256" />
         </dd>
-        <dt className={styles.term}>Signing key</dt>
+        <dt className={styles.term}>{m.signingKey}</dt>
         <dd className={styles.value}>
           <span className={styles.mono} data-testid="pack-result-fingerprint">
             {pack.fingerprint}
           </span>
-          <CopyButton value={pack.fingerprint} what="key fingerprint" />
+          <CopyButton value={pack.fingerprint} what={m.keyFingerprint} />
         </dd>
-        <dt className={styles.term}>Contents</dt>
+        <dt className={styles.term}>{m.contents}</dt>
         <dd className={styles.value} data-testid="pack-result-counts">
-          {formatCount(pack.files, "file")}, {formatCount(pack.auditEvents, "audit event")}
+          {m.files(pack.files)}, {m.auditEvents(pack.auditEvents)}
           {pack.size === null ? "" : `, ${formatBytes(pack.size)}`}
         </dd>
       </dl>
-      <Text className={styles.muted}>
-        Send the file with its SHA-256 and your key&apos;s fingerprint: the recipient checks
-        the pack with the README inside it, or here under Verify a pack.
-      </Text>
+      <Text className={styles.muted}>{m.sendHint}</Text>
       {pack.omitted.length > 0 ? (
         <MessageBar intent="warning" layout="multiline" data-testid="pack-result-omitted">
           <MessageBarBody>
-            <MessageBarTitle>Left out of the pack</MessageBarTitle>
+            <MessageBarTitle>{m.leftOut}</MessageBarTitle>
             <ul className={styles.list}>
               {pack.omitted.map((line) => (
                 <li key={line}>{line}</li>
@@ -107,6 +108,8 @@ export function CreatePack(props: {
   onVerify: (path: string) => void;
 }) {
   const styles = useEvidenceStyles();
+  const m = useMessages(messages);
+  const jobTexts = useMessages(jobMessages);
   const backend = useBackend();
   const { onCreated } = props;
   const job = useJob((ended) => {
@@ -144,16 +147,14 @@ export function CreatePack(props: {
   return (
     <Card className={styles.card}>
       <Subtitle2 as="h2" className={styles.flush}>
-        Create a pack
+        {m.createTitle}
       </Subtitle2>
-      <form className={styles.form} onSubmit={submit} aria-label="Create a pack" noValidate>
+      <form className={styles.form} onSubmit={submit} aria-label={m.createTitle} noValidate>
         <Field
-          label="Tenant"
+          label={m.tenant}
           required
           validationState={noTenants ? "warning" : "none"}
-          validationMessage={
-            noTenants ? "No tenants yet: import a capture with plumbline import first." : undefined
-          }
+          validationMessage={noTenants ? m.noTenants : undefined}
         >
           <Select
             value={tenantId}
@@ -168,7 +169,7 @@ export function CreatePack(props: {
             ))}
           </Select>
         </Field>
-        <Field label="From" hint="First day of the period (UTC).">
+        <Field label={m.from} hint={m.fromHint}>
           <Input
             type="date"
             value={from}
@@ -176,7 +177,7 @@ export function CreatePack(props: {
             data-testid="pack-from"
           />
         </Field>
-        <Field label="To" hint="Last day, included in full (UTC).">
+        <Field label={m.to} hint={m.toHint}>
           <Input
             type="date"
             value={to}
@@ -186,7 +187,7 @@ export function CreatePack(props: {
         </Field>
         <Field
           className={styles.wide}
-          hint="Replaces user principal names, e-mail addresses and person names with stable pseudonyms (a keyed hash of each), the same in every file of the pack. The manifest records that the pack is redacted."
+          hint={m.redactHint}
         >
           <Switch
             checked={redact}
@@ -195,39 +196,31 @@ export function CreatePack(props: {
               // The backend refuses reports in a redacted pack: it cannot redact PDFs.
               if (data.checked) setIncludeReports(false);
             }}
-            label="Redact personal data"
+            label={m.redact}
             data-testid="pack-redact"
           />
         </Field>
         <Field
           className={styles.wide}
-          hint={
-            redact
-              ? "Not with redaction: reports are PDFs that Plumbline cannot redact. Turn off redaction to include them."
-              : "Adds the PDF reports made for this tenant in the period."
-          }
+          hint={redact ? m.includeReportsRedacted : m.includeReportsHint}
         >
           <Switch
             checked={includeReports && !redact}
             disabled={redact}
             onChange={(_, data) => setIncludeReports(data.checked)}
-            label="Include reports"
+            label={m.includeReports}
             data-testid="pack-reports"
           />
         </Field>
         <Field
-          label="Output file (optional)"
+          label={m.output}
           className={styles.wide}
-          hint={
-            props.evidenceDir
-              ? `Leave empty to write it to ${props.evidenceDir}, named after the tenant and period. A name without a folder goes there too.`
-              : "Leave empty to write it to the evidence folder next to the database, named after the tenant and period."
-          }
+          hint={props.evidenceDir ? m.outputHintIn(props.evidenceDir) : m.outputHint}
         >
           <Input
             value={output}
             onChange={(_, data) => setOutput(data.value)}
-            placeholder="contoso-q1.zip"
+            placeholder={m.outputPlaceholder}
             data-testid="pack-output"
           />
         </Field>
@@ -239,11 +232,11 @@ export function CreatePack(props: {
             disabled={job.running || noTenants || tenantId === ""}
             data-testid="pack-create"
           >
-            Create pack
+            {m.createPack}
           </Button>
         </div>
       </form>
-      <JobProgress handle={job} what="Evidence pack" testId="pack" />
+      <JobProgress handle={job} what={jobTexts.kinds.evidence_pack} testId="pack" />
       {result && job.job ? (
         <PackResultCard
           // "Evidence pack of Contoso, 2026-01-01 to 2026-03-31": the heading says the rest.

@@ -4,11 +4,13 @@
 import { Card, Spinner, Subtitle2 } from "@fluentui/react-components";
 import { useCallback } from "react";
 import { useBackend } from "../../backend";
+import { useMessages } from "../../i18n";
 import { Command } from "../../shell/Command";
 import { ErrorBar } from "../../shell/ErrorBar";
 import { PageHeader } from "../../shell/PageHeader";
 import { useLoad } from "../../useLoad";
 import { CreatePack } from "./CreatePack";
+import { messages } from "./messages";
 import { PacksTable } from "./PacksTable";
 import { useEvidenceStyles } from "./styles";
 import { useVerifier, VerifyPack } from "./VerifyPack";
@@ -23,6 +25,7 @@ export function evidenceDirOf(dbPath: string): string | null {
 
 export function Evidence() {
   const styles = useEvidenceStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const loadTenants = useCallback(() => backend.listTenants(), [backend]);
   const loadPacks = useCallback(() => backend.listEvidencePacks(null), [backend]);
@@ -38,21 +41,19 @@ export function Evidence() {
   return (
     <div className={styles.stack}>
       <PageHeader
-        title="Evidence"
+        title={m.title}
         description={
           <>
-            Signed packs that prove how a tenant was governed over a period: its captures,
-            reviews, findings, decisions and audit events, each file hashed in a manifest
-            signed with this workspace&apos;s key. Anyone can check them, without
-            Plumbline, with the README inside; the same packs come from{" "}
-            <Command>plumbline pack</Command>.
+            {m.descriptionBefore}
+            <Command>plumbline pack</Command>
+            {m.descriptionAfter}
           </>
         }
       />
-      {tenants.state.status === "loading" ? <Spinner label="Loading tenants…" /> : null}
+      {tenants.state.status === "loading" ? <Spinner label={m.loadingTenants} /> : null}
       {tenants.state.status === "error" ? (
         <ErrorBar
-          title="Couldn't load the tenants"
+          title={m.couldNotLoadTenants}
           error={tenants.state.error}
           testId="tenants-error"
           onRetry={tenants.reload}
@@ -68,12 +69,12 @@ export function Evidence() {
       ) : null}
       <Card className={styles.card}>
         <Subtitle2 as="h2" className={styles.flush}>
-          Packs made here
+          {m.packsMadeHere}
         </Subtitle2>
-        {packs.state.status === "loading" ? <Spinner label="Loading packs…" /> : null}
+        {packs.state.status === "loading" ? <Spinner label={m.loadingPacks} /> : null}
         {packs.state.status === "error" ? (
           <ErrorBar
-            title="Couldn't load the packs"
+            title={m.couldNotLoadPacks}
             error={packs.state.error}
             testId="packs-error"
             onRetry={packs.reload}

@@ -18,7 +18,9 @@ import {
 import { ArchiveRegular, ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import type { EvidencePackView } from "../../backend";
 import { formatBytes, formatExact, parseTimestamp } from "../../format";
+import { useMessages } from "../../i18n";
 import { CopyButton } from "../../shell/CopyButton";
+import { messages } from "./messages";
 import { useEvidenceStyles } from "./styles";
 
 function Created(props: { at: string }) {
@@ -28,17 +30,18 @@ function Created(props: { at: string }) {
 
 function FileState(props: { pack: EvidencePackView }) {
   const styles = useEvidenceStyles();
+  const m = useMessages(messages);
   const { pack } = props;
-  if (pack.path === null) return <Text className={styles.muted}>Not recorded</Text>;
+  if (pack.path === null) return <Text className={styles.muted}>{m.notRecorded}</Text>;
   return (
     <Tooltip content={pack.path} relationship="description">
       {pack.fileExists ? (
         <Badge appearance="tint" color="success" data-testid="pack-file-state">
-          On disk
+          {m.onDisk}
         </Badge>
       ) : (
         <Badge appearance="tint" color="danger" data-testid="pack-file-state">
-          Missing
+          {m.missing}
         </Badge>
       )}
     </Tooltip>
@@ -50,47 +53,48 @@ export function PacksTable(props: {
   onVerify: (path: string) => void;
 }) {
   const styles = useEvidenceStyles();
+  const m = useMessages(messages);
   if (props.packs.length === 0) {
     return (
       <div className={styles.centered} data-testid="packs-empty">
         <ArchiveRegular className={styles.emptyIcon} />
         <Subtitle1 as="h3" className={styles.flush}>
-          No evidence packs yet
+          {m.noPacks}
         </Subtitle1>
         <Body1 as="p" className={styles.flush}>
-          Choose a tenant and a period above and select <strong>Create pack</strong>. A pack
-          holds the captures, reviews, findings, decisions and audit events of that period,
-          so review the tenant first (<strong>Review now</strong> on its page). Every pack
-          made here is listed with its SHA-256.
+          {m.noPacksBeforeCreate}
+          <strong>{m.createPack}</strong>
+          {m.noPacksBeforeReview}
+          <strong>{m.reviewNow}</strong>
+          {m.noPacksEnd}
         </Body1>
       </div>
     );
   }
   return (
-    <Table aria-label="Packs made here" className={styles.table} data-testid="packs-table">
+    <Table aria-label={m.packsMadeHere} className={styles.table} data-testid="packs-table">
       <TableHeader>
         <TableRow>
-          <TableHeaderCell>Tenant</TableHeaderCell>
-          <TableHeaderCell>Period</TableHeaderCell>
-          <TableHeaderCell>Created</TableHeaderCell>
-          <TableHeaderCell>Options</TableHeaderCell>
-          <TableHeaderCell>Size</TableHeaderCell>
+          <TableHeaderCell>{m.columns.tenant}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.period}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.created}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.options}</TableHeaderCell>
+          <TableHeaderCell>{m.columns.size}</TableHeaderCell>
           <TableHeaderCell>SHA-256</TableHeaderCell>
-          <TableHeaderCell>File</TableHeaderCell>
+          <TableHeaderCell>{m.columns.file}</TableHeaderCell>
           <TableHeaderCell>
-            <span className={styles.muted}>Actions</span>
+            <span className={styles.muted}>{m.columns.actions}</span>
           </TableHeaderCell>
         </TableRow>
       </TableHeader>
       <TableBody>
         {props.packs.map((pack) => {
-          const name = `the pack of ${pack.tenant}, ${pack.periodFrom} to ${pack.periodTo}`;
           const path = pack.path;
           return (
             <TableRow key={pack.id} data-testid="pack-row">
               <TableCell>{pack.tenant}</TableCell>
               <TableCell>
-                <span className={styles.nowrap}>{pack.periodFrom}</span> to{" "}
+                <span className={styles.nowrap}>{pack.periodFrom}</span> {m.periodTo}{" "}
                 <span className={styles.nowrap}>{pack.periodTo}</span>
               </TableCell>
               <TableCell>
@@ -100,16 +104,16 @@ export function PacksTable(props: {
                 <span className={styles.badges}>
                   {pack.redacted ? (
                     <Badge appearance="outline" color="important">
-                      Redacted
+                      {m.redacted}
                     </Badge>
                   ) : null}
                   {pack.includeReports ? (
                     <Badge appearance="outline" color="informative">
-                      With reports
+                      {m.withReports}
                     </Badge>
                   ) : null}
                   {!pack.redacted && !pack.includeReports ? (
-                    <Text className={styles.muted}>None</Text>
+                    <Text className={styles.muted}>{m.noOptions}</Text>
                   ) : null}
                 </span>
               </TableCell>
@@ -123,7 +127,7 @@ export function PacksTable(props: {
                       {pack.sha256.slice(0, 12)}…
                     </span>
                   </Tooltip>
-                  <CopyButton value={pack.sha256} what={`SHA-256 of ${name}`} />
+                  <CopyButton value={pack.sha256} what={m.copyPackSha(pack.tenant, pack.periodFrom, pack.periodTo)} />
                 </span>
               </TableCell>
               <TableCell>
@@ -137,10 +141,10 @@ export function PacksTable(props: {
                   onClick={() => {
                     if (path !== null) props.onVerify(path);
                   }}
-                  aria-label={`Verify ${name}`}
+                  aria-label={m.verifyPackLabel(pack.tenant, pack.periodFrom, pack.periodTo)}
                   data-testid="pack-verify"
                 >
-                  Verify
+                  {m.verify}
                 </Button>
               </TableCell>
             </TableRow>

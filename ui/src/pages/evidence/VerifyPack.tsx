@@ -18,9 +18,10 @@ import {
 import { ShieldCheckmarkRegular } from "@fluentui/react-icons";
 import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
 import { BackendError, useBackend, type PackVerdict } from "../../backend";
-import { formatCount } from "../../format";
+import { useMessages } from "../../i18n";
 import { CopyButton } from "../../shell/CopyButton";
 import { ErrorBar } from "../../shell/ErrorBar";
+import { messages } from "./messages";
 import { useEvidenceStyles } from "./styles";
 
 export interface Verifier {
@@ -84,18 +85,19 @@ export function useVerifier(): Verifier {
 
 function Verdict(props: { verdict: PackVerdict }) {
   const styles = useEvidenceStyles();
+  const m = useMessages(messages);
   const { verdict } = props;
   const period =
     verdict.periodFrom !== null && verdict.periodTo !== null
-      ? `${verdict.periodFrom} to ${verdict.periodTo}`
+      ? m.periodRange(verdict.periodFrom, verdict.periodTo)
       : null;
   return (
     <>
       {verdict.ok ? (
         <MessageBar intent="success" layout="multiline" data-testid="verdict-ok">
           <MessageBarBody>
-            <MessageBarTitle>The pack is intact and its signature holds</MessageBarTitle>
-            Every check passed:
+            <MessageBarTitle>{m.intact}</MessageBarTitle>
+            {m.everyCheckPassed}
             <ul className={styles.list} data-testid="verdict-passed">
               {verdict.passed.map((line) => (
                 <li key={line}>{line}</li>
@@ -106,10 +108,8 @@ function Verdict(props: { verdict: PackVerdict }) {
       ) : (
         <MessageBar intent="error" layout="multiline" data-testid="verdict-failed">
           <MessageBarBody>
-            <MessageBarTitle>The pack failed verification</MessageBarTitle>
-            {verdict.failures.length === 1
-              ? "This check failed:"
-              : `These ${verdict.failures.length} checks failed:`}
+            <MessageBarTitle>{m.failedVerification}</MessageBarTitle>
+            {m.checksFailed(verdict.failures.length)}
             <ul className={styles.list}>
               {verdict.failures.map((line, index) => (
                 <li key={`${index}-${line}`} data-testid="verdict-failure">
@@ -119,7 +119,7 @@ function Verdict(props: { verdict: PackVerdict }) {
             </ul>
             {verdict.passed.length > 0 ? (
               <>
-                These passed:
+                {m.thesePassed}
                 <ul className={styles.list} data-testid="verdict-passed">
                   {verdict.passed.map((line) => (
                     <li key={line}>{line}</li>
@@ -131,49 +131,45 @@ function Verdict(props: { verdict: PackVerdict }) {
         </MessageBar>
       )}
       <dl className={styles.details} data-testid="verdict-details">
-        <dt className={styles.term}>Tenant</dt>
-        <dd className={styles.value}>{verdict.tenant ?? <Text className={styles.muted}>Unknown</Text>}</dd>
-        <dt className={styles.term}>Period</dt>
-        <dd className={styles.value}>{period ?? <Text className={styles.muted}>Unknown</Text>}</dd>
-        <dt className={styles.term}>File</dt>
+        <dt className={styles.term}>{m.tenant}</dt>
+        <dd className={styles.value}>{verdict.tenant ?? <Text className={styles.muted}>{m.unknown}</Text>}</dd>
+        <dt className={styles.term}>{m.period}</dt>
+        <dd className={styles.value}>{period ?? <Text className={styles.muted}>{m.unknown}</Text>}</dd>
+        <dt className={styles.term}>{m.file}</dt>
         <dd className={`${styles.value} ${styles.mono}`}>{verdict.path}</dd>
-        <dt className={styles.term}>File SHA-256</dt>
+        <dt className={styles.term}>{m.fileSha}</dt>
         <dd className={styles.value}>
           <span className={styles.mono} data-testid="verdict-sha256">
             {verdict.sha256}
           </span>
-          <CopyButton value={verdict.sha256} what="file SHA-256" />
+          <CopyButton value={verdict.sha256} what={m.fileShaCopy} />
         </dd>
-        <dt className={styles.term}>Signing key</dt>
+        <dt className={styles.term}>{m.signingKey}</dt>
         <dd className={styles.value}>
           {verdict.fingerprint === null ? (
-            <Text className={styles.muted}>No readable signing key in the pack</Text>
+            <Text className={styles.muted}>{m.noSigningKey}</Text>
           ) : (
             <>
               <span className={styles.mono} data-testid="verdict-fingerprint">
                 {verdict.fingerprint}
               </span>
-              <CopyButton value={verdict.fingerprint} what="key fingerprint" />
+              <CopyButton value={verdict.fingerprint} what={m.keyFingerprint} />
             </>
           )}
         </dd>
-        <dt className={styles.term}>Signed by</dt>
+        <dt className={styles.term}>{m.signedBy}</dt>
         <dd className={styles.value} data-testid="verdict-signer">
           {verdict.signedByThisWorkspace ? (
             <Badge appearance="tint" color="success">
-              This workspace&apos;s key
+              {m.thisWorkspacesKey}
             </Badge>
           ) : (
-            <Text>
-              Not one of this workspace&apos;s keys: compare the fingerprint with the one the
-              sender published.
-            </Text>
+            <Text>{m.notOurKey}</Text>
           )}
         </dd>
-        <dt className={styles.term}>Checked</dt>
+        <dt className={styles.term}>{m.checked}</dt>
         <dd className={styles.value}>
-          {formatCount(verdict.filesChecked, "file")},{" "}
-          {formatCount(verdict.auditEventsChecked, "audit event")}
+          {m.files(verdict.filesChecked)}, {m.auditEvents(verdict.auditEventsChecked)}
         </dd>
       </dl>
     </>
@@ -182,6 +178,7 @@ function Verdict(props: { verdict: PackVerdict }) {
 
 export function VerifyPack(props: { verifier: Verifier }) {
   const styles = useEvidenceStyles();
+  const m = useMessages(messages);
   const { path, setPath, fingerprint, setFingerprint, running, verdict, error, verdicts, verify } =
     props.verifier;
   const [tried, setTried] = useState(false);
@@ -208,31 +205,28 @@ export function VerifyPack(props: { verifier: Verifier }) {
   return (
     <Card className={styles.card}>
       <Subtitle2 as="h2" className={styles.flush}>
-        Verify a pack
+        {m.verifyTitle}
       </Subtitle2>
-      <Text className={styles.muted}>
-        Checks every file&apos;s SHA-256 against the signed manifest, the Ed25519 signature
-        and the audit chain&apos;s links, as an auditor would.
-      </Text>
-      <form className={styles.form} onSubmit={submit} aria-label="Verify a pack" noValidate>
+      <Text className={styles.muted}>{m.verifyDescription}</Text>
+      <form className={styles.form} onSubmit={submit} aria-label={m.verifyTitle} noValidate>
         <Field
-          label="Pack file"
+          label={m.packFile}
           required
           className={styles.wide}
-          validationMessage={tried && missing ? "Enter the path of the pack's .zip file." : undefined}
-          hint="The .zip file of an evidence pack: one made here or one someone sent you."
+          validationMessage={tried && missing ? m.packFileMissing : undefined}
+          hint={m.packFileHint}
         >
           <Input
             value={path}
             onChange={(_, data) => setPath(data.value)}
-            placeholder="/home/me/Downloads/evidence-contoso-2026-01-01-2026-03-31.zip"
+            placeholder={m.packFilePlaceholder}
             data-testid="verify-path"
           />
         </Field>
         <Field
-          label="Trusted key fingerprint (optional)"
+          label={m.trustedKey}
           className={styles.wide}
-          hint="The fingerprint the sender published for their signing key. With it, a pack signed by any other key fails, however intact."
+          hint={m.trustedKeyHint}
         >
           <Input
             value={fingerprint}
@@ -249,9 +243,9 @@ export function VerifyPack(props: { verifier: Verifier }) {
             disabled={running}
             data-testid="verify-submit"
           >
-            Verify
+            {m.verify}
           </Button>
-          {running ? <Spinner size="tiny" label="Verifying…" data-testid="verify-running" /> : null}
+          {running ? <Spinner size="tiny" label={m.verifying} data-testid="verify-running" /> : null}
         </div>
       </form>
       <div
@@ -259,12 +253,12 @@ export function VerifyPack(props: { verifier: Verifier }) {
         tabIndex={-1}
         className={styles.verdict}
         aria-live="polite"
-        aria-label="Verification result"
+        aria-label={m.verificationResult}
         role="region"
         data-testid="verdict"
       >
         {error ? (
-          <ErrorBar title="Couldn't verify the pack" error={error} testId="verify-error" />
+          <ErrorBar title={m.couldNotVerify} error={error} testId="verify-error" />
         ) : null}
         {verdict ? <Verdict verdict={verdict} /> : null}
       </div>

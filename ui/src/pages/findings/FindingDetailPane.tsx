@@ -17,9 +17,11 @@ import {
 import { DismissRegular } from "@fluentui/react-icons";
 import { useCallback, type ReactNode } from "react";
 import { useBackend, type DecisionAction, type FindingDetail } from "../../backend";
+import { useMessages } from "../../i18n";
 import { hrefWith } from "../../router";
 import { useLoad } from "../../useLoad";
 import { dateOnly, formatValue, kindLabel, SeverityBadge, StatusBadge, statusLabel } from "./labels";
+import { messages } from "./messages";
 
 const useStyles = makeStyles({
   pane: {
@@ -96,14 +98,6 @@ export function allowedActions(status: string): DecisionAction[] {
   return ["reopen"];
 }
 
-export const ACTION_LABELS: Record<DecisionAction, string> = {
-  acknowledge: "Acknowledge",
-  resolve: "Resolve",
-  accept_risk: "Accept risk…",
-  false_positive: "False positive",
-  reopen: "Re-open",
-};
-
 function Fact(props: { term: string; children: ReactNode }) {
   const styles = useStyles();
   return (
@@ -122,6 +116,7 @@ export function FindingDetailPane(props: {
   onDecide: (action: DecisionAction, ids: string[]) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const { id, version } = props;
   const load = useCallback(async (): Promise<FindingDetail> => {
@@ -131,8 +126,8 @@ export function FindingDetailPane(props: {
   const { state } = useLoad(load);
 
   return (
-    <aside className={styles.pane} aria-label="Finding details" data-testid="finding-detail">
-      {state.status === "loading" ? <Spinner size="small" label="Loading the finding…" /> : null}
+    <aside className={styles.pane} aria-label={m.findingDetails} data-testid="finding-detail">
+      {state.status === "loading" ? <Spinner size="small" label={m.loadingFinding} /> : null}
       {state.status === "error" ? (
         <MessageBar intent="error">
           <MessageBarBody>{state.error.message}</MessageBarBody>
@@ -151,6 +146,7 @@ function DetailBody(props: {
   onDecide: (action: DecisionAction, ids: string[]) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { finding, history, acceptances } = props.detail;
   const actions = allowedActions(finding.status);
   return (
@@ -162,7 +158,7 @@ function DetailBody(props: {
         <Button
           appearance="subtle"
           icon={<DismissRegular />}
-          aria-label="Close details"
+          aria-label={m.closeDetails}
           onClick={props.onClose}
         />
       </div>
@@ -171,41 +167,41 @@ function DetailBody(props: {
         <span data-testid="detail-status">
           <StatusBadge status={finding.status} />
         </span>
-        {finding.notAssessed ? <Caption1>Not assessed in the latest capture</Caption1> : null}
+        {finding.notAssessed ? <Caption1>{m.notAssessed}</Caption1> : null}
       </div>
       <dl className={styles.facts}>
-        <Fact term="Tenant">
+        <Fact term={m.facts.tenant}>
           <Link href={hrefWith("tenants", finding.tenantId)}>{finding.tenant}</Link>
         </Fact>
-        <Fact term="Kind">{kindLabel(finding.source)}</Fact>
-        {finding.baseline ? <Fact term="Baseline">{finding.baseline}</Fact> : null}
-        {finding.rule ? <Fact term="Rule">{finding.rule}</Fact> : null}
-        <Fact term="Policy">{finding.item}</Fact>
+        <Fact term={m.facts.kind}>{kindLabel(finding.source, m)}</Fact>
+        {finding.baseline ? <Fact term={m.facts.baseline}>{finding.baseline}</Fact> : null}
+        {finding.rule ? <Fact term={m.facts.rule}>{finding.rule}</Fact> : null}
+        <Fact term={m.facts.policy}>{finding.item}</Fact>
         {finding.settingPath ? (
-          <Fact term="Setting">
+          <Fact term={m.facts.setting}>
             <span className={styles.code}>{finding.settingPath}</span>
           </Fact>
         ) : null}
-        <Fact term="Expected">
+        <Fact term={m.facts.expected}>
           <span className={styles.code} data-testid="detail-expected">
-            {formatValue(finding.expected)}
+            {formatValue(finding.expected, m)}
           </span>
         </Fact>
-        <Fact term="Actual">
+        <Fact term={m.facts.actual}>
           <span className={styles.code} data-testid="detail-actual">
-            {formatValue(finding.actual)}
+            {formatValue(finding.actual, m)}
           </span>
         </Fact>
-        <Fact term="Due">{dateOnly(finding.dueAt)}</Fact>
+        <Fact term={m.facts.due}>{dateOnly(finding.dueAt)}</Fact>
         {finding.acceptedUntil ? (
-          <Fact term="Accepted until">
+          <Fact term={m.facts.acceptedUntil}>
             <span data-testid="detail-accepted-until">{dateOnly(finding.acceptedUntil)}</span>
           </Fact>
         ) : null}
-        <Fact term="First seen">{dateOnly(finding.firstSeenAt)}</Fact>
-        <Fact term="Last seen">{dateOnly(finding.lastSeenAt)}</Fact>
+        <Fact term={m.facts.firstSeen}>{dateOnly(finding.firstSeenAt)}</Fact>
+        <Fact term={m.facts.lastSeen}>{dateOnly(finding.lastSeenAt)}</Fact>
         {finding.reopenCount > 0 ? (
-          <Fact term="Re-opened">{`${finding.reopenCount} times`}</Fact>
+          <Fact term={m.facts.reopened}>{m.reopenTimes(finding.reopenCount)}</Fact>
         ) : null}
       </dl>
       <div className={styles.actions}>
@@ -216,22 +212,22 @@ function DetailBody(props: {
             onClick={() => props.onDecide(action, [finding.id])}
             data-testid={`detail-${action}`}
           >
-            {ACTION_LABELS[action]}
+            {m.actions[action]}
           </Button>
         ))}
       </div>
       {finding.source === "drift" ? (
         <Link href={`${hrefWith("findings", finding.id)}/diff`} data-testid="open-diff">
-          Compare the policy with the baseline
+          {m.compareWithBaseline}
         </Link>
       ) : null}
-      <Subtitle2 as="h3">History</Subtitle2>
+      <Subtitle2 as="h3">{m.history}</Subtitle2>
       <ol className={styles.history} data-testid="detail-history">
         {history.map((step, i) => (
           <li key={i} className={styles.step} data-testid="history-step">
             <Body1>
-              {step.fromStatus ? `${statusLabel(step.fromStatus)} → ` : ""}
-              {statusLabel(step.toStatus)}
+              {step.fromStatus ? `${statusLabel(step.fromStatus, m)} → ` : ""}
+              {statusLabel(step.toStatus, m)}
             </Body1>
             <br />
             <Caption1>
@@ -243,17 +239,19 @@ function DetailBody(props: {
       </ol>
       {acceptances.length > 0 ? (
         <>
-          <Subtitle2 as="h3">Risk acceptances</Subtitle2>
+          <Subtitle2 as="h3">{m.riskAcceptances}</Subtitle2>
           <ol className={styles.history}>
             {acceptances.map((a, i) => (
               <li key={i} className={styles.step} data-testid="acceptance">
                 <Body1>{a.justification}</Body1>
                 <br />
                 <Caption1>
-                  Value {formatValue(a.acceptedValue)} · by {a.acceptedBy}
-                  {a.approvedBy ? `, approved by ${a.approvedBy}` : ""} · until{" "}
-                  {dateOnly(a.expiresAt)}
-                  {a.lapsedAt ? ` · lapsed ${dateOnly(a.lapsedAt)} (${a.lapseReason ?? ""})` : ""}
+                  {m.acceptanceValue(formatValue(a.acceptedValue, m), a.acceptedBy)}
+                  {a.approvedBy ? m.acceptanceApprovedBy(a.approvedBy) : ""}
+                  {m.acceptanceUntil(dateOnly(a.expiresAt))}
+                  {a.lapsedAt
+                    ? m.acceptanceLapsed(dateOnly(a.lapsedAt), a.lapseReason ?? "")
+                    : ""}
                 </Caption1>
               </li>
             ))}

@@ -38,18 +38,13 @@ import {
   type FindingSort,
   type TenantRow,
 } from "../../backend";
-import { formatCount, formatNumber } from "../../format";
+import { useMessages } from "../../i18n";
 import { PageHeader } from "../../shell/PageHeader";
 import { useLoad } from "../../useLoad";
-import { ACTION_LABELS, FindingDetailPane } from "./FindingDetailPane";
+import { FindingDetailPane } from "./FindingDetailPane";
 import { FindingsTable } from "./FindingsTable";
-import {
-  DUE_OPTIONS,
-  KIND_OPTIONS,
-  SEVERITY_OPTIONS,
-  SORT_OPTIONS,
-  STATUS_OPTIONS,
-} from "./labels";
+import { dueOptions, kindOptions, severityOptions, sortOptions, statusOptions } from "./labels";
+import { messages, type FindingMessages } from "./messages";
 import { RiskDialog } from "./RiskDialog";
 import { SavedViews } from "./SavedViews";
 import { EMPTY_FILTER } from "./savedViews";
@@ -68,17 +63,18 @@ function savedFilter(): FindingFilter {
   }
 }
 
-export const SHORTCUTS: readonly [string, string][] = [
-  ["j / ↓", "Next finding"],
-  ["k / ↑", "Previous finding"],
-  ["Enter", "Open the finding's details"],
-  ["x", "Select or unselect the finding"],
-  ["a", "Acknowledge the selected findings (or the current one)"],
-  ["r", "Resolve the selected findings (or the current one)"],
-  ["e", "Accept the risk of the selected findings (or the current one)"],
-  ["/", "Search"],
-  ["Esc", "Close the details"],
-  ["?", "Show these shortcuts"],
+/** The keys (the same in every language) and what they do (from the catalog). */
+export const SHORTCUTS: readonly [string, keyof FindingMessages["shortcuts"]][] = [
+  ["j / ↓", "next"],
+  ["k / ↑", "previous"],
+  ["Enter", "open"],
+  ["x", "select"],
+  ["a", "acknowledge"],
+  ["r", "resolve"],
+  ["e", "acceptRisk"],
+  ["/", "search"],
+  ["Esc", "closeDetails"],
+  ["?", "help"],
 ];
 
 const useStyles = makeStyles({
@@ -152,11 +148,13 @@ function FilterMenu(props: {
   /** The button text of a single-value menu from the chosen option's label. */
   format?: (name: string) => string;
 }) {
+  const m = useMessages(messages);
   const { options, selected, label } = props;
   const names = selected.map((v) => options.find((o) => o.value === v)?.label ?? v);
+  const choice = m.filterChoice(label, names);
   const text = props.single
     ? (props.format ?? ((name: string) => name))(names[0] ?? label)
-    : `${label}: ${names.length === 0 ? "all" : names.join(", ")}`;
+    : choice;
   const Item = props.single ? MenuItemRadio : MenuItemCheckbox;
   return (
     <Menu
@@ -166,7 +164,7 @@ function FilterMenu(props: {
       <MenuTrigger disableButtonEnhancement>
         <MenuButton
           appearance="outline"
-          aria-label={`${label}: ${names.length === 0 ? "all" : names.join(", ")}`}
+          aria-label={choice}
           data-testid={props.testId}
         >
           {text}
@@ -187,24 +185,25 @@ function FilterMenu(props: {
 
 function ShortcutHelp(props: { open: boolean; onClose: () => void }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
     <Dialog open={props.open} onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
       <DialogSurface data-testid="shortcut-help">
         <DialogBody>
-          <DialogTitle>Keyboard shortcuts</DialogTitle>
+          <DialogTitle>{m.keyboardShortcuts}</DialogTitle>
           <DialogContent>
             <dl className={styles.keys}>
               {SHORTCUTS.map(([key, what]) => (
                 <div key={key} style={{ display: "contents" }}>
                   <dt className={styles.key}>{key}</dt>
-                  <dd className={styles.keyText}>{what}</dd>
+                  <dd className={styles.keyText}>{m.shortcuts[what]}</dd>
                 </div>
               ))}
             </dl>
           </DialogContent>
           <DialogActions>
             <Button appearance="primary" onClick={props.onClose}>
-              Close
+              {m.close}
             </Button>
           </DialogActions>
         </DialogBody>
@@ -227,22 +226,20 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-function summarise(action: DecisionAction, outcome: DecisionOutcome): string {
-  const verb: Record<DecisionAction, string> = {
-    acknowledge: "acknowledged",
-    resolve: "resolved",
-    accept_risk: "accepted as a risk",
-    false_positive: "marked false positive",
-    reopen: "re-opened",
-  };
-  const done = `${formatCount(outcome.updated.length, "finding")} ${verb[action]}`;
+function summarise(
+  action: DecisionAction,
+  outcome: DecisionOutcome,
+  m: FindingMessages,
+): string {
+  const done = m.decisionDone(outcome.updated.length, m.decided[action]);
   if (outcome.failures.length === 0) return `${done}.`;
   const first = outcome.failures[0]?.message ?? "";
-  return `${done}; ${formatCount(outcome.failures.length, "finding")} not: ${first}.`;
+  return `${done}; ${m.decisionFailed(outcome.failures.length, first)}.`;
 }
 
 export function Findings(props: { initialId?: string }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const [filter, setFilter] = useState<FindingFilter>(savedFilter);
   const [searchText, setSearchText] = useState(filter.search);
@@ -295,7 +292,7 @@ export function Findings(props: { initialId?: string }) {
         });
         setNotice({
           intent: outcome.failures.length === 0 ? "success" : "error",
-          text: summarise(action, outcome),
+          text: summarise(action, outcome, m),
         });
         setSelected(new Set());
       } catch (error) {
@@ -304,7 +301,7 @@ export function Findings(props: { initialId?: string }) {
       rows.refresh();
       setDetailVersion((v) => v + 1);
     },
-    [backend, rows],
+    [backend, rows, m],
   );
 
   const targetIds = useCallback((): string[] => {
@@ -415,49 +412,49 @@ export function Findings(props: { initialId?: string }) {
   return (
     <div className={styles.page}>
       <PageHeader
-        title="Findings"
-        description="Every deviation across the portfolio. Press ? for keyboard shortcuts."
+        title={m.title}
+        description={m.description}
       />
-      <div className={styles.filters} role="search" aria-label="Filter findings">
+      <div className={styles.filters} role="search" aria-label={m.filterFindings}>
         <SearchBox
           ref={searchRef}
           className={styles.search}
-          placeholder="Search title, policy, setting, tenant"
-          aria-label="Search findings"
+          placeholder={m.searchPlaceholder}
+          aria-label={m.searchFindings}
           value={searchText}
           onChange={(_, data) => setSearchText(data.value)}
           data-testid="findings-search"
         />
         <FilterMenu
-          label="Tenant"
+          label={m.filters.tenant}
           options={tenantOptions}
           selected={filter.tenantIds}
           onChange={(tenantIds) => update({ tenantIds })}
           testId="filter-tenant"
         />
         <FilterMenu
-          label="Severity"
-          options={SEVERITY_OPTIONS}
+          label={m.filters.severity}
+          options={severityOptions(m)}
           selected={filter.severities}
           onChange={(severities) => update({ severities })}
           testId="filter-severity"
         />
         <FilterMenu
-          label="Status"
-          options={STATUS_OPTIONS}
+          label={m.filters.status}
+          options={statusOptions(m)}
           selected={filter.statuses}
           onChange={(statuses) => update({ statuses })}
           testId="filter-status"
         />
         <FilterMenu
-          label="Kind"
-          options={KIND_OPTIONS}
+          label={m.filters.kind}
+          options={kindOptions(m)}
           selected={filter.kinds}
           onChange={(kinds) => update({ kinds })}
           testId="filter-kind"
         />
         <FilterMenu
-          label="Baseline"
+          label={m.filters.baseline}
           options={baselineOptions}
           selected={filter.baselines}
           onChange={(baselines) => update({ baselines })}
@@ -465,17 +462,17 @@ export function Findings(props: { initialId?: string }) {
         />
         <FilterMenu
           single
-          label="Due"
-          options={DUE_OPTIONS}
+          label={m.filters.due}
+          options={dueOptions(m)}
           selected={[filter.due ?? ""]}
           onChange={(values) => update({ due: values[0] ? (values[0] as DueFilter) : null })}
           testId="filter-due"
         />
         <FilterMenu
           single
-          label="Sort by"
-          format={(name) => `Sort: ${name}`}
-          options={SORT_OPTIONS}
+          label={m.filters.sortBy}
+          format={m.sortChoice}
+          options={sortOptions(m)}
           selected={[filter.sort]}
           onChange={(values) => update({ sort: (values[0] ?? "severity") as FindingSort })}
           testId="filter-sort"
@@ -487,7 +484,7 @@ export function Findings(props: { initialId?: string }) {
             update(EMPTY_FILTER);
           }}
         >
-          Reset filters
+          {m.resetFilters}
         </Button>
         <SavedViews
           filter={filter}
@@ -500,25 +497,18 @@ export function Findings(props: { initialId?: string }) {
           appearance="subtle"
           icon={<KeyboardRegular />}
           onClick={() => setHelpOpen(true)}
-          aria-label="Keyboard shortcuts"
+          aria-label={m.keyboardShortcuts}
         />
       </div>
       <div className={styles.summary}>
         <Text aria-live="polite" data-testid="findings-count">
-          {rows.page === null
-            ? "Loading findings…"
-            : `${formatNumber(matched)} of ${formatCount(rows.page.total, "finding")}`}
+          {rows.page === null ? m.loadingFindings : m.matchedOf(matched, rows.page.total)}
         </Text>
-        {counts ? (
-          <Text>
-            {formatNumber(counts.critical)} critical · {formatNumber(counts.high)} high ·{" "}
-            {formatNumber(counts.medium)} medium · {formatNumber(counts.low)} low
-          </Text>
-        ) : null}
+        {counts ? <Text>{m.severityCounts(counts)}</Text> : null}
       </div>
       {selected.size > 0 ? (
         <div className={styles.bulk} data-testid="bulk-bar">
-          <Text weight="semibold">{formatNumber(selected.size)} selected</Text>
+          <Text weight="semibold">{m.selectedCount(selected.size)}</Text>
           {(["acknowledge", "resolve", "accept_risk"] as const).map((action) => (
             <Button
               key={action}
@@ -526,7 +516,7 @@ export function Findings(props: { initialId?: string }) {
               onClick={() => void decide(action, [...selected])}
               data-testid={`bulk-${action}`}
             >
-              {ACTION_LABELS[action]}
+              {m.actions[action]}
             </Button>
           ))}
           <Button
@@ -535,7 +525,7 @@ export function Findings(props: { initialId?: string }) {
             icon={<DismissRegular />}
             onClick={() => setSelected(new Set())}
           >
-            Clear selection
+            {m.clearSelection}
           </Button>
         </div>
       ) : null}
@@ -547,7 +537,7 @@ export function Findings(props: { initialId?: string }) {
               <Button
                 appearance="transparent"
                 icon={<DismissRegular />}
-                aria-label="Dismiss"
+                aria-label={m.dismiss}
                 onClick={() => setNotice(null)}
               />
             }
@@ -557,18 +547,19 @@ export function Findings(props: { initialId?: string }) {
       {rows.error ? (
         <MessageBar intent="error" data-testid="findings-error">
           <MessageBarBody>
-            Couldn&apos;t load the findings: {rows.error.message} (code: {rows.error.code})
+            {m.couldNotLoad(rows.error.message, rows.error.code)}
           </MessageBarBody>
           <MessageBarActions>
-            <Button onClick={rows.refresh}>Retry</Button>
+            <Button onClick={rows.refresh}>{m.retry}</Button>
           </MessageBarActions>
         </MessageBar>
       ) : null}
-      {rows.page === null && rows.error === null ? <Spinner label="Loading findings…" /> : null}
+      {rows.page === null && rows.error === null ? <Spinner label={m.loadingFindings} /> : null}
       {rows.page !== null && rows.page.total === 0 ? (
         <Body1 data-testid="findings-empty">
-          No findings yet. Findings appear after a review: open a tenant and choose Review now,
-          or run <code>plumbline review</code>.
+          {m.emptyBefore}
+          <code>plumbline review</code>
+          {m.emptyAfter}
         </Body1>
       ) : null}
       {rows.page !== null && rows.page.total > 0 ? (
@@ -576,7 +567,7 @@ export function Findings(props: { initialId?: string }) {
           <div className={styles.tableColumn}>
             {matched === 0 ? (
               <Body1 data-testid="findings-no-match">
-                No finding matches these filters. Reset the filters to see every finding.
+                {m.noMatch}
               </Body1>
             ) : (
               <FindingsTable
@@ -610,7 +601,7 @@ export function Findings(props: { initialId?: string }) {
         onDone={(outcome) => {
           setNotice({
             intent: outcome.failures.length === 0 ? "success" : "error",
-            text: summarise("accept_risk", outcome),
+            text: summarise("accept_risk", outcome, m),
           });
           setRiskIds(null);
           setSelected(new Set());

@@ -5,7 +5,9 @@
 import { Checkbox, makeStyles, mergeClasses, Text, tokens } from "@fluentui/react-components";
 import { useEffect, useRef, useState, type ReactNode, type UIEvent } from "react";
 import type { ConsoleFinding } from "../../backend";
+import { useMessages } from "../../i18n";
 import { dateOnly, kindLabel, SeverityBadge, StatusBadge } from "./labels";
+import { messages } from "./messages";
 import type { FindingRows } from "./useFindingRows";
 
 export const ROW_HEIGHT = 40;
@@ -93,6 +95,7 @@ function FindingRowCells(props: {
   onToggle: () => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const f = props.finding;
   const where = f.settingPath ? `${f.item} · ${f.settingPath}` : f.item;
   return (
@@ -102,7 +105,7 @@ function FindingRowCells(props: {
           checked={props.selected}
           onChange={props.onToggle}
           onClick={(event) => event.stopPropagation()}
-          aria-label={`Select ${f.title}`}
+          aria-label={m.selectFinding(f.title)}
           tabIndex={-1}
         />
       </Cell>
@@ -119,7 +122,7 @@ function FindingRowCells(props: {
       <Cell title={where} className={styles.muted}>
         {where}
       </Cell>
-      <Cell className={styles.muted}>{kindLabel(f.source)}</Cell>
+      <Cell className={styles.muted}>{kindLabel(f.source, m)}</Cell>
       <Cell className={styles.muted}>{dateOnly(f.dueAt)}</Cell>
     </>
   );
@@ -138,6 +141,7 @@ export interface FindingsTableProps {
 
 export function FindingsTable(props: FindingsTableProps) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { rows, count, cursor } = props;
   const scroller = useRef<HTMLDivElement>(null);
   const [scrollTop, setScrollTop] = useState(0);
@@ -202,7 +206,7 @@ export function FindingsTable(props: FindingsTableProps) {
           />
         ) : (
           <Cell className={styles.muted}>
-            <Text>Loading…</Text>
+            <Text>{m.loading}</Text>
           </Cell>
         )}
       </div>
@@ -213,7 +217,7 @@ export function FindingsTable(props: FindingsTableProps) {
     <div
       ref={scroller}
       role="grid"
-      aria-label="Findings"
+      aria-label={m.title}
       aria-rowcount={count + 1}
       aria-multiselectable
       tabIndex={0}
@@ -222,18 +226,25 @@ export function FindingsTable(props: FindingsTableProps) {
       data-testid="findings-grid"
     >
       <div role="row" aria-rowindex={1} className={styles.header}>
-        {["", "Severity", "Status", "Finding", "Tenant", "Policy · setting", "Kind", "Due"].map(
-          (label, i) => (
-            <div
-              key={i}
-              role="columnheader"
-              className={styles.cell}
-              aria-label={label === "" ? "Selected" : undefined}
-            >
-              {label}
-            </div>
-          ),
-        )}
+        {[
+          "",
+          m.columns.severity,
+          m.columns.status,
+          m.columns.finding,
+          m.columns.tenant,
+          m.columns.where,
+          m.columns.kind,
+          m.columns.due,
+        ].map((label, i) => (
+          <div
+            key={i}
+            role="columnheader"
+            className={styles.cell}
+            aria-label={label === "" ? m.columns.selected : undefined}
+          >
+            {label}
+          </div>
+        ))}
       </div>
       <div className={styles.body} style={{ height: `${count * ROW_HEIGHT}px` }}>
         {items}

@@ -26,7 +26,9 @@ import {
   type DecisionOutcome,
   type FindingDetail,
 } from "../../backend";
+import { useMessages } from "../../i18n";
 import { formatValue } from "./labels";
+import { messages } from "./messages";
 
 const useStyles = makeStyles({
   form: {
@@ -62,6 +64,7 @@ export function RiskDialog(props: {
   onDone: (outcome: DecisionOutcome) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   const { ids, open } = props;
   const [detail, setDetail] = useState<FindingDetail | null>(null);
@@ -94,21 +97,19 @@ export function RiskDialog(props: {
 
   const submit = async () => {
     if (justification.trim() === "") {
-      setProblem("Write a justification: why is this risk acceptable until the expiry?");
+      setProblem(m.needJustification);
       return;
     }
     if (expiresOn === "") {
-      setProblem("Choose the date the acceptance expires.");
+      setProblem(m.needExpiry);
       return;
     }
     if (expiresOn < min) {
-      setProblem("The acceptance must expire in the future: choose a later date.");
+      setProblem(m.expiryInPast);
       return;
     }
     if (fourEyes && (approver.trim() === "" || approver.trim() === detail?.actor)) {
-      setProblem(
-        `This workspace requires a second person to approve risk acceptances: enter their name (not ${detail?.actor ?? "yours"}).`,
-      );
+      setProblem(m.needApprover(detail?.actor));
       return;
     }
     setBusy(true);
@@ -136,25 +137,23 @@ export function RiskDialog(props: {
     <Dialog open={open} onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
       <DialogSurface data-testid="risk-dialog">
         <DialogBody>
-          <DialogTitle>
-            {ids.length === 1 ? "Accept the risk" : `Accept the risk of ${ids.length} findings`}
-          </DialogTitle>
+          <DialogTitle>{m.riskTitle(ids.length)}</DialogTitle>
           <DialogContent className={styles.form}>
-            {detail === null && problem === null ? <Spinner size="tiny" label="Loading…" /> : null}
+            {detail === null && problem === null ? <Spinner size="tiny" label={m.loading} /> : null}
             {detail !== null ? (
-              <Field label="Accepted value">
+              <Field label={m.acceptedValue}>
                 {ids.length === 1 ? (
                   <div className={styles.value} data-testid="accepted-value">
-                    {formatValue(detail.finding.actual)}
+                    {formatValue(detail.finding.actual, m)}
                   </div>
                 ) : (
                   <div data-testid="accepted-value">
-                    Each finding&apos;s current value. The acceptance lapses when it changes.
+                    {m.eachCurrentValue}
                   </div>
                 )}
               </Field>
             ) : null}
-            <Field label="Justification" required>
+            <Field label={m.justification} required>
               <Textarea
                 value={justification}
                 onChange={(_, data) => setJustification(data.value)}
@@ -162,7 +161,7 @@ export function RiskDialog(props: {
                 resize="vertical"
               />
             </Field>
-            <Field label="Expires on" required hint="The finding re-opens after this day.">
+            <Field label={m.expiresOn} required hint={m.expiresOnHint}>
               <Input
                 type="date"
                 min={min}
@@ -173,9 +172,9 @@ export function RiskDialog(props: {
             </Field>
             {fourEyes ? (
               <Field
-                label="Approver"
+                label={m.approver}
                 required
-                hint="Four eyes: a second person approves risk acceptances."
+                hint={m.approverHint}
               >
                 <Input
                   value={approver}
@@ -192,7 +191,7 @@ export function RiskDialog(props: {
           </DialogContent>
           <DialogActions>
             <Button appearance="secondary" onClick={props.onClose} disabled={busy}>
-              Cancel
+              {m.cancel}
             </Button>
             <Button
               appearance="primary"
@@ -200,7 +199,7 @@ export function RiskDialog(props: {
               disabled={busy || detail === null}
               data-testid="risk-submit"
             >
-              Accept risk
+              {m.acceptRisk}
             </Button>
           </DialogActions>
         </DialogBody>

@@ -17,8 +17,10 @@ import {
 } from "@fluentui/react-components";
 import { CheckmarkRegular, DeleteRegular, FilterRegular } from "@fluentui/react-icons";
 import { useState, type FormEvent } from "react";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 import {
-  BUILT_IN_VIEWS,
+  builtInViews,
   deleteView,
   isCurrent,
   loadViews,
@@ -74,6 +76,7 @@ function ViewList(props: {
   testId: string;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
     <ul className={styles.list} data-testid={props.testId}>
       {props.views.map((view) => {
@@ -91,7 +94,7 @@ function ViewList(props: {
               {view.name}
             </Button>
             {props.onDelete ? (
-              <Tooltip content={`Delete “${view.name}”`} relationship="label">
+              <Tooltip content={m.deleteView(view.name)} relationship="label">
                 <Button
                   appearance="subtle"
                   icon={<DeleteRegular />}
@@ -112,6 +115,7 @@ export function SavedViews(props: {
   onApply: (filter: FindingFilter) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const [open, setOpen] = useState(false);
   const [views, setViews] = useState<SavedView[]>(loadViews);
   const [name, setName] = useState("");
@@ -124,7 +128,7 @@ export function SavedViews(props: {
 
   const save = (event: FormEvent) => {
     event.preventDefault();
-    const why = nameProblem(name);
+    const why = nameProblem(name, m);
     setProblem(why);
     if (why !== null) return;
     setViews((current) => saveView(current, name, props.filter));
@@ -135,21 +139,26 @@ export function SavedViews(props: {
     <Popover open={open} onOpenChange={(_, data) => setOpen(data.open)} trapFocus>
       <PopoverTrigger disableButtonEnhancement>
         <Button appearance="subtle" icon={<FilterRegular />} data-testid="views-button">
-          Views
+          {m.views}
         </Button>
       </PopoverTrigger>
-      <PopoverSurface className={styles.surface} aria-label="Saved views">
+      <PopoverSurface className={styles.surface} aria-label={m.savedViews}>
         <Text weight="semibold" className={styles.heading}>
-          Built-in views
+          {m.builtInViews}
         </Text>
-        <ViewList views={BUILT_IN_VIEWS} filter={props.filter} onApply={apply} testId="views-built-in" />
+        <ViewList
+          views={builtInViews(m)}
+          filter={props.filter}
+          onApply={apply}
+          testId="views-built-in"
+        />
         <Divider />
         <Text weight="semibold" className={styles.heading}>
-          Your views
+          {m.yourViews}
         </Text>
         {views.length === 0 ? (
           <Text size={200} data-testid="views-none">
-            None yet: set the filters, then save them under a name below.
+            {m.noViews}
           </Text>
         ) : (
           <ViewList
@@ -163,7 +172,7 @@ export function SavedViews(props: {
         <form className={styles.form} onSubmit={save} noValidate>
           <Field
             className={styles.grow}
-            label="Save the current filters as"
+            label={m.saveAs}
             validationMessage={problem ?? undefined}
           >
             <Input
@@ -172,12 +181,12 @@ export function SavedViews(props: {
                 setName(data.value);
                 setProblem(null);
               }}
-              placeholder="e.g. Contoso, open high"
+              placeholder={m.viewNamePlaceholder}
               data-testid="view-name"
             />
           </Field>
           <Button type="submit" appearance="primary" data-testid="view-save">
-            Save
+            {m.save}
           </Button>
         </form>
       </PopoverSurface>

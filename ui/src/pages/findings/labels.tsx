@@ -1,56 +1,61 @@
-// Words and badges for findings: severities, states and sources as people read them.
+// Words and badges for findings: severities, states and sources as people read them, in
+// the interface language. The functions take the area's texts from a component's
+// `useMessages(messages)`; called without them, they read the current language.
 
 import { Badge, type BadgeProps } from "@fluentui/react-components";
+import { messagesNow, useMessages } from "../../i18n";
+import { messages, type FindingMessages } from "./messages";
 
-export const SEVERITY_OPTIONS = [
-  { value: "critical", label: "Critical" },
-  { value: "high", label: "High" },
-  { value: "medium", label: "Medium" },
-  { value: "low", label: "Low" },
-] as const;
+export interface Option {
+  value: string;
+  label: string;
+}
 
-export const STATUS_OPTIONS = [
-  { value: "open", label: "Open" },
-  { value: "acknowledged", label: "Acknowledged" },
-  { value: "risk_accepted", label: "Risk accepted" },
-  { value: "resolved", label: "Resolved" },
-  { value: "false_positive", label: "False positive" },
-] as const;
+const SEVERITIES = ["critical", "high", "medium", "low"] as const;
+const STATUSES = ["open", "acknowledged", "risk_accepted", "resolved", "false_positive"] as const;
+const KINDS = ["drift", "lint", "history"] as const;
+const SORTS = ["severity", "due", "tenant", "last_seen"] as const;
 
-export const KIND_OPTIONS = [
-  { value: "drift", label: "Drift from baseline" },
-  { value: "lint", label: "Lint rule" },
-  { value: "history", label: "Change between captures" },
-] as const;
+export function severityOptions(m: FindingMessages = messagesNow(messages)): Option[] {
+  return SEVERITIES.map((value) => ({ value, label: m.severity[value] }));
+}
 
-export const DUE_OPTIONS = [
-  { value: "", label: "Any due date" },
-  { value: "overdue", label: "Overdue" },
-  { value: "next_seven_days", label: "Due in 7 days" },
-  { value: "later", label: "Due later" },
-] as const;
+export function statusOptions(m: FindingMessages = messagesNow(messages)): Option[] {
+  return STATUSES.map((value) => ({ value, label: m.status[value] }));
+}
 
-export const SORT_OPTIONS = [
-  { value: "severity", label: "Severity" },
-  { value: "due", label: "Due date" },
-  { value: "tenant", label: "Tenant" },
-  { value: "last_seen", label: "Last seen" },
-] as const;
+export function kindOptions(m: FindingMessages = messagesNow(messages)): Option[] {
+  return KINDS.map((value) => ({ value, label: m.kind[value] }));
+}
 
-function labelOf(options: readonly { value: string; label: string }[], value: string): string {
+/** Due-date choices; "" is any due date. */
+export function dueOptions(m: FindingMessages = messagesNow(messages)): Option[] {
+  return [
+    { value: "", label: m.due.any },
+    { value: "overdue", label: m.due.overdue },
+    { value: "next_seven_days", label: m.due.next_seven_days },
+    { value: "later", label: m.due.later },
+  ];
+}
+
+export function sortOptions(m: FindingMessages = messagesNow(messages)): Option[] {
+  return SORTS.map((value) => ({ value, label: m.sort[value] }));
+}
+
+function labelOf(options: readonly Option[], value: string): string {
   return options.find((o) => o.value === value)?.label ?? value;
 }
 
-export function severityLabel(value: string): string {
-  return labelOf(SEVERITY_OPTIONS, value);
+export function severityLabel(value: string, m: FindingMessages = messagesNow(messages)): string {
+  return labelOf(severityOptions(m), value);
 }
 
-export function statusLabel(value: string): string {
-  return labelOf(STATUS_OPTIONS, value);
+export function statusLabel(value: string, m: FindingMessages = messagesNow(messages)): string {
+  return labelOf(statusOptions(m), value);
 }
 
-export function kindLabel(value: string): string {
-  return labelOf(KIND_OPTIONS, value);
+export function kindLabel(value: string, m: FindingMessages = messagesNow(messages)): string {
+  return labelOf(kindOptions(m), value);
 }
 
 const SEVERITY_COLOUR: Record<string, BadgeProps["color"]> = {
@@ -69,36 +74,41 @@ const STATUS_COLOUR: Record<string, BadgeProps["color"]> = {
 };
 
 export function SeverityBadge(props: { severity: string }) {
+  const m = useMessages(messages);
   return (
     <Badge
       appearance="tint"
       color={SEVERITY_COLOUR[props.severity] ?? "informative"}
       data-testid="severity"
     >
-      {severityLabel(props.severity)}
+      {severityLabel(props.severity, m)}
     </Badge>
   );
 }
 
 export function StatusBadge(props: { status: string }) {
+  const m = useMessages(messages);
   return (
     <Badge
       appearance="outline"
       color={STATUS_COLOUR[props.status] ?? "informative"}
       data-testid="status"
     >
-      {statusLabel(props.status)}
+      {statusLabel(props.status, m)}
     </Badge>
   );
 }
 
 /** A JSON value as text for people: strings without quotes, `null` as "not set". */
-export function formatValue(json: string | null): string {
-  if (json === null) return "not set";
+export function formatValue(
+  json: string | null,
+  m: FindingMessages = messagesNow(messages),
+): string {
+  if (json === null) return m.notSet;
   try {
     const value: unknown = JSON.parse(json);
     if (typeof value === "string") return value;
-    if (value === null) return "not set";
+    if (value === null) return m.notSet;
     return JSON.stringify(value);
   } catch {
     return json;

@@ -2,6 +2,8 @@
 // machine (the webview's storage, next to the app's data). A few built-in views cover
 // what operators ask for every day; saving under an existing name replaces it.
 
+import { messagesNow, UI_LANGUAGES } from "../../i18n";
+import { messages, type FindingMessages } from "./messages";
 import type { FindingFilter } from "./useFindingRows";
 
 export interface SavedView {
@@ -22,10 +24,11 @@ export const EMPTY_FILTER: FindingFilter = {
   sort: "severity",
 };
 
-/** Views every workspace has; they cannot be deleted or replaced. */
-export const BUILT_IN_VIEWS: readonly SavedView[] = [
+type BuiltIn = keyof FindingMessages["builtIn"];
+
+const BUILT_IN: readonly { key: BuiltIn; filter: FindingFilter }[] = [
   {
-    name: "Overdue critical and high",
+    key: "overdue",
     filter: {
       ...EMPTY_FILTER,
       severities: ["critical", "high"],
@@ -35,14 +38,22 @@ export const BUILT_IN_VIEWS: readonly SavedView[] = [
     },
   },
   {
-    name: "Waiting for a decision",
+    key: "waiting",
     filter: { ...EMPTY_FILTER, statuses: ["open"], sort: "severity" },
   },
   {
-    name: "Accepted risks",
+    key: "accepted",
     filter: { ...EMPTY_FILTER, statuses: ["risk_accepted"], sort: "tenant" },
   },
 ];
+
+/**
+ * Views every workspace has, named in the interface language; they cannot be deleted
+ * or replaced.
+ */
+export function builtInViews(m: FindingMessages = messagesNow(messages)): SavedView[] {
+  return BUILT_IN.map((view) => ({ name: m.builtIn[view.key], filter: view.filter }));
+}
 
 function isView(value: unknown): value is SavedView {
   if (typeof value !== "object" || value === null) return false;
@@ -76,13 +87,20 @@ function store(views: SavedView[]): void {
   }
 }
 
-/** Why a name cannot be used, or null. */
-export function nameProblem(name: string): string | null {
+/**
+ * Why a name cannot be used, or null. A built-in view's name is refused in every
+ * interface language, so switching language never shows two views of one name.
+ */
+export function nameProblem(
+  name: string,
+  m: FindingMessages = messagesNow(messages),
+): string | null {
   const trimmed = name.trim();
-  if (trimmed === "") return "Give the view a name.";
-  if (trimmed.length > 60) return "Keep the name under 60 characters.";
-  if (BUILT_IN_VIEWS.some((v) => v.name.toLowerCase() === trimmed.toLowerCase())) {
-    return "A built-in view has that name: choose another.";
+  if (trimmed === "") return m.nameMissing;
+  if (trimmed.length > 60) return m.nameTooLong;
+  const taken = UI_LANGUAGES.flatMap((language) => builtInViews(messages[language]));
+  if (taken.some((v) => v.name.toLowerCase() === trimmed.toLowerCase())) {
+    return m.nameBuiltIn;
   }
   return null;
 }

@@ -29,7 +29,7 @@ import {
 } from "../../backend";
 import { Heatmap, type HeatmapRow } from "../../charts/Heatmap";
 import { ScoreHistogram } from "../../charts/ScoreHistogram";
-import { formatCount } from "../../format";
+import { useMessages } from "../../i18n";
 import { hrefWith, navigate } from "../../router";
 import { Command } from "../../shell/Command";
 import { PageHeader } from "../../shell/PageHeader";
@@ -50,6 +50,7 @@ import {
   type PortfolioColumn,
   type PortfolioView,
 } from "./model";
+import { messages } from "./messages";
 import { PortfolioFilters } from "./PortfolioFilters";
 import { PortfolioSummary } from "./PortfolioSummary";
 import { PortfolioTable } from "./PortfolioTable";
@@ -106,29 +107,29 @@ interface PortfolioData {
 }
 
 function DemoBanner() {
+  const m = useMessages(messages);
   return (
     <MessageBar intent="info" layout="multiline" data-testid="demo-banner">
       <MessageBarBody>
-        <MessageBarTitle>Demo data</MessageBarTitle>
-        These tenants were generated from the OpenIntuneBaseline corpus so that you can explore
-        Plumbline. To work with a real tenant, import its configuration export with{" "}
-        <Command>plumbline import --tenant NAME DIR</Command>.
+        <MessageBarTitle>{m.demoTitle}</MessageBarTitle>
+        {m.demoBody(<Command>plumbline import --tenant NAME DIR</Command>)}
       </MessageBarBody>
     </MessageBar>
   );
 }
 
 function LoadError(props: { error: BackendError; onRetry: () => void }) {
+  const m = useMessages(messages);
   return (
     <MessageBar intent="error" layout="multiline" data-testid="portfolio-error">
       <MessageBarBody>
-        <MessageBarTitle>Couldn&apos;t load the portfolio</MessageBarTitle>
-        <span data-testid="error-message">{props.error.message}</span> (code:{" "}
-        {props.error.code})
+        <MessageBarTitle>{m.couldNotLoad}</MessageBarTitle>
+        <span data-testid="error-message">{props.error.message}</span>
+        {m.errorCode(props.error.code)}
       </MessageBarBody>
       <MessageBarActions>
         <Button icon={<ArrowClockwiseRegular />} onClick={props.onRetry}>
-          Retry
+          {m.retry}
         </Button>
       </MessageBarActions>
     </MessageBar>
@@ -137,16 +138,15 @@ function LoadError(props: { error: BackendError; onRetry: () => void }) {
 
 function NoTenants() {
   const styles = useStyles();
+  const m = useMessages(messages);
   return (
     <div className={styles.centered} data-testid="portfolio-empty">
       <BuildingMultipleRegular className={styles.emptyIcon} />
       <Subtitle1 as="h2" className={styles.flush}>
-        No tenants yet
+        {m.noTenants}
       </Subtitle1>
       <Body1 as="p" className={styles.flush}>
-        Import a tenant&apos;s configuration export with{" "}
-        <Command>plumbline import --tenant NAME DIR</Command>. It appears here with its first
-        capture.
+        {m.noTenantsBody(<Command>plumbline import --tenant NAME DIR</Command>)}
       </Body1>
     </div>
   );
@@ -154,24 +154,24 @@ function NoTenants() {
 
 function ScoreCard(props: { tenants: PortfolioOverview["tenants"] }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { buckets, unscored } = useMemo(() => scoreHistogram(props.tenants), [props.tenants]);
   const scored = props.tenants.length - unscored;
   return (
     <Card className={styles.card} data-testid="score-card">
       <Subtitle2 as="h2" className={styles.heading}>
-        Score distribution
+        {m.scoreDistribution}
       </Subtitle2>
       {scored === 0 ? (
         <Body1 as="p" className={styles.muted} data-testid="histogram-empty">
-          No tenant has a score yet. Open a tenant and choose Review now, or run{" "}
-          <Command>plumbline review</Command>.
+          {m.noScoreYet(<Command>plumbline review</Command>)}
         </Body1>
       ) : (
         <ScoreHistogram buckets={buckets} />
       )}
       {scored > 0 && unscored > 0 ? (
         <Text className={styles.muted} data-testid="histogram-unscored">
-          {formatCount(unscored, "tenant")} not reviewed yet
+          {m.notReviewedYet(unscored)}
         </Text>
       ) : null}
     </Card>
@@ -180,6 +180,7 @@ function ScoreCard(props: { tenants: PortfolioOverview["tenants"] }) {
 
 function HeatmapCard(props: { overview: PortfolioOverview; tenants: PortfolioOverview["tenants"] }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const rows: HeatmapRow[] = useMemo(
     () =>
       worstFirst(props.tenants).map((tenant) => ({
@@ -193,18 +194,17 @@ function HeatmapCard(props: { overview: PortfolioOverview; tenants: PortfolioOve
   return (
     <Card className={styles.card} data-testid="heatmap-card">
       <Subtitle2 as="h2" className={styles.heading}>
-        Open findings by tenant and category
+        {m.heatmapTitle}
       </Subtitle2>
       {props.overview.categories.length === 0 ? (
         <Body1 as="p" className={styles.muted} data-testid="heatmap-empty">
-          No open findings. Reviews fill this in: open a tenant and choose Review now, or run{" "}
-          <Command>plumbline review</Command>.
+          {m.heatmapEmpty(<Command>plumbline review</Command>)}
         </Body1>
       ) : (
         <Heatmap
           columns={props.overview.categories}
           rows={rows}
-          label="Open findings by tenant and category, worst tenants first"
+          label={m.heatmapLabel}
           pageSize={HEATMAP_PAGE}
           onOpen={(row) => navigate(row.href)}
         />
@@ -215,6 +215,7 @@ function HeatmapCard(props: { overview: PortfolioOverview; tenants: PortfolioOve
 
 function PortfolioContent(props: { overview: PortfolioOverview }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const now = useNow();
   const { overview } = props;
   const [view, setView] = useState<PortfolioView>(savedView);
@@ -256,18 +257,18 @@ function PortfolioContent(props: { overview: PortfolioOverview }) {
       </div>
       <Card className={styles.card}>
         <Subtitle2 as="h2" className={styles.heading}>
-          Tenants
+          {m.tenants}
         </Subtitle2>
         {sorted.length === 0 ? (
           <div data-testid="no-matches">
             <Body1 as="p" className={styles.muted}>
-              No tenant matches the search and filters.
+              {m.noMatches}
             </Body1>
             <Button
               appearance="primary"
               onClick={() => setView((previous) => ({ ...previous, filter: EMPTY_FILTER }))}
             >
-              Clear filters
+              {m.clearFilters}
             </Button>
           </div>
         ) : (
@@ -291,6 +292,7 @@ function reportInteractiveOnce(backend: Backend): void {
 
 export function Portfolio(props: { title?: string } = {}) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const backend = useBackend();
   // A review or import that ends elsewhere changes scores and findings: load again, with
   // what is shown kept until the new answer arrives (no spinner).
@@ -310,10 +312,10 @@ export function Portfolio(props: { title?: string } = {}) {
   return (
     <div className={styles.stack}>
       <PageHeader
-        title={props.title ?? "Portfolio"}
-        description="Every tenant you manage: score, trend, open findings and last capture. Open one for its page."
+        title={props.title ?? m.title}
+        description={m.description}
       />
-      {state.status === "loading" ? <Spinner label="Loading tenants…" /> : null}
+      {state.status === "loading" ? <Spinner label={m.loading} /> : null}
       {state.status === "error" ? <LoadError error={state.error} onRetry={reload} /> : null}
       {state.status === "ready" ? (
         <>

@@ -14,7 +14,8 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { DismissRegular } from "@fluentui/react-icons";
-import { formatCount, formatNumber } from "../../format";
+import { useMessages } from "../../i18n";
+import { messages, type PortfolioMessages } from "./messages";
 import {
   EMPTY_FILTER,
   isFiltered,
@@ -44,11 +45,7 @@ const useStyles = makeStyles({
   },
 });
 
-const DEMO_OPTIONS: readonly { value: DemoFilter; label: string }[] = [
-  { value: "all", label: "Demo and real" },
-  { value: "demo", label: "Demo only" },
-  { value: "real", label: "Real only" },
-];
+const DEMO_OPTIONS: readonly DemoFilter[] = ["all", "demo", "real"];
 
 // Dropdown values: "any", "none" or "b:" + the baseline's name (names can be anything).
 function baselineValue(baseline: string | null): string {
@@ -63,9 +60,9 @@ function baselineFrom(value: string): string | null {
   return value.slice(2);
 }
 
-function baselineText(baseline: string | null): string {
-  if (baseline === null) return "Any baseline";
-  if (baseline === NO_BASELINE) return "No baseline";
+function baselineText(baseline: string | null, m: PortfolioMessages): string {
+  if (baseline === null) return m.anyBaseline;
+  if (baseline === NO_BASELINE) return m.noBaseline;
   return baseline;
 }
 
@@ -77,59 +74,60 @@ export function PortfolioFilters(props: {
   total: number;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { filter, onChange } = props;
   const set = (changes: Partial<PortfolioFilter>) => onChange({ ...filter, ...changes });
   const count =
     props.shown === props.total
-      ? formatCount(props.total, "tenant")
-      : `${formatNumber(props.shown)} of ${formatCount(props.total, "tenant")}`;
+      ? m.tenantCount(props.total)
+      : m.shownOf(props.shown, props.total);
   return (
-    <div className={styles.toolbar} role="search" aria-label="Filter tenants">
+    <div className={styles.toolbar} role="search" aria-label={m.filterTenants}>
       <SearchBox
         className={styles.search}
-        placeholder="Search name, domain or tag"
-        aria-label="Search tenants"
+        placeholder={m.searchPlaceholder}
+        aria-label={m.searchTenants}
         value={filter.search}
         onChange={(_, data) => set({ search: data.value })}
         data-testid="portfolio-search"
       />
       <Checkbox
-        label="Open critical or high"
+        label={m.criticalOrHigh}
         checked={filter.criticalOrHigh}
         onChange={(_, data) => set({ criticalOrHigh: data.checked === true })}
         data-testid="filter-critical-high"
       />
       <Checkbox
-        label={`No capture in ${STALE_AFTER_DAYS} days`}
+        label={m.noCaptureIn(STALE_AFTER_DAYS)}
         checked={filter.stale}
         onChange={(_, data) => set({ stale: data.checked === true })}
         data-testid="filter-stale"
       />
-      <Field label="Tenants" orientation="horizontal">
+      <Field label={m.tenants} orientation="horizontal">
         <Dropdown
           className={styles.dropdown}
-          value={DEMO_OPTIONS.find((o) => o.value === filter.demo)?.label ?? ""}
+          value={m.demoFilter[filter.demo]}
           selectedOptions={[filter.demo]}
           onOptionSelect={(_, data) => set({ demo: (data.optionValue as DemoFilter) ?? "all" })}
           data-testid="filter-demo"
         >
-          {DEMO_OPTIONS.map((o) => (
-            <Option key={o.value} value={o.value}>
-              {o.label}
+          {DEMO_OPTIONS.map((value) => (
+            <Option key={value} value={value}>
+              {m.demoFilter[value]}
             </Option>
           ))}
         </Dropdown>
       </Field>
-      <Field label="Baseline" orientation="horizontal">
+      <Field label={m.baseline} orientation="horizontal">
         <Dropdown
           className={styles.dropdown}
-          value={baselineText(filter.baseline)}
+          value={baselineText(filter.baseline, m)}
           selectedOptions={[baselineValue(filter.baseline)]}
           onOptionSelect={(_, data) => set({ baseline: baselineFrom(data.optionValue ?? "any") })}
           data-testid="filter-baseline"
         >
-          <Option value="any">Any baseline</Option>
-          <Option value="none">No baseline</Option>
+          <Option value="any">{m.anyBaseline}</Option>
+          <Option value="none">{m.noBaseline}</Option>
           {props.baselines.map((name) => (
             <Option key={name} value={`b:${name}`} text={name}>
               {name}
@@ -144,7 +142,7 @@ export function PortfolioFilters(props: {
           onClick={() => onChange(EMPTY_FILTER)}
           data-testid="clear-filters"
         >
-          Clear filters
+          {m.clearFilters}
         </Button>
       ) : null}
       <Text className={styles.count} aria-live="polite" data-testid="tenant-count">

@@ -3,7 +3,9 @@
 
 import { Caption1, makeStyles, mergeClasses, Text, tokens } from "@fluentui/react-components";
 import type { ReactNode } from "react";
-import { formatCount, formatNumber } from "../../format";
+import { formatNumber, formatScore } from "../../format";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 import { scoreBand, STALE_AFTER_DAYS, type PortfolioSummary as Summary } from "./model";
 
 const useStyles = makeStyles({
@@ -68,48 +70,37 @@ function Tile(props: {
 
 export function PortfolioSummary(props: { summary: Summary; total: number }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { summary, total } = props;
   const band = scoreBand(summary.averageScore);
   return (
     <dl className={styles.row} data-testid="portfolio-summary">
       <Tile
-        term="Tenants"
+        term={m.tenants}
         testId="summary-tenants"
         value={formatNumber(summary.tenants)}
-        note={
-          summary.tenants === total
-            ? "in the portfolio"
-            : `of ${formatCount(total, "tenant")} (filtered)`
-        }
+        note={summary.tenants === total ? m.inPortfolio : m.ofFiltered(total)}
       />
       <Tile
-        term="Average score"
+        term={m.averageScore}
         testId="summary-score"
         valueClass={styles[band]}
-        value={summary.averageScore === null ? "—" : summary.averageScore.toFixed(1)}
-        note={
-          summary.reviewed === 0
-            ? "no tenant reviewed yet"
-            : `of ${formatCount(summary.reviewed, "reviewed tenant")}`
-        }
+        value={summary.averageScore === null ? "—" : formatScore(summary.averageScore)}
+        note={summary.reviewed === 0 ? m.noneReviewed : m.ofReviewed(summary.reviewed)}
       />
       <Tile
-        term="Open critical / high"
+        term={m.openCriticalHigh}
         testId="summary-critical-high"
         valueClass={summary.critical > 0 ? styles.alert : undefined}
         value={`${formatNumber(summary.critical)} / ${formatNumber(summary.high)}`}
-        note={
-          summary.overdue > 0
-            ? `${formatCount(summary.overdue, "open finding")} overdue`
-            : "none overdue"
-        }
+        note={summary.overdue > 0 ? m.overdueFindings(summary.overdue) : m.noneOverdue}
       />
       <Tile
-        term="Stale captures"
+        term={m.staleCaptures}
         testId="summary-stale"
         valueClass={summary.stale > 0 ? styles.alert : undefined}
         value={formatNumber(summary.stale)}
-        note={`no capture in ${STALE_AFTER_DAYS} days`}
+        note={m.noCaptureInLower(STALE_AFTER_DAYS)}
       />
     </dl>
   );

@@ -24,10 +24,17 @@ import { useDeferredValue, useEffect, useState, type MouseEvent } from "react";
 import type { PortfolioTenant } from "../../backend";
 import { Sparkline } from "../../charts/Sparkline";
 import { visuallyHidden } from "../../charts/visuallyHidden";
-import { formatCount, formatExact, formatNumber, formatRelative, parseTimestamp } from "../../format";
-import { hrefWith, navigate } from "../../router";
 import {
-  BAND_LABELS,
+  formatExact,
+  formatNumber,
+  formatRelative,
+  formatScore,
+  parseTimestamp,
+} from "../../format";
+import { messagesNow, useMessages } from "../../i18n";
+import { hrefWith, navigate } from "../../router";
+import { messages, type PortfolioMessages } from "./messages";
+import {
   isStale,
   openTotal,
   scoreBand,
@@ -91,14 +98,8 @@ const useStyles = makeStyles({
   hidden: visuallyHidden,
 });
 
-const COLUMNS: readonly { id: PortfolioColumn | null; label: string }[] = [
-  { id: "name", label: "Tenant" },
-  { id: "score", label: "Score" },
-  { id: "trend", label: "Trend" },
-  { id: "open", label: "Open findings" },
-  { id: "lastCapture", label: "Last capture" },
-  { id: null, label: "Baselines" },
-];
+/** The sortable columns in order; a Baselines column without an order follows. */
+const COLUMNS: readonly PortfolioColumn[] = ["name", "score", "trend", "open", "lastCapture"];
 
 const BAND_COLOUR: Record<ScoreBand, BadgeProps["color"]> = {
   good: "success",
@@ -108,46 +109,50 @@ const BAND_COLOUR: Record<ScoreBand, BadgeProps["color"]> = {
 };
 
 const SEVERITY_BADGES = [
-  { key: "critical", label: "critical", color: "danger" },
-  { key: "high", label: "high", color: "severe" },
-  { key: "medium", label: "medium", color: "warning" },
-  { key: "low", label: "low", color: "informative" },
+  { key: "critical", color: "danger" },
+  { key: "high", color: "severe" },
+  { key: "medium", color: "warning" },
+  { key: "low", color: "informative" },
 ] as const;
 
 /** Kinds named in the badge itself; the rest are counted and listed in its title. */
 const NAMED_KINDS = 2;
 
-export function failedKindsLabel(kinds: readonly string[]): string {
+export function failedKindsLabel(
+  kinds: readonly string[],
+  m: PortfolioMessages = messagesNow(messages),
+): string {
   const named = kinds.slice(0, NAMED_KINDS).join(", ");
-  const more = kinds.length - NAMED_KINDS;
-  return more > 0 ? `Failed: ${named} +${more} more` : `Failed: ${named}`;
+  return m.failedKinds(named, kinds.length - NAMED_KINDS);
 }
 
 function Score(props: { score: number | null }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const band = scoreBand(props.score);
   if (props.score === null) {
-    return <Text className={styles.muted}>Not reviewed</Text>;
+    return <Text className={styles.muted}>{m.notReviewed}</Text>;
   }
   return (
     <Badge
       appearance="tint"
       shape="rounded"
       color={BAND_COLOUR[band]}
-      title={BAND_LABELS[band]}
+      title={m.band[band]}
       data-testid="score"
       data-band={band}
     >
-      {props.score.toFixed(1)}
-      <span className={styles.hidden}>, {BAND_LABELS[band]}</span>
+      {formatScore(props.score)}
+      <span className={styles.hidden}>, {m.band[band]}</span>
     </Badge>
   );
 }
 
 function OpenFindings(props: { tenant: PortfolioTenant }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { open, overdue } = props.tenant;
-  if (openTotal(open) === 0) return <Text className={styles.muted}>None</Text>;
+  if (openTotal(open) === 0) return <Text className={styles.muted}>{m.none}</Text>;
   return (
     <div className={styles.badges}>
       {SEVERITY_BADGES.filter((s) => open[s.key] > 0).map((s) => (
@@ -158,12 +163,12 @@ function OpenFindings(props: { tenant: PortfolioTenant }) {
           color={s.color}
           data-testid={`open-${s.key}`}
         >
-          {formatNumber(open[s.key])} {s.label}
+          {formatNumber(open[s.key])} {m.severity[s.key]}
         </Badge>
       ))}
       {overdue > 0 ? (
         <Badge appearance="outline" shape="rounded" color="danger" data-testid="overdue">
-          {formatNumber(overdue)} overdue
+          {m.overdue(overdue)}
         </Badge>
       ) : null}
     </div>
@@ -172,6 +177,7 @@ function OpenFindings(props: { tenant: PortfolioTenant }) {
 
 function LastCapture(props: { tenant: PortfolioTenant; now: number }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { tenant, now } = props;
   const at = parseTimestamp(tenant.lastCaptureAt);
   const stale = isStale(tenant, now);
@@ -180,7 +186,7 @@ function LastCapture(props: { tenant: PortfolioTenant; now: number }) {
       {tenant.lastCaptureAt === null || at === null ? (
         <span className={styles.stale} data-testid="stale">
           <WarningRegular aria-hidden />
-          Never captured
+          {m.neverCaptured}
         </span>
       ) : (
         <span
@@ -192,9 +198,7 @@ function LastCapture(props: { tenant: PortfolioTenant; now: number }) {
             {formatRelative(at, now)}
           </time>
           {stale ? (
-            <span className={styles.hidden}>
-              , stale: no capture in {STALE_AFTER_DAYS} days
-            </span>
+            <span className={styles.hidden}>{m.staleHidden(STALE_AFTER_DAYS)}</span>
           ) : null}
         </span>
       )}
@@ -204,10 +208,10 @@ function LastCapture(props: { tenant: PortfolioTenant; now: number }) {
           color="warning"
           shape="rounded"
           className={styles.wrapping}
-          title={`The last capture could not read: ${tenant.failedKinds.join(", ")}`}
+          title={m.couldNotRead(tenant.failedKinds.join(", "))}
           data-testid="failed-kinds"
         >
-          {failedKindsLabel(tenant.failedKinds)}
+          {failedKindsLabel(tenant.failedKinds, m)}
         </Badge>
       ) : null}
     </div>
@@ -216,6 +220,7 @@ function LastCapture(props: { tenant: PortfolioTenant; now: number }) {
 
 function PortfolioRow(props: { tenant: PortfolioTenant; now: number }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const { tenant } = props;
   const href = hrefWith("tenants", tenant.id);
   const open = (event: MouseEvent<HTMLTableRowElement>) => {
@@ -238,7 +243,7 @@ function PortfolioRow(props: { tenant: PortfolioTenant; now: number }) {
             </Link>
             {tenant.isDemo ? (
               <Badge appearance="tint" color="informative" shape="rounded">
-                Demo
+                {m.demo}
               </Badge>
             ) : null}
             {tenant.tags.map((tag) => (
@@ -263,7 +268,7 @@ function PortfolioRow(props: { tenant: PortfolioTenant; now: number }) {
       </TableCell>
       <TableCell>
         {tenant.baselines.length === 0 ? (
-          <Text className={styles.muted}>None</Text>
+          <Text className={styles.muted}>{m.none}</Text>
         ) : (
           <Text data-testid="baselines">{tenant.baselines.join(", ")}</Text>
         )}
@@ -279,6 +284,7 @@ export function PortfolioTable(props: {
   now: number;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const [shown, setShown] = useState(TABLE_PAGE);
   const drawn = useDeferredValue(shown, FIRST_PAINT_ROWS);
   const visible = props.tenants.slice(0, drawn);
@@ -292,27 +298,23 @@ export function PortfolioTable(props: {
   }, [complete]);
   return (
     <>
-      <Table sortable aria-label="Tenants" className={styles.table} data-testid="tenant-table">
+      <Table sortable aria-label={m.tenants} className={styles.table} data-testid="tenant-table">
         <TableHeader>
           <TableRow>
-            {COLUMNS.map((column) => {
-              const id = column.id;
-              return id === null ? (
-                <TableHeaderCell key={column.label} className={styles.noWrap} sortable={false}>
-                  {column.label}
-                </TableHeaderCell>
-              ) : (
-                <TableHeaderCell
-                  key={column.label}
-                  className={styles.noWrap}
-                  sortable
-                  sortDirection={props.sort.column === id ? props.sort.direction : undefined}
-                  onClick={() => props.onSort(id)}
-                >
-                  {column.label}
-                </TableHeaderCell>
-              );
-            })}
+            {COLUMNS.map((id) => (
+              <TableHeaderCell
+                key={id}
+                className={styles.noWrap}
+                sortable
+                sortDirection={props.sort.column === id ? props.sort.direction : undefined}
+                onClick={() => props.onSort(id)}
+              >
+                {m.column[id]}
+              </TableHeaderCell>
+            ))}
+            <TableHeaderCell className={styles.noWrap} sortable={false}>
+              {m.baselines}
+            </TableHeaderCell>
           </TableRow>
         </TableHeader>
         <TableBody>
@@ -324,14 +326,13 @@ export function PortfolioTable(props: {
       {hidden > 0 ? (
         <div className={styles.more}>
           <Text className={styles.muted} data-testid="table-shown">
-            Showing {formatNumber(Math.min(shown, props.tenants.length))} of{" "}
-            {formatCount(props.tenants.length, "tenant")}
+            {m.tableShown(Math.min(shown, props.tenants.length), props.tenants.length)}
           </Text>
           <Button onClick={() => setShown((n) => n + TABLE_PAGE)} data-testid="table-more">
-            Show {formatNumber(Math.min(TABLE_PAGE, hidden))} more
+            {m.showMore(Math.min(TABLE_PAGE, hidden))}
           </Button>
           <Button appearance="subtle" onClick={() => setShown(props.tenants.length)}>
-            Show all
+            {m.showAll}
           </Button>
         </div>
       ) : null}

@@ -213,20 +213,13 @@ export function summarize(tenants: readonly PortfolioTenant[], now: number): Por
 
 export type ScoreBand = "good" | "fair" | "poor" | "none";
 
-/** Good from 90, fair from 70, poor below; none without a score. */
+/** Good from 90, fair from 70, poor below; none without a score (named in messages.ts). */
 export function scoreBand(score: number | null): ScoreBand {
   if (score === null) return "none";
   if (score >= 90) return "good";
   if (score >= 70) return "fair";
   return "poor";
 }
-
-export const BAND_LABELS: Record<ScoreBand, string> = {
-  good: "Good (90 or more)",
-  fair: "Fair (70 to 89)",
-  poor: "Poor (below 70)",
-  none: "Not reviewed",
-};
 
 export interface ScoreBucket {
   /** Inclusive lower bound: 0, 10, …, 90. */

@@ -17,8 +17,10 @@ import { DeleteRegular, SaveRegular } from "@fluentui/react-icons";
 import { useCallback, useState, type FormEvent } from "react";
 import { BackendError, useBackend, type ReportSettingsView } from "../../backend";
 import { formatBytes } from "../../format";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { DoneBar, ErrorBar, SettingsCard, useSettingsStyles, When } from "./common";
+import { messages } from "./messages";
 
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 
@@ -85,6 +87,8 @@ function draftOf(view: ReportSettingsView): Draft {
 function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: ReportSettingsView) => void }) {
   const styles = useStyles();
   const common = useSettingsStyles();
+  const all = useMessages(messages);
+  const m = all.branding;
   const backend = useBackend();
   const [draft, setDraft] = useState<Draft>(() => draftOf(props.saved));
   const [saving, setSaving] = useState(false);
@@ -121,9 +125,9 @@ function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: Report
   };
 
   return (
-    <form className={common.form} onSubmit={submit} aria-label="Report branding">
+    <form className={common.form} onSubmit={submit} aria-label={m.title}>
       <div className={common.fields}>
-        <Field label="MSP name" required hint="On every report's cover and page header.">
+        <Field label={m.mspName} required hint={m.mspNameHint}>
           <Input
             value={draft.mspName}
             onChange={(_, data) => change({ mspName: data.value })}
@@ -131,10 +135,10 @@ function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: Report
           />
         </Field>
         <Field
-          label="Accent colour"
-          hint="#RRGGBB, for example #1F4E79."
+          label={m.accentColour}
+          hint={m.accentColourHint}
           validationState={colourOk ? "none" : "warning"}
-          validationMessage={colourOk ? undefined : "Six hexadecimal digits after the #."}
+          validationMessage={colourOk ? undefined : m.accentColourInvalid}
         >
           <Input
             value={draft.accentColour}
@@ -157,46 +161,47 @@ function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: Report
           <>
             <img
               src={logo.dataUrl}
-              alt={`Saved logo, ${logo.width} × ${logo.height} pixels`}
+              alt={m.logoAlt(logo.width, logo.height)}
               className={styles.logo}
               data-testid="logo-preview"
             />
             <Text size={200} className={common.muted}>
-              {logo.width} × {logo.height} px, {formatBytes(logo.size)}, read from{" "}
-              <span className={common.mono}>{logo.source}</span>. Kept in the database: reports
-              keep it if that file moves.
+              {m.logoDetails(
+                logo.width,
+                logo.height,
+                formatBytes(logo.size),
+                <span className={common.mono}>{logo.source}</span>,
+              )}
             </Text>
             <Button icon={<DeleteRegular />} onClick={() => change({ removeLogo: true })}>
-              Remove logo
+              {m.removeLogo}
             </Button>
           </>
         ) : (
           <Text size={200} className={common.muted} data-testid="no-logo">
-            {draft.removeLogo
-              ? "The logo is removed when you save."
-              : "No logo: reports show the MSP name only."}
+            {draft.removeLogo ? m.logoRemovedOnSave : m.noLogo}
           </Text>
         )}
         {draft.removeLogo ? (
           <Button appearance="subtle" onClick={() => change({ removeLogo: false })}>
-            Keep the logo
+            {m.keepLogo}
           </Button>
         ) : null}
       </div>
       <Field
-        label={props.saved.logo ? "Replace the logo with (optional)" : "Logo (optional)"}
-        hint="The full path of a PNG file. It is checked and copied into the database when you save."
+        label={props.saved.logo ? m.replaceLogo : m.logo}
+        hint={m.logoHint}
       >
         <Input
           value={draft.logoPath}
-          placeholder="/home/you/Pictures/logo.png"
+          placeholder={m.logoPlaceholder}
           onChange={(_, data) => change({ logoPath: data.value })}
           data-testid="branding-logo-path"
         />
       </Field>
       <div>
         <Body1 as="p" className={common.muted}>
-          Preview of a cover:
+          {m.preview}
         </Body1>
         <div className={styles.preview} data-testid="branding-preview" aria-hidden>
           <div
@@ -205,14 +210,14 @@ function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: Report
           />
           <div className={styles.cover}>
             {logo ? <img src={logo.dataUrl} alt="" className={styles.logo} /> : null}
-            <strong>{draft.mspName.trim() || "Your MSP name"}</strong>
+            <strong>{draft.mspName.trim() || m.previewName}</strong>
           </div>
         </div>
       </div>
-      {error ? <ErrorBar title="Couldn't save the branding" error={error} testId="branding-error" /> : null}
+      {error ? <ErrorBar title={m.couldNotSave} error={error} testId="branding-error" /> : null}
       {done ? (
         <DoneBar testId="branding-saved">
-          Branding saved. New reports use it, from this app and from <code>plumbline report</code>.
+          {m.saved(<code>plumbline report</code>)}
         </DoneBar>
       ) : null}
       <div className={common.row}>
@@ -223,12 +228,12 @@ function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: Report
           disabled={saving}
           data-testid="branding-save"
         >
-          Save branding
+          {m.save}
         </Button>
-        {saving ? <Spinner size="tiny" label="Saving…" /> : null}
+        {saving ? <Spinner size="tiny" label={all.saving} /> : null}
         {props.saved.savedAt ? (
           <Text size={200} className={common.muted}>
-            Last saved <When at={props.saved.savedAt} />.
+            {m.lastSaved(<When at={props.saved.savedAt} />)}
           </Text>
         ) : null}
       </div>
@@ -237,6 +242,8 @@ function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: Report
 }
 
 export function BrandingSection() {
+  const all = useMessages(messages);
+  const m = all.branding;
   const backend = useBackend();
   const load = useCallback(() => backend.reportSettings(), [backend]);
   const { state, reload } = useLoad(load);
@@ -245,12 +252,12 @@ export function BrandingSection() {
   return (
     <SettingsCard
       id="branding"
-      title="Report branding"
-      description="Your name, colour and logo on executive and portfolio reports. The Reports page starts from these, and so does plumbline report without branding flags."
+      title={m.title}
+      description={m.description}
     >
-      {state.status === "loading" ? <Spinner size="tiny" label="Loading…" /> : null}
+      {state.status === "loading" ? <Spinner size="tiny" label={all.loading} /> : null}
       {state.status === "error" ? (
-        <ErrorBar title="Couldn't load the branding" error={state.error} onRetry={reload} />
+        <ErrorBar title={m.couldNotLoad} error={state.error} onRetry={reload} />
       ) : null}
       {current ? <BrandingForm saved={current} onSaved={setSaved} /> : null}
     </SettingsCard>

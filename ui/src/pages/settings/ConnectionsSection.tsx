@@ -28,12 +28,19 @@ import {
   type TenantConnections,
   type TenantConnectionView,
 } from "../../backend";
-import { formatCount } from "../../format";
 import { Command } from "../../shell/Command";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { DoneBar, ErrorBar, SettingsCard, useSettingsStyles, When } from "./common";
+import { messages, type SettingsMessages } from "./messages";
 
 type Done = "ids" | "secret" | "removed" | null;
+
+/** What could not be done, as the key of its error title (looked up when shown). */
+type Failure = keyof Pick<
+  SettingsMessages["connections"],
+  "couldNotSaveIds" | "couldNotStoreSecret" | "couldNotRemoveSecret"
+>;
 
 function TenantForm(props: {
   connection: TenantConnectionView;
@@ -41,6 +48,8 @@ function TenantForm(props: {
   onChanged: (connection: TenantConnectionView) => void;
 }) {
   const styles = useSettingsStyles();
+  const all = useMessages(messages);
+  const m = all.connections;
   const backend = useBackend();
   const { connection } = props;
   const [entra, setEntra] = useState(connection.entraTenantId ?? "");
@@ -49,12 +58,12 @@ function TenantForm(props: {
   const [replacing, setReplacing] = useState(false);
   const [confirmRemove, setConfirmRemove] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; error: BackendError } | null>(null);
+  const [error, setError] = useState<{ title: Failure; error: BackendError } | null>(null);
   const [done, setDone] = useState<Done>(null);
   const secretStored = connection.secretSetAt !== null;
   const askSecret = !secretStored || replacing;
 
-  const run = (title: string, call: () => Promise<TenantConnectionView>, outcome: Done) => {
+  const run = (title: Failure, call: () => Promise<TenantConnectionView>, outcome: Done) => {
     setBusy(true);
     setError(null);
     setDone(null);
@@ -78,7 +87,7 @@ function TenantForm(props: {
   const saveIds = (event: FormEvent) => {
     event.preventDefault();
     run(
-      "Couldn't save the ids",
+      "couldNotSaveIds",
       async () => {
         const updated = await backend.saveTenantConnection({
           tenantId: connection.tenantId,
@@ -100,7 +109,7 @@ function TenantForm(props: {
     // The secret leaves the page's state as soon as it is sent.
     setSecret("");
     run(
-      "Couldn't store the client secret",
+      "couldNotStoreSecret",
       async () => {
         const updated = await backend.setTenantSecret(connection.tenantId, value);
         setReplacing(false);
@@ -113,7 +122,7 @@ function TenantForm(props: {
   const remove = () => {
     setConfirmRemove(false);
     run(
-      "Couldn't remove the client secret",
+      "couldNotRemoveSecret",
       () => backend.removeTenantSecret(connection.tenantId),
       "removed",
     );
@@ -121,11 +130,11 @@ function TenantForm(props: {
 
   return (
     <div className={styles.form}>
-      <form className={styles.form} onSubmit={saveIds} aria-label={`Ids of ${connection.tenantName}`}>
+      <form className={styles.form} onSubmit={saveIds} aria-label={m.idsOf(connection.tenantName)}>
         <div className={styles.fields}>
           <Field
-            label="Entra tenant id"
-            hint="Tenant ID on the Overview page of the customer's Microsoft Entra admin centre."
+            label={m.entraTenantId}
+            hint={m.entraTenantIdHint}
           >
             <Input
               value={entra}
@@ -135,12 +144,8 @@ function TenantForm(props: {
             />
           </Field>
           <Field
-            label="Application (client) id"
-            hint={
-              appChanges
-                ? "Saving another application id removes the stored client secret: it belongs to the old app registration."
-                : "On the Overview page of the app registration Plumbline reads Graph with."
-            }
+            label={m.appId}
+            hint={appChanges ? m.appIdChangeWarning : m.appIdHint}
             validationState={appChanges ? "warning" : "none"}
           >
             <Input
@@ -153,42 +158,37 @@ function TenantForm(props: {
         </div>
         <div className={styles.row}>
           <Button type="submit" icon={<SaveRegular />} disabled={busy} data-testid="save-ids">
-            Save ids
+            {m.saveIds}
           </Button>
         </div>
       </form>
 
       <div className={styles.form} data-testid="secret-block">
-        <Text weight="semibold">Client secret</Text>
+        <Text weight="semibold">{m.clientSecret}</Text>
         {secretStored && connection.secretSetAt ? (
           <div className={styles.row}>
             <Text data-testid="secret-status">
-              Secret stored on <When at={connection.secretSetAt} /> in the {props.keychain}. It
-              is never shown again.
+              {m.secretStored(<When at={connection.secretSetAt} />, props.keychain)}
             </Text>
             {!replacing ? (
               <Button icon={<KeyRegular />} onClick={() => setReplacing(true)} disabled={busy}>
-                Replace
+                {m.replace}
               </Button>
             ) : null}
             <Button icon={<DeleteRegular />} onClick={() => setConfirmRemove(true)} disabled={busy}>
-              Remove
+              {m.remove}
             </Button>
           </div>
         ) : (
           <Text data-testid="secret-status">
-            No client secret stored. It goes to the {props.keychain}, never to the database.
+            {m.noSecret(props.keychain)}
           </Text>
         )}
         {askSecret ? (
-          <form className={styles.row} onSubmit={storeSecret} aria-label={`Client secret of ${connection.tenantName}`}>
+          <form className={styles.row} onSubmit={storeSecret} aria-label={m.secretOf(connection.tenantName)}>
             <Field
-              label={replacing ? "New client secret" : "Client secret"}
-              hint={
-                connection.graphAppId
-                  ? "The secret's Value from Certificates & secrets (not its ID)."
-                  : "Save the application (client) id first: the secret belongs to that app."
-              }
+              label={replacing ? m.newClientSecret : m.clientSecret}
+              hint={connection.graphAppId ? m.secretHint : m.saveAppIdFirst}
             >
               <Input
                 type="password"
@@ -206,7 +206,7 @@ function TenantForm(props: {
               disabled={busy || !secret.trim() || !connection.graphAppId}
               data-testid="store-secret"
             >
-              Store in keychain
+              {m.storeInKeychain}
             </Button>
             {replacing ? (
               <Button
@@ -216,38 +216,37 @@ function TenantForm(props: {
                   setSecret("");
                 }}
               >
-                Cancel
+                {all.cancel}
               </Button>
             ) : null}
           </form>
         ) : null}
       </div>
-      {busy ? <Spinner size="tiny" label="Saving…" /> : null}
-      {error ? <ErrorBar title={error.title} error={error.error} testId="connection-error" /> : null}
-      {done === "ids" ? <DoneBar testId="connection-saved">Ids saved for {connection.tenantName}.</DoneBar> : null}
+      {busy ? <Spinner size="tiny" label={all.saving} /> : null}
+      {error ? <ErrorBar title={m[error.title]} error={error.error} testId="connection-error" /> : null}
+      {done === "ids" ? <DoneBar testId="connection-saved">{m.idsSaved(connection.tenantName)}</DoneBar> : null}
       {done === "secret" ? (
         <DoneBar testId="connection-saved">
-          Client secret stored in the {props.keychain}.
+          {m.secretStoredDone(props.keychain)}
         </DoneBar>
       ) : null}
       {done === "removed" ? (
         <DoneBar testId="connection-saved">
-          Client secret removed from the {props.keychain}.
+          {m.secretRemovedDone(props.keychain)}
         </DoneBar>
       ) : null}
       <Dialog open={confirmRemove} onOpenChange={(_, data) => setConfirmRemove(data.open)}>
         <DialogSurface>
           <DialogBody>
-            <DialogTitle>Remove the client secret of {connection.tenantName}?</DialogTitle>
+            <DialogTitle>{m.removeTitle(connection.tenantName)}</DialogTitle>
             <DialogContent>
-              It is deleted from the {props.keychain}. To store it again you need its value from
-              the Microsoft Entra admin centre, which shows it only when a secret is created.
+              {m.removeBody(props.keychain)}
             </DialogContent>
             <DialogActions>
               <Button appearance="primary" onClick={remove} data-testid="confirm-remove-secret">
-                Remove secret
+                {m.removeSecret}
               </Button>
-              <Button onClick={() => setConfirmRemove(false)}>Cancel</Button>
+              <Button onClick={() => setConfirmRemove(false)}>{all.cancel}</Button>
             </DialogActions>
           </DialogBody>
         </DialogSurface>
@@ -258,6 +257,7 @@ function TenantForm(props: {
 
 function Connections(props: { data: TenantConnections }) {
   const styles = useSettingsStyles();
+  const m = useMessages(messages).connections;
   const [tenants, setTenants] = useState(props.data.tenants);
   const [selected, setSelected] = useState(tenants[0]?.tenantId ?? "");
   const connection = tenants.find((t) => t.tenantId === selected);
@@ -266,16 +266,16 @@ function Connections(props: { data: TenantConnections }) {
   if (tenants.length === 0) {
     return (
       <Text data-testid="connections-empty">
-        No tenants yet. Import one with <Command>plumbline import</Command>, then enter its ids here.
+        {m.empty(<Command>plumbline import</Command>)}
       </Text>
     );
   }
   return (
     <>
       <Text className={styles.muted} data-testid="connections-summary">
-        {withSecret} of {formatCount(tenants.length, "tenant")} have a client secret stored.
+        {m.summary(withSecret, tenants.length)}
       </Text>
-      <Field label="Tenant">
+      <Field label={m.tenant}>
         <Select
           value={selected}
           onChange={(_, data) => setSelected(data.value)}
@@ -284,7 +284,7 @@ function Connections(props: { data: TenantConnections }) {
           {tenants.map((t) => (
             <option key={t.tenantId} value={t.tenantId}>
               {t.tenantName}
-              {t.secretSetAt ? " (secret stored)" : ""}
+              {t.secretSetAt ? m.secretStoredOption : ""}
             </option>
           ))}
         </Select>
@@ -304,25 +304,25 @@ function Connections(props: { data: TenantConnections }) {
 }
 
 export function ConnectionsSection() {
+  const all = useMessages(messages);
+  const m = all.connections;
   const backend = useBackend();
   const load = useCallback(() => backend.tenantConnections(), [backend]);
   const { state, reload } = useLoad(load);
   return (
     <SettingsCard
       id="connections"
-      title="Tenant connections"
-      description="The Microsoft Graph app registration Plumbline will read each tenant with. Client secrets are kept in the system's keychain, never in the database, and are never shown again."
+      title={m.title}
+      description={m.description}
     >
       <MessageBar intent="info" layout="multiline">
         <MessageBarBody>
-          Capturing over Microsoft Graph arrives with the Graph connector, which is not in this
-          version: nothing connects to Microsoft yet, so there is no connection test. Until then,
-          import exports with <Command>plumbline import</Command>.
+          {m.notYet(<Command>plumbline import</Command>)}
         </MessageBarBody>
       </MessageBar>
-      {state.status === "loading" ? <Spinner size="tiny" label="Loading…" /> : null}
+      {state.status === "loading" ? <Spinner size="tiny" label={all.loading} /> : null}
       {state.status === "error" ? (
-        <ErrorBar title="Couldn't load the tenant connections" error={state.error} onRetry={reload} />
+        <ErrorBar title={m.couldNotLoad} error={state.error} onRetry={reload} />
       ) : null}
       {state.status === "ready" ? <Connections data={state.data} /> : null}
     </SettingsCard>

@@ -7,11 +7,15 @@ import { FolderOpenRegular } from "@fluentui/react-icons";
 import { useCallback, useState } from "react";
 import { BackendError, useBackend } from "../../backend";
 import { formatBytes } from "../../format";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { ErrorBar, SettingsCard, useSettingsStyles } from "./common";
+import { messages } from "./messages";
 
 export function DataSection() {
   const styles = useSettingsStyles();
+  const all = useMessages(messages);
+  const m = all.data;
   const backend = useBackend();
   const loadData = useCallback(() => backend.dataDirectory(), [backend]);
   const loadInfo = useCallback(() => backend.appInfo(), [backend]);
@@ -25,31 +29,31 @@ export function DataSection() {
   };
 
   return (
-    <SettingsCard id="data" title="Data">
-      {data.state.status === "loading" ? <Spinner size="tiny" label="Loading…" /> : null}
+    <SettingsCard id="data" title={m.title}>
+      {data.state.status === "loading" ? <Spinner size="tiny" label={all.loading} /> : null}
       {data.state.status === "error" ? (
-        <ErrorBar title="Couldn't find the data directory" error={data.state.error} onRetry={data.reload} />
+        <ErrorBar title={m.couldNotFind} error={data.state.error} onRetry={data.reload} />
       ) : null}
       {data.state.status === "ready" ? (
         <>
           <dl className={styles.details}>
-            <dt className={styles.term}>Database</dt>
+            <dt className={styles.term}>{m.database}</dt>
             <dd className={`${styles.value} ${styles.mono}`} data-testid="db-path">
               {data.state.data.dbPath}
             </dd>
-            <dt className={styles.term}>Size on disk</dt>
+            <dt className={styles.term}>{m.size}</dt>
             <dd className={styles.value} data-testid="db-size">
               {formatBytes(data.state.data.databaseKib * 1024)}
             </dd>
-            <dt className={styles.term}>Data folder</dt>
+            <dt className={styles.term}>{m.dataFolder}</dt>
             <dd className={`${styles.value} ${styles.mono}`} data-testid="data-dir">
               {data.state.data.dataDir}
             </dd>
-            <dt className={styles.term}>Reports</dt>
+            <dt className={styles.term}>{m.reports}</dt>
             <dd className={`${styles.value} ${styles.mono}`} data-testid="reports-dir">
               {data.state.data.reportsDir}
             </dd>
-            <dt className={styles.term}>Evidence packs</dt>
+            <dt className={styles.term}>{m.evidencePacks}</dt>
             <dd className={`${styles.value} ${styles.mono}`} data-testid="evidence-dir">
               {data.state.data.evidenceDir}
             </dd>
@@ -60,19 +64,18 @@ export function DataSection() {
               onClick={() => data.state.status === "ready" && open(data.state.data.dataDir)}
               data-testid="open-data-folder"
             >
-              Open data folder
+              {m.openDataFolder}
             </Button>
           </div>
           {openError ? (
-            <ErrorBar title="Couldn't open the data folder" error={openError} testId="open-folder-error" />
+            <ErrorBar title={m.couldNotOpen} error={openError} testId="open-folder-error" />
           ) : null}
         </>
       ) : null}
       <Body1 as="p" className={styles.muted}>
-        The command line uses the same database. To keep it in another folder, start Plumbline
-        with <code>PLUMBLINE_DATA_DIR</code> set to that folder.
+        {m.sameDatabase(<code>PLUMBLINE_DATA_DIR</code>)}
         {info.state.status === "ready" ? (
-          <Text> Version {info.state.data.version}.</Text>
+          <Text> {m.version(info.state.data.version)}</Text>
         ) : null}
       </Body1>
     </SettingsCard>

@@ -7,13 +7,12 @@ import { renderWithBackend } from "../../test/render";
 import { LanguageSection } from "./LanguageSection";
 
 describe("Settings: report language", () => {
-  it("saves the default report language when chosen and says the interface is English only", async () => {
+  it("saves the default report language when chosen", async () => {
     const user = userEvent.setup();
     const fake = new FakeBackend();
     renderWithBackend(<LanguageSection />, fake);
 
     expect(await screen.findByRole("radio", { name: "English" })).toBeChecked();
-    expect(screen.getByText(/screens are in English only in this version/)).toBeInTheDocument();
     await user.click(screen.getByRole("radio", { name: "Deutsch (German)" }));
     expect(await screen.findByTestId("language-saved")).toHaveTextContent(
       "New reports are written in Deutsch (German).",

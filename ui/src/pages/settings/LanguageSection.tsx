@@ -1,16 +1,18 @@
 // The default report language: what new reports are written in unless the Reports page
-// or `plumbline report --lang` says otherwise. Saved when chosen. The interface itself
-// is English only in this version, and the help text says so.
+// or `plumbline report --lang` says otherwise. Saved when chosen (in the workspace, for
+// everyone's reports; the interface language is a choice of this computer).
 
 import { Radio, RadioGroup, Spinner } from "@fluentui/react-components";
 import { useCallback, useState } from "react";
 import { BackendError, useBackend, type ReportLanguage } from "../../backend";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { DoneBar, ErrorBar, SettingsCard } from "./common";
-
-const LABELS: Record<ReportLanguage, string> = { en: "English", de: "Deutsch (German)" };
+import { messages } from "./languageMessages";
 
 export function LanguageSection() {
+  const m = useMessages(messages);
+  const labels: Record<ReportLanguage, string> = m.languageNames;
   const backend = useBackend();
   const load = useCallback(() => backend.reportSettings(), [backend]);
   const { state, reload } = useLoad(load);
@@ -45,12 +47,12 @@ export function LanguageSection() {
   return (
     <SettingsCard
       id="language"
-      title="Report language"
-      description="The language new reports are written in, unless you pick another on the Reports page or with plumbline report --lang. Plumbline's own screens are in English only in this version."
+      title={m.reportTitle}
+      description={m.reportDescription}
     >
-      {state.status === "loading" ? <Spinner size="tiny" label="Loading…" /> : null}
+      {state.status === "loading" ? <Spinner size="tiny" label={m.loading} /> : null}
       {state.status === "error" ? (
-        <ErrorBar title="Couldn't load the report language" error={state.error} onRetry={reload} />
+        <ErrorBar title={m.couldNotLoadReport} error={state.error} onRetry={reload} />
       ) : null}
       {value ? (
         <RadioGroup
@@ -60,16 +62,16 @@ export function LanguageSection() {
           onChange={(_, data) => choose(data.value as ReportLanguage)}
           data-testid="report-language"
         >
-          {(Object.keys(LABELS) as ReportLanguage[]).map((language) => (
-            <Radio key={language} value={language} label={LABELS[language]} />
+          {(Object.keys(labels) as ReportLanguage[]).map((language) => (
+            <Radio key={language} value={language} label={labels[language]} />
           ))}
         </RadioGroup>
       ) : null}
       {error ? (
-        <ErrorBar title="Couldn't save the report language" error={error} testId="language-error" />
+        <ErrorBar title={m.couldNotSaveReport} error={error} testId="language-error" />
       ) : null}
       {saved && value ? (
-        <DoneBar testId="language-saved">New reports are written in {LABELS[value]}.</DoneBar>
+        <DoneBar testId="language-saved">{m.reportSaved(labels[value])}</DoneBar>
       ) : null}
     </SettingsCard>
   );

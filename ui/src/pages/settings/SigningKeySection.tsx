@@ -28,18 +28,30 @@ import {
 import { ArrowRepeatAllRegular, ArrowExportRegular } from "@fluentui/react-icons";
 import { useCallback, useState, type FormEvent } from "react";
 import { BackendError, useBackend, type SigningKeyView } from "../../backend";
+import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { DoneBar, ErrorBar, SettingsCard, useSettingsStyles, When } from "./common";
+import { messages } from "./messages";
+
+/** What could not be done (its error title is looked up when shown). */
+type Failure = "couldNotExport" | "couldNotRotate";
+
+/** What was done, put into words when shown. */
+type Done =
+  | { kind: "exported"; fingerprint: string; path: string }
+  | { kind: "rotated"; fingerprint: string; old: string };
 
 function KeyDetails(props: { initial: SigningKeyView }) {
   const styles = useSettingsStyles();
+  const all = useMessages(messages);
+  const m = all.signingKey;
   const backend = useBackend();
   const [key, setKey] = useState(props.initial);
   const [exportPath, setExportPath] = useState(props.initial.suggestedFileName);
   const [confirmRotate, setConfirmRotate] = useState(false);
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<{ title: string; error: BackendError } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
+  const [error, setError] = useState<{ title: Failure; error: BackendError } | null>(null);
+  const [done, setDone] = useState<Done | null>(null);
 
   const exportKey = (event: FormEvent) => {
     event.preventDefault();
@@ -50,9 +62,8 @@ function KeyDetails(props: { initial: SigningKeyView }) {
       .exportPublicKey(exportPath)
       .then(
         (exported) =>
-          setDone(`Wrote the public key (fingerprint ${exported.fingerprint}) to ${exported.path}.`),
-        (e: unknown) =>
-          setError({ title: "Couldn't export the public key", error: BackendError.from(e) }),
+          setDone({ kind: "exported", fingerprint: exported.fingerprint, path: exported.path }),
+        (e: unknown) => setError({ title: "couldNotExport", error: BackendError.from(e) }),
       )
       .finally(() => setBusy(false));
   };
@@ -69,11 +80,9 @@ function KeyDetails(props: { initial: SigningKeyView }) {
         (rotated) => {
           setKey(rotated);
           setExportPath(rotated.suggestedFileName);
-          setDone(
-            `New signing key ${rotated.fingerprint}. The old key ${old} is retired; its packs still verify.`,
-          );
+          setDone({ kind: "rotated", fingerprint: rotated.fingerprint, old });
         },
-        (e: unknown) => setError({ title: "Couldn't rotate the key", error: BackendError.from(e) }),
+        (e: unknown) => setError({ title: "couldNotRotate", error: BackendError.from(e) }),
       )
       .finally(() => setBusy(false));
   };
@@ -83,41 +92,40 @@ function KeyDetails(props: { initial: SigningKeyView }) {
       {key.createdNow ? (
         <MessageBar intent="info" layout="multiline" data-testid="key-created-now">
           <MessageBarBody>
-            <MessageBarTitle>Key created</MessageBarTitle>
-            This workspace had no signing key, so opening Settings made one (creating the first
-            evidence pack would have too). Its private half is in the {key.keychain}.
+            <MessageBarTitle>{m.createdTitle}</MessageBarTitle>
+            {m.createdBody(key.keychain)}
           </MessageBarBody>
         </MessageBar>
       ) : null}
       {key.missing ? (
         <MessageBar intent="error" layout="multiline" data-testid="key-missing">
           <MessageBarBody>
-            <MessageBarTitle>The private key is missing</MessageBarTitle>
-            {key.missing} Here, <strong>Rotate key</strong> below makes the new key.
+            <MessageBarTitle>{m.missingTitle}</MessageBarTitle>
+            {key.missing} {m.missingAction(<strong>{m.rotateKey}</strong>)}
           </MessageBarBody>
         </MessageBar>
       ) : null}
       <dl className={styles.details}>
-        <dt className={styles.term}>Fingerprint</dt>
+        <dt className={styles.term}>{m.fingerprint}</dt>
         <dd className={`${styles.value} ${styles.mono}`} data-testid="key-fingerprint">
           {key.fingerprint}
         </dd>
-        <dt className={styles.term}>Created</dt>
+        <dt className={styles.term}>{m.created}</dt>
         <dd className={styles.value}>
           <When at={key.createdAt} />
         </dd>
-        <dt className={styles.term}>Private key</dt>
+        <dt className={styles.term}>{m.privateKey}</dt>
         <dd className={styles.value} data-testid="key-keychain">
-          {key.missing ? "missing from" : "in"} the {key.keychain}
+          {m.privateKeyWhere(Boolean(key.missing), key.keychain)}
         </dd>
       </dl>
       {key.retired.length > 0 ? (
-        <Table aria-label="Retired signing keys" size="small" data-testid="retired-keys">
+        <Table aria-label={m.retiredKeys} size="small" data-testid="retired-keys">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>Retired key</TableHeaderCell>
-              <TableHeaderCell>Created</TableHeaderCell>
-              <TableHeaderCell>Retired</TableHeaderCell>
+              <TableHeaderCell>{m.retiredKey}</TableHeaderCell>
+              <TableHeaderCell>{m.created}</TableHeaderCell>
+              <TableHeaderCell>{m.retired}</TableHeaderCell>
             </TableRow>
           </TableHeader>
           <TableBody>
@@ -137,10 +145,10 @@ function KeyDetails(props: { initial: SigningKeyView }) {
           </TableBody>
         </Table>
       ) : null}
-      <form className={styles.row} onSubmit={exportKey} aria-label="Export the public key">
+      <form className={styles.row} onSubmit={exportKey} aria-label={m.exportForm}>
         <Field
-          label="Export public key to"
-          hint="A file name is written to the evidence folder next to the database; or enter a full path. PEM, as plumbline key export writes it."
+          label={m.exportTo}
+          hint={m.exportHint}
         >
           <Input
             value={exportPath}
@@ -154,7 +162,7 @@ function KeyDetails(props: { initial: SigningKeyView }) {
           disabled={busy || Boolean(key.missing)}
           data-testid="export-key"
         >
-          Export public key
+          {m.exportKey}
         </Button>
       </form>
       <div className={styles.row}>
@@ -164,32 +172,35 @@ function KeyDetails(props: { initial: SigningKeyView }) {
           disabled={busy}
           data-testid="rotate-key"
         >
-          Rotate key…
+          {m.rotateKeyEllipsis}
         </Button>
-        {busy ? <Spinner size="tiny" label="Working…" /> : null}
+        {busy ? <Spinner size="tiny" label={m.working} /> : null}
       </div>
-      {error ? <ErrorBar title={error.title} error={error.error} testId="key-error" /> : null}
-      {done ? <DoneBar testId="key-done">{done}</DoneBar> : null}
+      {error ? <ErrorBar title={m[error.title]} error={error.error} testId="key-error" /> : null}
+      {done ? (
+        <DoneBar testId="key-done">
+          {done.kind === "exported"
+            ? m.exported(done.fingerprint, done.path)
+            : m.rotated(done.fingerprint, done.old)}
+        </DoneBar>
+      ) : null}
       <Dialog open={confirmRotate} onOpenChange={(_, data) => setConfirmRotate(data.open)}>
         <DialogSurface>
           <DialogBody>
-            <DialogTitle>Make a new signing key?</DialogTitle>
+            <DialogTitle>{m.rotateTitle}</DialogTitle>
             <DialogContent>
               <Text as="p" block>
-                New evidence packs are signed with the new key, and the current key (fingerprint{" "}
-                <span className={styles.mono}>{key.fingerprint.slice(0, 16)}…</span>) is retired.
+                {m.rotateBody(<span className={styles.mono}>{key.fingerprint.slice(0, 16)}…</span>)}
               </Text>
               <Text as="p" block>
-                Packs signed with the current key still verify: each pack carries its own public
-                key. Customers and auditors who compare fingerprints need the new one, so export
-                it and send it to them.
+                {m.rotateStillVerify}
               </Text>
             </DialogContent>
             <DialogActions>
               <Button appearance="primary" onClick={rotate} data-testid="confirm-rotate">
-                Rotate key
+                {m.rotateKey}
               </Button>
-              <Button onClick={() => setConfirmRotate(false)}>Cancel</Button>
+              <Button onClick={() => setConfirmRotate(false)}>{all.cancel}</Button>
             </DialogActions>
           </DialogBody>
         </DialogSurface>
@@ -199,18 +210,20 @@ function KeyDetails(props: { initial: SigningKeyView }) {
 }
 
 export function SigningKeySection() {
+  const all = useMessages(messages);
+  const m = all.signingKey;
   const backend = useBackend();
   const load = useCallback(() => backend.signingKey(), [backend]);
   const { state, reload } = useLoad(load);
   return (
     <SettingsCard
       id="signing-key"
-      title="Evidence signing key"
-      description="Evidence packs are signed with this workspace's Ed25519 key. Share its fingerprint or public key with customers and auditors so they can check a pack came from you."
+      title={m.title}
+      description={m.description}
     >
-      {state.status === "loading" ? <Spinner size="tiny" label="Loading…" /> : null}
+      {state.status === "loading" ? <Spinner size="tiny" label={all.loading} /> : null}
       {state.status === "error" ? (
-        <ErrorBar title="Couldn't load the signing key" error={state.error} onRetry={reload} />
+        <ErrorBar title={m.couldNotLoad} error={state.error} onRetry={reload} />
       ) : null}
       {state.status === "ready" ? <KeyDetails initial={state.data} /> : null}
     </SettingsCard>

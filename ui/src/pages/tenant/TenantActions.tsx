@@ -21,7 +21,10 @@ import { FolderArrowUpRegular, PlayRegular } from "@fluentui/react-icons";
 import { useState, type FormEvent } from "react";
 import { useBackend, type Job } from "../../backend";
 import { JobProgress } from "../../jobs/JobProgress";
+import { messages as jobMessages } from "../../jobs/messages";
 import { useJob } from "../../jobs/useJob";
+import { useMessages } from "../../i18n";
+import { messages } from "./messages";
 
 const useStyles = makeStyles({
   stack: {
@@ -48,6 +51,7 @@ function ImportDialog(props: {
   onImport: (folder: string, skipBadFiles: boolean) => void;
 }) {
   const styles = useStyles();
+  const m = useMessages(messages);
   const [folder, setFolder] = useState("");
   const [skip, setSkip] = useState(false);
   const [tried, setTried] = useState(false);
@@ -65,15 +69,15 @@ function ImportDialog(props: {
       <DialogSurface aria-describedby={undefined}>
         <form onSubmit={submit} noValidate>
           <DialogBody>
-            <DialogTitle>Import a capture</DialogTitle>
+            <DialogTitle>{m.importTitle}</DialogTitle>
             <DialogContent className={styles.form}>
               <Field
-                label="Export folder"
+                label={m.exportFolder}
                 required
                 validationMessage={
-                  tried && missing ? "Enter the folder the export was saved to." : undefined
+                  tried && missing ? m.folderMissing : undefined
                 }
-                hint="An IntuneManagement export (a folder per kind) or plain Microsoft Graph JSON files, in UTF-8 or UTF-16."
+                hint={m.folderHint}
               >
                 <Input
                   value={folder}
@@ -85,16 +89,16 @@ function ImportDialog(props: {
               <Checkbox
                 checked={skip}
                 onChange={(_, data) => setSkip(data.checked === true)}
-                label="Skip malformed files and import the rest (otherwise one bad file imports nothing)"
+                label={m.skipBadFiles}
                 data-testid="import-skip-bad"
               />
             </DialogContent>
             <DialogActions>
               <DialogTrigger disableButtonEnhancement>
-                <Button>Cancel</Button>
+                <Button>{m.cancel}</Button>
               </DialogTrigger>
               <Button appearance="primary" type="submit" data-testid="import-start">
-                Import
+                {m.import}
               </Button>
             </DialogActions>
           </DialogBody>
@@ -107,6 +111,8 @@ function ImportDialog(props: {
 export function TenantActions(props: { tenantId: string; onChanged: () => void }) {
   const styles = useStyles();
   const backend = useBackend();
+  const m = useMessages(messages);
+  const jobs = useMessages(jobMessages);
   const { tenantId, onChanged } = props;
   const ended = (job: Job) => {
     if (job.state === "succeeded") onChanged();
@@ -125,7 +131,7 @@ export function TenantActions(props: { tenantId: string; onChanged: () => void }
           disabled={review.running}
           data-testid="start-review"
         >
-          Review now
+          {m.reviewNow}
         </Button>
         <Button
           icon={<FolderArrowUpRegular />}
@@ -133,11 +139,11 @@ export function TenantActions(props: { tenantId: string; onChanged: () => void }
           disabled={importing.running}
           data-testid="start-import"
         >
-          Import capture…
+          {m.importCapture}
         </Button>
       </div>
-      <JobProgress handle={review} what="Review" testId="review" />
-      <JobProgress handle={importing} what="Import" testId="import" />
+      <JobProgress handle={review} what={jobs.kinds.review} testId="review" />
+      <JobProgress handle={importing} what={jobs.kinds.import} testId="import" />
       <ImportDialog
         open={dialogOpen}
         onOpenChange={setDialogOpen}
