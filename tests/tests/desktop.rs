@@ -467,7 +467,11 @@ async fn evidence_pack_is_created_and_verified() -> anyhow::Result<()> {
     let passed = session
         .find_all("[data-testid=\"verdict-passed\"] li")
         .await?;
-    assert_eq!(passed.len(), 3, "signature, files and audit chain passed");
+    assert_eq!(
+        passed.len(),
+        4,
+        "signature, files, audit chain and the ZIP file itself passed"
+    );
     let verdict = session.find_all("[data-testid=\"verdict\"]").await?;
     session.scroll_into_view(&verdict[0]).await?;
     screenshot(&session, "evidence-verified.png").await?;
