@@ -27,3 +27,4 @@ pub mod portfolio;
 pub mod review;
 pub mod settings;
 pub mod store;
+pub mod sync;

@@ -1,0 +1,137 @@
+//! The HTTP API of a Plumbline server, version 1: paths and JSON bodies, shared by the
+//! server and the desktop client so the two cannot drift apart.
+//!
+//! - `GET  /healthz`                 200 `ok` while the process runs.
+//! - `GET  /readyz`                  200 `ready` when the database answers, else 503.
+//! - `POST /api/v1/auth/sign-in`     [`SignInBody`] → 200 [`SignedIn`]; 401
+//!   `bad_credentials`; 429 `rate_limited` (with `Retry-After` seconds); 400
+//!   `bad_request`.
+//! - `GET  /api/v1/me`               (Bearer device token) → 200 [`Identity`]; 401
+//!   `bad_token` (unknown) or `revoked`.
+//! - `POST /api/v1/auth/sign-out`    (Bearer) → 204: this device's token is revoked.
+//!
+//! Every error is an [`ApiError`] body with a stable `code` and a message for people.
+
+use serde::{Deserialize, Serialize};
+
+/// The API version these types describe (the path prefix `/api/v1`).
+pub const API_VERSION: u32 = 1;
+
+pub const HEALTH_PATH: &str = "/healthz";
+pub const READY_PATH: &str = "/readyz";
+pub const SIGN_IN_PATH: &str = "/api/v1/auth/sign-in";
+pub const SIGN_OUT_PATH: &str = "/api/v1/auth/sign-out";
+pub const ME_PATH: &str = "/api/v1/me";
+
+/// Sign in once per device with the operator's credentials.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignInBody {
+    pub email: String,
+    pub password: String,
+    /// How the device is named in the server's list of devices ("Alice's laptop").
+    pub device_name: String,
+}
+
+/// A successful sign-in: the device token (shown this once; the server keeps only its
+/// hash) and who it belongs to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedIn {
+    pub token: String,
+    pub identity: Identity,
+}
+
+/// Who a device token belongs to, and what it may see.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    pub user: UserInfo,
+    pub device: DeviceInfo,
+    /// The workspaces this user is a member of, by name.
+    pub workspaces: Vec<WorkspaceRole>,
+    pub server: ServerInfo,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInfo {
+    pub id: String,
+    pub email: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub name: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A membership: the role, and the tenants it is limited to (`None`: all of the
+/// workspace's tenants).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkspaceRole {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub tenants: Option<Vec<String>>,
+}
+
+/// Roles per workspace, most powerful first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Owner,
+    Admin,
+    Operator,
+    Reviewer,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 5] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Operator,
+        Role::Reviewer,
+        Role::Viewer,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Operator => "operator",
+            Role::Reviewer => "reviewer",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|role| role.code() == code)
+    }
+}
+
+/// What answered: for the desktop to show and to refuse an incompatible server.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerInfo {
+    /// "plumbline-server".
+    pub name: String,
+    pub version: String,
+    /// [`API_VERSION`] of the server.
+    pub api: u32,
+}
+
+/// The body of every error answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub error: ErrorBody,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// Stable: `bad_request`, `bad_credentials`, `rate_limited`, `bad_token`, `revoked`,
+    /// `not_found`, `internal`.
+    pub code: String,
+    /// For people: what happened and what to do.
+    pub message: String,
+}
