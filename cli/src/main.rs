@@ -9,6 +9,7 @@
 //! - 4 bad input data (a malformed import file, nothing to import)
 //! - 5 database problem (cannot open, newer schema, damaged)
 //! - 6 verification failed (an evidence pack or the audit chain)
+//! - 7 the Plumbline server could not be reached, refused, or no longer knows this device
 
 mod alerts;
 mod baseline;
@@ -21,6 +22,7 @@ mod import;
 mod output;
 mod report;
 mod review;
+mod server;
 mod tenants;
 
 use std::path::PathBuf;
@@ -35,7 +37,7 @@ use plumbline_core::store::{Store, StoreError};
     name = "plumbline",
     version,
     about = "Plumbline: governance console for Microsoft 365 / Intune tenants (command line)",
-    after_help = "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 not found, 4 bad input data, 5 database problem, 6 verification failed."
+    after_help = "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 not found, 4 bad input data, 5 database problem, 6 verification failed, 7 server unreachable or refused."
 )]
 struct Cli {
     /// The local database (default: the desktop app's, in the per-user data directory;
@@ -81,6 +83,9 @@ enum Command {
     /// The workspace's evidence signing key: show, export, rotate.
     #[command(subcommand)]
     Key(evidence::KeyCommand),
+    /// The Plumbline server: connect (sign in), status [--check], disconnect.
+    #[command(subcommand)]
+    Server(server::Command),
     /// Benchmarks with figures to quote (they make their own databases; --db is unused).
     #[command(subcommand)]
     Bench(bench::Command),
@@ -106,6 +111,15 @@ impl Failure {
     pub fn verification(message: impl Into<String>) -> Self {
         Self {
             code: 6,
+            error: anyhow::anyhow!(message.into()),
+        }
+    }
+
+    /// The Plumbline server could not be reached, refused, or no longer knows this device
+    /// (exit code 7); the message says what to do.
+    pub fn server(message: impl Into<String>) -> Self {
+        Self {
+            code: 7,
             error: anyhow::anyhow!(message.into()),
         }
     }
@@ -193,6 +207,7 @@ fn main() -> ExitCode {
             Command::Audit(args) => evidence::audit(&store, args, cli.json).await,
             Command::Pack(command) => evidence::pack(&store, command, cli.json).await,
             Command::Key(command) => evidence::key(&store, command, cli.json).await,
+            Command::Server(command) => server::run(&store, command, cli.json).await,
             Command::Bench(_) => unreachable!("handled before the database is opened"),
         };
         store.close().await;

@@ -20,6 +20,7 @@ mod evidence;
 mod findings;
 mod portfolio_view;
 mod reporting;
+mod server;
 mod settings;
 mod tenants;
 

@@ -1,12 +1,14 @@
 //! The Settings page's commands: report branding and the default report language (kept
 //! in the database through `plumbline_core::settings`), the data directory, and in the
-//! submodules the tenants' Graph connections and the evidence-signing key.
+//! submodules the tenants' Graph connections, the Plumbline server connection and the
+//! evidence-signing key.
 //!
 //! A logo is checked with the report renderer's own PNG decoder
 //! (`plumbline_reports::Logo::from_png`) before its bytes are stored, so a logo Settings
 //! accepts is one every report can draw.
 
 pub mod connections;
+pub mod server;
 pub mod signing_key;
 
 use std::path::{Path, PathBuf};

@@ -80,6 +80,17 @@ export const commands = {
 	setTenantSecret: (tenantId: string, secret: string) => typedError<TenantConnectionView, CommandError>(__TAURI_INVOKE("set_tenant_secret", { tenantId, secret })),
 	/**  Removes the tenant's client secret from the keychain. */
 	removeTenantSecret: (tenantId: string) => typedError<TenantConnectionView, CommandError>(__TAURI_INVOKE("remove_tenant_secret", { tenantId })),
+	/**  The connection as last recorded; asks no server. */
+	serverConnection: () => typedError<ServerConnectionView, CommandError>(__TAURI_INVOKE("server_connection")),
+	/**  Signs in (replacing a previous sign-in); the device token goes to the keychain. */
+	signInToServer: (request: ServerSignInRequest) => typedError<ServerConnectionView, CommandError>(__TAURI_INVOKE("sign_in_to_server", { request })),
+	/**  Asks the server whether it still knows this device, and records the answer. */
+	checkServerConnection: () => typedError<ServerConnectionView, CommandError>(__TAURI_INVOKE("check_server_connection")),
+	/**
+	 *  Signs this computer out; the token is deleted here even when the server cannot be
+	 *  told.
+	 */
+	signOutOfServer: () => typedError<ServerConnectionView, CommandError>(__TAURI_INVOKE("sign_out_of_server")),
 	/**  The active key (made now when the workspace has none), or why it cannot sign. */
 	signingKey: () => typedError<SigningKeyView, CommandError>(__TAURI_INVOKE("signing_key")),
 	/**
@@ -870,6 +881,62 @@ export type ScorePoint = {
 	at: string,
 	score: number | null,
 	captureId: string,
+};
+
+/**  The server connection as Settings shows it. */
+export type ServerConnectionView = {
+	/**  The server's base address, normalised (`https://plumbline.example.com/`). */
+	url: string | null,
+	status: ServerStatus,
+	user: ServerUser | null,
+	/**  This computer's name in the server's list of devices. */
+	deviceName: string | null,
+	/**  The memberships the server last reported (empty unless signed in). */
+	workspaces: ServerWorkspace[],
+	serverVersion: string | null,
+	/**  RFC 3339, UTC: the last time the server answered or was tried. */
+	checkedAt: string | null,
+	/**
+	 *  When failed, or signed out by the server or while it was unreachable: what
+	 *  happened and what to do.
+	 */
+	problem: string | null,
+	/**  Where the device token is kept, for people ("Secret Service", …). */
+	keychain: string,
+};
+
+/**  Signing in: the password is sent to the server and kept nowhere. */
+export type ServerSignInRequest = {
+	url: string,
+	email: string,
+	password: string,
+	/**  How this computer is named in the server's list of devices. */
+	deviceName: string,
+};
+
+/**  The connection's state. */
+export type ServerStatus = 
+/**  Never signed in from this workspace. */
+"none" | 
+/**  Signed in; the server answered the last time it was asked. */
+"connected" | 
+/**  Signed in (the token is kept), but the server did not answer or refused last time. */
+"failed" | 
+/**  No token: signed out here, or the server revoked it (then `problem` says so). */
+"signedOut";
+
+/**  Who signed in. */
+export type ServerUser = {
+	email: string,
+	name: string,
+};
+
+/**  A workspace on the server this user is a member of. */
+export type ServerWorkspace = {
+	id: string,
+	name: string,
+	/**  `owner`, `admin`, `operator`, `reviewer` or `viewer`. */
+	role: string,
 };
 
 /**  A rule to set on one setting of a draft item. */

@@ -439,3 +439,151 @@ fn the_data_directory_is_described_and_only_it_opens_as_a_folder() {
         assert!(message(&error).contains("only the data folder"), "{error}");
     }
 }
+
+/// A port on loopback nothing listens on.
+fn closed_port_url() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+fn sign_in_request(url: &str, password: &str) -> serde_json::Value {
+    serde_json::json!({ "request": {
+        "url": url,
+        "email": plumbline_core::sync::fake_server::EMAIL,
+        "password": password,
+        "deviceName": "Alice's laptop",
+    }})
+}
+
+#[test]
+fn the_server_connection_is_none_until_signed_in_and_asks_nobody() {
+    let fixture = Fixture::new();
+    let none = serde_json::json!({
+        "url": null, "status": "none", "user": null, "deviceName": null, "workspaces": [],
+        "serverVersion": null, "checkedAt": null, "problem": null,
+        "keychain": "in-memory keychain",
+    });
+    assert_eq!(
+        fixture.call("server_connection", serde_json::json!({})),
+        none
+    );
+    assert_eq!(
+        fixture.call("check_server_connection", serde_json::json!({})),
+        none
+    );
+    assert_eq!(
+        fixture.call("sign_out_of_server", serde_json::json!({})),
+        none
+    );
+    assert!(fixture.keychain.accounts().is_empty());
+}
+
+#[test]
+fn a_sign_in_that_fails_is_a_typed_error_that_says_what_to_do() {
+    let fixture = Fixture::new();
+    let unreachable = closed_port_url();
+    let error = fixture.refused(
+        "sign_in_to_server",
+        sign_in_request(&unreachable, "whatever"),
+    );
+    assert_eq!(error["code"], "io", "{error}");
+    let said = message(&error);
+    assert!(
+        said.starts_with(&format!(
+            "Cannot reach the Plumbline server at {unreachable}/"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains("check the address and that the server runs"),
+        "{said}"
+    );
+
+    for (url, says) in [
+        ("plumbline.example.com", "https://plumbline.example.com"),
+        ("ftp://plumbline.example.com", "https://"),
+        ("", "Enter the server's address"),
+    ] {
+        let error = fixture.refused("sign_in_to_server", sign_in_request(url, "whatever"));
+        assert_eq!(error["code"], "invalid_input", "{url}: {error}");
+        assert!(message(&error).contains(says), "{url}: {error}");
+    }
+    let status = fixture.call("server_connection", serde_json::json!({}));
+    assert_eq!(status["status"], "none");
+    assert!(fixture.keychain.accounts().is_empty());
+}
+
+#[test]
+fn signing_in_checking_and_signing_out_over_ipc() {
+    use plumbline_core::sync::fake_server::{FakeServer, EMAIL, NAME, PASSWORD};
+
+    let fixture = Fixture::new();
+    let server = tauri::async_runtime::block_on(FakeServer::start()).expect("fake server");
+
+    let error = fixture.refused(
+        "sign_in_to_server",
+        sign_in_request(&server.url(), "wrong password"),
+    );
+    assert_eq!(error["code"], "invalid_input", "{error}");
+    assert!(message(&error).contains("check both"), "{error}");
+
+    let connected = fixture.call(
+        "sign_in_to_server",
+        sign_in_request(&format!("{}/", server.url()), PASSWORD),
+    );
+    assert_eq!(connected["status"], "connected", "{connected}");
+    assert_eq!(connected["url"], format!("{}/", server.url()));
+    assert_eq!(
+        connected["user"],
+        serde_json::json!({ "email": EMAIL, "name": NAME })
+    );
+    assert_eq!(connected["deviceName"], "Alice's laptop");
+    assert_eq!(connected["workspaces"][0]["name"], "Contoso MSP");
+    assert_eq!(connected["workspaces"][0]["role"], "operator");
+    assert_eq!(connected["workspaces"][1]["role"], "viewer");
+    assert_eq!(connected["serverVersion"], "0.1.0-fake");
+    assert!(connected["checkedAt"]
+        .as_str()
+        .expect("checked")
+        .ends_with('Z'));
+    assert_eq!(connected["problem"], serde_json::Value::Null);
+    assert_eq!(connected["keychain"], "in-memory keychain");
+    let token = server.live_tokens().pop().expect("a token was issued");
+    let accounts = fixture.keychain.accounts();
+    assert_eq!(accounts.len(), 1);
+    assert!(accounts[0].starts_with("server-token:"), "{accounts:?}");
+    assert_eq!(
+        fixture.keychain.get(&accounts[0]).expect("get").as_deref(),
+        Some(token.as_str())
+    );
+    assert!(!connected.to_string().contains(&token));
+    assert!(!connected.to_string().contains(PASSWORD));
+    assert_eq!(
+        fixture.call("server_connection", serde_json::json!({})),
+        connected
+    );
+
+    let checked = fixture.call("check_server_connection", serde_json::json!({}));
+    assert_eq!(checked["status"], "connected");
+
+    server.revoke_all();
+    let revoked = fixture.call("check_server_connection", serde_json::json!({}));
+    assert_eq!(revoked["status"], "signedOut", "{revoked}");
+    let problem = revoked["problem"].as_str().expect("problem");
+    assert!(problem.contains("sign in again"), "{problem}");
+    assert_eq!(revoked["workspaces"], serde_json::json!([]));
+    assert!(fixture.keychain.accounts().is_empty());
+
+    fixture.call(
+        "sign_in_to_server",
+        sign_in_request(&server.url(), PASSWORD),
+    );
+    let out = fixture.call("sign_out_of_server", serde_json::json!({}));
+    assert_eq!(out["status"], "signedOut");
+    assert_eq!(out["problem"], serde_json::Value::Null);
+    assert_eq!(out["user"]["email"], EMAIL, "kept to sign in again");
+    assert!(fixture.keychain.accounts().is_empty());
+    assert!(server.live_tokens().is_empty(), "revoked on the server too");
+}

@@ -48,6 +48,8 @@ import {
   type ReportSettingsView,
   type SaveBrandingRequest,
   type SaveConnectionRequest,
+  type ServerConnectionView,
+  type ServerSignInRequest,
   type SigningKeyView,
   type TenantConnections,
   type TenantConnectionView,
@@ -57,7 +59,7 @@ import {
 
 export { makeFinding, type FakeFinding } from "./fakeConsole";
 export { makeAlert, makePack } from "./fakeEvidence";
-export type { FakeLogoFile, FakeSettingsData } from "./fakeSettings";
+export { FAKE_WRONG_PASSWORD, type FakeLogoFile, type FakeSettingsData } from "./fakeSettings";
 export type { FakeBaseline, FakeBaselineItem, FakeBaselinesData, FakeFolder } from "./fakeBaselines";
 
 type Method = keyof Backend;
@@ -79,7 +81,7 @@ export interface FakeBackendOptions {
   jobPolls?: number;
   /** Scores and baseline assignments for the Portfolio (its counts come from `console`). */
   portfolio?: FakePortfolioData;
-  /** Report branding and language, tenant connections, the signing key. */
+  /** Report branding and language, tenant connections, the signing key, the server. */
   settings?: FakeSettingsData;
   /** Baselines, the tenants' latest captures to create them from, and folders. */
   baselines?: FakeBaselinesData;
@@ -176,6 +178,10 @@ export class FakeBackend implements Backend {
     exportPublicKey: 0,
     rotateSigningKey: 0,
     dataDirectory: 0,
+    serverConnection: 0,
+    signInToServer: 0,
+    checkServerConnection: 0,
+    signOutOfServer: 0,
     listBaselines: 0,
     baselineDetail: 0,
     baselineItems: 0,
@@ -560,6 +566,26 @@ export class FakeBackend implements Backend {
   async dataDirectory(): Promise<DataDirectory> {
     await this.answer("dataDirectory");
     return this.settings.dataDirectory();
+  }
+
+  async serverConnection(): Promise<ServerConnectionView> {
+    await this.answer("serverConnection");
+    return this.settings.serverConnection();
+  }
+
+  async signInToServer(request: ServerSignInRequest): Promise<ServerConnectionView> {
+    await this.answer("signInToServer");
+    return this.settings.signInToServer(request);
+  }
+
+  async checkServerConnection(): Promise<ServerConnectionView> {
+    await this.answer("checkServerConnection");
+    return this.settings.checkServer();
+  }
+
+  async signOutOfServer(): Promise<ServerConnectionView> {
+    await this.answer("signOutOfServer");
+    return this.settings.signOutOfServer();
   }
 
   async listBaselines(): Promise<BaselineRow[]> {

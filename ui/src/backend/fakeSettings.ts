@@ -1,7 +1,8 @@
 // The Settings part of the fake backend: report branding and language, tenant
-// connections with an in-memory "keychain", the signing key and the data directory. It
-// refuses what the Rust side refuses (bad colours, logos that are not PNGs, ids that are
-// not GUIDs, a secret before its app id) with messages of the same kind.
+// connections with an in-memory "keychain", the signing key, the data directory and the
+// Plumbline server this computer signs in to. It refuses what the Rust side refuses (bad
+// colours, logos that are not PNGs, ids that are not GUIDs, a secret before its app id, a
+// wrong password) with messages of the same kind.
 
 import {
   BackendError,
@@ -12,6 +13,8 @@ import {
   type RetiredKey,
   type SaveBrandingRequest,
   type SaveConnectionRequest,
+  type ServerConnectionView,
+  type ServerSignInRequest,
   type SigningKeyView,
   type TenantConnections,
   type TenantConnectionView,
@@ -41,8 +44,14 @@ export interface FakeSettingsData {
   retiredKeys?: RetiredKey[];
   /** The keychain lost the key's private half. */
   keyMissing?: boolean;
+  /** The server connection to start from (default: never signed in). */
+  server?: Partial<ServerConnectionView>;
   now?: () => number;
 }
+
+/** The password the fake server refuses, as a real one refuses a wrong one. */
+export const FAKE_WRONG_PASSWORD = "wrong password";
+
 
 /** A 1 × 1 PNG, so previews render in the browser preview. */
 const TINY_PNG =
@@ -84,6 +93,9 @@ export class FakeSettings {
   private retired: RetiredKey[];
   private keyMissing: boolean;
   private keysMade = 0;
+  private server: ServerConnectionView;
+  /** What the next checks find: null, the server answers; else this problem. */
+  private serverProblem: { status: "failed" | "signedOut"; problem: string } | null = null;
   private readonly now: () => number;
 
   constructor(
@@ -106,6 +118,21 @@ export class FakeSettings {
     this.retired = [...(data.retiredKeys ?? [])];
     this.keyMissing = data.keyMissing ?? false;
     this.now = data.now ?? (() => Date.now());
+    this.server = {
+      url: null,
+      status: "none",
+      user: null,
+      deviceName: null,
+      workspaces: [],
+      serverVersion: null,
+      checkedAt: null,
+      problem: null,
+      ...structuredClone(data.server),
+      keychain: this.keychainName,
+    };
+    if (this.server.status === "connected" || this.server.status === "failed") {
+      this.secrets.set(this.serverAccount(), "fake-device-token");
+    }
     for (const [tenantId, connection] of this.connections) {
       if (connection.secretSetAt) this.secrets.set(this.account(tenantId), "fake-secret");
     }
@@ -273,6 +300,122 @@ export class FakeSettings {
       reportsDir: `${dataDir}/reports`,
       evidenceDir: `${dataDir}/evidence`,
     };
+  }
+
+  /** The device token the fake keychain holds, if any (tests check it went and left). */
+  serverToken(): string | undefined {
+    return this.secrets.get(this.serverAccount());
+  }
+
+  /** Makes the next connection checks fail (`null`: the server answers again). */
+  serverDown(problem: string | null): void {
+    this.serverProblem = problem === null ? null : { status: "failed", problem };
+  }
+
+  /** Revokes this device's token on the server: the next check signs the device out. */
+  revokeDevice(problem: string): void {
+    this.serverProblem = { status: "signedOut", problem };
+  }
+
+  serverConnection(): ServerConnectionView {
+    return structuredClone(this.server);
+  }
+
+  signInToServer(request: ServerSignInRequest): ServerConnectionView {
+    const url = request.url.trim().replace(/\/+$/, "");
+    if (!/^https?:\/\/[^/\s]+(\/\S*)?$/.test(url)) {
+      throw invalid(
+        `"${request.url.trim()}" is not a server address: enter it with http:// or https://, for example https://plumbline.example.com`,
+      );
+    }
+    const email = request.email.trim();
+    if (!email) throw invalid("Enter the e-mail address of your account on the server");
+    if (!/^[^@\s]+@[^@\s]+$/.test(email)) {
+      throw invalid(
+        `"${email}" is not an e-mail address: enter the one your account on the server has, like alice@example.com`,
+      );
+    }
+    if (!request.password) throw invalid("Enter the password of your account on the server");
+    const deviceName = request.deviceName.trim();
+    if (!deviceName) {
+      throw invalid(
+        'Name this computer (for example "Alice\'s laptop"): the server lists your devices by name, so that you can revoke one',
+      );
+    }
+    if (request.password === FAKE_WRONG_PASSWORD) {
+      // The desktop backend answers wrong credentials as invalid input.
+      throw new BackendError(
+        "invalid_input",
+        "The server did not accept that e-mail address and password: check both and sign in again",
+      );
+    }
+    const local = email.split("@")[0] ?? email;
+    this.secrets.set(this.serverAccount(), `fake-device-token-${this.now()}`);
+    this.server = {
+      url,
+      status: "connected",
+      user: { email, name: local.charAt(0).toUpperCase() + local.slice(1) },
+      deviceName,
+      workspaces: [{ id: "workspace-contoso-msp", name: "Contoso MSP", role: "operator" }],
+      serverVersion: "0.1.0",
+      checkedAt: this.timestamp(),
+      problem: null,
+      keychain: this.keychainName,
+    };
+    this.serverProblem = null;
+    return this.serverConnection();
+  }
+
+  /** As the real one: without a token there is nothing to ask, so the view comes back. */
+  checkServer(): ServerConnectionView {
+    if (this.server.status === "connected" || this.server.status === "failed") {
+      const found = this.serverProblem;
+      if (found?.status === "signedOut") {
+        // A token the server rejects is deleted at once.
+        this.markSignedOut(found.problem);
+        this.serverProblem = null;
+      } else {
+        this.server = {
+          ...this.server,
+          status: found ? "failed" : "connected",
+          checkedAt: this.timestamp(),
+          problem: found?.problem ?? null,
+        };
+      }
+    }
+    return this.serverConnection();
+  }
+
+  /**
+   * Deletes the token here always; who signed in and the device's name stay on view. A
+   * server that is down (`serverDown`) cannot be told, and the problem says so.
+   */
+  signOutOfServer(): ServerConnectionView {
+    if (this.server.status === "connected" || this.server.status === "failed") {
+      const down = this.serverProblem?.status === "failed" ? this.serverProblem.problem : null;
+      this.markSignedOut(
+        down === null
+          ? null
+          : `Signed out on this computer, but the server could not be told: ${down}. This device stays in your list of devices on the server until you revoke it there`,
+      );
+    }
+    this.serverProblem = null;
+    return this.serverConnection();
+  }
+
+  private markSignedOut(problem: string | null): void {
+    this.secrets.delete(this.serverAccount());
+    this.server = {
+      ...this.server,
+      status: "signedOut",
+      workspaces: [],
+      checkedAt: this.timestamp(),
+      problem,
+    };
+  }
+
+  private serverAccount(): string {
+    return "workspace-fake-server-device-token";
   }
 
   private makeKey(): { fingerprint: string; createdAt: string } {

@@ -78,6 +78,8 @@ export type {
   ExportedKey,
   LogoView,
   ReportSettingsView,
+  ServerConnectionView,
+  ServerSignInRequest,
   RetiredKey,
   SaveBrandingRequest,
   SaveConnectionRequest,

@@ -80,6 +80,11 @@ import type {
   SigningKeyView,
   TenantConnectionView,
   TenantConnections,
+  ServerConnectionView,
+  ServerSignInRequest,
+  ServerStatus,
+  ServerUser,
+  ServerWorkspace,
 } from "../bindings";
 
 export type {
@@ -159,6 +164,11 @@ export type {
   SigningKeyView,
   TenantConnectionView,
   TenantConnections,
+  ServerConnectionView,
+  ServerSignInRequest,
+  ServerStatus,
+  ServerUser,
+  ServerWorkspace,
 };
 
 /** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
@@ -229,6 +239,14 @@ export interface Backend {
   rotateSigningKey(): Promise<SigningKeyView>;
   /** Where the database and its folders are, and its size. */
   dataDirectory(): Promise<DataDirectory>;
+  /** The Plumbline server this computer is signed in to, if any, as last checked. */
+  serverConnection(): Promise<ServerConnectionView>;
+  /** Signs in once; the device token goes to the OS keychain, never to the database. */
+  signInToServer(request: ServerSignInRequest): Promise<ServerConnectionView>;
+  /** Asks the server who this device's token is; a failure resolves as `failed`. */
+  checkServerConnection(): Promise<ServerConnectionView>;
+  /** Revokes this device's token on the server and removes it from the keychain. */
+  signOutOfServer(): Promise<ServerConnectionView>;
   /** Every baseline, by name. */
   listBaselines(): Promise<BaselineRow[]>;
   /** A baseline's versions (newest first) and assignments. */

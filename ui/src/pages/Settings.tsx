@@ -1,12 +1,10 @@
 // Settings: report branding, the interface and report languages, tenant connections
 // (client secrets in the OS keychain), the evidence-signing key, where the data lives,
-// and the theme. Each section
-// loads and saves on its own, so one failing does not hide the others. The server
-// connection is not in this version; the page says so rather than offering controls that
-// do nothing.
+// the theme and the Plumbline server this computer signs in to (its device token in the
+// OS keychain; syncing comes later, and the card says so). Each section loads and saves
+// on its own, so one failing does not hide the others.
 
 import {
-  Body1,
   makeStyles,
   Radio,
   RadioGroup,
@@ -16,12 +14,13 @@ import { useMessages } from "../i18n";
 import { PageHeader } from "../shell/PageHeader";
 import { useThemePreference, type ThemePreference } from "../shell/themePreference";
 import { BrandingSection } from "./settings/BrandingSection";
-import { SettingsCard, useSettingsStyles } from "./settings/common";
+import { SettingsCard } from "./settings/common";
 import { ConnectionsSection } from "./settings/ConnectionsSection";
 import { DataSection } from "./settings/DataSection";
 import { InterfaceLanguageSection } from "./settings/InterfaceLanguageSection";
 import { messages } from "./settings/languageMessages";
 import { LanguageSection } from "./settings/LanguageSection";
+import { ServerSection } from "./settings/ServerSection";
 import { SigningKeySection } from "./settings/SigningKeySection";
 
 const useStyles = makeStyles({
@@ -54,7 +53,6 @@ function ThemeSection() {
 
 export function Settings() {
   const styles = useStyles();
-  const common = useSettingsStyles();
   const m = useMessages(messages);
   return (
     <div className={styles.stack}>
@@ -66,11 +64,7 @@ export function Settings() {
       <SigningKeySection />
       <DataSection />
       <ThemeSection />
-      <SettingsCard id="not-yet" title={m.notYetTitle}>
-        <Body1 as="p" className={common.muted}>
-          {m.notYetServer}
-        </Body1>
-      </SettingsCard>
+      <ServerSection />
     </div>
   );
 }

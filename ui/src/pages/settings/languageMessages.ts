@@ -5,7 +5,7 @@ import { defineMessages } from "../../i18n";
 const en = {
   title: "Settings",
   description:
-    "How reports are branded, how tenants connect, the key evidence packs are signed with, where Plumbline keeps its data, how it looks and which language it speaks.",
+    "How reports are branded, how tenants connect, the key evidence packs are signed with, where Plumbline keeps its data, how it looks, which language it speaks and which Plumbline server it signs in to.",
   interfaceTitle: "Interface language",
   interfaceDescription:
     "The language of Plumbline's screens on this computer. Messages from the engine (errors, explanations of findings) stay in English.",
@@ -22,15 +22,12 @@ const en = {
   themeSystem: "Follow the system",
   themeLight: "Light",
   themeDark: "Dark",
-  notYetTitle: "Not in this version",
-  notYetServer:
-    "The connection to a Plumbline server, to share one portfolio with your team, comes with sync.",
 };
 
 export const messages = defineMessages(en, {
   title: "Einstellungen",
   description:
-    "Wie Berichte gestaltet sind, wie Mandanten verbunden werden, mit welchem Schlüssel Nachweispakete signiert werden, wo Plumbline seine Daten ablegt, wie es aussieht und welche Sprache es spricht.",
+    "Wie Berichte gestaltet sind, wie Mandanten verbunden werden, mit welchem Schlüssel Nachweispakete signiert werden, wo Plumbline seine Daten ablegt, wie es aussieht, welche Sprache es spricht und bei welchem Plumbline-Server es sich anmeldet.",
   interfaceTitle: "Sprache der Oberfläche",
   interfaceDescription:
     "Die Sprache der Plumbline-Oberfläche auf diesem Computer. Meldungen der Engine (Fehler, Erläuterungen zu Befunden) bleiben auf Englisch.",
@@ -47,7 +44,4 @@ export const messages = defineMessages(en, {
   themeSystem: "Wie das System",
   themeLight: "Hell",
   themeDark: "Dunkel",
-  notYetTitle: "Nicht in dieser Version",
-  notYetServer:
-    "Die Verbindung zu einem Plumbline-Server, um ein Portfolio im Team zu teilen, kommt mit der Synchronisierung.",
 });

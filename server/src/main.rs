@@ -1,0 +1,373 @@
+//! `plumbline-server`: serve the API, and administer users and device tokens on the
+//! server's own machine. Each subcommand is a few lines over the library.
+//!
+//! Exit codes (stable, for scripts):
+//! - 0 success
+//! - 1 unexpected failure
+//! - 2 usage error (bad arguments, a refused password)
+//! - 3 something named does not exist (user, device)
+//! - 5 database problem (cannot connect, newer schema)
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use plumbline_core::sync::api::Role;
+use plumbline_server::accounts::{Device, MembershipChange};
+use plumbline_server::admin::{self, AdminError, NewMember};
+use plumbline_server::credentials::CredentialError;
+use plumbline_server::{Auth, Database, DatabaseError};
+
+/// The environment variable `user add` reads a new user's password from.
+const PASSWORD_ENV: &str = "PLUMBLINE_SERVER_PASSWORD";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "plumbline-server",
+    version,
+    about = "Plumbline's self-hosted sync server (Postgres or SQLite)",
+    after_help = "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 not found, 5 database problem."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct DatabaseArg {
+    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, sqlite://PATH or sqlite::memory:
+    #[arg(long, env = "PLUMBLINE_SERVER_DATABASE", value_name = "URL")]
+    database: String,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Serve the API (runs the database migrations first).
+    Serve {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// Address and port to listen on; port 0 picks a free one.
+        #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR")]
+        listen: SocketAddr,
+    },
+    /// Users: add one to a workspace.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Device tokens: list, revoke.
+    #[command(subcommand)]
+    Device(DeviceCommand),
+}
+
+#[derive(Subcommand, Debug)]
+enum UserCommand {
+    /// Add a user to a workspace, creating both when missing. A new user's password is
+    /// read from PLUMBLINE_SERVER_PASSWORD, else from the first line of standard input
+    /// (at least 12 characters); an existing user keeps theirs.
+    Add {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        email: String,
+        /// The person's name, as the desktop shows it.
+        #[arg(long)]
+        name: String,
+        /// The workspace's name.
+        #[arg(long)]
+        workspace: String,
+        #[arg(long, value_enum, default_value = "operator")]
+        role: RoleArg,
+        /// Limit the membership to this tenant (repeat for several); default: all.
+        #[arg(long = "tenant", value_name = "TENANT_ID")]
+        tenants: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DeviceCommand {
+    /// List a user's devices and whether their tokens are active.
+    List {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        email: String,
+    },
+    /// Revoke a user's device tokens: all of them, or those of one device name.
+    Revoke {
+        #[command(flatten)]
+        database: DatabaseArg,
+        #[arg(long)]
+        email: String,
+        /// Only the devices with this name (as `device list` shows it).
+        #[arg(long, value_name = "NAME")]
+        device: Option<String>,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+enum RoleArg {
+    Owner,
+    Admin,
+    Operator,
+    Reviewer,
+    Viewer,
+}
+
+impl From<RoleArg> for Role {
+    fn from(role: RoleArg) -> Self {
+        match role {
+            RoleArg::Owner => Role::Owner,
+            RoleArg::Admin => Role::Admin,
+            RoleArg::Operator => Role::Operator,
+            RoleArg::Reviewer => Role::Reviewer,
+            RoleArg::Viewer => Role::Viewer,
+        }
+    }
+}
+
+/// A failure with the exit code scripts see.
+struct Failure {
+    code: u8,
+    error: anyhow::Error,
+}
+
+impl<E: Into<anyhow::Error>> From<E> for Failure {
+    fn from(error: E) -> Self {
+        let error = error.into();
+        let code = if let Some(admin) = error.downcast_ref::<AdminError>() {
+            match admin {
+                AdminError::Invalid(_)
+                | AdminError::Credential(CredentialError::WeakPassword(_)) => 2,
+                AdminError::NotFound(_) => 3,
+                AdminError::Account(_) => 5,
+                AdminError::Credential(_) => 1,
+            }
+        } else if error.downcast_ref::<DatabaseError>().is_some() {
+            5
+        } else {
+            1
+        };
+        Self { code, error }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let default_filter = match cli.command {
+        Command::Serve { .. } => "info,sqlx=warn",
+        _ => "warn",
+    };
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("error: cannot start: {error}");
+            return ExitCode::from(1);
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            eprintln!("error: {}", causes(&failure.error));
+            ExitCode::from(failure.code)
+        }
+    }
+}
+
+async fn run(command: Command) -> Result<(), Failure> {
+    match command {
+        Command::Serve { database, listen } => serve(&database.database, listen).await,
+        Command::User(UserCommand::Add {
+            database,
+            email,
+            name,
+            workspace,
+            role,
+            tenants,
+        }) => {
+            let member = NewMember {
+                email,
+                name,
+                workspace,
+                role: role.into(),
+                tenants: (!tenants.is_empty()).then_some(tenants),
+            };
+            let database = Database::open(&database.database).await?;
+            let result = admin::add_user(&database, &member, || read_password(&member.email)).await;
+            database.close().await;
+            let added = result?;
+            let user = &added.user;
+            if added.user_created {
+                println!("created user {} ({})", user.email, user.name);
+            } else {
+                println!("user {} exists; name and password unchanged", user.email);
+            }
+            if added.workspace_created {
+                println!("created workspace {}", member.workspace.trim());
+            }
+            let role = member.role.code();
+            let workspace = member.workspace.trim();
+            match added.membership {
+                MembershipChange::Created => {
+                    println!("{} is now {role} of {workspace}", user.email)
+                }
+                MembershipChange::Updated { previous } => println!(
+                    "{} is now {role} of {workspace} (was {})",
+                    user.email,
+                    previous.code()
+                ),
+                MembershipChange::Unchanged => {
+                    println!("{} was already {role} of {workspace}", user.email)
+                }
+            }
+            Ok(())
+        }
+        Command::Device(DeviceCommand::List { database, email }) => {
+            let database = Database::open(&database.database).await?;
+            let result = admin::list_devices(&database, &email).await;
+            database.close().await;
+            let (user, devices) = result?;
+            if devices.is_empty() {
+                println!("{} has not signed in from any device", user.email);
+            }
+            for device in &devices {
+                println!("{}", describe(device));
+            }
+            Ok(())
+        }
+        Command::Device(DeviceCommand::Revoke {
+            database,
+            email,
+            device,
+        }) => {
+            let database = Database::open(&database.database).await?;
+            let result = admin::revoke_devices(&database, &email, device.as_deref()).await;
+            database.close().await;
+            let (user, revoked) = result?;
+            for device in &revoked {
+                println!("revoked {} of {}", describe(device), user.email);
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn serve(url: &str, listen: SocketAddr) -> Result<(), Failure> {
+    let database = Database::open(url).await?;
+    let engine = database.engine();
+    let auth = Auth::new(database.clone())?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(%address, engine, "serving");
+    // Scripts and tests wait for this exact line.
+    println!("plumbline-server listening on http://{address}");
+    std::io::stdout().flush()?;
+    axum::serve(listener, plumbline_server::router(auth))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("the HTTP server stopped")?;
+    database.close().await;
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM (what a service manager or container runtime sends).
+async fn shutdown_signal() {
+    let interrupt = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+    tracing::info!("stopping: finishing the requests in flight");
+}
+
+/// The error and its causes, `outer: inner`, leaving out a cause its parent's message
+/// already ends with (sqlx repeats its source in its own message).
+fn causes(error: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in error.chain() {
+        let message = cause.to_string();
+        if !text.ends_with(&message) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&message);
+        }
+    }
+    text
+}
+
+/// A new user's password: PLUMBLINE_SERVER_PASSWORD, else standard input's first line.
+fn read_password(email: &str) -> Result<String, AdminError> {
+    if let Ok(password) = std::env::var(PASSWORD_ENV) {
+        return Ok(password);
+    }
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        eprint!("password for {} (at least 12 characters; shown as typed — pipe it or set {PASSWORD_ENV} to keep it off the screen): ", email.trim());
+        // The prompt is a courtesy; reading works without it.
+        std::io::stderr().flush().ok();
+    }
+    let mut line = String::new();
+    let read = stdin.lock().read_line(&mut line).map_err(|error| {
+        AdminError::Invalid(format!(
+            "cannot read the password from standard input: {error}"
+        ))
+    })?;
+    if read == 0 {
+        return Err(AdminError::Invalid(format!(
+            "no password: set {PASSWORD_ENV} or pass it as the first line of standard input"
+        )));
+    }
+    let password = line.strip_suffix('\n').unwrap_or(&line);
+    let password = password.strip_suffix('\r').unwrap_or(password);
+    Ok(password.to_owned())
+}
+
+fn describe(device: &Device) -> String {
+    let last_used = device.last_used_at.map_or_else(
+        || "never used".to_owned(),
+        |at| format!("last used {}", at.rfc3339()),
+    );
+    let state = match device.revoked_at {
+        Some(at) => format!("revoked {}", at.rfc3339()),
+        None => "active".to_owned(),
+    };
+    format!(
+        "{:?}  id {}  signed in {}  {last_used}  {state}",
+        device.name,
+        device.id,
+        device.created_at.rfc3339()
+    )
+}
