@@ -87,7 +87,16 @@ impl Drop for Driver {
 /// The built desktop binary, next to this test binary's `deps/` folder, or the one
 /// `PLUMBLINE_DESKTOP_BINARY` names (when several checkouts share a target directory).
 pub fn desktop_binary() -> anyhow::Result<PathBuf> {
-    if let Some(path) = std::env::var_os("PLUMBLINE_DESKTOP_BINARY").filter(|p| !p.is_empty()) {
+    workspace_binary("plumbline-desktop", "PLUMBLINE_DESKTOP_BINARY")
+}
+
+/// The built `plumbline-server`, found the same way (`PLUMBLINE_SERVER_BINARY`).
+pub fn server_binary() -> anyhow::Result<PathBuf> {
+    workspace_binary("plumbline-server", "PLUMBLINE_SERVER_BINARY")
+}
+
+fn workspace_binary(name: &str, variable: &str) -> anyhow::Result<PathBuf> {
+    if let Some(path) = std::env::var_os(variable).filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(path));
     }
     let exe = std::env::current_exe()?;
@@ -95,12 +104,36 @@ pub fn desktop_binary() -> anyhow::Result<PathBuf> {
         .parent()
         .and_then(Path::parent)
         .context("test binary has no profile directory")?;
-    let app = profile_dir.join("plumbline-desktop");
-    if !app.exists() {
+    let binary = profile_dir.join(name);
+    if !binary.exists() {
         bail!(
             "{} does not exist: run `cargo build --workspace` first",
-            app.display()
+            binary.display()
         );
     }
-    Ok(app)
+    Ok(binary)
+}
+
+/// The processes running `binary` now (matched by their executable).
+pub fn processes_of(binary: &Path) -> Vec<u32> {
+    let Ok(binary) = std::fs::canonicalize(binary) else {
+        return Vec::new();
+    };
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == binary))
+        .collect()
+}
+
+/// Waits until no process runs `binary` (an app still exiting from the previous test
+/// makes WebKitWebDriver drop the next new-session request). Gives up after `timeout`.
+pub async fn wait_until_gone(binary: &Path, timeout: Duration) {
+    let started = Instant::now();
+    while !processes_of(binary).is_empty() && started.elapsed() < timeout {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
 }

@@ -27,7 +27,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{anyhow, bail, Context};
-use plumbline_e2e::driver::Driver;
+use plumbline_e2e::driver::{processes_of, Driver};
 use plumbline_e2e::webdriver::Session;
 use serde_json::{json, Value};
 
@@ -202,36 +202,18 @@ fn memory_figures(pid: u32) -> Value {
 
 /// The newest process running `app`.
 fn app_pid(app: &Path) -> anyhow::Result<u32> {
-    let app = std::fs::canonicalize(app)?;
-    let mut found: Option<(u64, u32)> = None;
-    for entry in std::fs::read_dir("/proc")?.flatten() {
-        let Some(pid) = entry
-            .file_name()
-            .to_str()
-            .and_then(|n| n.parse::<u32>().ok())
-        else {
-            continue;
-        };
-        if std::fs::read_link(format!("/proc/{pid}/exe"))
-            .ok()
-            .as_deref()
-            != Some(app.as_path())
-        {
-            continue;
-        }
-        let start: u64 = std::fs::read_to_string(format!("/proc/{pid}/stat"))
+    let start_time = |pid: u32| -> u64 {
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
             .ok()
             .and_then(|s| {
                 s.rsplit_once(')')
                     .and_then(|(_, rest)| rest.split_whitespace().nth(19)?.parse().ok())
             })
-            .unwrap_or(0);
-        if found.is_none_or(|(newest, _)| start > newest) {
-            found = Some((start, pid));
-        }
-    }
-    found
-        .map(|(_, pid)| pid)
+            .unwrap_or(0)
+    };
+    processes_of(app)
+        .into_iter()
+        .max_by_key(|pid| start_time(*pid))
         .ok_or_else(|| anyhow!("no running {}", app.display()))
 }
 
