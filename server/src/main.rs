@@ -63,8 +63,9 @@ enum Command {
 #[derive(Subcommand, Debug)]
 enum UserCommand {
     /// Add a user to a workspace, creating both when missing. A new user's password is
-    /// read from PLUMBLINE_SERVER_PASSWORD, else from the first line of standard input
-    /// (at least 12 characters); an existing user keeps theirs.
+    /// read from PLUMBLINE_SERVER_PASSWORD, else asked on the terminal (not echoed), else
+    /// from the first line of standard input (at least 12 characters); an existing user
+    /// keeps theirs.
     Add {
         #[command(flatten)]
         database: DatabaseArg,
@@ -328,16 +329,23 @@ fn causes(error: &anyhow::Error) -> String {
     text
 }
 
-/// A new user's password: PLUMBLINE_SERVER_PASSWORD, else standard input's first line.
+/// A new user's password: PLUMBLINE_SERVER_PASSWORD, else asked on the terminal without
+/// echo, else standard input's first line.
 fn read_password(email: &str) -> Result<String, AdminError> {
     if let Ok(password) = std::env::var(PASSWORD_ENV) {
         return Ok(password);
     }
     let stdin = std::io::stdin();
     if stdin.is_terminal() {
-        eprint!("password for {} (at least 12 characters; shown as typed — pipe it or set {PASSWORD_ENV} to keep it off the screen): ", email.trim());
-        // The prompt is a courtesy; reading works without it.
-        std::io::stderr().flush().ok();
+        return rpassword::prompt_password(format!(
+            "password for {} (at least 12 characters): ",
+            email.trim()
+        ))
+        .map_err(|error| {
+            AdminError::Invalid(format!(
+                "cannot read the password from the terminal: {error}; set {PASSWORD_ENV} or pipe it"
+            ))
+        });
     }
     let mut line = String::new();
     let read = stdin.lock().read_line(&mut line).map_err(|error| {
