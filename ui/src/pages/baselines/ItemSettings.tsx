@@ -33,11 +33,12 @@ import {
 } from "../../backend";
 import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
-import { SeverityBadge } from "../findings/labels";
+import { SeverityBadge, severityOptions } from "../findings/labels";
+import { messages as findingMessages } from "../findings/messages";
 import { messages } from "./messages";
 import { ErrorBar } from "./parts";
 import { RuleDialog } from "./RuleDialog";
-import { describeRule, SEVERITIES } from "./rules";
+import { describeRule } from "./rules";
 
 const useStyles = makeStyles({
   // Columns as wide as their content needs: names and labels get the room, numbers little.
@@ -180,6 +181,7 @@ function SettingsTable(props: {
 function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSettingsView) => void }) {
   const styles = useStyles();
   const m = useMessages(messages);
+  const fm = useMessages(findingMessages);
   const backend = useBackend();
   const [view, setView] = useState(props.initial);
   const [query, setQuery] = useState("");
@@ -239,9 +241,9 @@ function ItemBody(props: { initial: ItemSettingsView; onChanged: (view: ItemSett
                 )
               }
             >
-              {SEVERITIES.map((s) => (
-                <option key={s} value={s}>
-                  {m.severities[s]}
+              {severityOptions(fm).map((s) => (
+                <option key={s.value} value={s.value}>
+                  {s.label}
                 </option>
               ))}
             </Select>

@@ -28,13 +28,14 @@ import {
   type Severity,
 } from "../../backend";
 import { useMessages } from "../../i18n";
+import { severityOptions } from "../findings/labels";
+import { messages as findingMessages } from "../findings/messages";
 import { messages } from "./messages";
 import { ErrorBar, useFocusReturn } from "./parts";
 import {
   formFromRule,
   RULE_KINDS,
   ruleFromForm,
-  SEVERITIES,
   type RuleForm,
   type RuleFormProblems,
 } from "./rules";
@@ -61,6 +62,7 @@ export function RuleDialog(props: {
 }) {
   const styles = useStyles();
   const m = useMessages(messages);
+  const fm = useMessages(findingMessages);
   useFocusReturn();
   const backend = useBackend();
   const { setting } = props;
@@ -178,9 +180,9 @@ export function RuleDialog(props: {
                   data-testid="rule-severity"
                 >
                   <option value="">{m.itemsSeverity}</option>
-                  {SEVERITIES.map((s) => (
-                    <option key={s} value={s}>
-                      {m.severities[s]}
+                  {severityOptions(fm).map((s) => (
+                    <option key={s.value} value={s.value}>
+                      {s.label}
                     </option>
                   ))}
                 </Select>

@@ -2,7 +2,7 @@
 // settings and rules, assignments and the dialogs. Names, paths, values and messages that
 // come from the backend stay as they come.
 
-import type { RuleKind, Severity } from "../../backend";
+import type { RuleKind } from "../../backend";
 import { formatCount, formatNumber } from "../../format";
 import { defineMessages } from "../../i18n";
 
@@ -137,12 +137,6 @@ const en = {
     },
   } satisfies Record<RuleKind, { label: string; hint: string }>,
   exactDefault: "Exact (default)",
-  severities: {
-    critical: "Critical",
-    high: "High",
-    medium: "Medium",
-    low: "Low",
-  } satisfies Record<Severity, string>,
   enterCompliantValues:
     'Enter at least one compliant value, one per line (for example 14 or "text").',
   enterNumber: (kind: "at_least" | "at_most") =>
@@ -416,12 +410,6 @@ export const messages = defineMessages(en, {
     },
   },
   exactDefault: "Exakt (Standard)",
-  severities: {
-    critical: "Kritisch",
-    high: "Hoch",
-    medium: "Mittel",
-    low: "Niedrig",
-  },
   enterCompliantValues:
     "Geben Sie mindestens einen konformen Wert ein, einen pro Zeile (zum Beispiel 14 oder \"Text\").",
   enterNumber: (kind) =>

@@ -17,9 +17,6 @@ export const RULE_KINDS: readonly RuleKind[] = [
   "tenant_value",
 ];
 
-/** The severities a rule or an item can have, most severe first. */
-export const SEVERITIES: readonly Severity[] = ["critical", "high", "medium", "low"];
-
 export function ruleKindLabel(kind: RuleKind, m: BaselineMessages): string {
   return (m.ruleKinds as Partial<Record<string, { label: string }>>)[kind]?.label ?? kind;
 }
