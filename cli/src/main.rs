@@ -124,6 +124,15 @@ impl Failure {
         }
     }
 
+    /// Part of a run failed (exit code 8): the rest was done, and the output lists what
+    /// failed with its error.
+    pub fn partial(message: impl Into<String>) -> Self {
+        Self {
+            code: 8,
+            error: anyhow::anyhow!(message.into()),
+        }
+    }
+
     /// A usage error (exit code 2) with a message that says what to pass instead.
     pub fn usage(message: impl Into<String>) -> Self {
         Self {

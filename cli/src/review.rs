@@ -6,7 +6,7 @@ use plumbline_core::review::{ranking, review_all, review_tenant, ReviewOptions, 
 use plumbline_core::store::Store;
 
 use crate::output::{print_json, progress};
-use crate::Outcome;
+use crate::{Failure, Outcome};
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -39,9 +39,21 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
     };
     let seconds = started.elapsed().as_secs_f64();
     let alerts = store.raise_alerts().await?;
+    let failed: Vec<&TenantReview> = reviews.iter().filter(|r| r.error.is_some()).collect();
+    let partial = || {
+        Failure::partial(format!(
+            "the review of {} of {} tenants failed (listed above); the others were reviewed",
+            failed.len(),
+            reviews.len()
+        ))
+    };
     if json {
         print_json(&serde_json::json!({"seconds": seconds, "tenants": reviews, "alerts": alerts}))?;
-        return Ok(());
+        return if failed.is_empty() {
+            Ok(())
+        } else {
+            Err(partial())
+        };
     }
     let reviewed: Vec<&TenantReview> = reviews.iter().filter(|r| r.reviewed).collect();
     for r in &reviewed {
@@ -62,7 +74,22 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
             }
         );
     }
-    let skipped = reviews.len() - reviewed.len();
+    for r in &reviewed {
+        for item in &r.not_assessed {
+            println!(
+                "  {}: not assessed: {} ({}): {}",
+                r.tenant, item.item, item.kind, item.reason
+            );
+        }
+    }
+    for r in &failed {
+        println!(
+            "{:<40} FAILED: {}",
+            r.tenant,
+            r.error.as_deref().unwrap_or_default()
+        );
+    }
+    let skipped = reviews.len() - reviewed.len() - failed.len();
     let compared: usize = reviewed.iter().map(|r| r.items_compared).sum();
     let normalized: usize = reviewed.iter().map(|r| r.items_normalized).sum();
     println!(
@@ -80,7 +107,11 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
             crate::alerts::print_alert(alert);
         }
     }
-    Ok(())
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        Err(partial())
+    }
 }
 
 pub async fn score(store: &Store, json: bool) -> Outcome {

@@ -169,6 +169,18 @@ pub struct BaselineOptions {
     pub exclusive_kinds: Vec<String>,
 }
 
+impl BaselineOptions {
+    /// The options with every exclusive kind checked and spelled as its key: a kind name
+    /// that names no kind is an error listing the valid ones (it would silently never
+    /// report an extra policy).
+    pub fn checked(&self) -> Result<Self, crate::kinds::UnknownKind> {
+        Ok(Self {
+            ignore_version_suffix: self.ignore_version_suffix,
+            exclusive_kinds: crate::kinds::resolve_all(&self.exclusive_kinds)?,
+        })
+    }
+}
+
 /// The verdict on one setting.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Verdict {

@@ -2,7 +2,7 @@
 //! capture of a tenant (created when it does not exist), in one transaction. Shared by
 //! `plumbline import` and the desktop's import.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
@@ -46,12 +46,50 @@ pub enum CaptureError {
     Worker(String),
 }
 
+/// Reads a folder as [`import_folder`] would, without writing anything: what each file
+/// is and how it was recognised, for a preview. `tenant` (name or id), when it names an
+/// existing tenant, lends its Entra tenant id as the import would.
+pub async fn preview_folder(
+    store: &Store,
+    tenant: Option<&str>,
+    dir: &Path,
+    options: &ImportOptions,
+) -> Result<ImportReport, CaptureError> {
+    let options = with_organization(store, tenant, options).await?;
+    let dir = dir.to_path_buf();
+    Ok(
+        tokio::task::spawn_blocking(move || import_dir(&dir, &options))
+            .await
+            .map_err(|e| CaptureError::Worker(e.to_string()))??,
+    )
+}
+
+/// The options with the tenant's Entra tenant id, when the tenant exists and has one and
+/// the caller gave none.
+async fn with_organization(
+    store: &Store,
+    tenant: Option<&str>,
+    options: &ImportOptions,
+) -> Result<ImportOptions, CaptureError> {
+    let mut options = options.clone();
+    if options.organization_id.is_none() {
+        if let Some(name) = tenant.map(str::trim).filter(|t| !t.is_empty()) {
+            options.organization_id = store
+                .find_tenant(name)
+                .await?
+                .and_then(|t| t.entra_tenant_id);
+        }
+    }
+    Ok(options)
+}
+
 /// Reads `request.dir` (off the async threads) and records it as a new capture.
 pub async fn import_folder(
     store: &Store,
     request: &FolderImport,
 ) -> Result<ImportedCapture, CaptureError> {
-    let (dir, options) = (request.dir.clone(), request.options.clone());
+    let options = with_organization(store, Some(&request.tenant), &request.options).await?;
+    let dir = request.dir.clone();
     let report = tokio::task::spawn_blocking(move || import_dir(&dir, &options))
         .await
         .map_err(|e| CaptureError::Worker(e.to_string()))??;

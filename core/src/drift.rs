@@ -77,9 +77,10 @@ pub struct Drift {
     pub kind: DriftKind,
     /// Resource-kind registry key.
     pub resource_kind: String,
-    /// The baseline item's name (the tenant item's for `extra` and history kinds).
+    /// The baseline item's key (the tenant item's for `extra` and history kinds): its
+    /// name, made unique when names repeat ([`crate::identity`]).
     pub item_key: String,
-    /// The tenant item's name, when there is one.
+    /// The tenant item's key, when there is one.
     pub tenant_item: Option<String>,
     /// Setting path for setting-level kinds; `""` for item-level ones.
     pub setting_path: String,
@@ -243,42 +244,71 @@ fn match_key(kind: &str, name: &str, ignore_version: bool) -> (String, String) {
     } else {
         name
     };
-    let folded = name
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .to_lowercase();
-    (kind.to_owned(), folded)
+    (kind.to_owned(), crate::identity::folded_name(name))
 }
 
-/// Matches by kind and name. Each tenant item matches at most one baseline item; when
-/// several tenant items share a name, the first (in the given order) is matched.
+/// Matches by kind and name. Each tenant item matches at most one baseline item. Names
+/// are not unique (DRIFT.md): where several baseline or tenant items share a name, the
+/// pairs with the highest `affinity(baseline index, tenant index)` are made first (ties
+/// by position), so a baseline item meets the same-named tenant item whose settings are
+/// closest; the others are missing or unmatched. `affinity` is asked only about such
+/// groups.
 pub fn match_items(
     baseline: &[(&str, &str)],
     tenant: &[(&str, &str)],
     options: &BaselineOptions,
+    affinity: &dyn Fn(usize, usize) -> f64,
 ) -> Matching {
     let ignore = options.ignore_version_suffix;
-    let mut by_key: HashMap<(String, String), Vec<usize>> = HashMap::new();
+    let mut by_key: HashMap<(String, String), (Vec<usize>, Vec<usize>)> = HashMap::new();
     for (index, (kind, name)) in tenant.iter().enumerate() {
         by_key
             .entry(match_key(kind, name, ignore))
             .or_default()
+            .1
             .push(index);
     }
+    let mut wanted: Vec<(String, String)> = Vec::new();
+    for (index, (kind, name)) in baseline.iter().enumerate() {
+        let key = match_key(kind, name, ignore);
+        let group = by_key.entry(key.clone()).or_default();
+        if group.0.is_empty() {
+            wanted.push(key);
+        }
+        group.0.push(index);
+    }
     let mut used = vec![false; tenant.len()];
+    let mut matched = vec![false; baseline.len()];
     let mut matching = Matching::default();
-    for (b_index, (kind, name)) in baseline.iter().enumerate() {
-        let candidates = by_key.get(&match_key(kind, name, ignore));
-        let found = candidates.and_then(|c| c.iter().copied().find(|t| !used[*t]));
-        match found {
-            Some(t_index) => {
-                used[t_index] = true;
-                matching.pairs.push((b_index, t_index));
+    for key in &wanted {
+        let Some((b_items, t_items)) = by_key.get(key) else {
+            continue;
+        };
+        if b_items.len() == 1 && t_items.len() <= 1 {
+            if let Some(t) = t_items.first() {
+                matching.pairs.push((b_items[0], *t));
+                used[*t] = true;
+                matched[b_items[0]] = true;
             }
-            None => matching.missing.push(b_index),
+            continue;
+        }
+        let mut candidates: Vec<(f64, usize, usize)> = b_items
+            .iter()
+            .flat_map(|b| t_items.iter().map(move |t| (*b, *t)))
+            .map(|(b, t)| (affinity(b, t), b, t))
+            .collect();
+        candidates.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+        for (_, b, t) in candidates {
+            if matched[b] || used[t] {
+                continue;
+            }
+            matched[b] = true;
+            used[t] = true;
+            matching.pairs.push((b, t));
         }
     }
+    matching.pairs.sort_unstable();
+    matching.missing = (0..baseline.len()).filter(|b| !matched[*b]).collect();
     let kinds: BTreeSet<&str> = baseline.iter().map(|(k, _)| *k).collect();
     matching.unmatched = tenant
         .iter()
@@ -287,6 +317,32 @@ pub fn match_items(
         .map(|(i, _)| i)
         .collect();
     matching
+}
+
+/// Tenant items that share a matching name with another baseline or tenant item: the
+/// ones [`match_items`] asks the affinity of.
+pub fn ambiguous_tenant_items(
+    baseline: &[(&str, &str)],
+    tenant: &[(&str, &str)],
+    options: &BaselineOptions,
+) -> Vec<usize> {
+    let ignore = options.ignore_version_suffix;
+    let mut counts: HashMap<(String, String), (usize, Vec<usize>)> = HashMap::new();
+    for (kind, name) in baseline {
+        counts.entry(match_key(kind, name, ignore)).or_default().0 += 1;
+    }
+    for (index, (kind, name)) in tenant.iter().enumerate() {
+        if let Some(entry) = counts.get_mut(&match_key(kind, name, ignore)) {
+            entry.1.push(index);
+        }
+    }
+    let mut out: Vec<usize> = counts
+        .into_values()
+        .filter(|(b, t)| *b > 1 || t.len() > 1)
+        .flat_map(|(_, t)| t)
+        .collect();
+    out.sort_unstable();
+    out
 }
 
 /// Share of (path, value) pairs two items have in common (Jaccard), 0–1.
@@ -368,6 +424,8 @@ pub struct ItemRef<'a> {
     pub kind: &'a str,
     pub external_id: &'a str,
     pub name: &'a str,
+    /// The item's key in its capture ([`crate::identity::item_keys`]).
+    pub key: &'a str,
     pub settings_hash: &'a str,
     pub assignments_hash: &'a str,
 }
@@ -402,7 +460,7 @@ pub fn capture_changes(
             None => delta.deleted.push(Drift {
                 kind: DriftKind::Deleted,
                 resource_kind: before.kind.to_owned(),
-                item_key: before.name.to_owned(),
+                item_key: before.key.to_owned(),
                 tenant_item: None,
                 setting_path: String::new(),
                 expected: Some(Value::String(before.name.to_owned())),
@@ -423,7 +481,8 @@ pub fn capture_changes(
 }
 
 /// The setting-level changes of one item between two captures: every path whose value
-/// moved (previous value as `expected`, current as `actual`), and its assignments.
+/// moved (previous value as `expected`, current as `actual`), and its assignments. `name`
+/// is the item's key.
 pub fn changed_item_drifts(
     kind: &str,
     name: &str,

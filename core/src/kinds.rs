@@ -124,6 +124,22 @@ pub enum WellKnown {
 const ZERO_GUID: &str = "00000000-0000-0000-0000-000000000000";
 
 impl IdSpace {
+    /// True when `text` has the form of an id of this space: GUIDs, and scope tags'
+    /// numbers. Anything else where an id belongs is a name an exporter wrote instead.
+    pub fn looks_like_id(self, text: &str) -> bool {
+        match self {
+            Self::ScopeTag => !text.is_empty() && text.chars().all(|c| c.is_ascii_digit()),
+            _ => {
+                let parts: Vec<&str> = text.split('-').collect();
+                parts.len() == 5
+                    && parts
+                        .iter()
+                        .zip([8, 4, 4, 4, 12])
+                        .all(|(p, n)| p.len() == n && p.chars().all(|c| c.is_ascii_hexdigit()))
+            }
+        }
+    }
+
     /// The directory objects that resolve ids of this space, if captures hold any.
     pub fn directory_kind(self) -> Option<DirectoryObjectKind> {
         match self {
@@ -494,6 +510,9 @@ pub static KINDS: &[ResourceKind] = &[
             ignored: &[
                 "definitionValues/definition",
                 "definitionValues/presentationValues/presentation",
+                // Always "policy" in Intune; Graph reads return it, IntuneManagement's
+                // export leaves it out.
+                "definitionValues/configurationType",
             ],
             set_arrays: &["definitionValues/presentationValues/values"],
             merged_arrays: &[],
@@ -776,7 +795,8 @@ pub static KINDS: &[ResourceKind] = &[
         endpoints: &["deviceManagement/intents"],
         odata_types: &["microsoft.graph.deviceManagementIntent"],
         odata_type_suffixes: &[],
-        folders: &["EndpointSecurity", "Intents"],
+        // IntuneManagement, and IntuneCD's "Management Intents".
+        folders: &["EndpointSecurity", "Intents", "ManagementIntents"],
         name_field: "displayName",
         normalization: Normalization {
             layout: Layout::IntentSettings,
@@ -806,9 +826,91 @@ pub fn label(key: &str) -> &'static str {
     by_key(key).map(|k| k.label).unwrap_or("Unknown kind")
 }
 
+/// A kind name a person typed that names no kind.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("\"{given}\" is not a policy kind; use one of: {}", valid_keys().join(", "))]
+pub struct UnknownKind {
+    pub given: String,
+}
+
+/// Every kind key, in registry order.
+pub fn valid_keys() -> Vec<&'static str> {
+    KINDS.iter().map(|k| k.key).collect()
+}
+
+/// The kind a person means by `text`: its key or its label, in any case, with spaces,
+/// hyphens or underscores or none between the words (`settings_catalog`,
+/// `SettingsCatalog`, `Settings catalog`). Anything else is an error that lists the keys.
+pub fn resolve(text: &str) -> Result<&'static ResourceKind, UnknownKind> {
+    let squash = |t: &str| -> String {
+        t.chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect()
+    };
+    let wanted = squash(text);
+    KINDS
+        .iter()
+        .find(|k| !wanted.is_empty() && (squash(k.key) == wanted || squash(k.label) == wanted))
+        .ok_or_else(|| UnknownKind {
+            given: text.trim().to_owned(),
+        })
+}
+
+/// Resolves a list of typed kind names to their keys, without repeats, in the order given.
+pub fn resolve_all<S: AsRef<str>>(texts: &[S]) -> Result<Vec<String>, UnknownKind> {
+    let mut keys: Vec<String> = Vec::with_capacity(texts.len());
+    for text in texts {
+        let key = resolve(text.as_ref())?.key.to_owned();
+        if !keys.contains(&key) {
+            keys.push(key);
+        }
+    }
+    Ok(keys)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_kind_names_resolve_to_keys_or_list_the_valid_ones() {
+        for text in [
+            "settings_catalog",
+            "SettingsCatalog",
+            "settings-catalog",
+            "Settings catalog",
+            " SETTINGS CATALOG ",
+        ] {
+            assert_eq!(
+                resolve(text).map(|k| k.key),
+                Ok("settings_catalog"),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            resolve("Conditional Access policy").map(|k| k.key),
+            Ok("conditional_access")
+        );
+        let error = resolve("bogus_kind").expect_err("unknown");
+        assert_eq!(error.given, "bogus_kind");
+        let message = error.to_string();
+        for kind in KINDS {
+            assert!(message.contains(kind.key), "{message} lists {}", kind.key);
+        }
+        assert!(resolve("").is_err());
+        assert!(
+            resolve("unknown").is_err(),
+            "unknown is not a kind one can manage"
+        );
+        assert_eq!(
+            resolve_all(&["SettingsCatalog", "settings_catalog", "compliance_policy"]),
+            Ok(vec![
+                "settings_catalog".to_owned(),
+                "compliance_policy".to_owned()
+            ])
+        );
+    }
 
     #[test]
     fn keys_are_unique_and_snake_case() {

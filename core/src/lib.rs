@@ -17,6 +17,7 @@ pub mod demo;
 pub mod drift;
 pub mod evidence;
 pub mod findings;
+pub mod identity;
 pub mod keychain;
 pub mod kinds;
 pub mod lint;

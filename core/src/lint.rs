@@ -14,6 +14,8 @@
 //!   devices with no exclusion group (no pilot ring, no break-glass exclusion).
 //! - `unassigned`: the export lists the policy's assignments and there are none.
 //! - `duplicate`: another policy of the same kind has exactly the same settings.
+//! - `duplicate_name`: several policies of the same kind share a name (Intune allows it;
+//!   people and reports cannot tell them apart). One issue per name.
 //! - `conflict`: configuration policies of the same type (settings catalog, device
 //!   configuration, administrative templates, endpoint security) assigned to the same
 //!   target set settings to different values; one issue per target and set of policies,
@@ -33,7 +35,7 @@ use crate::normalize::Normalized;
 
 /// Bumped when a rule changes what it reports; stored lint results of another version
 /// are recomputed by the review.
-pub const LINT_VERSION: u32 = 1;
+pub const LINT_VERSION: u32 = 2;
 
 /// Lint settings of a workspace.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -64,6 +66,7 @@ pub enum LintRule {
     Duplicate,
     Conflict,
     Stale,
+    DuplicateName,
 }
 
 impl LintRule {
@@ -76,6 +79,7 @@ impl LintRule {
             Self::Duplicate => "duplicate",
             Self::Conflict => "conflict",
             Self::Stale => "stale",
+            Self::DuplicateName => "duplicate_name",
         }
     }
 }
@@ -85,7 +89,8 @@ impl LintRule {
 pub struct LintIssue {
     pub rule: LintRule,
     pub resource_kind: String,
-    /// The policy's name; for `conflict`, the assignment target.
+    /// The policy's key ([`crate::identity`]: its name, made unique when names repeat);
+    /// for `conflict`, the assignment target; for `duplicate_name`, the shared name.
     pub item_key: String,
     /// For `conflict`, the policies involved (joined with ` | `); empty otherwise.
     pub setting_path: String,
@@ -119,6 +124,14 @@ impl LintIssue {
                 )
             }
             LintRule::Stale => format!("{item}: unassigned and untouched for months"),
+            LintRule::DuplicateName => {
+                let count = self
+                    .actual
+                    .as_ref()
+                    .and_then(Value::as_array)
+                    .map_or(0, Vec::len);
+                format!("{count} policies share the name {item}")
+            }
         }
     }
 }
@@ -128,6 +141,8 @@ impl LintIssue {
 pub struct LintItem<'a> {
     pub kind: &'a str,
     pub name: &'a str,
+    /// The item's key in its capture ([`crate::identity::item_keys`]).
+    pub key: &'a str,
     pub raw: &'a Value,
     pub normalized: &'a Normalized,
 }
@@ -139,6 +154,7 @@ pub fn lint(items: &[LintItem<'_>], options: &LintOptions, as_of: DateTime<Utc>)
         per_item(item, options, as_of, &mut issues);
     }
     duplicates(items, &mut issues);
+    duplicate_names(items, &mut issues);
     conflicts(items, &mut issues);
     issues.sort_by(|a, b| {
         (a.rule, &a.resource_kind, &a.item_key, &a.setting_path).cmp(&(
@@ -155,7 +171,7 @@ fn issue(rule: LintRule, item: &LintItem<'_>, severity: Severity) -> LintIssue {
     LintIssue {
         rule,
         resource_kind: item.kind.to_owned(),
-        item_key: item.name.to_owned(),
+        item_key: item.key.to_owned(),
         setting_path: String::new(),
         expected: None,
         actual: None,
@@ -240,7 +256,7 @@ fn duplicates(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
         groups
             .entry((item.kind, item.normalized.settings_hash.as_str()))
             .or_default()
-            .insert(item.name);
+            .insert(item.key);
     }
     for ((kind, _), names) in groups {
         let mut names = names.into_iter();
@@ -256,6 +272,33 @@ fn duplicates(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
                 severity: Severity::Medium,
             });
         }
+    }
+}
+
+/// One issue per name that several policies of one kind share, listing their keys.
+fn duplicate_names(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
+    let mut groups: BTreeMap<(&str, String), (&str, BTreeSet<&str>)> = BTreeMap::new();
+    for item in items {
+        let group = groups
+            .entry((item.kind, crate::identity::folded_name(item.name)))
+            .or_insert_with(|| (item.name, BTreeSet::new()));
+        // The same name whatever the items' order.
+        group.0 = group.0.min(item.name);
+        group.1.insert(item.key);
+    }
+    for ((kind, _), (name, keys)) in groups {
+        if keys.len() < 2 {
+            continue;
+        }
+        out.push(LintIssue {
+            rule: LintRule::DuplicateName,
+            resource_kind: kind.to_owned(),
+            item_key: name.to_owned(),
+            setting_path: String::new(),
+            expected: None,
+            actual: Some(json!(keys)),
+            severity: Severity::Low,
+        });
     }
 }
 
@@ -304,7 +347,7 @@ fn conflicts(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
                 }
                 seen.entry((item.kind, odata_type, target, path.as_str()))
                     .or_default()
-                    .insert(item.name, value);
+                    .insert(item.key, value);
             }
         }
     }

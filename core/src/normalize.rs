@@ -90,7 +90,7 @@ pub use label::setting_label;
 
 /// Version of the normalised form. Normalised results are cached by hash: bump this
 /// whenever the output for some input changes.
-pub const NORMALIZER_VERSION: u32 = 1;
+pub const NORMALIZER_VERSION: u32 = 2;
 
 /// One object in canonical form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -298,8 +298,23 @@ impl<'d> Context<'d> {
             if let Some(name) = self.directory.lookup(kind, id) {
                 return Some(format!("{}:{name}", directory::prefix(kind)));
             }
+            // Some exporters write names where Graph has ids (IntuneCD: a filter's or a
+            // scope tag's name): a value that cannot be an id of its space is a name,
+            // portable as it is.
+            if !space.looks_like_id(id) {
+                return Some(format!("{}:{id}", directory::prefix(kind)));
+            }
         }
         Some(self.mark_unresolved(id))
+    }
+
+    /// A group given by name where Graph has its id (IntuneCD's `groupName`).
+    fn group_by_name(&self, name: &str) -> String {
+        format!(
+            "{}:{}",
+            directory::prefix(DirectoryObjectKind::Group),
+            name.trim()
+        )
     }
 
     /// An Entra object SID (`S-1-12-1-a-b-c-d`, optionally `*`-prefixed as in user-rights

@@ -10,7 +10,7 @@ use std::ops::Range;
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use serde::Serialize;
 
-use crate::baseline::{default_severity, BaselineOptions};
+use crate::baseline::BaselineOptions;
 use crate::demo::{DemoError, DemoGenerator, DemoTenant};
 use crate::model::CaptureContent;
 use crate::store::{CaptureWrite, NewBaselineItem, Store, StoreError};
@@ -174,17 +174,18 @@ enum Generated {
 /// The demo baseline: the corpus policies as the generator's reference tenant has them,
 /// published, matched by exact name (a version bump is a rename the demo plants).
 async fn create_demo_baseline(store: &Store, content: &CaptureContent) -> Result<(), StoreError> {
-    let items: Vec<NewBaselineItem> = content
-        .items
-        .iter()
-        .map(|item| NewBaselineItem {
-            kind: item.kind.clone(),
-            name: item.name.clone(),
-            raw: item.raw.clone(),
-            severity: default_severity(&item.kind),
-            rules: Default::default(),
-        })
-        .collect();
+    let items: Vec<NewBaselineItem> = crate::baseline::author::new_items(
+        content
+            .items
+            .iter()
+            .map(|item| crate::baseline::author::SourcePolicy {
+                kind: item.kind.clone(),
+                name: item.name.clone(),
+                external_id: item.external_id.clone(),
+                raw: item.raw.clone(),
+            })
+            .collect(),
+    );
     store
         .create_baseline_version(
             DEMO_BASELINE,

@@ -31,7 +31,10 @@ pub struct PreparedBaseline {
     pub name: String,
     pub version_id: String,
     pub options: crate::baseline::BaselineOptions,
+    /// Items by key (`name`: unique per kind within the version).
     pub items: Vec<BaselineItemSpec>,
+    /// The policy name each item is matched by (its key unless names repeat).
+    pub match_names: Vec<String>,
     /// What each item contributes to the score when it complies.
     pub compliant: Vec<Assessment>,
     /// Each item's settings sketch, for rename detection.
@@ -42,6 +45,11 @@ impl PreparedBaseline {
     pub fn new(loaded: LoadedBaseline) -> Self {
         // Ids inside baseline items resolve through the baseline source's own directory.
         let directory = DirectoryIndex::new(&loaded.directory);
+        let match_names = loaded
+            .items
+            .iter()
+            .map(|item| item.match_name.clone().unwrap_or_else(|| item.name.clone()))
+            .collect();
         let items: Vec<BaselineItemSpec> = loaded
             .items
             .into_iter()
@@ -67,6 +75,7 @@ impl PreparedBaseline {
             version_id: loaded.version_id,
             options: loaded.options,
             items,
+            match_names,
             compliant,
             sketches,
         }
@@ -132,9 +141,22 @@ pub struct TenantReview {
     pub resolved: usize,
     pub reopened: usize,
     pub not_assessed_kinds: Vec<String>,
+    /// Policies the review could not judge, each with the reason.
+    pub not_assessed: Vec<NotAssessed>,
     /// Items compared: by hash alone, or read and normalised because their hash differed.
     pub items_compared: usize,
     pub items_normalized: usize,
+    /// Why this tenant's review failed. A failure of one tenant never stops the others:
+    /// the run goes on and lists it here.
+    pub error: Option<String>,
+}
+
+/// A policy a review could not judge, and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NotAssessed {
+    pub kind: String,
+    pub item: String,
+    pub reason: String,
 }
 
 impl TenantReview {
@@ -151,8 +173,17 @@ impl TenantReview {
             resolved: 0,
             reopened: 0,
             not_assessed_kinds: Vec::new(),
+            not_assessed: Vec::new(),
             items_compared: 0,
             items_normalized: 0,
+            error: None,
+        }
+    }
+
+    fn failed(tenant: &crate::model::TenantSummary, error: String) -> Self {
+        Self {
+            error: Some(error),
+            ..Self::skipped(tenant, "the review failed")
         }
     }
 }
@@ -170,7 +201,10 @@ const WRITE_BATCH: usize = 32;
 /// Reading and comparing (read-only) runs for several tenants at once on the runtime's
 /// worker threads; the results are written in tenant order by a single writer, a batch
 /// of ready tenants per transaction, so a failure leaves every earlier batch complete
-/// and nothing half-written.
+/// and nothing half-written. One tenant's failure (its data, a panic in the engine, a
+/// write the database refuses) is that tenant's: the others are reviewed and written,
+/// and the failed one is listed with its error ([`TenantReview::error`]). Only a store
+/// that cannot list the tenants fails the run.
 pub async fn review_all(
     store: &Store,
     options: &ReviewOptions,
@@ -206,36 +240,99 @@ pub async fn review_all(
             let Some(tenant) = queue.next() else { break };
             if unchanged(&tenant) {
                 let skipped = TenantReview::skipped(&tenant, ALREADY_REVIEWED);
-                pending.push_back(tokio::spawn(async move { Ok(Compared::Skipped(skipped)) }));
+                pending.push_back((
+                    tenant,
+                    tokio::spawn(async move { Compared::Skipped(skipped) }),
+                ));
                 continue;
             }
             let (store, options, cache) = (store.clone(), options.clone(), Arc::clone(&cache));
-            pending.push_back(tokio::spawn(async move {
-                compare_tenant(&store, &tenant, &options, &cache, prechecked).await
-            }));
+            let summary = tenant.clone();
+            let task = tokio::spawn(async move {
+                compare_tenant(&store, &summary, &options, &cache, prechecked)
+                    .await
+                    .unwrap_or_else(|e| {
+                        Compared::Skipped(TenantReview::failed(&summary, e.to_string()))
+                    })
+            });
+            pending.push_back((tenant, task));
         }
         let Some(next) = pending.pop_front() else {
             break;
         };
         // Write the next tenant and those after it that are ready, in order and in one
         // transaction, while the tenants after them are being compared.
-        let mut batch = vec![joined(next).await?];
-        while batch.len() < WRITE_BATCH && pending.front().is_some_and(|t| t.is_finished()) {
-            if let Some(task) = pending.pop_front() {
-                batch.push(joined(task).await?);
+        let mut batch = vec![joined(next).await];
+        while batch.len() < WRITE_BATCH && pending.front().is_some_and(|(_, t)| t.is_finished()) {
+            if let Some(next) = pending.pop_front() {
+                batch.push(joined(next).await);
             }
         }
-        out.extend(write_outcomes(store, batch).await?);
+        out.extend(write_isolated(store, batch).await);
         progress(out.len(), total);
     }
     Ok(out)
 }
 
+/// A tenant's comparison, finished: a panic in it is that tenant's failure.
 async fn joined(
-    task: tokio::task::JoinHandle<Result<Compared, StoreError>>,
-) -> Result<Compared, StoreError> {
-    task.await
-        .map_err(|e| StoreError::Corrupt(format!("review task failed: {e}")))?
+    (tenant, task): (
+        crate::model::TenantSummary,
+        tokio::task::JoinHandle<Compared>,
+    ),
+) -> Compared {
+    task.await.unwrap_or_else(|e| {
+        Compared::Skipped(TenantReview::failed(
+            &tenant,
+            format!("the review stopped unexpectedly: {e}"),
+        ))
+    })
+}
+
+/// Writes a batch in one transaction; when the database refuses it, each tenant alone,
+/// so a tenant whose review cannot be written fails without taking the batch with it.
+async fn write_isolated(store: &Store, outcomes: Vec<Compared>) -> Vec<TenantReview> {
+    let writes = outcomes
+        .iter()
+        .filter(|o| matches!(o, Compared::Ready(_)))
+        .count();
+    if writes <= 1 {
+        return write_one_by_one(store, outcomes).await;
+    }
+    let copy = outcomes.clone();
+    match write_outcomes(store, outcomes).await {
+        Ok(reviews) => reviews,
+        Err(error) => {
+            tracing::warn!(%error, "a batch of reviews could not be written; writing them one by one");
+            write_one_by_one(store, copy).await
+        }
+    }
+}
+
+async fn write_one_by_one(store: &Store, outcomes: Vec<Compared>) -> Vec<TenantReview> {
+    let mut out = Vec::with_capacity(outcomes.len());
+    for outcome in outcomes {
+        let failed = match &outcome {
+            Compared::Ready(ready) => Some(TenantReview {
+                reviewed: false,
+                skipped_reason: Some("the review failed".to_owned()),
+                score: None,
+                ..ready.1.clone()
+            }),
+            Compared::Skipped(_) => None,
+        };
+        match write_outcomes(store, vec![outcome]).await {
+            Ok(reviews) => out.extend(reviews),
+            Err(error) => {
+                tracing::warn!(%error, "a tenant's review could not be written");
+                if let Some(mut review) = failed {
+                    review.error = Some(format!("the review could not be written: {error}"));
+                    out.push(review);
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Writes compared tenants in one transaction, keeping their order.
@@ -288,7 +385,9 @@ pub async fn review_tenant(
 }
 
 /// A tenant compared but not yet written.
+#[derive(Clone)]
 enum Compared {
+    /// Nothing to write: skipped, or failed with its error.
     Skipped(TenantReview),
     Ready(Box<(ReviewWrite, TenantReview)>),
 }
@@ -348,10 +447,39 @@ async fn compare_tenant(
         None => Vec::new(),
     };
 
-    // Phase 1: match and decide which tenant items need their JSON.
+    // Names are not unique: each item is known by its key in the capture.
+    let keys = ItemMeta::keys(&items);
+    let previous_keys = ItemMeta::keys(&previous_items);
+    // What no rule can judge is said, not silently passed over.
+    let not_assessed: Vec<NotAssessed> = items
+        .iter()
+        .zip(&keys)
+        .filter(|(item, _)| crate::kinds::by_key(&item.kind).is_none())
+        .map(|(item, key)| NotAssessed {
+            kind: item.kind.clone(),
+            item: key.clone(),
+            reason: "its kind was not recognised when it was imported, so no baseline or \
+                     hygiene rule applies to it"
+                .to_owned(),
+        })
+        .collect();
+
+    // Phase 1: match and decide which tenant items need their JSON. Where names repeat,
+    // a baseline item meets the same-named tenant item whose settings are closest.
+    let ambiguous: BTreeSet<&str> = baselines
+        .iter()
+        .flat_map(|(baseline, _)| ambiguous_items(baseline, &items))
+        .map(|t| items[t].settings_hash.as_str())
+        .collect();
+    let ambiguous_sketches = if ambiguous.is_empty() {
+        HashMap::new()
+    } else {
+        let hashes: Vec<&str> = ambiguous.into_iter().collect();
+        store.settings_sketches(&hashes).await?
+    };
     let mut plans: Vec<Plan> = baselines
         .iter()
-        .map(|(baseline, _)| plan_baseline(baseline, &items, &failed_kinds))
+        .map(|(baseline, _)| plan_baseline(baseline, &items, &failed_kinds, &ambiguous_sketches))
         .collect();
     // Rename candidates are read only when their sketch says they may be alike enough.
     let candidates: BTreeSet<&str> = plans
@@ -402,7 +530,7 @@ async fn compare_tenant(
     let mut drifts: Vec<(Source, String, Drift)> = Vec::new();
     let mut assessment = Assessment::default();
     for ((baseline, variables), plan) in baselines.iter().zip(&plans) {
-        let (found, assessed) = run_plan(baseline, plan, &items, &normalized, variables);
+        let (found, assessed) = run_plan(baseline, plan, &items, &keys, &normalized, variables);
         assessment.merge(&assessed);
         drifts.extend(
             found
@@ -415,8 +543,8 @@ async fn compare_tenant(
     // version changed since the previous capture was hashed, hashes are not comparable.
     if !stale {
         let delta = drift::capture_changes(
-            &item_refs(&previous_items),
-            &item_refs(&items),
+            &item_refs(&previous_items, &previous_keys),
+            &item_refs(&items, &keys),
             &failed_kinds,
         );
         drifts.extend(
@@ -452,7 +580,7 @@ async fn compare_tenant(
                 };
                 let old = normalize::normalize(&before.kind, old, &previous_directory);
                 let new = normalize::normalize(&after.kind, new, &current_directory);
-                for drift in drift::changed_item_drifts(&after.kind, &after.name, &old, &new) {
+                for drift in drift::changed_item_drifts(&after.kind, &keys[c], &old, &new) {
                     drifts.push((Source::History, String::new(), drift));
                 }
             }
@@ -464,7 +592,7 @@ async fn compare_tenant(
         Some(issues) => issues,
         None => {
             items_normalized += items.len();
-            lint_items(store, &items, &directory, current.taken_at).await?
+            lint_items(store, &items, &keys, &directory, current.taken_at).await?
         }
     };
     let mut lint_titles = Vec::with_capacity(issues.len());
@@ -489,9 +617,11 @@ async fn compare_tenant(
 
     let tenant_key = tenant_id.to_string();
     let mut titles = HashMap::with_capacity(drifts.len());
+    let mut fingerprints: BTreeSet<String> = BTreeSet::new();
+    let mut repeated = 0usize;
     let observations: Vec<Observation> = drifts
         .into_iter()
-        .map(|(source, scope, drift)| {
+        .filter_map(|(source, scope, drift)| {
             let fingerprint = findings::fingerprint(
                 &tenant_key,
                 source,
@@ -504,15 +634,29 @@ async fn compare_tenant(
                 Source::Lint => lint_titles.next().unwrap_or_else(|| title(&drift)),
                 _ => title(&drift),
             };
+            // Keys make every deviation's fingerprint unique; should two observations
+            // still share one, they are the same finding: it is recorded once rather
+            // than failing the review on the database's uniqueness.
+            if !fingerprints.insert(fingerprint.clone()) {
+                repeated += 1;
+                return None;
+            }
             titles.insert(fingerprint.clone(), text);
-            Observation {
+            Some(Observation {
                 fingerprint,
                 source,
                 scope,
                 drift,
-            }
+            })
         })
         .collect();
+    if repeated > 0 {
+        tracing::warn!(
+            tenant = %tenant.name,
+            repeated,
+            "observations with a repeated fingerprint were recorded once"
+        );
+    }
     let drift_count = observations.len();
 
     // Reconcile within this review's scope: the reviewed baselines, and history.
@@ -535,13 +679,14 @@ async fn compare_tenant(
         .collect();
     let changes = findings::reconcile(&stored, observations, &failed_kinds, started_at);
 
-    let score_detail = score(
+    let mut score_detail = score(
         &assessment,
         &changes,
         &stored_status,
         &failed_kinds,
         drift_count,
     );
+    score_detail.not_assessed_items = not_assessed.clone();
     let score_value = score_detail.score;
     let counts = |f: fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count();
     let opened = counts(|c| matches!(c, Change::Create { .. }));
@@ -570,8 +715,10 @@ async fn compare_tenant(
         resolved,
         reopened,
         not_assessed_kinds: failed_kinds.into_iter().collect(),
+        not_assessed,
         items_compared,
         items_normalized,
+        error: None,
     };
     Ok(Compared::Ready(Box::new((write, review))))
 }
@@ -581,26 +728,29 @@ async fn compare_tenant(
 async fn lint_items(
     store: &Store,
     items: &[ItemMeta],
+    keys: &[String],
     directory: &[crate::model::DirectoryObject],
     taken_at: chrono::DateTime<Utc>,
 ) -> Result<Vec<LintIssue>, StoreError> {
     let hashes: Vec<&str> = items.iter().map(|i| i.blob_sha256.as_str()).collect();
     let raw = store.blobs(&hashes).await?;
     let directory = DirectoryIndex::new(directory);
-    let present: Vec<(&ItemMeta, &Value)> = items
+    let present: Vec<(&ItemMeta, &String, &Value)> = items
         .iter()
-        .filter_map(|i| raw.get(&i.blob_sha256).map(|r| (i, r)))
+        .zip(keys)
+        .filter_map(|(i, key)| raw.get(&i.blob_sha256).map(|r| (i, key, r)))
         .collect();
     let normalized: Vec<Normalized> = present
         .iter()
-        .map(|(i, r)| normalize::normalize(&i.kind, r, &directory))
+        .map(|(i, _, r)| normalize::normalize(&i.kind, r, &directory))
         .collect();
     let lint_items: Vec<LintItem<'_>> = present
         .iter()
         .zip(&normalized)
-        .map(|((i, r), n)| LintItem {
+        .map(|((i, key, r), n)| LintItem {
             kind: &i.kind,
             name: &i.name,
+            key,
             raw: r,
             normalized: n,
         })
@@ -608,13 +758,15 @@ async fn lint_items(
     Ok(lint(&lint_items, &LintOptions::default(), taken_at))
 }
 
-fn item_refs(metas: &[ItemMeta]) -> Vec<ItemRef<'_>> {
+fn item_refs<'a>(metas: &'a [ItemMeta], keys: &'a [String]) -> Vec<ItemRef<'a>> {
     metas
         .iter()
-        .map(|m| ItemRef {
+        .zip(keys)
+        .map(|(m, key)| ItemRef {
             kind: &m.kind,
             external_id: &m.external_id,
             name: &m.name,
+            key,
             settings_hash: &m.settings_hash,
             assignments_hash: &m.assignments_hash,
         })
@@ -681,29 +833,57 @@ impl Plan {
     }
 }
 
+/// Tenant items whose name another baseline or tenant item shares.
+fn ambiguous_items(baseline: &PreparedBaseline, items: &[ItemMeta]) -> Vec<usize> {
+    let b_names: Vec<(&str, &str)> = baseline
+        .items
+        .iter()
+        .zip(&baseline.match_names)
+        .map(|(spec, name)| (spec.kind.as_str(), name.as_str()))
+        .collect();
+    let t_names: Vec<(&str, &str)> = items
+        .iter()
+        .map(|i| (i.kind.as_str(), i.name.as_str()))
+        .collect();
+    drift::ambiguous_tenant_items(&b_names, &t_names, &baseline.options)
+}
+
 fn plan_baseline(
     baseline: &PreparedBaseline,
     items: &[ItemMeta],
     failed: &BTreeSet<String>,
+    sketches: &HashMap<String, Vec<u64>>,
 ) -> Plan {
     // Baseline items of kinds that failed to capture are not assessed at all.
     let assessed_specs: Vec<usize> = (0..baseline.items.len())
         .filter(|i| !failed.contains(&baseline.items[*i].kind))
         .collect();
-    let b_keys: Vec<(&str, &str)> = assessed_specs
+    let b_names: Vec<(&str, &str)> = assessed_specs
         .iter()
         .map(|i| {
             (
                 baseline.items[*i].kind.as_str(),
-                baseline.items[*i].name.as_str(),
+                baseline.match_names[*i].as_str(),
             )
         })
         .collect();
-    let t_keys: Vec<(&str, &str)> = items
+    let t_names: Vec<(&str, &str)> = items
         .iter()
         .map(|i| (i.kind.as_str(), i.name.as_str()))
         .collect();
-    let matching = drift::match_items(&b_keys, &t_keys, &baseline.options);
+    // Equal settings first (equal assignments too, better), then the most alike.
+    let affinity = |b: usize, t: usize| {
+        let spec = &baseline.items[assessed_specs[b]];
+        let item = &items[t];
+        if spec.normalized.settings_hash == item.settings_hash {
+            let assignments = spec.normalized.assignments_hash == item.assignments_hash;
+            return if assignments { 3.0 } else { 2.0 };
+        }
+        sketches.get(&item.settings_hash).map_or(0.0, |sketch| {
+            drift::sketch_similarity(&baseline.sketches[assessed_specs[b]], sketch)
+        })
+    };
+    let matching = drift::match_items(&b_names, &t_names, &baseline.options, &affinity);
     let pairs = matching
         .pairs
         .iter()
@@ -745,6 +925,7 @@ fn run_plan(
     baseline: &PreparedBaseline,
     plan: &Plan,
     items: &[ItemMeta],
+    keys: &[String],
     normalized: &HashMap<usize, Normalized>,
     variables: &BTreeMap<String, Value>,
 ) -> (Vec<Drift>, Assessment) {
@@ -757,7 +938,7 @@ fn run_plan(
             continue;
         }
         if let Some(tenant) = normalized.get(t) {
-            let (found, assessed) = drift::diff_item(spec, &items[*t].name, tenant, variables);
+            let (found, assessed) = drift::diff_item(spec, &keys[*t], tenant, variables);
             drifts.extend(found);
             assessment.merge(&assessed);
         }
@@ -783,14 +964,14 @@ fn run_plan(
             kind: DriftKind::Renamed,
             resource_kind: spec.kind.clone(),
             item_key: spec.name.clone(),
-            tenant_item: Some(item.name.clone()),
+            tenant_item: Some(keys[*t].clone()),
             setting_path: String::new(),
-            expected: Some(Value::String(spec.name.clone())),
+            expected: Some(Value::String(baseline.match_names[*b].clone())),
             actual: Some(Value::String(item.name.clone())),
             severity: Severity::Low,
         });
         if let Some(tenant) = normalized.get(t) {
-            let (found, assessed) = drift::diff_item(spec, &item.name, tenant, variables);
+            let (found, assessed) = drift::diff_item(spec, &keys[*t], tenant, variables);
             drifts.extend(found);
             assessment.merge(&assessed);
         }
@@ -803,7 +984,7 @@ fn run_plan(
             item_key: spec.name.clone(),
             tenant_item: None,
             setting_path: String::new(),
-            expected: Some(Value::String(spec.name.clone())),
+            expected: Some(Value::String(baseline.match_names[*b].clone())),
             actual: None,
             severity: spec.severity.max(default_severity(&spec.kind)),
         });
@@ -827,8 +1008,8 @@ fn run_plan(
             drifts.push(Drift {
                 kind: DriftKind::Extra,
                 resource_kind: item.kind.clone(),
-                item_key: item.name.clone(),
-                tenant_item: Some(item.name.clone()),
+                item_key: keys[*t].clone(),
+                tenant_item: Some(keys[*t].clone()),
                 setting_path: String::new(),
                 expected: None,
                 actual: Some(Value::String(item.name.clone())),
@@ -928,6 +1109,8 @@ pub struct ScoreDetail {
     pub accepted_weight: f64,
     pub drifts: usize,
     pub not_assessed_kinds: Vec<String>,
+    /// Policies that could not be judged, with the reason.
+    pub not_assessed_items: Vec<NotAssessed>,
 }
 
 fn score(
@@ -974,6 +1157,7 @@ fn score(
         accepted_weight,
         drifts,
         not_assessed_kinds: failed.iter().cloned().collect(),
+        not_assessed_items: Vec::new(),
     }
 }
 

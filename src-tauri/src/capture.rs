@@ -77,6 +77,7 @@ pub async fn import_capture(
             } else {
                 BadFilePolicy::Abort
             },
+            ..ImportOptions::default()
         },
         taken_at: None,
     };

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use super::folder::{read_folder, write_folder, BaselineFolder, FolderError, FolderItem};
 use super::{default_severity, BaselineOptions};
 use crate::connectors::import::{import_dir, ImportError, ImportOptions};
+use crate::identity::{item_keys, KeyInput};
 use crate::model::DirectoryObject;
-use crate::store::{NewBaselineItem, Store, StoreError};
+use crate::store::{blob_hash, canonical_bytes, NewBaselineItem, Store, StoreError};
 
 /// Why a baseline could not be made or written.
 #[derive(Debug, thiserror::Error)]
@@ -92,15 +93,45 @@ pub struct ExportedBaseline {
     pub files: Vec<PathBuf>,
 }
 
-/// A policy as a new baseline item: the kind's default severity, no rules (`exact`).
-fn new_item(kind: String, name: String, raw: serde_json::Value) -> NewBaselineItem {
-    NewBaselineItem {
-        severity: default_severity(&kind),
-        kind,
-        name,
-        raw,
-        rules: BTreeMap::new(),
-    }
+/// A policy of a source: kind, name, id in its source, JSON.
+pub struct SourcePolicy {
+    pub kind: String,
+    pub name: String,
+    pub external_id: String,
+    pub raw: serde_json::Value,
+}
+
+/// Policies as new baseline items: the kind's default severity, no rules (`exact`), and
+/// keys that stay unique when several policies of a kind share a name (the item's name is
+/// its key, the policy's own name is kept to match tenant items by).
+pub fn new_items(policies: Vec<SourcePolicy>) -> Vec<NewBaselineItem> {
+    let hashes: Vec<String> = policies
+        .iter()
+        .map(|p| blob_hash(&canonical_bytes(&p.raw)))
+        .collect();
+    let inputs: Vec<KeyInput<'_>> = policies
+        .iter()
+        .zip(&hashes)
+        .map(|(p, hash)| KeyInput {
+            kind: &p.kind,
+            name: &p.name,
+            external_id: &p.external_id,
+            content_hash: hash,
+        })
+        .collect();
+    let keys = item_keys(&inputs);
+    policies
+        .into_iter()
+        .zip(keys)
+        .map(|(policy, key)| NewBaselineItem {
+            severity: default_severity(&policy.kind),
+            match_name: (key != policy.name).then(|| policy.name.clone()),
+            kind: policy.kind,
+            name: key,
+            raw: policy.raw,
+            rules: BTreeMap::new(),
+        })
+        .collect()
 }
 
 /// Everything a source provides for a version.
@@ -126,10 +157,17 @@ async fn read_source(store: &Store, source: &BaselineSource) -> Result<SourceCon
                 name: None,
                 description: String::new(),
                 options: BaselineOptions::default(),
-                items: items
-                    .into_iter()
-                    .map(|i| new_item(i.kind, i.name, i.raw))
-                    .collect(),
+                items: new_items(
+                    items
+                        .into_iter()
+                        .map(|i| SourcePolicy {
+                            kind: i.kind,
+                            name: i.name,
+                            external_id: i.external_id,
+                            raw: i.raw,
+                        })
+                        .collect(),
+                ),
                 directory: store.directory_objects(latest.id).await?,
             }
         }
@@ -142,18 +180,35 @@ async fn read_source(store: &Store, source: &BaselineSource) -> Result<SourceCon
                 name: None,
                 description: String::new(),
                 options: BaselineOptions::default(),
-                items: report
-                    .content
-                    .items
-                    .into_iter()
-                    .map(|i| new_item(i.kind, i.name, i.raw))
-                    .collect(),
+                items: new_items(
+                    report
+                        .content
+                        .items
+                        .into_iter()
+                        .map(|i| SourcePolicy {
+                            kind: i.kind,
+                            name: i.name,
+                            external_id: i.external_id,
+                            raw: i.raw,
+                        })
+                        .collect(),
+                ),
                 directory: report.content.directory_objects,
             }
         }
         BaselineSource::BaselineFolder(dir) => {
             let dir = dir.clone();
             let folder = tokio::task::spawn_blocking(move || read_folder(&dir)).await??;
+            let mut keys = std::collections::BTreeSet::new();
+            for item in &folder.items {
+                if !keys.insert((item.kind.as_str(), item.name.as_str())) {
+                    return Err(AuthorError::Invalid(format!(
+                        "the baseline folder holds two {} items named \"{}\": give one another \"name\" (keep the policy's own name in \"match_name\")",
+                        crate::kinds::label(&item.kind),
+                        item.name
+                    )));
+                }
+            }
             SourceContent {
                 name: Some(folder.name),
                 description: folder.description,
@@ -164,6 +219,7 @@ async fn read_source(store: &Store, source: &BaselineSource) -> Result<SourceCon
                     .map(|item| NewBaselineItem {
                         kind: item.kind,
                         name: item.name,
+                        match_name: item.match_name,
                         raw: item.policy,
                         severity: item.severity,
                         rules: item.rules,
@@ -242,6 +298,7 @@ pub async fn export_baseline(
             .map(|item| FolderItem {
                 kind: item.kind,
                 name: item.name,
+                match_name: item.match_name,
                 severity: item.severity,
                 rules: item.rules,
                 policy: item.raw,

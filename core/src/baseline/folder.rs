@@ -71,7 +71,11 @@ pub struct BaselineFolder {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FolderItem {
     pub kind: String,
+    /// The item's key in the baseline (unique per kind).
     pub name: String,
+    /// The policy's own name when several policies share it and `name` tells them apart.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub match_name: Option<String>,
     pub severity: Severity,
     #[serde(default)]
     pub rules: BTreeMap<String, SettingRule>,
@@ -301,6 +305,7 @@ mod tests {
                 FolderItem {
                     kind: "compliance_policy".to_owned(),
                     name: "Win - MSP - Password".to_owned(),
+                    match_name: None,
                     severity: Severity::Medium,
                     rules,
                     policy: json!({"displayName": "Win - MSP - Password", "passwordMinimumLength": 14}),
@@ -308,6 +313,7 @@ mod tests {
                 FolderItem {
                     kind: "compliance_policy".to_owned(),
                     name: "Win/MSP: Password?".to_owned(),
+                    match_name: None,
                     severity: Severity::Low,
                     rules: BTreeMap::new(),
                     policy: json!({"displayName": "Win/MSP: Password?"}),
@@ -315,6 +321,7 @@ mod tests {
                 FolderItem {
                     kind: "compliance_policy".to_owned(),
                     name: "Win_MSP_ Password_".to_owned(),
+                    match_name: Some("Win_MSP_ Password".to_owned()),
                     severity: Severity::Low,
                     rules: BTreeMap::new(),
                     policy: json!({"displayName": "Win_MSP_ Password_"}),

@@ -141,7 +141,7 @@ fn matching_by_name_with_and_without_version_suffix() {
         ("compliance_policy", "Tenant own"),
         ("settings_catalog", "Other kind"),
     ];
-    let strict = match_items(&baseline, &tenant, &BaselineOptions::default());
+    let strict = match_items(&baseline, &tenant, &BaselineOptions::default(), &|_, _| 0.0);
     assert_eq!(strict.pairs, vec![]);
     assert_eq!(strict.missing, vec![0, 1]);
     assert_eq!(
@@ -156,10 +156,48 @@ fn matching_by_name_with_and_without_version_suffix() {
             ignore_version_suffix: true,
             exclusive_kinds: vec![],
         },
+        &|_, _| 0.0,
     );
     assert_eq!(tolerant.pairs, vec![(0, 0)]);
     assert_eq!(tolerant.missing, vec![1]);
     assert_eq!(tolerant.unmatched, vec![1]);
+}
+
+#[test]
+fn same_named_items_pair_by_closest_settings() {
+    // Two baseline items and three tenant items share a name; the tenant also has a
+    // unique one. Affinity: baseline 0 is closest to tenant 2, baseline 1 to tenant 0.
+    let baseline = [
+        ("settings_catalog", "Win - Defender"),
+        ("settings_catalog", "Win - Defender"),
+    ];
+    let tenant = [
+        ("settings_catalog", "win - defender"),
+        ("settings_catalog", "Win - Other"),
+        ("settings_catalog", "Win - Defender"),
+        ("settings_catalog", "Win - Defender"),
+    ];
+    let affinity = |b: usize, t: usize| match (b, t) {
+        (0, 2) => 1.0,
+        (1, 0) => 0.9,
+        (0, 0) => 0.95,
+        _ => 0.1,
+    };
+    let matching = match_items(&baseline, &tenant, &BaselineOptions::default(), &affinity);
+    assert_eq!(matching.pairs, vec![(0, 2), (1, 0)]);
+    assert_eq!(matching.missing, Vec::<usize>::new());
+    assert_eq!(matching.unmatched, vec![1, 3]);
+    assert_eq!(
+        ambiguous_tenant_items(&baseline, &tenant, &BaselineOptions::default()),
+        vec![0, 2, 3]
+    );
+    // A unique name on both sides is never ambiguous.
+    assert!(ambiguous_tenant_items(
+        &[("settings_catalog", "Win - Other")],
+        &tenant,
+        &BaselineOptions::default()
+    )
+    .is_empty());
 }
 
 #[test]
@@ -186,6 +224,7 @@ fn capture_changes_report_ghosts_and_changes_but_not_failed_kinds() {
         kind,
         external_id: id,
         name: id,
+        key: id,
         settings_hash: hash,
         assignments_hash: "a",
     };

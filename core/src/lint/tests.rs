@@ -47,6 +47,7 @@ fn run(fixtures: &[Fixture]) -> Vec<LintIssue> {
         .map(|f| LintItem {
             kind: f.kind,
             name: f.raw["displayName"].as_str().unwrap_or_default(),
+            key: f.raw["displayName"].as_str().unwrap_or_default(),
             raw: &f.raw,
             normalized: &f.normalized,
         })
@@ -255,6 +256,7 @@ fn the_corpus_lints_without_panicking_and_reports_by_rule() {
         .map(|(i, n)| LintItem {
             kind: &i.kind,
             name: &i.name,
+            key: &i.name,
             raw: &i.raw,
             normalized: n,
         })
@@ -272,4 +274,70 @@ fn the_corpus_lints_without_panicking_and_reports_by_rule() {
     // Sorted and deterministic.
     let again = lint(&items, &LintOptions::default(), as_of());
     assert_eq!(issues, again);
+}
+
+#[test]
+fn duplicate_names_are_one_issue_and_keep_every_item_apart() {
+    let fixtures = [
+        compliance(
+            "Win - MSP - Password",
+            json!({"id": "0b6c9ea7-0000-4000-8000-000000000001"}),
+        ),
+        compliance(
+            "Win - MSP - Password",
+            json!({"id": "5f0e3c21-0000-4000-8000-000000000002", "assignments": []}),
+        ),
+    ];
+    let inputs: Vec<crate::identity::KeyInput<'_>> = fixtures
+        .iter()
+        .map(|f| crate::identity::KeyInput {
+            kind: f.kind,
+            name: f.raw["displayName"].as_str().unwrap_or_default(),
+            external_id: f.raw["id"].as_str().unwrap_or_default(),
+            content_hash: &f.normalized.settings_hash,
+        })
+        .collect();
+    let keys = crate::identity::item_keys(&inputs);
+    let items: Vec<LintItem<'_>> = fixtures
+        .iter()
+        .zip(&keys)
+        .map(|(f, key)| LintItem {
+            kind: f.kind,
+            name: f.raw["displayName"].as_str().unwrap_or_default(),
+            key,
+            raw: &f.raw,
+            normalized: &f.normalized,
+        })
+        .collect();
+    let issues = lint(&items, &LintOptions::default(), as_of());
+    assert_eq!(
+        rules(&issues),
+        vec![
+            (
+                LintRule::Unassigned,
+                "Win - MSP - Password [5f0e3c21]".to_owned()
+            ),
+            // Same settings: the second copy (by key) duplicates the first.
+            (
+                LintRule::Duplicate,
+                "Win - MSP - Password [5f0e3c21]".to_owned()
+            ),
+            (LintRule::DuplicateName, "Win - MSP - Password".to_owned()),
+        ]
+    );
+    let named = issues
+        .iter()
+        .find(|i| i.rule == LintRule::DuplicateName)
+        .expect("duplicate name issue");
+    assert_eq!(
+        named.actual,
+        Some(json!([
+            "Win - MSP - Password [0b6c9ea7]",
+            "Win - MSP - Password [5f0e3c21]"
+        ]))
+    );
+    assert_eq!(
+        named.title(),
+        "2 policies share the name Win - MSP - Password"
+    );
 }

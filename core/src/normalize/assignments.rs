@@ -62,9 +62,20 @@ fn target_key(target: &Map<String, Value>, ctx: &mut Context) -> Option<String> 
             .and_then(Value::as_str)
             .filter(|g| !g.trim().is_empty())
     };
+    // IntuneCD writes the group's name instead of its id.
+    let group_name = || {
+        target
+            .get("groupName")
+            .and_then(Value::as_str)
+            .filter(|g| !g.trim().is_empty())
+    };
+    let subject = |ctx: &mut Context| match (group(), group_name()) {
+        (None, Some(name)) => ctx.group_by_name(name),
+        (id, _) => group_subject(id, ctx),
+    };
     let (intent, subject) = match odata_type {
-        "groupAssignmentTarget" => ("include", group_subject(group(), ctx)),
-        "exclusionGroupAssignmentTarget" => ("exclude", group_subject(group(), ctx)),
+        "groupAssignmentTarget" => ("include", subject(ctx)),
+        "exclusionGroupAssignmentTarget" => ("exclude", subject(ctx)),
         "allDevicesAssignmentTarget" => ("include", "all_devices".to_owned()),
         "allLicensedUsersAssignmentTarget" => ("include", "all_licensed_users".to_owned()),
         "configurationManagerCollectionAssignmentTarget" => {
@@ -74,8 +85,8 @@ fn target_key(target: &Map<String, Value>, ctx: &mut Context) -> Option<String> 
                 .unwrap_or("");
             ("include", format!("collection:{collection}"))
         }
-        other => match group() {
-            Some(id) => ("include", group_subject(Some(id), ctx)),
+        other => match group().or_else(group_name) {
+            Some(_) => ("include", subject(ctx)),
             None if other.is_empty() => return None,
             None => (
                 "include",

@@ -97,23 +97,25 @@ impl Store {
         .bind(&self.writer().actor)
         .execute(&mut *tx)
         .await?;
-        let items: Vec<(String, String, String, String, String)> = sqlx::query_as(
-            "SELECT id, kind, name, blob_sha256, severity FROM baseline_items WHERE baseline_version_id = ?",
+        type ItemRow = (String, String, String, Option<String>, String, String);
+        let items: Vec<ItemRow> = sqlx::query_as(
+            "SELECT id, kind, name, match_name, blob_sha256, severity FROM baseline_items WHERE baseline_version_id = ?",
         )
         .bind(&source_id)
         .fetch_all(&mut *tx)
         .await?;
-        for (old_id, kind, item_name, blob, severity) in &items {
+        for (old_id, kind, item_name, match_name, blob, severity) in &items {
             // The policy JSON is content-addressed: the copy points at the same blob.
             let new_id = uuid::Uuid::now_v7().to_string();
             sqlx::query(
-                "INSERT INTO baseline_items (id, baseline_version_id, kind, name, blob_sha256, severity)
-                 VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO baseline_items (id, baseline_version_id, kind, name, match_name, blob_sha256, severity)
+                 VALUES (?, ?, ?, ?, ?, ?, ?)",
             )
             .bind(&new_id)
             .bind(&version_id)
             .bind(kind)
             .bind(item_name)
+            .bind(match_name)
             .bind(blob)
             .bind(severity)
             .execute(&mut *tx)
@@ -362,6 +364,7 @@ mod tests {
         NewBaselineItem {
             kind: "compliance_policy".to_owned(),
             name: name.to_owned(),
+            match_name: None,
             raw: json!({"displayName": name, "passwordMinimumLength": length}),
             severity: Severity::Medium,
             rules: BTreeMap::new(),

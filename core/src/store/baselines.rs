@@ -17,7 +17,11 @@ use crate::model::{DirectoryObject, DirectoryObjectKind, TenantId};
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewBaselineItem {
     pub kind: String,
+    /// The item's key in its version: the policy's name, made unique when several
+    /// policies of the kind share it ([`crate::identity`]).
     pub name: String,
+    /// The policy's own name when `name` was made unique; matched against tenant items.
+    pub match_name: Option<String>,
     pub raw: Value,
     pub severity: Severity,
     pub rules: BTreeMap<String, SettingRule>,
@@ -134,9 +138,12 @@ impl Store {
         directory: &[DirectoryObject],
         publish: bool,
     ) -> Result<i64, StoreError> {
+        let options = options
+            .checked()
+            .map_err(|e| StoreError::Invalid(format!("exclusive kinds: {e}")))?;
         let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
         let (baseline_id, mut version) = self
-            .write_baseline_version(&mut tx, name, description, options, items, directory)
+            .write_baseline_version(&mut tx, name, description, &options, items, directory)
             .await?;
         if publish {
             version = self.publish_draft(&mut tx, &baseline_id).await?;
@@ -546,7 +553,7 @@ impl Store {
         })?;
         let options: String = head.try_get("options")?;
         let rows = sqlx::query(
-            "SELECT i.id, i.kind, i.name, i.severity, i.blob_sha256, b.size, b.codec, b.data
+            "SELECT i.id, i.kind, i.name, i.match_name, i.severity, i.blob_sha256, b.size, b.codec, b.data
              FROM baseline_items i JOIN blobs b ON b.sha256 = i.blob_sha256
              WHERE i.baseline_version_id = ? ORDER BY i.kind, i.name",
         )
@@ -577,6 +584,7 @@ impl Store {
             items.push(NewBaselineItem {
                 kind: row.try_get("kind")?,
                 name: row.try_get("name")?,
+                match_name: row.try_get("match_name")?,
                 raw: blobs::decode(
                     &hash,
                     row.try_get("size")?,
@@ -693,12 +701,13 @@ pub(super) async fn insert_item(
     let hash = blobs::put(conn, &item.raw).await?;
     let item_id = uuid::Uuid::now_v7().to_string();
     sqlx::query(
-        "INSERT INTO baseline_items (id, baseline_version_id, kind, name, blob_sha256, severity) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO baseline_items (id, baseline_version_id, kind, name, match_name, blob_sha256, severity) VALUES (?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&item_id)
     .bind(version_id)
     .bind(&item.kind)
     .bind(&item.name)
+    .bind(&item.match_name)
     .bind(&hash)
     .bind(item.severity.as_str())
     .execute(&mut *conn)

@@ -8,6 +8,7 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{blobs, parse_timestamp, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
+use crate::identity::{item_keys, KeyInput};
 use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
 use crate::model::{
     CaptureContent, CaptureId, CaptureSource, CaptureSummary, ConfigItemId, KindStatus, TenantId,
@@ -51,6 +52,22 @@ pub struct ItemMeta {
     pub settings_hash: String,
     pub assignments_hash: String,
     pub normalizer_version: u32,
+}
+
+impl ItemMeta {
+    /// Each item's key in its capture ([`crate::identity`]), in the order given.
+    pub fn keys(items: &[ItemMeta]) -> Vec<String> {
+        let inputs: Vec<KeyInput<'_>> = items
+            .iter()
+            .map(|i| KeyInput {
+                kind: &i.kind,
+                name: &i.name,
+                external_id: &i.external_id,
+                content_hash: &i.blob_sha256,
+            })
+            .collect();
+        item_keys(&inputs)
+    }
 }
 
 /// Rows per multi-row INSERT: 11 parameters each, well under SQLite's 32,766 limit.
@@ -168,7 +185,7 @@ impl Store {
                 .entry(n.settings_hash.clone())
                 .or_insert_with(|| sketch_bytes(&settings_sketch(&n.settings)));
         }
-        let issues = lint_content(content, &full, capture.taken_at);
+        let issues = lint_content(content, &full, &hashes, capture.taken_at);
         let normalized: Vec<(String, String)> = full
             .into_iter()
             .map(|n| (n.settings_hash, n.assignments_hash))
@@ -561,15 +578,30 @@ impl Store {
 pub fn lint_content(
     content: &CaptureContent,
     normalized: &[Normalized],
+    blob_hashes: &[String],
     taken_at: DateTime<Utc>,
 ) -> Vec<LintIssue> {
+    let inputs: Vec<KeyInput<'_>> = content
+        .items
+        .iter()
+        .zip(blob_hashes)
+        .map(|(item, hash)| KeyInput {
+            kind: &item.kind,
+            name: &item.name,
+            external_id: &item.external_id,
+            content_hash: hash,
+        })
+        .collect();
+    let keys = item_keys(&inputs);
     let items: Vec<LintItem<'_>> = content
         .items
         .iter()
         .zip(normalized)
-        .map(|(item, n)| LintItem {
+        .zip(&keys)
+        .map(|((item, n), key)| LintItem {
             kind: &item.kind,
             name: &item.name,
+            key,
             raw: &item.raw,
             normalized: n,
         })

@@ -22,6 +22,7 @@ use sqlx::Row;
 use super::{parse_timestamp, Store, StoreError};
 use crate::baseline::BaselineOptions;
 use crate::drift::{capture_changes, match_items, ItemRef};
+use crate::identity::KeyInput;
 use crate::model::{CaptureId, TenantId};
 use crate::normalize::{canonical_json, normalize, setting_label, DirectoryIndex, Normalized};
 
@@ -743,13 +744,15 @@ fn rows_by_status(d: &mut DriftByBaseline, status: &str, severity: &str, n: u32)
     }
 }
 
-fn item_refs(items: &[super::ItemMeta]) -> Vec<ItemRef<'_>> {
+fn item_refs<'a>(items: &'a [super::ItemMeta], keys: &'a [String]) -> Vec<ItemRef<'a>> {
     items
         .iter()
-        .map(|i| ItemRef {
+        .zip(keys)
+        .map(|(i, key)| ItemRef {
             kind: &i.kind,
             external_id: &i.external_id,
             name: &i.name,
+            key,
             settings_hash: &i.settings_hash,
             assignments_hash: &i.assignments_hash,
         })
@@ -959,7 +962,14 @@ impl Store {
         .await?
         .into_iter()
         .collect();
-        let (b, a) = (item_refs(&before), item_refs(&after));
+        let (before_keys, after_keys) = (
+            super::ItemMeta::keys(&before),
+            super::ItemMeta::keys(&after),
+        );
+        let (b, a) = (
+            item_refs(&before, &before_keys),
+            item_refs(&after, &after_keys),
+        );
         let delta = capture_changes(&b, &a, &failed);
         let policy = |i: &super::ItemMeta, settings: bool, assignments: bool| ChangedPolicy {
             kind: i.kind.clone(),
@@ -1081,38 +1091,94 @@ impl Store {
         };
         let mut baseline_norm: Option<Normalized> = None;
         let mut options = BaselineOptions::default();
+        // The name tenant items are matched by: the baseline item's policy name, else
+        // the finding's item (a tenant item's key for extra, history and lint findings).
+        let mut match_name = finding.item.clone();
         if let Some(version) = version {
             let loaded = self.load_baseline_version(&version).await?;
             diff.baseline_version = u32::try_from(loaded.version).ok();
             options = loaded.options.clone();
             let directory = DirectoryIndex::new(&loaded.directory);
-            let keys: Vec<(&str, &str)> = loaded
+            // Items are keyed by name (made unique when names repeat): the exact key
+            // first, then the name as the review matches it.
+            let exact = loaded
                 .items
                 .iter()
-                .map(|i| (i.kind.as_str(), i.name.as_str()))
-                .collect();
-            let wanted = [(kind.as_str(), finding.item.as_str())];
-            if let Some((_, index)) = match_items(&wanted, &keys, &options).pairs.first() {
-                let item = &loaded.items[*index];
+                .position(|i| i.kind == kind && i.name == finding.item);
+            let found = exact.or_else(|| {
+                let keys: Vec<(&str, &str)> = loaded
+                    .items
+                    .iter()
+                    .map(|i| (i.kind.as_str(), i.name.as_str()))
+                    .collect();
+                let wanted = [(kind.as_str(), finding.item.as_str())];
+                match_items(&wanted, &keys, &options, &|_, _| 0.0)
+                    .pairs
+                    .first()
+                    .map(|(_, index)| *index)
+            });
+            if let Some(index) = found {
+                let item = &loaded.items[index];
                 diff.baseline_item = Some(item.name.clone());
                 diff.baseline_raw = Some(pretty(&item.raw));
                 baseline_norm = Some(normalize(&item.kind, &item.raw, &directory));
+                match_name = item.match_name.clone().unwrap_or_else(|| item.name.clone());
             }
         }
         let mut tenant_norm: Option<Normalized> = None;
         if let Some(capture) = capture {
             let items = self.capture_items(capture).await?;
-            let keys: Vec<(&str, &str)> = items
+            let directory = DirectoryIndex::new(&self.directory_objects(capture).await?);
+            let inputs: Vec<KeyInput<'_>> = items
                 .iter()
-                .map(|i| (i.kind.as_str(), i.name.as_str()))
+                .map(|i| KeyInput {
+                    kind: &i.kind,
+                    name: &i.name,
+                    external_id: &i.external_id,
+                    content_hash: &i.blob_sha256,
+                })
                 .collect();
-            let wanted = [(kind.as_str(), finding.item.as_str())];
-            if let Some((_, index)) = match_items(&wanted, &keys, &options).pairs.first() {
-                let item = &items[*index];
-                let directory = DirectoryIndex::new(&self.directory_objects(capture).await?);
-                diff.tenant_item = Some(item.name.clone());
+            let item_keys = crate::identity::item_keys(&inputs);
+            let exact = items
+                .iter()
+                .zip(&item_keys)
+                .position(|(i, key)| i.kind == kind && *key == finding.item);
+            // Same-named tenant items: the one closest to the baseline item, as in a review.
+            let found = exact.map(|i| (i, None)).or_else(|| {
+                let names: Vec<(&str, &str)> = items
+                    .iter()
+                    .map(|i| (i.kind.as_str(), i.name.as_str()))
+                    .collect();
+                let wanted = [(kind.as_str(), match_name.as_str())];
+                let candidates: Vec<usize> = (0..items.len())
+                    .filter(|t| {
+                        !match_items(&wanted, &names[*t..=*t], &options, &|_, _| 0.0)
+                            .pairs
+                            .is_empty()
+                    })
+                    .collect();
+                let normalized: Vec<(usize, Normalized)> = candidates
+                    .into_iter()
+                    .map(|t| (t, normalize(&items[t].kind, &items[t].raw, &directory)))
+                    .collect();
+                normalized
+                    .into_iter()
+                    .map(|(t, n)| {
+                        let score = baseline_norm
+                            .as_ref()
+                            .map_or(0.0, |b| crate::drift::similarity(b, &n));
+                        (score, t, n)
+                    })
+                    .min_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)))
+                    .map(|(_, t, n)| (t, Some(n)))
+            });
+            if let Some((index, normalized)) = found {
+                let item = &items[index];
+                diff.tenant_item = Some(item_keys[index].clone());
                 diff.tenant_raw = Some(pretty(&item.raw));
-                tenant_norm = Some(normalize(&item.kind, &item.raw, &directory));
+                tenant_norm = Some(
+                    normalized.unwrap_or_else(|| normalize(&item.kind, &item.raw, &directory)),
+                );
             }
         }
         diff.settings = diff_rows(

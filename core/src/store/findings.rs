@@ -62,7 +62,7 @@ pub struct FindingFilter {
 }
 
 /// A review to write: its row, and what it does to findings.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ReviewWrite {
     pub tenant: TenantId,
     pub capture: CaptureId,

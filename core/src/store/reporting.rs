@@ -324,13 +324,15 @@ fn time(row: &sqlx::sqlite::SqliteRow, column: &str) -> Result<DateTime<Utc>, St
     parse_timestamp(&row.try_get::<String, _>(column)?)
 }
 
-fn item_refs(items: &[super::ItemMeta]) -> Vec<ItemRef<'_>> {
+fn item_refs<'a>(items: &'a [super::ItemMeta], keys: &'a [String]) -> Vec<ItemRef<'a>> {
     items
         .iter()
-        .map(|m| ItemRef {
+        .zip(keys)
+        .map(|(m, key)| ItemRef {
             kind: &m.kind,
             external_id: &m.external_id,
             name: &m.name,
+            key,
             settings_hash: &m.settings_hash,
             assignments_hash: &m.assignments_hash,
         })
@@ -488,8 +490,12 @@ impl Store {
             .filter(|(_, s)| !s.ok)
             .map(|(k, _)| k.clone())
             .collect();
-        let before_refs = item_refs(&before);
-        let current_refs = item_refs(&current);
+        let (before_keys, current_keys) = (
+            super::ItemMeta::keys(&before),
+            super::ItemMeta::keys(&current),
+        );
+        let before_refs = item_refs(&before, &before_keys);
+        let current_refs = item_refs(&current, &current_keys);
         let delta = drift::capture_changes(&before_refs, &current_refs, &failed);
         let mut changes = Vec::new();
         let before_ids: HashMap<(&str, &str), usize> = before

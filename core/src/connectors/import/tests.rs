@@ -48,18 +48,25 @@ fn reads_every_corpus_file_into_one_capture() {
     }
 }
 
-fn walk_count(dir: &std::path::Path) -> usize {
+fn json_files(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
-    collect_json_files(dir, &mut out).expect("walk");
-    out.len()
+    collect_files(dir, &mut out).expect("walk");
+    out.retain(|p| {
+        p.extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    });
+    out
+}
+
+fn walk_count(dir: &std::path::Path) -> usize {
+    json_files(dir).len()
 }
 
 #[test]
 fn every_corpus_encoding_decodes_to_the_same_policy_text() {
     // The corpus mixes UTF-8, UTF-8 with BOM and UTF-16 LE with BOM.
     let root = corpus_root();
-    let mut files = Vec::new();
-    collect_json_files(&root, &mut files).expect("walk");
+    let files = json_files(&root);
     let mut seen = (0, 0, 0);
     for path in files {
         let bytes = std::fs::read(&path).expect("read");
@@ -279,6 +286,7 @@ fn skip_policy_imports_the_rest_and_reports_each_bad_file() {
     let good = br##"{"id":"1","displayName":"Good"}"##;
     let opts = ImportOptions {
         on_bad_file: BadFilePolicy::Skip,
+        ..ImportOptions::default()
     };
     let bad_utf8: &[u8] = &[b'{', 0xC3, 0x28, b'}'];
     let report = import_files(
@@ -313,6 +321,7 @@ fn skip_policy_imports_the_rest_and_reports_each_bad_file() {
 fn all_files_bad_is_an_error_even_when_skipping() {
     let opts = ImportOptions {
         on_bad_file: BadFilePolicy::Skip,
+        ..ImportOptions::default()
     };
     let err = import_files([("a.json", &b"nope"[..])], &opts).expect_err("must fail");
     assert!(matches!(err, ImportError::NothingImported(1)));
@@ -323,21 +332,11 @@ fn folders_without_json_and_missing_folders_are_clear_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("notes.txt"), "hello").expect("write");
     let err = import_dir(dir.path(), &ImportOptions::default()).expect_err("no json");
-    assert!(err.to_string().contains("no .json files found"), "{err}");
+    assert!(
+        err.to_string().contains("no .json or .yaml files found"),
+        "{err}"
+    );
     let err =
         import_dir(&dir.path().join("absent"), &ImportOptions::default()).expect_err("absent");
     assert!(err.to_string().contains("is not a folder"), "{err}");
-}
-
-#[test]
-fn context_collection_strips_expansions_and_entity_markers() {
-    assert_eq!(
-        context_collection("https://graph.microsoft.com/beta/$metadata#deviceManagement/configurationPolicies(assignments(),settings())/$entity").as_deref(),
-        Some("deviceManagement/configurationPolicies")
-    );
-    assert_eq!(
-        context_collection("https://graph.microsoft.com/v1.0/$metadata#groups").as_deref(),
-        Some("groups")
-    );
-    assert_eq!(context_collection("no metadata here"), None);
 }
