@@ -35,3 +35,11 @@ if ! command -v tauri-driver >/dev/null 2>&1; then
   echo "install-deps: installing tauri-driver" >&2
   cargo install tauri-driver --locked --version '^2' >/dev/null
 fi
+
+# THIRD-PARTY-NOTICES.md lists the Rust crates' licences with cargo-about (scripts/notices.sh).
+# Pinned: another version may word or order the list differently, and the check compares it.
+CARGO_ABOUT_VERSION=0.9.3
+if [ "$(cargo about --version 2>/dev/null)" != "cargo-about $CARGO_ABOUT_VERSION" ]; then
+  echo "install-deps: installing cargo-about $CARGO_ABOUT_VERSION" >&2
+  cargo install cargo-about --locked --version "=$CARGO_ABOUT_VERSION" --features cli >/dev/null
+fi

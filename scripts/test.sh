@@ -15,6 +15,9 @@ step "PostgreSQL on 127.0.0.1:5432"
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
+step "THIRD-PARTY-NOTICES.md is up to date (scripts/notices.sh --check)"
+"$ROOT/scripts/notices.sh" --check
+
 ui_install
 step "UI: typecheck, lint, unit tests"
 (cd ui && npm run --silent typecheck && npm run --silent lint && npm run --silent test)
