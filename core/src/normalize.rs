@@ -92,6 +92,9 @@ pub use label::setting_label;
 /// whenever the output for some input changes.
 pub const NORMALIZER_VERSION: u32 = 2;
 
+/// The portable form of scope tag `0`, Intune's Default tag.
+const DEFAULT_SCOPE_TAG: &str = "scope_tag:Default";
+
 /// One object in canonical form.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Normalized {
@@ -144,7 +147,17 @@ pub fn normalize(kind: &str, raw: &Value, directory: &DirectoryIndex) -> Normali
         assignments = assignments::normalize(root.get("assignments"), &mut ctx);
     }
 
-    let settings = settings.finish();
+    let mut settings = settings.finish();
+    // Intune gives a policy created without scope tags the Default tag, and some exports
+    // (Microsoft's samples, the admin center's older downloads) leave the list out: the
+    // Default tag alone and no list mean the same.
+    if settings.get("roleScopeTagIds")
+        == Some(&Value::Array(vec![Value::String(
+            DEFAULT_SCOPE_TAG.to_owned(),
+        )]))
+    {
+        settings.remove("roleScopeTagIds");
+    }
     let mut excluded = ctx.excluded;
     excluded.sort_unstable();
     excluded.dedup();

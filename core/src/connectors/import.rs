@@ -811,4 +811,6 @@ fn derived_id(path: &str, index: usize) -> String {
 }
 
 #[cfg(test)]
+mod exporter_tests;
+#[cfg(test)]
 mod tests;

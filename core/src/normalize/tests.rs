@@ -75,10 +75,8 @@ fn volatile_fields_and_annotations_never_become_settings() {
     }
     // The name is the match key, not a setting.
     assert!(!normalized.settings.contains_key("name"));
-    assert_eq!(
-        setting(&normalized, "roleScopeTagIds"),
-        &json!(["scope_tag:Default"])
-    );
+    // The Default scope tag alone is what Intune gives a policy without scope tags.
+    assert!(!normalized.settings.contains_key("roleScopeTagIds"));
     // The template's display name and version only label its id.
     assert!(!normalized
         .settings
@@ -1247,7 +1245,6 @@ fn unknown_kinds_get_the_global_rules() {
             ("enabled".to_owned(), json!(true)),
             ("levels".to_owned(), json!(["b", "a"])),
             ("nested/value".to_owned(), json!(3)),
-            ("roleScopeTagIds".to_owned(), json!(["scope_tag:Default"])),
         ])
     );
     assert_eq!(
@@ -1508,13 +1505,13 @@ fn golden_hashes_pin_the_normalised_form() {
     let driver = plain(policy("WUfB Drivers - Ring 1"));
     assert_eq!(
         canonical_json(&object_of(driver.settings.clone())),
-        r#"{"approvalType":"automatic","deploymentDeferralInDays":0,"roleScopeTagIds":["scope_tag:Default"]}"#,
+        r#"{"approvalType":"automatic","deploymentDeferralInDays":0}"#,
         "the normalised form changed: bump NORMALIZER_VERSION and update this test"
     );
     let pins = [
         (
             plain(policy("Windows Firewall - D - Firewall Configuration")).settings_hash,
-            "263f1ae8a7540383d01fa8b551ebf92474e1f6bb3c428f5eabacc558a5a81d70",
+            "175a993c48450561a6daccbd32dabcb5cf0936c07c531f30679ce81e93165bcf",
         ),
         (
             normalize(
