@@ -27,6 +27,7 @@ use serde_json::Value;
 use crate::output::{human_bytes, print_json, progress};
 use crate::Outcome;
 
+mod import;
 mod pack;
 mod portfolio;
 
@@ -44,6 +45,9 @@ pub enum Command {
     /// The Portfolio page's query (every tenant's score, trend, open findings by
     /// severity and category, last capture, baselines) on the reviewed demo portfolio.
     Portfolio(portfolio::Args),
+    /// Import throughput on a generated export of 1,000 files in the common exporters'
+    /// layouts: files per second and peak memory of `plumbline import`.
+    Import(import::ImportArgs),
     /// Prints the path of the template demo portfolio (unreviewed), generating it first
     /// when it does not exist: other benchmarks (`bench-desktop`) start from it.
     Template(TemplateArgs),
@@ -105,6 +109,7 @@ pub async fn run(command: &Command, json: bool) -> Outcome {
         Command::Review(args) => review(args, json).await,
         Command::Pack(args) => pack::run(args, json).await,
         Command::Portfolio(args) => portfolio::run(args, json).await,
+        Command::Import(args) => import::run(args, json).await,
         Command::Template(args) => {
             let template = template_path(None, args.tenants, args.seed);
             let generated = ensure_template(&template, args.tenants, args.seed, false).await?;
