@@ -242,7 +242,7 @@ pub async fn review_all(
                 let skipped = TenantReview::skipped(&tenant, ALREADY_REVIEWED);
                 pending.push_back((
                     tenant,
-                    tokio::spawn(async move { Compared::Skipped(skipped) }),
+                    tokio::spawn(async move { Compared::Skipped(Box::new(skipped)) }),
                 ));
                 continue;
             }
@@ -252,7 +252,7 @@ pub async fn review_all(
                 compare_tenant(&store, &summary, &options, &cache, prechecked)
                     .await
                     .unwrap_or_else(|e| {
-                        Compared::Skipped(TenantReview::failed(&summary, e.to_string()))
+                        Compared::Skipped(Box::new(TenantReview::failed(&summary, e.to_string())))
                     })
             });
             pending.push_back((tenant, task));
@@ -282,10 +282,10 @@ async fn joined(
     ),
 ) -> Compared {
     task.await.unwrap_or_else(|e| {
-        Compared::Skipped(TenantReview::failed(
+        Compared::Skipped(Box::new(TenantReview::failed(
             &tenant,
             format!("the review stopped unexpectedly: {e}"),
-        ))
+        )))
     })
 }
 
@@ -344,7 +344,7 @@ async fn write_outcomes(
     let mut reviews = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         match outcome {
-            Compared::Skipped(review) => reviews.push((review, false)),
+            Compared::Skipped(review) => reviews.push((*review, false)),
             Compared::Ready(ready) => {
                 let (write, review) = *ready;
                 writes.push(write);
@@ -388,7 +388,7 @@ pub async fn review_tenant(
 #[derive(Clone)]
 enum Compared {
     /// Nothing to write: skipped, or failed with its error.
-    Skipped(TenantReview),
+    Skipped(Box<TenantReview>),
     Ready(Box<(ReviewWrite, TenantReview)>),
 }
 
@@ -405,10 +405,10 @@ async fn compare_tenant(
     let tenant_id = tenant.id;
     let captures = store.list_captures(tenant_id).await?;
     let Some(current) = captures.first() else {
-        return Ok(Compared::Skipped(TenantReview::skipped(
+        return Ok(Compared::Skipped(Box::new(TenantReview::skipped(
             tenant,
             "no capture yet",
-        )));
+        ))));
     };
     let previous = captures.get(1);
     let assignments = store.assignments(tenant_id).await?;
@@ -429,10 +429,10 @@ async fn compare_tenant(
             .map(|(b, vars)| (b.version_id.as_str(), vars)),
     );
     if !options.force && !prechecked && store.review_exists(current.id, &inputs_hash).await? {
-        return Ok(Compared::Skipped(TenantReview::skipped(
+        return Ok(Compared::Skipped(Box::new(TenantReview::skipped(
             tenant,
             ALREADY_REVIEWED,
-        )));
+        ))));
     }
 
     let failed_kinds: BTreeSet<String> = current

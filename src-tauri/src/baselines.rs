@@ -228,6 +228,19 @@ pub async fn publish_baseline(
     Ok(version_number(version))
 }
 
+/// The kinds of policy Plumbline compares, for forms that name kinds.
+#[tauri::command]
+#[specta::specta]
+pub fn list_policy_kinds() -> Result<Vec<PolicyKindOption>, CommandError> {
+    Ok(plumbline_core::kinds::KINDS
+        .iter()
+        .map(|k| PolicyKindOption {
+            key: k.key.to_owned(),
+            label: k.label.to_owned(),
+        })
+        .collect())
+}
+
 /// Creates a baseline (or a new draft of one) from a tenant's latest capture or from a
 /// folder: a baseline folder (with `baseline.json`) or a folder of exported policies.
 #[tauri::command]
@@ -260,12 +273,23 @@ pub async fn create_baseline(
     if name.is_empty() && !matches!(source, BaselineSource::BaselineFolder(_)) {
         return Err(invalid("Enter a name for the baseline."));
     }
+    // Kind keys come from a list, but the request is checked all the same.
+    let options = if request.exclusive_kinds.is_empty() {
+        None
+    } else {
+        let exclusive_kinds = plumbline_core::kinds::resolve_all(&request.exclusive_kinds)
+            .map_err(|e| invalid(e.to_string()))?;
+        Some(plumbline_core::baseline::BaselineOptions {
+            exclusive_kinds,
+            ..Default::default()
+        })
+    };
     let created = create(
         store,
         &CreateBaseline {
             name: Some(name.to_owned()).filter(|n| !n.is_empty()),
             description: Some(request.description.trim().to_owned()).filter(|d| !d.is_empty()),
-            options: None,
+            options,
             source,
             publish: request.publish,
         },

@@ -413,6 +413,10 @@ pub async fn start_review(
                 resolved: sum(|r| r.resolved),
                 reopened: sum(|r| r.reopened),
                 alerts: count(alerts.len()),
+                failures: reviews
+                    .iter()
+                    .filter_map(|r| r.error.as_ref().map(|e| format!("{}: {e}", r.tenant)))
+                    .collect(),
             };
             Ok(Done {
                 summary: review_summary(&result),
@@ -430,6 +434,7 @@ fn review_summary(result: &JobResult) -> String {
         resolved,
         reopened,
         alerts,
+        failures,
     } = result
     else {
         return String::new();
@@ -448,6 +453,16 @@ fn review_summary(result: &JobResult) -> String {
     };
     if *alerts > 0 {
         text.push_str(&format!(" {} raised.", plural(*alerts, "new alert")));
+    }
+    if let Some(first) = failures.first() {
+        let more = match failures.len() {
+            1 => String::new(),
+            n => format!(" (and {} more)", n - 1),
+        };
+        text.push_str(&format!(
+            " {} could not be reviewed: {first}{more}.",
+            plural(count(failures.len()), "tenant")
+        ));
     }
     text
 }

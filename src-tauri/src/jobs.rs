@@ -54,6 +54,8 @@ pub enum JobResult {
         reopened: u32,
         /// Alerts the review raised.
         alerts: u32,
+        /// Tenants whose review failed, each as "name: error" (the others were reviewed).
+        failures: Vec<String>,
     },
     Import {
         tenant_id: String,
@@ -390,6 +392,7 @@ mod tests {
             resolved: 0,
             reopened: 0,
             alerts: 0,
+            failures: Vec::new(),
         }
     }
 

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod console;
 pub mod error;
 pub mod evidence;
+pub mod files;
 pub mod jobs;
 pub mod notify;
 pub mod portfolio;
@@ -50,6 +51,8 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             jobs::job_status,
             jobs::cancel_job,
             capture::import_capture,
+            capture::preview_import,
+            files::choose_path,
             evidence::create_evidence_pack,
             evidence::list_evidence_packs,
             evidence::verify_evidence_pack,
@@ -86,6 +89,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             baselines::start_baseline_draft,
             baselines::publish_baseline,
             baselines::create_baseline,
+            baselines::list_policy_kinds,
             baselines::assign_baseline,
             baselines::unassign_baseline,
             baselines::export_baseline,
@@ -212,9 +216,15 @@ pub fn run() -> ExitCode {
     let builder = specta_builder::<tauri::Wry>();
     let result = tauri::Builder::default()
         .manage(state)
+        .plugin(tauri_plugin_dialog::init())
         .invoke_handler(builder.invoke_handler())
         .setup(move |app| {
             builder.mount_events(app);
+            use tauri::Manager;
+            app.state::<AppState>()
+                .set_picker(std::sync::Arc::new(files::DialogPicker(
+                    app.handle().clone(),
+                )));
             window_state::manage(app, data_dir);
             Ok(())
         })

@@ -28,6 +28,8 @@ pub struct AppState {
     /// UI first showed data an operator can act on.
     started: std::time::Instant,
     interactive: std::sync::OnceLock<std::time::Duration>,
+    /// The system's file and folder pickers, set when the app's window system starts.
+    picker: std::sync::OnceLock<Arc<dyn crate::files::PathPicker>>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -59,7 +61,19 @@ impl AppState {
             keychain,
             started: std::time::Instant::now(),
             interactive: std::sync::OnceLock::new(),
+            picker: std::sync::OnceLock::new(),
         }
+    }
+
+    /// Gives the commands the system's pickers (once; later calls change nothing).
+    pub fn set_picker(&self, picker: Arc<dyn crate::files::PathPicker>) {
+        // A second window system would bring the same pickers.
+        let _ = self.picker.set(picker);
+    }
+
+    /// The system's pickers, when the app runs with a window system.
+    pub fn picker(&self) -> Option<Arc<dyn crate::files::PathPicker>> {
+        self.picker.get().cloned()
     }
 
     /// Counts startup from `started` (the top of `run`) instead of this state's creation.

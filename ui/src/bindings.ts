@@ -41,6 +41,13 @@ export const commands = {
 	 *  capture. All or nothing: a bad file aborts it unless `skip_bad_files`.
 	 */
 	importCapture: (request: ImportRequest) => typedError<Job, CommandError>(__TAURI_INVOKE("import_capture", { request })),
+	/**
+	 *  Reads a folder as the import would (bad files listed, not fatal) and says what it
+	 *  found; writes nothing.
+	 */
+	previewImport: (request: PreviewImportRequest) => typedError<ImportPreview, CommandError>(__TAURI_INVOKE("preview_import", { request })),
+	/**  Opens the system's picker; the chosen path, or `None` when cancelled. */
+	choosePath: (kind: PickKind, title: string) => typedError<string | null, CommandError>(__TAURI_INVOKE("choose_path", { kind, title })),
 	/**  Builds a pack in the background: the job's result names the file and its SHA-256. */
 	createEvidencePack: (request: CreatePackRequest) => typedError<Job, CommandError>(__TAURI_INVOKE("create_evidence_pack", { request })),
 	/**  Packs recorded in the database, newest first (one tenant's with `tenant_id`). */
@@ -123,6 +130,8 @@ export const commands = {
 	 *  folder: a baseline folder (with `baseline.json`) or a folder of exported policies.
 	 */
 	createBaseline: (request: CreateBaselineRequest) => typedError<CreatedBaselineView, CommandError>(__TAURI_INVOKE("create_baseline", { request })),
+	/**  The kinds of policy Plumbline compares, for forms that name kinds. */
+	listPolicyKinds: () => typedError<PolicyKindOption[], CommandError>(__TAURI_INVOKE("list_policy_kinds")),
 	/**
 	 *  Assigns a baseline to one or more tenants with the same variables and pin (replacing
 	 *  what an existing assignment had), in one transaction.
@@ -348,6 +357,12 @@ export type CreateBaselineRequest = {
 	folder: string | null,
 	/**  Publish right away instead of leaving a draft to edit. */
 	publish: boolean,
+	/**
+	 *  Kinds the baseline manages exclusively (their other policies are reported as
+	 *  extra), as keys from [`list_policy_kinds`](super::list_policy_kinds); empty keeps a
+	 *  baseline folder's own options.
+	 */
+	exclusiveKinds: string[],
 };
 
 /**  What the Evidence page asks for. */
@@ -619,6 +634,25 @@ export type GeneratedReport = {
 	fontWarning: string | null,
 };
 
+/**  What an import of a folder would take in, file by file. Nothing is written. */
+export type ImportPreview = {
+	folder: string,
+	/**  Policies that would be imported. */
+	items: number,
+	directoryObjects: number,
+	byKind: KindCount[],
+	/**  The exporters' layouts recognised, with how many files each. */
+	formats: string[],
+	/**
+	 *  Files that cannot be read (bad JSON or YAML): the import skips them only when
+	 *  asked to, else it stops.
+	 */
+	unreadable: number,
+	/**  Files that are no policy (scripts, payloads, reports, READMEs). */
+	notPolicies: number,
+	files: PreviewFile[],
+};
+
 /**  What to import. */
 export type ImportRequest = {
 	/**  The tenant's name (created when no tenant has it) — or an existing tenant's id. */
@@ -677,12 +711,21 @@ reviewed: number;
 /**  Tenants looked at. */
 tenants: number; opened: number; resolved: number; reopened: number; 
 /**  Alerts the review raised. */
-alerts: number } | { type: "import"; tenantId: string; tenant: string; captureId: string; items: number; tenantCreated: boolean; 
+alerts: number; 
+/**  Tenants whose review failed, each as "name: error" (the others were reviewed). */
+failures: string[] } | { type: "import"; tenantId: string; tenant: string; captureId: string; items: number; tenantCreated: boolean; 
 /**  Files left out (with `skip bad files`), each with why. */
 skipped: string[] } | { type: "evidence_pack"; path: string; sha256: string; size: number | null; fingerprint: string; files: number; auditEvents: number; omitted: string[] };
 
 /**  Where a job stands. */
 export type JobState = "running" | "succeeded" | "failed" | "cancelled";
+
+/**  Policies of one kind in a preview. */
+export type KindCount = {
+	kind: string,
+	label: string,
+	count: number,
+};
 
 /**  The saved logo, ready to preview. */
 export type LogoView = {
@@ -719,6 +762,13 @@ export type PackVerdict = {
 	signedByThisWorkspace: boolean,
 };
 
+/**  What to pick. */
+export type PickKind = 
+/**  A folder (an export, a baseline folder). */
+"folder" | 
+/**  A PNG image (the report logo). */
+"png_image";
+
 /**  A baseline item and its tenant counterpart side by side. */
 export type PolicyDiff = {
 	tenantId: string,
@@ -734,6 +784,12 @@ export type PolicyDiff = {
 	/**  Pretty JSON as stored. */
 	baselineRaw: string | null,
 	tenantRaw: string | null,
+};
+
+/**  A kind of policy a person can choose. */
+export type PolicyKindOption = {
+	key: string,
+	label: string,
 };
 
 /**  One column of the tenant × category matrix. */
@@ -787,6 +843,26 @@ export type PortfolioTenant = {
 	 *  categories without open findings are left out.
 	 */
 	byCategory: CategoryCounts[],
+};
+
+/**  One file of a preview. */
+export type PreviewFile = {
+	path: string,
+	/**  policies, directory, companion, not_a_policy or unreadable. */
+	outcome: string,
+	/**  What the file holds and how it was recognised, in a sentence. */
+	summary: string,
+	notes: string[],
+};
+
+/**  A folder to preview before importing it. */
+export type PreviewImportRequest = {
+	/**
+	 *  The tenant the export is for (name or id), when known: its Entra tenant id reads
+	 *  as IntuneManagement's `%OrganizationId%`, as in the import.
+	 */
+	tenant: string | null,
+	folder: string,
 };
 
 /**  Which report to generate. */

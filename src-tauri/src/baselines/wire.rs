@@ -351,6 +351,18 @@ pub struct CreateBaselineRequest {
     pub folder: Option<String>,
     /// Publish right away instead of leaving a draft to edit.
     pub publish: bool,
+    /// Kinds the baseline manages exclusively (their other policies are reported as
+    /// extra), as keys from [`list_policy_kinds`](super::list_policy_kinds); empty keeps a
+    /// baseline folder's own options.
+    pub exclusive_kinds: Vec<String>,
+}
+
+/// A kind of policy a person can choose.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyKindOption {
+    pub key: String,
+    pub label: String,
 }
 
 /// A created baseline version.

@@ -52,7 +52,7 @@ fn a_baseline_is_created_edited_published_assigned_exported_and_imported_over_ip
     let created = call(
         &webview,
         "create_baseline",
-        json!({"request": {"name": "MSP Standard", "description": "golden", "tenantId": t0["id"], "folder": null, "publish": false}}),
+        json!({"request": {"name": "MSP Standard", "description": "golden", "tenantId": t0["id"], "folder": null, "publish": false, "exclusiveKinds": []}}),
     );
     assert_eq!(created["version"], 1);
     assert_eq!(created["status"], "draft");
@@ -380,7 +380,7 @@ fn a_baseline_is_created_edited_published_assigned_exported_and_imported_over_ip
     let imported = call(
         &webview,
         "create_baseline",
-        json!({"request": {"name": "", "description": "", "tenantId": null, "folder": out.display().to_string(), "publish": true}}),
+        json!({"request": {"name": "", "description": "", "tenantId": null, "folder": out.display().to_string(), "publish": true, "exclusiveKinds": []}}),
     );
     assert_eq!(
         imported["name"], "MSP Standard",
@@ -391,7 +391,7 @@ fn a_baseline_is_created_edited_published_assigned_exported_and_imported_over_ip
     let renamed = call(
         &webview,
         "create_baseline",
-        json!({"request": {"name": "MSP Standard (copy)", "description": "", "tenantId": null, "folder": out.display().to_string(), "publish": false}}),
+        json!({"request": {"name": "MSP Standard (copy)", "description": "", "tenantId": null, "folder": out.display().to_string(), "publish": false, "exclusiveKinds": []}}),
     );
     assert_eq!(renamed["version"], 1);
     let copy_detail = call(
@@ -429,7 +429,7 @@ fn a_baseline_is_created_edited_published_assigned_exported_and_imported_over_ip
     let (code, message) = refused(
         &webview,
         "create_baseline",
-        json!({"request": {"name": "Broken", "description": "", "tenantId": null, "folder": out.display().to_string(), "publish": false}}),
+        json!({"request": {"name": "Broken", "description": "", "tenantId": null, "folder": out.display().to_string(), "publish": false, "exclusiveKinds": []}}),
     );
     assert_eq!(code, "invalid_input");
     assert!(message.contains(&broken.display().to_string()), "{message}");
@@ -437,14 +437,14 @@ fn a_baseline_is_created_edited_published_assigned_exported_and_imported_over_ip
     let (code, message) = refused(
         &webview,
         "create_baseline",
-        json!({"request": {"name": "Nowhere", "description": "", "tenantId": null, "folder": dir.path().join("nowhere").display().to_string(), "publish": false}}),
+        json!({"request": {"name": "Nowhere", "description": "", "tenantId": null, "folder": dir.path().join("nowhere").display().to_string(), "publish": false, "exclusiveKinds": []}}),
     );
     assert_eq!(code, "invalid_input");
     assert!(message.contains("is not a folder"), "{message}");
     let (code, _) = refused(
         &webview,
         "create_baseline",
-        json!({"request": {"name": "Neither", "description": "", "tenantId": null, "folder": null, "publish": false}}),
+        json!({"request": {"name": "Neither", "description": "", "tenantId": null, "folder": null, "publish": false, "exclusiveKinds": []}}),
     );
     assert_eq!(code, "invalid_input");
 }

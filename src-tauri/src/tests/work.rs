@@ -164,6 +164,104 @@ fn an_import_is_all_or_nothing_unless_bad_files_are_skipped() {
     assert_eq!(not_a_folder["code"], "invalid_input");
 }
 
+#[test]
+fn a_folder_is_previewed_file_by_file_before_anything_is_written() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let state = tauri::async_runtime::block_on(test_state(dir.path().join("plumbline.db")));
+    let (_app, webview) = app_with(state);
+    let tenants_before = invoke(&webview, "list_tenants").expect("tenants");
+
+    // An IntuneCD-style backup: a folder with a space, YAML, a side file, a bad file.
+    let export = dir.path().join("backup");
+    std::fs::create_dir_all(export.join("Settings Catalog")).expect("mkdir");
+    std::fs::create_dir_all(export.join("Compliance Policies/Policies")).expect("mkdir");
+    std::fs::write(
+        export.join("Settings Catalog/Defender_mdm.json"),
+        br#"{"name": "Win - Defender", "platforms": "windows10", "technologies": "mdm", "settings": []}"#,
+    )
+    .expect("write");
+    std::fs::write(
+        export.join("Compliance Policies/Policies/Password.yaml"),
+        "'@odata.type': '#microsoft.graph.windows10CompliancePolicy'\ndisplayName: Win - Password\npasswordRequired: true\n",
+    )
+    .expect("write");
+    std::fs::write(export.join("README.md"), b"# backup").expect("write");
+    std::fs::write(export.join("broken.json"), b"{ not json").expect("write");
+
+    let preview = invoke_with(
+        &webview,
+        "preview_import",
+        json!({ "request": { "tenant": null, "folder": export.display().to_string() }}),
+    )
+    .expect("preview");
+    assert_eq!(preview["items"], 2, "{preview}");
+    assert_eq!(preview["unreadable"], 1);
+    assert_eq!(preview["notPolicies"], 1);
+    let files = preview["files"].as_array().expect("files");
+    assert_eq!(files.len(), 4);
+    let outcome = |path: &str| {
+        files
+            .iter()
+            .find(|f| f["path"] == path)
+            .unwrap_or_else(|| panic!("{path} in {preview}"))
+            .clone()
+    };
+    assert_eq!(outcome("README.md")["outcome"], "not_a_policy");
+    assert_eq!(outcome("broken.json")["outcome"], "unreadable");
+    let yaml = outcome("Compliance Policies/Policies/Password.yaml");
+    assert_eq!(yaml["outcome"], "policies");
+    assert!(
+        yaml["summary"]
+            .as_str()
+            .expect("summary")
+            .contains("by the folder \"Compliance Policies\""),
+        "{yaml}"
+    );
+    assert!(preview["formats"]
+        .as_array()
+        .expect("formats")
+        .iter()
+        .any(|f| f.as_str().is_some_and(|f| f.starts_with("IntuneCD backup"))));
+    assert_eq!(
+        invoke(&webview, "list_tenants").expect("tenants"),
+        tenants_before,
+        "a preview writes nothing"
+    );
+    let not_a_folder = invoke_with(
+        &webview,
+        "preview_import",
+        json!({ "request": { "tenant": null, "folder": "/no/such/folder" }}),
+    )
+    .expect_err("no folder");
+    assert_eq!(not_a_folder["code"], "invalid_input");
+
+    // Kinds for forms come from the registry; a typed one that names no kind is refused.
+    let kinds = invoke(&webview, "list_policy_kinds").expect("kinds");
+    assert!(kinds
+        .as_array()
+        .expect("kinds")
+        .iter()
+        .any(|k| k["key"] == "settings_catalog" && k["label"] == "Settings catalog"));
+    let refused = invoke_with(
+        &webview,
+        "create_baseline",
+        json!({ "request": {
+            "name": "Typed", "description": "", "tenantId": null,
+            "folder": export.join("Settings Catalog").display().to_string(),
+            "publish": false, "exclusiveKinds": ["bogus_kind"],
+        }}),
+    )
+    .expect_err("unknown kind");
+    assert_eq!(refused["code"], "invalid_input");
+    assert!(
+        refused["message"]
+            .as_str()
+            .expect("message")
+            .contains("settings_catalog"),
+        "{refused}"
+    );
+}
+
 fn walk(dir: &std::path::Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(dir)

@@ -41,8 +41,12 @@ import {
   type CreatePackRequest,
   type EvidencePackView,
   type ImportRequest,
+  type ImportPreview,
   type Job,
   type PackVerdict,
+  type PickKind,
+  type PolicyKindOption,
+  type PreviewImportRequest,
   type StartupTiming,
   type ReportLanguage,
   type ReportSettingsView,
@@ -85,7 +89,52 @@ export interface FakeBackendOptions {
   settings?: FakeSettingsData;
   /** Baselines, the tenants' latest captures to create them from, and folders. */
   baselines?: FakeBaselinesData;
+  /** What previewing each export folder shows; any other path is not a folder. */
+  previews?: Record<string, ImportPreview>;
 }
+
+/** A preview of an export folder with neutral defaults. */
+export function makeImportPreview(
+  folder: string,
+  fields: Partial<ImportPreview> = {},
+): ImportPreview {
+  return {
+    folder,
+    items: 2,
+    directoryObjects: 1,
+    byKind: [{ kind: "settings_catalog", label: "Settings catalog", count: 2 }],
+    formats: ["IntuneManagement export (3)"],
+    unreadable: 0,
+    notPolicies: 0,
+    files: [
+      {
+        path: "SettingsCatalog/Win - Defender.json",
+        outcome: "policies",
+        summary: 'Settings catalog "Win - Defender", by @odata.type #microsoft.graph.deviceManagementConfigurationPolicy',
+        notes: [],
+      },
+      {
+        path: "SettingsCatalog/Win - Firewall.json",
+        outcome: "policies",
+        summary: 'Settings catalog "Win - Firewall", by the folder "SettingsCatalog"',
+        notes: [],
+      },
+      {
+        path: "MigrationTable.json",
+        outcome: "directory",
+        summary: "1 directory objects (groups, filters, …) to resolve ids",
+        notes: [],
+      },
+    ],
+    ...fields,
+  };
+}
+
+const POLICY_KINDS: PolicyKindOption[] = [
+  { key: "settings_catalog", label: "Settings catalog" },
+  { key: "compliance_policy", label: "Compliance policy" },
+  { key: "conditional_access", label: "Conditional Access policy" },
+];
 
 const DEFAULT_APP_INFO: AppInfo = {
   version: "0.0.0-fake",
@@ -159,6 +208,10 @@ export class FakeBackend implements Backend {
     jobStatus: 0,
     cancelJob: 0,
     importCapture: 0,
+    previewImport: 0,
+    choosePath: 0,
+    onPathDropped: 0,
+    listPolicyKinds: 0,
     createEvidencePack: 0,
     listEvidencePacks: 0,
     verifyEvidencePack: 0,
@@ -212,6 +265,14 @@ export class FakeBackend implements Backend {
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
   readonly openedPaths: string[] = [];
+  /** What the system's picker answers next, in order (null: cancelled; none left: cancelled). */
+  readonly picks: (string | null)[] = [];
+  /** What `choosePath` was asked, in order. */
+  readonly pickRequests: { kind: PickKind; title: string }[] = [];
+  /** What `previewImport` was asked, in order. */
+  readonly previewRequests: PreviewImportRequest[] = [];
+  private previews: Record<string, ImportPreview>;
+  private dropListeners = new Set<(path: string) => void>();
 
   private info: AppInfo;
   private tenants: TenantRow[];
@@ -237,6 +298,12 @@ export class FakeBackend implements Backend {
       () => this.info.dbPath,
     );
     this.baselines = new FakeBaselines(options.baselines ?? {}, () => this.tenants);
+    this.previews = structuredClone(options.previews ?? {});
+  }
+
+  /** Drops `path` on the window, as a person dragging a folder from the file manager. */
+  dropPath(path: string): void {
+    for (const listener of this.dropListeners) listener(path);
   }
 
   /** Makes `method` fail with `error` from now on, or succeed again with `null`. */
@@ -383,7 +450,16 @@ export class FakeBackend implements Backend {
       key: "review",
       busy: "A review is already running: wait for it to finish, or cancel it.",
       finish: () => ({
-        result: { type: "review", reviewed: tenants, tenants, opened: 1, resolved: 0, reopened: 0, alerts: 0 },
+        result: {
+          type: "review",
+          reviewed: tenants,
+          tenants,
+          opened: 1,
+          resolved: 0,
+          reopened: 0,
+          alerts: 0,
+          failures: [],
+        },
         summary:
           tenants === 1
             ? "Reviewed: 1 new finding, 0 re-opened, 0 resolved."
@@ -442,6 +518,38 @@ export class FakeBackend implements Backend {
         };
       },
     });
+  }
+
+  async previewImport(request: PreviewImportRequest): Promise<ImportPreview> {
+    this.previewRequests.push(structuredClone(request));
+    await this.answer("previewImport");
+    const preview = this.previews[request.folder.trim()];
+    if (!preview) {
+      throw new BackendError(
+        "invalid_input",
+        `${request.folder} is not a folder: choose the folder the export was saved to.`,
+      );
+    }
+    return structuredClone(preview);
+  }
+
+  async choosePath(kind: PickKind, title: string): Promise<string | null> {
+    this.pickRequests.push({ kind, title });
+    await this.answer("choosePath");
+    return this.picks.shift() ?? null;
+  }
+
+  onPathDropped(listener: (path: string) => void): () => void {
+    this.calls.onPathDropped += 1;
+    this.dropListeners.add(listener);
+    return () => {
+      this.dropListeners.delete(listener);
+    };
+  }
+
+  async listPolicyKinds(): Promise<PolicyKindOption[]> {
+    await this.answer("listPolicyKinds");
+    return POLICY_KINDS.map((k) => ({ ...k }));
   }
 
   async createEvidencePack(request: CreatePackRequest): Promise<Job> {

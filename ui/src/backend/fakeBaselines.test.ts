@@ -40,7 +40,7 @@ describe("fake baselines", () => {
     });
     expect(exported.files).toHaveLength(3);
     await expect(
-      backend.createBaseline({ name: "", description: "", tenantId: null, folder: "/git/standard", publish: false }),
+      backend.createBaseline({ name: "", description: "", tenantId: null, folder: "/git/standard", publish: false, exclusiveKinds: [] }),
     ).rejects.toMatchObject({ code: "conflict", message: expect.stringContaining("already has a draft version (v3)") as unknown });
     const copy = await backend.createBaseline({
       name: "Copy",
@@ -48,6 +48,7 @@ describe("fake baselines", () => {
       tenantId: null,
       folder: "/git/standard",
       publish: true,
+      exclusiveKinds: [],
     });
     expect(copy).toMatchObject({ name: "Copy", version: 1, items: 2, status: "published" });
     expect((await backend.baselineDetail("Copy")).baseline.description).toBe("Every managed Windows device");

@@ -180,6 +180,8 @@ export class FakeBaselines {
   readonly ruleRequests: SetRuleRequest[] = [];
   /** Assignments asked, in order. */
   readonly assignRequests: AssignRequest[] = [];
+  /** What `createBaseline` was asked, in order. */
+  readonly createRequests: CreateBaselineRequest[] = [];
 
   constructor(
     data: FakeBaselinesData,
@@ -498,6 +500,7 @@ export class FakeBaselines {
   }
 
   create(request: CreateBaselineRequest): CreatedBaselineView {
+    this.createRequests.push(structuredClone(request));
     const tenantId = request.tenantId?.trim() || null;
     const folderPath = request.folder?.trim() || null;
     let items: FakeBaselineItem[];

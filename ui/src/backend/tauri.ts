@@ -1,6 +1,7 @@
 // The Backend over Tauri IPC. It only adapts the generated `commands` (which resolve to
 // a status-tagged result) to promises that reject with a BackendError.
 
+import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { commands } from "../bindings";
 import { BackendError, type Backend } from "./types";
 
@@ -40,6 +41,26 @@ export function createTauriBackend(): Backend {
     jobStatus: (id) => unwrap(() => commands.jobStatus(id)),
     cancelJob: (id) => unwrap(() => commands.cancelJob(id)),
     importCapture: (request) => unwrap(() => commands.importCapture(request)),
+    previewImport: (request) => unwrap(() => commands.previewImport(request)),
+    choosePath: (kind, title) => unwrap(() => commands.choosePath(kind, title)),
+    onPathDropped: (listener) => {
+      let stop: (() => void) | null = null;
+      let stopped = false;
+      void getCurrentWebview()
+        .onDragDropEvent((event) => {
+          if (event.payload.type === "drop" && event.payload.paths.length > 0) {
+            listener(event.payload.paths[0]);
+          }
+        })
+        .then((unlisten) => {
+          if (stopped) unlisten();
+          else stop = unlisten;
+        });
+      return () => {
+        stopped = true;
+        stop?.();
+      };
+    },
     createEvidencePack: (request) => unwrap(() => commands.createEvidencePack(request)),
     listEvidencePacks: (tenantId) => unwrap(() => commands.listEvidencePacks(tenantId)),
     verifyEvidencePack: (path, fingerprint) =>
@@ -75,6 +96,7 @@ export function createTauriBackend(): Backend {
     startBaselineDraft: (baselineId) => unwrap(() => commands.startBaselineDraft(baselineId)),
     publishBaseline: (baselineId) => unwrap(() => commands.publishBaseline(baselineId)),
     createBaseline: (request) => unwrap(() => commands.createBaseline(request)),
+    listPolicyKinds: () => unwrap(commands.listPolicyKinds),
     assignBaseline: (request) => unwrap(() => commands.assignBaseline(request)),
     unassignBaseline: (baselineId, tenantId) =>
       unwrap(() => commands.unassignBaseline(baselineId, tenantId)),

@@ -50,6 +50,11 @@ import type {
   GenerateReportRequest,
   GeneratedReport,
   ImportRequest,
+  ImportPreview,
+  PickKind,
+  PolicyKindOption,
+  PreviewFile,
+  PreviewImportRequest,
   Job,
   JobKind,
   JobResult,
@@ -134,6 +139,11 @@ export type {
   GenerateReportRequest,
   GeneratedReport,
   ImportRequest,
+  ImportPreview,
+  PickKind,
+  PolicyKindOption,
+  PreviewFile,
+  PreviewImportRequest,
   Job,
   JobKind,
   JobResult,
@@ -204,6 +214,12 @@ export interface Backend {
   cancelJob(id: string): Promise<Job>;
   /** Imports an export folder as a new capture, in the background. */
   importCapture(request: ImportRequest): Promise<Job>;
+  /** What an import of a folder would take in, file by file; writes nothing. */
+  previewImport(request: PreviewImportRequest): Promise<ImportPreview>;
+  /** Opens the system's folder or file picker; the path, or null when cancelled. */
+  choosePath(kind: PickKind, title: string): Promise<string | null>;
+  /** Calls `listener` with the path of each folder (or file) dropped on the window; returns the unsubscribe. */
+  onPathDropped(listener: (path: string) => void): () => void;
   /** Builds a signed evidence pack, in the background. */
   createEvidencePack(request: CreatePackRequest): Promise<Job>;
   /** Packs made on this machine, newest first. */
@@ -267,6 +283,8 @@ export interface Backend {
   publishBaseline(baselineId: string): Promise<number>;
   /** A baseline (or a new draft of one) from a tenant's latest capture or a folder. */
   createBaseline(request: CreateBaselineRequest): Promise<CreatedBaselineView>;
+  /** The kinds of policy Plumbline compares (for forms that name kinds). */
+  listPolicyKinds(): Promise<PolicyKindOption[]>;
   /** Assigns a baseline to tenants with variables and an optional pinned version. */
   assignBaseline(request: AssignRequest): Promise<BaselineDetail>;
   unassignBaseline(baselineId: string, tenantId: string): Promise<BaselineDetail>;

@@ -58,7 +58,9 @@ describe("Reports", () => {
     const accent = screen.getByLabelText(/Accent colour/);
     await user.clear(accent);
     await user.type(accent, "#AA3300");
-    await user.type(screen.getByLabelText(/Logo/), "/tmp/logo.png");
+    backend.picks.push("/tmp/logo.png");
+    await user.click(screen.getByRole("button", { name: "Choose image…" }));
+    await waitFor(() => expect(screen.getByLabelText(/^Logo/)).toHaveValue("/tmp/logo.png"));
 
     await user.click(screen.getByRole("button", { name: "Generate report" }));
     // While it runs: an indeterminate progress bar and no second submission.

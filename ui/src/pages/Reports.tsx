@@ -54,6 +54,7 @@ import { PageHeader } from "../shell/PageHeader";
 import { Command } from "../shell/Command";
 import { useLoad } from "../useLoad";
 import { messages } from "./reportsMessages";
+import { PathPicker } from "../shell/PathPicker";
 
 type Messages = (typeof messages)["en"];
 
@@ -449,10 +450,13 @@ function ReportForm(props: FormProps) {
         label={m.logo}
         hint={savedLogo ? m.logoHintWithSaved : m.logoHint}
       >
-        <Input
+        <PathPicker
+          kind="png_image"
+          title={m.logo}
           value={branding.logoPath ?? ""}
-          placeholder={m.logoPlaceholder}
-          onChange={(_, data) => setBranding({ ...branding, logoPath: data.value })}
+          onChange={(path) => setBranding({ ...branding, logoPath: path })}
+          testId="report-logo"
+          ariaLabel={m.logo}
         />
       </Field>
       <div className={styles.actions}>

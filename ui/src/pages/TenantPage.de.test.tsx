@@ -140,17 +140,18 @@ describe("Tenant page in German", () => {
     expect(within(dialog).getByRole("button", { name: "Abbrechen" })).toBeInTheDocument();
     await user.click(within(dialog).getByRole("button", { name: "Importieren" }));
     expect(
-      within(dialog).getByText("Geben Sie den Ordner ein, in dem der Export gespeichert wurde."),
+      within(dialog).getByText("Wählen Sie den Ordner, in dem der Export gespeichert wurde."),
     ).toBeInTheDocument();
     expect(within(dialog).getByRole("checkbox")).toHaveAccessibleName(
       /^Fehlerhafte Dateien überspringen/,
     );
-    await user.type(within(dialog).getByTestId("import-folder"), "relative/folder");
-    await user.click(within(dialog).getByTestId("import-start"));
+    expect(screen.getByText("Oder ziehen Sie einen Exportordner auf das Fenster.")).toBeInTheDocument();
+    fake.picks.push("relative/folder");
+    await user.click(within(dialog).getByRole("button", { name: "Ordner wählen…" }));
     // The backend's own message stays as it comes.
-    const failed = await screen.findByTestId("import-error");
-    expect(failed).toHaveTextContent("Import konnte nicht gestartet werden");
-    expect(failed).toHaveTextContent("relative/folder is not a folder");
+    expect(await within(dialog).findByTestId("import-preview-error")).toHaveTextContent(
+      "relative/folder is not a folder",
+    );
     await waitFor(() => expect(fake.calls.tenantOverview).toBeGreaterThanOrEqual(2));
   });
 

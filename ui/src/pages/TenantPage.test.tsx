@@ -1,7 +1,7 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { FakeBackend } from "../backend/fake";
+import { FakeBackend, makeImportPreview } from "../backend/fake";
 import {
   CONTOSO_COMPARISON,
   CONTOSO_OVERVIEW,
@@ -14,6 +14,20 @@ import { TenantPage } from "./TenantPage";
 
 function backend() {
   return new FakeBackend({
+    previews: {
+      "/exports/contoso": makeImportPreview("/exports/contoso", {
+        unreadable: 1,
+        files: [
+          ...makeImportPreview("/exports/contoso").files,
+          {
+            path: "Broken.json",
+            outcome: "unreadable",
+            summary: "Broken.json: invalid JSON at line 3, column 1",
+            notes: [],
+          },
+        ],
+      }),
+    },
     tenants: TENANTS,
     console: {
       findings: FINDINGS,
@@ -100,10 +114,27 @@ describe("Tenant page", () => {
     await user.click(await screen.findByTestId("start-import"));
     const dialog = await screen.findByRole("dialog", { name: "Import a capture" });
     await user.click(within(dialog).getByTestId("import-start"));
-    expect(within(dialog).getByText("Enter the folder the export was saved to.")).toBeInTheDocument();
-    await user.type(within(dialog).getByTestId("import-folder"), "/exports/contoso");
-    await user.click(within(dialog).getByRole("checkbox"));
+    expect(within(dialog).getByText("Choose the folder the export was saved to.")).toBeInTheDocument();
+    // The folder comes from the system's picker; what it holds is shown before importing.
+    fake.picks.push("/exports/contoso");
+    await user.click(within(dialog).getByRole("button", { name: "Choose folder…" }));
+    expect(await within(dialog).findByTestId("import-preview-summary")).toHaveTextContent(
+      "2 policies to import, 1 directory object to resolve ids",
+    );
+    expect(within(dialog).getByTestId("import-preview")).toHaveTextContent(
+      "Recognised: IntuneManagement export (3)",
+    );
+    expect(within(dialog).getByTestId("import-preview-unreadable")).toHaveTextContent(
+      "1 file cannot be read",
+    );
+    expect(within(dialog).getByText("Broken.json")).toBeInTheDocument();
+    expect(fake.previewRequests).toEqual([{ tenant: "tenant-contoso", folder: "/exports/contoso" }]);
+    // An unreadable file stops the import unless it is skipped.
     await user.click(within(dialog).getByTestId("import-start"));
+    expect(within(dialog).getByText(/Some files cannot be read/)).toBeInTheDocument();
+    expect(fake.importRequests).toEqual([]);
+    await user.click(within(dialog).getByRole("checkbox"));
+    await user.click(within(dialog).getByRole("button", { name: "Import 2 policies" }));
 
     expect(await screen.findByTestId("import-running")).toBeInTheDocument();
     expect(await screen.findByTestId("import-done", {}, { timeout: 5000 })).toHaveTextContent(
@@ -115,16 +146,43 @@ describe("Tenant page", () => {
     await waitFor(() => expect(fake.calls.tenantOverview).toBeGreaterThanOrEqual(2));
   });
 
-  it("says why an import could not start", async () => {
+  it("opens the import with its preview when a folder is dropped on the window", async () => {
     const user = userEvent.setup();
-    renderWithBackend(<TenantPage tenantId="tenant-contoso" />, backend());
+    const fake = backend();
+    renderWithBackend(<TenantPage tenantId="tenant-contoso" />, fake);
+    await screen.findByTestId("start-import");
+    await waitFor(() => expect(fake.calls.onPathDropped).toBeGreaterThan(0));
+    act(() => fake.dropPath("/exports/contoso"));
+    const dialog = await screen.findByRole("dialog", { name: "Import a capture" });
+    expect(within(dialog).getByTestId("import-folder")).toHaveValue("/exports/contoso");
+    expect(await within(dialog).findByTestId("import-preview-summary")).toHaveTextContent(
+      "2 policies to import",
+    );
+    await user.click(within(dialog).getByRole("checkbox"));
+    await user.click(within(dialog).getByTestId("import-start"));
+    await waitFor(() =>
+      expect(fake.importRequests).toEqual([
+        { tenant: "tenant-contoso", folder: "/exports/contoso", skipBadFiles: true },
+      ]),
+    );
+  });
+
+  it("says why a folder cannot be imported", async () => {
+    const user = userEvent.setup();
+    const fake = backend();
+    renderWithBackend(<TenantPage tenantId="tenant-contoso" />, fake);
     await user.click(await screen.findByTestId("start-import"));
     const dialog = await screen.findByRole("dialog", { name: "Import a capture" });
-    await user.type(within(dialog).getByTestId("import-folder"), "relative/folder");
-    await user.click(within(dialog).getByTestId("import-start"));
-    expect(await screen.findByTestId("import-error")).toHaveTextContent(
-      "relative/folder is not a folder: choose the folder the export was saved to.",
+    fake.picks.push("/tmp/nothing-here");
+    await user.click(within(dialog).getByRole("button", { name: "Choose folder…" }));
+    expect(await within(dialog).findByTestId("import-preview-error")).toHaveTextContent(
+      "/tmp/nothing-here is not a folder: choose the folder the export was saved to.",
     );
+    // A cancelled picker keeps the folder as it was.
+    await user.click(within(dialog).getByRole("button", { name: "Choose folder…" }));
+    expect(within(dialog).getByTestId("import-folder")).toHaveValue("/tmp/nothing-here");
+    await user.click(within(dialog).getByTestId("import-start"));
+    expect(fake.importRequests).toEqual([]);
   });
 
   it("says when the tenant does not exist", async () => {

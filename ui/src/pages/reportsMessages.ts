@@ -81,9 +81,8 @@ const en = {
   useSavedLogo: (width: number, height: number) =>
     `Use the logo saved in Settings (${width} × ${height} px)`,
   logo: "Logo (optional)",
-  logoHintWithSaved: "Path to a PNG file for this report only; it replaces the saved logo.",
-  logoHint: "Path to a PNG file for the cover. Save one in Settings to use it every time.",
-  logoPlaceholder: "/path/to/logo.png",
+  logoHintWithSaved: "A PNG image for this report only; it replaces the saved logo.",
+  logoHint: "A PNG image for the cover. Save one in Settings to use it every time.",
   generate: "Generate report",
   generating: "Generating the report…",
   generatingLabel: "Generating the report",
@@ -159,11 +158,9 @@ export const messages = defineMessages(en, {
   useSavedLogo: (width, height) =>
     `In den Einstellungen gespeichertes Logo verwenden (${width} × ${height} px)`,
   logo: "Logo (optional)",
-  logoHintWithSaved:
-    "Pfad zu einer PNG-Datei nur für diesen Bericht; sie ersetzt das gespeicherte Logo.",
+  logoHintWithSaved: "Ein PNG-Bild nur für diesen Bericht; es ersetzt das gespeicherte Logo.",
   logoHint:
-    "Pfad zu einer PNG-Datei für das Deckblatt. Speichern Sie ein Logo in den Einstellungen, um es jedes Mal zu verwenden.",
-  logoPlaceholder: "/pfad/zum/logo.png",
+    "Ein PNG-Bild für das Deckblatt. Speichern Sie ein Logo in den Einstellungen, um es jedes Mal zu verwenden.",
   generate: "Bericht erstellen",
   generating: "Der Bericht wird erstellt…",
   generatingLabel: "Der Bericht wird erstellt",

@@ -713,7 +713,7 @@ fn powershell_samples() -> Files {
             text(&compliance).into_bytes(),
         ),
         (
-            format!("Win - OIB - Device Restrictions_07-03-2023-9-05-44.json"),
+            "Win - OIB - Device Restrictions_07-03-2023-9-05-44.json".to_owned(),
             utf8_bom(&text(&wrapper)),
         ),
     ]

@@ -196,16 +196,12 @@ impl MarkedEventReceiver for YamlBuilder {
                 };
                 self.complete(value, 1, anchor);
             }
-            Event::SequenceStart(anchor, _) => {
-                if self.deeper() {
-                    self.stack.push((Open::Sequence(Vec::new()), anchor, 0));
-                }
+            Event::SequenceStart(anchor, _) if self.deeper() => {
+                self.stack.push((Open::Sequence(Vec::new()), anchor, 0));
             }
-            Event::MappingStart(anchor, _) => {
-                if self.deeper() {
-                    self.stack
-                        .push((Open::Mapping(Map::new(), None), anchor, 0));
-                }
+            Event::MappingStart(anchor, _) if self.deeper() => {
+                self.stack
+                    .push((Open::Mapping(Map::new(), None), anchor, 0));
             }
             Event::SequenceEnd | Event::MappingEnd => {
                 if !self.spend(1) {

@@ -69,8 +69,13 @@ describe("Baselines list", () => {
 
     await user.selectOptions(tenant, "Woodgrove Bank (96 items)");
     await user.type(within(dialog).getByTestId("create-name"), "Woodgrove golden");
+    // Kinds are chosen from the backend's list, never typed.
+    const kinds = within(dialog).getByTestId("create-exclusive");
+    expect(within(kinds).getAllByRole("checkbox")).toHaveLength(3);
+    await user.click(within(kinds).getByRole("checkbox", { name: "Compliance policy" }));
     await user.click(within(dialog).getByTestId("create-submit"));
     await waitFor(() => expect(window.location.hash).toBe("#/baselines/baseline-woodgrove-golden"));
+    expect(fake.baselines.createRequests.at(-1)?.exclusiveKinds).toEqual(["compliance_policy"]);
     const listed = await fake.listBaselines();
     expect(listed.find((b) => b.name === "Woodgrove golden")).toMatchObject({
       draftVersion: 1,
@@ -81,26 +86,27 @@ describe("Baselines list", () => {
 
   it("says which file of a folder cannot be read, and what a tenant without a capture lacks", async () => {
     const user = userEvent.setup();
-    renderWithBackend(<Baselines />, backend());
+    const fake = backend();
+    renderWithBackend(<Baselines />, fake);
     await user.click(await screen.findByTestId("new-baseline"));
     const dialog = await screen.findByTestId("create-dialog");
     await user.click(within(dialog).getByRole("radio", { name: "A folder" }));
 
-    const folder = within(dialog).getByTestId("create-folder");
-    await user.type(folder, "exports/broken");
     await user.click(within(dialog).getByTestId("create-submit"));
-    expect(dialog).toHaveTextContent("is not a full path");
-
-    await user.clear(folder);
-    await user.type(folder, "/exports/broken");
+    expect(dialog).toHaveTextContent("Choose the folder.");
+    // The folder comes from the system's picker.
+    fake.picks.push("/exports/broken");
+    await user.click(within(dialog).getByRole("button", { name: "Choose folder…" }));
+    await waitFor(() => expect(within(dialog).getByTestId("create-folder")).toHaveValue("/exports/broken"));
     await user.click(within(dialog).getByTestId("create-submit"));
     const error = await within(dialog).findByTestId("create-error");
     expect(error).toHaveTextContent("Couldn't create the baseline");
     expect(error).toHaveTextContent("/exports/broken/items/compliance_policy/Win - Password.json");
 
     // Exported policies carry no name: the backend asks for one.
-    await user.clear(folder);
-    await user.type(folder, "/exports/policies");
+    fake.picks.push("/exports/policies");
+    await user.click(within(dialog).getByRole("button", { name: "Choose folder…" }));
+    await waitFor(() => expect(within(dialog).getByTestId("create-folder")).toHaveValue("/exports/policies"));
     await user.click(within(dialog).getByTestId("create-submit"));
     await waitFor(() =>
       expect(within(dialog).getByTestId("create-error")).toHaveTextContent("Enter a name for the baseline."),

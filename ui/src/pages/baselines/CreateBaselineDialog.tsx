@@ -5,6 +5,7 @@
 
 import {
   Button,
+  Caption1,
   Checkbox,
   Dialog,
   DialogActions,
@@ -14,6 +15,7 @@ import {
   DialogTitle,
   Field,
   Input,
+  Label,
   makeStyles,
   Radio,
   RadioGroup,
@@ -24,6 +26,7 @@ import {
 import { useCallback, useMemo, useState, type FormEvent } from "react";
 import { BackendError, useBackend, type CreatedBaselineView } from "../../backend";
 import { useMessages } from "../../i18n";
+import { PathPicker } from "../../shell/PathPicker";
 import { useLoad } from "../../useLoad";
 import { messages } from "./messages";
 import { ErrorBar, useFocusReturn } from "./parts";
@@ -33,6 +36,11 @@ const useStyles = makeStyles({
     display: "flex",
     flexDirection: "column",
     gap: tokens.spacingVerticalM,
+  },
+  kinds: {
+    display: "flex",
+    flexWrap: "wrap",
+    columnGap: tokens.spacingHorizontalM,
   },
 });
 
@@ -63,6 +71,9 @@ export function CreateBaselineDialog(props: {
   const [name, setName] = useState("");
   const [description, setDescription] = useState("");
   const [publish, setPublish] = useState(false);
+  const [exclusive, setExclusive] = useState<string[]>([]);
+  const loadKinds = useCallback(() => backend.listPolicyKinds(), [backend]);
+  const kinds = useLoad(loadKinds);
   const [problems, setProblems] = useState<Partial<Record<"tenant" | "folder" | "name", string>>>({});
   const [error, setError] = useState<BackendError | null>(null);
   const [busy, setBusy] = useState(false);
@@ -75,12 +86,7 @@ export function CreateBaselineDialog(props: {
     if (source === "tenant" && chosenTenant === "") {
       found.tenant = m.noCapturedTenant;
     }
-    if (source === "folder") {
-      if (path === "") found.folder = m.enterFolder;
-      else if (!path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(path)) {
-        found.folder = m.notFullPath(path);
-      }
-    }
+    if (source === "folder" && path === "") found.folder = m.enterFolder;
     if (source === "tenant" && name.trim() === "") {
       found.name = m.enterName;
     }
@@ -95,6 +101,7 @@ export function CreateBaselineDialog(props: {
         tenantId: source === "tenant" ? chosenTenant : null,
         folder: source === "folder" ? path : null,
         publish,
+        exclusiveKinds: exclusive,
       })
       .then(props.onCreated, (e: unknown) => setError(BackendError.from(e)))
       .finally(() => setBusy(false));
@@ -154,11 +161,13 @@ export function CreateBaselineDialog(props: {
                   hint={m.createFolderHint}
                   validationMessage={problems.folder}
                 >
-                  <Input
+                  <PathPicker
+                    kind="folder"
+                    title={m.fromFolder}
                     value={folder}
-                    onChange={(_, data) => setFolder(data.value)}
-                    placeholder="/home/you/baselines/msp-standard"
-                    data-testid="create-folder"
+                    onChange={setFolder}
+                    testId="create-folder"
+                    ariaLabel={m.folder}
                   />
                 </Field>
               )}
@@ -177,6 +186,28 @@ export function CreateBaselineDialog(props: {
               <Field label={m.description}>
                 <Input value={description} onChange={(_, data) => setDescription(data.value)} />
               </Field>
+              {kinds.state.status === "ready" ? (
+                <div role="group" aria-labelledby="create-exclusive-label">
+                  <Label id="create-exclusive-label">{m.exclusiveKinds}</Label>
+                  <div className={styles.kinds} data-testid="create-exclusive">
+                    {kinds.state.data.map((kind) => (
+                      <Checkbox
+                        key={kind.key}
+                        label={kind.label}
+                        checked={exclusive.includes(kind.key)}
+                        onChange={(_, data) =>
+                          setExclusive((chosen) =>
+                            data.checked === true
+                              ? [...chosen, kind.key]
+                              : chosen.filter((k) => k !== kind.key),
+                          )
+                        }
+                      />
+                    ))}
+                  </div>
+                  <Caption1>{m.exclusiveKindsHint}</Caption1>
+                </div>
+              ) : null}
               <Checkbox
                 checked={publish}
                 onChange={(_, data) => setPublish(data.checked === true)}

@@ -165,9 +165,7 @@ const en = {
 
   // Creating a baseline
   noCapturedTenant: "No tenant has a capture yet: import one with plumbline import first.",
-  enterFolder: "Enter the full path of the folder.",
-  notFullPath: (path: string) =>
-    `${path} is not a full path: start from the root, for example /home/you/baselines/msp-standard.`,
+  enterFolder: "Choose the folder.",
   enterName: "Enter a name for the baseline, for example MSP Standard.",
   createFrom: "Create it from",
   fromTenant: "A tenant's latest capture",
@@ -175,7 +173,10 @@ const en = {
   tenantHint: "Its latest capture becomes the baseline's items.",
   tenantOption: (tenant: string, items: number) => `${tenant} (${items} items)`,
   createFolderHint:
-    "The full path of a baseline exported earlier (with baseline.json: its rules come along) or of a folder of exported policies.",
+    "A baseline exported earlier (with baseline.json: its rules come along) or a folder of exported policies, in any exporter's layout.",
+  exclusiveKinds: "Report policies not in the baseline, for these kinds",
+  exclusiveKindsHint:
+    "A tenant's other policies of a chosen kind become \"not in the baseline\" findings. None chosen: a baseline folder's own choice.",
   nameHintTenant: "An existing baseline of this name gets a new draft version.",
   nameHintFolder: "Leave empty to use the name in the folder's baseline.json.",
   description: "Description",
@@ -443,9 +444,7 @@ export const messages = defineMessages(en, {
   // Creating a baseline
   noCapturedTenant:
     "Noch kein Mandant hat eine Erfassung: Importieren Sie zuerst eine mit plumbline import.",
-  enterFolder: "Geben Sie den vollständigen Pfad des Ordners ein.",
-  notFullPath: (path) =>
-    `${path} ist kein vollständiger Pfad: Beginnen Sie beim Stammverzeichnis, zum Beispiel /home/you/baselines/msp-standard.`,
+  enterFolder: "Wählen Sie den Ordner.",
   enterName: "Geben Sie einen Namen für die Baseline ein, zum Beispiel MSP Standard.",
   createFrom: "Erstellen aus",
   fromTenant: "Letzte Erfassung eines Mandanten",
@@ -453,7 +452,10 @@ export const messages = defineMessages(en, {
   tenantHint: "Seine letzte Erfassung wird zu den Elementen der Baseline.",
   tenantOption: (tenant, items) => `${tenant} (${formatCount(items, "Element", "Elemente")})`,
   createFolderHint:
-    "Der vollständige Pfad einer früher exportierten Baseline (mit baseline.json: ihre Regeln werden übernommen) oder eines Ordners mit exportierten Richtlinien.",
+    "Eine früher exportierte Baseline (mit baseline.json: ihre Regeln werden übernommen) oder ein Ordner mit exportierten Richtlinien, im Format eines beliebigen Exportwerkzeugs.",
+  exclusiveKinds: "Richtlinien außerhalb der Baseline melden, für diese Typen",
+  exclusiveKindsHint:
+    "Weitere Richtlinien eines gewählten Typs werden zu Befunden „nicht in der Baseline“. Keiner gewählt: die Wahl des Baseline-Ordners.",
   nameHintTenant: "Eine vorhandene Baseline mit diesem Namen erhält eine neue Entwurfsversion.",
   nameHintFolder: "Leer lassen, um den Namen aus der baseline.json des Ordners zu verwenden.",
   description: "Beschreibung",

@@ -34,7 +34,11 @@ describe("Settings: report branding", () => {
     await user.type(colour, "#aa3300");
     // The cover preview follows the form before anything is saved.
     expect(screen.getByTestId("branding-preview")).toHaveTextContent("Acme IT");
-    await user.type(screen.getByLabelText(/Logo \(optional\)/), LOGO);
+    // The logo comes from the system's picker, never a typed path.
+    fake.picks.push(LOGO);
+    await user.click(screen.getByRole("button", { name: "Choose image…" }));
+    await waitFor(() => expect(screen.getByLabelText(/Logo \(optional\)/)).toHaveValue(LOGO));
+    expect(fake.pickRequests).toEqual([{ kind: "png_image", title: "Logo (optional)" }]);
     await user.click(screen.getByRole("button", { name: "Save branding" }));
 
     expect(await screen.findByTestId("branding-saved")).toHaveTextContent("Branding saved");
@@ -87,7 +91,11 @@ describe("Settings: report branding", () => {
 
     await user.clear(colour);
     await user.type(colour, "#1F4E79");
-    await user.type(screen.getByLabelText(/Logo \(optional\)/), "/home/msp/Pictures/photo.png");
+    fake.picks.push("/home/msp/Pictures/photo.png");
+    await user.click(screen.getByRole("button", { name: "Choose image…" }));
+    await waitFor(() =>
+      expect(screen.getByLabelText(/Logo \(optional\)/)).toHaveValue("/home/msp/Pictures/photo.png"),
+    );
     await user.click(screen.getByRole("button", { name: "Save branding" }));
     await waitFor(() =>
       expect(screen.getByTestId("branding-error")).toHaveTextContent(

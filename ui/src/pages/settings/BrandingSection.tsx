@@ -21,6 +21,7 @@ import { useMessages } from "../../i18n";
 import { useLoad } from "../../useLoad";
 import { DoneBar, ErrorBar, SettingsCard, useSettingsStyles, When } from "./common";
 import { messages } from "./messages";
+import { PathPicker } from "../../shell/PathPicker";
 
 const COLOUR = /^#[0-9a-fA-F]{6}$/;
 
@@ -192,11 +193,13 @@ function BrandingForm(props: { saved: ReportSettingsView; onSaved: (view: Report
         label={props.saved.logo ? m.replaceLogo : m.logo}
         hint={m.logoHint}
       >
-        <Input
+        <PathPicker
+          kind="png_image"
+          title={props.saved.logo ? m.replaceLogo : m.logo}
           value={draft.logoPath}
-          placeholder={m.logoPlaceholder}
-          onChange={(_, data) => change({ logoPath: data.value })}
-          data-testid="branding-logo-path"
+          onChange={(path) => change({ logoPath: path })}
+          testId="branding-logo-path"
+          ariaLabel={props.saved.logo ? m.replaceLogo : m.logo}
         />
       </Field>
       <div>

@@ -39,7 +39,9 @@ describe("Einstellungen auf Deutsch: Berichtsbranding", () => {
     await user.type(colour, "#1F4E79");
 
     await user.type(name, "Acme IT");
-    await user.type(screen.getByLabelText(/Logo \(optional\)/), LOGO);
+    fake.picks.push(LOGO);
+    await user.click(screen.getByRole("button", { name: "Bild wählen…" }));
+    await waitFor(() => expect(screen.getByLabelText(/Logo \(optional\)/)).toHaveValue(LOGO));
     await user.click(screen.getByRole("button", { name: "Branding speichern" }));
     expect(await screen.findByTestId("branding-saved")).toHaveTextContent(
       "Branding gespeichert. Neue Berichte verwenden es, aus dieser App und mit plumbline report.",

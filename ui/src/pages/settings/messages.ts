@@ -41,9 +41,7 @@ const en = {
     keepLogo: "Keep the logo",
     replaceLogo: "Replace the logo with (optional)",
     logo: "Logo (optional)",
-    logoHint:
-      "The full path of a PNG file. It is checked and copied into the database when you save.",
-    logoPlaceholder: "/home/you/Pictures/logo.png",
+    logoHint: "A PNG image. It is checked and copied into the database when you save.",
     preview: "Preview of a cover:",
     previewName: "Your MSP name",
     couldNotSave: "Couldn't save the branding",
@@ -197,8 +195,7 @@ export const messages = defineMessages(en, {
     replaceLogo: "Logo ersetzen durch (optional)",
     logo: "Logo (optional)",
     logoHint:
-      "Der vollständige Pfad einer PNG-Datei. Sie wird beim Speichern geprüft und in die Datenbank kopiert.",
-    logoPlaceholder: "/home/name/Bilder/logo.png",
+      "Ein PNG-Bild. Es wird beim Speichern geprüft und in die Datenbank kopiert.",
     preview: "Vorschau eines Deckblatts:",
     previewName: "Ihr MSP-Name",
     couldNotSave: "Das Branding konnte nicht gespeichert werden",

@@ -13,13 +13,15 @@ import {
   DialogTitle,
   DialogTrigger,
   Field,
-  Input,
   makeStyles,
+  Spinner,
+  Text,
   tokens,
 } from "@fluentui/react-components";
 import { FolderArrowUpRegular, PlayRegular } from "@fluentui/react-icons";
-import { useState, type FormEvent } from "react";
-import { useBackend, type Job } from "../../backend";
+import { useCallback, useEffect, useState, type FormEvent } from "react";
+import { BackendError, useBackend, type ImportPreview, type Job } from "../../backend";
+import { PathPicker } from "../../shell/PathPicker";
 import { JobProgress } from "../../jobs/JobProgress";
 import { messages as jobMessages } from "../../jobs/messages";
 import { useJob } from "../../jobs/useJob";
@@ -43,30 +45,110 @@ const useStyles = makeStyles({
     flexDirection: "column",
     gap: tokens.spacingVerticalM,
   },
+  surface: { maxWidth: "720px" },
+  files: {
+    maxHeight: "240px",
+    overflowY: "auto",
+    margin: 0,
+    paddingLeft: tokens.spacingHorizontalL,
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalXS,
+  },
+  problem: { color: tokens.colorPaletteRedForeground1 },
 });
+
+function ImportPreviewView(props: { preview: ImportPreview }) {
+  const styles = useStyles();
+  const m = useMessages(messages);
+  const { preview } = props;
+  return (
+    <div className={styles.stack} data-testid="import-preview">
+      <Text weight="semibold" data-testid="import-preview-summary">
+        {m.previewSummary(preview.items, preview.directoryObjects)}
+      </Text>
+      {preview.byKind.length > 0 ? (
+        <Text>{preview.byKind.map((k) => `${k.label}: ${k.count}`).join(" · ")}</Text>
+      ) : null}
+      {preview.formats.length > 0 ? <Text>{m.previewFormats(preview.formats.join(", "))}</Text> : null}
+      {preview.notPolicies > 0 ? <Text>{m.previewNotPolicies(preview.notPolicies)}</Text> : null}
+      {preview.unreadable > 0 ? (
+        <Text className={styles.problem} data-testid="import-preview-unreadable">
+          {m.previewUnreadable(preview.unreadable)}
+        </Text>
+      ) : null}
+      <ul className={styles.files} aria-label={m.previewFiles}>
+        {preview.files.map((file) => (
+          <li key={file.path} data-outcome={file.outcome}>
+            <Text weight="semibold">{file.path}</Text>
+            <br />
+            <Text size={200} className={file.outcome === "unreadable" ? styles.problem : undefined}>
+              {file.summary}
+            </Text>
+            {file.notes.map((note) => (
+              <Text key={note} size={200} block>
+                {m.previewNote(note)}
+              </Text>
+            ))}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 function ImportDialog(props: {
   open: boolean;
+  tenantId: string;
+  /** A folder dropped on the window, to start from. */
+  initialFolder: string;
   onOpenChange: (open: boolean) => void;
   onImport: (folder: string, skipBadFiles: boolean) => void;
 }) {
   const styles = useStyles();
   const m = useMessages(messages);
-  const [folder, setFolder] = useState("");
+  const backend = useBackend();
+  const [folder, setFolder] = useState(props.initialFolder);
   const [skip, setSkip] = useState(false);
   const [tried, setTried] = useState(false);
-  const missing = folder.trim() === "";
+  // The preview of the chosen folder; an older answer never replaces a newer one.
+  const [answer, setAnswer] = useState<
+    | { folder: string; preview: ImportPreview; error: null }
+    | { folder: string; preview: null; error: BackendError }
+    | null
+  >(null);
+  const { tenantId } = props;
+  useEffect(() => {
+    if (folder === "") return;
+    let current = true;
+    backend.previewImport({ tenant: tenantId, folder }).then(
+      (preview) => {
+        if (current) setAnswer({ folder, preview, error: null });
+      },
+      (e: unknown) => {
+        if (current) setAnswer({ folder, preview: null, error: BackendError.from(e) });
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [backend, folder, tenantId]);
 
+  const loading = folder !== "" && answer?.folder !== folder;
+  const ready = !loading && answer !== null ? answer.preview : null;
+  const failed = !loading && answer !== null ? answer.error : null;
+  const blocked = ready !== null && ready.unreadable > 0 && !skip;
+  const empty = ready !== null && ready.items === 0;
   const submit = (event: FormEvent) => {
     event.preventDefault();
     setTried(true);
-    if (missing) return;
-    props.onImport(folder.trim(), skip);
+    if (ready === null || blocked || empty) return;
+    props.onImport(folder, skip);
   };
 
   return (
     <Dialog open={props.open} onOpenChange={(_, data) => props.onOpenChange(data.open)}>
-      <DialogSurface aria-describedby={undefined}>
+      <DialogSurface aria-describedby={undefined} className={styles.surface}>
         <form onSubmit={submit} noValidate>
           <DialogBody>
             <DialogTitle>{m.importTitle}</DialogTitle>
@@ -74,31 +156,49 @@ function ImportDialog(props: {
               <Field
                 label={m.exportFolder}
                 required
-                validationMessage={
-                  tried && missing ? m.folderMissing : undefined
-                }
+                validationMessage={tried && folder === "" ? m.folderMissing : undefined}
                 hint={m.folderHint}
               >
-                <Input
+                <PathPicker
+                  kind="folder"
+                  title={m.importTitle}
                   value={folder}
-                  onChange={(_, data) => setFolder(data.value)}
-                  placeholder="/home/me/exports/contoso-2026-12-01"
-                  data-testid="import-folder"
+                  onChange={setFolder}
+                  testId="import-folder"
+                  ariaLabel={m.exportFolder}
                 />
               </Field>
+              {loading ? (
+                <Spinner size="tiny" label={m.previewing} />
+              ) : failed ? (
+                <Text className={styles.problem} role="alert" data-testid="import-preview-error">
+                  {failed.message}
+                </Text>
+              ) : ready ? (
+                <ImportPreviewView preview={ready} />
+              ) : null}
               <Checkbox
                 checked={skip}
                 onChange={(_, data) => setSkip(data.checked === true)}
                 label={m.skipBadFiles}
                 data-testid="import-skip-bad"
               />
+              {tried && blocked ? (
+                <Text className={styles.problem}>{m.unreadableBlocks}</Text>
+              ) : null}
+              {tried && empty ? <Text className={styles.problem}>{m.nothingToImport}</Text> : null}
             </DialogContent>
             <DialogActions>
               <DialogTrigger disableButtonEnhancement>
                 <Button>{m.cancel}</Button>
               </DialogTrigger>
-              <Button appearance="primary" type="submit" data-testid="import-start">
-                {m.import}
+              <Button
+                appearance="primary"
+                type="submit"
+                disabled={loading}
+                data-testid="import-start"
+              >
+                {ready ? m.importItems(ready.items) : m.import}
               </Button>
             </DialogActions>
           </DialogBody>
@@ -120,6 +220,13 @@ export function TenantActions(props: { tenantId: string; onChanged: () => void }
   const review = useJob(ended);
   const importing = useJob(ended);
   const [dialogOpen, setDialogOpen] = useState(false);
+  // A new dialog (and a fresh preview) for every opening; a dropped folder starts it.
+  const [opening, setOpening] = useState({ count: 0, folder: "" });
+  const openDialog = useCallback((folder: string) => {
+    setOpening((o) => ({ count: o.count + 1, folder }));
+    setDialogOpen(true);
+  }, []);
+  useEffect(() => backend.onPathDropped((path) => openDialog(path)), [backend, openDialog]);
 
   return (
     <div className={styles.stack}>
@@ -135,25 +242,31 @@ export function TenantActions(props: { tenantId: string; onChanged: () => void }
         </Button>
         <Button
           icon={<FolderArrowUpRegular />}
-          onClick={() => setDialogOpen(true)}
+          onClick={() => openDialog("")}
           disabled={importing.running}
           data-testid="start-import"
         >
           {m.importCapture}
         </Button>
+        <Text size={200}>{m.dropHint}</Text>
       </div>
       <JobProgress handle={review} what={jobs.kinds.review} testId="review" />
       <JobProgress handle={importing} what={jobs.kinds.import} testId="import" />
-      <ImportDialog
-        open={dialogOpen}
-        onOpenChange={setDialogOpen}
-        onImport={(folder, skipBadFiles) => {
-          setDialogOpen(false);
-          void importing.start(() =>
-            backend.importCapture({ tenant: tenantId, folder, skipBadFiles }),
-          );
-        }}
-      />
+      {dialogOpen ? (
+        <ImportDialog
+          key={opening.count}
+          open
+          tenantId={tenantId}
+          initialFolder={opening.folder}
+          onOpenChange={setDialogOpen}
+          onImport={(folder, skipBadFiles) => {
+            setDialogOpen(false);
+            void importing.start(() =>
+              backend.importCapture({ tenant: tenantId, folder, skipBadFiles }),
+            );
+          }}
+        />
+      ) : null}
     </div>
   );
 }

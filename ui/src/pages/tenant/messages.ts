@@ -82,9 +82,24 @@ const en = {
   importCapture: "Import capture…",
   importTitle: "Import a capture",
   exportFolder: "Export folder",
-  folderMissing: "Enter the folder the export was saved to.",
+  folderMissing: "Choose the folder the export was saved to.",
   folderHint:
-    "An IntuneManagement export (a folder per kind) or plain Microsoft Graph JSON files, in UTF-8 or UTF-16.",
+    "An IntuneManagement export, an IntuneCD backup (JSON or YAML), files saved with the admin center's Export JSON or Microsoft's PowerShell samples, or Graph JSON; in UTF-8 or UTF-16, nested as you like.",
+  dropHint: "Or drop an export folder on the window.",
+  previewing: "Reading the folder…",
+  previewSummary: (items: number, directory: number) =>
+    `${formatCount(items, "policy", "policies")} to import` +
+    (directory > 0 ? `, ${formatCount(directory, "directory object", "directory objects")} to resolve ids` : ""),
+  previewFormats: (formats: string) => `Recognised: ${formats}`,
+  previewNotPolicies: (files: number) =>
+    `${formatCount(files, "file is", "files are")} not a policy (scripts, payloads, reports…): listed, not imported.`,
+  previewUnreadable: (files: number) =>
+    `${formatCount(files, "file", "files")} cannot be read (see below).`,
+  previewFiles: "Files in the folder",
+  previewNote: (note: string) => `Note: ${note}`,
+  unreadableBlocks: "Some files cannot be read: fix them, or skip them to import the rest.",
+  nothingToImport: "The folder holds no policy to import.",
+  importItems: (items: number) => `Import ${formatCount(items, "policy", "policies")}`,
   skipBadFiles:
     "Skip malformed files and import the rest (otherwise one bad file imports nothing)",
   cancel: "Cancel",
@@ -160,9 +175,25 @@ export const messages = defineMessages(en, {
   importCapture: "Erfassung importieren…",
   importTitle: "Erfassung importieren",
   exportFolder: "Exportordner",
-  folderMissing: "Geben Sie den Ordner ein, in dem der Export gespeichert wurde.",
+  folderMissing: "Wählen Sie den Ordner, in dem der Export gespeichert wurde.",
   folderHint:
-    "Ein IntuneManagement-Export (ein Ordner pro Typ) oder einfache Microsoft Graph-JSON-Dateien, in UTF-8 oder UTF-16.",
+    "Ein IntuneManagement-Export, ein IntuneCD-Backup (JSON oder YAML), mit „JSON exportieren“ des Admin Centers oder Microsofts PowerShell-Beispielen gespeicherte Dateien oder Graph-JSON; in UTF-8 oder UTF-16, beliebig verschachtelt.",
+  dropHint: "Oder ziehen Sie einen Exportordner auf das Fenster.",
+  previewing: "Ordner wird gelesen…",
+  previewSummary: (items, directory) =>
+    `${formatCount(items, "Richtlinie", "Richtlinien")} zu importieren` +
+    (directory > 0 ? `, ${formatCount(directory, "Verzeichnisobjekt", "Verzeichnisobjekte")} zum Auflösen von IDs` : ""),
+  previewFormats: (formats) => `Erkannt: ${formats}`,
+  previewNotPolicies: (files) =>
+    `${formatCount(files, "Datei ist", "Dateien sind")} keine Richtlinie (Skripte, Nutzdaten, Berichte…): aufgeführt, nicht importiert.`,
+  previewUnreadable: (files) =>
+    `${formatCount(files, "Datei kann", "Dateien können")} nicht gelesen werden (siehe unten).`,
+  previewFiles: "Dateien im Ordner",
+  previewNote: (note) => `Hinweis: ${note}`,
+  unreadableBlocks:
+    "Einige Dateien können nicht gelesen werden: Korrigieren Sie sie oder überspringen Sie sie, um den Rest zu importieren.",
+  nothingToImport: "Der Ordner enthält keine Richtlinie zum Importieren.",
+  importItems: (items) => `${formatCount(items, "Richtlinie", "Richtlinien")} importieren`,
   skipBadFiles:
     "Fehlerhafte Dateien überspringen und den Rest importieren (sonst importiert eine einzige fehlerhafte Datei nichts)",
   cancel: "Abbrechen",
