@@ -10,7 +10,7 @@
 //!   upgrade a read lock (which fails at once under a concurrent writer instead of
 //!   waiting for the busy timeout).
 
-use plumbline_core::sync::api::{Role, WorkspaceRole};
+use plumbline_wire::{Role, WorkspaceRole};
 
 use crate::database::{on_pool, Database, DbId, DbTime};
 

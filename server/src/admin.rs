@@ -4,7 +4,7 @@
 //! Passwords reach [`add_user`] through a callback, so the binary asks for one only when
 //! a new user needs it, and never from the command line.
 
-use plumbline_core::sync::api::Role;
+use plumbline_wire::Role;
 
 use crate::accounts::{AccountError, Device, MembershipChange, User};
 use crate::credentials::{self, CredentialError};

@@ -12,7 +12,7 @@
 //!   ([`AuthError::Revoked`]) so the desktop can tell the operator to sign in again.
 
 use chrono::TimeDelta;
-use plumbline_core::sync::api::{
+use plumbline_wire::{
     DeviceInfo, Identity, ServerInfo, SignInBody, SignedIn, UserInfo, API_VERSION,
 };
 

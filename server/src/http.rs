@@ -1,4 +1,4 @@
-//! The HTTP face of the server: the routes of `plumbline_core::sync::api`, each a few
+//! The HTTP face of the server: the routes of `plumbline_wire`, each a few
 //! lines over [`Auth`].
 //!
 //! Invariants:
@@ -17,7 +17,7 @@ use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use plumbline_core::sync::api::{
+use plumbline_wire::{
     ApiError, ErrorBody, Identity, SignInBody, HEALTH_PATH, ME_PATH, READY_PATH, SIGN_IN_PATH,
     SIGN_OUT_PATH,
 };

@@ -2,7 +2,7 @@
 //! for production or SQLite for evaluation and small installs (migrations in
 //! `migrations/server/`).
 //!
-//! Served now, the identity part of the API in `plumbline_core::sync::api`:
+//! Served now, the identity part of the API in `plumbline_wire`:
 //! - `GET /healthz` and `GET /readyz` (the database answers) probes;
 //! - `POST /api/v1/auth/sign-in`: e-mail and argon2id-checked password in, a device
 //!   token out (shown once; the server keeps its SHA-256), with a rate limit on failed

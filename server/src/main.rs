@@ -14,11 +14,11 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use plumbline_core::sync::api::Role;
 use plumbline_server::accounts::{Device, MembershipChange};
 use plumbline_server::admin::{self, AdminError, NewMember};
 use plumbline_server::credentials::CredentialError;
 use plumbline_server::{Auth, Database, DatabaseError};
+use plumbline_wire::Role;
 
 /// The environment variable `user add` reads a new user's password from.
 const PASSWORD_ENV: &str = "PLUMBLINE_SERVER_PASSWORD";

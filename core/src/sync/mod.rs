@@ -10,7 +10,10 @@
 //! `fake_server` (tests, and the `fake-server` feature) answers as [`api`] says, on
 //! loopback, until the end-to-end tests run against `plumbline-server` itself.
 
-pub mod api;
+/// The wire types, from their own crate (the server links only that crate).
+pub mod api {
+    pub use plumbline_wire::*;
+}
 pub mod client;
 pub mod connection;
 #[cfg(any(test, feature = "fake-server"))]

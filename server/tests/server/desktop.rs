@@ -4,8 +4,8 @@
 
 use plumbline_core::keychain::{Keychain, MemoryKeychain};
 use plumbline_core::store::Store;
-use plumbline_core::sync::api::Role;
 use plumbline_core::sync::connection::{self, ConnectionStatus};
+use plumbline_wire::Role;
 
 use crate::support::{Backend, PASSWORD};
 

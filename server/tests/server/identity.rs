@@ -3,7 +3,7 @@
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
-use plumbline_core::sync::api::{Identity, Role, SignedIn};
+use plumbline_wire::{Identity, Role, SignedIn};
 use sha2::{Digest, Sha256};
 
 use crate::support::{

@@ -327,7 +327,7 @@ impl Answer {
     /// Asserts an `ApiError` answer with `status` and `code`; returns its message.
     pub fn assert_error(&self, status: u16, code: &str) -> String {
         assert_eq!(self.status, status, "{self:#?}");
-        let error: plumbline_core::sync::api::ApiError = serde_json::from_value(self.body.clone())
+        let error: plumbline_wire::ApiError = serde_json::from_value(self.body.clone())
             .unwrap_or_else(|error| panic!("not an ApiError ({error}): {self:#?}"));
         assert_eq!(error.error.code, code, "{self:#?}");
         assert!(!error.error.message.is_empty());

@@ -1,5 +1,5 @@
-//! The HTTP API of a Plumbline server, version 1: paths and JSON bodies, shared by the
-//! server and the desktop client so the two cannot drift apart.
+//! Identity, version 1: health and readiness, sign-in to a device token, who a token is,
+//! sign-out.
 //!
 //! - `GET  /healthz`                 200 `ok` while the process runs.
 //! - `GET  /readyz`                  200 `ready` when the database answers, else 503.

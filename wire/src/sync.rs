@@ -1,0 +1,578 @@
+//! Sync, version 1 (SYNC.md): the operations devices exchange through the server.
+//!
+//! - `POST /api/v1/sync/push` [`PushRequest`] → 200 [`PushResponse`]: a verdict per
+//!   operation (accepted with its sequence number, duplicate, or rejected with a stable
+//!   [`RejectReason`]). Idempotent by operation id. The caller's workspace, role and
+//!   tenants come from its device token, never from the body.
+//! - `GET /api/v1/sync/pull?after=SEQ&limit=N[&wait=SECONDS]` → 200 [`PullResponse`]: the
+//!   operations the caller may see with a sequence above `after`, in order, and
+//!   [`Control`] messages. With `wait`, an empty answer waits up to that long for the
+//!   next operation (live mode).
+//! - `GET /api/v1/sync/snapshot?tenant=ID&up_to=SEQ` → 200 zstd-compressed [`Snapshot`]
+//!   (`tenant` empty: the workspace's own records): a first sync without a request per
+//!   operation.
+//! - `HEAD|GET|PUT /api/v1/blobs/{sha256}`: one blob, its SHA-256 checked on upload (400
+//!   `hash_mismatch`) and by the client on download; served only to a device that may see
+//!   a record referencing it (otherwise 404, as for a blob that does not exist).
+//! - `POST /api/v1/blobs/missing` [`BlobList`] → [`BlobList`] of those the server lacks;
+//!   `POST /api/v1/blobs/fetch` [`BlobList`] → zstd-compressed [`BlobBundle`] of those the
+//!   caller may read; `POST /api/v1/blobs/upload` zstd-compressed [`BlobBundle`] → 204.
+//!
+//! Operations are immutable once accepted: do *not* rename a field or a variant of
+//! [`Operation`] or [`OpBody`]; add fields with defaults.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const PUSH_PATH: &str = "/api/v1/sync/push";
+pub const PULL_PATH: &str = "/api/v1/sync/pull";
+pub const SNAPSHOT_PATH: &str = "/api/v1/sync/snapshot";
+/// `{BLOB_PATH}/{sha256}`.
+pub const BLOB_PATH: &str = "/api/v1/blobs";
+pub const BLOBS_MISSING_PATH: &str = "/api/v1/blobs/missing";
+pub const BLOBS_FETCH_PATH: &str = "/api/v1/blobs/fetch";
+pub const BLOBS_UPLOAD_PATH: &str = "/api/v1/blobs/upload";
+
+/// At most this many operations in one push.
+pub const MAX_PUSH_OPERATIONS: usize = 1_000;
+/// At most this many operations in one pull page.
+pub const MAX_PULL_LIMIT: u32 = 5_000;
+/// The longest a pull may wait for news (live mode), in seconds.
+pub const MAX_PULL_WAIT_SECONDS: u32 = 60;
+/// Push and blob bodies are at most this large (before compression for bundles).
+pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// One change made on a device, as it travels to every other device.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Operation {
+    /// UUIDv7, made by the device: the operation's identity everywhere.
+    pub id: String,
+    /// The hybrid logical clock of the change (see [`Hlc`]).
+    pub hlc: String,
+    /// The device that made the change.
+    pub device_id: String,
+    /// The tenant the change is about; `None` for the workspace's own records
+    /// (baselines, settings).
+    pub tenant_id: Option<String>,
+    #[serde(flatten)]
+    pub body: OpBody,
+}
+
+/// What changed. Registers (tenant fields, assignments, settings) merge last writer wins
+/// by (HLC, device); captures and published baseline versions are immutable records;
+/// decisions are events folded in (HLC, device, id) order; audit events extend their
+/// device's chain.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum OpBody {
+    /// Tenant fields that changed (each a register of its own).
+    TenantSet(TenantFields),
+    /// The tenant is gone (a tombstone; its records go with it).
+    TenantDelete {},
+    /// A capture of the tenant: immutable.
+    Capture(CaptureRecord),
+    /// A published baseline version: immutable.
+    BaselinePublish(BaselineVersionRecord),
+    /// A published version retired.
+    BaselineRetire {
+        baseline_id: String,
+        version_id: String,
+    },
+    /// A baseline assigned to the tenant (a register per baseline and tenant).
+    AssignmentSet(AssignmentRecord),
+    /// The assignment removed (a tombstone of that register).
+    AssignmentRemove { baseline_id: String },
+    /// A person's decision on a finding of the tenant.
+    Decision(DecisionRecord),
+    /// A workspace setting (a register per key).
+    SettingSet { key: String, value: Value },
+    /// An event of the device's audit chain.
+    Audit(AuditRecord),
+}
+
+impl OpBody {
+    /// The stable name of the kind, as in the JSON.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::TenantSet(_) => "tenant_set",
+            Self::TenantDelete {} => "tenant_delete",
+            Self::Capture(_) => "capture",
+            Self::BaselinePublish(_) => "baseline_publish",
+            Self::BaselineRetire { .. } => "baseline_retire",
+            Self::AssignmentSet(_) => "assignment_set",
+            Self::AssignmentRemove { .. } => "assignment_remove",
+            Self::Decision(_) => "decision",
+            Self::SettingSet { .. } => "setting_set",
+            Self::Audit(_) => "audit",
+        }
+    }
+
+    /// The blobs the operation references (sent before it).
+    pub fn blobs(&self) -> Vec<&str> {
+        match self {
+            Self::Capture(c) => c.items.iter().map(|i| i.blob.as_str()).collect(),
+            Self::BaselinePublish(b) => b.items.iter().map(|i| i.blob.as_str()).collect(),
+            Self::SettingSet { value, .. } => value
+                .get("blob")
+                .and_then(Value::as_str)
+                .into_iter()
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// Tenant fields; `None`: not changed by this operation.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TenantFields {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub display_name: Option<String>,
+    /// `Some(None)` clears the field.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub entra_tenant_id: Option<Option<String>>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "present"
+    )]
+    pub primary_domain: Option<Option<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_demo: Option<bool>,
+}
+
+/// A field that is present, `null` included: `Some(None)` for `null`, absent stays `None`.
+fn present<'de, T, D>(deserializer: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    Option::<T>::deserialize(deserializer).map(Some)
+}
+
+/// A capture: which kinds were read and how, the items by blob, the directory objects.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CaptureRecord {
+    pub capture_id: String,
+    /// graph, import or demo.
+    pub source: String,
+    /// RFC 3339.
+    pub taken_at: String,
+    pub origin: Option<String>,
+    pub kinds: Vec<CaptureKind>,
+    pub items: Vec<CaptureItem>,
+    pub directory_objects: Vec<DirectoryObjectRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureKind {
+    pub kind: String,
+    pub ok: bool,
+    pub item_count: u32,
+    pub error: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CaptureItem {
+    pub kind: String,
+    pub odata_type: Option<String>,
+    pub external_id: String,
+    pub name: String,
+    /// SHA-256 of the item's canonical JSON (a blob).
+    pub blob: String,
+    pub source_path: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DirectoryObjectRecord {
+    pub kind: String,
+    pub external_id: String,
+    pub display_name: String,
+}
+
+/// A published baseline version with everything a review needs.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineVersionRecord {
+    pub baseline_id: String,
+    pub name: String,
+    pub description: String,
+    pub version_id: String,
+    pub version: i64,
+    /// The baseline's matching options (JSON of the engine's options).
+    pub options: Value,
+    pub created_by: String,
+    /// RFC 3339.
+    pub published_at: String,
+    pub items: Vec<BaselineItemRecord>,
+    pub directory_objects: Vec<DirectoryObjectRecord>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BaselineItemRecord {
+    pub kind: String,
+    pub name: String,
+    pub match_name: Option<String>,
+    pub blob: String,
+    pub severity: String,
+    /// Setting path → rule (JSON of the engine's rule).
+    pub rules: BTreeMap<String, Value>,
+}
+
+/// A baseline's assignment to the operation's tenant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AssignmentRecord {
+    pub baseline_id: String,
+    /// A pinned version, or `None` for the latest published one.
+    pub version_id: Option<String>,
+    pub variables: BTreeMap<String, Value>,
+}
+
+/// A person's decision on a finding, with the last decision they had seen on it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    /// The finding's fingerprint (its id on every device).
+    pub finding: String,
+    /// acknowledge, resolve, accept, approve, false_positive, reopen or comment.
+    pub action: String,
+    /// The id of the last decision event on the finding the author saw, if any.
+    pub base: Option<String>,
+    /// Who decided, as they are named in the workspace.
+    pub actor: String,
+    pub reason: Option<String>,
+    /// For `accept`: RFC 3339 expiry, the accepted value, the named approver.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_value: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approver: Option<String>,
+    /// For `approve`: the accept decision approved.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approves: Option<String>,
+}
+
+/// An audit event as its device chained it (EVIDENCE.md).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AuditRecord {
+    pub id: String,
+    pub chain_seq: i64,
+    pub at: String,
+    pub actor: String,
+    pub action: String,
+    pub target: String,
+    pub summary: Value,
+    pub prev_hash: String,
+    pub hash: String,
+}
+
+/// A hybrid logical clock reading as text: 16 hex digits of NTP64 time, `-`, the
+/// device's clock id. Text order is clock order, ties broken by device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Hlc {
+    /// NTP64: seconds since 1900 in the high 32 bits, the fraction in the low 32.
+    pub time: u64,
+}
+
+impl Hlc {
+    /// Formats a reading of `device` (hex).
+    pub fn format(time: u64, device: &str) -> String {
+        format!("{time:016x}-{device}")
+    }
+
+    /// The NTP64 time of a formatted reading.
+    pub fn parse_time(text: &str) -> Option<u64> {
+        let (time, _) = text.split_once('-')?;
+        if time.len() != 16 {
+            return None;
+        }
+        u64::from_str_radix(time, 16).ok()
+    }
+
+    /// Unix milliseconds of an NTP64 time.
+    pub fn unix_millis(ntp64: u64) -> i64 {
+        const NTP_UNIX_OFFSET: i64 = 2_208_988_800;
+        let seconds = (ntp64 >> 32) as i64 - NTP_UNIX_OFFSET;
+        let fraction = ((ntp64 & 0xFFFF_FFFF) * 1000) >> 32;
+        seconds * 1000 + fraction as i64
+    }
+}
+
+/// Operations to push, in the order they were made.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub operations: Vec<Operation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// One per operation, in the request's order.
+    pub verdicts: Vec<Verdict>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Verdict {
+    pub id: String,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Accepted {
+        seq: i64,
+    },
+    /// Accepted before (the same id): its sequence number.
+    Duplicate {
+        seq: i64,
+    },
+    /// Refused for good: retrying the same operation gives the same answer.
+    Rejected {
+        reason: RejectReason,
+        message: String,
+    },
+}
+
+/// Why an operation is refused. Stable codes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RejectReason {
+    /// The caller's role may not make this change (a viewer deciding, an operator
+    /// changing workspace settings).
+    ForbiddenRole,
+    /// The caller's membership does not cover the tenant.
+    ForbiddenTenant,
+    /// A blob the operation references was not uploaded first.
+    MissingBlob,
+    /// The operation is malformed or names records that do not fit it.
+    Invalid,
+    /// Four eyes: a risk acceptance cannot be approved by the person who accepted it.
+    SameApprover,
+    /// The device id in the operation is not the caller's.
+    WrongDevice,
+}
+
+impl RejectReason {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::ForbiddenRole => "forbidden_role",
+            Self::ForbiddenTenant => "forbidden_tenant",
+            Self::MissingBlob => "missing_blob",
+            Self::Invalid => "invalid",
+            Self::SameApprover => "same_approver",
+            Self::WrongDevice => "wrong_device",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        [
+            Self::ForbiddenRole,
+            Self::ForbiddenTenant,
+            Self::MissingBlob,
+            Self::Invalid,
+            Self::SameApprover,
+            Self::WrongDevice,
+        ]
+        .into_iter()
+        .find(|r| r.code() == code)
+    }
+}
+
+/// An operation as the server sequenced it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sequenced {
+    pub seq: i64,
+    /// The user who pushed it (for the record; decisions carry their own actor).
+    pub user_id: String,
+    pub operation: Operation,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PullResponse {
+    /// The server's log epoch: a change means the log was restored or replaced.
+    pub epoch: String,
+    pub operations: Vec<Sequenced>,
+    /// Continue with `after` = this (the last sequence this answer covers).
+    pub last_seq: i64,
+    /// The workspace's newest sequence when the answer was made.
+    pub head: i64,
+    pub controls: Vec<Control>,
+}
+
+/// Messages in the pull stream besides operations.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "control", rename_all = "snake_case")]
+pub enum Control {
+    /// The caller has everything up to `seq`: per-tenant checksums to compare.
+    UpToDate {
+        seq: i64,
+        checksums: BTreeMap<String, Checksum>,
+    },
+    /// The caller may now see this tenant: fetch its snapshot up to the `after` of this
+    /// pull before applying the page.
+    GrantTenant { tenant_id: String },
+    /// The caller may no longer see this tenant: remove its data.
+    RevokeTenant { tenant_id: String },
+    /// The log's epoch is not the one the caller synced with: start again from 0.
+    MustResync { epoch: String },
+}
+
+/// A checksum of the operations of one tenant (key `""`: the workspace's own records):
+/// how many, and the XOR of the SHA-256 of their ids, in hex. Order does not matter, so
+/// client and server compute it the same way however operations arrived.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Checksum {
+    pub count: i64,
+    pub xor: String,
+}
+
+/// The operations of one tenant (or of the workspace) up to a sequence, and the blobs
+/// they reference, for a first sync.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub epoch: String,
+    pub tenant_id: Option<String>,
+    pub up_to: i64,
+    pub operations: Vec<Sequenced>,
+    pub blobs: Vec<BlobEntry>,
+}
+
+/// Blob hashes.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobList {
+    pub hashes: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobBundle {
+    pub blobs: Vec<BlobEntry>,
+}
+
+/// A blob's bytes, base64.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobEntry {
+    pub sha256: String,
+    pub data: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    /// An operation's JSON is what the server stores for years: pinned byte for byte.
+    #[test]
+    fn operations_keep_their_json() {
+        let op = Operation {
+            id: "0190c6a1-0000-7000-8000-000000000001".to_owned(),
+            hlc: Hlc::format(0xE8F0_0000_8000_0000, "a1b2"),
+            device_id: "d1".to_owned(),
+            tenant_id: Some("t1".to_owned()),
+            body: OpBody::Decision(DecisionRecord {
+                finding: "f".repeat(64),
+                action: "accept".to_owned(),
+                base: None,
+                actor: "Alice".to_owned(),
+                reason: Some("compensating control".to_owned()),
+                expires_at: Some("2027-03-31T00:00:00.000Z".to_owned()),
+                accepted_value: Some(json!(8)),
+                approver: None,
+                approves: None,
+            }),
+        };
+        let text = serde_json::to_string(&op).expect("json");
+        assert_eq!(
+            text,
+            r#"{"id":"0190c6a1-0000-7000-8000-000000000001","hlc":"e8f0000080000000-a1b2","device_id":"d1","tenant_id":"t1","kind":"decision","data":{"finding":"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff","action":"accept","base":null,"actor":"Alice","reason":"compensating control","expires_at":"2027-03-31T00:00:00.000Z","accepted_value":8}}"#
+        );
+        assert_eq!(serde_json::from_str::<Operation>(&text).expect("back"), op);
+        let set = Operation {
+            body: OpBody::TenantSet(TenantFields {
+                display_name: Some("Contoso".to_owned()),
+                entra_tenant_id: Some(None),
+                ..TenantFields::default()
+            }),
+            ..op.clone()
+        };
+        let text = serde_json::to_string(&set).expect("json");
+        assert!(
+            text.ends_with(
+                r#""kind":"tenant_set","data":{"display_name":"Contoso","entra_tenant_id":null}}"#
+            ),
+            "{text}"
+        );
+        let back: Operation = serde_json::from_str(&text).expect("back");
+        assert_eq!(back, set, "a cleared field stays cleared");
+    }
+
+    #[test]
+    fn verdicts_and_controls_keep_their_json() {
+        let verdicts = PushResponse {
+            verdicts: vec![
+                Verdict {
+                    id: "a".to_owned(),
+                    outcome: Outcome::Accepted { seq: 7 },
+                },
+                Verdict {
+                    id: "b".to_owned(),
+                    outcome: Outcome::Rejected {
+                        reason: RejectReason::ForbiddenTenant,
+                        message: "no".to_owned(),
+                    },
+                },
+            ],
+        };
+        assert_eq!(
+            serde_json::to_string(&verdicts).expect("json"),
+            r#"{"verdicts":[{"id":"a","outcome":"accepted","seq":7},{"id":"b","outcome":"rejected","reason":"forbidden_tenant","message":"no"}]}"#
+        );
+        let control = Control::UpToDate {
+            seq: 9,
+            checksums: BTreeMap::from([(
+                "t1".to_owned(),
+                Checksum {
+                    count: 2,
+                    xor: "00ff".to_owned(),
+                },
+            )]),
+        };
+        assert_eq!(
+            serde_json::to_string(&control).expect("json"),
+            r#"{"control":"up_to_date","seq":9,"checksums":{"t1":{"count":2,"xor":"00ff"}}}"#
+        );
+        for reason in [
+            RejectReason::ForbiddenRole,
+            RejectReason::ForbiddenTenant,
+            RejectReason::MissingBlob,
+            RejectReason::Invalid,
+            RejectReason::SameApprover,
+            RejectReason::WrongDevice,
+        ] {
+            assert_eq!(RejectReason::parse(reason.code()), Some(reason));
+            assert_eq!(
+                serde_json::to_value(reason).expect("json"),
+                json!(reason.code())
+            );
+        }
+    }
+
+    #[test]
+    fn hlc_text_orders_as_the_clock() {
+        let early = Hlc::format(0x0000_0001_0000_0000, "ff");
+        let late = Hlc::format(0x0000_0002_0000_0000, "00");
+        assert!(early < late);
+        assert_eq!(Hlc::parse_time(&late), Some(0x0000_0002_0000_0000));
+        assert_eq!(Hlc::parse_time("nonsense"), None);
+        // 2026-01-01T00:00:00Z: NTP seconds = Unix + 2,208,988,800.
+        let ntp = (1_767_225_600u64 + 2_208_988_800) << 32;
+        assert_eq!(Hlc::unix_millis(ntp), 1_767_225_600_000);
+    }
+}
