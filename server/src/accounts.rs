@@ -82,6 +82,8 @@ pub struct Audit<'a> {
     pub email_key: Option<&'a str>,
     pub action: AuditAction,
     pub detail: &'a str,
+    /// The caller's address, for sign-in attempts.
+    pub source: Option<&'a str>,
 }
 
 /// What `set_membership` did.
@@ -99,8 +101,8 @@ macro_rules! insert_audit {
     ($executor:expr, $entry:expr) => {{
         let entry: &Audit<'_> = $entry;
         sqlx::query(
-            "INSERT INTO server_audit (at, user_id, device_id, email_key, action, detail) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
+            "INSERT INTO server_audit (at, user_id, device_id, email_key, action, detail, source) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
         )
         .bind(entry.at)
         .bind(entry.user_id)
@@ -108,6 +110,7 @@ macro_rules! insert_audit {
         .bind(entry.email_key)
         .bind(entry.action.code())
         .bind(entry.detail)
+        .bind(entry.source)
         .execute($executor)
         .await
         .map(|_| ())
@@ -267,23 +270,29 @@ impl Database {
             .collect()
     }
 
-    /// The times of the failed sign-ins naming `email_key` after `since`, newest first,
-    /// at most `limit` of them.
+    /// The times of the failed sign-ins after `since`, newest first, at most `limit` of
+    /// them: those naming `email_key` from `source` (either may be left open: `None`).
     pub async fn failed_sign_ins(
         &self,
-        email_key: &str,
+        email_key: Option<&str>,
+        source: Option<&str>,
         since: DbTime,
         limit: i64,
     ) -> Result<Vec<DbTime>, AccountError> {
+        // NULL matches everything: `($n IS NULL OR column = $n)`; an unknown source is
+        // its own bucket.
         let rows: Vec<(DbTime,)> = on_pool!(self, pool => {
             sqlx::query_as(
                 "SELECT at FROM server_audit \
-                 WHERE email_key = $1 AND action = $2 AND at > $3 \
-                 ORDER BY at DESC LIMIT $4",
+                 WHERE action = $1 AND at > $2 \
+                   AND ($3 IS NULL OR email_key = $3) \
+                   AND (($4 IS NULL AND source IS NULL) OR source = $4) \
+                 ORDER BY at DESC LIMIT $5",
             )
-            .bind(email_key)
             .bind(AuditAction::SignInFailed.code())
             .bind(since)
+            .bind(email_key)
+            .bind(source)
             .bind(limit)
             .fetch_all(pool)
             .await
@@ -320,6 +329,7 @@ impl Database {
             email_key: Some(email_key),
             action: AuditAction::SignIn,
             detail: name,
+            source: None,
         };
         on_pool!(self, pool => {
             let mut transaction = pool.begin().await?;
@@ -401,6 +411,7 @@ impl Database {
             email_key: None,
             action: AuditAction::TokenUsed,
             detail: &device.name,
+            source: None,
         };
         let touched = on_pool!(self, pool => {
             let mut transaction = pool.begin().await?;
@@ -431,6 +442,7 @@ impl Database {
             email_key: None,
             action: AuditAction::SignOut,
             detail: &device.name,
+            source: None,
         };
         on_pool!(self, pool => {
             let mut transaction = pool.begin().await?;
@@ -488,7 +500,8 @@ impl Database {
                     email_key: None,
                     action: AuditAction::Revoked,
                     detail,
-                };
+            source: None,
+        };
                 insert_audit!(&mut *transaction, &entry)?;
             }
             transaction.commit().await.map(|()| revoked)

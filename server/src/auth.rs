@@ -4,10 +4,13 @@
 //! Invariants:
 //! - An unknown e-mail and a wrong password are the same failure ([`AuthError::BadCredentials`])
 //!   at the same cost (see [`crate::credentials::Verifier`]), and both are audited.
-//! - After [`MAX_FAILURES`] failed sign-ins naming one e-mail (in any case) within
-//!   [`FAILURE_WINDOW`], every sign-in for it is refused, right password or not, until
-//!   the oldest of those failures leaves the window. The count is read from the audit
-//!   log, so every server instance on the database enforces the same limit.
+//! - After [`MAX_FAILURES`] failed sign-ins naming one e-mail (in any case) from one
+//!   source address within [`FAILURE_WINDOW`], sign-ins for that e-mail from that address
+//!   are refused, right password or not, until the oldest of those failures leaves the
+//!   window; other addresses are not affected, so a stranger cannot lock the real user
+//!   out. One address failing [`MAX_FAILURES_PER_SOURCE`] times (any e-mails) is refused
+//!   too: password spraying slows down. The counts are read from the audit log, so every
+//!   server instance on the database enforces the same limits.
 //! - A token is checked by its SHA-256 alone; a revoked token says so
 //!   ([`AuthError::Revoked`]) so the desktop can tell the operator to sign in again.
 
@@ -20,8 +23,11 @@ use crate::accounts::{AccountError, Audit, AuditAction, Device, User};
 use crate::credentials::{self, CredentialError, Verifier, MAX_PASSWORD_BYTES};
 use crate::database::{Database, DbTime};
 
-/// Failed sign-ins per e-mail that the window allows; the next one is refused.
+/// Failed sign-ins per e-mail and source address that the window allows; the next one
+/// is refused.
 pub const MAX_FAILURES: usize = 5;
+/// Failed sign-ins per source address (any e-mail) that the window allows.
+pub const MAX_FAILURES_PER_SOURCE: usize = 50;
 /// How far back failed sign-ins count.
 pub const FAILURE_WINDOW: TimeDelta = TimeDelta::minutes(15);
 /// A token's use is audited on its first use, then at most this often.
@@ -84,8 +90,12 @@ impl Auth {
         &self.database
     }
 
-    /// Checks the credentials and issues a device token.
-    pub async fn sign_in(&self, body: SignInBody) -> Result<SignedIn, AuthError> {
+    /// Checks the credentials and issues a device token. `source`: the caller's address.
+    pub async fn sign_in(
+        &self,
+        body: SignInBody,
+        source: Option<&str>,
+    ) -> Result<SignedIn, AuthError> {
         let device_name = body.device_name.trim();
         if body.email.trim().is_empty() || body.password.is_empty() || device_name.is_empty() {
             return Err(AuthError::BadRequest(
@@ -105,19 +115,33 @@ impl Auth {
         let email_key = credentials::email_key(&body.email);
 
         let now = DbTime::now();
-        let failures = self
-            .database
-            .failed_sign_ins(
-                &email_key,
-                DbTime(now.0 - FAILURE_WINDOW),
-                MAX_FAILURES as i64,
-            )
-            .await?;
-        if let Some(oldest_counted) = failures.get(MAX_FAILURES - 1) {
-            let wait = (oldest_counted.0 + FAILURE_WINDOW - now.0).num_milliseconds();
-            let retry_after = u64::try_from((wait + 999) / 1000).unwrap_or(0).max(1);
-            tracing::warn!(email = %email_key, retry_after, "sign-in refused: rate limited");
-            return Err(AuthError::RateLimited { retry_after });
+        let since = DbTime(now.0 - FAILURE_WINDOW);
+        let limits = [
+            (
+                self.database
+                    .failed_sign_ins(Some(&email_key), source, since, MAX_FAILURES as i64)
+                    .await?,
+                MAX_FAILURES,
+            ),
+            (
+                match source {
+                    Some(_) => {
+                        self.database
+                            .failed_sign_ins(None, source, since, MAX_FAILURES_PER_SOURCE as i64)
+                            .await?
+                    }
+                    None => Vec::new(),
+                },
+                MAX_FAILURES_PER_SOURCE,
+            ),
+        ];
+        for (failures, max) in limits {
+            if let Some(oldest_counted) = failures.get(max - 1) {
+                let wait = (oldest_counted.0 + FAILURE_WINDOW - now.0).num_milliseconds();
+                let retry_after = u64::try_from((wait + 999) / 1000).unwrap_or(0).max(1);
+                tracing::warn!(email = %email_key, source = source.unwrap_or("unknown"), retry_after, "sign-in refused: rate limited");
+                return Err(AuthError::RateLimited { retry_after });
+            }
         }
 
         let found = self.database.user_by_email(&email_key).await?;
@@ -144,6 +168,7 @@ impl Auth {
                         email_key: Some(&email_key),
                         action: AuditAction::SignInFailed,
                         detail,
+                        source,
                     })
                     .await?;
                 tracing::info!(email = %email_key, detail, "sign-in failed");

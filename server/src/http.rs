@@ -9,37 +9,67 @@
 
 use std::sync::Arc;
 
+use std::net::SocketAddr;
+
+use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{DefaultBodyLimit, FromRequest, FromRequestParts, Request, State};
-use axum::http::header::{AUTHORIZATION, CACHE_CONTROL, RETRY_AFTER, WWW_AUTHENTICATE};
+use axum::extract::{
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State,
+};
+use axum::http::header::{
+    AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
+};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use base64::Engine;
 use plumbline_wire::{
-    ApiError, ErrorBody, Identity, SignInBody, HEALTH_PATH, ME_PATH, READY_PATH, SIGN_IN_PATH,
-    SIGN_OUT_PATH,
+    ApiError, BlobBundle, BlobEntry, BlobList, ErrorBody, Identity, PullResponse, PushRequest,
+    PushResponse, SignInBody, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, BLOB_PATH,
+    HEALTH_PATH, MAX_BODY_BYTES, ME_PATH, PULL_PATH, PUSH_PATH, READY_PATH, SIGN_IN_PATH,
+    SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
 
 use crate::accounts::{Device, User};
 use crate::auth::{Auth, AuthError};
+use crate::sync::{Member, SyncError};
 
-/// The largest request body accepted; sign-in bodies are a few hundred bytes.
-const MAX_BODY_BYTES: usize = 16 * 1024;
+/// The largest identity request body accepted; sign-in bodies are a few hundred bytes.
+const MAX_IDENTITY_BODY_BYTES: usize = 16 * 1024;
+
+/// Bundles are JSON compressed with zstd.
+const BUNDLE_CONTENT_TYPE: &str = "application/vnd.plumbline.bundle+json+zstd";
 
 /// The server's routes over `auth`.
 pub fn router(auth: Auth) -> Router {
-    Router::new()
+    let identity = Router::new()
         .route(HEALTH_PATH, get(healthz))
         .route(READY_PATH, get(readyz))
         .route(SIGN_IN_PATH, post(sign_in))
         .route(SIGN_OUT_PATH, post(sign_out))
         .route(ME_PATH, get(me))
+        .layer(DefaultBodyLimit::max(MAX_IDENTITY_BODY_BYTES));
+    let sync = Router::new()
+        .route(PUSH_PATH, post(push))
+        .route(PULL_PATH, get(pull))
+        .route(SNAPSHOT_PATH, get(snapshot))
+        .route(BLOBS_MISSING_PATH, post(missing_blobs))
+        .route(BLOBS_FETCH_PATH, post(fetch_blobs))
+        .route(BLOBS_UPLOAD_PATH, post(upload_blobs))
+        .route(
+            &format!("{BLOB_PATH}/{{sha256}}"),
+            get(get_blob).head(head_blob).put(put_blob),
+        )
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    identity
+        .merge(sync)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(Arc::new(auth))
 }
 
@@ -65,9 +95,11 @@ async fn readyz(State(auth): AppState) -> Result<&'static str, Failure> {
 
 async fn sign_in(
     State(auth): AppState,
+    peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
     JsonBody(body): JsonBody<SignInBody>,
 ) -> Result<impl IntoResponse, Failure> {
-    let signed_in = auth.sign_in(body).await?;
+    let source = peer.map(|axum::Extension(ConnectInfo(address))| address.ip().to_string());
+    let signed_in = auth.sign_in(body, source.as_deref()).await?;
     // The answer carries a secret: no cache (a proxy's, the client's) may keep it.
     Ok(([(CACHE_CONTROL, "no-store")], Json(signed_in)))
 }
@@ -81,6 +113,249 @@ async fn me(
 
 async fn sign_out(State(auth): AppState, Bearer(device, _): Bearer) -> Result<StatusCode, Failure> {
     auth.sign_out(&device).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's membership: its token, and the workspace header when it has several.
+struct Caller(Member);
+
+impl FromRequestParts<Arc<Auth>> for Caller {
+    type Rejection = Failure;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        auth: &Arc<Auth>,
+    ) -> Result<Self, Self::Rejection> {
+        let Bearer(device, user) = Bearer::from_request_parts(parts, auth).await?;
+        let selector = parts
+            .headers
+            .get(WORKSPACE_HEADER)
+            .and_then(|value| value.to_str().ok())
+            .map(str::to_owned);
+        let member = auth
+            .database()
+            .member(&device, &user, selector.as_deref())
+            .await?;
+        Ok(Self(member))
+    }
+}
+
+async fn push(
+    State(auth): AppState,
+    Caller(member): Caller,
+    JsonBody(body): JsonBody<PushRequest>,
+) -> Result<Json<PushResponse>, Failure> {
+    let verdicts = auth.database().push(&member, body.operations).await?;
+    Ok(Json(PushResponse { verdicts }))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    after: Option<i64>,
+    limit: Option<u32>,
+    wait: Option<u32>,
+    epoch: Option<String>,
+}
+
+async fn pull(
+    State(auth): AppState,
+    Caller(member): Caller,
+    query: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<PullResponse>, Failure> {
+    let Query(query) =
+        query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let answer = auth
+        .database()
+        .pull(
+            &member,
+            query.after.unwrap_or(0),
+            query.limit.unwrap_or(1_000),
+            query.wait.unwrap_or(0),
+            query.epoch.as_deref(),
+        )
+        .await?;
+    Ok(Json(answer))
+}
+
+#[derive(Deserialize)]
+struct SnapshotQuery {
+    tenant: Option<String>,
+    up_to: i64,
+}
+
+async fn snapshot(
+    State(auth): AppState,
+    Caller(member): Caller,
+    query: Result<Query<SnapshotQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, Failure> {
+    let Query(query) =
+        query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let tenant = query.tenant.filter(|t| !t.is_empty());
+    let snapshot = auth
+        .database()
+        .snapshot(&member, tenant.as_deref(), query.up_to)
+        .await?;
+    bundle(&snapshot)
+}
+
+/// A value as a zstd-compressed JSON answer.
+fn bundle<T: serde::Serialize>(value: &T) -> Result<Response, Failure> {
+    let json = serde_json::to_vec(value).map_err(internal)?;
+    let compressed = zstd::bulk::compress(&json, 3).map_err(internal)?;
+    Ok(([(CONTENT_TYPE, BUNDLE_CONTENT_TYPE)], compressed).into_response())
+}
+
+fn internal(error: impl std::fmt::Display) -> Failure {
+    tracing::error!(%error, "request failed");
+    Failure::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "the server could not complete the request; its log says why",
+    )
+}
+
+fn check_hash(sha256: &str) -> Result<(), Failure> {
+    if sha256.len() == 64
+        && sha256
+            .bytes()
+            .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+    {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "a blob is named by the lower-case hex SHA-256 of its bytes",
+        ))
+    }
+}
+
+fn verified(sha256: &str, data: &[u8]) -> Result<(), Failure> {
+    check_hash(sha256)?;
+    if hex::encode(Sha256::digest(data)) == sha256 {
+        Ok(())
+    } else {
+        Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "hash_mismatch",
+            format!(
+                "the bytes sent do not hash to {sha256}: the upload was damaged, send it again"
+            ),
+        ))
+    }
+}
+
+fn blob_not_found(sha256: &str) -> Failure {
+    Failure::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("no blob {sha256} this device may read"),
+    )
+}
+
+async fn get_blob(
+    State(auth): AppState,
+    Caller(member): Caller,
+    Path(sha256): Path<String>,
+) -> Result<Response, Failure> {
+    check_hash(&sha256)?;
+    let mut found = auth
+        .database()
+        .readable_blobs(&member, std::slice::from_ref(&sha256))
+        .await?;
+    match found.pop() {
+        Some((_, data)) => Ok(([(CONTENT_TYPE, "application/octet-stream")], data).into_response()),
+        None => Err(blob_not_found(&sha256)),
+    }
+}
+
+async fn head_blob(
+    State(auth): AppState,
+    Caller(member): Caller,
+    Path(sha256): Path<String>,
+) -> Result<StatusCode, Failure> {
+    check_hash(&sha256)?;
+    let missing = auth
+        .database()
+        .missing_blobs(&member, std::slice::from_ref(&sha256))
+        .await?;
+    if missing.is_empty() {
+        Ok(StatusCode::OK)
+    } else {
+        Err(blob_not_found(&sha256))
+    }
+}
+
+async fn put_blob(
+    State(auth): AppState,
+    Caller(member): Caller,
+    Path(sha256): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, Failure> {
+    verified(&sha256, &body)?;
+    auth.database()
+        .put_blobs(&member, &[(sha256, body.to_vec())])
+        .await?;
+    // The same answer whether the blob was new or not: nothing to probe.
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn missing_blobs(
+    State(auth): AppState,
+    Caller(member): Caller,
+    JsonBody(body): JsonBody<BlobList>,
+) -> Result<Json<BlobList>, Failure> {
+    for hash in &body.hashes {
+        check_hash(hash)?;
+    }
+    let hashes = auth.database().missing_blobs(&member, &body.hashes).await?;
+    Ok(Json(BlobList { hashes }))
+}
+
+async fn fetch_blobs(
+    State(auth): AppState,
+    Caller(member): Caller,
+    JsonBody(body): JsonBody<BlobList>,
+) -> Result<Response, Failure> {
+    for hash in &body.hashes {
+        check_hash(hash)?;
+    }
+    let found = auth
+        .database()
+        .readable_blobs(&member, &body.hashes)
+        .await?;
+    let engine = base64::engine::general_purpose::STANDARD;
+    bundle(&BlobBundle {
+        blobs: found
+            .into_iter()
+            .map(|(sha256, data)| BlobEntry {
+                sha256,
+                data: engine.encode(data),
+            })
+            .collect(),
+    })
+}
+
+async fn upload_blobs(
+    State(auth): AppState,
+    Caller(member): Caller,
+    body: Bytes,
+) -> Result<StatusCode, Failure> {
+    let bad = |what: String| Failure::new(StatusCode::BAD_REQUEST, "bad_request", what);
+    let json = zstd::bulk::decompress(&body, MAX_BODY_BYTES)
+        .map_err(|e| bad(format!("the bundle is not zstd-compressed JSON: {e}")))?;
+    let bundle: BlobBundle = serde_json::from_slice(&json)
+        .map_err(|e| bad(format!("the bundle is not a blob bundle: {e}")))?;
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut blobs = Vec::with_capacity(bundle.blobs.len());
+    for entry in bundle.blobs {
+        let data = engine
+            .decode(&entry.data)
+            .map_err(|e| bad(format!("blob {} is not base64: {e}", entry.sha256)))?;
+        verified(&entry.sha256, &data)?;
+        blobs.push((entry.sha256, data));
+    }
+    auth.database().put_blobs(&member, &blobs).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -149,6 +424,29 @@ impl From<AuthError> for Failure {
             },
             AuthError::Account(_) | AuthError::Credential(_) | AuthError::Task(_) => {
                 tracing::error!(error = %causes(&error), "request failed");
+                Failure::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the server could not complete the request; its log says why",
+                )
+            }
+        }
+    }
+}
+
+impl From<SyncError> for Failure {
+    fn from(error: SyncError) -> Self {
+        let message = error.to_string();
+        match error {
+            SyncError::BadRequest(_) => {
+                Failure::new(StatusCode::BAD_REQUEST, "bad_request", message)
+            }
+            SyncError::NoWorkspace(_) => {
+                Failure::new(StatusCode::FORBIDDEN, "no_workspace", message)
+            }
+            SyncError::Forbidden(_) => Failure::new(StatusCode::FORBIDDEN, "forbidden", message),
+            SyncError::Sql(_) | SyncError::Account(_) | SyncError::Corrupt(_) => {
+                tracing::error!(error = %causes(&error), "sync request failed");
                 Failure::new(
                     StatusCode::INTERNAL_SERVER_ERROR,
                     "internal",

@@ -25,6 +25,7 @@ pub mod auth;
 pub mod credentials;
 pub mod database;
 pub mod http;
+pub mod sync;
 
 pub use auth::Auth;
 pub use database::{Database, DatabaseError};

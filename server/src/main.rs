@@ -276,7 +276,9 @@ async fn serve(url: &str, listen: SocketAddr) -> Result<(), Failure> {
     // Scripts and tests wait for this exact line.
     println!("plumbline-server listening on http://{address}");
     std::io::stdout().flush()?;
-    axum::serve(listener, plumbline_server::router(auth))
+    // The peer's address reaches the sign-in rate limit.
+    let app = plumbline_server::router(auth).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("the HTTP server stopped")?;

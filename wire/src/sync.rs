@@ -11,6 +11,8 @@
 //! - `GET /api/v1/sync/snapshot?tenant=ID&up_to=SEQ` → 200 zstd-compressed [`Snapshot`]
 //!   (`tenant` empty: the workspace's own records): a first sync without a request per
 //!   operation.
+//! - Every sync request works in the caller's workspace: the only one it is a member of,
+//!   or the one [`WORKSPACE_HEADER`] names among its memberships.
 //! - `HEAD|GET|PUT /api/v1/blobs/{sha256}`: one blob, its SHA-256 checked on upload (400
 //!   `hash_mismatch`) and by the client on download; served only to a device that may see
 //!   a record referencing it (otherwise 404, as for a blob that does not exist).
@@ -433,16 +435,20 @@ pub struct Checksum {
     pub xor: String,
 }
 
-/// The operations of one tenant (or of the workspace) up to a sequence, and the blobs
-/// they reference, for a first sync.
+/// The operations of one tenant (or of the workspace) up to a sequence, for a first
+/// sync. The blobs they reference are fetched apart ([`BLOBS_FETCH_PATH`]): tenants share
+/// most of them, and a device downloads each once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Snapshot {
     pub epoch: String,
     pub tenant_id: Option<String>,
     pub up_to: i64,
     pub operations: Vec<Sequenced>,
-    pub blobs: Vec<BlobEntry>,
 }
+
+/// Selects the workspace of a request when the caller is a member of several (its value
+/// is the workspace's id); the caller's role and tenants still come from its token.
+pub const WORKSPACE_HEADER: &str = "plumbline-workspace";
 
 /// Blob hashes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

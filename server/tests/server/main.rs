@@ -8,6 +8,7 @@
 mod desktop;
 mod identity;
 mod support;
+mod sync;
 
 /// Declares each scenario `name(Backend)` as two tests, `postgres::name` and
 /// `sqlite::name`.
@@ -38,6 +39,7 @@ macro_rules! on_both_engines {
 mod scenarios {
     pub use crate::desktop::*;
     pub use crate::identity::*;
+    pub use crate::sync::*;
 }
 
 on_both_engines!(
@@ -52,4 +54,9 @@ on_both_engines!(
     bad_requests_are_api_errors,
     user_add_refuses_short_passwords_and_reads_stdin,
     a_database_from_a_newer_server_is_refused,
+    push_and_pull_keep_order_pages_and_checksums,
+    live_pull_wakes_when_another_device_pushes,
+    the_authorisation_matrix_holds_on_every_endpoint,
+    changing_a_membership_grants_and_revokes_tenants,
+    a_stranger_cannot_lock_the_real_user_out,
 );
