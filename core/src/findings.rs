@@ -102,7 +102,7 @@ pub fn fingerprint(
 }
 
 /// One deviation observed by a review.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Observation {
     pub fingerprint: String,
     pub source: Source,

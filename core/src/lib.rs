@@ -14,6 +14,7 @@ pub mod baseline;
 pub mod capture;
 pub mod connectors;
 pub mod demo;
+pub mod derive;
 pub mod drift;
 pub mod evidence;
 pub mod findings;
