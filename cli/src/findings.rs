@@ -96,8 +96,8 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         ),
     };
     let mut updated = Vec::with_capacity(ids.len());
-    for id in ids {
-        updated.push(store.decide_finding(id, &action, reason, now).await?);
+    for answer in store.decide_findings(ids, &action, reason, now).await? {
+        updated.push(answer?);
     }
     if json {
         print_json(&updated)?;

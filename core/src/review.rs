@@ -1,11 +1,14 @@
-//! Reviews: one drift evaluation of a tenant's latest capture against its baselines and
-//! against its previous capture, reconciled into findings and scored.
+//! Reviews: what each capture of a tenant shows against its baselines and the capture
+//! before it ([`observe`]), folded with people's decisions into the tenant's findings,
+//! history, risk acceptances and scores ([`crate::derive`]).
 //!
-//! The work a review does is proportional to what changed: items whose normalised
-//! settings hash equals the baseline item's are compliant without reading their JSON
-//! (hashes are computed when a capture is written), baseline versions are normalised once
-//! per run, and a review whose inputs (captures, baseline versions, variables, engine
-//! version) were already reviewed is skipped.
+//! Derived state is the same on every device: every capture of a tenant is observed, in
+//! capture order, against the tenant's current baselines, and the fold takes its times
+//! and ids from its inputs. The work is proportional to what changed: observations are
+//! cached per capture and inputs, items whose normalised settings hash equals the
+//! baseline item's are compliant without reading their JSON, baseline versions are
+//! normalised once per run, and a tenant whose inputs (captures, baseline versions,
+//! variables, decisions, engine versions) were already folded is skipped.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -17,12 +20,13 @@ use sha2::{Digest, Sha256};
 use tokio::sync::OnceCell;
 
 use crate::baseline::{default_severity, Severity};
+use crate::derive::Observed;
 use crate::drift::{self, Assessment, BaselineItemSpec, Drift, DriftKind, ItemRef};
-use crate::findings::{self, Change, Observation, Source, Status};
+use crate::findings::{self, Observation, Source};
 use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
 use crate::model::TenantId;
 use crate::normalize::{self, setting_label, DirectoryIndex, Normalized, NORMALIZER_VERSION};
-use crate::store::{ItemMeta, LoadedBaseline, ReviewWrite, Store, StoreError};
+use crate::store::{DerivedWrite, ItemMeta, LoadedBaseline, Store, StoreError};
 
 /// A baseline version prepared for comparison, shared by every tenant of a run.
 #[derive(Debug)]
@@ -134,9 +138,11 @@ pub struct TenantReview {
     /// False when skipped: nothing new since the last review, or nothing to review.
     pub reviewed: bool,
     pub skipped_reason: Option<String>,
+    /// The review of the latest capture.
     pub review_id: Option<String>,
     pub score: Option<f64>,
     pub drifts: usize,
+    /// Findings the review of the latest capture opened, resolved, re-opened.
     pub opened: usize,
     pub resolved: usize,
     pub reopened: usize,
@@ -151,13 +157,7 @@ pub struct TenantReview {
     pub error: Option<String>,
 }
 
-/// A policy a review could not judge, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct NotAssessed {
-    pub kind: String,
-    pub item: String,
-    pub reason: String,
-}
+pub use crate::derive::{NotAssessed, ScoreDetail};
 
 impl TenantReview {
     fn skipped(tenant: &crate::model::TenantSummary, reason: &str) -> Self {
@@ -198,38 +198,19 @@ const WRITE_BATCH: usize = 32;
 
 /// Reviews every tenant of the workspace. `progress` gets (done, total).
 ///
-/// Reading and comparing (read-only) runs for several tenants at once on the runtime's
-/// worker threads; the results are written in tenant order by a single writer, a batch
-/// of ready tenants per transaction, so a failure leaves every earlier batch complete
-/// and nothing half-written. One tenant's failure (its data, a panic in the engine, a
-/// write the database refuses) is that tenant's: the others are reviewed and written,
-/// and the failed one is listed with its error ([`TenantReview::error`]). Only a store
-/// that cannot list the tenants fails the run.
+/// Reading, comparing and folding (read-only) runs for several tenants at once on the
+/// runtime's worker threads; the results are written in tenant order by a single
+/// writer, a batch of ready tenants per transaction, so a failure leaves every earlier
+/// batch complete and nothing half-written. One tenant's failure (its data, a panic in
+/// the engine, a write the database refuses) is that tenant's: the others are reviewed
+/// and written, and the failed one is listed with its error ([`TenantReview::error`]).
+/// Only a store that cannot list the tenants fails the run.
 pub async fn review_all(
     store: &Store,
     options: &ReviewOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> Result<Vec<TenantReview>, StoreError> {
     let tenants = store.list_tenants().await?;
-    // Tenants whose inputs were reviewed already are skipped without a query each.
-    let inputs = if options.force {
-        None
-    } else {
-        Some(store.review_inputs().await?)
-    };
-    let unchanged = |tenant: &crate::model::TenantSummary| {
-        let Some(inputs) = &inputs else { return false };
-        let Some(t) = inputs.tenants.get(&tenant.id.to_string()) else {
-            return false;
-        };
-        let hash = inputs_hash(
-            &t.current,
-            t.previous.as_deref(),
-            t.baselines.iter().map(|(v, vars)| (v.as_str(), vars)),
-        );
-        inputs.reviewed.contains(&(t.current.clone(), hash))
-    };
-    let prechecked = inputs.is_some();
     let cache = Arc::new(BaselineCache::default());
     let total = tenants.len();
     let mut out = Vec::with_capacity(total);
@@ -238,18 +219,10 @@ pub async fn review_all(
     loop {
         while pending.len() < REVIEWS_IN_FLIGHT {
             let Some(tenant) = queue.next() else { break };
-            if unchanged(&tenant) {
-                let skipped = TenantReview::skipped(&tenant, ALREADY_REVIEWED);
-                pending.push_back((
-                    tenant,
-                    tokio::spawn(async move { Compared::Skipped(Box::new(skipped)) }),
-                ));
-                continue;
-            }
             let (store, options, cache) = (store.clone(), options.clone(), Arc::clone(&cache));
             let summary = tenant.clone();
             let task = tokio::spawn(async move {
-                compare_tenant(&store, &summary, &options, &cache, prechecked)
+                compare_tenant(&store, &summary, &options, &cache)
                     .await
                     .unwrap_or_else(|e| {
                         Compared::Skipped(Box::new(TenantReview::failed(&summary, e.to_string())))
@@ -344,29 +317,18 @@ async fn write_outcomes(
     let mut reviews = Vec::with_capacity(outcomes.len());
     for outcome in outcomes {
         match outcome {
-            Compared::Skipped(review) => reviews.push((*review, false)),
+            Compared::Skipped(review) => reviews.push(*review),
             Compared::Ready(ready) => {
                 let (write, review) = *ready;
                 writes.push(write);
-                reviews.push((review, true));
+                reviews.push(review);
             }
         }
     }
-    let mut ids = if writes.is_empty() {
-        Vec::new()
-    } else {
-        store.write_reviews(writes).await?
+    if !writes.is_empty() {
+        store.write_derived(writes).await?;
     }
-    .into_iter();
-    Ok(reviews
-        .into_iter()
-        .map(|(mut review, written)| {
-            if written {
-                review.review_id = ids.next();
-            }
-            review
-        })
-        .collect())
+    Ok(reviews)
 }
 
 /// Reviews one tenant.
@@ -376,8 +338,7 @@ pub async fn review_tenant(
     options: &ReviewOptions,
 ) -> Result<TenantReview, StoreError> {
     let summary = store.tenant(&tenant.to_string()).await?;
-    let outcome =
-        compare_tenant(store, &summary, options, &BaselineCache::default(), false).await?;
+    let outcome = compare_tenant(store, &summary, options, &BaselineCache::default()).await?;
     write_outcomes(store, vec![outcome])
         .await?
         .pop()
@@ -389,31 +350,17 @@ pub async fn review_tenant(
 enum Compared {
     /// Nothing to write: skipped, or failed with its error.
     Skipped(Box<TenantReview>),
-    Ready(Box<(ReviewWrite, TenantReview)>),
+    Ready(Box<(DerivedWrite, TenantReview)>),
 }
 
-/// Compares one tenant. `prechecked`: the caller already skipped the tenant if its
-/// inputs were reviewed (see `review_all`), so that query is not repeated.
-async fn compare_tenant(
+/// The tenant's baselines as assigned now, prepared.
+async fn tenant_baselines(
     store: &Store,
-    tenant: &crate::model::TenantSummary,
-    options: &ReviewOptions,
+    tenant: TenantId,
     cache: &BaselineCache,
-    prechecked: bool,
-) -> Result<Compared, StoreError> {
-    let started_at = Utc::now();
-    let tenant_id = tenant.id;
-    let captures = store.list_captures(tenant_id).await?;
-    let Some(current) = captures.first() else {
-        return Ok(Compared::Skipped(Box::new(TenantReview::skipped(
-            tenant,
-            "no capture yet",
-        ))));
-    };
-    let previous = captures.get(1);
-    let assignments = store.assignments(tenant_id).await?;
+) -> Result<Vec<(Arc<PreparedBaseline>, BTreeMap<String, Value>)>, StoreError> {
     let mut baselines = Vec::new();
-    for assignment in &assignments {
+    for assignment in store.assignments(tenant).await? {
         if let Some(version) = &assignment.version_id {
             baselines.push((
                 cache.get(store, version).await?,
@@ -421,20 +368,127 @@ async fn compare_tenant(
             ));
         }
     }
-    let inputs_hash = inputs_hash(
-        &current.id.to_string(),
-        previous.map(|p| p.id.to_string()).as_deref(),
-        baselines
-            .iter()
-            .map(|(b, vars)| (b.version_id.as_str(), vars)),
-    );
-    if !options.force && !prechecked && store.review_exists(current.id, &inputs_hash).await? {
+    Ok(baselines)
+}
+
+/// Observes every capture of a tenant (from the cache where its inputs were observed
+/// before) and folds them with the tenant's decisions.
+async fn compare_tenant(
+    store: &Store,
+    tenant: &crate::model::TenantSummary,
+    options: &ReviewOptions,
+    cache: &BaselineCache,
+) -> Result<Compared, StoreError> {
+    let tenant_id = tenant.id;
+    let mut captures = store.list_captures(tenant_id).await?;
+    if captures.is_empty() {
+        return Ok(Compared::Skipped(Box::new(TenantReview::skipped(
+            tenant,
+            "no capture yet",
+        ))));
+    }
+    // Oldest first: the order the fold reads them in.
+    captures.reverse();
+    let baselines = tenant_baselines(store, tenant_id, cache).await?;
+    let decisions = store.tenant_decisions(tenant_id).await?;
+    let keys: Vec<(String, String)> = captures
+        .iter()
+        .enumerate()
+        .map(|(i, capture)| {
+            let previous = i.checked_sub(1).map(|p| captures[p].id.to_string());
+            let hash = inputs_hash(
+                &capture.id.to_string(),
+                previous.as_deref(),
+                baselines
+                    .iter()
+                    .map(|(b, vars)| (b.version_id.as_str(), vars)),
+            );
+            (capture.id.to_string(), hash)
+        })
+        .collect();
+    let derivation = derivation_hash(&keys, &decisions);
+    if !options.force && store.derivation_hash(tenant_id).await?.as_deref() == Some(&derivation) {
         return Ok(Compared::Skipped(Box::new(TenantReview::skipped(
             tenant,
             ALREADY_REVIEWED,
         ))));
     }
+    let mut cached = store.cached_observations(&keys).await?;
+    let mut observed = Vec::with_capacity(captures.len());
+    let mut fresh = Vec::new();
+    for (i, capture) in captures.iter().enumerate() {
+        let key = &keys[i];
+        match cached.remove(key) {
+            Some(o) => observed.push(o),
+            None => {
+                let previous = i.checked_sub(1).map(|p| &captures[p]);
+                let o = observe(store, tenant, capture, previous, &baselines, &key.1).await?;
+                fresh.push(o.clone());
+                observed.push(o);
+            }
+        }
+    }
+    let derived = crate::derive::fold(&tenant_id.to_string(), &observed, &decisions);
+    let latest_observed = observed.last();
+    let latest = derived.reviews.last();
+    let review = TenantReview {
+        tenant_id: tenant_id.to_string(),
+        tenant: tenant.name.clone(),
+        reviewed: true,
+        skipped_reason: None,
+        review_id: latest.map(|r| r.id.clone()),
+        score: latest.and_then(|r| r.score),
+        drifts: latest_observed.map_or(0, |o| o.observations.len()),
+        opened: latest.map_or(0, |r| r.opened),
+        resolved: latest.map_or(0, |r| r.resolved),
+        reopened: latest.map_or(0, |r| r.reopened),
+        not_assessed_kinds: latest_observed
+            .map(|o| o.failed_kinds.iter().cloned().collect())
+            .unwrap_or_default(),
+        not_assessed: latest_observed
+            .map(|o| o.not_assessed.clone())
+            .unwrap_or_default(),
+        items_compared: fresh.iter().map(|o| o.items_compared).sum(),
+        items_normalized: fresh.iter().map(|o| o.items_normalized).sum(),
+        error: None,
+    };
+    let write = DerivedWrite {
+        tenant: tenant_id,
+        inputs_hash: derivation,
+        derived,
+        observed: fresh,
+    };
+    Ok(Compared::Ready(Box::new((write, review))))
+}
 
+/// The inputs of a tenant's derivation: its captures' inputs and its decisions.
+fn derivation_hash(keys: &[(String, String)], decisions: &[crate::derive::Decision]) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(format!("derive:{DERIVE_VERSION}"));
+    for (capture, inputs) in keys {
+        hasher.update(format!(";{capture}={inputs}"));
+    }
+    let mut ids: Vec<&str> = decisions.iter().map(|d| d.id.as_str()).collect();
+    ids.sort_unstable();
+    for id in ids {
+        hasher.update(format!(";d:{id}"));
+    }
+    hex::encode(hasher.finalize())
+}
+
+/// Bumped when the fold changes what it derives from the same inputs.
+pub const DERIVE_VERSION: u32 = 1;
+
+/// What one capture shows against the tenant's baselines and the capture before it.
+pub async fn observe(
+    store: &Store,
+    tenant: &crate::model::TenantSummary,
+    current: &crate::model::CaptureSummary,
+    previous: Option<&crate::model::CaptureSummary>,
+    baselines: &[(Arc<PreparedBaseline>, BTreeMap<String, Value>)],
+    inputs_hash: &str,
+) -> Result<Observed, StoreError> {
+    let tenant_id = tenant.id;
     let failed_kinds: BTreeSet<String> = current
         .kind_status
         .iter()
@@ -657,70 +711,19 @@ async fn compare_tenant(
             "observations with a repeated fingerprint were recorded once"
         );
     }
-    let drift_count = observations.len();
-
-    // Reconcile within this review's scope: the reviewed baselines, and history.
-    let scope: BTreeSet<&str> = baselines
-        .iter()
-        .map(|(b, _)| b.baseline_id.as_str())
-        .collect();
-    let stored: Vec<findings::Stored> = store
-        .stored_findings(tenant_id)
-        .await?
-        .into_iter()
-        .filter(|s| match s.source {
-            Source::Drift => scope.contains(s.scope.as_str()),
-            Source::History | Source::Lint => true,
-        })
-        .collect();
-    let stored_status: HashMap<String, Status> = stored
-        .iter()
-        .map(|s| (s.fingerprint.clone(), s.status))
-        .collect();
-    let changes = findings::reconcile(&stored, observations, &failed_kinds, started_at);
-
-    let mut score_detail = score(
-        &assessment,
-        &changes,
-        &stored_status,
-        &failed_kinds,
-        drift_count,
-    );
-    score_detail.not_assessed_items = not_assessed.clone();
-    let score_value = score_detail.score;
-    let counts = |f: fn(&Change) -> bool| changes.iter().filter(|c| f(c)).count();
-    let opened = counts(|c| matches!(c, Change::Create { .. }));
-    let resolved = counts(|c| matches!(c, Change::AutoResolve { .. }));
-    let reopened = counts(|c| matches!(c, Change::Reopen { .. } | Change::Lapse { .. }));
-    let write = ReviewWrite {
-        tenant: tenant_id,
-        capture: current.id,
-        previous_capture: previous.map(|p| p.id),
-        inputs_hash,
-        started_at,
-        score: score_value,
-        score_detail: serde_json::to_value(&score_detail).unwrap_or(Value::Null),
-        changes,
-        titles,
-    };
-    let review = TenantReview {
-        tenant_id: tenant_key,
-        tenant: tenant.name.clone(),
-        reviewed: true,
-        skipped_reason: None,
-        review_id: None,
-        score: score_value,
-        drifts: drift_count,
-        opened,
-        resolved,
-        reopened,
-        not_assessed_kinds: failed_kinds.into_iter().collect(),
+    Ok(Observed {
+        capture_id: current.id.to_string(),
+        previous_capture_id: previous.map(|p| p.id.to_string()),
+        taken_at: current.taken_at,
+        inputs_hash: inputs_hash.to_owned(),
+        observations,
+        titles: titles.into_iter().collect(),
+        assessment,
+        failed_kinds,
         not_assessed,
         items_compared,
         items_normalized,
-        error: None,
-    };
-    Ok(Compared::Ready(Box::new((write, review))))
+    })
 }
 
 /// Lints a capture from its stored items (captures written before lint was stored, or
@@ -1092,72 +1095,6 @@ pub fn title(drift: &Drift) -> String {
             format!("Policy changed since the last capture: {}", drift.item_key)
         }
         DriftKind::Lint => format!("Hygiene: {} ({})", drift.item_key, label()),
-    }
-}
-
-/// A review's score and what it is made of.
-#[derive(Clone, Debug, Serialize)]
-pub struct ScoreDetail {
-    /// Severity-weighted alignment 0–100; `None` when nothing could be assessed.
-    pub score: Option<f64>,
-    pub assessed_settings: u32,
-    pub compliant_settings: u32,
-    /// Settings counted compliant because their deviation is a live risk acceptance.
-    pub accepted_settings: u32,
-    pub weight: f64,
-    pub compliant_weight: f64,
-    pub accepted_weight: f64,
-    pub drifts: usize,
-    pub not_assessed_kinds: Vec<String>,
-    /// Policies that could not be judged, with the reason.
-    pub not_assessed_items: Vec<NotAssessed>,
-}
-
-fn score(
-    assessment: &Assessment,
-    changes: &[Change],
-    stored_status: &HashMap<String, Status>,
-    failed: &BTreeSet<String>,
-    drifts: usize,
-) -> ScoreDetail {
-    let mut accepted = 0u32;
-    let mut accepted_weight = 0.0;
-    let mut false_positive_weight = 0.0;
-    let mut false_positives = 0u32;
-    for change in changes {
-        if let Change::Seen { observation, .. } = change {
-            let drift = &observation.drift;
-            if drift.setting_path.is_empty() || drift.kind.is_history() {
-                continue;
-            }
-            match stored_status.get(&observation.fingerprint) {
-                Some(Status::RiskAccepted) => {
-                    accepted += 1;
-                    accepted_weight += drift.severity.weight();
-                }
-                Some(Status::FalsePositive) => {
-                    false_positives += 1;
-                    false_positive_weight += drift.severity.weight();
-                }
-                _ => {}
-            }
-        }
-    }
-    let compliant_weight = assessment.compliant_weight + accepted_weight + false_positive_weight;
-    let score = (assessment.weight > 0.0)
-        .then(|| (100.0 * compliant_weight / assessment.weight).clamp(0.0, 100.0))
-        .map(|s| (s * 10.0).round() / 10.0);
-    ScoreDetail {
-        score,
-        assessed_settings: assessment.settings,
-        compliant_settings: assessment.compliant + accepted + false_positives,
-        accepted_settings: accepted,
-        weight: assessment.weight,
-        compliant_weight,
-        accepted_weight,
-        drifts,
-        not_assessed_kinds: failed.iter().cloned().collect(),
-        not_assessed_items: Vec::new(),
     }
 }
 

@@ -16,6 +16,7 @@ mod baselines;
 mod blobs;
 mod captures;
 mod console;
+mod derived;
 mod evidence;
 mod findings;
 mod portfolio_view;
@@ -23,6 +24,7 @@ mod reporting;
 mod server;
 mod settings;
 mod tenants;
+mod write;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -44,17 +46,17 @@ pub use baselines::{
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;
+pub use derived::DerivedWrite;
 pub use evidence::{
     AuditFilter, EvidenceCapture, EvidenceItem, EvidencePackRow, EvidenceReview, NewEvidencePack,
     SigningKeyRow,
 };
-pub use findings::{
-    FindingFilter, FindingRow, ReviewInputs, ReviewWrite, TenantInputs, TransitionRow,
-};
+pub use findings::{FindingFilter, FindingRow, TransitionRow};
 pub use portfolio_view::{
     CategoryCounts, PortfolioCategory, PortfolioOverview, PortfolioTenant, TrendPoint,
 };
 pub use reporting::*;
+pub use write::{Clock, Origin, WriteTx, MAX_CLOCK_DRIFT};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/local");
 
@@ -120,6 +122,8 @@ pub struct Store {
     pool: SqlitePool,
     writer: Writer,
     path: Option<PathBuf>,
+    /// The device's hybrid logical clock, shared by every clone of the store.
+    clock: std::sync::Arc<write::Clock>,
 }
 
 impl Store {
@@ -191,7 +195,15 @@ impl Store {
         }
         MIGRATOR.run(&pool).await?;
         let writer = Self::load_identity(&pool).await?;
-        Ok(Self { pool, writer, path })
+        let clock = std::sync::Arc::new(write::Clock::new(&writer.device_id));
+        let store = Self {
+            pool,
+            writer,
+            path,
+            clock,
+        };
+        store.restore_clock().await?;
+        Ok(store)
     }
 
     /// Reads this database's device id and workspace, creating them on first open.

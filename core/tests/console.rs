@@ -124,8 +124,13 @@ async fn tenant_page_queries_and_the_policy_diff_agree_with_the_review() {
     let tenant = &tenants[0];
 
     let trend = store.score_trend(tenant.id).await.expect("trend");
-    assert_eq!(trend.len(), 1, "one review so far");
-    assert!(trend[0].score.is_some());
+    assert_eq!(
+        trend.len(),
+        tenant.capture_count as usize,
+        "a review of every capture, in capture order"
+    );
+    assert!(trend.iter().all(|p| p.score.is_some()));
+    assert!(trend.windows(2).all(|w| w[0].at <= w[1].at));
 
     let groups = store.drift_by_baseline(tenant.id).await.expect("groups");
     let listed = store

@@ -390,9 +390,18 @@ async fn a_lost_keychain_entry_is_reported_not_replaced() {
 async fn audit_verify_names_the_first_broken_link() {
     let fixture = fixture().await;
     let chains = fixture.store.verify_audit_chains().await.expect("verify");
-    assert_eq!(chains.len(), 1);
-    assert!(chains[0].broken.is_none(), "{chains:?}");
-    assert!(chains[0].events > 100);
+    // The device's own chain and its derived chain (reviews every device makes).
+    assert_eq!(chains.len(), 2, "{chains:?}");
+    assert!(chains.iter().all(|c| c.broken.is_none()), "{chains:?}");
+    let device = fixture.store.writer().device_id.clone();
+    let own = |chains: &[plumbline_core::audit::ChainSummary]| {
+        chains
+            .iter()
+            .find(|c| c.device_id == device)
+            .cloned()
+            .expect("the device's chain")
+    };
+    assert!(own(&chains).events >= 12, "{chains:?}");
 
     // The database refuses to change an event…
     let pool = sqlx::SqlitePool::connect(&format!("sqlite://{}", fixture.db.display()))
@@ -411,14 +420,16 @@ async fn audit_verify_names_the_first_broken_link() {
         .execute(&pool)
         .await
         .expect("drop trigger");
-    sqlx::query("UPDATE audit_events SET summary = '{\"forged\":true}' WHERE chain_seq = 42")
+    sqlx::query("UPDATE audit_events SET summary = '{\"forged\":true}' WHERE chain_seq = 11 AND device_id = ?")
+        .bind(&device)
         .execute(&pool)
         .await
         .expect("forge");
     pool.close().await;
     let chains = fixture.store.verify_audit_chains().await.expect("verify");
-    let broken = chains[0].broken.as_ref().expect("broken");
-    assert_eq!(broken.chain_seq, 42, "{broken:?}");
+    let own_chain = own(&chains);
+    let broken = own_chain.broken.as_ref().expect("broken");
+    assert_eq!(broken.chain_seq, 11, "{broken:?}");
     assert!(broken.problem.contains("changed"), "{broken:?}");
     // A pack of that tenant refuses to certify the broken chain when it covers it.
     let (key, _) = evidence::workspace_key(&fixture.store, &fixture.keychain)

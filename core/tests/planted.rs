@@ -102,10 +102,13 @@ async fn every_planted_difference_is_found_and_nothing_else() {
             })
             .await
             .expect("findings");
-        // Lint findings judge hygiene, not drift: the generator plants drift only.
+        // Lint findings judge hygiene, not drift: the generator plants drift only. Every
+        // capture is reviewed in order; what the latest one shows is what was last seen
+        // at its time (earlier differences are resolved, or history of earlier captures).
+        let latest_at = plumbline_core::store::timestamp(tenant.last_capture_at.expect("captured"));
         let found: BTreeMap<Key, _> = findings
             .iter()
-            .filter(|f| f.source != "lint")
+            .filter(|f| f.source != "lint" && f.last_seen_at == latest_at)
             .map(|f| {
                 (
                     (f.drift_kind.clone(), f.item.clone(), f.setting_path.clone()),

@@ -101,8 +101,15 @@ async fn reporting_queries_match_the_store() {
             source.latest_capture.as_ref().map(|c| c.item_count),
             "the inventory counts the latest capture"
         );
-        // Every deleted-policy finding of the latest review is a ghost in the changes.
-        for ghost in source.findings.iter().filter(|f| f.drift_kind == "deleted") {
+        // Every deleted-policy finding of the latest review (last seen at the latest
+        // capture's time; earlier captures' ghosts stay as history) is a ghost in the
+        // changes.
+        let latest_at = source.latest_capture.as_ref().map(|c| c.taken_at);
+        for ghost in source
+            .findings
+            .iter()
+            .filter(|f| f.drift_kind == "deleted" && Some(f.last_seen_at) == latest_at)
+        {
             assert!(
                 source
                     .changes

@@ -206,8 +206,8 @@ fn trimmed(text: &Option<String>) -> Option<String> {
         .map(str::to_owned)
 }
 
-/// Applies a decision to each finding; each is its own transaction, so the ones it
-/// applies to are decided even when others refuse it.
+/// Applies a decision to each finding: the ones it applies to are decided even when
+/// others refuse it.
 #[tauri::command]
 #[specta::specta]
 pub async fn decide_findings(
@@ -250,11 +250,11 @@ pub async fn decide_findings(
         updated: Vec::new(),
         failures: Vec::new(),
     };
-    for id in &request.ids {
-        match store
-            .decide_finding(id, &action, reason.as_deref(), now)
-            .await
-        {
+    let answers = store
+        .decide_findings(&request.ids, &action, reason.as_deref(), now)
+        .await?;
+    for (id, answer) in request.ids.iter().zip(answers) {
+        match answer {
             Ok(finding) => outcome.updated.push(finding.into()),
             Err(error) => {
                 let error = CommandError::from(error);

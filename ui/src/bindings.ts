@@ -16,8 +16,8 @@ export const commands = {
 	queryFindings: (query: FindingQuery) => typedError<FindingPage, CommandError>(__TAURI_INVOKE("query_findings", { query })),
 	findingDetail: (id: string) => typedError<FindingDetail, CommandError>(__TAURI_INVOKE("finding_detail", { id })),
 	/**
-	 *  Applies a decision to each finding; each is its own transaction, so the ones it
-	 *  applies to are decided even when others refuse it.
+	 *  Applies a decision to each finding: the ones it applies to are decided even when
+	 *  others refuse it.
 	 */
 	decideFindings: (request: DecisionRequest) => typedError<DecisionOutcome, CommandError>(__TAURI_INVOKE("decide_findings", { request })),
 	tenantOverview: (tenantId: string) => typedError<TenantOverview, CommandError>(__TAURI_INVOKE("tenant_overview", { tenantId })),

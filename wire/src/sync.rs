@@ -274,11 +274,12 @@ pub struct AuditRecord {
     pub hash: String,
 }
 
-/// A hybrid logical clock reading as text: 16 hex digits of NTP64 time, `-`, the
-/// device's clock id. Text order is clock order, ties broken by device.
+/// A hybrid logical clock reading as text: 16 hex digits of its 64-bit time, `-`, the
+/// device. Text order is clock order, ties broken by device. The time is NTP64-shaped
+/// (seconds in the high 32 bits, the fraction in the low 32) counted from the Unix epoch,
+/// as the `uhlc` crate keeps it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Hlc {
-    /// NTP64: seconds since 1900 in the high 32 bits, the fraction in the low 32.
     pub time: u64,
 }
 
@@ -297,12 +298,17 @@ impl Hlc {
         u64::from_str_radix(time, 16).ok()
     }
 
-    /// Unix milliseconds of an NTP64 time.
-    pub fn unix_millis(ntp64: u64) -> i64 {
-        const NTP_UNIX_OFFSET: i64 = 2_208_988_800;
-        let seconds = (ntp64 >> 32) as i64 - NTP_UNIX_OFFSET;
-        let fraction = ((ntp64 & 0xFFFF_FFFF) * 1000) >> 32;
+    /// Unix milliseconds of a clock time.
+    pub fn unix_millis(time: u64) -> i64 {
+        let seconds = (time >> 32) as i64;
+        let fraction = ((time & 0xFFFF_FFFF) * 1000) >> 32;
         seconds * 1000 + fraction as i64
+    }
+
+    /// The clock time of Unix milliseconds.
+    pub fn from_unix_millis(millis: i64) -> u64 {
+        let millis = millis.max(0) as u64;
+        ((millis / 1000) << 32) | (((millis % 1000) << 32) / 1000)
     }
 }
 
@@ -577,8 +583,9 @@ mod tests {
         assert!(early < late);
         assert_eq!(Hlc::parse_time(&late), Some(0x0000_0002_0000_0000));
         assert_eq!(Hlc::parse_time("nonsense"), None);
-        // 2026-01-01T00:00:00Z: NTP seconds = Unix + 2,208,988,800.
-        let ntp = (1_767_225_600u64 + 2_208_988_800) << 32;
-        assert_eq!(Hlc::unix_millis(ntp), 1_767_225_600_000);
+        // 2026-01-01T00:00:00.250Z.
+        let time = Hlc::from_unix_millis(1_767_225_600_250);
+        assert_eq!(time >> 32, 1_767_225_600);
+        assert_eq!(Hlc::unix_millis(time), 1_767_225_600_250);
     }
 }

@@ -52,7 +52,7 @@ impl Store {
     /// version number. Refused when the baseline already has a draft or has never been
     /// published.
     pub async fn start_baseline_draft(&self, name_or_id: &str) -> Result<i64, StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let (baseline_id, name) = self.baseline_ref(&mut tx, name_or_id).await?;
         let draft: Option<i64> = sqlx::query_scalar(
             "SELECT version FROM baseline_versions WHERE baseline_id = ? AND status = 'draft'",
@@ -163,7 +163,7 @@ impl Store {
         setting_path: &str,
         rule: &SettingRule,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let (baseline_id, _) = self.baseline_ref(&mut tx, baseline).await?;
         let item_id: String = sqlx::query_scalar(
             "SELECT i.id FROM baseline_items i JOIN baseline_versions v ON v.id = i.baseline_version_id
@@ -191,7 +191,7 @@ impl Store {
         setting_path: &str,
         rule: &SettingRule,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let item = self.draft_item(&mut tx, item_id).await?;
         write_rule(&mut tx, self, &item, setting_path, rule).await?;
         tx.commit().await?;
@@ -205,7 +205,7 @@ impl Store {
         item_id: &str,
         setting_path: &str,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let item = self.draft_item(&mut tx, item_id).await?;
         let removed = sqlx::query(
             "DELETE FROM baseline_rules WHERE baseline_item_id = ? AND setting_path = ?",
@@ -246,7 +246,7 @@ impl Store {
         item_id: &str,
         severity: Severity,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let item = self.draft_item(&mut tx, item_id).await?;
         sqlx::query("UPDATE baseline_items SET severity = ? WHERE id = ?")
             .bind(severity.as_str())

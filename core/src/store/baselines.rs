@@ -141,7 +141,7 @@ impl Store {
         let options = options
             .checked()
             .map_err(|e| StoreError::Invalid(format!("exclusive kinds: {e}")))?;
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let (baseline_id, mut version) = self
             .write_baseline_version(&mut tx, name, description, &options, items, directory)
             .await?;
@@ -265,7 +265,7 @@ impl Store {
 
     /// Publishes the draft version of a baseline; the version published before it retires.
     pub async fn publish_baseline(&self, name_or_id: &str) -> Result<i64, StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let (baseline_id, _) = self.baseline_ref(&mut tx, name_or_id).await?;
         let version = self.publish_draft(&mut tx, &baseline_id).await?;
         tx.commit().await?;
@@ -336,7 +336,7 @@ impl Store {
                 "the variable name {key:?} is empty or has spaces around it: name each variable"
             )));
         }
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         for tenant in tenants {
             self.assign_baseline_in(&mut tx, name_or_id, *tenant, variables, pin)
                 .await?;
@@ -428,7 +428,7 @@ impl Store {
         name_or_id: &str,
         tenant: TenantId,
     ) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let (baseline_id, name) = self.baseline_ref(&mut tx, name_or_id).await?;
         let removed =
             sqlx::query("DELETE FROM baseline_assignments WHERE baseline_id = ? AND tenant_id = ?")

@@ -82,7 +82,7 @@ impl Store {
         tenant: &TenantProfile,
         capture: &CaptureWrite<'_>,
     ) -> Result<(TenantId, CaptureId, bool), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let (tenant_id, created) = self.ensure_tenant_in(&mut tx, tenant).await?;
         let capture_id = self.insert_capture(&mut tx, tenant_id, capture).await?;
         tx.commit().await?;
@@ -99,7 +99,7 @@ impl Store {
         demo_plants: Option<(u64, u32, &serde_json::Value)>,
         assign_baselines: &[&str],
     ) -> Result<(TenantId, Vec<CaptureId>), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let (tenant_id, _) = self.ensure_tenant_in(&mut tx, tenant).await?;
         let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM captures WHERE tenant_id = ?")
             .bind(tenant_id.to_string())

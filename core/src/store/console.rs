@@ -847,7 +847,8 @@ impl Store {
             "SELECT (SELECT COALESCE(MAX(rowid), 0) FROM finding_transitions) || ':' ||
                     (SELECT COALESCE(MAX(rowid), 0) FROM reviews) || ':' ||
                     (SELECT COALESCE(MAX(rowid), 0) FROM risk_acceptances) || ':' ||
-                    (SELECT COUNT(*) FROM tenants)",
+                    (SELECT COUNT(*) FROM tenants) || ':' ||
+                    (SELECT COALESCE(MAX(value), '') FROM local_settings WHERE key = 'derived.generation')",
         )
         .fetch_one(self.pool())
         .await?)

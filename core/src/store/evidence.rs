@@ -204,7 +204,7 @@ impl Store {
         retire_active: bool,
     ) -> Result<bool, StoreError> {
         let now = timestamp(Utc::now());
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         if !retire_active {
             let active: Option<String> = sqlx::query_scalar(
                 "SELECT fingerprint FROM signing_keys
@@ -429,7 +429,7 @@ impl Store {
     /// Records a built evidence pack with its audit event. Returns the row id.
     pub async fn record_evidence_pack(&self, pack: &NewEvidencePack) -> Result<String, StoreError> {
         let id = uuid::Uuid::now_v7().to_string();
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO evidence_packs (id, tenant_id, period_from, period_to, options, created_at, sha256, size, path)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -858,7 +858,7 @@ impl Store {
     pub async fn record_report(&self, report: &NewReport) -> Result<String, StoreError> {
         let id = uuid::Uuid::now_v7().to_string();
         let now = timestamp(Utc::now());
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO reports (id, tenant_id, kind, format, parameters, created_at, sha256, size, path)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -71,7 +71,7 @@ impl Store {
         let workspace = self.workspace().to_string();
         let workspaces = serde_json::to_string(&connection.workspaces)
             .map_err(|e| StoreError::Invalid(format!("server workspaces: {e}")))?;
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO server_connections (
                  workspace_id, url, status, user_id, user_email, user_name, device_id, device_name,

@@ -65,7 +65,7 @@ impl Store {
     pub(crate) async fn write_branding(&self, branding: &ValidBranding) -> Result<(), StoreError> {
         let now = timestamp(Utc::now());
         let workspace = self.workspace().to_string();
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO workspace_settings (workspace_id, msp_name, accent_colour, updated_at)
              VALUES (?, ?, ?, ?)
@@ -133,7 +133,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let now = timestamp(Utc::now());
         let workspace = self.workspace().to_string();
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         sqlx::query(
             "INSERT INTO workspace_settings (workspace_id, accent_colour, report_language, updated_at)
              VALUES (?, ?, ?, ?)
@@ -202,7 +202,7 @@ impl Store {
         graph_app_id: Option<&str>,
     ) -> Result<(), StoreError> {
         let now = timestamp(Utc::now());
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         if let Some(entra) = entra_tenant_id {
             let other: Option<String> = sqlx::query_scalar(
                 "SELECT display_name FROM tenants
@@ -274,7 +274,7 @@ impl Store {
         replaced: bool,
     ) -> Result<(), StoreError> {
         let now = timestamp(Utc::now());
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let set_at = account.map(|_| now.clone());
         sqlx::query(
             "INSERT INTO tenant_connections (tenant_id, keychain_account, secret_set_at, updated_at)

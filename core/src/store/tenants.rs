@@ -75,7 +75,7 @@ impl Store {
         &self,
         profile: &TenantProfile,
     ) -> Result<(TenantId, bool), StoreError> {
-        let mut tx = self.pool().begin_with("BEGIN IMMEDIATE").await?;
+        let mut tx = self.begin_write().await?;
         let result = self.ensure_tenant_in(&mut tx, profile).await?;
         tx.commit().await?;
         Ok(result)

@@ -94,7 +94,8 @@ async fn fill(store: &Store, tenants: i64, captures: i64, reviews: i64, findings
          WHERE id LIKE 't-%' AND CAST(substr(id, 3) AS INTEGER) % 3 = 0"
             .to_owned(),
     ];
-    let mut tx = store.pool().begin().await.expect("begin");
+    // Synthetic derived state: written as derived (no operations).
+    let mut tx = store.begin_derived().await.expect("begin");
     for sql in &statements {
         // ?1 is the workspace; the kinds (snake_case keys) are written into the SQL.
         let mut query = sqlx::query(sql);
@@ -131,7 +132,7 @@ async fn agrees_with_the_portfolio_report_and_the_tenant_list_after_reviews() {
     add_demo_tenants(&store, &request, |_, _| {})
         .await
         .expect("demo");
-    // Two reviews each: a trend of two points.
+    // Reviewed twice (the second with nothing new): a trend of one point per capture.
     for _ in 0..2 {
         review_all(&store, &ReviewOptions { force: true }, |_, _| {})
             .await
@@ -194,7 +195,7 @@ async fn agrees_with_the_portfolio_report_and_the_tenant_list_after_reviews() {
                 })
                 .collect::<Vec<_>>()
         );
-        assert_eq!(tenant.trend.len(), 2);
+        assert_eq!(tenant.trend.len(), tenant.capture_count as usize);
         assert_eq!(
             (
                 tenant.open.critical,
@@ -271,7 +272,9 @@ async fn keeps_the_last_scored_reviews_counts_overdue_and_stays_in_its_workspace
          SELECT 't-new', workspace_id, 'Zeta New', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'
          FROM tenants WHERE id = 't-00000'",
     ] {
-        sqlx::query(sql).execute(store.pool()).await.expect(sql);
+        let mut tx = store.begin_derived().await.expect("begin");
+        sqlx::query(sql).execute(&mut *tx).await.expect(sql);
+        tx.commit().await.expect("commit");
     }
     let now = at("2026-11-15T12:00:00Z");
     let overview = store.portfolio_overview(now).await.expect("overview");
