@@ -23,6 +23,7 @@ mod output;
 mod report;
 mod review;
 mod server;
+mod sync;
 mod tenants;
 
 use std::path::PathBuf;
@@ -86,6 +87,9 @@ enum Command {
     /// The Plumbline server: connect (sign in), status [--check], disconnect.
     #[command(subcommand)]
     Server(server::Command),
+    /// Sync this workspace with its Plumbline server: `sync [--once]`, `sync status`,
+    /// `sync verify`.
+    Sync(sync::Args),
     /// Benchmarks with figures to quote (they make their own databases; --db is unused).
     #[command(subcommand)]
     Bench(bench::Command),
@@ -217,6 +221,7 @@ fn main() -> ExitCode {
             Command::Pack(command) => evidence::pack(&store, command, cli.json).await,
             Command::Key(command) => evidence::key(&store, command, cli.json).await,
             Command::Server(command) => server::run(&store, command, cli.json).await,
+            Command::Sync(args) => sync::run(&store, args, cli.json).await,
             Command::Bench(_) => unreachable!("handled before the database is opened"),
         };
         store.close().await;

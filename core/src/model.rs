@@ -82,6 +82,12 @@ impl CaptureSource {
             Self::Demo => "demo",
         }
     }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        [Self::Graph, Self::Import, Self::Demo]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
 }
 
 /// The result of reading one resource kind during a capture. A kind that failed is

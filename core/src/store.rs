@@ -23,6 +23,7 @@ mod portfolio_view;
 mod reporting;
 mod server;
 mod settings;
+mod sync;
 mod tenants;
 mod write;
 
@@ -56,6 +57,7 @@ pub use portfolio_view::{
     CategoryCounts, PortfolioCategory, PortfolioOverview, PortfolioTenant, TrendPoint,
 };
 pub use reporting::*;
+pub use sync::{op_digest, Applied, OutboxOp, RejectedOp, SyncState, TenantDigest};
 pub use write::{Clock, Origin, WriteTx, MAX_CLOCK_DRIFT};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/local");
@@ -193,7 +195,29 @@ impl Store {
                 });
             }
         }
-        MIGRATOR.run(&pool).await?;
+        // Migrations run on one connection with foreign key enforcement off, as SQLite's
+        // procedure for rebuilding a table requires; every foreign key is checked before
+        // enforcement is back on.
+        {
+            let mut conn = pool.acquire().await?;
+            sqlx::query("PRAGMA foreign_keys = OFF")
+                .execute(&mut *conn)
+                .await?;
+            let migrated = MIGRATOR.run(&mut *conn).await;
+            let broken: Vec<(String,)> =
+                sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+                    .fetch_all(&mut *conn)
+                    .await?;
+            sqlx::query("PRAGMA foreign_keys = ON")
+                .execute(&mut *conn)
+                .await?;
+            migrated?;
+            if let Some((table,)) = broken.first() {
+                return Err(StoreError::corrupt(format!(
+                    "after updating the schema, rows of {table} refer to rows that do not exist"
+                )));
+            }
+        }
         let writer = Self::load_identity(&pool).await?;
         let clock = std::sync::Arc::new(write::Clock::new(&writer.device_id));
         let store = Self {

@@ -82,11 +82,15 @@ async fn build_fixture() -> Fixture {
     let first = store
         .list_findings(&plumbline_core::store::FindingFilter {
             tenant: Some(tenants[0].id),
+            status: Some(plumbline_core::findings::Status::Open),
             ..Default::default()
         })
         .await
         .expect("findings");
-    assert!(first.len() >= 2, "the demo plants findings in every tenant");
+    assert!(
+        first.len() >= 2,
+        "the demo plants open findings in every tenant"
+    );
     let now = Utc::now();
     store
         .decide_finding(

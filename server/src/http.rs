@@ -27,9 +27,9 @@ use axum::{Json, Router};
 use base64::Engine;
 use plumbline_wire::{
     ApiError, BlobBundle, BlobEntry, BlobList, ErrorBody, Identity, PullResponse, PushRequest,
-    PushResponse, SignInBody, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, BLOB_PATH,
-    HEALTH_PATH, MAX_BODY_BYTES, ME_PATH, PULL_PATH, PUSH_PATH, READY_PATH, SIGN_IN_PATH,
-    SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
+    PushResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH,
+    BLOB_PATH, HEAD_PATH, HEALTH_PATH, MAX_BODY_BYTES, ME_PATH, PULL_PATH, PUSH_PATH, READY_PATH,
+    SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -58,6 +58,7 @@ pub fn router(auth: Auth) -> Router {
         .route(PUSH_PATH, post(push))
         .route(PULL_PATH, get(pull))
         .route(SNAPSHOT_PATH, get(snapshot))
+        .route(HEAD_PATH, get(head))
         .route(BLOBS_MISSING_PATH, post(missing_blobs))
         .route(BLOBS_FETCH_PATH, post(fetch_blobs))
         .route(BLOBS_UPLOAD_PATH, post(upload_blobs))
@@ -147,6 +148,22 @@ async fn push(
 ) -> Result<Json<PushResponse>, Failure> {
     let verdicts = auth.database().push(&member, body.operations).await?;
     Ok(Json(PushResponse { verdicts }))
+}
+
+#[derive(Deserialize)]
+struct HeadQuery {
+    #[serde(default)]
+    first_sync: bool,
+}
+
+async fn head(
+    State(auth): AppState,
+    Caller(member): Caller,
+    query: Result<Query<HeadQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<SyncHead>, Failure> {
+    let Query(query) =
+        query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    Ok(Json(auth.database().head(&member, query.first_sync).await?))
 }
 
 #[derive(Deserialize)]

@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use plumbline_wire::{
     Checksum, Control, OpBody, Operation, Outcome, PullResponse, RejectReason, Role, Sequenced,
-    Snapshot, Verdict, MAX_PULL_LIMIT, MAX_PULL_WAIT_SECONDS, MAX_PUSH_OPERATIONS,
+    Snapshot, SyncHead, Verdict, MAX_PULL_LIMIT, MAX_PULL_WAIT_SECONDS, MAX_PUSH_OPERATIONS,
 };
 use sha2::{Digest, Sha256};
 
@@ -756,6 +756,43 @@ impl Database {
             .filter(|(key, _, _)| member.may_see(key))
             .map(|(key, count, xor)| (key, Checksum { count, xor }))
             .collect())
+    }
+
+    /// The epoch, the newest sequence, and the visible tenant keys with their
+    /// checksums. For a first sync (`first_sync`), the device is recorded as knowing
+    /// those tenants (it fetches their snapshots), so later pulls grant only tenants
+    /// added afterwards.
+    pub async fn head(&self, member: &Member, first_sync: bool) -> Result<SyncHead, SyncError> {
+        let (epoch, head) = self.log_head(member.workspace).await?;
+        let visible = self.visible_tenants(member).await?;
+        if first_sync {
+            on_pool!(self, pool => {
+                let mut tx = pool.begin().await?;
+                for tenant in visible.keys() {
+                    sqlx::query(
+                        "INSERT INTO sync_device_tenants (workspace_id, device_id, tenant_id) VALUES ($1, $2, $3) \
+                         ON CONFLICT (workspace_id, device_id, tenant_id) DO NOTHING",
+                    )
+                    .bind(member.workspace)
+                    .bind(member.device)
+                    .bind(tenant)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                tx.commit().await
+            })?;
+        }
+        let mut checksums = self.checksums(member).await?;
+        let mut tenants = BTreeMap::new();
+        tenants.insert(String::new(), checksums.remove("").unwrap_or_default());
+        for tenant in visible.keys() {
+            tenants.insert(tenant.clone(), checksums.remove(tenant).unwrap_or_default());
+        }
+        Ok(SyncHead {
+            epoch,
+            head,
+            tenants,
+        })
     }
 
     /// The next page of the member's operations after `after`, with controls; with

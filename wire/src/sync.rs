@@ -31,6 +31,9 @@ use serde_json::Value;
 pub const PUSH_PATH: &str = "/api/v1/sync/push";
 pub const PULL_PATH: &str = "/api/v1/sync/pull";
 pub const SNAPSHOT_PATH: &str = "/api/v1/sync/snapshot";
+/// Where a first sync starts: the log's epoch and newest sequence, and the tenants the
+/// caller may see with their checksums ([`SyncHead`]).
+pub const HEAD_PATH: &str = "/api/v1/sync/head";
 /// `{BLOB_PATH}/{sha256}`.
 pub const BLOB_PATH: &str = "/api/v1/blobs";
 pub const BLOBS_MISSING_PATH: &str = "/api/v1/blobs/missing";
@@ -264,6 +267,8 @@ pub struct DecisionRecord {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct AuditRecord {
     pub id: String,
+    /// The workspace id its device chained it under (part of the hash: kept as it was).
+    pub workspace_id: String,
     pub chain_seq: i64,
     pub at: String,
     pub actor: String,
@@ -450,6 +455,16 @@ pub struct Snapshot {
     pub tenant_id: Option<String>,
     pub up_to: i64,
     pub operations: Vec<Sequenced>,
+}
+
+/// The state of the caller's view of the log, for a first sync: snapshots are taken at
+/// `head`, one for the workspace's own records (key `""`) and one per tenant.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SyncHead {
+    pub epoch: String,
+    pub head: i64,
+    /// The tenant keys the caller may see that the log holds, with their checksums.
+    pub tenants: BTreeMap<String, Checksum>,
 }
 
 /// Selects the workspace of a request when the caller is a member of several (its value

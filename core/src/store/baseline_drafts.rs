@@ -67,7 +67,7 @@ impl Store {
         }
         let source: (String, i64, String) = sqlx::query_as(
             "SELECT id, version, options FROM baseline_versions
-             WHERE baseline_id = ? AND status = 'published' ORDER BY version DESC LIMIT 1",
+             WHERE baseline_id = ? AND status = 'published' ORDER BY version DESC, published_at DESC, id DESC LIMIT 1",
         )
         .bind(&baseline_id)
         .fetch_optional(&mut *tx)

@@ -169,13 +169,11 @@ impl Store {
             ));
         }
         let workspace = self.workspace().to_string();
-        let existing: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM baselines WHERE workspace_id = ? AND name = ? COLLATE NOCASE",
-        )
-        .bind(&workspace)
-        .bind(name)
-        .fetch_optional(&mut *tx)
-        .await?;
+        let existing: Option<String> = match self.baseline_ref(tx, name).await {
+            Ok((id, _)) => Some(id),
+            Err(StoreError::NotFound { .. }) => None,
+            Err(other) => return Err(other),
+        };
         let now = timestamp(Utc::now());
         let baseline_id = match existing {
             Some(id) => {
@@ -288,7 +286,23 @@ impl Store {
         .ok_or_else(|| {
             StoreError::Conflict(format!("baseline {name} has no draft version to publish"))
         })?;
-        let (draft_id, version): (String, i64) = (draft.try_get(0)?, draft.try_get(1)?);
+        let (draft_id, mut version): (String, i64) = (draft.try_get(0)?, draft.try_get(1)?);
+        // Another device may have published this number since the draft was started: the
+        // draft takes the next free one.
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COALESCE(MAX(version), 0) FROM baseline_versions WHERE baseline_id = ? AND status <> 'draft'",
+        )
+        .bind(&baseline_id)
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken >= version {
+            version = taken + 1;
+            sqlx::query("UPDATE baseline_versions SET version = ? WHERE id = ?")
+                .bind(version)
+                .bind(&draft_id)
+                .execute(&mut *tx)
+                .await?;
+        }
         let now = timestamp(Utc::now());
         sqlx::query(
             "UPDATE baseline_versions SET status = 'retired', retired_at = ? WHERE baseline_id = ? AND status = 'published'",
@@ -495,15 +509,30 @@ impl Store {
         conn: &mut SqliteConnection,
         name_or_id: &str,
     ) -> Result<(String, String), StoreError> {
-        sqlx::query_as(
-            "SELECT id, name FROM baselines WHERE workspace_id = ? AND (name = ? COLLATE NOCASE OR id = ?)",
-        )
-        .bind(self.workspace().to_string())
-        .bind(name_or_id)
-        .bind(name_or_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| StoreError::NotFound {
+        let mut found: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, name FROM baselines WHERE workspace_id = ? AND id = ?")
+                .bind(self.workspace().to_string())
+                .bind(name_or_id)
+                .fetch_all(&mut *conn)
+                .await?;
+        if found.is_empty() {
+            found = sqlx::query_as(
+                "SELECT id, name FROM baselines WHERE workspace_id = ? AND name = ? COLLATE NOCASE ORDER BY id",
+            )
+            .bind(self.workspace().to_string())
+            .bind(name_or_id)
+            .fetch_all(&mut *conn)
+            .await?;
+        }
+        if found.len() > 1 {
+            let ids: Vec<&str> = found.iter().map(|(id, _)| id.as_str()).collect();
+            return Err(StoreError::Conflict(format!(
+                "{} baselines are named {name_or_id:?} (created on different devices): name one by its id ({})",
+                found.len(),
+                ids.join(", ")
+            )));
+        }
+        found.pop().ok_or_else(|| StoreError::NotFound {
             what: "baseline",
             name: format!("{name_or_id} (list baselines with `plumbline baseline list`)"),
         })
@@ -515,7 +544,7 @@ impl Store {
             "SELECT b.id, b.name, a.variables,
                     COALESCE(a.baseline_version_id,
                       (SELECT v.id FROM baseline_versions v WHERE v.baseline_id = b.id AND v.status = 'published'
-                       ORDER BY v.version DESC LIMIT 1)) AS version_id
+                       ORDER BY v.version DESC, v.published_at DESC, v.id DESC LIMIT 1)) AS version_id
              FROM baseline_assignments a JOIN baselines b ON b.id = a.baseline_id
              WHERE a.tenant_id = ? ORDER BY b.name",
         )

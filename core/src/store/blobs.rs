@@ -48,6 +48,30 @@ pub(crate) async fn put(
     Ok(hash)
 }
 
+/// Stores canonical bytes already hashed (`hash`, checked by the caller) unless present.
+pub(crate) async fn put_bytes(
+    conn: &mut SqliteConnection,
+    hash: &str,
+    bytes: &[u8],
+) -> Result<(), StoreError> {
+    let exists = sqlx::query("SELECT 1 FROM blobs WHERE sha256 = ?")
+        .bind(hash)
+        .fetch_optional(&mut *conn)
+        .await?
+        .is_some();
+    if !exists {
+        let compressed = zstd::bulk::compress(bytes, ZSTD_LEVEL)
+            .map_err(|e| StoreError::corrupt(format!("cannot compress a blob: {e}")))?;
+        sqlx::query("INSERT INTO blobs (sha256, size, codec, data) VALUES (?, ?, 'zstd', ?)")
+            .bind(hash)
+            .bind(bytes.len() as i64)
+            .bind(compressed)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 thread_local! {
     /// One zstd decompression context per thread: creating one allocates ~100 KiB, which
     /// dominated reading many small blobs.

@@ -140,7 +140,23 @@ impl Store {
         tenant: TenantId,
         capture: &CaptureWrite<'_>,
     ) -> Result<CaptureId, StoreError> {
-        let id = CaptureId::new();
+        self.insert_capture_as(conn, tenant, capture, None).await
+    }
+
+    /// Writes a capture: this device's own (`remote` is `None`: a new id, an audit event
+    /// on this device's chain), or another device's applied by sync with its id and the
+    /// time it was recorded (its audit event arrives on its own device's chain).
+    pub(super) async fn insert_capture_as(
+        &self,
+        conn: &mut SqliteConnection,
+        tenant: TenantId,
+        capture: &CaptureWrite<'_>,
+        remote: Option<(CaptureId, &str)>,
+    ) -> Result<CaptureId, StoreError> {
+        let (id, created_at) = match remote {
+            Some((id, created_at)) => (id, created_at.to_owned()),
+            None => (CaptureId::new(), timestamp(Utc::now())),
+        };
         let content = capture.content;
         sqlx::query(
             "INSERT INTO captures (id, tenant_id, source, taken_at, created_at, item_count, origin)
@@ -150,7 +166,7 @@ impl Store {
         .bind(tenant.to_string())
         .bind(capture.source.as_str())
         .bind(timestamp(capture.taken_at))
-        .bind(timestamp(Utc::now()))
+        .bind(&created_at)
         .bind(content.items.len() as i64)
         .bind(&capture.origin)
         .execute(&mut *conn)
@@ -250,6 +266,9 @@ impl Store {
             .await?;
         }
 
+        if remote.is_some() {
+            return Ok(id);
+        }
         let failed: Vec<&String> = content
             .kind_status
             .iter()

@@ -1066,7 +1066,7 @@ impl Store {
         let version: Option<String> = sqlx::query_scalar(
             "SELECT COALESCE(a.baseline_version_id,
                       (SELECT v.id FROM baseline_versions v WHERE v.baseline_id = f.baseline_id
-                       AND v.status = 'published' ORDER BY v.version DESC LIMIT 1))
+                       AND v.status = 'published' ORDER BY v.version DESC, v.published_at DESC, v.id DESC LIMIT 1))
              FROM findings f LEFT JOIN baseline_assignments a
                ON a.baseline_id = f.baseline_id AND a.tenant_id = f.tenant_id
              WHERE f.id = ? AND f.baseline_id IS NOT NULL",

@@ -35,19 +35,37 @@ impl Store {
             .collect()
     }
 
-    /// A tenant by display name (case-insensitive) or id.
+    /// A tenant by display name (case-insensitive) or id. Two tenants may share a name
+    /// (added on two devices while offline): a name that is ambiguous is an error that
+    /// lists their ids, which always work.
     pub async fn find_tenant(&self, name_or_id: &str) -> Result<Option<TenantSummary>, StoreError> {
-        let sql =
-            format!("{SUMMARY_SELECT} AND (t.id = ? OR t.display_name = ? COLLATE NOCASE) LIMIT 1");
-        sqlx::query(&sql)
+        let by_id = format!("{SUMMARY_SELECT} AND t.id = ?");
+        if let Some(row) = sqlx::query(&by_id)
             .bind(self.workspace().to_string())
-            .bind(name_or_id)
             .bind(name_or_id)
             .fetch_optional(self.pool())
             .await?
-            .as_ref()
+        {
+            return summary_from_row(&row).map(Some);
+        }
+        let by_name =
+            format!("{SUMMARY_SELECT} AND t.display_name = ? COLLATE NOCASE ORDER BY t.id");
+        let mut rows = sqlx::query(&by_name)
+            .bind(self.workspace().to_string())
+            .bind(name_or_id)
+            .fetch_all(self.pool())
+            .await?
+            .iter()
             .map(summary_from_row)
-            .transpose()
+            .collect::<Result<Vec<_>, _>>()?;
+        match rows.len() {
+            0 => Ok(None),
+            1 => Ok(rows.pop()),
+            _ => Err(ambiguous_name(
+                name_or_id,
+                rows.iter().map(|t| t.id.to_string()),
+            )),
+        }
     }
 
     /// Like [`Store::find_tenant`], but a missing tenant is an error that says what to do.
@@ -92,14 +110,18 @@ impl Store {
                 "a tenant needs a name: pass --tenant NAME".to_owned(),
             ));
         }
-        let existing: Option<String> = sqlx::query_scalar(
-            "SELECT id FROM tenants WHERE workspace_id = ? AND display_name = ? COLLATE NOCASE",
+        let mut existing: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM tenants WHERE workspace_id = ? AND (display_name = ? COLLATE NOCASE OR id = ?) ORDER BY id",
         )
         .bind(self.workspace().to_string())
         .bind(name)
-        .fetch_optional(&mut *conn)
+        .bind(name)
+        .fetch_all(&mut *conn)
         .await?;
-        if let Some(id) = existing {
+        if existing.len() > 1 {
+            return Err(ambiguous_name(name, existing));
+        }
+        if let Some(id) = existing.pop() {
             return Ok((TenantId::from_str(&id).map_err(StoreError::corrupt)?, false));
         }
         let id = TenantId::new();
@@ -160,4 +182,14 @@ fn summary_from_row(row: &SqliteRow) -> Result<TenantSummary, StoreError> {
         item_count: u32::try_from(row.try_get::<i64, _>("item_count")?).unwrap_or(u32::MAX),
         failed_kinds,
     })
+}
+
+/// Two or more tenants have this name: say which ids to use instead.
+fn ambiguous_name(name: &str, ids: impl IntoIterator<Item = String>) -> StoreError {
+    let ids: Vec<String> = ids.into_iter().collect();
+    StoreError::Conflict(format!(
+        "{} tenants are named {name:?} (added on different devices): name one by its id ({})",
+        ids.len(),
+        ids.join(", ")
+    ))
 }

@@ -106,6 +106,21 @@ impl WriteTx<'_> {
         &self.hlc
     }
 
+    /// Moves the transaction's clock to `hlc`: applying another device's operations,
+    /// each is written at its own reading (registers record it).
+    pub(crate) async fn set_hlc(&mut self, hlc: &str) -> Result<(), StoreError> {
+        let millis = Hlc::parse_time(hlc)
+            .map(Hlc::unix_millis)
+            .unwrap_or_default();
+        sqlx::query("UPDATE sync_clock SET hlc = ?, unix_ms = ? WHERE id = 1")
+            .bind(hlc)
+            .bind(millis)
+            .execute(&mut *self.tx)
+            .await?;
+        hlc.clone_into(&mut self.hlc);
+        Ok(())
+    }
+
     /// Clears the clock and commits.
     pub async fn commit(mut self) -> Result<(), StoreError> {
         sqlx::query("DELETE FROM sync_clock")

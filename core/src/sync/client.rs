@@ -15,12 +15,20 @@ use std::time::Duration;
 use reqwest::{StatusCode, Url};
 use serde::de::DeserializeOwned;
 
+use base64::Engine as _;
+use sha2::{Digest, Sha256};
+
 use super::api::{
-    ApiError, Identity, SignInBody, SignedIn, API_VERSION, ME_PATH, SIGN_IN_PATH, SIGN_OUT_PATH,
+    ApiError, BlobBundle, BlobEntry, BlobList, Identity, Operation, PullResponse, PushRequest,
+    PushResponse, SignInBody, SignedIn, Snapshot, SyncHead, API_VERSION, BLOBS_FETCH_PATH,
+    BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, HEAD_PATH, ME_PATH, PULL_PATH, PUSH_PATH, SIGN_IN_PATH,
+    SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 
 /// How long to wait for the server to accept the connection.
 pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+/// The content type of zstd-compressed JSON bundles (snapshots, blobs).
+pub const BUNDLE_CONTENT_TYPE: &str = "application/vnd.plumbline.bundle+json+zstd";
 /// How long one request may take, answer included.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -314,6 +322,207 @@ impl Client {
             return Ok(());
         }
         Err(self.failure(response).await)
+    }
+
+    /// A request of the sync API: the device token, and the workspace it is about.
+    fn sync_request(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &DeviceToken,
+        workspace: &str,
+    ) -> Result<reqwest::RequestBuilder, ClientError> {
+        let url = self.base.join(path)?;
+        Ok(self
+            .http
+            .request(method, url)
+            .bearer_auth(token.expose())
+            .header(WORKSPACE_HEADER, workspace))
+    }
+
+    /// The log's head and the visible tenants' checksums; `first_sync`: a first sync
+    /// starts there (the server records that this device fetches those tenants).
+    pub async fn sync_head(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        first_sync: bool,
+    ) -> Result<SyncHead, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::GET, HEAD_PATH, token, workspace)?
+            .query(&[("first_sync", first_sync)]);
+        let response = self.send(request).await?;
+        self.answer(response, StatusCode::OK).await
+    }
+
+    /// Pushes a batch of operations; the answer has a verdict for each.
+    pub async fn push(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        operations: Vec<Operation>,
+    ) -> Result<PushResponse, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::POST, PUSH_PATH, token, workspace)?
+            .json(&PushRequest { operations });
+        let response = self.send(request).await?;
+        self.answer(response, StatusCode::OK).await
+    }
+
+    /// The next page of the log after `after`; with `wait` seconds, an empty page waits
+    /// that long for news (live mode).
+    pub async fn pull(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        after: i64,
+        limit: u32,
+        wait: u32,
+        epoch: Option<&str>,
+    ) -> Result<PullResponse, ClientError> {
+        let mut query: Vec<(&str, String)> = vec![
+            ("after", after.to_string()),
+            ("limit", limit.to_string()),
+            ("wait", wait.to_string()),
+        ];
+        if let Some(epoch) = epoch {
+            query.push(("epoch", epoch.to_owned()));
+        }
+        let request = self
+            .sync_request(reqwest::Method::GET, PULL_PATH, token, workspace)?
+            .query(&query)
+            .timeout(self.request_timeout + Duration::from_secs(u64::from(wait)));
+        let response = self.send(request).await?;
+        self.answer(response, StatusCode::OK).await
+    }
+
+    /// The operations of a tenant (`None`: the workspace's own) up to `up_to`.
+    pub async fn snapshot(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        tenant: Option<&str>,
+        up_to: i64,
+    ) -> Result<Snapshot, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::GET, SNAPSHOT_PATH, token, workspace)?
+            .query(&[
+                ("tenant", tenant.unwrap_or("")),
+                ("up_to", &up_to.to_string()),
+            ])
+            .timeout(self.request_timeout * 8);
+        let response = self.send(request).await?;
+        self.bundle(response).await
+    }
+
+    /// Of these blobs, those the server lacks.
+    pub async fn missing_blobs(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        hashes: Vec<String>,
+    ) -> Result<Vec<String>, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::POST, BLOBS_MISSING_PATH, token, workspace)?
+            .json(&BlobList { hashes });
+        let response = self.send(request).await?;
+        let list: BlobList = self.answer(response, StatusCode::OK).await?;
+        Ok(list.hashes)
+    }
+
+    /// Uploads blobs (a zstd bundle); the server checks each hash.
+    pub async fn upload_blobs(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        blobs: &[(String, Vec<u8>)],
+    ) -> Result<(), ClientError> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let bundle = BlobBundle {
+            blobs: blobs
+                .iter()
+                .map(|(sha256, data)| BlobEntry {
+                    sha256: sha256.clone(),
+                    data: engine.encode(data),
+                })
+                .collect(),
+        };
+        let json = serde_json::to_vec(&bundle)
+            .map_err(|e| ClientError::Unexpected(format!("cannot encode blobs: {e}")))?;
+        let body = zstd::bulk::compress(&json, 3)
+            .map_err(|e| ClientError::Unexpected(format!("cannot compress blobs: {e}")))?;
+        let request = self
+            .sync_request(reqwest::Method::POST, BLOBS_UPLOAD_PATH, token, workspace)?
+            .header(reqwest::header::CONTENT_TYPE, BUNDLE_CONTENT_TYPE)
+            .body(body)
+            .timeout(self.request_timeout * 8);
+        let response = self.send(request).await?;
+        if response.status() == StatusCode::NO_CONTENT {
+            return Ok(());
+        }
+        Err(self.failure(response).await)
+    }
+
+    /// Downloads blobs; each is checked against its hash. Blobs the device may not read
+    /// are not in the answer.
+    pub async fn fetch_blobs(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        hashes: Vec<String>,
+    ) -> Result<Vec<(String, Vec<u8>)>, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::POST, BLOBS_FETCH_PATH, token, workspace)?
+            .json(&BlobList { hashes })
+            .timeout(self.request_timeout * 8);
+        let response = self.send(request).await?;
+        let bundle: BlobBundle = self.bundle(response).await?;
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut out = Vec::with_capacity(bundle.blobs.len());
+        for entry in bundle.blobs {
+            let data = engine.decode(&entry.data).map_err(|_| {
+                ClientError::Unexpected(format!(
+                    "the server at {} sent blob {} in a form that is not base64",
+                    self.base, entry.sha256
+                ))
+            })?;
+            if hex::encode(Sha256::digest(&data)) != entry.sha256 {
+                return Err(ClientError::Unexpected(format!(
+                    "the server at {} sent bytes for blob {} that do not hash to it: the \
+                     download was damaged, sync again",
+                    self.base, entry.sha256
+                )));
+            }
+            out.push((entry.sha256, data));
+        }
+        Ok(out)
+    }
+
+    /// A zstd-compressed JSON answer.
+    async fn bundle<T: DeserializeOwned>(
+        &self,
+        response: reqwest::Response,
+    ) -> Result<T, ClientError> {
+        if response.status() != StatusCode::OK {
+            return Err(self.failure(response).await);
+        }
+        let bytes = response.bytes().await.map_err(|e| self.unreachable(e))?;
+        let json = zstd::stream::decode_all(&bytes[..]).map_err(|_| {
+            ClientError::Unexpected(format!(
+                "the server at {} answered a bundle that is not zstd-compressed: check that \
+                 it runs the same version as this app",
+                self.base
+            ))
+        })?;
+        serde_json::from_slice(&json).map_err(|e| {
+            ClientError::Unexpected(format!(
+                "the server at {} answered a bundle of another shape (line {} column {}): \
+                 check that it runs the same version as this app",
+                self.base,
+                e.line(),
+                e.column()
+            ))
+        })
     }
 
     fn compatible(&self, identity: &Identity) -> Result<(), ClientError> {

@@ -16,5 +16,6 @@ pub mod api {
 }
 pub mod client;
 pub mod connection;
+pub mod engine;
 #[cfg(any(test, feature = "fake-server"))]
 pub mod fake_server;

@@ -452,6 +452,7 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
     ] {
         let device = Device::sign_in(&server, email).await;
         let audit = OpBody::Audit(plumbline_wire::AuditRecord {
+            workspace_id: "w1".to_owned(),
             id: uuid::Uuid::now_v7().to_string(),
             chain_seq: 1,
             at: "2026-11-01T00:00:00.000Z".to_owned(),

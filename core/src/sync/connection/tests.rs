@@ -476,7 +476,7 @@ async fn answers_that_are_not_the_api_are_reported_not_trusted() {
             Canned {
                 status: 200,
                 content_type: "application/json",
-                body: r#"{"token": 42}"#.to_owned(),
+                body: r#"{"token": "zq-not-a-token"}"#.to_owned(),
             },
             "unexpected",
         ),
@@ -522,7 +522,7 @@ async fn answers_that_are_not_the_api_are_reported_not_trusted() {
         assert_eq!(client.code(), expect, "{canned:?}: {error}");
         let message = error.to_string();
         assert!(
-            !message.contains("nginx") && !message.contains("42"),
+            !message.contains("nginx") && !message.contains("zq-not-a-token"),
             "{message}"
         );
     }

@@ -302,10 +302,28 @@ BEGIN
     WHERE NOT EXISTS (SELECT 1 FROM sync_clock);
     INSERT INTO sync_ops (op_id, hlc, tenant_id, kind, data, created_at)
     SELECT NEW.id, hlc, NEW.tenant_id, 'audit',
-           json_object('id', NEW.id, 'chain_seq', NEW.chain_seq, 'at', NEW.at, 'actor', NEW.actor,
+           json_object('id', NEW.id, 'workspace_id', NEW.workspace_id, 'chain_seq', NEW.chain_seq, 'at', NEW.at, 'actor', NEW.actor,
                        'action', NEW.action, 'target', NEW.target, 'summary', json(NEW.summary),
                        'prev_hash', NEW.prev_hash, 'hash', NEW.hash),
            now
     FROM sync_new_op
     WHERE origin = 'local' AND NEW.device_id = (SELECT value FROM local_settings WHERE key = 'device_id');
+END;
+
+-- Another device's published baseline version arrives whole: its items are written while
+-- the sync applies it (origin remote), and are immutable from then on.
+DROP TRIGGER baseline_items_immutable_insert;
+CREATE TRIGGER baseline_items_immutable_insert BEFORE INSERT ON baseline_items
+WHEN (SELECT status FROM baseline_versions WHERE id = NEW.baseline_version_id) <> 'draft'
+ AND NOT EXISTS (SELECT 1 FROM sync_clock WHERE origin = 'remote')
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
+END;
+DROP TRIGGER baseline_rules_immutable_insert;
+CREATE TRIGGER baseline_rules_immutable_insert BEFORE INSERT ON baseline_rules
+WHEN (SELECT v.status FROM baseline_items i JOIN baseline_versions v ON v.id = i.baseline_version_id
+      WHERE i.id = NEW.baseline_item_id) <> 'draft'
+ AND NOT EXISTS (SELECT 1 FROM sync_clock WHERE origin = 'remote')
+BEGIN
+    SELECT RAISE(ABORT, 'a published baseline version is immutable: create a new draft version');
 END;
