@@ -45,6 +45,20 @@ enum Command {
     FalsePositive(Decision),
     /// Re-open findings.
     Reopen(Decision),
+    /// Comment on a finding (kept in its history, synced to the team).
+    Comment {
+        id: String,
+        /// The comment.
+        #[arg(long)]
+        text: String,
+    },
+    /// Approve the risk acceptance of a finding (four eyes: not by its accepter).
+    Approve {
+        id: String,
+        /// A note with the approval.
+        #[arg(long)]
+        reason: Option<String>,
+    },
     /// Accept the risk of findings until a date, with a justification.
     Accept {
         #[arg(required = true)]
@@ -75,6 +89,14 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
     let (ids, action, reason): (&[String], Action, Option<&str>) = match &args.command {
         None => return list(store, &args.list, json).await,
         Some(Command::Show { id }) => return show(store, id, json).await,
+        Some(Command::Comment { id, text }) => {
+            let row = store.comment_finding(id, text).await?;
+            return show(store, &row.id, json).await;
+        }
+        Some(Command::Approve { id, reason }) => {
+            let row = store.approve_acceptance(id, reason.as_deref()).await?;
+            return show(store, &row.id, json).await;
+        }
         Some(Command::Ack(d)) => (&d.ids, Action::Acknowledge, d.reason.as_deref()),
         Some(Command::Resolve(d)) => (&d.ids, Action::Resolve, d.reason.as_deref()),
         Some(Command::FalsePositive(d)) => (&d.ids, Action::FalsePositive, d.reason.as_deref()),
@@ -234,6 +256,15 @@ async fn show(store: &Store, id: &str, json: bool) -> Outcome {
             t.actor,
             t.reason.map(|r| format!(": {r}")).unwrap_or_default()
         );
+        if let Some(s) = t.superseded {
+            println!(
+                "      superseded by {} ({} → {}) at {}: both decided without seeing the other",
+                s.actor,
+                t.from_status.as_deref().unwrap_or("—"),
+                s.to_status,
+                s.at
+            );
+        }
     }
     Ok(())
 }

@@ -261,7 +261,17 @@ async fn verify(store: &Store, against: Option<&std::path::Path>, json: bool) ->
     let mut problems: Vec<String> = lines
         .iter()
         .filter(|l| l.server_agrees == Some(false))
-        .map(|l| format!("{} ({}): checksum differs from the server's", l.name, l.key))
+        .map(|l| {
+            let theirs = server.get(&l.key).map_or(0, |c| c.count);
+            if l.count < theirs {
+                format!(
+                    "{}: this device has {} of the server's {theirs} records (run `plumbline sync --once` first)",
+                    l.name, l.count
+                )
+            } else {
+                format!("{} ({}): checksum differs from the server's", l.name, l.key)
+            }
+        })
         .collect();
     for key in server.keys() {
         if !lines.iter().any(|l| l.key == *key) {

@@ -494,42 +494,15 @@ impl Folder {
             // this order): nothing to apply it to.
             return;
         };
-        let mut status = current;
-        // Concurrent with decisions made since its base: those are superseded by it,
-        // and it applies to the state its author saw.
-        let stack = self.applied.entry(d.finding.clone()).or_default();
-        let last = stack.last().map(|a| a.id.clone());
-        if d.base != last {
-            let keep = match d.base.as_deref() {
-                Some(base) => stack.iter().position(|a| a.id == base).map_or(0, |p| p + 1),
-                None => 0,
-            };
-            let superseded: Vec<Applied> = stack.drain(keep..).collect();
-            if let Some(first) = superseded.first() {
-                status = first.status_before;
-            }
-            for undone in superseded {
-                self.derived.transitions[undone.transition].superseded_by = Some(d.id.clone());
-                if let Some(index) = undone.acceptance {
-                    let acceptance = &mut self.derived.acceptances[index];
-                    if acceptance.lapsed_at.is_none() {
-                        acceptance.lapsed_at = Some(d.at);
-                        acceptance.lapse_reason = Some("revoked".to_owned());
-                    }
-                    if self.active.get(&d.finding) == Some(&index) {
-                        self.active.remove(&d.finding);
-                    }
-                }
-            }
-        }
         let reason = d.reason.clone().unwrap_or_default();
+        // Comments and approvals change no state and supersede nothing.
         match d.action.as_str() {
             "comment" => {
                 self.transition(Step {
                     finding: &d.finding,
                     event: &d.id,
-                    from: Some(status),
-                    to: status,
+                    from: Some(current),
+                    to: current,
                     at: d.at,
                     actor: &d.actor,
                     reason,
@@ -566,8 +539,8 @@ impl Folder {
                 self.transition(Step {
                     finding: &d.finding,
                     event: &d.id,
-                    from: Some(status),
-                    to: status,
+                    from: Some(current),
+                    to: current,
                     at: d.at,
                     actor: &d.actor,
                     reason: note,
@@ -577,6 +550,34 @@ impl Folder {
                 return;
             }
             _ => {}
+        }
+        let mut status = current;
+        // Concurrent with decisions made since its base: those are superseded by it,
+        // and it applies to the state its author saw.
+        let stack = self.applied.entry(d.finding.clone()).or_default();
+        let last = stack.last().map(|a| a.id.clone());
+        if d.base != last {
+            let keep = match d.base.as_deref() {
+                Some(base) => stack.iter().position(|a| a.id == base).map_or(0, |p| p + 1),
+                None => 0,
+            };
+            let superseded: Vec<Applied> = stack.drain(keep..).collect();
+            if let Some(first) = superseded.first() {
+                status = first.status_before;
+            }
+            for undone in superseded {
+                self.derived.transitions[undone.transition].superseded_by = Some(d.id.clone());
+                if let Some(index) = undone.acceptance {
+                    let acceptance = &mut self.derived.acceptances[index];
+                    if acceptance.lapsed_at.is_none() {
+                        acceptance.lapsed_at = Some(d.at);
+                        acceptance.lapse_reason = Some("revoked".to_owned());
+                    }
+                    if self.active.get(&d.finding) == Some(&index) {
+                        self.active.remove(&d.finding);
+                    }
+                }
+            }
         }
         let action = match d.action.as_str() {
             "acknowledge" => Action::Acknowledge,

@@ -52,7 +52,7 @@ pub use evidence::{
     AuditFilter, EvidenceCapture, EvidenceItem, EvidencePackRow, EvidenceReview, NewEvidencePack,
     SigningKeyRow,
 };
-pub use findings::{FindingFilter, FindingRow, TransitionRow};
+pub use findings::{FindingFilter, FindingRow, Supersession, TransitionRow};
 pub use portfolio_view::{
     CategoryCounts, PortfolioCategory, PortfolioOverview, PortfolioTenant, TrendPoint,
 };
@@ -255,10 +255,19 @@ impl Store {
                 id
             }
         };
+        // Signed in to a server, a person is named as the server knows them (the same on
+        // every device of the team); otherwise by the operating system's user name.
+        let signed_in: Option<String> = sqlx::query_scalar(
+            "SELECT user_email FROM server_connections
+             WHERE workspace_id = ? AND status IN ('connected', 'failed') AND user_email <> ''",
+        )
+        .bind(workspace.to_string())
+        .fetch_optional(&mut *tx)
+        .await?;
         tx.commit().await?;
         Ok(Writer {
             device_id,
-            actor: current_actor(),
+            actor: signed_in.unwrap_or_else(current_actor),
             workspace,
         })
     }

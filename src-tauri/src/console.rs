@@ -117,6 +117,17 @@ pub struct TransitionView {
     pub to_status: String,
     pub actor: String,
     pub reason: Option<String>,
+    /// A concurrent decision that won over this one (it stays in the history).
+    pub superseded: Option<SupersededView>,
+}
+
+/// Who superseded a decision, with what, when.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SupersededView {
+    pub actor: String,
+    pub to_status: String,
+    pub at: String,
 }
 
 #[derive(Clone, Debug, Serialize, Type)]
@@ -152,6 +163,11 @@ pub async fn finding_detail(
                 to_status: t.to_status,
                 actor: t.actor,
                 reason: t.reason,
+                superseded: t.superseded.map(|s| SupersededView {
+                    actor: s.actor,
+                    to_status: s.to_status,
+                    at: s.at,
+                }),
             })
             .collect(),
         acceptances,

@@ -90,6 +90,11 @@ pub fn desktop_binary() -> anyhow::Result<PathBuf> {
     workspace_binary("plumbline-desktop", "PLUMBLINE_DESKTOP_BINARY")
 }
 
+/// The built `plumbline` CLI, found the same way (`PLUMBLINE_CLI_BINARY`).
+pub fn cli_binary() -> anyhow::Result<PathBuf> {
+    workspace_binary("plumbline", "PLUMBLINE_CLI_BINARY")
+}
+
 /// The built `plumbline-server`, found the same way (`PLUMBLINE_SERVER_BINARY`).
 pub fn server_binary() -> anyhow::Result<PathBuf> {
     workspace_binary("plumbline-server", "PLUMBLINE_SERVER_BINARY")

@@ -51,6 +51,21 @@ pub struct TransitionRow {
     pub to_status: String,
     pub actor: String,
     pub reason: Option<String>,
+    /// The person's decision this step records (none for a review's step).
+    pub decision_id: Option<String>,
+    /// A concurrent decision (made without seeing this one) that won: this step was
+    /// undone by it, and stays in the history.
+    pub superseded: Option<Supersession>,
+}
+
+/// Who superseded a decision, with what, when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Supersession {
+    pub decision_id: String,
+    pub actor: String,
+    /// The state the superseding decision led to.
+    pub to_status: String,
+    pub at: String,
 }
 
 /// Filters for [`Store::list_findings`].
@@ -129,19 +144,36 @@ impl Store {
     /// A finding's transitions, oldest first.
     pub async fn finding_history(&self, id: &str) -> Result<Vec<TransitionRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT at, from_status, to_status, actor, reason FROM finding_transitions WHERE finding_id = ? ORDER BY at, id",
+            "SELECT t.at, t.from_status, t.to_status, t.actor, t.reason, t.decision_id, t.superseded_by,
+                    s.actor AS by_actor, s.to_status AS by_status, s.at AS by_at
+             FROM finding_transitions t
+             LEFT JOIN finding_transitions s ON s.finding_id = t.finding_id AND s.decision_id = t.superseded_by
+             WHERE t.finding_id = ? ORDER BY t.at, t.id",
         )
         .bind(id)
         .fetch_all(self.pool())
         .await?;
         rows.iter()
             .map(|r| {
+                let superseded_by: Option<String> = r.try_get("superseded_by")?;
                 Ok(TransitionRow {
                     at: r.try_get("at")?,
                     from_status: r.try_get("from_status")?,
                     to_status: r.try_get("to_status")?,
                     actor: r.try_get("actor")?,
                     reason: r.try_get("reason")?,
+                    decision_id: r.try_get("decision_id")?,
+                    superseded: match superseded_by {
+                        Some(decision_id) => Some(Supersession {
+                            decision_id,
+                            actor: r.try_get::<Option<String>, _>("by_actor")?.unwrap_or_default(),
+                            to_status: r
+                                .try_get::<Option<String>, _>("by_status")?
+                                .unwrap_or_default(),
+                            at: r.try_get::<Option<String>, _>("by_at")?.unwrap_or_default(),
+                        }),
+                        None => None,
+                    },
                 })
             })
             .collect()
@@ -270,7 +302,8 @@ impl Store {
                     tenants.push(tenant);
                 }
                 let base: Option<String> = sqlx::query_scalar(
-                    "SELECT id FROM decisions WHERE finding = ? ORDER BY hlc DESC, id DESC LIMIT 1",
+                    "SELECT id FROM decisions WHERE finding = ? AND action NOT IN ('comment', 'approve')
+                     ORDER BY hlc DESC, id DESC LIMIT 1",
                 )
                 .bind(&finding.fingerprint)
                 .fetch_optional(&mut *tx)
@@ -350,6 +383,102 @@ impl Store {
             });
         }
         Ok(out)
+    }
+
+    /// A comment on a finding: in its history on every device; changes nothing else.
+    pub async fn comment_finding(&self, id: &str, text: &str) -> Result<FindingRow, StoreError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(StoreError::Invalid("a comment needs text".to_owned()));
+        }
+        self.note_finding(id, "comment", Some(text), None).await
+    }
+
+    /// Approves the risk acceptance in force on a finding (four eyes): the approver is
+    /// this device's user, who must not be the one who accepted it (the server checks it
+    /// too).
+    pub async fn approve_acceptance(
+        &self,
+        id: &str,
+        note: Option<&str>,
+    ) -> Result<FindingRow, StoreError> {
+        let finding = self.finding(id).await?;
+        let accept: Option<(String, String)> = sqlx::query_as(
+            "SELECT id, actor FROM decisions WHERE finding = ? AND action = 'accept' ORDER BY hlc DESC, id DESC LIMIT 1",
+        )
+        .bind(&finding.fingerprint)
+        .fetch_optional(self.pool())
+        .await?;
+        let Some((accept_id, accepter)) = accept.filter(|_| finding.status == "risk_accepted")
+        else {
+            return Err(StoreError::Conflict(
+                "only a finding whose risk is accepted can have its acceptance approved".to_owned(),
+            ));
+        };
+        if accepter == self.writer().actor {
+            return Err(StoreError::Conflict(
+                "the person who accepted a risk cannot approve it: another reviewer must"
+                    .to_owned(),
+            ));
+        }
+        self.note_finding(id, "approve", note, Some(&accept_id)).await
+    }
+
+    /// Records a comment or an approval as a decision event, then folds the tenant.
+    async fn note_finding(
+        &self,
+        id: &str,
+        action: &str,
+        text: Option<&str>,
+        approves: Option<&str>,
+    ) -> Result<FindingRow, StoreError> {
+        let finding = self.finding(id).await?;
+        let tenant = TenantId::from_str(&finding.tenant_id).map_err(StoreError::corrupt)?;
+        let mut tx = self.begin_write().await?;
+        let hlc = tx.hlc().to_owned();
+        let base: Option<String> = sqlx::query_scalar(
+            "SELECT id FROM decisions WHERE finding = ? AND action NOT IN ('comment', 'approve')
+             ORDER BY hlc DESC, id DESC LIMIT 1",
+        )
+        .bind(&finding.fingerprint)
+        .fetch_optional(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO decisions (id, tenant_id, finding, action, base, actor, reason, expires_at, accepted_value, approver, approves, hlc, device_id, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL, NULL, ?, ?, ?, ?)",
+        )
+        .bind(uuid::Uuid::now_v7().to_string())
+        .bind(tenant.to_string())
+        .bind(&finding.fingerprint)
+        .bind(action)
+        .bind(&base)
+        .bind(&self.writer().actor)
+        .bind(text)
+        .bind(approves)
+        .bind(&hlc)
+        .bind(&self.writer().device_id)
+        .bind(timestamp(Utc::now()))
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: Some(tenant),
+                action: if action == "comment" {
+                    "finding.comment"
+                } else {
+                    "finding.approve_risk"
+                },
+                target: format!("finding/{}", finding.fingerprint),
+                summary: serde_json::json!({ "text": text, "approves": approves }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        crate::review::review_tenant(self, tenant, &crate::review::ReviewOptions::default())
+            .await?;
+        self.finding(&finding.fingerprint).await
     }
 }
 

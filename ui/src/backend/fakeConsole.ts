@@ -78,6 +78,7 @@ export function makeFinding(
         toStatus: "open",
         actor: "reviewer",
         reason: "observed by review",
+        superseded: null,
       },
     ],
     acceptances: [],
@@ -291,7 +292,14 @@ export class FakeConsole {
           }
         }
         found.finding.status = to;
-        found.history.push({ at, fromStatus: from, toStatus: to, actor: this.actor, reason });
+        found.history.push({
+          at,
+          fromStatus: from,
+          toStatus: to,
+          actor: this.actor,
+          reason,
+          superseded: null,
+        });
         outcome.updated.push(structuredClone(found.finding));
       } catch (error) {
         const failure = BackendError.from(error);

@@ -88,6 +88,9 @@ const useStyles = makeStyles({
     borderLeft: `${tokens.strokeWidthThick} solid ${tokens.colorNeutralStroke1}`,
     paddingLeft: tokens.spacingHorizontalS,
   },
+  superseded: {
+    color: tokens.colorPaletteMarigoldForeground2,
+  },
 });
 
 /** The decisions a state allows (the lifecycle of `plumbline_core::findings::decide`). */
@@ -234,6 +237,18 @@ function DetailBody(props: {
               {step.at.replace("T", " ").slice(0, 16)} UTC · {step.actor}
               {step.reason ? ` · ${step.reason}` : ""}
             </Caption1>
+            {step.superseded ? (
+              <>
+                <br />
+                <Caption1 data-testid="history-superseded" className={styles.superseded}>
+                  {m.superseded(
+                    step.superseded.actor,
+                    statusLabel(step.superseded.toStatus, m),
+                    step.superseded.at.replace("T", " ").slice(0, 16),
+                  )}
+                </Caption1>
+              </>
+            ) : null}
           </li>
         ))}
       </ol>

@@ -127,6 +127,8 @@ const en = {
   acceptanceApprovedBy: (approver: string) => `, approved by ${approver}`,
   acceptanceUntil: (date: string) => ` · until ${date}`,
   acceptanceLapsed: (date: string, reason: string) => ` · lapsed ${date} (${reason})`,
+  superseded: (who: string, status: string, at: string) =>
+    `Superseded by ${who} (${status}) at ${at} UTC: both decided without seeing the other`,
 
   // FindingsTable.tsx
   columns: {
@@ -303,6 +305,8 @@ export const messages = defineMessages(en, {
   acceptanceApprovedBy: (approver) => `, genehmigt von ${approver}`,
   acceptanceUntil: (date) => ` · bis ${date}`,
   acceptanceLapsed: (date, reason) => ` · abgelaufen am ${date} (${reason})`,
+  superseded: (who, status, at) =>
+    `Ersetzt durch ${who} (${status}) am ${at} UTC: beide entschieden, ohne die andere Entscheidung zu sehen`,
 
   columns: {
     selected: "Ausgewählt",
