@@ -89,6 +89,13 @@ CREATE TABLE sync_state (
     last_checksums_ok INTEGER
 ) STRICT;
 
+-- Tenants whose synced records changed by another device's operations and that are not
+-- derived again yet (written with the applied page; '' stands for the workspace's own
+-- records: every tenant). A crash between applying and deriving loses nothing.
+CREATE TABLE sync_dirty (
+    tenant_key  TEXT PRIMARY KEY NOT NULL
+) STRICT, WITHOUT ROWID;
+
 -- Snapshots applied in the first sync under way, by tenant ('' for the workspace).
 CREATE TABLE sync_snapshots_done (
     tenant_key  TEXT PRIMARY KEY NOT NULL

@@ -269,6 +269,8 @@ pub async fn decide_findings(
     let answers = store
         .decide_findings(&request.ids, &action, reason.as_deref(), now)
         .await?;
+    // Teammates see it within seconds.
+    state.sync().changed();
     for (id, answer) in request.ids.iter().zip(answers) {
         match answer {
             Ok(finding) => outcome.updated.push(finding.into()),

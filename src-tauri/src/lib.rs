@@ -20,6 +20,7 @@ pub mod portfolio;
 pub mod reports;
 pub mod settings;
 pub mod state;
+pub mod sync;
 pub mod window_state;
 
 use std::process::ExitCode;
@@ -93,6 +94,10 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             baselines::assign_baseline,
             baselines::unassign_baseline,
             baselines::export_baseline,
+            sync::sync_status,
+            sync::sync_now,
+            sync::cancel_sync,
+            sync::rejected_changes,
         ])
 }
 
@@ -226,6 +231,7 @@ pub fn run() -> ExitCode {
                     app.handle().clone(),
                 )));
             window_state::manage(app, data_dir);
+            app.state::<AppState>().start_sync();
             Ok(())
         })
         .run(tauri::generate_context!());

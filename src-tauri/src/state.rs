@@ -30,6 +30,8 @@ pub struct AppState {
     interactive: std::sync::OnceLock<std::time::Duration>,
     /// The system's file and folder pickers, set when the app's window system starts.
     picker: std::sync::OnceLock<Arc<dyn crate::files::PathPicker>>,
+    /// Team sync in the background.
+    sync: Arc<crate::sync::SyncService>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -62,6 +64,19 @@ impl AppState {
             started: std::time::Instant::now(),
             interactive: std::sync::OnceLock::new(),
             picker: std::sync::OnceLock::new(),
+            sync: Arc::default(),
+        }
+    }
+
+    /// Team sync in the background.
+    pub fn sync(&self) -> &Arc<crate::sync::SyncService> {
+        &self.sync
+    }
+
+    /// Starts background sync (it waits while the workspace is not signed in).
+    pub fn start_sync(&self) {
+        if let Ok(store) = self.store.as_ref() {
+            self.sync.start(store.clone(), self.keychain());
         }
     }
 

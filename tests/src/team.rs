@@ -102,7 +102,9 @@ impl Server {
                 sink.clear();
             }
         });
-        let line = receiver.recv_timeout(Duration::from_secs(30)).unwrap_or_default();
+        let line = receiver
+            .recv_timeout(Duration::from_secs(30))
+            .unwrap_or_default();
         let Some(url) = line
             .trim()
             .strip_prefix("plumbline-server listening on ")
@@ -305,7 +307,13 @@ impl Device {
     /// Signs in to `server` as `email`.
     pub fn connect(&mut self, server: &Server, email: &str) -> anyhow::Result<()> {
         self.ok(&[
-            "server", "connect", &server.url, "--email", email, "--device", &self.name,
+            "server",
+            "connect",
+            &server.url,
+            "--email",
+            email,
+            "--device",
+            &self.name,
         ])?;
         self.connected = true;
         Ok(())
@@ -354,10 +362,13 @@ impl Drop for Device {
     }
 }
 
+/// One tenant's (key, synced digest, derived digest, records) as `sync verify` says.
+pub type Digest = (String, String, String, i64);
+
 /// The digests of `verify` without the server's verdict, by tenant key: what two devices
 /// must agree on.
-pub fn digests(verify: &[Value]) -> Vec<(String, String, String, i64)> {
-    let mut out: Vec<(String, String, String, i64)> = verify
+pub fn digests(verify: &[Value]) -> Vec<Digest> {
+    let mut out: Vec<Digest> = verify
         .iter()
         .map(|line| {
             (

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use plumbline_e2e::team::{digests, Device, Engine, Server};
+use plumbline_e2e::team::{digests, Device, Digest, Engine, Server};
 use serde_json::Value;
 
 const WORKSPACE: &str = "Contoso MSP";
@@ -66,11 +66,14 @@ fn open_findings(device: &Device, limit: usize) -> anyhow::Result<Vec<(String, S
 
 /// Every device agrees with the server and with the others, once each has synced after
 /// the last change (a sync pushes the device's own changes: one more round settles).
-fn assert_converged(devices: &[&Device]) -> anyhow::Result<Vec<(String, String, String, i64)>> {
-    for device in devices.iter().chain(&devices[..devices.len().saturating_sub(1)]) {
+fn assert_converged(devices: &[&Device]) -> anyhow::Result<Vec<Digest>> {
+    for device in devices
+        .iter()
+        .chain(&devices[..devices.len().saturating_sub(1)])
+    {
         device.sync(&[])?;
     }
-    let mut first: Option<(String, Vec<(String, String, String, i64)>)> = None;
+    let mut first: Option<(String, Vec<Digest>)> = None;
     for device in devices {
         let verify = device.verify()?;
         for line in &verify {
@@ -195,9 +198,7 @@ async fn team_works_offline_and_converges(engine: Engine) -> anyhow::Result<()> 
     let on_a = decisions(&a).await?;
     assert_eq!(on_a, decisions(&b).await?);
     assert_eq!(on_a, decisions(&c).await?);
-    let makers = a
-        .query("SELECT DISTINCT device_id FROM decisions")
-        .await?;
+    let makers = a.query("SELECT DISTINCT device_id FROM decisions").await?;
     assert_eq!(makers.len(), 3, "decisions from each device: {makers:?}");
     // The concurrent accept and resolve of f1: one superseded the other, shown the same
     // everywhere, and both stay in the history.
@@ -220,7 +221,11 @@ async fn team_works_offline_and_converges(engine: Engine) -> anyhow::Result<()> 
         );
         let approved = device.json(&["findings", "show", f4])?;
         let text = approved["history"].to_string();
-        assert!(text.contains("risk acceptance approved"), "{}: {text}", device.name);
+        assert!(
+            text.contains("risk acceptance approved"),
+            "{}: {text}",
+            device.name
+        );
     }
 
     // A full re-sync into an empty data directory reproduces the same digests.
@@ -228,7 +233,7 @@ async fn team_works_offline_and_converges(engine: Engine) -> anyhow::Result<()> 
     d.connect(&server, "alice@example.com")?;
     d.sync(&[])?;
     // (Its sign-in is one more audit event: counts move, state does not.)
-    let states = |all: &[(String, String, String, i64)]| -> Vec<(String, String, String)> {
+    let states = |all: &[Digest]| -> Vec<(String, String, String)> {
         all.iter()
             .map(|(k, s, d, _)| (k.clone(), s.clone(), d.clone()))
             .collect()
@@ -253,10 +258,20 @@ async fn team_works_offline_and_converges(engine: Engine) -> anyhow::Result<()> 
         .and_then(|f| f.first().cloned())
         .map(|f| f["id"].as_str().unwrap_or_default().to_owned())
         .unwrap_or_default();
-    b.ok(&["findings", "comment", &other_finding, "--text", "offline note"])?;
+    b.ok(&[
+        "findings",
+        "comment",
+        &other_finding,
+        "--text",
+        "offline note",
+    ])?;
     server.add_user("bob@example.com", "operator", WORKSPACE, &[&keep])?;
     let report = b.sync(&[])?;
-    assert_eq!(report["revoked"].as_array().map(Vec::len).unwrap_or(0), 2, "{report}");
+    assert_eq!(
+        report["revoked"].as_array().map(Vec::len).unwrap_or(0),
+        2,
+        "{report}"
+    );
     let left: Vec<String> = b
         .json(&["tenants"])?
         .as_array()
@@ -265,7 +280,11 @@ async fn team_works_offline_and_converges(engine: Engine) -> anyhow::Result<()> 
         .iter()
         .map(|t| t["id"].as_str().unwrap_or_default().to_owned())
         .collect();
-    assert_eq!(left, vec![keep.clone()], "only the tenant Bob may see stays");
+    assert_eq!(
+        left,
+        vec![keep.clone()],
+        "only the tenant Bob may see stays"
+    );
     let gone = b
         .query(&format!(
             "SELECT COUNT(*) || '' FROM captures WHERE tenant_id = '{other}'"
@@ -296,8 +315,13 @@ async fn a_team_works_offline_and_converges_on_postgres() -> anyhow::Result<()> 
     team_works_offline_and_converges(Engine::Postgres).await
 }
 
-/// Kills `device`'s `args` run after `after`; true when it was killed (not done before).
-fn run_and_kill(device: &Device, args: &[&str], after: Duration) -> anyhow::Result<bool> {
+/// Kills `device`'s `args` run with SIGKILL after `after`: `None` when it was killed,
+/// else how long it took to finish on its own.
+fn run_and_kill(
+    device: &Device,
+    args: &[&str],
+    after: Duration,
+) -> anyhow::Result<Option<Duration>> {
     let mut child = device
         .command(args)?
         .stdout(std::process::Stdio::null())
@@ -306,13 +330,13 @@ fn run_and_kill(device: &Device, args: &[&str], after: Duration) -> anyhow::Resu
     let started = Instant::now();
     while started.elapsed() < after {
         if child.try_wait()?.is_some() {
-            return Ok(false);
+            return Ok(Some(started.elapsed()));
         }
-        std::thread::sleep(Duration::from_millis(5));
+        std::thread::sleep(Duration::from_millis(2));
     }
     child.kill()?; // SIGKILL
     child.wait()?;
-    Ok(true)
+    Ok(None)
 }
 
 #[tokio::test]
@@ -332,28 +356,50 @@ async fn a_device_killed_at_random_points_of_sync_loses_nothing() -> anyhow::Res
     let open = open_findings(&a, 4)?;
     let mut killed = 0;
     let mut made_by_b = 0;
+    let mut typical = Duration::from_secs(4);
     for trial in 0..TRIALS {
         // Work on both sides: Alice's to pull, Bob's to push.
         if trial % 5 == 4 {
-            a.ok(&["findings", "comment", &open[0].0, "--text", &format!("A {trial}")])?;
+            a.ok(&[
+                "findings",
+                "comment",
+                &open[0].0,
+                "--text",
+                &format!("A {trial}"),
+            ])?;
             a.sync(&[])?;
+        }
+        if trial == 8 {
+            // Bob's first sync completes (it resumed after each kill) before his own work.
+            b.sync(&[])?;
+            typical = Duration::from_millis(800);
         }
         if trial >= 8 {
             let target = &open[trial % open.len()].0;
-            b.ok(&["findings", "comment", target, "--text", &format!("B {trial}")])?;
+            b.ok(&[
+                "findings",
+                "comment",
+                target,
+                "--text",
+                &format!("B {trial}"),
+            ])?;
             made_by_b += 1;
         }
-        // The first trials fall in Bob's first sync (snapshots, apply, derive); later
-        // ones in push, pull and derive of small rounds.
-        let budget = if trial < 8 { 4_000 } else { 1_500 };
-        let after = Duration::from_millis(random.below(budget));
-        if run_and_kill(&b, &["sync", "--once", "--page", "3"], after)? {
-            killed += 1;
+        // A random point within the time a round takes (learnt from rounds that ended
+        // on their own): the first trials fall in Bob's first sync (snapshots, apply,
+        // derive), later ones in push, pull and derive of small rounds.
+        let after = Duration::from_millis(random.below(typical.as_millis() as u64));
+        match run_and_kill(&b, &["sync", "--once", "--page", "3"], after)? {
+            None => killed += 1,
+            Some(took) => typical = took,
         }
         assert_eq!(b.integrity().await?, "ok", "trial {trial}");
     }
     eprintln!("{killed} of {TRIALS} syncs killed");
-    assert!(killed >= TRIALS / 3, "most syncs should be killed mid-way: {killed}");
+    assert!(
+        killed >= TRIALS / 3,
+        "most syncs should be killed mid-way: {killed}"
+    );
     // After restarts: nothing lost, nothing twice, no gap.
     b.sync(&[])?;
     a.sync(&[])?;
@@ -366,7 +412,11 @@ async fn a_device_killed_at_random_points_of_sync_loses_nothing() -> anyhow::Res
             "SELECT COUNT(*) || '' FROM decisions d WHERE d.action = 'comment' AND d.reason LIKE 'B %'",
         )
         .await?;
-    assert_eq!(from_b, vec![made_by_b.to_string()], "every comment of B, once");
+    assert_eq!(
+        from_b,
+        vec![made_by_b.to_string()],
+        "every comment of B, once"
+    );
     assert_eq!(a.integrity().await?, "ok");
     Ok(())
 }
@@ -384,12 +434,17 @@ async fn server_killed_mid_push_loses_nothing(engine: Engine) -> anyhow::Result<
     a.ok(&["review"])?;
     a.sync(&[])?;
     b.sync(&[])?;
-    let ids: Vec<String> = open_findings(&b, 200)?.into_iter().map(|(id, _)| id).collect();
+    let ids: Vec<String> = open_findings(&b, 200)?
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
     assert!(ids.len() >= 20, "{}", ids.len());
     for trial in 0..4 {
-        // Many operations to push: every open finding acknowledged, then re-opened.
+        // Many operations to push: every open finding acknowledged, resolved, re-opened.
         let mut args = vec!["findings", "ack"];
         args.extend(ids.iter().map(String::as_str));
+        b.ok(&args)?;
+        args[1] = "resolve";
         b.ok(&args)?;
         args[1] = "reopen";
         b.ok(&args)?;

@@ -141,6 +141,14 @@ export const commands = {
 	unassignBaseline: (baselineId: string, tenantId: string) => typedError<BaselineDetail, CommandError>(__TAURI_INVOKE("unassign_baseline", { baselineId, tenantId })),
 	/**  Writes a version to a folder of files (one per policy), e.g. to keep it in git. */
 	exportBaseline: (request: ExportRequest) => typedError<ExportedBaselineView, CommandError>(__TAURI_INVOKE("export_baseline", { request })),
+	/**  The sync indicator's state. */
+	syncStatus: () => typedError<SyncView, CommandError>(__TAURI_INVOKE("sync_status")),
+	/**  Syncs now (starting the background sync if it is not running; resuming a paused one). */
+	syncNow: () => typedError<SyncView, CommandError>(__TAURI_INVOKE("sync_now")),
+	/**  Cancels the sync under way (a first sync pauses until Sync now). */
+	cancelSync: () => typedError<SyncView, CommandError>(__TAURI_INVOKE("cancel_sync")),
+	/**  Changes the server refused, newest first. */
+	rejectedChanges: () => typedError<RejectedView[], CommandError>(__TAURI_INVOKE("rejected_changes")),
 };
 
 /* Types */
@@ -865,6 +873,15 @@ export type PreviewImportRequest = {
 	folder: string,
 };
 
+/**  A refused change, for the rejected list. */
+export type RejectedView = {
+	kind: string,
+	tenant: string | null,
+	reason: string,
+	message: string,
+	createdAt: string,
+};
+
 /**  Which report to generate. */
 export type ReportKind = 
 /**  One tenant, one period. */
@@ -1073,6 +1090,57 @@ export type StartupTiming = {
 	interactiveMs: number | null,
 };
 
+/**  Who superseded a decision, with what, when. */
+export type SupersededView = {
+	actor: string,
+	toStatus: string,
+	at: string,
+};
+
+/**  What sync is doing. */
+export type SyncPhase = 
+/**  Not signed in to a server: nothing to show. */
+"off" | 
+/**  Synced; waiting for news. */
+"idle" | "syncing" | 
+/**  The server cannot be reached: work goes on here, and is pushed later. */
+"offline" | 
+/**  Sync stopped on a problem someone must fix (see the error). */
+"error" | 
+/**  The first sync was cancelled; Sync now resumes it. */
+"paused";
+
+/**  A round's progress (a first sync's snapshots, pushes, pulls, derivations). */
+export type SyncProgressView = {
+	/**  snapshot, push, pull or derive. */
+	phase: string,
+	done: number,
+	total: number,
+};
+
+/**  The sync indicator's state. */
+export type SyncView = {
+	phase: SyncPhase,
+	/**  The server's address, when signed in. */
+	server: string | null,
+	/**  RFC 3339: the last sync that ended well. */
+	lastSyncAt: string | null,
+	/**  Changes made here the server does not have yet. */
+	pending: number,
+	/**  Changes the server refused (kept, with the reason: see the list). */
+	rejected: number,
+	/**  What went wrong, and what to do. */
+	error: string | null,
+	/**  The next try, in seconds, while offline. */
+	retryInSeconds: number | null,
+	firstSync: boolean,
+	progress: SyncProgressView | null,
+	/**  Changes from teammates applied by the last round. */
+	lastReceived: number,
+	/**  Decisions superseded by a teammate's concurrent decision in the last 30 days. */
+	superseded: number,
+};
+
 /**  One tenant's connection as the UI shows it: ids, and *when* a secret was stored. */
 export type TenantConnectionView = {
 	tenantId: string,
@@ -1124,6 +1192,8 @@ export type TransitionView = {
 	toStatus: string,
 	actor: string,
 	reason: string | null,
+	/**  A concurrent decision that won over this one (it stays in the history). */
+	superseded: SupersededView | null,
 };
 
 /**  One review's score, for the trend sparkline. */

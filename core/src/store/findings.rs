@@ -166,7 +166,9 @@ impl Store {
                     superseded: match superseded_by {
                         Some(decision_id) => Some(Supersession {
                             decision_id,
-                            actor: r.try_get::<Option<String>, _>("by_actor")?.unwrap_or_default(),
+                            actor: r
+                                .try_get::<Option<String>, _>("by_actor")?
+                                .unwrap_or_default(),
                             to_status: r
                                 .try_get::<Option<String>, _>("by_status")?
                                 .unwrap_or_default(),
@@ -421,7 +423,8 @@ impl Store {
                     .to_owned(),
             ));
         }
-        self.note_finding(id, "approve", note, Some(&accept_id)).await
+        self.note_finding(id, "approve", note, Some(&accept_id))
+            .await
     }
 
     /// Records a comment or an approval as a decision event, then folds the tenant.

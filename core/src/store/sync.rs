@@ -674,6 +674,17 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        for key in applied
+            .tenants
+            .iter()
+            .map(ToString::to_string)
+            .chain(applied.workspace.then(String::new))
+        {
+            sqlx::query("INSERT OR IGNORE INTO sync_dirty (tenant_key) VALUES (?)")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
         if let Some(cursor) = cursor {
             sqlx::query("UPDATE sync_state SET cursor = ? WHERE workspace_id = ?")
                 .bind(cursor)
@@ -809,8 +820,58 @@ impl Store {
             .bind(tenant)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("DELETE FROM sync_dirty WHERE tenant_key = ?")
+            .bind(tenant)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         Ok(rejected)
+    }
+
+    /// What the applied operations changed and is not derived again yet.
+    pub async fn dirty(&self) -> Result<Applied, StoreError> {
+        let keys: Vec<String> = sqlx::query_scalar("SELECT tenant_key FROM sync_dirty")
+            .fetch_all(self.pool())
+            .await?;
+        let mut dirty = Applied::default();
+        for key in keys {
+            if key.is_empty() {
+                dirty.workspace = true;
+            } else if let Ok(tenant) = TenantId::from_str(&key) {
+                dirty.tenants.insert(tenant);
+            }
+        }
+        Ok(dirty)
+    }
+
+    /// Marks what [`Store::dirty`] returned as derived.
+    pub async fn clear_dirty(&self, done: &Applied) -> Result<(), StoreError> {
+        let mut tx = self.pool().begin().await?;
+        for key in done
+            .tenants
+            .iter()
+            .map(ToString::to_string)
+            .chain(done.workspace.then(String::new))
+        {
+            sqlx::query("DELETE FROM sync_dirty WHERE tenant_key = ?")
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Decisions a concurrent decision superseded in the last `days` days: what the sync
+    /// indicator asks people to look at.
+    pub async fn recently_superseded(&self, days: i64) -> Result<i64, StoreError> {
+        let since = timestamp(Utc::now() - chrono::TimeDelta::days(days.max(0)));
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM finding_transitions WHERE superseded_by IS NOT NULL AND at >= ?",
+        )
+        .bind(since)
+        .fetch_one(self.pool())
+        .await?)
     }
 
     /// Per tenant key: the operations of the server's log this device has.

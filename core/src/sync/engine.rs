@@ -642,15 +642,19 @@ async fn compare_checksums(
     Ok(())
 }
 
-/// Derives the tenants whose records changed (all of them when baselines or settings did).
+/// Derives the tenants whose records changed (all of them when baselines or settings
+/// did): those this round applied and those an interrupted round left (recorded with the
+/// pages they came in), then marks them derived.
 async fn derive(
     store: &Store,
     changed: &Applied,
     progress: &mut (dyn FnMut(SyncProgress) + Send),
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
+    let mut dirty = store.dirty().await?;
+    dirty.merge(changed.clone());
     let options = ReviewOptions::default();
-    if changed.workspace {
+    if dirty.workspace {
         let reviews = review_all(store, &options, |done, total| {
             progress(SyncProgress {
                 phase: "derive",
@@ -660,18 +664,22 @@ async fn derive(
         })
         .await?;
         report.derived = reviews.len();
-        return Ok(());
+    } else {
+        let total = dirty.tenants.len() as u64;
+        for (index, tenant) in dirty.tenants.iter().enumerate() {
+            match review_tenant(store, *tenant, &options).await {
+                Ok(_) | Err(StoreError::NotFound { .. }) => {}
+                Err(error) => return Err(error.into()),
+            }
+            progress(SyncProgress {
+                phase: "derive",
+                done: index as u64 + 1,
+                total,
+            });
+        }
+        report.derived = dirty.tenants.len();
     }
-    let total = changed.tenants.len() as u64;
-    for (index, tenant) in changed.tenants.iter().enumerate() {
-        review_tenant(store, *tenant, &options).await?;
-        progress(SyncProgress {
-            phase: "derive",
-            done: index as u64 + 1,
-            total,
-        });
-    }
-    report.derived = changed.tenants.len();
+    store.clear_dirty(&dirty).await?;
     Ok(())
 }
 

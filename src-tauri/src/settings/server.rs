@@ -163,17 +163,19 @@ pub async fn sign_in_to_server(
     request: ServerSignInRequest,
 ) -> Result<ServerConnectionView, CommandError> {
     let keychain = state.keychain();
-    Ok(view(
-        connection::sign_in(
-            state.store()?,
-            keychain.as_ref(),
-            &request.url,
-            &request.email,
-            &request.password,
-            &request.device_name,
-        )
-        .await?,
-    ))
+    let signed_in = connection::sign_in(
+        state.store()?,
+        keychain.as_ref(),
+        &request.url,
+        &request.email,
+        &request.password,
+        &request.device_name,
+    )
+    .await?;
+    // The workspace syncs from now on.
+    state.start_sync();
+    state.sync().sync_now();
+    Ok(view(signed_in))
 }
 
 /// Asks the server whether it still knows this device, and records the answer.

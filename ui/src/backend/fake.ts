@@ -53,6 +53,8 @@ import {
   type SaveBrandingRequest,
   type SaveConnectionRequest,
   type ServerConnectionView,
+  type SyncView,
+  type RejectedView,
   type ServerSignInRequest,
   type SigningKeyView,
   type TenantConnections,
@@ -235,6 +237,10 @@ export class FakeBackend implements Backend {
     signInToServer: 0,
     checkServerConnection: 0,
     signOutOfServer: 0,
+    syncStatus: 0,
+    syncNow: 0,
+    cancelSync: 0,
+    rejectedChanges: 0,
     listBaselines: 0,
     baselineDetail: 0,
     baselineItems: 0,
@@ -694,6 +700,26 @@ export class FakeBackend implements Backend {
   async signOutOfServer(): Promise<ServerConnectionView> {
     await this.answer("signOutOfServer");
     return this.settings.signOutOfServer();
+  }
+
+  async syncStatus(): Promise<SyncView> {
+    await this.answer("syncStatus");
+    return this.settings.syncStatus();
+  }
+
+  async syncNow(): Promise<SyncView> {
+    await this.answer("syncNow");
+    return this.settings.syncNow();
+  }
+
+  async cancelSync(): Promise<SyncView> {
+    await this.answer("cancelSync");
+    return this.settings.syncStatus();
+  }
+
+  async rejectedChanges(): Promise<RejectedView[]> {
+    await this.answer("rejectedChanges");
+    return this.settings.rejectedChanges();
   }
 
   async listBaselines(): Promise<BaselineRow[]> {

@@ -14,6 +14,8 @@ import {
   type SaveBrandingRequest,
   type SaveConnectionRequest,
   type ServerConnectionView,
+  type SyncView,
+  type RejectedView,
   type ServerSignInRequest,
   type SigningKeyView,
   type TenantConnections,
@@ -319,6 +321,39 @@ export class FakeSettings {
 
   serverConnection(): ServerConnectionView {
     return structuredClone(this.server);
+  }
+
+  /** Changes the fake server refused (tests set them). */
+  rejected: RejectedView[] = [];
+  /** The sync state tests set; otherwise derived from the connection. */
+  sync: Partial<SyncView> = {};
+  private lastSync: string | null = null;
+
+  syncStatus(): SyncView {
+    const signedIn = this.server.status === "connected" || this.server.status === "failed";
+    return {
+      phase: signedIn ? (this.server.status === "failed" ? "offline" : "idle") : "off",
+      server: signedIn ? this.server.url : null,
+      lastSyncAt: this.lastSync,
+      pending: 0,
+      rejected: this.rejected.length,
+      error: this.server.status === "failed" ? this.server.problem : null,
+      retryInSeconds: null,
+      firstSync: false,
+      progress: null,
+      lastReceived: 0,
+      superseded: 0,
+      ...this.sync,
+    };
+  }
+
+  syncNow(): SyncView {
+    if (this.server.status === "connected") this.lastSync = new Date().toISOString();
+    return this.syncStatus();
+  }
+
+  rejectedChanges(): RejectedView[] {
+    return structuredClone(this.rejected);
   }
 
   signInToServer(request: ServerSignInRequest): ServerConnectionView {

@@ -90,6 +90,10 @@ import type {
   ServerStatus,
   ServerUser,
   ServerWorkspace,
+  SyncView,
+  SyncPhase,
+  SyncProgressView,
+  RejectedView,
 } from "../bindings";
 
 export type {
@@ -179,6 +183,10 @@ export type {
   ServerStatus,
   ServerUser,
   ServerWorkspace,
+  SyncView,
+  SyncPhase,
+  SyncProgressView,
+  RejectedView,
 };
 
 /** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
@@ -263,6 +271,14 @@ export interface Backend {
   checkServerConnection(): Promise<ServerConnectionView>;
   /** Revokes this device's token on the server and removes it from the keychain. */
   signOutOfServer(): Promise<ServerConnectionView>;
+  /** Team sync as the top bar shows it: last sync, pending, refused, errors, progress. */
+  syncStatus(): Promise<SyncView>;
+  /** Syncs now (resumes a cancelled first sync). */
+  syncNow(): Promise<SyncView>;
+  /** Cancels the sync under way; a first sync pauses until Sync now. */
+  cancelSync(): Promise<SyncView>;
+  /** Changes the server refused, with the reason, newest first. */
+  rejectedChanges(): Promise<RejectedView[]>;
   /** Every baseline, by name. */
   listBaselines(): Promise<BaselineRow[]>;
   /** A baseline's versions (newest first) and assignments. */

@@ -1,11 +1,13 @@
 // The admin-center header: a brand-coloured strip with the navigation toggle, the
-// product name and, at the far end, the background jobs' activity indicator.
+// product name and, at the far end, team sync's indicator and the background jobs'
+// activity indicator.
 
 import { Button, makeStyles, Text, tokens, Tooltip } from "@fluentui/react-components";
 import { NavigationRegular } from "@fluentui/react-icons";
 import type { MouseEvent } from "react";
 import { useMessages } from "../i18n";
 import { ActivityIndicator } from "./ActivityIndicator";
+import { SyncIndicator } from "./SyncIndicator";
 import { messages } from "./messages";
 
 const useStyles = makeStyles({
@@ -74,6 +76,7 @@ export function TopBar(props: { navOpen: boolean; onToggleNav: () => void; mainI
         Plumbline
       </Text>
       <span className={styles.spacer} />
+      <SyncIndicator />
       <ActivityIndicator />
     </header>
   );
