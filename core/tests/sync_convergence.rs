@@ -72,7 +72,10 @@ impl Sim {
                 outcome,
             });
         }
-        store.record_verdicts(&ops, &verdicts).await.expect("verdicts");
+        store
+            .record_verdicts(&ops, &verdicts)
+            .await
+            .expect("verdicts");
     }
 
     /// One page after the device's cursor (and, with `twice`, the same page again).
@@ -146,11 +149,27 @@ async fn derive(store: &Store) {
 /// One step of a schedule.
 #[derive(Clone, Debug)]
 enum Step {
-    Decide { device: usize, finding: usize, action: u8 },
-    Push { device: usize, limit: usize },
-    Pull { device: usize, page: usize, twice: bool },
-    FourEyes { device: usize, on: bool },
-    Revoke { device: usize },
+    Decide {
+        device: usize,
+        finding: usize,
+        action: u8,
+    },
+    Push {
+        device: usize,
+        limit: usize,
+    },
+    Pull {
+        device: usize,
+        page: usize,
+        twice: bool,
+    },
+    FourEyes {
+        device: usize,
+        on: bool,
+    },
+    Revoke {
+        device: usize,
+    },
 }
 
 fn step() -> impl Strategy<Value = Step> {
@@ -242,9 +261,18 @@ async fn run(schedule: Vec<Step>) {
                 }
                 let now = chrono::Utc::now();
                 let decided = match action {
-                    0 => store.decide_finding(id, &Action::Acknowledge, None, now).await.map(drop),
-                    1 => store.decide_finding(id, &Action::Resolve, Some("fixed"), now).await.map(drop),
-                    2 => store.decide_finding(id, &Action::Reopen, None, now).await.map(drop),
+                    0 => store
+                        .decide_finding(id, &Action::Acknowledge, None, now)
+                        .await
+                        .map(drop),
+                    1 => store
+                        .decide_finding(id, &Action::Resolve, Some("fixed"), now)
+                        .await
+                        .map(drop),
+                    2 => store
+                        .decide_finding(id, &Action::Reopen, None, now)
+                        .await
+                        .map(drop),
                     3 => store
                         .decide_finding(
                             id,
@@ -259,8 +287,14 @@ async fn run(schedule: Vec<Step>) {
                         )
                         .await
                         .map(drop),
-                    4 => store.comment_finding(id, &format!("note from {device}")).await.map(drop),
-                    _ => store.decide_finding(id, &Action::FalsePositive, None, now).await.map(drop),
+                    4 => store
+                        .comment_finding(id, &format!("note from {device}"))
+                        .await
+                        .map(drop),
+                    _ => store
+                        .decide_finding(id, &Action::FalsePositive, None, now)
+                        .await
+                        .map(drop),
                 };
                 // A decision the finding's state does not allow is refused here, and
                 // nothing is recorded.
@@ -298,7 +332,9 @@ async fn run(schedule: Vec<Step>) {
     }
 
     // The fold of the server's log: a fresh device that applied all of it.
-    let oracle = Store::open(&dir.path().join("oracle.db")).await.expect("oracle");
+    let oracle = Store::open(&dir.path().join("oracle.db"))
+        .await
+        .expect("oracle");
     sim.deliver(&oracle, &sim.log).await;
     for page in sim.log.chunks(97) {
         oracle

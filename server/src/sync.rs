@@ -168,7 +168,8 @@ fn op_digest(op_id: &str) -> [u8; 32] {
 
 const ZERO_XOR: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// Rows per `IN (…)` list.
+/// Rows per `IN (…)` list. These statements are not kept prepared: Postgres plans each
+/// with its values (a generic plan for a list of parameters scanned the whole blob table).
 const IN_CHUNK: usize = 500;
 
 /// `$start, $start+1, …` for `count` values.
@@ -522,7 +523,7 @@ impl Database {
                 placeholders(2, chunk.len())
             );
             let rows: Vec<(String, i64)> = on_pool!(self, pool => {
-                let mut query = sqlx::query_as(&sql).bind(workspace);
+                let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace);
                 for id in chunk {
                     query = query.bind(*id);
                 }
@@ -545,7 +546,7 @@ impl Database {
                 placeholders(2, chunk.len())
             );
             let rows: Vec<(String, DbId)> = on_pool!(self, pool => {
-                let mut query = sqlx::query_as(&sql).bind(workspace);
+                let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace);
                 for id in chunk {
                     query = query.bind(*id);
                 }
@@ -570,7 +571,7 @@ impl Database {
                 placeholders(2, chunk.len())
             );
             let rows: Vec<(String, DbId)> = on_pool!(self, pool => {
-                let mut query = sqlx::query_as(&sql).bind(workspace);
+                let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace);
                 for id in chunk {
                     query = query.bind(*id);
                 }
@@ -595,7 +596,7 @@ impl Database {
                 placeholders(2, chunk.len())
             );
             let rows: Vec<(String,)> = on_pool!(self, pool => {
-                let mut query = sqlx::query_as(&sql).bind(workspace);
+                let mut query = sqlx::query_as(&sql).persistent(false).bind(workspace);
                 for id in chunk {
                     query = query.bind(*id);
                 }
@@ -719,6 +720,7 @@ impl Database {
         );
         let rows: Vec<(i64, DbId, String)> = on_pool!(self, pool => {
             let mut query = sqlx::query_as(&sql)
+                .persistent(false)
                 .bind(member.workspace)
                 .bind(after)
                 .bind(up_to)
@@ -937,7 +939,7 @@ impl Database {
                 placeholders(2, chunk.len())
             );
             let rows: Vec<(String, Vec<u8>, String)> = on_pool!(self, pool => {
-                let mut query = sqlx::query_as(&sql).bind(member.workspace);
+                let mut query = sqlx::query_as(&sql).persistent(false).bind(member.workspace);
                 for hash in chunk {
                     query = query.bind(*hash);
                 }
@@ -972,7 +974,7 @@ impl Database {
                 placeholders(2, chunk.len())
             );
             let rows: Vec<(String, String)> = on_pool!(self, pool => {
-                let mut query = sqlx::query_as(&sql).bind(member.workspace);
+                let mut query = sqlx::query_as(&sql).persistent(false).bind(member.workspace);
                 for hash in chunk {
                     query = query.bind(*hash);
                 }

@@ -658,3 +658,124 @@ async fn settings_signs_in_to_a_plumbline_server_and_out() -> anyhow::Result<()>
     drop(driver);
     Ok(())
 }
+
+/// The app and a teammate's device (the CLI) on one server: the app's first sync sends
+/// its portfolio, the teammate accepts a risk and syncs, and the app shows it — in the
+/// finding and in the sync indicator — without anyone pressing anything.
+#[tokio::test]
+#[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
+async fn a_teammates_risk_acceptance_reaches_the_app() -> anyhow::Result<()> {
+    use plumbline_e2e::team::{Device, Engine, Server, PASSWORD};
+    const FAILURE: &str = "sync-failure.png";
+    let home = tempfile::tempdir()?;
+    let _keys = ForgetKeys::of(home.path());
+    let server = Server::start(Engine::Sqlite).await?;
+    server.add_user("dana@example.com", "operator", "Contoso MSP", &[])?;
+    server.add_user("erin@example.com", "operator", "Contoso MSP", &[])?;
+    let (driver, session) = start_app(home.path()).await?;
+    wait_or_screenshot(&session, "[data-testid=\"tenant-row\"]", 5, FAILURE).await?;
+
+    // Dana signs in from the app: its first sync sends the portfolio.
+    click_first(&session, "a[href=\"#/settings\"]", FAILURE).await?;
+    for (field, value) in [
+        ("server-url", server.url.as_str()),
+        ("server-email", "dana@example.com"),
+        ("server-password", PASSWORD),
+    ] {
+        let css = format!("[data-testid=\"{field}\"]");
+        let input = wait_or_screenshot(&session, &css, 1, FAILURE).await?;
+        session.scroll_into_view(&input[0]).await?;
+        session.send_keys(&input[0], value).await?;
+    }
+    click_first(&session, "[data-testid=\"server-sign-in\"]", FAILURE).await?;
+    wait_for_outcome(
+        &session,
+        "[data-testid=\"server-facts\"], [data-testid=\"server-error\"]",
+        "[data-testid=\"server-error\"]",
+        FAILURE,
+    )
+    .await?;
+    // Up to date with nothing waiting: the portfolio is on the server.
+    let started = std::time::Instant::now();
+    loop {
+        let state = session
+            .find_all("[data-testid=\"sync-indicator\"][data-phase=\"idle\"] [data-testid=\"sync-state\"]")
+            .await?;
+        if let Some(state) = state.first() {
+            if session.text(state).await?.trim() == "Synced" {
+                break;
+            }
+        }
+        if started.elapsed() > Duration::from_secs(120) {
+            if let Ok(png) = session.screenshot().await {
+                std::fs::write(artifacts().join(FAILURE), png)?;
+            }
+            anyhow::bail!("the app's first sync did not finish within 120 s");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+
+    // Erin, on her own computer, gets the portfolio and accepts a risk.
+    let mut erin = Device::new("Erin's laptop")?;
+    erin.connect(&server, "erin@example.com")?;
+    erin.sync(&[])?;
+    let open = erin.json(&["findings", "--status", "open", "--limit", "1"])?;
+    let id = open[0]["id"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("no open finding on Erin's device: {open}"))?
+        .to_owned();
+    erin.ok(&[
+        "findings",
+        "accept",
+        &id,
+        "--reason",
+        "Erin: compensating control in the firewall",
+        "--until",
+        "2027-06-30",
+    ])?;
+    erin.sync(&[])?;
+
+    // The app has it within seconds (live mode): the finding shows the acceptance.
+    let started = std::time::Instant::now();
+    loop {
+        session
+            .execute_async(
+                "location.hash = '#/portfolio'; setTimeout(() => { location.hash = arguments[0]; arguments[1](); }, 50);",
+                vec![serde_json::Value::String(format!("#/findings/{id}"))],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        if !session
+            .find_all("[data-testid=\"detail-accepted-until\"]")
+            .await?
+            .is_empty()
+        {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(60) {
+            if let Ok(png) = session.screenshot().await {
+                std::fs::write(artifacts().join(FAILURE), png)?;
+            }
+            anyhow::bail!("Erin's risk acceptance did not reach the app within 60 s");
+        }
+    }
+    let history = session.find_all("[data-testid=\"detail-history\"]").await?;
+    let text = session.text(&history[0]).await?;
+    assert!(
+        text.contains("erin@example.com") && text.contains("compensating control"),
+        "{text}"
+    );
+    // The sync indicator says what came in.
+    click_first(&session, "[data-testid=\"sync-indicator\"]", FAILURE).await?;
+    let received =
+        wait_or_screenshot(&session, "[data-testid=\"sync-received\"]", 1, FAILURE).await?;
+    assert!(
+        session.text(&received[0]).await?.contains("from the team"),
+        "the indicator tells of the team's changes"
+    );
+    screenshot(&session, "sync-indicator.png").await?;
+    session.end().await?;
+    drop(driver);
+    drop(erin);
+    Ok(())
+}

@@ -70,6 +70,45 @@ impl ItemMeta {
     }
 }
 
+/// What writing many captures of a tenant at once can reuse (sync applying a tenant's
+/// history): an item normalised once against a directory is the same in every capture
+/// that holds the same blob with the same directory objects.
+#[derive(Debug, Default)]
+pub(crate) struct CaptureMemo {
+    normalized: std::collections::HashMap<(String, String, String), Normalized>,
+}
+
+impl CaptureMemo {
+    /// At most this many normalised items are kept (a page may hold many tenants).
+    const LIMIT: usize = 50_000;
+}
+
+/// A fingerprint of a capture's directory objects (order does not matter).
+fn directory_fingerprint(objects: &[crate::model::DirectoryObject]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut lines: Vec<String> = objects
+        .iter()
+        .map(|o| {
+            format!(
+                "{}\u{1f}{}\u{1f}{}",
+                o.kind.as_str(),
+                o.external_id,
+                o.display_name
+            )
+        })
+        .collect();
+    lines.sort();
+    hex::encode(Sha256::digest(lines.join("\n").as_bytes()))
+}
+
+/// Another device's capture applied by sync: its id, when it was recorded, and the
+/// hashes of its items' blobs (already stored).
+pub(crate) struct RemoteCapture<'a> {
+    pub id: CaptureId,
+    pub created_at: &'a str,
+    pub blob_hashes: Vec<String>,
+}
+
 /// Rows per multi-row INSERT: 11 parameters each, well under SQLite's 32,766 limit.
 const ITEM_CHUNK: usize = 500;
 
@@ -140,7 +179,8 @@ impl Store {
         tenant: TenantId,
         capture: &CaptureWrite<'_>,
     ) -> Result<CaptureId, StoreError> {
-        self.insert_capture_as(conn, tenant, capture, None).await
+        self.insert_capture_as(conn, tenant, capture, None, None)
+            .await
     }
 
     /// Writes a capture: this device's own (`remote` is `None`: a new id, an audit event
@@ -151,11 +191,13 @@ impl Store {
         conn: &mut SqliteConnection,
         tenant: TenantId,
         capture: &CaptureWrite<'_>,
-        remote: Option<(CaptureId, &str)>,
+        remote: Option<RemoteCapture<'_>>,
+        mut memo: Option<&mut CaptureMemo>,
     ) -> Result<CaptureId, StoreError> {
-        let (id, created_at) = match remote {
-            Some((id, created_at)) => (id, created_at.to_owned()),
-            None => (CaptureId::new(), timestamp(Utc::now())),
+        let is_remote = remote.is_some();
+        let (id, created_at, known_hashes) = match remote {
+            Some(r) => (r.id, r.created_at.to_owned(), Some(r.blob_hashes)),
+            None => (CaptureId::new(), timestamp(Utc::now()), None),
         };
         let content = capture.content;
         sqlx::query(
@@ -185,17 +227,43 @@ impl Store {
             .await?;
         }
 
-        let mut hashes = Vec::with_capacity(content.items.len());
-        for item in &content.items {
-            hashes.push(blobs::put(conn, &item.raw).await?);
-        }
+        let hashes = match known_hashes {
+            // Another device's capture: its blobs were stored (and checked) on arrival.
+            Some(hashes) if hashes.len() == content.items.len() => hashes,
+            _ => {
+                let mut hashes = Vec::with_capacity(content.items.len());
+                for item in &content.items {
+                    hashes.push(blobs::put(conn, &item.raw).await?);
+                }
+                hashes
+            }
+        };
         let directory = DirectoryIndex::new(&content.directory_objects);
         let mut sketches: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        let full: Vec<Normalized> = content
-            .items
-            .iter()
-            .map(|item| normalize(&item.kind, &item.raw, &directory))
-            .collect();
+        let full: Vec<Normalized> = match memo.as_deref_mut() {
+            Some(memo) => {
+                let fingerprint = directory_fingerprint(&content.directory_objects);
+                if memo.normalized.len() > CaptureMemo::LIMIT {
+                    memo.normalized.clear();
+                }
+                content
+                    .items
+                    .iter()
+                    .zip(&hashes)
+                    .map(|(item, hash)| {
+                        memo.normalized
+                            .entry((item.kind.clone(), hash.clone(), fingerprint.clone()))
+                            .or_insert_with(|| normalize(&item.kind, &item.raw, &directory))
+                            .clone()
+                    })
+                    .collect()
+            }
+            None => content
+                .items
+                .iter()
+                .map(|item| normalize(&item.kind, &item.raw, &directory))
+                .collect(),
+        };
         for n in &full {
             sketches
                 .entry(n.settings_hash.clone())
@@ -266,7 +334,7 @@ impl Store {
             .await?;
         }
 
-        if remote.is_some() {
+        if is_remote {
             return Ok(id);
         }
         let failed: Vec<&String> = content

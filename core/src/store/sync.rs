@@ -30,7 +30,7 @@ use sqlx::{Row, SqliteConnection};
 
 use super::baselines::insert_item;
 use super::baselines::NewBaselineItem;
-use super::captures::CaptureWrite;
+use super::captures::{CaptureMemo, CaptureWrite, RemoteCapture};
 use super::{blobs, timestamp, Store, StoreError};
 use crate::baseline::{SettingRule, Severity};
 use crate::model::{
@@ -628,6 +628,7 @@ impl Store {
             .unwrap_or_else(|| self.clock().now().0);
         let mut tx = self.begin_remote(&first_hlc).await?;
         let mut applied = Applied::default();
+        let mut memo = ApplyMemo::default();
         let device = self.writer().device_id.clone();
         for sequenced in operations {
             let op = &sequenced.operation;
@@ -660,7 +661,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             } else {
-                apply_one(&mut tx, self, op, &mut applied).await?;
+                apply_one(&mut tx, self, op, &mut applied, &mut memo).await?;
                 applied.applied += 1;
             }
             sqlx::query(
@@ -1150,6 +1151,30 @@ async fn version_record(
     })
 }
 
+/// What applying a page reuses: blobs read, items normalised.
+#[derive(Default)]
+struct ApplyMemo {
+    blobs: std::collections::HashMap<String, Value>,
+    captures: CaptureMemo,
+}
+
+impl ApplyMemo {
+    const BLOB_LIMIT: usize = 50_000;
+
+    /// A blob this device must have (fetched before the operation is applied).
+    async fn blob(&mut self, conn: &mut SqliteConnection, hash: &str) -> Result<Value, StoreError> {
+        if let Some(value) = self.blobs.get(hash) {
+            return Ok(value.clone());
+        }
+        let value = needed_blob(conn, hash).await?;
+        if self.blobs.len() > Self::BLOB_LIMIT {
+            self.blobs.clear();
+        }
+        self.blobs.insert(hash.to_owned(), value.clone());
+        Ok(value)
+    }
+}
+
 /// Whether a write at `hlc` takes the register (`entity`, `key`, `field`): it does when
 /// the register holds an older write or none. The register then holds `hlc`.
 async fn take_register(
@@ -1218,6 +1243,7 @@ async fn apply_one(
     store: &Store,
     op: &Operation,
     applied: &mut Applied,
+    memo: &mut ApplyMemo,
 ) -> Result<(), StoreError> {
     let tenant = match op.tenant_id.as_deref() {
         Some(id) => Some(
@@ -1249,7 +1275,7 @@ async fn apply_one(
         }
         OpBody::Capture(record) => {
             if let Some(tenant) = tenant {
-                apply_capture(conn, store, tenant, record, &op.hlc).await?;
+                apply_capture(conn, store, tenant, record, &op.hlc, memo).await?;
             }
         }
         OpBody::BaselinePublish(record) => {
@@ -1421,6 +1447,7 @@ async fn apply_capture(
     tenant: TenantId,
     record: &CaptureRecord,
     hlc: &str,
+    memo: &mut ApplyMemo,
 ) -> Result<(), StoreError> {
     let exists = sqlx::query("SELECT 1 FROM captures WHERE id = ?")
         .bind(&record.capture_id)
@@ -1439,7 +1466,7 @@ async fn apply_capture(
             odata_type: item.odata_type.clone(),
             external_id: item.external_id.clone(),
             name: item.name.clone(),
-            raw: needed_blob(conn, &item.blob).await?,
+            raw: memo.blob(conn, &item.blob).await?,
             source_path: item.source_path.clone(),
         });
     }
@@ -1470,8 +1497,14 @@ async fn apply_capture(
         origin: record.origin.clone(),
         content: &content,
     };
+    let created_at = hlc_timestamp(hlc);
+    let remote = RemoteCapture {
+        id,
+        created_at: &created_at,
+        blob_hashes: record.items.iter().map(|i| i.blob.clone()).collect(),
+    };
     store
-        .insert_capture_as(conn, tenant, &write, Some((id, &hlc_timestamp(hlc))))
+        .insert_capture_as(conn, tenant, &write, Some(remote), Some(&mut memo.captures))
         .await?;
     Ok(())
 }

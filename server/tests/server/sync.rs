@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use plumbline_wire::{
     BlobBundle, CaptureItem, CaptureRecord, Checksum, Control, DecisionRecord, Hlc, OpBody,
     Operation, Outcome, PullResponse, PushResponse, Snapshot, TenantFields, BLOBS_FETCH_PATH,
-    BLOBS_MISSING_PATH, BLOB_PATH, PULL_PATH, PUSH_PATH, SNAPSHOT_PATH,
+    BLOBS_MISSING_PATH, BLOB_PATH, HEAD_PATH, PULL_PATH, PUSH_PATH, SNAPSHOT_PATH,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -612,11 +612,28 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
     crate::support::Answer::read(snapshot)
         .await
         .assert_error(403, "forbidden");
+    // Its head lists the workspace and its own tenant, no other.
+    let head = head_of(&server, &limited.token).await;
+    assert_eq!(
+        head.tenants.keys().cloned().collect::<Vec<_>>(),
+        ["".to_owned(), "own".to_owned()]
+    );
+    // …with the same checksums a pull from the start ends with.
+    let (seq, checksums) =
+        up_to_date(&pull(&server, &limited, "after=0").await).expect("up to date");
+    assert_eq!(head.head, seq);
+    assert_eq!(head.tenants["own"], checksums["own"], "{head:?}");
+    assert!(head.tenants["own"].count > 0);
 
     // Another workspace sees nothing of this one and reads none of its blobs.
     let stranger = Device::sign_in(&server, "stranger@b.example").await;
     let answer = pull(&server, &stranger, "after=0").await;
     assert!(answer.operations.is_empty(), "{answer:?}");
+    let head = head_of(&server, &stranger.token).await;
+    assert!(
+        !head.tenants.contains_key("own") && !head.tenants.contains_key("other"),
+        "{head:?}"
+    );
     assert_eq!(get_blob(&server, &stranger, &sha(&own_policy)).await.0, 404);
     // Its operations on a tenant id of workspace A land in its own workspace.
     push_ok(
@@ -672,6 +689,7 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
     // A revoked device reaches nothing.
     for path in [
         format!("{PULL_PATH}?after=0"),
+        HEAD_PATH.to_owned(),
         format!("{SNAPSHOT_PATH}?tenant=own&up_to=1"),
         format!("{BLOB_PATH}/{}", sha(&own_policy)),
     ] {
@@ -695,6 +713,19 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
     assert_eq!(status, 401);
     let (status, _) = pull_as(&server, "not-a-token", "after=0").await;
     assert_eq!(status, 401);
+}
+
+/// The caller's head of the log (the tenants it may see, with their checksums).
+async fn head_of(server: &Server, token: &str) -> plumbline_wire::SyncHead {
+    let response = server
+        .http()
+        .get(server.url(HEAD_PATH))
+        .bearer_auth(token)
+        .send()
+        .await
+        .expect("head");
+    assert_eq!(response.status(), 200);
+    response.json().await.expect("a head")
 }
 
 pub async fn changing_a_membership_grants_and_revokes_tenants(backend: &Backend) {

@@ -86,7 +86,12 @@ fn ms(d: Duration) -> String {
 /// The template portfolio's database, from the release CLI.
 fn template(options: &Options) -> anyhow::Result<PathBuf> {
     let output = std::process::Command::new(options.dir.join("plumbline"))
-        .args(["bench", "template", "--tenants", &options.tenants.to_string()])
+        .args([
+            "bench",
+            "template",
+            "--tenants",
+            &options.tenants.to_string(),
+        ])
         .stderr(std::process::Stdio::inherit())
         .output()?;
     if !output.status.success() {
@@ -164,8 +169,7 @@ async fn round_trips(server: &Server) -> anyhow::Result<()> {
     let mut times = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        let report = engine::sync_once(&store_b, &keychain, &options, &cancel, &mut |_| {})
-            .await?;
+        let report = engine::sync_once(&store_b, &keychain, &options, &cancel, &mut |_| {}).await?;
         times.push(started.elapsed());
         if report.applied > 0 || report.pushed > 0 {
             bail!("the no-change round changed something: {report:?}");
@@ -185,8 +189,15 @@ async fn round_trips(server: &Server) -> anyhow::Result<()> {
         let (store, stop, wake) = (store_b.clone(), stop.clone(), wake.clone());
         tokio::spawn(async move {
             let keychain = OsKeychain::detect();
-            let _ = engine::run(&store, &keychain, &SyncOptions::default(), &stop, &wake, |_| {})
-                .await;
+            let _ = engine::run(
+                &store,
+                &keychain,
+                &SyncOptions::default(),
+                &stop,
+                &wake,
+                |_| {},
+            )
+            .await;
         })
     };
     tokio::time::sleep(Duration::from_secs(1)).await;
@@ -200,7 +211,12 @@ async fn round_trips(server: &Server) -> anyhow::Result<()> {
     for finding in open.iter().take(10) {
         let started = Instant::now();
         store_a
-            .decide_finding(&finding.id, &Action::Acknowledge, Some("live"), chrono::Utc::now())
+            .decide_finding(
+                &finding.id,
+                &Action::Acknowledge,
+                Some("live"),
+                chrono::Utc::now(),
+            )
             .await?;
         engine::sync_once(&store_a, &keychain, &options, &cancel, &mut |_| {}).await?;
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -340,7 +356,10 @@ async fn main() -> anyhow::Result<()> {
     let options = options()?;
     // The devices and the server are the release binaries next to this one.
     std::env::set_var("PLUMBLINE_CLI_BINARY", options.dir.join("plumbline"));
-    std::env::set_var("PLUMBLINE_SERVER_BINARY", options.dir.join("plumbline-server"));
+    std::env::set_var(
+        "PLUMBLINE_SERVER_BINARY",
+        options.dir.join("plumbline-server"),
+    );
     let server = Server::start(options.engine).await?;
     server.add_user("alice@example.com", "owner", WORKSPACE, &[])?;
     server.add_user("bob@example.com", "operator", WORKSPACE, &[])?;
