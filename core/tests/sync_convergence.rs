@@ -351,6 +351,20 @@ async fn run(schedule: Vec<Step>) {
         let state = store.sync_state().await.expect("state");
         assert_eq!(state.pending, 0, "device {index} pushed everything");
         let held = digests(store).await;
+        if let Some(keep) = std::env::var_os("PLUMBLINE_KEEP_FAILED") {
+            if held.iter().any(|(k, d)| truth.get(k) != Some(d)) {
+                let keep = std::path::PathBuf::from(keep);
+                std::fs::create_dir_all(&keep).expect("keep dir");
+                for name in ["oracle.db".to_owned(), format!("device-{index}.db")] {
+                    for suffix in ["", "-wal", "-shm"] {
+                        let file = format!("{name}{suffix}");
+                        if dir.path().join(&file).exists() {
+                            std::fs::copy(dir.path().join(&file), keep.join(&file)).expect("keep");
+                        }
+                    }
+                }
+            }
+        }
         for (key, digest) in &held {
             assert_eq!(
                 Some(digest),

@@ -418,6 +418,27 @@ impl Store {
             .execute(&mut *tx)
             .await?;
         }
+        // The registers of what was written before sync: these writes happen now, so an
+        // older write of another device must not take them (devices would disagree).
+        sqlx::query(
+            "INSERT INTO sync_registers (entity, key, field, hlc)
+             SELECT 'setting', json_extract(data, '$.key'), 'value', hlc FROM sync_ops
+             WHERE kind = 'setting_set' AND hlc = ?1
+             UNION ALL
+             SELECT 'tenant', tenant_id, f.name, hlc FROM sync_ops,
+                    (SELECT 'display_name' AS name UNION ALL SELECT 'entra_tenant_id'
+                     UNION ALL SELECT 'primary_domain' UNION ALL SELECT 'tags'
+                     UNION ALL SELECT 'is_demo') f
+             WHERE kind = 'tenant_set' AND hlc = ?1
+             UNION ALL
+             SELECT 'assignment', tenant_id || '/' || json_extract(data, '$.baseline_id'),
+                    'assignment', hlc FROM sync_ops
+             WHERE kind = 'assignment_set' AND hlc = ?1
+             ON CONFLICT (entity, key, field) DO UPDATE SET hlc = max(hlc, excluded.hlc)",
+        )
+        .bind(&hlc)
+        .execute(&mut *tx)
+        .await?;
         sqlx::query("UPDATE sync_state SET backfilled = 1 WHERE workspace_id = ?")
             .bind(self.workspace().to_string())
             .execute(&mut *tx)
