@@ -172,6 +172,10 @@ const ZERO_XOR: &str = "00000000000000000000000000000000000000000000000000000000
 /// with its values (a generic plan for a list of parameters scanned the whole blob table).
 const IN_CHUNK: usize = 500;
 
+/// Rows per multi-row INSERT: at most 10 parameters each, well under SQLite's 32,766
+/// and Postgres's 65,535 parameters per statement.
+const INSERT_CHUNK: usize = 500;
+
 /// `$start, $start+1, …` for `count` values.
 fn placeholders(start: usize, count: usize) -> String {
     (start..start + count)
@@ -412,61 +416,85 @@ impl Database {
             .await?;
             let first = head - count + 1;
             let mut checksums: BTreeMap<String, (i64, [u8; 32])> = BTreeMap::new();
-            for (offset, (op, body)) in accepted.iter().zip(&bodies).enumerate() {
-                let seq = first + offset as i64;
-                let key = op.tenant_id.clone().unwrap_or_default();
-                sqlx::query(
-                    "INSERT INTO sync_log (workspace_id, seq, op_id, tenant_key, kind, hlc, device_id, user_id, body, received_at) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-                )
-                .bind(workspace)
-                .bind(seq)
-                .bind(&op.id)
-                .bind(&key)
-                .bind(op.body.kind())
-                .bind(&op.hlc)
-                .bind(member.device)
-                .bind(member.user)
-                .bind(body)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-                sqlx::query(
-                    "INSERT INTO sync_device_origins (workspace_id, origin_device, device_id) VALUES ($1, $2, $3) \
-                     ON CONFLICT (workspace_id, origin_device) DO NOTHING",
-                )
-                .bind(workspace)
-                .bind(&op.device_id)
-                .bind(member.device)
-                .execute(&mut *tx)
-                .await?;
-                if !key.is_empty() {
-                    sqlx::query(
-                        "INSERT INTO sync_tenants (workspace_id, tenant_id, first_seq) VALUES ($1, $2, $3) \
-                         ON CONFLICT (workspace_id, tenant_id) DO NOTHING",
-                    )
-                    .bind(workspace)
-                    .bind(&key)
-                    .bind(seq)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                for blob in op.body.blobs() {
-                    sqlx::query(
-                        "INSERT INTO sync_blob_refs (workspace_id, sha256, tenant_key) VALUES ($1, $2, $3) \
-                         ON CONFLICT (workspace_id, sha256, tenant_key) DO NOTHING",
-                    )
-                    .bind(workspace)
-                    .bind(blob)
-                    .bind(&key)
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                let entry = checksums.entry(key).or_insert((0, [0u8; 32]));
-                entry.0 += 1;
-                for (x, y) in entry.1.iter_mut().zip(op_digest(&op.id)) {
-                    *x ^= y;
-                }
+            // What the operations name, once each: device origins, tenants (with the
+            // first sequence that names them), blob references.
+            let mut origins: BTreeSet<&str> = BTreeSet::new();
+            let mut tenants: BTreeMap<&str, i64> = BTreeMap::new();
+            let mut refs: BTreeSet<(&str, &str)> = BTreeSet::new();
+            let rows: Vec<(i64, &Operation, &str, &String)> = accepted
+                .iter()
+                .zip(&bodies)
+                .enumerate()
+                .map(|(offset, (op, body))| {
+                    let seq = first + offset as i64;
+                    let key = op.tenant_id.as_deref().unwrap_or_default();
+                    origins.insert(op.device_id.as_str());
+                    if !key.is_empty() {
+                        tenants.entry(key).or_insert(seq);
+                    }
+                    for blob in op.body.blobs() {
+                        refs.insert((blob, key));
+                    }
+                    let entry = checksums.entry(key.to_owned()).or_insert((0, [0u8; 32]));
+                    entry.0 += 1;
+                    for (x, y) in entry.1.iter_mut().zip(op_digest(&op.id)) {
+                        *x ^= y;
+                    }
+                    (seq, *op, key, body)
+                })
+                .collect();
+            // Multi-row inserts: a push of a thousand operations is a handful of
+            // statements while the counter row is held.
+            for chunk in rows.chunks(INSERT_CHUNK) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO sync_log (workspace_id, seq, op_id, tenant_key, kind, hlc, device_id, user_id, body, received_at) ",
+                );
+                insert.push_values(chunk, |mut row, (seq, op, key, body)| {
+                    row.push_bind(workspace)
+                        .push_bind(*seq)
+                        .push_bind(op.id.as_str())
+                        .push_bind(*key)
+                        .push_bind(op.body.kind())
+                        .push_bind(op.hlc.as_str())
+                        .push_bind(member.device)
+                        .push_bind(member.user)
+                        .push_bind(body.as_str())
+                        .push_bind(now);
+                });
+                insert.build().persistent(false).execute(&mut *tx).await?;
+            }
+            let origins: Vec<&str> = origins.into_iter().collect();
+            for chunk in origins.chunks(INSERT_CHUNK) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO sync_device_origins (workspace_id, origin_device, device_id) ",
+                );
+                insert.push_values(chunk, |mut row, origin| {
+                    row.push_bind(workspace).push_bind(*origin).push_bind(member.device);
+                });
+                insert.push(" ON CONFLICT (workspace_id, origin_device) DO NOTHING");
+                insert.build().persistent(false).execute(&mut *tx).await?;
+            }
+            let tenants: Vec<(&str, i64)> = tenants.into_iter().collect();
+            for chunk in tenants.chunks(INSERT_CHUNK) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO sync_tenants (workspace_id, tenant_id, first_seq) ",
+                );
+                insert.push_values(chunk, |mut row, (tenant, seq)| {
+                    row.push_bind(workspace).push_bind(*tenant).push_bind(*seq);
+                });
+                insert.push(" ON CONFLICT (workspace_id, tenant_id) DO NOTHING");
+                insert.build().persistent(false).execute(&mut *tx).await?;
+            }
+            let refs: Vec<(&str, &str)> = refs.into_iter().collect();
+            for chunk in refs.chunks(INSERT_CHUNK) {
+                let mut insert = sqlx::QueryBuilder::new(
+                    "INSERT INTO sync_blob_refs (workspace_id, sha256, tenant_key) ",
+                );
+                insert.push_values(chunk, |mut row, (blob, key)| {
+                    row.push_bind(workspace).push_bind(*blob).push_bind(*key);
+                });
+                insert.push(" ON CONFLICT (workspace_id, sha256, tenant_key) DO NOTHING");
+                insert.build().persistent(false).execute(&mut *tx).await?;
             }
             for (key, (added, digest)) in &checksums {
                 let current: Option<(i64, String)> = sqlx::query_as(
