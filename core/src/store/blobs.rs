@@ -36,7 +36,7 @@ pub(crate) async fn put(
         .await?
         .is_some();
     if !exists {
-        let compressed = zstd::bulk::compress(&bytes, ZSTD_LEVEL)
+        let compressed = compress(&bytes)
             .map_err(|e| StoreError::corrupt(format!("cannot compress a blob: {e}")))?;
         sqlx::query("INSERT INTO blobs (sha256, size, codec, data) VALUES (?, ?, 'zstd', ?)")
             .bind(&hash)
@@ -60,7 +60,7 @@ pub(crate) async fn put_bytes(
         .await?
         .is_some();
     if !exists {
-        let compressed = zstd::bulk::compress(bytes, ZSTD_LEVEL)
+        let compressed = compress(bytes)
             .map_err(|e| StoreError::corrupt(format!("cannot compress a blob: {e}")))?;
         sqlx::query("INSERT INTO blobs (sha256, size, codec, data) VALUES (?, ?, 'zstd', ?)")
             .bind(hash)
@@ -77,6 +77,24 @@ thread_local! {
     /// dominated reading many small blobs.
     static DECOMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Decompressor<'static>>> =
         const { std::cell::RefCell::new(None) };
+}
+
+thread_local! {
+    /// One zstd compression context per thread, for the same reason (storing the blobs of
+    /// a first sync created one per blob).
+    static COMPRESSOR: std::cell::RefCell<Option<zstd::bulk::Compressor<'static>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+fn compress(data: &[u8]) -> std::io::Result<Vec<u8>> {
+    COMPRESSOR.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        let compressor = match slot.as_mut() {
+            Some(compressor) => compressor,
+            None => slot.insert(zstd::bulk::Compressor::new(ZSTD_LEVEL)?),
+        };
+        compressor.compress(data)
+    })
 }
 
 fn decompress(data: &[u8], capacity: usize) -> std::io::Result<Vec<u8>> {

@@ -76,6 +76,8 @@ impl ItemMeta {
 #[derive(Debug, Default)]
 pub(crate) struct CaptureMemo {
     normalized: std::collections::HashMap<(String, String, String), Normalized>,
+    /// Settings hashes whose sketch is stored already.
+    sketched: std::collections::HashSet<String>,
 }
 
 impl CaptureMemo {
@@ -240,40 +242,66 @@ impl Store {
         };
         let directory = DirectoryIndex::new(&content.directory_objects);
         let mut sketches: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        let full: Vec<Normalized> = match memo.as_deref_mut() {
+        // Normalised once per (kind, blob, directory) when a memo is given (a tenant's
+        // history repeats most items), else here; used by reference.
+        let fingerprint = directory_fingerprint(&content.directory_objects);
+        let mut local: Vec<Normalized> = Vec::new();
+        let memo_keys: Vec<(String, String, String)> = match memo.as_deref_mut() {
             Some(memo) => {
-                let fingerprint = directory_fingerprint(&content.directory_objects);
                 if memo.normalized.len() > CaptureMemo::LIMIT {
                     memo.normalized.clear();
+                    memo.sketched.clear();
                 }
                 content
                     .items
                     .iter()
                     .zip(&hashes)
                     .map(|(item, hash)| {
+                        let key = (item.kind.clone(), hash.clone(), fingerprint.clone());
                         memo.normalized
-                            .entry((item.kind.clone(), hash.clone(), fingerprint.clone()))
-                            .or_insert_with(|| normalize(&item.kind, &item.raw, &directory))
-                            .clone()
+                            .entry(key.clone())
+                            .or_insert_with(|| normalize(&item.kind, &item.raw, &directory));
+                        key
                     })
                     .collect()
             }
-            None => content
-                .items
+            None => {
+                local = content
+                    .items
+                    .iter()
+                    .map(|item| normalize(&item.kind, &item.raw, &directory))
+                    .collect();
+                Vec::new()
+            }
+        };
+        let full: Vec<&Normalized> = match memo.as_deref() {
+            Some(memo) => memo_keys
                 .iter()
-                .map(|item| normalize(&item.kind, &item.raw, &directory))
+                .filter_map(|key| memo.normalized.get(key))
                 .collect(),
+            None => local.iter().collect(),
         };
         for n in &full {
+            if memo
+                .as_deref()
+                .is_some_and(|m| m.sketched.contains(&n.settings_hash))
+            {
+                continue;
+            }
             sketches
                 .entry(n.settings_hash.clone())
                 .or_insert_with(|| sketch_bytes(&settings_sketch(&n.settings)));
         }
         let issues = lint_content(content, &full, &hashes, capture.taken_at);
         let normalized: Vec<(String, String)> = full
-            .into_iter()
-            .map(|n| (n.settings_hash, n.assignments_hash))
+            .iter()
+            .map(|n| (n.settings_hash.clone(), n.assignments_hash.clone()))
             .collect();
+        drop(full);
+        if let Some(memo) = memo.as_deref_mut() {
+            // Written below (INSERT OR IGNORE): later captures need not sketch them again.
+            memo.sketched.extend(sketches.keys().cloned());
+        }
         let sketches: Vec<(String, Vec<u8>)> = sketches.into_iter().collect();
         for chunk in sketches.chunks(ITEM_CHUNK) {
             let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -664,7 +692,7 @@ impl Store {
 /// Lints a capture's items (normalised in the same order) as of the capture's time.
 pub fn lint_content(
     content: &CaptureContent,
-    normalized: &[Normalized],
+    normalized: &[&Normalized],
     blob_hashes: &[String],
     taken_at: DateTime<Utc>,
 ) -> Vec<LintIssue> {

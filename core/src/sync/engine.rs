@@ -25,7 +25,7 @@
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
@@ -108,6 +108,15 @@ pub struct SyncReport {
     pub checksums_ok: Option<bool>,
     /// Tenant keys whose checksums still disagree.
     pub mismatched: Vec<String>,
+    /// Where the round's time went, in milliseconds: `snapshots` (asking the server for
+    /// them), `blobs` (fetching what they name), `apply`, `push`, `pull`, `derive`.
+    pub timings_ms: BTreeMap<&'static str, u64>,
+}
+
+impl SyncReport {
+    fn took(&mut self, phase: &'static str, started: std::time::Instant) {
+        *self.timings_ms.entry(phase).or_default() += started.elapsed().as_millis() as u64;
+    }
 }
 
 /// Where a round is, for a progress bar.
@@ -285,8 +294,11 @@ async fn round(
             report.first_sync = true;
             first_sync(store, &session, cancel, progress, &mut report, &mut changed).await?;
         }
+        let started = Instant::now();
         push(store, &session, options, cancel, progress, &mut report).await?;
-        match pull(
+        report.took("push", started);
+        let started = Instant::now();
+        let pulled = pull(
             store,
             &session,
             options,
@@ -295,8 +307,9 @@ async fn round(
             &mut report,
             &mut changed,
         )
-        .await?
-        {
+        .await?;
+        report.took("pull", started);
+        match pulled {
             Pulled::Done => break,
             Pulled::Restart => {
                 report.restarted = true;
@@ -304,7 +317,9 @@ async fn round(
             }
         }
     }
+    let started = Instant::now();
     derive(store, &changed, progress, &mut report).await?;
+    report.took("derive", started);
     report.cursor = store.sync_state().await?.cursor;
     Ok(report)
 }
@@ -337,20 +352,26 @@ async fn first_sync(
         }
         cancel.check()?;
         let tenant = (!key.is_empty()).then_some(key.as_str());
+        let started = Instant::now();
         let snapshot = session
             .client
             .snapshot(&session.token, &session.workspace, tenant, up_to)
             .await?;
+        report.took("snapshots", started);
         if snapshot.epoch != head.epoch {
             return Err(SyncError::Protocol(
                 "the server's log was replaced during the first sync: sync again".to_owned(),
             ));
         }
+        let started = Instant::now();
         fetch_blobs(store, session, &snapshot.operations, report).await?;
+        report.took("blobs", started);
         report.pulled += snapshot.operations.len();
+        let started = Instant::now();
         let applied = store
             .apply_snapshot(key, &snapshot.operations, true)
             .await?;
+        report.took("apply", started);
         report.applied += applied.applied;
         changed.merge(applied);
     }

@@ -35,6 +35,10 @@ struct Options {
     tenants: u32,
     engine: Engine,
     first_sync: bool,
+    /// Only the first sync (`--first-sync-only`).
+    only_first_sync: bool,
+    /// Record the first sync's device with `perf record` into this file (`--perf FILE`).
+    perf: Option<PathBuf>,
     devices: Vec<usize>,
     batches: usize,
 }
@@ -50,6 +54,8 @@ fn options() -> anyhow::Result<Options> {
         tenants: 1000,
         engine: Engine::Postgres,
         first_sync: true,
+        only_first_sync: false,
+        perf: None,
         devices: vec![1, 8, 64],
         batches: 4,
     };
@@ -66,6 +72,8 @@ fn options() -> anyhow::Result<Options> {
                 }
             }
             "--skip-first-sync" => options.first_sync = false,
+            "--first-sync-only" => options.only_first_sync = true,
+            "--perf" => options.perf = Some(PathBuf::from(value()?)),
             "--batches" => options.batches = value()?.parse()?,
             other => bail!("unknown argument {other}"),
         }
@@ -121,10 +129,27 @@ async fn first_sync(server: &Server, options: &Options) -> anyhow::Result<()> {
     b.connect(server, "bob@example.com")?;
     let peak_file = b.data_dir().join("peak-rss");
     let started = Instant::now();
-    let output = b
-        .command(&["--json", "sync", "--once"])?
-        .env("PLUMBLINE_PEAK_RSS_FILE", &peak_file)
-        .output()?;
+    let mut command = b.command(&["--json", "sync", "--once"])?;
+    command.env("PLUMBLINE_PEAK_RSS_FILE", &peak_file);
+    if let Some(perf) = &options.perf {
+        // The same command under `perf record` (call graphs, for a flame graph).
+        let mut wrapped = std::process::Command::new("perf");
+        wrapped
+            .args(["record", "-F", "199", "--call-graph", "dwarf,32768", "-o"])
+            .arg(perf)
+            .arg("--")
+            .arg(command.get_program())
+            .args(command.get_args())
+            .stdin(std::process::Stdio::null());
+        for (key, value) in command.get_envs() {
+            match value {
+                Some(value) => wrapped.env(key, value),
+                None => wrapped.env_remove(key),
+            };
+        }
+        command = wrapped;
+    }
+    let output = command.output()?;
     let took = started.elapsed();
     if !output.status.success() {
         bail!(
@@ -147,6 +172,7 @@ async fn first_sync(server: &Server, options: &Options) -> anyhow::Result<()> {
         report["blobs_downloaded"],
         report["derived"]
     );
+    println!("  where the time went (ms): {}", report["timings_ms"]);
     Ok(())
 }
 
@@ -365,6 +391,9 @@ async fn main() -> anyhow::Result<()> {
     server.add_user("bob@example.com", "operator", WORKSPACE, &[])?;
     if options.first_sync {
         first_sync(&server, &options).await?;
+    }
+    if options.only_first_sync {
+        return Ok(());
     }
     drop(server);
     let server = Server::start(options.engine).await?;
