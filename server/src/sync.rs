@@ -13,6 +13,7 @@
 //! - Operations are stored as pushed (their JSON), and accepted once (by id).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use plumbline_wire::{
@@ -171,6 +172,11 @@ const ZERO_XOR: &str = "00000000000000000000000000000000000000000000000000000000
 /// Rows per `IN (…)` list. These statements are not kept prepared: Postgres plans each
 /// with its values (a generic plan for a list of parameters scanned the whole blob table).
 const IN_CHUNK: usize = 500;
+
+/// Rows written to the sync tables by this process since it last refreshed the
+/// planner's statistics ([`Database::wrote`]), and how many call for a refresh.
+static WRITTEN_SINCE_ANALYZE: AtomicU64 = AtomicU64::new(0);
+const ANALYZE_AFTER_ROWS: u64 = 20_000;
 
 /// Rows per multi-row INSERT: at most 10 parameters each, well under SQLite's 32,766
 /// and Postgres's 65,535 parameters per statement.
@@ -536,6 +542,7 @@ impl Database {
             tx.commit().await?;
             Ok::<_, sqlx::Error>((first..first + count).collect())
         })?;
+        self.wrote(accepted.len() * 2);
         Ok(seqs)
     }
 
@@ -947,7 +954,39 @@ impl Database {
             }
             tx.commit().await
         })?;
+        self.wrote(blobs.len());
         Ok(())
+    }
+
+    /// Counts rows written to the sync tables; after many, refreshes the planner's
+    /// statistics in the background. A first push of a large portfolio otherwise leaves
+    /// Postgres without statistics until autovacuum runs (if it runs at all), and the
+    /// blob queries of the first syncs that follow walk every reference of the workspace
+    /// (0.8 s instead of 3 ms per 200 hashes, measured on 224,000 blobs).
+    fn wrote(&self, rows: usize) {
+        let total = WRITTEN_SINCE_ANALYZE.fetch_add(rows as u64, Ordering::Relaxed) + rows as u64;
+        if total < ANALYZE_AFTER_ROWS
+            || WRITTEN_SINCE_ANALYZE.swap(0, Ordering::Relaxed) < ANALYZE_AFTER_ROWS
+        {
+            return;
+        }
+        let database = self.clone();
+        tokio::spawn(async move {
+            let result = match &database {
+                Database::Postgres(pool) => sqlx::query(
+                    "ANALYZE sync_log, sync_blobs, sync_blob_refs, sync_tenants, sync_checksums",
+                )
+                .execute(pool)
+                .await
+                .map(drop),
+                Database::Sqlite(pool) => {
+                    sqlx::query("PRAGMA optimize").execute(pool).await.map(drop)
+                }
+            };
+            if let Err(error) = result {
+                tracing::warn!(%error, "refreshing the database's statistics failed");
+            }
+        });
     }
 
     /// The blobs among `hashes` the member may read, with their bytes.
@@ -960,11 +999,14 @@ impl Database {
         let unique: Vec<&str> = unique.into_iter().collect();
         let mut out = Vec::new();
         for chunk in unique.chunks(IN_CHUNK) {
+            // The hash list on both sides: without statistics (a fresh or never
+            // analysed table) Postgres otherwise walks every reference of the workspace.
+            let list = placeholders(2, chunk.len());
             let sql = format!(
                 "SELECT b.sha256, b.data, r.tenant_key FROM sync_blobs b \
                  JOIN sync_blob_refs r ON r.workspace_id = b.workspace_id AND r.sha256 = b.sha256 \
-                 WHERE b.workspace_id = $1 AND b.sha256 IN ({})",
-                placeholders(2, chunk.len())
+                 WHERE b.workspace_id = $1 AND b.sha256 IN ({list}) \
+                   AND r.workspace_id = $1 AND r.sha256 IN ({list})"
             );
             let rows: Vec<(String, Vec<u8>, String)> = on_pool!(self, pool => {
                 let mut query = sqlx::query_as(&sql).persistent(false).bind(member.workspace);
@@ -995,11 +1037,14 @@ impl Database {
         let unique: Vec<&str> = unique.into_iter().collect();
         let mut readable = BTreeSet::new();
         for chunk in unique.chunks(IN_CHUNK) {
+            // The hash list on both sides: without statistics (a fresh or never
+            // analysed table) Postgres otherwise walks every reference of the workspace.
+            let list = placeholders(2, chunk.len());
             let sql = format!(
                 "SELECT b.sha256, r.tenant_key FROM sync_blobs b \
                  JOIN sync_blob_refs r ON r.workspace_id = b.workspace_id AND r.sha256 = b.sha256 \
-                 WHERE b.workspace_id = $1 AND b.sha256 IN ({})",
-                placeholders(2, chunk.len())
+                 WHERE b.workspace_id = $1 AND b.sha256 IN ({list}) \
+                   AND r.workspace_id = $1 AND r.sha256 IN ({list})"
             );
             let rows: Vec<(String, String)> = on_pool!(self, pool => {
                 let mut query = sqlx::query_as(&sql).persistent(false).bind(member.workspace);
