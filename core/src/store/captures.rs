@@ -298,7 +298,7 @@ impl Store {
             .map(|n| (n.settings_hash.clone(), n.assignments_hash.clone()))
             .collect();
         drop(full);
-        if let Some(memo) = memo.as_deref_mut() {
+        if let Some(memo) = memo {
             // Written below (INSERT OR IGNORE): later captures need not sketch them again.
             memo.sketched.extend(sketches.keys().cloned());
         }
