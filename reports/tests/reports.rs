@@ -328,17 +328,27 @@ fn executive_report_shows_accepted_risks_ghosts_and_changes() {
             change.name
         );
     }
+    // A ghost stays a finding until someone triages it; the capture changes list only
+    // what the latest review compared. So a ghost the latest review saw is a deleted
+    // change, and one from an earlier deletion is not.
+    let latest = data.latest_capture.as_ref().expect("a latest capture");
     let ghosts: Vec<&Finding> = data
         .findings
         .iter()
         .filter(|f| f.drift_kind == "deleted")
         .collect();
+    assert!(!ghosts.is_empty(), "the demo deletes policies");
     for ghost in &ghosts {
-        assert!(
-            data.changes.iter().any(|c| c.name == ghost.item
-                && c.change == plumbline_reports::data::ChangeKind::Deleted),
-            "the deleted policy {} is a ghost in the capture changes",
-            ghost.item
+        let listed = data.changes.iter().any(|c| {
+            c.name == ghost.item && c.change == plumbline_reports::data::ChangeKind::Deleted
+        });
+        assert_eq!(
+            listed,
+            ghost.last_seen_at >= latest.taken_at,
+            "the deleted policy {} (last seen {}) against the changes to the capture of {}",
+            ghost.item,
+            ghost.last_seen_at,
+            latest.taken_at
         );
     }
 }

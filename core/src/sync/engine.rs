@@ -114,7 +114,7 @@ pub struct SyncReport {
 }
 
 impl SyncReport {
-    fn took(&mut self, phase: &'static str, started: std::time::Instant) {
+    fn took(&mut self, phase: &'static str, started: Instant) {
         *self.timings_ms.entry(phase).or_default() += started.elapsed().as_millis() as u64;
     }
 }
