@@ -373,6 +373,36 @@ async fn tenant_review_diff_and_risk_acceptance() -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Signs the app in to a Plumbline server from Settings and waits for the outcome (the
+/// connection's facts, or an error that fails the test with a screenshot).
+async fn sign_in_from_settings(
+    session: &Session,
+    url: &str,
+    email: &str,
+    password: &str,
+    failure: &str,
+) -> anyhow::Result<()> {
+    click_first(session, "a[href=\"#/settings\"]", failure).await?;
+    for (field, value) in [
+        ("server-url", url),
+        ("server-email", email),
+        ("server-password", password),
+    ] {
+        let css = format!("[data-testid=\"{field}\"]");
+        let input = wait_or_screenshot(session, &css, 1, failure).await?;
+        session.scroll_into_view(&input[0]).await?;
+        session.send_keys(&input[0], value).await?;
+    }
+    click_first(session, "[data-testid=\"server-sign-in\"]", failure).await?;
+    wait_for_outcome(
+        session,
+        "[data-testid=\"server-facts\"], [data-testid=\"server-error\"]",
+        "[data-testid=\"server-error\"]",
+        failure,
+    )
+    .await
+}
+
 /// Waits for the first of several outcomes (`css` lists them comma-separated) and fails
 /// with the page's own words when it is `failed_css`.
 async fn wait_for_outcome(
@@ -592,25 +622,7 @@ async fn settings_signs_in_to_a_plumbline_server_and_out() -> anyhow::Result<()>
     let (driver, session) = start_app(home.path()).await?;
     wait_or_screenshot(&session, "[data-testid=\"tenant-row\"]", 5, FAILURE).await?;
 
-    click_first(&session, "a[href=\"#/settings\"]", FAILURE).await?;
-    for (field, value) in [
-        ("server-url", server.url.as_str()),
-        ("server-email", EMAIL),
-        ("server-password", SERVER_PASSWORD),
-    ] {
-        let css = format!("[data-testid=\"{field}\"]");
-        let input = wait_or_screenshot(&session, &css, 1, FAILURE).await?;
-        session.scroll_into_view(&input[0]).await?;
-        session.send_keys(&input[0], value).await?;
-    }
-    click_first(&session, "[data-testid=\"server-sign-in\"]", FAILURE).await?;
-    wait_for_outcome(
-        &session,
-        "[data-testid=\"server-facts\"], [data-testid=\"server-error\"]",
-        "[data-testid=\"server-error\"]",
-        FAILURE,
-    )
-    .await?;
+    sign_in_from_settings(&session, &server.url, EMAIL, SERVER_PASSWORD, FAILURE).await?;
     let user = session.find_all("[data-testid=\"server-user\"]").await?;
     assert!(session.text(&user[0]).await?.contains(EMAIL));
     let workspace = session
@@ -676,25 +688,7 @@ async fn a_teammates_risk_acceptance_reaches_the_app() -> anyhow::Result<()> {
     wait_or_screenshot(&session, "[data-testid=\"tenant-row\"]", 5, FAILURE).await?;
 
     // Dana signs in from the app: its first sync sends the portfolio.
-    click_first(&session, "a[href=\"#/settings\"]", FAILURE).await?;
-    for (field, value) in [
-        ("server-url", server.url.as_str()),
-        ("server-email", "dana@example.com"),
-        ("server-password", PASSWORD),
-    ] {
-        let css = format!("[data-testid=\"{field}\"]");
-        let input = wait_or_screenshot(&session, &css, 1, FAILURE).await?;
-        session.scroll_into_view(&input[0]).await?;
-        session.send_keys(&input[0], value).await?;
-    }
-    click_first(&session, "[data-testid=\"server-sign-in\"]", FAILURE).await?;
-    wait_for_outcome(
-        &session,
-        "[data-testid=\"server-facts\"], [data-testid=\"server-error\"]",
-        "[data-testid=\"server-error\"]",
-        FAILURE,
-    )
-    .await?;
+    sign_in_from_settings(&session, &server.url, "dana@example.com", PASSWORD, FAILURE).await?;
     // Up to date with nothing waiting: the portfolio is on the server.
     let started = std::time::Instant::now();
     loop {

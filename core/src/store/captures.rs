@@ -244,10 +244,10 @@ impl Store {
         let mut sketches: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         // Normalised once per (kind, blob, directory) when a memo is given (a tenant's
         // history repeats most items), else here; used by reference.
-        let fingerprint = directory_fingerprint(&content.directory_objects);
         let mut local: Vec<Normalized> = Vec::new();
         let memo_keys: Vec<(String, String, String)> = match memo.as_deref_mut() {
             Some(memo) => {
+                let fingerprint = directory_fingerprint(&content.directory_objects);
                 if memo.normalized.len() > CaptureMemo::LIMIT {
                     memo.normalized.clear();
                     memo.sketched.clear();

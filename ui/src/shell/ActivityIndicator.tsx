@@ -28,20 +28,10 @@ import { useMessages } from "../i18n";
 import { useActivity } from "../jobs/activity";
 import { useNow } from "../useNow";
 import { messages } from "./messages";
+import { topBarButton } from "./topBarButton";
 
 const useStyles = makeStyles({
-  trigger: {
-    color: tokens.colorNeutralForegroundOnBrand,
-    minWidth: "auto",
-    ":hover": {
-      color: tokens.colorNeutralForegroundOnBrand,
-      backgroundColor: tokens.colorBrandBackgroundHover,
-    },
-    ":hover:active": {
-      color: tokens.colorNeutralForegroundOnBrand,
-      backgroundColor: tokens.colorBrandBackgroundPressed,
-    },
-  },
+  trigger: topBarButton,
   surface: {
     width: "380px",
     maxWidth: "90vw",

@@ -34,23 +34,13 @@ import { formatExact, formatRelative, parseTimestamp } from "../format";
 import { useMessages } from "../i18n";
 import { useNow } from "../useNow";
 import { syncMessages } from "./syncMessages";
+import { topBarButton } from "./topBarButton";
 
 /** How often the indicator asks (the loop itself runs in the backend). */
 const REFRESH_MS = 2_000;
 
 const useStyles = makeStyles({
-  trigger: {
-    color: tokens.colorNeutralForegroundOnBrand,
-    minWidth: "auto",
-    ":hover": {
-      color: tokens.colorNeutralForegroundOnBrand,
-      backgroundColor: tokens.colorBrandBackgroundHover,
-    },
-    ":hover:active": {
-      color: tokens.colorNeutralForegroundOnBrand,
-      backgroundColor: tokens.colorBrandBackgroundPressed,
-    },
-  },
+  trigger: topBarButton,
   surface: {
     width: "400px",
     maxWidth: "90vw",
