@@ -1,14 +1,16 @@
-//! Taking a capture in: read a folder with the import connector and record it as a new
-//! capture of a tenant (created when it does not exist), in one transaction. Shared by
-//! `plumbline import` and the desktop's import.
+//! Taking a capture in: read a folder with the import connector, or a tenant from
+//! Microsoft Graph, and record it as a new capture of a tenant in one transaction. Shared
+//! by the CLI (`plumbline import`, `plumbline capture`) and the desktop.
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
+use crate::connectors::graph::diagnose::ConnectionTest;
+use crate::connectors::graph::{self, AppCredentials, Cloud, Credential, GraphClient, Target};
 use crate::connectors::import::{import_dir, ImportError, ImportOptions, ImportReport};
 use crate::model::{CaptureId, CaptureSource, TenantId, TenantProfile};
-use crate::store::{CaptureWrite, Store, StoreError};
+use crate::store::{CaptureRun, CaptureRunWrite, CaptureWrite, FailedKind, Store, StoreError};
 
 /// What to import where.
 #[derive(Clone, Debug)]
@@ -44,6 +46,12 @@ pub enum CaptureError {
     /// The reading thread failed.
     #[error("the import stopped unexpectedly: {0}")]
     Worker(String),
+    /// The tenant cannot be read from Graph yet: what is missing and how to add it.
+    #[error("{0}")]
+    NotConnected(String),
+    /// The OS keychain failed.
+    #[error("OS keychain: {0}")]
+    Keychain(#[from] crate::keychain::KeychainError),
 }
 
 /// Reads a folder as [`import_folder`] would, without writing anything: what each file
@@ -119,4 +127,170 @@ pub async fn import_folder(
         tenant_created,
         report,
     })
+}
+
+/// Where a headless process (the agent, a systemd timer) finds the Graph app's client
+/// secret instead of the keychain: a file (`…_FILE`, as container platforms provide), or
+/// systemd's credential `graph-client-secret` under `$CREDENTIALS_DIRECTORY`.
+pub const GRAPH_SECRET_FILE_ENV: &str = "PLUMBLINE_GRAPH_CLIENT_SECRET_FILE";
+
+fn secret_from_file() -> Result<Option<String>, CaptureError> {
+    let path = match std::env::var_os(GRAPH_SECRET_FILE_ENV).filter(|p| !p.is_empty()) {
+        Some(path) => PathBuf::from(path),
+        None => match std::env::var_os("CREDENTIALS_DIRECTORY").filter(|p| !p.is_empty()) {
+            Some(dir) => {
+                let path = PathBuf::from(dir).join("graph-client-secret");
+                if !path.exists() {
+                    return Ok(None);
+                }
+                path
+            }
+            None => return Ok(None),
+        },
+    };
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        CaptureError::NotConnected(format!(
+            "cannot read the Graph client secret from {}: {e}",
+            path.display()
+        ))
+    })?;
+    let secret = text.trim().to_owned();
+    if secret.is_empty() {
+        return Err(CaptureError::NotConnected(format!(
+            "{} is empty: it must hold the Graph app's client secret",
+            path.display()
+        )));
+    }
+    Ok(Some(secret))
+}
+
+/// How to read `tenant` from Graph: its Entra tenant id, and its own app when it has one
+/// with a secret, else the workspace's app (secret from the keychain, or from a file for
+/// headless runs).
+pub async fn graph_target(
+    store: &Store,
+    keychain: &dyn crate::keychain::Keychain,
+    tenant: TenantId,
+) -> Result<Target, CaptureError> {
+    let connection = store.tenant_connection(tenant).await?;
+    let Some(entra) = connection.entra_tenant_id.clone() else {
+        return Err(CaptureError::NotConnected(format!(
+            "{} has no Entra tenant id: add it (Tenants → Connect, or `plumbline graph connect`)",
+            connection.tenant_name
+        )));
+    };
+    let app = store.graph_app().await?;
+    let cloud = match &app {
+        Some(app) => Cloud::parse(&app.cloud).map_err(CaptureError::NotConnected)?,
+        None => Cloud::Global,
+    };
+    if let (Some(client_id), Some(account)) = (
+        connection.graph_app_id.clone(),
+        connection.keychain_account.clone(),
+    ) {
+        let secret = keychain.get(&account)?.ok_or_else(|| {
+            CaptureError::NotConnected(format!(
+                "the client secret of {}'s own app is not in this device's keychain: save it again",
+                connection.tenant_name
+            ))
+        })?;
+        return Ok(Target {
+            tenant: entra,
+            app: AppCredentials {
+                client_id,
+                credential: Credential::Secret(secret),
+            },
+            cloud,
+        });
+    }
+    let Some(app) = app else {
+        return Err(CaptureError::NotConnected(
+            "no Graph app is set up on this device: save the MSP's app registration (Settings → \
+             Microsoft Graph, or `plumbline graph app --client-id ID --secret-stdin`)"
+                .to_owned(),
+        ));
+    };
+    let secret = match secret_from_file()? {
+        Some(secret) => secret,
+        None => {
+            let account = app
+                .keychain_account
+                .clone()
+                .unwrap_or_else(|| crate::settings::graph_app_secret_account(store.workspace()));
+            keychain.get(&account)?.ok_or_else(|| {
+                CaptureError::NotConnected(format!(
+                    "the Graph app's client secret is not in this device's keychain: save it \
+                     (`plumbline graph app --client-id {} --secret-stdin`) or give a file in {GRAPH_SECRET_FILE_ENV}",
+                    app.client_id
+                ))
+            })?
+        }
+    };
+    Ok(Target {
+        tenant: entra,
+        app: AppCredentials {
+            client_id: app.client_id,
+            credential: Credential::Secret(secret),
+        },
+        cloud,
+    })
+}
+
+/// Captures `tenant` from Graph and records the run (and the capture, when anything was
+/// read) in one transaction. A run that read nothing is recorded as failed with its
+/// reason, and returned (not an error): the history shows it.
+pub async fn capture_from_graph(
+    store: &Store,
+    keychain: &dyn crate::keychain::Keychain,
+    client: &GraphClient,
+    tenant: TenantId,
+) -> Result<CaptureRun, CaptureError> {
+    let target = graph_target(store, keychain, tenant).await?;
+    let origin = format!("{} tenant {}", target.cloud.graph_base(), target.tenant);
+    let session = client.session(target);
+    let started_at = Utc::now();
+    let outcome = graph::capture::capture_tenant(&session).await;
+    let finished_at = Utc::now();
+    let mut run = CaptureRunWrite {
+        tenant,
+        started_at,
+        finished_at,
+        requests: session.requests(),
+        throttled: session.throttled(),
+        kinds_failed: Vec::new(),
+        warnings: Vec::new(),
+        error: None,
+    };
+    match outcome {
+        Ok(capture) => {
+            run.kinds_failed = capture
+                .failed_kinds()
+                .into_iter()
+                .map(|(kind, error)| FailedKind { kind, error })
+                .collect();
+            run.warnings = capture.warnings.clone();
+            let write = CaptureWrite {
+                source: CaptureSource::Graph,
+                taken_at: finished_at,
+                origin: Some(origin),
+                content: &capture.content,
+            };
+            Ok(store.record_capture_run(&run, Some(&write)).await?)
+        }
+        Err(error) => {
+            run.error = Some(error.to_string());
+            Ok(store.record_capture_run(&run, None).await?)
+        }
+    }
+}
+
+/// "Test connection" for `tenant`.
+pub async fn test_graph_connection(
+    store: &Store,
+    keychain: &dyn crate::keychain::Keychain,
+    client: &GraphClient,
+    tenant: TenantId,
+) -> Result<ConnectionTest, CaptureError> {
+    let target = graph_target(store, keychain, tenant).await?;
+    Ok(graph::diagnose::test_connection(&client.session(target)).await)
 }

@@ -323,19 +323,10 @@ pub fn client_secret_account(workspace: WorkspaceId, tenant: TenantId) -> String
     format!("workspace-{workspace}-tenant-{tenant}-graph-client-secret")
 }
 
-/// The longest client secret accepted (Entra's are 40 characters).
-const MAX_SECRET_CHARS: usize = 1024;
-
-/// Stores (or replaces) a tenant's Graph client secret in the keychain and records that
-/// it was set. When the database write fails, the keychain is put back as it was.
-pub async fn set_client_secret(
-    store: &Store,
-    keychain: &dyn Keychain,
-    tenant: TenantId,
-    secret: &str,
-) -> Result<TenantConnection, SettingsError> {
-    // A pasted secret often carries the line break after it; Entra secrets never have
-    // leading or trailing spaces.
+/// A pasted client secret, checked: trimmed (a pasted secret often carries the line break
+/// after it; Entra secrets never have leading or trailing spaces), not empty, not a GUID
+/// (the secret's id, the usual mistake).
+fn checked_secret(secret: &str) -> Result<&str, SettingsError> {
     let secret = secret.trim();
     if secret.is_empty() {
         return Err(SettingsError::Invalid(
@@ -359,6 +350,63 @@ pub async fn set_client_secret(
                 .to_owned(),
         ));
     }
+    Ok(secret)
+}
+
+/// The keychain account of the workspace's Graph app secret on this device.
+pub fn graph_app_secret_account(workspace: WorkspaceId) -> String {
+    format!("workspace-{workspace}-graph-app-client-secret")
+}
+
+/// Saves the workspace's multi-tenant Graph app: its application (client) id, the cloud
+/// (see [`crate::connectors::graph::Cloud::parse`]) and, when given, its client secret
+/// (to the keychain only). A new client id removes the old app's secret: a secret never
+/// signs in as another app.
+pub async fn save_graph_app(
+    store: &Store,
+    keychain: &dyn Keychain,
+    client_id: &str,
+    cloud: &str,
+    secret: Option<&str>,
+) -> Result<crate::store::GraphAppRecord, SettingsError> {
+    let client_id = guid(client_id, GuidField::GraphAppId)?;
+    let cloud = crate::connectors::graph::Cloud::parse(cloud)
+        .map_err(SettingsError::Invalid)?
+        .as_text();
+    let secret = secret.map(checked_secret).transpose()?;
+    let before = store.graph_app().await?;
+    store.write_graph_app(&client_id, &cloud).await?;
+    let account = graph_app_secret_account(store.workspace());
+    if let Some(secret) = secret {
+        keychain.set(&account, secret)?;
+        store.write_graph_app_secret_record(Some(&account)).await?;
+    } else if before
+        .as_ref()
+        .is_some_and(|b| b.client_id != client_id && b.keychain_account.is_some())
+    {
+        keychain.delete(&account)?;
+        store.write_graph_app_secret_record(None).await?;
+    }
+    store.graph_app().await?.ok_or_else(|| {
+        SettingsError::Store(StoreError::NotFound {
+            what: "Graph app",
+            name: client_id,
+        })
+    })
+}
+
+/// The longest client secret accepted (Entra's are 40 characters).
+const MAX_SECRET_CHARS: usize = 1024;
+
+/// Stores (or replaces) a tenant's Graph client secret in the keychain and records that
+/// it was set. When the database write fails, the keychain is put back as it was.
+pub async fn set_client_secret(
+    store: &Store,
+    keychain: &dyn Keychain,
+    tenant: TenantId,
+    secret: &str,
+) -> Result<TenantConnection, SettingsError> {
+    let secret = checked_secret(secret)?;
     let current = store.tenant_connection(tenant).await?;
     if current.graph_app_id.is_none() {
         return Err(SettingsError::Invalid(format!(

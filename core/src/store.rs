@@ -19,6 +19,7 @@ mod console;
 mod derived;
 mod evidence;
 mod findings;
+mod graph;
 mod portfolio_view;
 mod reporting;
 mod server;
@@ -53,6 +54,7 @@ pub use evidence::{
     SigningKeyRow,
 };
 pub use findings::{FindingFilter, FindingRow, Supersession, TransitionRow};
+pub use graph::{CaptureRun, CaptureRunWrite, FailedKind, GraphAppRecord, RunStatus};
 pub use portfolio_view::{
     CategoryCounts, PortfolioCategory, PortfolioOverview, PortfolioTenant, TrendPoint,
 };

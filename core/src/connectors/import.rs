@@ -666,6 +666,23 @@ fn not_a_policy(name: &str, value: &Value) -> Option<&'static str> {
     None
 }
 
+/// Objects read from a Graph collection (`deviceManagement/configurationPolicies`), taken
+/// in exactly as an import takes them (same kind detection, same repairs), so a tenant
+/// captured from Graph and the same tenant exported to files normalise alike. Returns the
+/// notes an import would show for the file.
+pub fn graph_items(
+    collection: &str,
+    objects: Vec<Value>,
+    content: &mut CaptureContent,
+) -> Vec<String> {
+    let mut notes = Vec::new();
+    let context = format!("https://graph.microsoft.com/beta/$metadata#{collection}");
+    // A path without folders: only the objects and their collection say what they are.
+    let path = format!("graph:{}", collection.replace('/', ":"));
+    read_objects(&path, objects, Some(&context), None, content, &mut notes);
+    notes
+}
+
 /// Turns a file's objects into items and directory objects; returns the file's outcome.
 fn read_objects(
     path: &str,

@@ -175,7 +175,7 @@ impl Store {
         Ok((tenant_id, ids))
     }
 
-    async fn insert_capture(
+    pub(super) async fn insert_capture(
         &self,
         conn: &mut SqliteConnection,
         tenant: TenantId,

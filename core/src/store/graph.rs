@@ -1,0 +1,302 @@
+//! Graph capture bookkeeping: this device's app registration (its secret only in the
+//! keychain) and the history of capture runs. Neither syncs.
+
+use std::str::FromStr;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use sqlx::Row;
+
+use super::{parse_timestamp, timestamp, CaptureWrite, Store, StoreError};
+use crate::audit::{self, AuditRecord};
+use crate::model::{CaptureId, TenantId};
+
+/// The workspace's multi-tenant app as this device uses it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GraphAppRecord {
+    pub client_id: String,
+    /// [`crate::connectors::graph::Cloud::as_text`].
+    pub cloud: String,
+    pub keychain_account: Option<String>,
+    pub secret_set_at: Option<String>,
+}
+
+/// How a capture run ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RunStatus {
+    /// Every kind read.
+    Ok,
+    /// Some kinds failed (recorded as not assessed); the rest was recorded.
+    Partial,
+    /// Nothing recorded.
+    Failed,
+}
+
+impl RunStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Ok => "ok",
+            Self::Partial => "partial",
+            Self::Failed => "failed",
+        }
+    }
+
+    fn parse(text: &str) -> Option<Self> {
+        [Self::Ok, Self::Partial, Self::Failed]
+            .into_iter()
+            .find(|s| s.as_str() == text)
+    }
+}
+
+/// One failed kind of a run.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct FailedKind {
+    pub kind: String,
+    pub error: String,
+}
+
+/// A capture run to record.
+#[derive(Clone, Debug)]
+pub struct CaptureRunWrite {
+    pub tenant: TenantId,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub requests: u64,
+    pub throttled: u64,
+    pub kinds_failed: Vec<FailedKind>,
+    pub warnings: Vec<String>,
+    /// Why nothing was recorded (a failed run).
+    pub error: Option<String>,
+}
+
+/// A recorded capture run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaptureRun {
+    pub id: String,
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub started_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub status: RunStatus,
+    pub capture_id: Option<CaptureId>,
+    pub duration_ms: i64,
+    pub requests: i64,
+    pub throttled: i64,
+    pub items: i64,
+    pub kinds_failed: Vec<FailedKind>,
+    pub warnings: Vec<String>,
+    pub error: Option<String>,
+}
+
+impl Store {
+    /// This device's Graph app for the workspace, when one was saved.
+    pub async fn graph_app(&self) -> Result<Option<GraphAppRecord>, StoreError> {
+        let row = sqlx::query(
+            "SELECT client_id, cloud, keychain_account, secret_set_at FROM graph_app
+             WHERE workspace_id = ?",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_optional(self.pool())
+        .await?;
+        row.map(|row| {
+            Ok(GraphAppRecord {
+                client_id: row.try_get("client_id")?,
+                cloud: row.try_get("cloud")?,
+                keychain_account: row.try_get("keychain_account")?,
+                secret_set_at: row.try_get("secret_set_at")?,
+            })
+        })
+        .transpose()
+    }
+
+    /// Saves the app's (checked) client id and cloud.
+    pub(crate) async fn write_graph_app(
+        &self,
+        client_id: &str,
+        cloud: &str,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(Utc::now());
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO graph_app (workspace_id, client_id, cloud, updated_at) VALUES (?, ?, ?, ?)
+             ON CONFLICT (workspace_id) DO UPDATE SET
+                 client_id = excluded.client_id, cloud = excluded.cloud,
+                 updated_at = excluded.updated_at",
+        )
+        .bind(self.workspace().to_string())
+        .bind(client_id)
+        .bind(cloud)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "graph.app.update",
+                target: "graph/app".to_owned(),
+                summary: serde_json::json!({ "client_id": client_id, "cloud": cloud }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records where the app's secret is kept (`None`: removed). Names the keychain
+    /// account, never the secret.
+    pub(crate) async fn write_graph_app_secret_record(
+        &self,
+        account: Option<&str>,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(Utc::now());
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE graph_app SET keychain_account = ?, secret_set_at = ?, updated_at = ?
+             WHERE workspace_id = ?",
+        )
+        .bind(account)
+        .bind(account.map(|_| now.clone()))
+        .bind(&now)
+        .bind(self.workspace().to_string())
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "Graph app",
+                name: "of this workspace (save its client id first)".to_owned(),
+            });
+        }
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: if account.is_some() {
+                    "graph.app.secret.set"
+                } else {
+                    "graph.app.secret.remove"
+                },
+                target: "graph/app".to_owned(),
+                summary: serde_json::json!({ "keychain_account": account }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records a capture run, with its capture when it read something: one transaction,
+    /// so a run never names a capture that is not there and a capture never lacks its run.
+    pub async fn record_capture_run(
+        &self,
+        run: &CaptureRunWrite,
+        capture: Option<&CaptureWrite<'_>>,
+    ) -> Result<CaptureRun, StoreError> {
+        let mut tx = self.begin_write().await?;
+        let capture_id = match capture {
+            Some(capture) => Some(self.insert_capture(&mut tx, run.tenant, capture).await?),
+            None => None,
+        };
+        let items = capture.map_or(0, |c| c.content.items.len() as i64);
+        let status = match (&capture_id, run.kinds_failed.is_empty()) {
+            (None, _) => RunStatus::Failed,
+            (Some(_), true) => RunStatus::Ok,
+            (Some(_), false) => RunStatus::Partial,
+        };
+        let id = uuid::Uuid::now_v7().to_string();
+        let duration_ms = (run.finished_at - run.started_at).num_milliseconds();
+        sqlx::query(
+            "INSERT INTO capture_runs (id, workspace_id, tenant_id, started_at, finished_at,
+                 status, capture_id, duration_ms, requests, throttled, items, kinds_failed,
+                 warnings, error)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(self.workspace().to_string())
+        .bind(run.tenant.to_string())
+        .bind(timestamp(run.started_at))
+        .bind(timestamp(run.finished_at))
+        .bind(status.as_str())
+        .bind(capture_id.map(|c| c.to_string()))
+        .bind(duration_ms)
+        .bind(run.requests as i64)
+        .bind(run.throttled as i64)
+        .bind(items)
+        .bind(serde_json::to_string(&run.kinds_failed).unwrap_or_else(|_| "[]".to_owned()))
+        .bind(serde_json::to_string(&run.warnings).unwrap_or_else(|_| "[]".to_owned()))
+        .bind(&run.error)
+        .execute(&mut *tx)
+        .await?;
+        if capture.is_none() {
+            audit::append(
+                &mut tx,
+                self.writer(),
+                AuditRecord {
+                    tenant: Some(run.tenant),
+                    action: "capture.graph.failed",
+                    target: format!("tenant/{}", run.tenant),
+                    summary: serde_json::json!({ "run": id, "error": run.error }),
+                },
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        self.capture_runs(Some(run.tenant), 1)
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| StoreError::NotFound {
+                what: "capture run",
+                name: id,
+            })
+    }
+
+    /// Capture runs, newest first (of one tenant, or all).
+    pub async fn capture_runs(
+        &self,
+        tenant: Option<TenantId>,
+        limit: u32,
+    ) -> Result<Vec<CaptureRun>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT r.*, t.display_name FROM capture_runs r JOIN tenants t ON t.id = r.tenant_id
+             WHERE r.workspace_id = ?1 AND (?2 IS NULL OR r.tenant_id = ?2)
+             ORDER BY r.started_at DESC, r.id DESC LIMIT ?3",
+        )
+        .bind(self.workspace().to_string())
+        .bind(tenant.map(|t| t.to_string()))
+        .bind(i64::from(limit))
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let tenant: String = row.try_get("tenant_id")?;
+                let capture: Option<String> = row.try_get("capture_id")?;
+                let status: String = row.try_get("status")?;
+                let kinds: String = row.try_get("kinds_failed")?;
+                let warnings: String = row.try_get("warnings")?;
+                Ok(CaptureRun {
+                    id: row.try_get("id")?,
+                    tenant_id: TenantId::from_str(&tenant).map_err(StoreError::corrupt)?,
+                    tenant_name: row.try_get("display_name")?,
+                    started_at: parse_timestamp(&row.try_get::<String, _>("started_at")?)?,
+                    finished_at: parse_timestamp(&row.try_get::<String, _>("finished_at")?)?,
+                    status: RunStatus::parse(&status)
+                        .ok_or_else(|| StoreError::corrupt(format!("run status {status:?}")))?,
+                    capture_id: capture
+                        .map(|c| CaptureId::from_str(&c).map_err(StoreError::corrupt))
+                        .transpose()?,
+                    duration_ms: row.try_get("duration_ms")?,
+                    requests: row.try_get("requests")?,
+                    throttled: row.try_get("throttled")?,
+                    items: row.try_get("items")?,
+                    kinds_failed: serde_json::from_str(&kinds).map_err(StoreError::corrupt)?,
+                    warnings: serde_json::from_str(&warnings).map_err(StoreError::corrupt)?,
+                    error: row.try_get("error")?,
+                })
+            })
+            .collect()
+    }
+}
