@@ -18,6 +18,7 @@ mod demo;
 mod evidence;
 mod export;
 mod findings;
+mod graph;
 mod import;
 mod output;
 mod report;
@@ -87,6 +88,13 @@ enum Command {
     /// The Plumbline server: connect (sign in), status [--check], disconnect.
     #[command(subcommand)]
     Server(server::Command),
+    /// Microsoft Graph: the app registration (`graph app`), tenants' connections
+    /// (`graph connect`), connection tests (`graph test`), capture history (`graph runs`).
+    #[command(subcommand)]
+    Graph(graph::Command),
+    /// Capture tenants from Microsoft Graph now (`--tenant NAME`… or `--all`), for cron
+    /// and systemd timers; exit code 8 when some were not captured whole.
+    Capture(graph::CaptureArgs),
     /// Sync this workspace with its Plumbline server: `sync [--once]`, `sync status`,
     /// `sync verify`.
     Sync(sync::Args),
@@ -222,6 +230,8 @@ fn main() -> ExitCode {
             Command::Key(command) => evidence::key(&store, command, cli.json).await,
             Command::Server(command) => server::run(&store, command, cli.json).await,
             Command::Sync(args) => sync::run(&store, args, cli.json).await,
+            Command::Graph(command) => graph::run(&store, command, cli.json).await,
+            Command::Capture(args) => graph::capture(&store, args, cli.json).await,
             Command::Bench(_) => unreachable!("handled before the database is opened"),
         };
         store.close().await;
