@@ -253,7 +253,9 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
             if json {
                 print_json(&runs)?;
             } else if runs.is_empty() {
-                println!("No capture runs yet: `plumbline capture --tenant NAME` reads one from Graph.");
+                println!(
+                    "No capture runs yet: `plumbline capture --tenant NAME` reads one from Graph."
+                );
             } else {
                 for run in &runs {
                     print_run(run);

@@ -32,6 +32,12 @@ impl From<CaptureError> for CommandError {
                 CommandError::new(ErrorCode::InvalidInput, import.to_string())
             }
             CaptureError::Worker(message) => CommandError::new(ErrorCode::Internal, message),
+            CaptureError::NotConnected(message) => {
+                CommandError::new(ErrorCode::InvalidInput, message)
+            }
+            CaptureError::Keychain(error) => {
+                CommandError::new(ErrorCode::Internal, format!("OS keychain: {error}"))
+            }
         }
     }
 }

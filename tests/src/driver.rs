@@ -100,6 +100,11 @@ pub fn server_binary() -> anyhow::Result<PathBuf> {
     workspace_binary("plumbline-server", "PLUMBLINE_SERVER_BINARY")
 }
 
+/// The built `plumbline-fake-graph`, found the same way (`PLUMBLINE_FAKE_GRAPH_BINARY`).
+pub fn fake_graph_binary() -> anyhow::Result<PathBuf> {
+    workspace_binary("plumbline-fake-graph", "PLUMBLINE_FAKE_GRAPH_BINARY")
+}
+
 fn workspace_binary(name: &str, variable: &str) -> anyhow::Result<PathBuf> {
     if let Some(path) = std::env::var_os(variable).filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(path));

@@ -100,10 +100,12 @@ impl Cloud {
                         login: login.trim_end_matches('/').to_owned(),
                         graph: graph.trim_end_matches('/').to_owned(),
                     },
-                    _ => return Err(format!(
+                    _ => {
+                        return Err(format!(
                         "{text:?} is not a cloud: use global (also GCC), usgov-high, usgov-dod, \
                              china, or the base URL of a test Graph"
-                    )),
+                    ))
+                    }
                 }
             }
         })

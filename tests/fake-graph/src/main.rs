@@ -44,6 +44,10 @@ struct Args {
     /// (fields as in `Behaviour`).
     #[arg(long)]
     scenario: Option<PathBuf>,
+    /// The demo generator's "now" (RFC 3339; default now): the same anchor gives the
+    /// same tenants.
+    #[arg(long)]
+    anchor: Option<chrono::DateTime<chrono::Utc>>,
     /// Intune's per-tenant budget per 20 s (0: none).
     #[arg(long, default_value_t = 2_000)]
     tenant_budget: usize,
@@ -66,7 +70,7 @@ async fn main() -> anyhow::Result<()> {
         .with_context(|| format!("{} is not a scenario", path.display()))?,
         None => Scenario::default(),
     };
-    let anchor = chrono::Utc::now();
+    let anchor = args.anchor.unwrap_or_else(chrono::Utc::now);
     let mut list = tenants::demo_tenants(args.seed, args.tenants, args.mean_policies, anchor)?;
     for tenant in &mut list {
         if let Some(settings) = args.large_policy_settings {

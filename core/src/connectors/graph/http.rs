@@ -361,20 +361,21 @@ impl TenantSession {
         }
     }
 
-    /// One HTTP exchange within the limits and the deadline.
+    /// One HTTP exchange within the limits and the deadline. The token is taken once the
+    /// request may go (a wait for a slot can outlast a token); the answer names it.
     async fn exchange(
         &self,
         method: reqwest::Method,
         url: &str,
-        token: &str,
         body: Option<&Value>,
         full_metadata: bool,
-    ) -> Result<Answer, GraphError> {
+    ) -> Result<(Answer, String), GraphError> {
         let inner = &self.client.inner;
         let _tenant = self.slots.acquire().await.map_err(|_| closed())?;
         let _global = inner.global.acquire().await.map_err(|_| closed())?;
+        let token = self.token().await?;
         self.counters.requests.fetch_add(1, Ordering::Relaxed);
-        let mut request = inner.http.request(method, url).bearer_auth(token).header(
+        let mut request = inner.http.request(method, url).bearer_auth(&token).header(
             "Accept",
             if full_metadata {
                 FULL_METADATA
@@ -397,7 +398,7 @@ impl TenantSession {
             })
         };
         match tokio::time::timeout(inner.limits.deadline, exchange).await {
-            Ok(Ok(answer)) => Ok(answer),
+            Ok(Ok(answer)) => Ok((answer, token)),
             Ok(Err(error)) => Err(network_error(url, &error.to_string())),
             Err(_) => Err(network_error(
                 url,
@@ -407,7 +408,7 @@ impl TenantSession {
     }
 
     /// A request with its retries: 429/503/504 and no answer are tried again (after
-    /// `Retry-After` or a backoff), an expired token is renewed once, anything else is
+    /// `Retry-After` or a backoff), an expired token is renewed, anything else is
     /// returned.
     async fn call(
         &self,
@@ -418,15 +419,15 @@ impl TenantSession {
     ) -> Result<Value, GraphError> {
         let retry = self.client.inner.retry.clone();
         let mut attempt = 0u32;
-        let mut renewed = false;
+        let mut renewals = 0u32;
         loop {
             attempt += 1;
-            let token = self.token().await?;
-            let answer = match self
-                .exchange(method.clone(), url, &token, body, full_metadata)
+            let (answer, token) = match self
+                .exchange(method.clone(), url, body, full_metadata)
                 .await
             {
                 Ok(answer) => answer,
+                Err(error @ GraphError::SignIn { .. }) => return Err(error),
                 Err(error) => {
                     if attempt >= retry.attempts {
                         return Err(error);
@@ -457,9 +458,10 @@ impl TenantSession {
                 }
                 status => {
                     let error = http_error(status, &answer.body);
-                    if status == 401 && !renewed {
-                        // Expired or revoked early: one new token, then the answer stands.
-                        renewed = true;
+                    if status == 401 && renewals < 2 {
+                        // Expired or revoked early: a new token (twice at most, then the
+                        // answer stands).
+                        renewals += 1;
                         attempt -= 1;
                         self.invalidate(&token).await;
                         continue;
@@ -623,10 +625,12 @@ impl TenantSession {
                                             Some(relative) => {
                                                 pending.push((i, relative.to_owned(), full, 0))
                                             }
-                                            None => results[i] =
-                                                Some(Err(GraphError::Malformed(format!(
+                                            None => {
+                                                results[i] =
+                                                    Some(Err(GraphError::Malformed(format!(
                                                     "a next link outside Microsoft Graph ({next})"
-                                                )))),
+                                                ))))
+                                            }
                                         },
                                         None => {
                                             let all = pages[i].take().unwrap_or_default();

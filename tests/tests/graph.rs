@@ -1,0 +1,852 @@
+//! Capturing tenants from Microsoft Graph, against the fake Graph: as a process of its own
+//! driven through the real `plumbline` CLI (exports and captures normalise alike, every
+//! error case says what to do, no secret lands anywhere), and in process for the
+//! connector's behaviour under paging, throttling, expiring tokens and failing kinds
+//! (still a real HTTP server on loopback).
+
+use std::collections::BTreeSet;
+use std::io::{Read as _, Write as _};
+use std::path::Path;
+use std::process::{Output, Stdio};
+use std::time::Duration;
+
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use plumbline_core::connectors::graph::capture::{capture_tenant, GraphCapture};
+use plumbline_core::connectors::graph::{
+    AppCredentials, Cloud, Credential, GraphClient, Limits, RetryPolicy, Target,
+};
+use plumbline_core::demo::DemoGenerator;
+use plumbline_e2e::graph::{FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+use plumbline_e2e::team::Device;
+use plumbline_fake_graph::{tenants, Behaviour, Config, FakeTenant};
+use serde_json::Value;
+
+const SEED: u64 = 20_261_201;
+const ANCHOR: &str = "2026-11-30T12:00:00Z";
+
+fn anchor() -> DateTime<Utc> {
+    ANCHOR.parse().expect("anchor")
+}
+
+const SECRET_ENV: &str = plumbline_core::capture::GRAPH_SECRET_FILE_ENV;
+
+/// `plumbline ARGS` on `device` with the Graph secret in `secret_file` (as a headless
+/// service gets it), to the end.
+fn run(device: &Device, secret_file: &Path, args: &[&str]) -> anyhow::Result<Output> {
+    Ok(device
+        .command(args)?
+        .env(SECRET_ENV, secret_file)
+        .output()?)
+}
+
+fn ok(device: &Device, secret_file: &Path, args: &[&str]) -> anyhow::Result<String> {
+    let output = run(device, secret_file, args)?;
+    anyhow::ensure!(
+        output.status.success(),
+        "plumbline {} exited with {:?}: {}{}",
+        args.join(" "),
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr),
+        String::from_utf8_lossy(&output.stdout)
+    );
+    Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+fn text(output: &Output) -> String {
+    format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+/// (kind, external id, settings hash, assignments hash) of a tenant's latest capture.
+async fn hashes(device: &Device, tenant: &str) -> anyhow::Result<BTreeSet<String>> {
+    let rows = device
+        .query(&format!(
+            "SELECT kind || '|' || external_id || '|' || settings_hash || '|' || assignments_hash
+             FROM config_items WHERE capture_id = (
+                 SELECT c.id FROM captures c JOIN tenants t ON t.id = c.tenant_id
+                 WHERE t.display_name = '{tenant}' ORDER BY c.taken_at DESC LIMIT 1)"
+        ))
+        .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// Writes a demo tenant's latest capture as an export: one file per policy in its kind's
+/// folder, directory objects as Graph pages.
+fn write_export(dir: &Path, index: u32) -> anyhow::Result<usize> {
+    let generator = DemoGenerator::new(SEED)?;
+    let mut history = generator.tenant_history(index, anchor());
+    let mut last = None;
+    while let Some(capture) = history.history.next_capture() {
+        last = Some(capture.content.clone());
+    }
+    let content = last.context("a demo tenant has captures")?;
+    for (i, item) in content.items.iter().enumerate() {
+        let folder = plumbline_core::kinds::by_key(&item.kind)
+            .and_then(|k| k.folders.first().copied())
+            .unwrap_or("Other");
+        std::fs::create_dir_all(dir.join(folder))?;
+        std::fs::write(
+            dir.join(folder).join(format!("policy-{i:04}.json")),
+            serde_json::to_vec_pretty(&item.raw)?,
+        )?;
+    }
+    let groups: Vec<Value> = content
+        .directory_objects
+        .iter()
+        .filter(|o| o.kind == plumbline_core::model::DirectoryObjectKind::Group)
+        .map(|o| serde_json::json!({"id": o.external_id, "displayName": o.display_name}))
+        .collect();
+    std::fs::create_dir_all(dir.join("Groups"))?;
+    std::fs::write(
+        dir.join("Groups").join("groups.json"),
+        serde_json::to_vec(&serde_json::json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#groups",
+            "value": groups
+        }))?,
+    )?;
+    Ok(content.items.len())
+}
+
+#[tokio::test]
+async fn a_tenant_read_from_graph_normalises_like_its_export() -> anyhow::Result<()> {
+    let fake = FakeGraphProcess::start(&[
+        "--tenants",
+        "1",
+        "--seed",
+        &SEED.to_string(),
+        "--anchor",
+        ANCHOR,
+    ])?;
+    let tenant = fake.tenants().await?.remove(0);
+    let entra = tenant["entra_tenant_id"].as_str().context("entra id")?;
+    let device = Device::new("graph")?;
+    let scratch = tempfile::tempdir()?;
+    let secret = scratch.path().join("secret");
+    std::fs::write(&secret, format!("{DEFAULT_CLIENT_SECRET}\n"))?;
+    let export = scratch.path().join("export");
+    let exported = write_export(&export, 0)?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "import",
+            "--tenant",
+            "Exported",
+            export.to_str().context("utf-8")?,
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &fake.url,
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "connect",
+            "Captured",
+            "--entra-tenant-id",
+            entra,
+            "--create",
+        ],
+    )?;
+    let summary: Value = serde_json::from_str(&ok(
+        &device,
+        &secret,
+        &["--json", "capture", "--tenant", "Captured"],
+    )?)?;
+    let run = &summary["runs"][0];
+    assert_eq!(run["status"], "ok", "{summary:#}");
+    assert_eq!(run["items"].as_u64(), Some(exported as u64));
+    assert_eq!(
+        tenant["policies"].as_u64(),
+        Some(exported as u64),
+        "the fake serves every policy of the tenant"
+    );
+    let from_files = hashes(&device, "Exported").await?;
+    let from_graph = hashes(&device, "Captured").await?;
+    assert_eq!(from_files.len(), exported);
+    let only_files: Vec<_> = from_files.difference(&from_graph).take(5).collect();
+    let only_graph: Vec<_> = from_graph.difference(&from_files).take(5).collect();
+    assert!(
+        only_files.is_empty() && only_graph.is_empty(),
+        "normalised hashes differ:\nexport only {only_files:#?}\ngraph only {only_graph:#?}"
+    );
+    // The run is in the history, with the requests it took.
+    let runs: Value = serde_json::from_str(&ok(
+        &device,
+        &secret,
+        &["--json", "graph", "runs", "--tenant", "Captured"],
+    )?)?;
+    assert_eq!(runs.as_array().map(Vec::len), Some(1));
+    assert!(runs[0]["requests"].as_u64().unwrap_or(0) > 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn every_error_says_what_to_do() -> anyhow::Result<()> {
+    let scratch = tempfile::tempdir()?;
+    // Tenants 0..7 of the seed; which is which is decided by the scenario.
+    let probe = tenants::demo_tenants(SEED, 7, Some(20), anchor())?;
+    let id = |i: usize| probe[i].entra_id.clone();
+    let scenario = serde_json::json!({
+        "tenants": {
+            id(0): {"consent_missing": true},
+            id(1): {"secret_expired": true},
+            id(2): {"intune_not_licensed": true},
+            id(3): {"denied_permissions": ["DeviceManagementApps.Read.All"]},
+            id(4): {"no_roles": true},
+            id(5): {"malformed": ["deviceManagement/deviceCompliancePolicies"]},
+        }
+    });
+    let scenario_file = scratch.path().join("scenario.json");
+    std::fs::write(&scenario_file, serde_json::to_vec(&scenario)?)?;
+    let fake = FakeGraphProcess::start(&[
+        "--tenants",
+        "7",
+        "--seed",
+        &SEED.to_string(),
+        "--anchor",
+        ANCHOR,
+        "--mean-policies",
+        "20",
+        "--scenario",
+        scenario_file.to_str().context("utf-8")?,
+    ])?;
+    let device = Device::new("errors")?;
+    let secret = scratch.path().join("secret");
+    std::fs::write(&secret, DEFAULT_CLIENT_SECRET)?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &fake.url,
+        ],
+    )?;
+    for i in 0..7 {
+        ok(
+            &device,
+            &secret,
+            &[
+                "graph",
+                "connect",
+                &format!("T{i}"),
+                "--entra-tenant-id",
+                &id(i),
+                "--create",
+            ],
+        )?;
+    }
+    let test = |i: usize| run(&device, &secret, &["graph", "test", &format!("T{i}")]);
+    let capture = |i: usize| -> anyhow::Result<(Output, Value)> {
+        let output = run(
+            &device,
+            &secret,
+            &["--json", "capture", "--tenant", &format!("T{i}")],
+        )?;
+        let json = serde_json::from_slice(&output.stdout).unwrap_or(Value::Null);
+        Ok((output, json))
+    };
+    let failed_kinds = |run: &Value| -> Vec<(String, String)> {
+        run["kinds_failed"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .map(|k| {
+                        (
+                            k["kind"].as_str().unwrap_or("").to_owned(),
+                            k["error"].as_str().unwrap_or("").to_owned(),
+                        )
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+
+    // Consent missing: the admin-consent link for that tenant.
+    let output = test(0)?;
+    assert_eq!(output.status.code(), Some(7), "{}", text(&output));
+    let said = text(&output);
+    assert!(said.contains("not consented"), "{said}");
+    assert!(
+        said.contains(&format!(
+            "{}/{}/adminconsent?client_id={DEFAULT_CLIENT_ID}",
+            fake.url,
+            id(0)
+        )),
+        "{said}"
+    );
+    let (output, json) = capture(0)?;
+    assert_eq!(output.status.code(), Some(8), "{}", text(&output));
+    assert_eq!(json["runs"][0]["status"], "failed");
+    assert!(
+        json["runs"][0]["error"]
+            .as_str()
+            .unwrap_or("")
+            .contains("AADSTS700016"),
+        "{json:#}"
+    );
+
+    // Expired secret.
+    let said = text(&test(1)?);
+    assert!(
+        said.contains("client secret has expired (AADSTS7000222)"),
+        "{said}"
+    );
+
+    // No Intune: the Intune kinds are not available, Conditional Access is read.
+    let said = text(&test(2)?);
+    assert!(said.contains("Intune is not available"), "{said}");
+    let (_, json) = capture(2)?;
+    assert_eq!(json["runs"][0]["status"], "partial", "{json:#}");
+    let failed = failed_kinds(&json["runs"][0]);
+    assert!(
+        failed
+            .iter()
+            .any(|(k, e)| k == "settings_catalog" && e.contains("Intune is not available")),
+        "{failed:?}"
+    );
+    assert!(
+        !failed.iter().any(|(k, _)| k == "conditional_access"),
+        "{failed:?}"
+    );
+
+    // A permission missing: that kind names it, the others are read.
+    let said = text(&test(3)?);
+    assert!(said.contains("DeviceManagementApps.Read.All"), "{said}");
+    let (_, json) = capture(3)?;
+    assert_eq!(json["runs"][0]["status"], "partial");
+    let failed = failed_kinds(&json["runs"][0]);
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, "app_protection");
+    assert!(
+        failed[0]
+            .1
+            .contains("permission missing: the app needs DeviceManagementApps.Read.All"),
+        "{failed:?}"
+    );
+
+    // Consented without application permissions.
+    let said = text(&test(4)?);
+    assert!(said.contains("no application permissions"), "{said}");
+    let (_, json) = capture(4)?;
+    assert_eq!(json["runs"][0]["status"], "failed");
+    assert!(json["runs"][0]["error"]
+        .as_str()
+        .unwrap_or("")
+        .contains("no application permissions"));
+
+    // A malformed page fails its kind only.
+    let (_, json) = capture(5)?;
+    assert_eq!(json["runs"][0]["status"], "partial");
+    let failed = failed_kinds(&json["runs"][0]);
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, "compliance_policy");
+    assert!(failed[0].1.contains("cannot be read"), "{failed:?}");
+
+    // A wrong secret.
+    let wrong = scratch.path().join("wrong");
+    std::fs::write(&wrong, "not~the~secret~0123456789abcdefghijklmno")?;
+    let said = text(&run(&device, &wrong, &["graph", "test", "T6"])?);
+    assert!(
+        said.contains("client secret is wrong (AADSTS7000215)"),
+        "{said}"
+    );
+    assert!(said.contains("Value, not its ID"), "{said}");
+
+    // The wrong cloud: a token for another cloud's Graph.
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &format!("{} https://graph.microsoft.us", fake.url),
+        ],
+    )?;
+    let said = text(&test(6)?);
+    assert!(
+        said.contains("not known in this cloud (AADSTS500011)"),
+        "{said}"
+    );
+
+    // A tenant that does not exist (or is in another cloud).
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &fake.url,
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "connect",
+            "Nowhere",
+            "--entra-tenant-id",
+            "00000000-1111-2222-3333-444444444444",
+            "--create",
+        ],
+    )?;
+    let said = text(&run(&device, &secret, &["graph", "test", "Nowhere"])?);
+    assert!(
+        said.contains("tenant was not found (AADSTS90002)"),
+        "{said}"
+    );
+
+    // Not connected at all: says how to connect.
+    ok(
+        &device,
+        &secret,
+        &["graph", "connect", "T6", "--entra-tenant-id", &id(6)],
+    )?;
+    let output = device
+        .command(&["capture", "--tenant", "T6"])?
+        .env(SECRET_ENV, scratch.path().join("missing-file"))
+        .output()?;
+    assert!(!output.status.success());
+    assert!(
+        text(&output).contains("cannot read the Graph client secret"),
+        "{}",
+        text(&output)
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn no_secret_reaches_the_database_logs_exports_or_packs() -> anyhow::Result<()> {
+    let fake = FakeGraphProcess::start(&[
+        "--tenants",
+        "1",
+        "--seed",
+        &SEED.to_string(),
+        "--anchor",
+        ANCHOR,
+        "--mean-policies",
+        "30",
+    ])?;
+    let entra = fake.tenants().await?[0]["entra_tenant_id"]
+        .as_str()
+        .context("entra id")?
+        .to_owned();
+    let device = Device::new("secrets")?;
+    let scratch = tempfile::tempdir()?;
+    let mut logs = String::new();
+    let mut step = |args: &[&str], stdin: Option<&str>| -> anyhow::Result<()> {
+        let mut child = device
+            .command(args)?
+            .env("RUST_LOG", "debug")
+            .stdin(if stdin.is_some() {
+                Stdio::piped()
+            } else {
+                Stdio::null()
+            })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()?;
+        if let Some(input) = stdin {
+            child
+                .stdin
+                .take()
+                .context("stdin")?
+                .write_all(input.as_bytes())?;
+        }
+        let output = child.wait_with_output()?;
+        logs.push_str(&text(&output));
+        anyhow::ensure!(
+            output.status.success(),
+            "plumbline {}: {}",
+            args.join(" "),
+            text(&output)
+        );
+        Ok(())
+    };
+    // The secret goes in the way a person gives it: on standard input, to the keychain.
+    step(
+        &[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &fake.url,
+            "--secret-stdin",
+        ],
+        Some(&format!("{DEFAULT_CLIENT_SECRET}\n")),
+    )?;
+    step(
+        &[
+            "graph",
+            "connect",
+            "Acme",
+            "--entra-tenant-id",
+            &entra,
+            "--create",
+        ],
+        None,
+    )?;
+    step(&["graph", "test", "Acme"], None)?;
+    step(&["capture", "--tenant", "Acme"], None)?;
+    step(&["capture", "--all"], None)?;
+    step(&["graph", "runs"], None)?;
+    step(&["review"], None)?;
+    let csv = scratch.path().join("inventory.csv");
+    step(
+        &[
+            "export",
+            "inventory",
+            "--out",
+            csv.to_str().context("utf-8")?,
+        ],
+        None,
+    )?;
+    let pack = scratch.path().join("pack.zip");
+    let today = Utc::now().format("%Y-%m-%d").to_string();
+    step(
+        &[
+            "pack",
+            "create",
+            "--tenant",
+            "Acme",
+            "--from",
+            "2026-01-01",
+            "--to",
+            &today,
+            "--out",
+            pack.to_str().context("utf-8")?,
+        ],
+        None,
+    )?;
+    let secret = DEFAULT_CLIENT_SECRET.as_bytes();
+    let contains = |bytes: &[u8]| bytes.windows(secret.len()).any(|w| w == secret);
+    // The test would be empty if the secret never reached the fake: it did (a capture).
+    assert!(fake.log().await?["graph_requests"].as_u64().unwrap_or(0) > 10);
+    assert!(
+        !contains(logs.as_bytes()),
+        "a log or output line holds the secret"
+    );
+    for entry in std::fs::read_dir(device.data_dir())? {
+        let path = entry?.path();
+        if path.is_file() {
+            assert!(
+                !contains(&std::fs::read(&path)?),
+                "{} holds the secret",
+                path.display()
+            );
+        }
+    }
+    assert!(
+        !contains(&std::fs::read(&csv)?),
+        "the export holds the secret"
+    );
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&pack)?)?;
+    assert!(archive.len() > 1);
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i)?;
+        let mut bytes = Vec::new();
+        file.read_to_end(&mut bytes)?;
+        assert!(
+            !contains(&bytes),
+            "{:?} in the pack holds the secret",
+            file.name()
+        );
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------
+// The connector in process, against the fake on loopback.
+
+fn demo(count: u32, mean: u32) -> Vec<FakeTenant> {
+    tenants::demo_tenants(SEED, count, Some(mean), anchor()).expect("demo tenants")
+}
+
+fn target(url: &str, tenant: &FakeTenant) -> Target {
+    Target {
+        tenant: tenant.entra_id.clone(),
+        app: AppCredentials {
+            client_id: DEFAULT_CLIENT_ID.to_owned(),
+            credential: Credential::Secret(DEFAULT_CLIENT_SECRET.to_owned()),
+        },
+        cloud: Cloud::Custom {
+            login: url.to_owned(),
+            graph: url.to_owned(),
+        },
+    }
+}
+
+fn fast_retries() -> RetryPolicy {
+    RetryPolicy {
+        attempts: 10,
+        base: Duration::from_millis(50),
+        cap: Duration::from_millis(400),
+        max_retry_after: Duration::from_secs(5),
+    }
+}
+
+async fn capture_with(
+    list: Vec<FakeTenant>,
+    behaviour: Behaviour,
+    limits: Limits,
+) -> anyhow::Result<(GraphCapture, plumbline_fake_graph::LogSummary)> {
+    capture_in(
+        Config {
+            tenants: list,
+            default_behaviour: behaviour,
+            ..Config::default()
+        },
+        limits,
+    )
+    .await
+}
+
+/// Captures the first tenant of `config` from a fake started for it.
+async fn capture_in(
+    config: Config,
+    limits: Limits,
+) -> anyhow::Result<(GraphCapture, plumbline_fake_graph::LogSummary)> {
+    let tenant = config.tenants[0].clone();
+    let fake = plumbline_fake_graph::start(config, "127.0.0.1:0".parse()?).await?;
+    let client = GraphClient::new(limits, fast_retries())?;
+    let session = client.session(target(&fake.url, &tenant));
+    let capture = capture_tenant(&session).await?;
+    Ok((capture, fake.log()))
+}
+
+/// Items as (kind, id, raw JSON): what two captures of one tenant must agree on.
+fn items(capture: &GraphCapture) -> BTreeSet<(String, String, String)> {
+    capture
+        .content
+        .items
+        .iter()
+        .map(|i| (i.kind.clone(), i.external_id.clone(), i.raw.to_string()))
+        .collect()
+}
+
+#[tokio::test]
+async fn paging_loses_nothing_in_a_large_tenant() -> anyhow::Result<()> {
+    let mut list = demo(1, 40);
+    tenants::add_large_catalog_policy(&mut list[0], "Large catalog policy", 300);
+    tenants::pad_policies(&mut list[0], 2_500);
+    let policies = list[0].policies.len();
+    assert_eq!(policies, 2_500);
+    // Without Intune's per-tenant budget: 5,000 sub-requests would otherwise take Intune's
+    // 50 s (the budget is the throttling test's).
+    let config = Config {
+        tenants: list,
+        tenant_budget: None,
+        ..Config::default()
+    };
+    let (capture, log) = capture_in(config, Limits::default()).await?;
+    assert!(
+        capture.failed_kinds().is_empty(),
+        "{:?}",
+        capture.failed_kinds()
+    );
+    assert_eq!(capture.content.items.len(), policies);
+    let large = capture
+        .content
+        .items
+        .iter()
+        .find(|i| i.name == "Large catalog policy")
+        .context("the large policy")?;
+    assert_eq!(large.raw["settings"].as_array().map(Vec::len), Some(300));
+    // Pages of 25: the catalog list took 100 pages, the large policy's settings 12.
+    let skips = log
+        .entries
+        .iter()
+        .filter(|e| e.url.contains("$skiptoken=skip%253D") || e.url.contains("$skiptoken=skip%3D"))
+        .count();
+    assert!(skips >= 99 + 11, "{skips} next links followed");
+    assert_eq!(log.throttled, 0);
+    Ok(())
+}
+
+#[tokio::test]
+async fn throttling_is_honoured_within_the_concurrency_limits() -> anyhow::Result<()> {
+    let limits = Limits {
+        global: 3,
+        per_tenant: 2,
+        deadline: Duration::from_secs(30),
+    };
+    let (calm, _) = capture_with(demo(1, 120), Behaviour::default(), limits.clone()).await?;
+    // A storm with Retry-After, then every 5th request throttled without one, and a few
+    // 503/504 in between.
+    let stormy = Behaviour {
+        storm: 12,
+        retry_after_s: Some(1),
+        unavailable: 4,
+        ..Behaviour::default()
+    };
+    let started = std::time::Instant::now();
+    let (stormed, log) = capture_with(demo(1, 120), stormy, limits.clone()).await?;
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was not waited for"
+    );
+    assert!(log.throttled >= 12);
+    assert!(
+        stormed.failed_kinds().is_empty(),
+        "{:?}",
+        stormed.failed_kinds()
+    );
+    assert_eq!(
+        items(&calm),
+        items(&stormed),
+        "a throttled capture reads the same tenant"
+    );
+    assert!(log.max_in_flight <= 3, "{} in flight", log.max_in_flight);
+    assert!(log.max_in_flight_per_tenant.values().all(|n| *n <= 2));
+
+    let without_header = Behaviour {
+        throttle_every: Some(5),
+        retry_after_s: None,
+        ..Behaviour::default()
+    };
+    let (throttled, log) = capture_with(demo(1, 120), without_header, limits).await?;
+    assert!(log.throttled > 5);
+    assert_eq!(items(&calm), items(&throttled));
+    assert!(
+        throttled.throttled > 0,
+        "the session counts what it was refused"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn an_expired_token_is_renewed() -> anyhow::Result<()> {
+    let behaviour = Behaviour {
+        token_lifetime_s: Some(1),
+        latency_ms: 100,
+        ..Behaviour::default()
+    };
+    let limits = Limits {
+        per_tenant: 1,
+        ..Limits::default()
+    };
+    let (capture, log) = capture_with(demo(1, 150), behaviour, limits).await?;
+    assert!(
+        capture.failed_kinds().is_empty(),
+        "{:?}",
+        capture.failed_kinds()
+    );
+    assert!(capture.elapsed > Duration::from_secs(2));
+    assert!(
+        capture.token_requests >= 2,
+        "{} tokens",
+        capture.token_requests
+    );
+    let token_requests = log
+        .entries
+        .iter()
+        .filter(|e| e.url.ends_with("/token"))
+        .count();
+    assert_eq!(token_requests as u64, capture.token_requests);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_failing_kind_leaves_the_others_captured() -> anyhow::Result<()> {
+    let (whole, _) = capture_with(demo(1, 80), Behaviour::default(), Limits::default()).await?;
+    let failing = Behaviour {
+        failing: vec!["deviceManagement/deviceCompliancePolicies".to_owned()],
+        ..Behaviour::default()
+    };
+    let (partial, _) = capture_with(demo(1, 80), failing, Limits::default()).await?;
+    let failed = partial.failed_kinds();
+    assert_eq!(failed.len(), 1, "{failed:?}");
+    assert_eq!(failed[0].0, "compliance_policy");
+    assert!(failed[0].1.contains("500"), "{failed:?}");
+    let expected: BTreeSet<_> = items(&whole)
+        .into_iter()
+        .filter(|(kind, ..)| kind != "compliance_policy")
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(items(&partial), expected);
+    Ok(())
+}
+
+#[tokio::test]
+async fn batch_answers_in_any_order_are_matched_to_their_requests() -> anyhow::Result<()> {
+    let (reversed, _) = capture_with(demo(1, 80), Behaviour::default(), Limits::default()).await?;
+    let in_order = Behaviour {
+        batch_in_order: true,
+        ..Behaviour::default()
+    };
+    let (ordered, log) = capture_with(demo(1, 80), in_order, Limits::default()).await?;
+    assert_eq!(items(&reversed), items(&ordered));
+    assert!(
+        log.entries.iter().any(|e| e.batch.is_some()),
+        "sub-requests went through $batch"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_fake_refuses_a_next_link_that_was_decoded() -> anyhow::Result<()> {
+    // The fake is only faithful if a client that re-encodes the skip token fails, as
+    // tools that lost settings did.
+    let list = demo(1, 200);
+    let tenant = list[0].clone();
+    let fake = plumbline_fake_graph::start(
+        Config {
+            tenants: list,
+            ..Config::default()
+        },
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let client = GraphClient::new(Limits::default(), fast_retries())?;
+    let session = client.session(target(&fake.url, &tenant));
+    let token = session.token().await?;
+    let http = reqwest::Client::new();
+    let first: Value = http
+        .get(format!(
+            "{}/beta/deviceManagement/configurationPolicies",
+            fake.url
+        ))
+        .bearer_auth(&token)
+        .send()
+        .await?
+        .json()
+        .await?;
+    let next = first["@odata.nextLink"].as_str().context("a next link")?;
+    assert!(next.contains("%253D"), "{next}");
+    let verbatim = http.get(next).bearer_auth(&token).send().await?;
+    assert_eq!(verbatim.status(), 200);
+    let decoded = http
+        .get(next.replace("%253D", "%3D"))
+        .bearer_auth(&token)
+        .send()
+        .await?;
+    assert_eq!(decoded.status(), 400);
+    Ok(())
+}
