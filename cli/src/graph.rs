@@ -29,6 +29,18 @@ pub enum Command {
         /// Tenant name or id.
         tenant: String,
     },
+    /// Capture schedules: list them, or set a tenant's cadence (`--every 6h`, `--every
+    /// manual`) or resume a parked tenant (`--resume`).
+    Schedule {
+        /// Tenant name or id (none: list every schedule).
+        tenant: Option<String>,
+        /// 30m, 6h, 1d (15 minutes to 7 days), or manual.
+        #[arg(long)]
+        every: Option<String>,
+        /// Put a parked tenant back on its schedule.
+        #[arg(long)]
+        resume: bool,
+    },
     /// The capture runs of a tenant (or all), newest first.
     Runs {
         #[arg(long)]
@@ -73,11 +85,15 @@ pub struct ConnectArgs {
 #[derive(ClapArgs, Debug)]
 pub struct CaptureArgs {
     /// Tenant name or id (repeatable).
-    #[arg(long = "tenant", required_unless_present = "all")]
+    #[arg(long = "tenant", required_unless_present_any = ["all", "due"])]
     tenants: Vec<String>,
     /// Every tenant with an Entra tenant id.
-    #[arg(long, conflicts_with = "tenants")]
+    #[arg(long, conflicts_with_all = ["tenants", "due"])]
     all: bool,
+    /// The tenants whose cadence says they are due (for cron and systemd timers);
+    /// parked tenants are left out.
+    #[arg(long, conflicts_with = "tenants")]
+    due: bool,
     /// Tenants captured side by side.
     #[arg(long, default_value_t = 8)]
     parallel: usize,
@@ -244,6 +260,64 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
                 Err(Failure::server(test.summary))
             }
         }
+        Command::Schedule {
+            tenant,
+            every,
+            resume,
+        } => {
+            if let Some(name) = tenant {
+                let id = tenant_id(store, name).await?;
+                if let Some(every) = every {
+                    let minutes =
+                        plumbline_core::schedule::parse_cadence(every).map_err(Failure::usage)?;
+                    store.set_capture_cadence(id, minutes).await?;
+                }
+                if *resume {
+                    store.resume_capture_schedule(id).await?;
+                }
+            } else if every.is_some() || *resume {
+                return Err(Failure::usage(
+                    "name the tenant: graph schedule TENANT --every 6h",
+                ));
+            }
+            let now = chrono::Utc::now();
+            let rows: Vec<_> = store
+                .capture_schedules(now)
+                .await?
+                .into_iter()
+                .filter(|r| {
+                    tenant.as_deref().is_none_or(|t| {
+                        r.tenant_name.eq_ignore_ascii_case(t) || r.tenant_id.to_string() == t
+                    })
+                })
+                .collect();
+            if json {
+                print_json(&rows)?;
+            } else {
+                for row in &rows {
+                    let cadence = match row.state.cadence_minutes {
+                        None => "manual".to_owned(),
+                        Some(m) if m % 1440 == 0 => format!("every {}d", m / 1440),
+                        Some(m) if m % 60 == 0 => format!("every {}h", m / 60),
+                        Some(m) => format!("every {m}m"),
+                    };
+                    let next = match (&row.parked_at, row.next_due_at) {
+                        (Some(at), _) => format!("PARKED since {}", timestamp(*at)),
+                        (None, Some(due)) if due <= now => "due now".to_owned(),
+                        (None, Some(due)) => format!("next {}", timestamp(due)),
+                        (None, None) => "not scheduled".to_owned(),
+                    };
+                    println!("{:<32}  {cadence:<10}  {next}", row.tenant_name);
+                    if let Some(error) = &row.last_error {
+                        println!(
+                            "      {} failure(s) in a row; last: {error}",
+                            row.state.consecutive_failures
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
         Command::Runs { tenant, limit } => {
             let id = match tenant {
                 Some(name) => Some(tenant_id(store, name).await?),
@@ -313,7 +387,20 @@ struct NotConnected {
 /// `plumbline capture`: reads tenants from Graph and records each run.
 pub async fn capture(store: &Store, args: &CaptureArgs, json: bool) -> Outcome {
     let mut ids = Vec::new();
-    if args.all {
+    if args.due {
+        ids = plumbline_core::capture::due_tenants(store, chrono::Utc::now()).await?;
+        if ids.is_empty() {
+            if json {
+                print_json(&CaptureSummary {
+                    runs: Vec::new(),
+                    not_connected: Vec::new(),
+                })?;
+            } else {
+                println!("No tenant is due.");
+            }
+            return Ok(());
+        }
+    } else if args.all {
         for connection in store.tenant_connections().await? {
             if connection.entra_tenant_id.is_some() {
                 ids.push(connection.tenant_id);

@@ -294,3 +294,19 @@ pub async fn test_graph_connection(
     let target = graph_target(store, keychain, tenant).await?;
     Ok(graph::diagnose::test_connection(&client.session(target)).await)
 }
+
+/// The tenants due for a scheduled capture now, most overdue first.
+pub async fn due_tenants(store: &Store, now: DateTime<Utc>) -> Result<Vec<TenantId>, StoreError> {
+    let mut due: Vec<(DateTime<Utc>, TenantId)> = store
+        .capture_schedules(now)
+        .await?
+        .into_iter()
+        .filter_map(|row| {
+            row.next_due_at
+                .filter(|at| *at <= now)
+                .map(|at| (at, row.tenant_id))
+        })
+        .collect();
+    due.sort();
+    Ok(due.into_iter().map(|(_, id)| id).collect())
+}

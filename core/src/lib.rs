@@ -27,6 +27,7 @@ pub mod normalize;
 pub mod paths;
 pub mod portfolio;
 pub mod review;
+pub mod schedule;
 pub mod settings;
 pub mod store;
 pub mod sync;

@@ -54,7 +54,7 @@ pub use evidence::{
     SigningKeyRow,
 };
 pub use findings::{FindingFilter, FindingRow, Supersession, TransitionRow};
-pub use graph::{CaptureRun, CaptureRunWrite, FailedKind, GraphAppRecord, RunStatus};
+pub use graph::{CaptureRun, CaptureRunWrite, FailedKind, GraphAppRecord, RunStatus, ScheduleRow};
 pub use portfolio_view::{
     CategoryCounts, PortfolioCategory, PortfolioOverview, PortfolioTenant, TrendPoint,
 };

@@ -39,3 +39,19 @@ CREATE TABLE capture_runs (
 ) STRICT;
 
 CREATE INDEX capture_runs_by_tenant ON capture_runs (workspace_id, tenant_id, started_at);
+
+-- When each tenant is captured from Graph on this device: its cadence (0: only when asked),
+-- and the failures since its last successful run. After five failures in a row a tenant
+-- is parked (not captured on schedule until someone resumes it) and an alert says why.
+-- A tenant is due when its newest Graph capture (from any device: captures sync) is older
+-- than its cadence.
+CREATE TABLE capture_schedules (
+    tenant_id             TEXT PRIMARY KEY NOT NULL REFERENCES tenants(id),
+    workspace_id          TEXT NOT NULL REFERENCES workspaces(id),
+    cadence_minutes       INTEGER NOT NULL DEFAULT 1440 CHECK (cadence_minutes >= 0),
+    consecutive_failures  INTEGER NOT NULL DEFAULT 0 CHECK (consecutive_failures >= 0),
+    last_run_at           TEXT,
+    last_error            TEXT,
+    parked_at             TEXT,
+    updated_at            TEXT NOT NULL
+) STRICT;

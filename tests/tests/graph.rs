@@ -850,3 +850,167 @@ async fn the_fake_refuses_a_next_link_that_was_decoded() -> anyhow::Result<()> {
     assert_eq!(decoded.status(), 400);
     Ok(())
 }
+
+#[tokio::test]
+async fn due_tenants_are_captured_and_one_that_keeps_failing_is_parked() -> anyhow::Result<()> {
+    let scratch = tempfile::tempdir()?;
+    let probe = tenants::demo_tenants(SEED, 2, Some(10), anchor())?;
+    let scenario = serde_json::json!({
+        "tenants": { probe[1].entra_id.clone(): {"consent_missing": true} }
+    });
+    let scenario_file = scratch.path().join("scenario.json");
+    std::fs::write(&scenario_file, serde_json::to_vec(&scenario)?)?;
+    let fake = FakeGraphProcess::start(&[
+        "--tenants",
+        "2",
+        "--seed",
+        &SEED.to_string(),
+        "--anchor",
+        ANCHOR,
+        "--mean-policies",
+        "10",
+        "--scenario",
+        scenario_file.to_str().context("utf-8")?,
+    ])?;
+    let device = Device::new("schedule")?;
+    let secret = scratch.path().join("secret");
+    std::fs::write(&secret, DEFAULT_CLIENT_SECRET)?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &fake.url,
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "connect",
+            "Healthy",
+            "--entra-tenant-id",
+            &probe[0].entra_id,
+            "--create",
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "connect",
+            "Broken",
+            "--entra-tenant-id",
+            &probe[1].entra_id,
+            "--create",
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "connect",
+            "Manual",
+            "--entra-tenant-id",
+            "0f0f0f0f-0000-4000-8000-000000000001",
+            "--create",
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &["graph", "schedule", "Manual", "--every", "manual"],
+    )?;
+    let due = |device: &Device| -> anyhow::Result<Vec<String>> {
+        let output = run(device, &secret, &["--json", "capture", "--due"])?;
+        let json: Value = serde_json::from_slice(&output.stdout).with_context(|| text(&output))?;
+        Ok(json["runs"]
+            .as_array()
+            .map(|runs| {
+                runs.iter()
+                    .map(|r| r["tenant_name"].as_str().unwrap_or("").to_owned())
+                    .collect()
+            })
+            .unwrap_or_default())
+    };
+    // Never captured: both scheduled tenants are due; the manual one is not.
+    let mut first = due(&device)?;
+    first.sort();
+    assert_eq!(first, ["Broken", "Healthy"]);
+    // Healthy was captured: not due for a day. Broken failed: due again after its backoff
+    // (not at once).
+    assert!(due(&device)?.is_empty());
+    // Failures until it is parked (each run forced, as `capture --tenant` does).
+    for _ in 0..4 {
+        let output = run(&device, &secret, &["capture", "--tenant", "Broken"])?;
+        assert_eq!(output.status.code(), Some(8));
+    }
+    let schedules: Value =
+        serde_json::from_str(&ok(&device, &secret, &["--json", "graph", "schedule"])?)?;
+    let broken = schedules
+        .as_array()
+        .and_then(|rows| rows.iter().find(|r| r["tenant_name"] == "Broken"))
+        .context("Broken's schedule")?;
+    assert!(broken["parked_at"].is_string(), "{broken:#}");
+    assert_eq!(broken["state"]["consecutive_failures"], 5);
+    assert!(broken["last_error"]
+        .as_str()
+        .unwrap_or("")
+        .contains("AADSTS700016"));
+    let alerts: Value = serde_json::from_str(&ok(&device, &secret, &["--json", "alerts"])?)?;
+    let parked_alerts: Vec<&Value> = alerts
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter(|x| {
+                    x["title"]
+                        .as_str()
+                        .unwrap_or("")
+                        .contains("Broken is no longer captured")
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(parked_alerts.len(), 1, "{alerts:#}");
+    // A sixth failure raises no second alert.
+    let _ = run(&device, &secret, &["capture", "--tenant", "Broken"])?;
+    let alerts: Value = serde_json::from_str(&ok(&device, &secret, &["--json", "alerts"])?)?;
+    assert_eq!(
+        alerts.as_array().map(|a| a
+            .iter()
+            .filter(|x| x["title"].as_str().unwrap_or("").contains("Broken"))
+            .count()),
+        Some(1)
+    );
+    // Fixed and resumed: due at once, captured, no longer parked.
+    reqwest::Client::new()
+        .put(format!(
+            "{}/_fake/tenants/{}/behaviour",
+            fake.url, probe[1].entra_id
+        ))
+        .json(&serde_json::json!({}))
+        .send()
+        .await?
+        .error_for_status()?;
+    ok(
+        &device,
+        &secret,
+        &["graph", "schedule", "Broken", "--resume"],
+    )?;
+    assert_eq!(due(&device)?, ["Broken"]);
+    let schedules: Value = serde_json::from_str(&ok(
+        &device,
+        &secret,
+        &["--json", "graph", "schedule", "Broken"],
+    )?)?;
+    assert!(schedules[0]["parked_at"].is_null(), "{schedules:#}");
+    assert_eq!(schedules[0]["state"]["consecutive_failures"], 0);
+    Ok(())
+}

@@ -584,7 +584,7 @@ fn tenant_facts<'a>(
 }
 
 #[allow(clippy::too_many_arguments)]
-async fn insert_alert(
+pub(super) async fn insert_alert(
     tx: &mut sqlx::SqliteConnection,
     store: &Store,
     id: &str,

@@ -9,7 +9,9 @@ use sqlx::Row;
 
 use super::{parse_timestamp, timestamp, CaptureWrite, Store, StoreError};
 use crate::audit::{self, AuditRecord};
+use crate::baseline::Severity;
 use crate::model::{CaptureId, TenantId};
+use crate::schedule::{next_due, ScheduleState, DEFAULT_CADENCE_MINUTES, PARK_AFTER};
 
 /// The workspace's multi-tenant app as this device uses it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -230,6 +232,8 @@ impl Store {
         .bind(&run.error)
         .execute(&mut *tx)
         .await?;
+        self.update_schedule(&mut tx, run, capture.is_some())
+            .await?;
         if capture.is_none() {
             audit::append(
                 &mut tx,
@@ -298,5 +302,213 @@ impl Store {
                 })
             })
             .collect()
+    }
+}
+
+/// One tenant's capture schedule on this device.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ScheduleRow {
+    pub tenant_id: TenantId,
+    pub tenant_name: String,
+    pub entra_tenant_id: Option<String>,
+    pub state: ScheduleState,
+    /// Why the last run failed, while failures last.
+    pub last_error: Option<String>,
+    pub parked_at: Option<DateTime<Utc>>,
+    /// When it is due next (`None`: not on schedule).
+    pub next_due_at: Option<DateTime<Utc>>,
+}
+
+impl Store {
+    /// Keeps a tenant's schedule with its run: failures counted (parked after
+    /// [`PARK_AFTER`] in a row, with an alert), cleared by a run that read something.
+    async fn update_schedule(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        run: &CaptureRunWrite,
+        read_something: bool,
+    ) -> Result<(), StoreError> {
+        let now = timestamp(run.finished_at);
+        sqlx::query(
+            "INSERT INTO capture_schedules (tenant_id, workspace_id, cadence_minutes, updated_at)
+             VALUES (?, ?, ?, ?) ON CONFLICT (tenant_id) DO NOTHING",
+        )
+        .bind(run.tenant.to_string())
+        .bind(self.workspace().to_string())
+        .bind(DEFAULT_CADENCE_MINUTES)
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        if read_something {
+            sqlx::query(
+                "UPDATE capture_schedules SET consecutive_failures = 0, last_run_at = ?1,
+                     last_error = NULL, parked_at = NULL, updated_at = ?1
+                 WHERE tenant_id = ?2",
+            )
+            .bind(&now)
+            .bind(run.tenant.to_string())
+            .execute(&mut *tx)
+            .await?;
+            return Ok(());
+        }
+        let (failures, parked): (i64, Option<String>) = sqlx::query_as(
+            "UPDATE capture_schedules SET consecutive_failures = consecutive_failures + 1,
+                 last_run_at = ?1, last_error = ?2, updated_at = ?1
+             WHERE tenant_id = ?3 RETURNING consecutive_failures, parked_at",
+        )
+        .bind(&now)
+        .bind(&run.error)
+        .bind(run.tenant.to_string())
+        .fetch_one(&mut *tx)
+        .await?;
+        if failures >= i64::from(PARK_AFTER) && parked.is_none() {
+            sqlx::query("UPDATE capture_schedules SET parked_at = ?1 WHERE tenant_id = ?2")
+                .bind(&now)
+                .bind(run.tenant.to_string())
+                .execute(&mut *tx)
+                .await?;
+            let name: String = sqlx::query_scalar("SELECT display_name FROM tenants WHERE id = ?")
+                .bind(run.tenant.to_string())
+                .fetch_one(&mut *tx)
+                .await?;
+            super::alerts::insert_alert(
+                tx,
+                self,
+                &uuid::Uuid::now_v7().to_string(),
+                None,
+                Some(run.tenant),
+                Severity::High,
+                &format!("{name} is no longer captured: {failures} captures in a row failed"),
+                &format!(
+                    "The last one said: {}. Scheduled captures of {name} are paused until the \
+                     problem is fixed and the tenant is resumed (Tenants → Resume, or `plumbline \
+                     graph schedule \"{name}\" --resume`).",
+                    run.error.as_deref().unwrap_or("no reason given")
+                ),
+                run.finished_at,
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The capture schedules of every tenant with an Entra tenant id, as of `now`.
+    pub async fn capture_schedules(
+        &self,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<ScheduleRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT t.id, t.display_name, t.entra_tenant_id,
+                    s.cadence_minutes, s.consecutive_failures, s.last_run_at, s.last_error,
+                    s.parked_at,
+                    (SELECT MAX(c.taken_at) FROM captures c
+                     WHERE c.tenant_id = t.id AND c.source = 'graph') AS last_capture_at
+             FROM tenants t LEFT JOIN capture_schedules s ON s.tenant_id = t.id
+             WHERE t.workspace_id = ? AND t.entra_tenant_id IS NOT NULL
+             ORDER BY t.display_name COLLATE NOCASE, t.id",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let time = |row: &sqlx::sqlite::SqliteRow,
+                    column: &str|
+         -> Result<Option<DateTime<Utc>>, StoreError> {
+            row.try_get::<Option<String>, _>(column)?
+                .map(|t| parse_timestamp(&t))
+                .transpose()
+        };
+        rows.iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                let cadence: Option<i64> = row.try_get("cadence_minutes")?;
+                let parked_at = time(row, "parked_at")?;
+                let state = ScheduleState {
+                    cadence_minutes: match cadence {
+                        None => Some(DEFAULT_CADENCE_MINUTES),
+                        Some(0) => None,
+                        Some(m) => Some(m),
+                    },
+                    last_capture_at: time(row, "last_capture_at")?,
+                    last_run_at: time(row, "last_run_at")?,
+                    consecutive_failures: row
+                        .try_get::<Option<i64>, _>("consecutive_failures")?
+                        .unwrap_or(0)
+                        .max(0) as u32,
+                    parked: parked_at.is_some(),
+                };
+                Ok(ScheduleRow {
+                    tenant_id: TenantId::from_str(&id).map_err(StoreError::corrupt)?,
+                    tenant_name: row.try_get("display_name")?,
+                    entra_tenant_id: row.try_get("entra_tenant_id")?,
+                    next_due_at: next_due(&state, now),
+                    state,
+                    last_error: row.try_get("last_error")?,
+                    parked_at,
+                })
+            })
+            .collect()
+    }
+
+    /// Sets a tenant's cadence (`None`: only when asked).
+    pub async fn set_capture_cadence(
+        &self,
+        tenant: TenantId,
+        minutes: Option<i64>,
+    ) -> Result<(), StoreError> {
+        self.tenant_connection(tenant).await?;
+        let now = timestamp(Utc::now());
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO capture_schedules (tenant_id, workspace_id, cadence_minutes, updated_at)
+             VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (tenant_id) DO UPDATE SET cadence_minutes = ?3, updated_at = ?4",
+        )
+        .bind(tenant.to_string())
+        .bind(self.workspace().to_string())
+        .bind(minutes.unwrap_or(0))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: Some(tenant),
+                action: "capture.schedule.update",
+                target: format!("tenant/{tenant}"),
+                summary: serde_json::json!({ "cadence_minutes": minutes }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Puts a parked tenant back on its schedule (its failures forgotten: due now).
+    pub async fn resume_capture_schedule(&self, tenant: TenantId) -> Result<(), StoreError> {
+        self.tenant_connection(tenant).await?;
+        let now = timestamp(Utc::now());
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE capture_schedules SET parked_at = NULL, consecutive_failures = 0,
+                 last_error = NULL, updated_at = ? WHERE tenant_id = ?",
+        )
+        .bind(&now)
+        .bind(tenant.to_string())
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: Some(tenant),
+                action: "capture.schedule.resume",
+                target: format!("tenant/{tenant}"),
+                summary: serde_json::json!({}),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 }

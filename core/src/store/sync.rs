@@ -1847,6 +1847,7 @@ async fn purge_tenant(conn: &mut SqliteConnection, tenant: &str) -> Result<(), S
         "DELETE FROM alerts WHERE tenant_id = ?1",
         "DELETE FROM findings WHERE tenant_id = ?1",
         "DELETE FROM capture_runs WHERE tenant_id = ?1",
+        "DELETE FROM capture_schedules WHERE tenant_id = ?1",
         "DELETE FROM reviews WHERE tenant_id = ?1",
         "DELETE FROM decisions WHERE tenant_id = ?1",
         "DELETE FROM derivations WHERE tenant_id = ?1",

@@ -31,6 +31,9 @@ struct Args {
     /// Pads every tenant to this many policies (copies of its catalog policies).
     #[arg(long)]
     pad_policies: Option<usize>,
+    /// Gives every tenant exactly this many policies (the first kept, or copies added).
+    #[arg(long)]
+    policies: Option<usize>,
     /// Milliseconds added to every answer.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
@@ -75,6 +78,9 @@ async fn main() -> anyhow::Result<()> {
     for tenant in &mut list {
         if let Some(settings) = args.large_policy_settings {
             tenants::add_large_catalog_policy(tenant, "Large catalog policy", settings);
+        }
+        if let Some(total) = args.policies {
+            tenants::exact_policies(tenant, total);
         }
         if let Some(total) = args.pad_policies {
             tenants::pad_policies(tenant, total);

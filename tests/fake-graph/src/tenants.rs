@@ -229,6 +229,12 @@ pub fn pad_policies(tenant: &mut FakeTenant, total: usize) {
     }
 }
 
+/// Gives the tenant exactly `total` policies: the first ones kept, or copies added.
+pub fn exact_policies(tenant: &mut FakeTenant, total: usize) {
+    tenant.policies.truncate(total);
+    pad_policies(tenant, total);
+}
+
 /// The directory objects as Graph returns them from their collections.
 pub fn directory_objects(tenant: &FakeTenant, kind: DirectoryObjectKind) -> Vec<Value> {
     let mut out: Vec<Value> = tenant
