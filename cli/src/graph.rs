@@ -72,12 +72,14 @@ pub struct ConnectArgs {
     /// Tenant name or id.
     tenant: String,
     /// The customer's Entra tenant id (Overview page of the Entra admin centre).
-    #[arg(long)]
-    entra_tenant_id: String,
+    #[arg(long, required_unless_present = "domain")]
+    entra_tenant_id: Option<String>,
     /// Add the tenant when no tenant has this name.
     #[arg(long)]
     create: bool,
-    /// The tenant's primary domain, recorded when it is created.
+    /// The tenant's domain (contoso.onmicrosoft.com or a verified one): recorded when the
+    /// tenant is created, and without --entra-tenant-id its tenant id is looked up in the
+    /// Graph app's cloud.
     #[arg(long)]
     domain: Option<String>,
 }
@@ -196,6 +198,24 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
             Ok(())
         }
         Command::Connect(args) => {
+            // The tenant id first: a domain nobody uses adds no tenant.
+            let entra = match (&args.entra_tenant_id, &args.domain) {
+                (Some(entra), _) => entra.clone(),
+                (None, Some(domain)) => {
+                    let cloud = store
+                        .graph_app()
+                        .await?
+                        .map(|app| app.cloud)
+                        .unwrap_or_else(|| "global".to_owned());
+                    let cloud = plumbline_core::connectors::graph::Cloud::parse(&cloud)
+                        .map_err(Failure::usage)?;
+                    client(1, 1)?
+                        .resolve_tenant(&cloud, domain)
+                        .await
+                        .map_err(|e| Failure::usage(e.to_string()))?
+                }
+                (None, None) => return Err(Failure::usage("pass --entra-tenant-id or --domain")),
+            };
             let id = match store.find_tenant(&args.tenant).await? {
                 Some(tenant) => tenant.id,
                 None if args.create => {
@@ -215,7 +235,7 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
                 store,
                 &keychain,
                 id,
-                Some(&args.entra_tenant_id),
+                Some(&entra),
                 current.graph_app_id.as_deref(),
             )
             .await

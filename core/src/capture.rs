@@ -295,12 +295,19 @@ pub async fn test_graph_connection(
     Ok(graph::diagnose::test_connection(&client.session(target)).await)
 }
 
-/// The tenants due for a scheduled capture now, most overdue first.
+/// The tenants due for a scheduled capture now, most overdue first. Demo tenants (their
+/// Entra ids are made up) are scheduled only while the Graph app points at a test Graph.
 pub async fn due_tenants(store: &Store, now: DateTime<Utc>) -> Result<Vec<TenantId>, StoreError> {
+    let test_graph = store
+        .graph_app()
+        .await?
+        .and_then(|app| Cloud::parse(&app.cloud).ok())
+        .is_some_and(|cloud| matches!(cloud, Cloud::Custom { .. }));
     let mut due: Vec<(DateTime<Utc>, TenantId)> = store
         .capture_schedules(now)
         .await?
         .into_iter()
+        .filter(|row| test_graph || !row.is_demo)
         .filter_map(|row| {
             row.next_due_at
                 .filter(|at| *at <= now)

@@ -258,6 +258,32 @@ impl Store {
             })
     }
 
+    /// Each tenant's newest capture run.
+    pub async fn latest_capture_runs(&self) -> Result<Vec<CaptureRun>, StoreError> {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM (
+                 SELECT id, ROW_NUMBER() OVER (
+                     PARTITION BY tenant_id ORDER BY started_at DESC, id DESC) AS n
+                 FROM capture_runs WHERE workspace_id = ?)
+             WHERE n = 1",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        let mut runs = Vec::with_capacity(ids.len());
+        for id in ids {
+            let row = sqlx::query(
+                "SELECT r.*, t.display_name FROM capture_runs r
+                 JOIN tenants t ON t.id = r.tenant_id WHERE r.id = ?",
+            )
+            .bind(&id)
+            .fetch_one(self.pool())
+            .await?;
+            runs.push(run_from_row(&row)?);
+        }
+        Ok(runs)
+    }
+
     /// Capture runs, newest first (of one tenant, or all).
     pub async fn capture_runs(
         &self,
@@ -274,35 +300,35 @@ impl Store {
         .bind(i64::from(limit))
         .fetch_all(self.pool())
         .await?;
-        rows.iter()
-            .map(|row| {
-                let tenant: String = row.try_get("tenant_id")?;
-                let capture: Option<String> = row.try_get("capture_id")?;
-                let status: String = row.try_get("status")?;
-                let kinds: String = row.try_get("kinds_failed")?;
-                let warnings: String = row.try_get("warnings")?;
-                Ok(CaptureRun {
-                    id: row.try_get("id")?,
-                    tenant_id: TenantId::from_str(&tenant).map_err(StoreError::corrupt)?,
-                    tenant_name: row.try_get("display_name")?,
-                    started_at: parse_timestamp(&row.try_get::<String, _>("started_at")?)?,
-                    finished_at: parse_timestamp(&row.try_get::<String, _>("finished_at")?)?,
-                    status: RunStatus::parse(&status)
-                        .ok_or_else(|| StoreError::corrupt(format!("run status {status:?}")))?,
-                    capture_id: capture
-                        .map(|c| CaptureId::from_str(&c).map_err(StoreError::corrupt))
-                        .transpose()?,
-                    duration_ms: row.try_get("duration_ms")?,
-                    requests: row.try_get("requests")?,
-                    throttled: row.try_get("throttled")?,
-                    items: row.try_get("items")?,
-                    kinds_failed: serde_json::from_str(&kinds).map_err(StoreError::corrupt)?,
-                    warnings: serde_json::from_str(&warnings).map_err(StoreError::corrupt)?,
-                    error: row.try_get("error")?,
-                })
-            })
-            .collect()
+        rows.iter().map(run_from_row).collect()
     }
+}
+
+fn run_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<CaptureRun, StoreError> {
+    let tenant: String = row.try_get("tenant_id")?;
+    let capture: Option<String> = row.try_get("capture_id")?;
+    let status: String = row.try_get("status")?;
+    let kinds: String = row.try_get("kinds_failed")?;
+    let warnings: String = row.try_get("warnings")?;
+    Ok(CaptureRun {
+        id: row.try_get("id")?,
+        tenant_id: TenantId::from_str(&tenant).map_err(StoreError::corrupt)?,
+        tenant_name: row.try_get("display_name")?,
+        started_at: parse_timestamp(&row.try_get::<String, _>("started_at")?)?,
+        finished_at: parse_timestamp(&row.try_get::<String, _>("finished_at")?)?,
+        status: RunStatus::parse(&status)
+            .ok_or_else(|| StoreError::corrupt(format!("run status {status:?}")))?,
+        capture_id: capture
+            .map(|c| CaptureId::from_str(&c).map_err(StoreError::corrupt))
+            .transpose()?,
+        duration_ms: row.try_get("duration_ms")?,
+        requests: row.try_get("requests")?,
+        throttled: row.try_get("throttled")?,
+        items: row.try_get("items")?,
+        kinds_failed: serde_json::from_str(&kinds).map_err(StoreError::corrupt)?,
+        warnings: serde_json::from_str(&warnings).map_err(StoreError::corrupt)?,
+        error: row.try_get("error")?,
+    })
 }
 
 /// One tenant's capture schedule on this device.
@@ -310,6 +336,7 @@ impl Store {
 pub struct ScheduleRow {
     pub tenant_id: TenantId,
     pub tenant_name: String,
+    pub is_demo: bool,
     pub entra_tenant_id: Option<String>,
     pub state: ScheduleState,
     /// Why the last run failed, while failures last.
@@ -398,7 +425,7 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Vec<ScheduleRow>, StoreError> {
         let rows = sqlx::query(
-            "SELECT t.id, t.display_name, t.entra_tenant_id,
+            "SELECT t.id, t.display_name, t.entra_tenant_id, t.is_demo,
                     s.cadence_minutes, s.consecutive_failures, s.last_run_at, s.last_error,
                     s.parked_at,
                     (SELECT MAX(c.taken_at) FROM captures c
@@ -439,6 +466,7 @@ impl Store {
                 Ok(ScheduleRow {
                     tenant_id: TenantId::from_str(&id).map_err(StoreError::corrupt)?,
                     tenant_name: row.try_get("display_name")?,
+                    is_demo: row.try_get::<i64, _>("is_demo")? != 0,
                     entra_tenant_id: row.try_get("entra_tenant_id")?,
                     next_due_at: next_due(&state, now),
                     state,

@@ -519,6 +519,36 @@ async fn handle(
     if let Some(rest) = path.strip_prefix("/_fake/") {
         return control(&state, &method, rest, &body);
     }
+    if let Some(domain) = path
+        .strip_prefix('/')
+        .and_then(|p| p.strip_suffix("/v2.0/.well-known/openid-configuration"))
+    {
+        // Tenant discovery: a domain (or tenant id) to its tenant's issuer.
+        let domain = domain.to_ascii_lowercase();
+        let found = state.tenants.iter().find(|(id, t)| {
+            **id == domain
+                || t.tenant
+                    .read()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .domain
+                    .eq_ignore_ascii_case(&domain)
+        });
+        let reply = match found {
+            Some((id, _)) => Reply::json(
+                200,
+                json!({
+                    "issuer": format!("{base}/{id}/v2.0"),
+                    "token_endpoint": format!("{base}/{id}/oauth2/v2.0/token"),
+                }),
+            ),
+            None => Reply::json(
+                400,
+                json!({"error": "invalid_tenant", "error_description": format!("AADSTS90002: Tenant '{domain}' not found.")}),
+            ),
+        };
+        state.record(None, "GET", &path, reply.status, None);
+        return reply.into_response();
+    }
     if path.ends_with("/oauth2/v2.0/token") && method == Method::POST {
         let tenant = path
             .trim_start_matches('/')

@@ -129,6 +129,62 @@ impl GraphClient {
         })
     }
 
+    /// The Entra tenant id of a domain (`contoso.onmicrosoft.com`, `contoso.com`) in
+    /// `cloud`, from the login host's public OpenID configuration (no credentials). A
+    /// GUID is returned as it is.
+    pub async fn resolve_tenant(
+        &self,
+        cloud: &super::Cloud,
+        domain_or_id: &str,
+    ) -> Result<String, GraphError> {
+        let text = domain_or_id
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase();
+        if uuid::Uuid::try_parse(&text).is_ok() {
+            return Ok(text);
+        }
+        let valid = !text.is_empty()
+            && text.contains('.')
+            && text
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if !valid {
+            return Err(GraphError::Incomplete(format!(
+                "{domain_or_id:?} is neither a domain (contoso.onmicrosoft.com) nor an Entra tenant id"
+            )));
+        }
+        let url = format!(
+            "{}/{text}/v2.0/.well-known/openid-configuration",
+            cloud.login_base()
+        );
+        let answer = tokio::time::timeout(self.inner.limits.deadline, async {
+            let response = self.inner.http.get(&url).send().await?;
+            let status = response.status().as_u16();
+            Ok::<_, reqwest::Error>((status, response.bytes().await?))
+        })
+        .await
+        .map_err(|_| network_error(&url, "no answer before the deadline"))?
+        .map_err(|e| network_error(&url, &e.to_string()))?;
+        let json: Value = serde_json::from_slice(&answer.1).unwrap_or(Value::Null);
+        if answer.0 != 200 {
+            return Err(GraphError::Incomplete(format!(
+                "no tenant uses the domain {text} in this cloud: check the spelling, or enter the Entra tenant id"
+            )));
+        }
+        // "issuer": "https://login.microsoftonline.com/{tenant id}/v2.0"
+        json.get("issuer")
+            .and_then(Value::as_str)
+            .and_then(|issuer| {
+                issuer
+                    .trim_end_matches('/')
+                    .split('/')
+                    .find(|part| uuid::Uuid::try_parse(part).is_ok())
+            })
+            .map(str::to_owned)
+            .ok_or_else(|| GraphError::Malformed(format!("{url} named no tenant")))
+    }
+
     /// A session for one tenant. Sessions of the same tenant share its limit and token.
     pub fn session(&self, target: Target) -> TenantSession {
         let tenant_key = format!("{}|{}", target.cloud.graph_base(), target.tenant);
