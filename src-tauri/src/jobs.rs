@@ -24,6 +24,7 @@ pub enum JobKind {
     Review,
     Import,
     EvidencePack,
+    Capture,
 }
 
 /// Where a job stands.
@@ -65,6 +66,17 @@ pub enum JobResult {
         tenant_created: bool,
         /// Files left out (with `skip bad files`), each with why.
         skipped: Vec<String>,
+    },
+    Capture {
+        /// Tenants asked for.
+        tenants: u32,
+        /// Captured whole.
+        captured: u32,
+        /// Captured with some kinds not read (recorded as not assessed).
+        partial: u32,
+        items: u32,
+        /// Tenants not captured, each as "name: error".
+        failures: Vec<String>,
     },
     EvidencePack {
         path: String,

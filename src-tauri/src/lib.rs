@@ -14,6 +14,7 @@ pub mod console;
 pub mod error;
 pub mod evidence;
 pub mod files;
+pub mod graph;
 pub mod jobs;
 pub mod notify;
 pub mod portfolio;
@@ -98,6 +99,15 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             sync::sync_now,
             sync::cancel_sync,
             sync::rejected_changes,
+            graph::graph_app,
+            graph::save_graph_app,
+            graph::managed_tenants,
+            graph::add_tenant,
+            graph::test_tenant_connection,
+            graph::capture_tenants,
+            graph::set_capture_cadence,
+            graph::resume_capture,
+            graph::capture_runs,
         ])
 }
 
@@ -232,6 +242,7 @@ pub fn run() -> ExitCode {
                 )));
             window_state::manage(app, data_dir);
             app.state::<AppState>().start_sync();
+            app.state::<AppState>().start_scheduled_captures();
             Ok(())
         })
         .run(tauri::generate_context!());

@@ -80,6 +80,13 @@ impl AppState {
         }
     }
 
+    /// Captures due tenants from Graph in the background (once a Graph app is set up).
+    pub fn start_scheduled_captures(&self) {
+        if let Ok(store) = self.store.as_ref() {
+            crate::graph::start_scheduler(store.clone(), self.keychain());
+        }
+    }
+
     /// Gives the commands the system's pickers (once; later calls change nothing).
     pub fn set_picker(&self, picker: Arc<dyn crate::files::PathPicker>) {
         // A second window system would bring the same pickers.

@@ -149,6 +149,27 @@ export const commands = {
 	cancelSync: () => typedError<SyncView, CommandError>(__TAURI_INVOKE("cancel_sync")),
 	/**  Changes the server refused, newest first. */
 	rejectedChanges: () => typedError<RejectedView[], CommandError>(__TAURI_INVOKE("rejected_changes")),
+	/**  The Graph app of this device, when one was saved. */
+	graphApp: () => typedError<GraphAppView | null, CommandError>(__TAURI_INVOKE("graph_app")),
+	/**  Saves the Graph app (a new secret to the keychain only). */
+	saveGraphApp: (request: SaveGraphAppRequest) => typedError<GraphAppView, CommandError>(__TAURI_INVOKE("save_graph_app", { request })),
+	/**  Every tenant with its connection, schedule and last capture run. */
+	managedTenants: () => typedError<ManagedTenant[], CommandError>(__TAURI_INVOKE("managed_tenants")),
+	/**  Adds a tenant by domain (its tenant id looked up in the app's cloud) or tenant id. */
+	addTenant: (request: AddTenantRequest) => typedError<ManagedTenant, CommandError>(__TAURI_INVOKE("add_tenant", { request })),
+	/**  Tests a tenant's connection: sign-in, permissions, which kinds can be read. */
+	testTenantConnection: (tenantId: string) => typedError<ConnectionTestView, CommandError>(__TAURI_INVOKE("test_tenant_connection", { tenantId })),
+	/**
+	 *  Captures tenants from Graph now, one job for all of them (cancel keeps the tenants
+	 *  already captured: each capture is its own transaction).
+	 */
+	captureTenants: (tenantIds: string[]) => typedError<Job, CommandError>(__TAURI_INVOKE("capture_tenants", { tenantIds })),
+	/**  Sets a tenant's cadence (`None`: captured only when asked). */
+	setCaptureCadence: (tenantId: string, cadenceMinutes: number | null) => typedError<ManagedTenant, CommandError>(__TAURI_INVOKE("set_capture_cadence", { tenantId, cadenceMinutes })),
+	/**  Puts a parked tenant back on its schedule. */
+	resumeCapture: (tenantId: string) => typedError<ManagedTenant, CommandError>(__TAURI_INVOKE("resume_capture", { tenantId })),
+	/**  A tenant's capture runs, newest first. */
+	captureRuns: (tenantId: string) => typedError<CaptureRunView[], CommandError>(__TAURI_INVOKE("capture_runs", { tenantId })),
 };
 
 /* Types */
@@ -163,6 +184,13 @@ export type AcceptanceRow = {
 	expiresAt: string,
 	lapsedAt: string | null,
 	lapseReason: string | null,
+};
+
+/**  A tenant to add: its name, and its domain or Entra tenant id. */
+export type AddTenantRequest = {
+	name: string,
+	/**  `contoso.onmicrosoft.com`, a verified domain, or the tenant id. */
+	domainOrTenantId: string,
 };
 
 /**  One alert as the inbox shows it. */
@@ -290,6 +318,21 @@ export type CaptureComparison = {
 	notComparedKinds: string[],
 };
 
+/**  A capture run. */
+export type CaptureRunView = {
+	id: string,
+	startedAt: string,
+	/**  `ok`, `partial` or `failed`. */
+	status: string,
+	durationMs: number | null,
+	requests: number,
+	throttled: number,
+	items: number,
+	kindsFailed: FailedKindView[],
+	warnings: string[],
+	error: string | null,
+};
+
 /**  A capture in a tenant's timeline. */
 export type CaptureView = {
 	id: string,
@@ -320,6 +363,16 @@ export type ChangedPolicy = {
 export type CommandError = {
 	code: ErrorCode,
 	message: string,
+};
+
+/**  The answer of "Test connection". */
+export type ConnectionTestView = {
+	ok: boolean,
+	summary: string,
+	signedIn: boolean,
+	permissions: string[],
+	kinds: KindAccessView[],
+	adminConsentUrl: string | null,
 };
 
 /**  One row of the findings table: what the table shows and filters on, no JSON values. */
@@ -517,6 +570,13 @@ export type ExportedKey = {
 	fingerprint: string,
 };
 
+/**  One failed kind of a run. */
+export type FailedKindView = {
+	kind: string,
+	label: string,
+	error: string,
+};
+
 export type FindingDetail = {
 	finding: FindingView,
 	/**  Oldest first. */
@@ -642,6 +702,15 @@ export type GeneratedReport = {
 	fontWarning: string | null,
 };
 
+/**  The MSP's Graph app on this device (its secret only in the keychain). */
+export type GraphAppView = {
+	clientId: string,
+	/**  `global`, `usgov-high`, `usgov-dod`, `china`, or a test Graph's URL. */
+	cloud: string,
+	/**  When the client secret was stored; `None`: no secret yet. */
+	secretSetAt: string | null,
+};
+
 /**  What an import of a folder would take in, file by file. Nothing is written. */
 export type ImportPreview = {
 	folder: string,
@@ -710,7 +779,7 @@ export type Job = {
 };
 
 /**  What a job does. */
-export type JobKind = "review" | "import" | "evidence_pack";
+export type JobKind = "review" | "import" | "evidence_pack" | "capture";
 
 /**  What a finished job produced, for the page that started it. */
 export type JobResult = { type: "review"; 
@@ -723,10 +792,26 @@ alerts: number;
 /**  Tenants whose review failed, each as "name: error" (the others were reviewed). */
 failures: string[] } | { type: "import"; tenantId: string; tenant: string; captureId: string; items: number; tenantCreated: boolean; 
 /**  Files left out (with `skip bad files`), each with why. */
-skipped: string[] } | { type: "evidence_pack"; path: string; sha256: string; size: number | null; fingerprint: string; files: number; auditEvents: number; omitted: string[] };
+skipped: string[] } | { type: "capture"; 
+/**  Tenants asked for. */
+tenants: number; 
+/**  Captured whole. */
+captured: number; 
+/**  Captured with some kinds not read (recorded as not assessed). */
+partial: number; items: number; 
+/**  Tenants not captured, each as "name: error". */
+failures: string[] } | { type: "evidence_pack"; path: string; sha256: string; size: number | null; fingerprint: string; files: number; auditEvents: number; omitted: string[] };
 
 /**  Where a job stands. */
 export type JobState = "running" | "succeeded" | "failed" | "cancelled";
+
+/**  How one kind can be read. */
+export type KindAccessView = {
+	kind: string,
+	label: string,
+	readable: boolean,
+	problem: string | null,
+};
 
 /**  Policies of one kind in a preview. */
 export type KindCount = {
@@ -748,6 +833,27 @@ export type LogoView = {
 	height: number,
 	/**  The file it was read from (it may have moved since; reports do not need it). */
 	source: string,
+};
+
+/**  A tenant as the Tenants page manages it. */
+export type ManagedTenant = {
+	id: string,
+	name: string,
+	primaryDomain: string | null,
+	entraTenantId: string | null,
+	isDemo: boolean,
+	tags: string[],
+	/**  `None`: captured only when asked. */
+	cadenceMinutes: number | null,
+	/**  When the next scheduled capture is due; `None`: not on schedule. */
+	nextDueAt: string | null,
+	parkedAt: string | null,
+	/**  Why the last run failed, while failures last. */
+	lastError: string | null,
+	consecutiveFailures: number,
+	/**  The newest capture from any source. */
+	lastCaptureAt: string | null,
+	lastRun: CaptureRunView | null,
 };
 
 /**  What verifying a pack found. */
@@ -967,6 +1073,13 @@ export type SaveConnectionRequest = {
 	tenantId: string,
 	entraTenantId: string | null,
 	graphAppId: string | null,
+};
+
+/**  The app to save; `secret` empty keeps the stored one. */
+export type SaveGraphAppRequest = {
+	clientId: string,
+	cloud: string,
+	secret: string | null,
 };
 
 /**  A score of one review. */
