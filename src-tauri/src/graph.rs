@@ -181,8 +181,12 @@ fn test_view(test: ConnectionTest) -> ConnectionTestView {
 }
 
 fn parse_tenant(id: &str) -> Result<TenantId, CommandError> {
-    id.parse()
-        .map_err(|_| CommandError::new(ErrorCode::InvalidInput, format!("{id:?} is not a tenant id")))
+    id.parse().map_err(|_| {
+        CommandError::new(
+            ErrorCode::InvalidInput,
+            format!("{id:?} is not a tenant id"),
+        )
+    })
 }
 
 fn client() -> Result<GraphClient, CommandError> {
@@ -287,12 +291,15 @@ pub async fn add_tenant(
     if store.find_tenant(name).await?.is_some() {
         return Err(CommandError::new(
             ErrorCode::Conflict,
-            format!("A tenant named {name} exists already: choose another name, or connect that one."),
+            format!(
+                "A tenant named {name} exists already: choose another name, or connect that one."
+            ),
         ));
     }
     let cloud = match store.graph_app().await? {
-        Some(app) => Cloud::parse(&app.cloud)
-            .map_err(|e| CommandError::new(ErrorCode::InvalidInput, e))?,
+        Some(app) => {
+            Cloud::parse(&app.cloud).map_err(|e| CommandError::new(ErrorCode::InvalidInput, e))?
+        }
         None => Cloud::Global,
     };
     let given = request.domain_or_tenant_id.trim();
@@ -320,8 +327,8 @@ pub async fn test_tenant_connection(
     tenant_id: String,
 ) -> Result<ConnectionTestView, CommandError> {
     let id = parse_tenant(&tenant_id)?;
-    let test = test_graph_connection(state.store()?, state.keychain().as_ref(), &client()?, id)
-        .await?;
+    let test =
+        test_graph_connection(state.store()?, state.keychain().as_ref(), &client()?, id).await?;
     Ok(test_view(test))
 }
 
@@ -339,7 +346,10 @@ pub async fn capture_tenants(
         .map(|id| parse_tenant(id))
         .collect::<Result<Vec<_>, _>>()?;
     if ids.is_empty() {
-        return Err(CommandError::new(ErrorCode::InvalidInput, "Choose the tenants to capture."));
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            "Choose the tenants to capture.",
+        ));
     }
     let managed = managed(&store).await?;
     let names: Vec<String> = ids
@@ -379,10 +389,9 @@ pub async fn capture_tenants(
                         match run.status {
                             RunStatus::Ok => ok += 1,
                             RunStatus::Partial => partial += 1,
-                            RunStatus::Failed => failed.push(format!(
-                                "{name}: {}",
-                                run.error.unwrap_or_default()
-                            )),
+                            RunStatus::Failed => {
+                                failed.push(format!("{name}: {}", run.error.unwrap_or_default()))
+                            }
                         }
                     }
                     Err(error) => failed.push(format!("{name}: {error}")),

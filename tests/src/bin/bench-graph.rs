@@ -136,9 +136,11 @@ async fn main() -> anyhow::Result<()> {
     let wall = started.elapsed();
     let log = fake.log().await?;
     anyhow::ensure!(run.status == RunStatus::Ok, "the capture failed: {run:?}");
-    let tokens = log["entries"]
-        .as_array()
-        .map_or(0, |e| e.iter().filter(|e| e["url"].as_str().is_some_and(|u| u.ends_with("/token"))).count());
+    let tokens = log["entries"].as_array().map_or(0, |e| {
+        e.iter()
+            .filter(|e| e["url"].as_str().is_some_and(|u| u.ends_with("/token")))
+            .count()
+    });
     println!(
         "one tenant: {} items in {:.2} s; {} HTTP requests to Graph (+{} token), {} Graph requests counted by Intune (batched sub-requests), {} throttled",
         run.items,

@@ -84,6 +84,15 @@ describe("FakeBackend", () => {
       assignBaseline: 0,
       unassignBaseline: 0,
       exportBaseline: 0,
+      graphApp: 0,
+      saveGraphApp: 0,
+      managedTenants: 0,
+      addTenant: 0,
+      testTenantConnection: 0,
+      captureTenants: 0,
+      setCaptureCadence: 0,
+      resumeCapture: 0,
+      captureRuns: 0,
     });
   });
 

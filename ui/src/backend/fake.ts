@@ -5,6 +5,7 @@
 import { FakeBaselines, type FakeBaselinesData } from "./fakeBaselines";
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
 import { FakeEvidence, type FakeEvidenceData } from "./fakeEvidence";
+import { FakeGraph, type FakeGraphData } from "./fakeGraph";
 import { FakeJobs } from "./fakeJobs";
 import { fakePortfolioOverview, type FakePortfolioData } from "./fakePortfolio";
 import { FakeSettings, type FakeSettingsData } from "./fakeSettings";
@@ -61,11 +62,18 @@ import {
   type TenantConnectionView,
   type TenantOverview,
   type TenantRow,
+  type AddTenantRequest,
+  type CaptureRunView,
+  type ConnectionTestView,
+  type GraphAppView,
+  type ManagedTenant,
+  type SaveGraphAppRequest,
 } from "./types";
 
 export { makeFinding, type FakeFinding } from "./fakeConsole";
 export { makeAlert, makePack } from "./fakeEvidence";
 export { FAKE_WRONG_PASSWORD, type FakeLogoFile, type FakeSettingsData } from "./fakeSettings";
+export { makeConnectionTest, type FakeGraphData } from "./fakeGraph";
 export type { FakeBaseline, FakeBaselineItem, FakeBaselinesData, FakeFolder } from "./fakeBaselines";
 
 type Method = keyof Backend;
@@ -93,6 +101,8 @@ export interface FakeBackendOptions {
   baselines?: FakeBaselinesData;
   /** What previewing each export folder shows; any other path is not a folder. */
   previews?: Record<string, ImportPreview>;
+  /** The Graph app, known domains, capture outcomes, connection tests, schedules. */
+  graph?: FakeGraphData;
 }
 
 /** A preview of an export folder with neutral defaults. */
@@ -254,6 +264,15 @@ export class FakeBackend implements Backend {
     assignBaseline: 0,
     unassignBaseline: 0,
     exportBaseline: 0,
+    graphApp: 0,
+    saveGraphApp: 0,
+    managedTenants: 0,
+    addTenant: 0,
+    testTenantConnection: 0,
+    captureTenants: 0,
+    setCaptureCadence: 0,
+    resumeCapture: 0,
+    captureRuns: 0,
   };
   /** The console's data and what it was asked. */
   readonly console: FakeConsole;
@@ -267,6 +286,8 @@ export class FakeBackend implements Backend {
   readonly settings: FakeSettings;
   /** The baselines' data and what they were asked. */
   readonly baselines: FakeBaselines;
+  /** Tenant management over Graph. */
+  readonly graph: FakeGraph;
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -305,6 +326,16 @@ export class FakeBackend implements Backend {
     );
     this.baselines = new FakeBaselines(options.baselines ?? {}, () => this.tenants);
     this.previews = structuredClone(options.previews ?? {});
+    this.graph = new FakeGraph(
+      options.graph ?? {},
+      () => this.tenants,
+      (row) => {
+        this.tenants.push(copyTenant(row));
+      },
+      (id, change) => {
+        this.tenants = this.tenants.map((t) => (t.id === id ? change(t) : t));
+      },
+    );
   }
 
   /** Drops `path` on the window, as a person dragging a folder from the file manager. */
@@ -785,6 +816,63 @@ export class FakeBackend implements Backend {
   async exportBaseline(request: ExportRequest): Promise<ExportedBaselineView> {
     await this.answer("exportBaseline");
     return this.baselines.export(request);
+  }
+
+  async graphApp(): Promise<GraphAppView | null> {
+    await this.answer("graphApp");
+    return this.graph.getApp();
+  }
+
+  async saveGraphApp(request: SaveGraphAppRequest): Promise<GraphAppView> {
+    await this.answer("saveGraphApp");
+    return this.graph.saveApp(request);
+  }
+
+  async managedTenants(): Promise<ManagedTenant[]> {
+    await this.answer("managedTenants");
+    return this.graph.managed();
+  }
+
+  async addTenant(request: AddTenantRequest): Promise<ManagedTenant> {
+    await this.answer("addTenant");
+    return this.graph.add(request);
+  }
+
+  async testTenantConnection(tenantId: string): Promise<ConnectionTestView> {
+    await this.answer("testTenantConnection");
+    return this.graph.test(tenantId);
+  }
+
+  async captureTenants(tenantIds: string[]): Promise<Job> {
+    await this.answer("captureTenants");
+    const names = this.graph.checkCapture(tenantIds);
+    const ids = [...tenantIds];
+    return this.jobs.start({
+      kind: "capture",
+      title:
+        names.length === 1
+          ? `Capture of ${names[0]} from Microsoft Graph`
+          : `Capture of ${names.length} tenants from Microsoft Graph`,
+      tenantId: ids.length === 1 ? (ids[0] ?? null) : null,
+      key: "capture",
+      busy: "A capture is already running: wait for it to finish or cancel it.",
+      finish: () => this.graph.capture(ids),
+    });
+  }
+
+  async setCaptureCadence(tenantId: string, cadenceMinutes: number | null): Promise<ManagedTenant> {
+    await this.answer("setCaptureCadence");
+    return this.graph.setCadence(tenantId, cadenceMinutes);
+  }
+
+  async resumeCapture(tenantId: string): Promise<ManagedTenant> {
+    await this.answer("resumeCapture");
+    return this.graph.resume(tenantId);
+  }
+
+  async captureRuns(tenantId: string): Promise<CaptureRunView[]> {
+    await this.answer("captureRuns");
+    return this.graph.runs(tenantId);
   }
 
   private async answer(method: Method): Promise<void> {

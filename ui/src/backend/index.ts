@@ -95,6 +95,14 @@ export type {
   SigningKeyView,
   TenantConnectionView,
   TenantConnections,
+  AddTenantRequest,
+  CaptureRunView,
+  ConnectionTestView,
+  FailedKindView,
+  GraphAppView,
+  KindAccessView,
+  ManagedTenant,
+  SaveGraphAppRequest,
 } from "./types";
 
 /** True inside the Tauri webview, where the IPC bridge is installed on `window`. */

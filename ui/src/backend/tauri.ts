@@ -105,5 +105,15 @@ export function createTauriBackend(): Backend {
     unassignBaseline: (baselineId, tenantId) =>
       unwrap(() => commands.unassignBaseline(baselineId, tenantId)),
     exportBaseline: (request) => unwrap(() => commands.exportBaseline(request)),
+    graphApp: () => unwrap(commands.graphApp),
+    saveGraphApp: (request) => unwrap(() => commands.saveGraphApp(request)),
+    managedTenants: () => unwrap(commands.managedTenants),
+    addTenant: (request) => unwrap(() => commands.addTenant(request)),
+    testTenantConnection: (tenantId) => unwrap(() => commands.testTenantConnection(tenantId)),
+    captureTenants: (tenantIds) => unwrap(() => commands.captureTenants(tenantIds)),
+    setCaptureCadence: (tenantId, cadenceMinutes) =>
+      unwrap(() => commands.setCaptureCadence(tenantId, cadenceMinutes)),
+    resumeCapture: (tenantId) => unwrap(() => commands.resumeCapture(tenantId)),
+    captureRuns: (tenantId) => unwrap(() => commands.captureRuns(tenantId)),
   };
 }

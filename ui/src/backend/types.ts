@@ -94,6 +94,14 @@ import type {
   SyncPhase,
   SyncProgressView,
   RejectedView,
+  AddTenantRequest,
+  CaptureRunView,
+  ConnectionTestView,
+  FailedKindView,
+  GraphAppView,
+  KindAccessView,
+  ManagedTenant,
+  SaveGraphAppRequest,
 } from "../bindings";
 
 export type {
@@ -187,6 +195,14 @@ export type {
   SyncPhase,
   SyncProgressView,
   RejectedView,
+  AddTenantRequest,
+  CaptureRunView,
+  ConnectionTestView,
+  FailedKindView,
+  GraphAppView,
+  KindAccessView,
+  ManagedTenant,
+  SaveGraphAppRequest,
 };
 
 /** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
@@ -306,6 +322,24 @@ export interface Backend {
   unassignBaseline(baselineId: string, tenantId: string): Promise<BaselineDetail>;
   /** Writes a version to a folder of files; resolves to the files written. */
   exportBaseline(request: ExportRequest): Promise<ExportedBaselineView>;
+  /** The MSP's Graph app on this device, when one was saved. */
+  graphApp(): Promise<GraphAppView | null>;
+  /** Saves the Graph app; a non-empty secret goes to the OS keychain only. */
+  saveGraphApp(request: SaveGraphAppRequest): Promise<GraphAppView>;
+  /** Every tenant with its connection, schedule and last capture run. */
+  managedTenants(): Promise<ManagedTenant[]>;
+  /** Adds a tenant by domain (its tenant id looked up) or Entra tenant id. */
+  addTenant(request: AddTenantRequest): Promise<ManagedTenant>;
+  /** Signs in as the tenant's app and says which kinds can be read, and what to fix. */
+  testTenantConnection(tenantId: string): Promise<ConnectionTestView>;
+  /** Captures tenants from Graph now, as one job. */
+  captureTenants(tenantIds: string[]): Promise<Job>;
+  /** Sets a tenant's cadence in minutes (`null`: only when asked). */
+  setCaptureCadence(tenantId: string, cadenceMinutes: number | null): Promise<ManagedTenant>;
+  /** Puts a parked tenant back on its schedule. */
+  resumeCapture(tenantId: string): Promise<ManagedTenant>;
+  /** A tenant's capture runs, newest first. */
+  captureRuns(tenantId: string): Promise<CaptureRunView[]>;
 }
 
 // A record, not a list, so that a code added on the Rust side fails `tsc` here until it

@@ -37,6 +37,7 @@ const PolicyDiffView = lazy(() =>
 );
 const Reports = lazy(() => import("../pages/Reports").then((m) => ({ default: m.Reports })));
 const Settings = lazy(() => import("../pages/Settings").then((m) => ({ default: m.Settings })));
+const Tenants = lazy(() => import("../pages/tenants/Tenants").then((m) => ({ default: m.Tenants })));
 const TenantPage = lazy(() =>
   import("../pages/TenantPage").then((m) => ({ default: m.TenantPage })),
 );
@@ -82,18 +83,13 @@ function SampleDataNotice() {
 }
 
 function PageContent(props: { route: Route }) {
-  const m = useMessages(messages);
   const { page, params } = props.route;
   switch (page) {
     case "portfolio":
       return <Portfolio />;
     case "tenants":
-      // The tenant list is the Portfolio; a tenant's own page has its id.
-      return params[0] ? (
-        <TenantPage key={params[0]} tenantId={params[0]} />
-      ) : (
-        <Portfolio title={m.pages.tenants} />
-      );
+      // Tenant management; a tenant's own page has its id.
+      return params[0] ? <TenantPage key={params[0]} tenantId={params[0]} /> : <Tenants />;
     case "baselines":
       return params[0] ? <BaselinePage key={params[0]} baselineId={params[0]} /> : <Baselines />;
     case "findings":

@@ -1,0 +1,368 @@
+// The Tenants page's dialogs: the Graph app, adding a tenant, a connection test's answer
+// and a tenant's capture history.
+
+import {
+  Body1,
+  Button,
+  Caption1,
+  Dialog,
+  DialogActions,
+  DialogBody,
+  DialogContent,
+  DialogSurface,
+  DialogTitle,
+  Dropdown,
+  Field,
+  Input,
+  makeStyles,
+  MessageBar,
+  MessageBarBody,
+  Option,
+  Spinner,
+  Text,
+  tokens,
+} from "@fluentui/react-components";
+import { CheckmarkCircleRegular, DismissCircleRegular } from "@fluentui/react-icons";
+import { useEffect, useState } from "react";
+import {
+  BackendError,
+  useBackend,
+  type CaptureRunView,
+  type ConnectionTestView,
+  type GraphAppView,
+  type ManagedTenant,
+} from "../../backend";
+import { formatExact, parseTimestamp } from "../../format";
+import { useMessages } from "../../i18n";
+import { CopyButton } from "../../shell/CopyButton";
+import { ErrorBar } from "../../shell/ErrorBar";
+import { useFocusReturn } from "../baselines/parts";
+import { messages } from "./messages";
+
+const useStyles = makeStyles({
+  content: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalM,
+  },
+  flush: { margin: 0 },
+  list: {
+    display: "flex",
+    flexDirection: "column",
+    gap: tokens.spacingVerticalS,
+    margin: 0,
+    padding: 0,
+    listStyleType: "none",
+  },
+  line: {
+    display: "flex",
+    alignItems: "flex-start",
+    gap: tokens.spacingHorizontalS,
+  },
+  ok: { color: tokens.colorPaletteGreenForeground1, flexShrink: 0 },
+  bad: { color: tokens.colorPaletteRedForeground1, flexShrink: 0 },
+  muted: { color: tokens.colorNeutralForeground2 },
+  link: { wordBreak: "break-all" },
+});
+
+const CLOUDS = ["global", "usgov-high", "usgov-dod", "china", "custom"] as const;
+
+function cloudChoice(cloud: string): (typeof CLOUDS)[number] {
+  return (CLOUDS as readonly string[]).includes(cloud) ? (cloud as (typeof CLOUDS)[number]) : "custom";
+}
+
+function exact(value: string | null): string {
+  const ms = parseTimestamp(value);
+  return ms === null ? "" : formatExact(ms);
+}
+
+export function GraphAppDialog(props: {
+  app: GraphAppView | null;
+  onClose: () => void;
+  onSaved: (app: GraphAppView) => void;
+}) {
+  const styles = useStyles();
+  const m = useMessages(messages);
+  useFocusReturn();
+  const backend = useBackend();
+  const [clientId, setClientId] = useState(props.app?.clientId ?? "");
+  const [cloud, setCloud] = useState(cloudChoice(props.app?.cloud ?? "global"));
+  const [url, setUrl] = useState(cloudChoice(props.app?.cloud ?? "global") === "custom" ? (props.app?.cloud ?? "") : "");
+  const [secret, setSecret] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<BackendError | null>(null);
+
+  const save = () => {
+    setBusy(true);
+    setError(null);
+    backend
+      .saveGraphApp({
+        clientId,
+        cloud: cloud === "custom" ? url : cloud,
+        secret: secret === "" ? null : secret,
+      })
+      .then(props.onSaved, (e: unknown) => setError(BackendError.from(e)))
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
+      <DialogSurface data-testid="graph-app-dialog">
+        <DialogBody>
+          <DialogTitle>{m.appTitle}</DialogTitle>
+          <DialogContent className={styles.content}>
+            <Body1 as="p" className={styles.flush}>
+              {m.appIntro}
+            </Body1>
+            <Field label={m.clientId} required>
+              <Input
+                value={clientId}
+                onChange={(_, data) => setClientId(data.value)}
+                data-testid="graph-client-id"
+              />
+            </Field>
+            <Field label={m.cloud}>
+              <Dropdown
+                value={m.clouds[cloud] ?? cloud}
+                selectedOptions={[cloud]}
+                onOptionSelect={(_, data) => setCloud(cloudChoice(data.optionValue ?? "global"))}
+                data-testid="graph-cloud"
+              >
+                {CLOUDS.map((c) => (
+                  <Option key={c} value={c}>
+                    {m.clouds[c] ?? c}
+                  </Option>
+                ))}
+              </Dropdown>
+            </Field>
+            {cloud === "custom" ? (
+              <Field label={m.testGraphUrl} required>
+                <Input value={url} onChange={(_, data) => setUrl(data.value)} data-testid="graph-url" />
+              </Field>
+            ) : null}
+            <Field label={m.secret} hint={m.secretHint(props.app?.secretSetAt ? exact(props.app.secretSetAt) : null)}>
+              <Input
+                type="password"
+                value={secret}
+                onChange={(_, data) => setSecret(data.value)}
+                data-testid="graph-secret"
+              />
+            </Field>
+            {error ? <ErrorBar title={m.couldNotChange} error={error} testId="graph-app-error" /> : null}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={props.onClose}>{m.cancel}</Button>
+            <Button appearance="primary" onClick={save} disabled={busy || clientId.trim() === ""} data-testid="graph-app-save">
+              {busy ? m.saving : m.save}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+export function AddTenantDialog(props: { onClose: () => void; onAdded: (tenant: ManagedTenant) => void }) {
+  const styles = useStyles();
+  const m = useMessages(messages);
+  useFocusReturn();
+  const backend = useBackend();
+  const [name, setName] = useState("");
+  const [domain, setDomain] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<BackendError | null>(null);
+
+  const add = () => {
+    setBusy(true);
+    setError(null);
+    backend
+      .addTenant({ name, domainOrTenantId: domain })
+      .then(props.onAdded, (e: unknown) => setError(BackendError.from(e)))
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
+      <DialogSurface data-testid="add-tenant-dialog">
+        <DialogBody>
+          <DialogTitle>{m.addTitle}</DialogTitle>
+          <DialogContent className={styles.content}>
+            <Body1 as="p" className={styles.flush}>
+              {m.addIntro}
+            </Body1>
+            <Field label={m.tenantName} required>
+              <Input value={name} onChange={(_, data) => setName(data.value)} data-testid="add-tenant-name" />
+            </Field>
+            <Field label={m.domainOrId} required>
+              <Input
+                value={domain}
+                onChange={(_, data) => setDomain(data.value)}
+                placeholder="contoso.onmicrosoft.com"
+                data-testid="add-tenant-domain"
+              />
+            </Field>
+            {error ? <ErrorBar title={m.couldNotChange} error={error} testId="add-tenant-error" /> : null}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={props.onClose}>{m.cancel}</Button>
+            <Button
+              appearance="primary"
+              onClick={add}
+              disabled={busy || name.trim() === "" || domain.trim() === ""}
+              data-testid="add-tenant-submit"
+            >
+              {busy ? m.adding : m.add}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+export function TestDialog(props: { tenant: ManagedTenant; onClose: () => void }) {
+  const styles = useStyles();
+  const m = useMessages(messages);
+  useFocusReturn();
+  const backend = useBackend();
+  const [result, setResult] = useState<ConnectionTestView | null>(null);
+  const [error, setError] = useState<BackendError | null>(null);
+  const id = props.tenant.id;
+
+  useEffect(() => {
+    let current = true;
+    backend.testTenantConnection(id).then(
+      (answer) => {
+        if (current) setResult(answer);
+      },
+      (e: unknown) => {
+        if (current) setError(BackendError.from(e));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [backend, id]);
+
+  return (
+    <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
+      <DialogSurface data-testid="test-dialog">
+        <DialogBody>
+          <DialogTitle>{m.testTitle(props.tenant.name)}</DialogTitle>
+          <DialogContent className={styles.content}>
+            {result === null && error === null ? <Spinner size="small" label={m.testing} /> : null}
+            {error ? <ErrorBar title={m.test} error={error} testId="test-error" /> : null}
+            {result ? (
+              <>
+                <MessageBar intent={result.ok ? (result.kinds.every((k) => k.readable) ? "success" : "warning") : "error"}>
+                  <MessageBarBody data-testid="test-summary">{result.summary}</MessageBarBody>
+                </MessageBar>
+                {result.adminConsentUrl ? (
+                  <div className={styles.line}>
+                    <Text className={styles.link} data-testid="admin-consent-url">
+                      {result.adminConsentUrl}
+                    </Text>
+                    <CopyButton value={result.adminConsentUrl} what={m.adminConsent} />
+                  </div>
+                ) : null}
+                {result.permissions.length > 0 ? (
+                  <Caption1 className={styles.muted}>
+                    {m.permissions}: {result.permissions.join(", ")}
+                  </Caption1>
+                ) : null}
+                <ul className={styles.list} data-testid="test-kinds">
+                  {result.kinds.map((kind) => (
+                    <li key={kind.kind} className={styles.line}>
+                      {kind.readable ? (
+                        <CheckmarkCircleRegular className={styles.ok} aria-label={m.readable} />
+                      ) : (
+                        <DismissCircleRegular className={styles.bad} aria-label={m.notReadable} />
+                      )}
+                      <span>
+                        <Text weight="semibold">{kind.label}</Text>
+                        {kind.problem ? <Text className={styles.muted}>: {kind.problem}</Text> : null}
+                      </span>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="primary" onClick={props.onClose}>
+              {m.close}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
+export function HistoryDialog(props: { tenant: ManagedTenant; onClose: () => void }) {
+  const styles = useStyles();
+  const m = useMessages(messages);
+  useFocusReturn();
+  const backend = useBackend();
+  const [runs, setRuns] = useState<CaptureRunView[] | null>(null);
+  const [error, setError] = useState<BackendError | null>(null);
+  const id = props.tenant.id;
+
+  useEffect(() => {
+    let current = true;
+    backend.captureRuns(id).then(
+      (answer) => {
+        if (current) setRuns(answer);
+      },
+      (e: unknown) => {
+        if (current) setError(BackendError.from(e));
+      },
+    );
+    return () => {
+      current = false;
+    };
+  }, [backend, id]);
+
+  return (
+    <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
+      <DialogSurface data-testid="history-dialog">
+        <DialogBody>
+          <DialogTitle>{m.historyTitle(props.tenant.name)}</DialogTitle>
+          <DialogContent className={styles.content}>
+            {runs === null && error === null ? <Spinner size="small" /> : null}
+            {error ? <ErrorBar title={m.couldNotLoad} error={error} /> : null}
+            {runs !== null && runs.length === 0 ? <Body1>{m.noRuns}</Body1> : null}
+            {runs !== null && runs.length > 0 ? (
+              <ul className={styles.list} data-testid="history-runs">
+                {runs.map((run) => (
+                  <li key={run.id}>
+                    <Text weight="semibold">{exact(run.startedAt)}</Text>{" "}
+                    <Text>{m.status[run.status] ?? run.status}</Text>
+                    <Caption1 as="p" className={`${styles.flush} ${styles.muted}`}>
+                      {m.runLine(run.items, run.requests, ((run.durationMs ?? 0) / 1000).toFixed(1))}
+                    </Caption1>
+                    {run.kindsFailed.map((k) => (
+                      <Caption1 as="p" key={k.kind} className={styles.flush}>
+                        {m.notRead(k.label, k.error)}
+                      </Caption1>
+                    ))}
+                    {run.error ? (
+                      <Caption1 as="p" className={styles.flush}>
+                        {run.error}
+                      </Caption1>
+                    ) : null}
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </DialogContent>
+          <DialogActions>
+            <Button appearance="primary" onClick={props.onClose}>
+              {m.close}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
