@@ -212,9 +212,7 @@ pub(crate) async fn managed(store: &Store) -> Result<Vec<ManagedTenant>, Command
                 entra_tenant_id: t.entra_tenant_id,
                 is_demo: t.is_demo,
                 tags: t.tags,
-                cadence_minutes: schedule
-                    .and_then(|s| s.state.cadence_minutes)
-                    .map(|m| clamp(m)),
+                cadence_minutes: schedule.and_then(|s| s.state.cadence_minutes).map(clamp),
                 next_due_at: schedule
                     .and_then(|s| s.next_due_at)
                     .map(plumbline_core::store::timestamp),

@@ -136,6 +136,24 @@ impl Session {
         }
     }
 
+    /// Polls until nothing matches `css` (a dialog closed), or fails after `timeout`.
+    pub async fn wait_for_none(&self, css: &str, timeout: Duration) -> anyhow::Result<()> {
+        let started = Instant::now();
+        loop {
+            let found = self.find_all(css).await?;
+            if found.is_empty() {
+                return Ok(());
+            }
+            if started.elapsed() > timeout {
+                bail!(
+                    "waited {timeout:?} for {css:?} to go, {} still there",
+                    found.len()
+                );
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
     /// The rendered text of an element.
     pub async fn text(&self, element: &Element) -> anyhow::Result<String> {
         let value = self

@@ -773,3 +773,93 @@ async fn a_teammates_risk_acceptance_reaches_the_app() -> anyhow::Result<()> {
     drop(erin);
     Ok(())
 }
+
+#[tokio::test]
+#[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
+async fn demo_tenants_are_captured_from_the_fake_graph() -> anyhow::Result<()> {
+    use plumbline_e2e::graph::{FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+    // The fake serves the desktop demo's tenants (same seed, same Entra tenant ids).
+    let fake = FakeGraphProcess::start(&[
+        "--tenants",
+        "5",
+        "--seed",
+        "20261123",
+        "--mean-policies",
+        "30",
+    ])?;
+    let home = tempfile::tempdir()?;
+    let _keys = ForgetKeys::of(home.path());
+    let (driver, session) = start_app(home.path()).await?;
+    let failure = "tenants-failure.png";
+    click_first(&session, "a[href=\"#/tenants\"]", failure).await?;
+    wait_or_screenshot(&session, "[data-testid=\"no-graph-app\"]", 1, failure).await?;
+    let rows =
+        wait_or_screenshot(&session, "[data-testid=\"managed-tenant-row\"]", 5, failure).await?;
+    assert_eq!(rows.len(), 5);
+
+    // The Graph app: client id, a test Graph's URL as the cloud, the secret.
+    click_first(&session, "[data-testid=\"graph-app\"]", failure).await?;
+    let id = wait_or_screenshot(&session, "[data-testid=\"graph-client-id\"]", 1, failure).await?;
+    session.send_keys(&id[0], DEFAULT_CLIENT_ID).await?;
+    click_first(&session, "[data-testid=\"graph-cloud\"]", failure).await?;
+    let options = wait_or_screenshot(&session, "[role=\"option\"]", 5, failure).await?;
+    let mut custom = None;
+    for option in options {
+        if session.text(&option).await?.contains("test Graph") {
+            custom = Some(option);
+        }
+    }
+    session
+        .click(&custom.ok_or_else(|| anyhow::anyhow!("no test Graph option"))?)
+        .await?;
+    let url = wait_or_screenshot(&session, "[data-testid=\"graph-url\"]", 1, failure).await?;
+    session.send_keys(&url[0], &fake.url).await?;
+    let secret = wait_or_screenshot(&session, "[data-testid=\"graph-secret\"]", 1, failure).await?;
+    session.send_keys(&secret[0], DEFAULT_CLIENT_SECRET).await?;
+    click_first(&session, "[data-testid=\"graph-app-save\"]", failure).await?;
+    session
+        .wait_for_none(
+            "[data-testid=\"graph-app-dialog\"]",
+            Duration::from_secs(30),
+        )
+        .await?;
+    assert!(session
+        .find_all("[data-testid=\"no-graph-app\"]")
+        .await?
+        .is_empty());
+
+    // Test the first tenant's connection, then capture it now.
+    click_first(&session, "[data-testid=\"test-connection\"]", failure).await?;
+    let summary =
+        wait_or_screenshot(&session, "[data-testid=\"test-summary\"]", 1, failure).await?;
+    let said = session.text(&summary[0]).await?;
+    assert!(said.contains("every kind"), "{said}");
+    let close = session
+        .find_all("[data-testid=\"test-dialog\"] button")
+        .await?;
+    session
+        .click(close.last().ok_or_else(|| anyhow::anyhow!("no Close"))?)
+        .await?;
+    click_first(&session, "[data-testid=\"capture-now\"]", failure).await?;
+    wait_for_outcome(
+        &session,
+        "[data-testid=\"capture-job-done\"], [data-testid=\"capture-job-error\"]",
+        "[data-testid=\"capture-job-error\"]",
+        failure,
+    )
+    .await?;
+    let status =
+        wait_or_screenshot(&session, "[data-testid=\"last-run-status\"]", 1, failure).await?;
+    assert_eq!(session.text(&status[0]).await?.trim(), "OK");
+    // The fake saw the reads, batched.
+    let log = fake.log().await?;
+    assert!(
+        log["graph_requests"].as_u64().unwrap_or(0) > 20,
+        "{}",
+        log["graph_requests"]
+    );
+    screenshot(&session, "tenants.png").await?;
+    session.end().await?;
+    drop(driver);
+    Ok(())
+}

@@ -31,8 +31,19 @@ fn a_review_of_every_tenant_raises_alerts_the_inbox_can_acknowledge_and_snooze()
     let open = |view: &str| {
         invoke_with(&webview, "list_alerts", json!({ "view": view })).expect("list_alerts")
     };
-    // With no notification service, the finished review is also a notice in the inbox.
-    let inbox = open("open");
+    // With no notification service, the finished review is also a notice in the inbox. The
+    // job is announced just after it is marked finished: wait for the notice (bounded).
+    let mut inbox = open("open");
+    for _ in 0..100 {
+        let noticed = inbox
+            .as_array()
+            .is_some_and(|rows| rows.iter().any(|a| a["rule"].is_null()));
+        if noticed {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+        inbox = open("open");
+    }
     let rows = inbox.as_array().expect("rows");
     let notices: Vec<&serde_json::Value> = rows.iter().filter(|a| a["rule"].is_null()).collect();
     assert_eq!(notices.len(), 1, "{inbox}");

@@ -477,7 +477,7 @@ fn paged(
         .map(<[Value]>::to_vec)
         .unwrap_or_default();
     let mut body = json!({
-        "@odata.context": format!("{base}/{version}/$metadata#{}", path.replace('/', "/")),
+        "@odata.context": format!("{base}/{version}/$metadata#{path}"),
         "value": value,
     });
     if end < items.len() {

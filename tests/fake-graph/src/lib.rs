@@ -364,7 +364,7 @@ impl State {
             ));
         }
         if let Some(every) = behaviour.throttle_every.filter(|e| *e > 0) {
-            if n % u64::from(every) == 0 {
+            if n.is_multiple_of(u64::from(every)) {
                 self.throttled.fetch_add(1, Ordering::SeqCst);
                 return Some(Reply::throttled(behaviour.retry_after_s));
             }

@@ -24,7 +24,7 @@ function backend(fields: ConstructorParameters<typeof FakeBackend>[0] = {}): Fak
 
 function row(name: string): HTMLElement {
   const found = screen
-    .getAllByTestId("tenant-row")
+    .getAllByTestId("managed-tenant-row")
     .find((r) => r.getAttribute("data-tenant") === name);
   if (!found) throw new Error(`no row for ${name}`);
   return found;
@@ -34,7 +34,7 @@ describe("Tenants", () => {
   it("lists every tenant with its connection and schedule", async () => {
     renderWithBackend(<Tenants />, backend());
     await screen.findByTestId("tenants-table");
-    expect(within(row("Contoso")).getByText(CONTOSO_ID)).toBeInTheDocument();
+    expect(within(row("Contoso")).getByTestId("connected")).toHaveTextContent("Connected");
     expect(within(row("Contoso")).getByText("Daily")).toBeInTheDocument();
     expect(within(row("Contoso")).getByText("Due now")).toBeInTheDocument();
     expect(within(row("Fabrikam")).getByText("Not connected")).toBeInTheDocument();
@@ -75,7 +75,7 @@ describe("Tenants", () => {
     await userEvent.type(within(dialog).getByTestId("add-tenant-domain"), "woodgrove.onmicrosoft.com");
     await userEvent.click(within(dialog).getByTestId("add-tenant-submit"));
     expect(await screen.findByTestId("tenants-outcome")).toHaveTextContent("Woodgrove was added");
-    expect(within(row("Woodgrove")).getByText("7b4dc137-b6a5-4e92-af3f-9041c59ece8e")).toBeInTheDocument();
+    expect(within(row("Woodgrove")).getByTestId("connected")).toBeInTheDocument();
   });
 
   it("shows a connection test's answer with the admin consent link", async () => {
@@ -106,10 +106,27 @@ describe("Tenants", () => {
     renderWithBackend(<Tenants />, fake);
     await userEvent.click(within(await screen.findByTestId("tenants-table")).getAllByTestId("capture-now")[0]);
     await waitFor(() => expect(within(row("Contoso")).getByTestId("last-run-status")).toHaveTextContent("OK"));
-    expect(await screen.findByTestId("capture-job-done")).toHaveTextContent("1 tenant captured whole.");
+    expect(await screen.findByTestId("capture-job-done")).toHaveTextContent("1 of 1 tenants captured whole");
     await userEvent.click(within(row("Contoso")).getByTestId("history"));
     const history = await screen.findByTestId("history-dialog");
     expect(await within(history).findByTestId("history-runs")).toHaveTextContent("120 items, 42 requests");
+  });
+
+  it("lists the tenants a capture could not read, with why", async () => {
+    const fake = backend();
+    const contoso = fake.tenantsSnapshot()[0]?.id ?? "";
+    const failing = new FakeBackend({
+      jobPolls: 1,
+      tenants: fake.tenantsSnapshot(),
+      graph: {
+        app: { clientId: "11111111-2222-4333-8444-555555555555", cloud: "global", secretSetAt: "2026-12-01T10:00:00Z" },
+        outcomes: { [contoso]: "failed" },
+      },
+    });
+    renderWithBackend(<Tenants />, failing);
+    await userEvent.click(within(await screen.findByTestId("tenants-table")).getAllByTestId("capture-now")[0]);
+    expect(await screen.findByTestId("capture-failures")).toHaveTextContent("Contoso: sign-in refused (AADSTS700016)");
+    await waitFor(() => expect(within(row("Contoso")).getByTestId("last-run-status")).toHaveTextContent("Failed"));
   });
 
   it("changes the cadence and resumes a parked tenant", async () => {

@@ -69,9 +69,18 @@ const useStyles = makeStyles({
   toolbar: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: tokens.spacingHorizontalM },
   count: { color: tokens.colorNeutralForeground2, minWidth: "120px" },
   muted: { color: tokens.colorNeutralForeground2 },
-  cellStack: { display: "flex", flexDirection: "column", gap: tokens.spacingVerticalXXS },
+  cellStack: {
+    display: "flex",
+    flexDirection: "column",
+    alignItems: "flex-start",
+    gap: tokens.spacingVerticalXXS,
+    minWidth: 0,
+  },
+  domain: { color: tokens.colorNeutralForeground2, overflowWrap: "anywhere" },
   actions: { display: "flex", gap: tokens.spacingHorizontalXS },
+  inline: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
   check: { width: "44px" },
+  failures: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
 
 const CADENCES: { key: keyof (typeof messages)["en"]["cadences"]; minutes: number | null }[] = [
@@ -82,6 +91,9 @@ const CADENCES: { key: keyof (typeof messages)["en"]["cadences"]; minutes: numbe
   { key: "week", minutes: 10080 },
   { key: "manual", minutes: null },
 ];
+
+/** A due time this close to now (the page's clock ticks every 30 s) is due now. */
+const DUE_SLACK_MS = 60_000;
 
 type Dialog =
   | { type: "app" }
@@ -216,14 +228,12 @@ export function Tenants() {
           </Text>
         </div>
         <JobProgress handle={capture} what={jm.kinds.capture} testId="capture-job">
-          {capture.job?.result?.type === "capture" ? (
-            <Text>
-              {m.capturedSummary(
-                capture.job.result.captured,
-                capture.job.result.partial,
-                capture.job.result.failures.length,
-              )}
-            </Text>
+          {capture.job?.result?.type === "capture" && capture.job.result.failures.length > 0 ? (
+            <ul className={styles.failures} data-testid="capture-failures">
+              {capture.job.result.failures.map((failure) => (
+                <li key={failure}>{failure}</li>
+              ))}
+            </ul>
           ) : null}
         </JobProgress>
         {actionError ? <ErrorBar title={m.couldNotChange} error={actionError} testId="tenants-action-error" /> : null}
@@ -256,7 +266,7 @@ export function Tenants() {
               const isConnected = t.entraTenantId !== null;
               const due = parseTimestamp(t.nextDueAt);
               return (
-                <TableRow key={t.id} data-testid="tenant-row" data-tenant={t.name}>
+                <TableRow key={t.id} data-testid="managed-tenant-row" data-tenant={t.name}>
                   <TableCell className={styles.check}>
                     <Checkbox
                       aria-label={m.selectOne(t.name)}
@@ -268,13 +278,15 @@ export function Tenants() {
                   <TableCell>
                     <div className={styles.cellStack}>
                       <Link href={hrefWith("tenants", t.id)}>{t.name}</Link>
-                      {t.primaryDomain ? <Caption1 className={styles.muted}>{t.primaryDomain}</Caption1> : null}
+                      {t.primaryDomain ? <Caption1 className={styles.domain}>{t.primaryDomain}</Caption1> : null}
                     </div>
                   </TableCell>
                   <TableCell>
                     {isConnected ? (
-                      <div className={styles.cellStack}>
-                        <Caption1>{t.entraTenantId}</Caption1>
+                      <div className={styles.inline}>
+                        <Tooltip content={m.tenantId(t.entraTenantId ?? "")} relationship="description">
+                          <Text data-testid="connected">{m.connected}</Text>
+                        </Tooltip>
                         {t.isDemo ? <Badge appearance="outline">{m.demo}</Badge> : null}
                       </div>
                     ) : (
@@ -310,7 +322,7 @@ export function Tenants() {
                   <TableCell>
                     {due === null ? (
                       <Text className={styles.muted}>{m.notScheduled}</Text>
-                    ) : due <= now ? (
+                    ) : due <= now + DUE_SLACK_MS ? (
                       <Text>{m.dueNow}</Text>
                     ) : (
                       <When at={t.nextDueAt} now={now} fallback={m.notScheduled} />

@@ -40,6 +40,8 @@ const en = {
     actions: "Actions",
   },
   notConnected: "Not connected",
+  connected: "Connected",
+  tenantId: (id: string) => `Entra tenant id ${id}`,
   demo: "Demo",
   manual: "Manual",
   every: (minutes: number) =>
@@ -116,15 +118,6 @@ const en = {
   runLine: (items: number, requests: number, seconds: string) =>
     `${formatCount(items, "item")}, ${formatCount(requests, "request")}, ${seconds} s`,
   notRead: (label: string, error: string) => `${label} not read: ${error}`,
-  captureWhat: "Capture",
-  capturedSummary: (captured: number, partial: number, failed: number) =>
-    [
-      `${formatCount(captured, "tenant")} captured whole`,
-      partial > 0 ? `${partial} with some kinds not read` : null,
-      failed > 0 ? `${failed} failed` : null,
-    ]
-      .filter((p) => p !== null)
-      .join(", ") + ".",
 };
 
 export const messages = defineMessages(en, {
@@ -161,6 +154,8 @@ export const messages = defineMessages(en, {
     actions: "Aktionen",
   },
   notConnected: "Nicht verbunden",
+  connected: "Verbunden",
+  tenantId: (id) => `Entra-Mandanten-ID ${id}`,
   demo: "Demo",
   manual: "Manuell",
   every: (minutes) =>
@@ -238,13 +233,4 @@ export const messages = defineMessages(en, {
   runLine: (items, requests, seconds) =>
     `${formatCount(items, "Element", "Elemente")}, ${formatCount(requests, "Anfrage", "Anfragen")}, ${seconds} s`,
   notRead: (label, error) => `${label} nicht gelesen: ${error}`,
-  captureWhat: "Erfassung",
-  capturedSummary: (captured, partial, failed) =>
-    [
-      `${formatCount(captured, "Mandant", "Mandanten")} vollständig erfasst`,
-      partial > 0 ? `${partial} mit nicht gelesenen Arten` : null,
-      failed > 0 ? `${failed} fehlgeschlagen` : null,
-    ]
-      .filter((p) => p !== null)
-      .join(", ") + ".",
 });
