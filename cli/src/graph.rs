@@ -65,6 +65,13 @@ pub struct AppArgs {
     /// Read the client secret from this file into the OS keychain.
     #[arg(long)]
     secret_file: Option<PathBuf>,
+    /// Sign in with this certificate (PEM, as uploaded to the app registration) instead
+    /// of a secret; its private key is --private-key.
+    #[arg(long, requires = "private_key", conflicts_with_all = ["secret_stdin", "secret_file"])]
+    certificate: Option<PathBuf>,
+    /// The certificate's private key (unencrypted PKCS#8 PEM), read into the OS keychain.
+    #[arg(long, requires = "certificate")]
+    private_key: Option<PathBuf>,
 }
 
 #[derive(ClapArgs, Debug)]
@@ -169,6 +176,26 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
     match command {
         Command::App(args) => {
             let record = match &args.client_id {
+                Some(client_id) if args.certificate.is_some() => {
+                    let read = |path: &Option<PathBuf>| -> Result<String, Failure> {
+                        let path = path.as_ref().ok_or_else(|| {
+                            Failure::usage("pass --certificate and --private-key together")
+                        })?;
+                        std::fs::read_to_string(path).map_err(|e| {
+                            Failure::usage(format!("cannot read {}: {e}", path.display()))
+                        })
+                    };
+                    plumbline_core::settings::save_graph_app_certificate(
+                        store,
+                        &keychain,
+                        client_id,
+                        &args.cloud,
+                        &read(&args.certificate)?,
+                        &read(&args.private_key)?,
+                    )
+                    .await
+                    .map_err(settings_failure)?
+                }
                 Some(client_id) => {
                     let secret = read_secret(args)?;
                     save_graph_app(store, &keychain, client_id, &args.cloud, secret.as_deref())
@@ -190,9 +217,19 @@ pub async fn run(store: &Store, command: &Command, json: bool) -> Outcome {
             } else {
                 println!("Client id  {}", record.client_id);
                 println!("Cloud      {}", record.cloud);
-                match &record.secret_set_at {
-                    Some(at) => println!("Secret     in the {} (set {at})", keychain_name()),
-                    None => println!("Secret     not set: pass --secret-stdin"),
+                if let Some(thumbprint) = &record.certificate_thumbprint {
+                    println!("Signs in   with a certificate (x5t#S256 {thumbprint})");
+                    match &record.secret_set_at {
+                        Some(at) => {
+                            println!("Key        in the {} (set {at})", keychain_name())
+                        }
+                        None => println!("Key        not set: pass --private-key"),
+                    }
+                } else {
+                    match &record.secret_set_at {
+                        Some(at) => println!("Secret     in the {} (set {at})", keychain_name()),
+                        None => println!("Secret     not set: pass --secret-stdin"),
+                    }
                 }
             }
             Ok(())

@@ -134,6 +134,23 @@ pub async fn import_folder(
 /// systemd's credential `graph-client-secret` under `$CREDENTIALS_DIRECTORY`.
 pub const GRAPH_SECRET_FILE_ENV: &str = "PLUMBLINE_GRAPH_CLIENT_SECRET_FILE";
 
+/// Where a headless process finds the private key of the Graph app's certificate instead
+/// of the keychain (PKCS#8 PEM).
+pub const GRAPH_KEY_FILE_ENV: &str = "PLUMBLINE_GRAPH_PRIVATE_KEY_FILE";
+
+fn key_from_file() -> Result<Option<String>, CaptureError> {
+    let Some(path) = std::env::var_os(GRAPH_KEY_FILE_ENV).filter(|p| !p.is_empty()) else {
+        return Ok(None);
+    };
+    let path = PathBuf::from(path);
+    std::fs::read_to_string(&path).map(Some).map_err(|e| {
+        CaptureError::NotConnected(format!(
+            "cannot read the Graph app's private key from {}: {e}",
+            path.display()
+        ))
+    })
+}
+
 fn secret_from_file() -> Result<Option<String>, CaptureError> {
     let path = match std::env::var_os(GRAPH_SECRET_FILE_ENV).filter(|p| !p.is_empty()) {
         Some(path) => PathBuf::from(path),
@@ -210,21 +227,43 @@ pub async fn graph_target(
                 .to_owned(),
         ));
     };
-    let secret = match secret_from_file()? {
-        Some(secret) => secret,
-        None => {
-            let account = app
-                .keychain_account
-                .clone()
-                .unwrap_or_else(|| crate::settings::graph_app_secret_account(store.workspace()));
-            keychain.get(&account)?.ok_or_else(|| {
+    let account = app
+        .keychain_account
+        .clone()
+        .unwrap_or_else(|| crate::settings::graph_app_secret_account(store.workspace()));
+    if let Some(certificate_pem) = app.certificate_pem.clone() {
+        let private_key_pem = match key_from_file()? {
+            Some(key) => key,
+            None => keychain.get(&account)?.ok_or_else(|| {
                 CaptureError::NotConnected(format!(
-                    "the Graph app's client secret is not in this device's keychain: save it \
-                     (`plumbline graph app --client-id {} --secret-stdin`) or give a file in {GRAPH_SECRET_FILE_ENV}",
+                    "the private key of the Graph app's certificate is not in this device's keychain: save it (`plumbline graph app --client-id {} --certificate CERT.pem --private-key KEY.pem`) or give a file in {GRAPH_KEY_FILE_ENV}",
                     app.client_id
                 ))
-            })?
-        }
+            })?,
+        };
+        return Ok(Target {
+            tenant: entra,
+            app: AppCredentials {
+                client_id: app.client_id,
+                credential: Credential::Certificate(
+                    crate::connectors::graph::assertion::CertificateCredential {
+                        certificate_pem,
+                        private_key_pem,
+                    },
+                ),
+            },
+            cloud,
+        });
+    }
+    let secret = match secret_from_file()? {
+        Some(secret) => secret,
+        None => keychain.get(&account)?.ok_or_else(|| {
+            CaptureError::NotConnected(format!(
+                "the Graph app's client secret is not in this device's keychain: save it \
+                 (`plumbline graph app --client-id {} --secret-stdin`) or give a file in {GRAPH_SECRET_FILE_ENV}",
+                app.client_id
+            ))
+        })?,
     };
     Ok(Target {
         tenant: entra,

@@ -375,18 +375,48 @@ pub async fn save_graph_app(
         .as_text();
     let secret = secret.map(checked_secret).transpose()?;
     let before = store.graph_app().await?;
-    store.write_graph_app(&client_id, &cloud).await?;
+    store.write_graph_app(&client_id, &cloud, None).await?;
     let account = graph_app_secret_account(store.workspace());
     if let Some(secret) = secret {
         keychain.set(&account, secret)?;
         store.write_graph_app_secret_record(Some(&account)).await?;
-    } else if before
-        .as_ref()
-        .is_some_and(|b| b.client_id != client_id && b.keychain_account.is_some())
-    {
+    } else if before.as_ref().is_some_and(|b| {
+        (b.client_id != client_id || b.credential != "secret") && b.keychain_account.is_some()
+    }) {
         keychain.delete(&account)?;
         store.write_graph_app_secret_record(None).await?;
     }
+    store.graph_app().await?.ok_or_else(|| {
+        SettingsError::Store(StoreError::NotFound {
+            what: "Graph app",
+            name: client_id,
+        })
+    })
+}
+
+/// Saves the workspace's Graph app signing in with a certificate: the certificate (public
+/// PEM, kept in the database) and its private key (PKCS#8 PEM, to the keychain only).
+pub async fn save_graph_app_certificate(
+    store: &Store,
+    keychain: &dyn Keychain,
+    client_id: &str,
+    cloud: &str,
+    certificate_pem: &str,
+    private_key_pem: &str,
+) -> Result<crate::store::GraphAppRecord, SettingsError> {
+    use crate::connectors::graph::assertion;
+    let client_id = guid(client_id, GuidField::GraphAppId)?;
+    let cloud = crate::connectors::graph::Cloud::parse(cloud)
+        .map_err(SettingsError::Invalid)?
+        .as_text();
+    assertion::thumbprint(certificate_pem).map_err(|e| SettingsError::Invalid(e.0))?;
+    assertion::check_private_key(private_key_pem).map_err(|e| SettingsError::Invalid(e.0))?;
+    let account = graph_app_secret_account(store.workspace());
+    keychain.set(&account, private_key_pem.trim())?;
+    store
+        .write_graph_app(&client_id, &cloud, Some(certificate_pem.trim()))
+        .await?;
+    store.write_graph_app_secret_record(Some(&account)).await?;
     store.graph_app().await?.ok_or_else(|| {
         SettingsError::Store(StoreError::NotFound {
             what: "Graph app",

@@ -2,16 +2,21 @@
 -- they do not sync (only a tenant's Entra tenant id does), and hold no secret.
 
 -- The MSP's multi-tenant app registration as this device uses it: its application
--- (client) id, the cloud, and the keychain entry of its client secret (the secret itself
--- lives only in the OS keychain). A tenant's own app (tenant_connections) overrides it.
+-- (client) id, the cloud, how it signs in (a client secret, or a certificate whose public
+-- PEM is kept here), and the keychain entry of the secret or of the certificate's private
+-- key (which live only in the OS keychain). A tenant's own app (tenant_connections)
+-- overrides it.
 CREATE TABLE graph_app (
     workspace_id      TEXT PRIMARY KEY NOT NULL REFERENCES workspaces(id),
     client_id         TEXT NOT NULL,
     cloud             TEXT NOT NULL DEFAULT 'global',
+    credential        TEXT NOT NULL DEFAULT 'secret' CHECK (credential IN ('secret', 'certificate')),
+    certificate_pem   TEXT,
     keychain_account  TEXT,
     secret_set_at     TEXT,
     updated_at        TEXT NOT NULL,
-    CHECK ((keychain_account IS NULL) = (secret_set_at IS NULL))
+    CHECK ((keychain_account IS NULL) = (secret_set_at IS NULL)),
+    CHECK ((credential = 'certificate') = (certificate_pem IS NOT NULL))
 ) STRICT;
 
 -- Every capture run from Graph, successful or not: the history a person reads when a

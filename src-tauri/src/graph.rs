@@ -28,8 +28,13 @@ pub struct GraphAppView {
     pub client_id: String,
     /// `global`, `usgov-high`, `usgov-dod`, `china`, or a test Graph's URL.
     pub cloud: String,
-    /// When the client secret was stored; `None`: no secret yet.
+    /// When the client secret (or the certificate's private key) was stored; `None`: not
+    /// yet.
     pub secret_set_at: Option<String>,
+    /// `secret`, or `certificate` (set up with `plumbline graph app --certificate`).
+    pub credential: String,
+    /// The certificate's `x5t#S256` thumbprint, when it signs in with one.
+    pub certificate_thumbprint: Option<String>,
 }
 
 /// The app to save; `secret` empty keeps the stored one.
@@ -126,6 +131,8 @@ fn app_view(record: GraphAppRecord) -> GraphAppView {
         client_id: record.client_id,
         cloud: record.cloud,
         secret_set_at: record.secret_set_at,
+        credential: record.credential,
+        certificate_thumbprint: record.certificate_thumbprint,
     }
 }
 

@@ -1014,3 +1014,119 @@ async fn due_tenants_are_captured_and_one_that_keeps_failing_is_parked() -> anyh
     assert_eq!(schedules[0]["state"]["consecutive_failures"], 0);
     Ok(())
 }
+
+/// A self-signed certificate and its private key (PKCS#8 PEM), made by the system's
+/// `openssl` in `dir`: (certificate path, key path).
+fn make_certificate(
+    dir: &Path,
+    name: &str,
+) -> anyhow::Result<(std::path::PathBuf, std::path::PathBuf)> {
+    let certificate = dir.join(format!("{name}.crt"));
+    let key = dir.join(format!("{name}.key"));
+    let output = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+        ])
+        .arg(format!("/CN={name}"))
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&certificate)
+        .output()
+        .context("the certificate tests need the openssl command (Debian: openssl)")?;
+    anyhow::ensure!(output.status.success(), "openssl: {}", text(&output));
+    Ok((certificate, key))
+}
+
+#[tokio::test]
+async fn an_app_signs_in_with_its_certificate() -> anyhow::Result<()> {
+    let scratch = tempfile::tempdir()?;
+    let (certificate, key) = make_certificate(scratch.path(), "plumbline-app")?;
+    let (_, other_key) = make_certificate(scratch.path(), "someone-else")?;
+    let list = demo(1, 20);
+    let tenant = list[0].clone();
+    let fake = plumbline_fake_graph::start(
+        Config {
+            tenants: list,
+            client_certificate: Some(std::fs::read_to_string(&certificate)?),
+            ..Config::default()
+        },
+        "127.0.0.1:0".parse()?,
+    )
+    .await?;
+    let client = GraphClient::new(Limits::default(), fast_retries())?;
+    let with_key = |key: &Path| -> anyhow::Result<Target> {
+        let mut target = target(&fake.url, &tenant);
+        target.app.credential = Credential::Certificate(
+            plumbline_core::connectors::graph::assertion::CertificateCredential {
+                certificate_pem: std::fs::read_to_string(&certificate)?,
+                private_key_pem: std::fs::read_to_string(key)?,
+            },
+        );
+        Ok(target)
+    };
+    let captured = capture_tenant(&client.session(with_key(&key)?)).await?;
+    assert!(captured.failed_kinds().is_empty());
+    assert!(!captured.content.items.is_empty());
+    // The assertion is what signed in (no secret was sent): a certificate's key that is
+    // not registered is refused. A new client: tokens are cached per tenant and app.
+    let other = GraphClient::new(Limits::default(), fast_retries())?;
+    match capture_tenant(&other.session(with_key(&other_key)?)).await {
+        Ok(_) => panic!("another key's signature was accepted"),
+        Err(refused) => assert!(refused.to_string().contains("AADSTS700027"), "{refused}"),
+    }
+
+    // Through the CLI: the private key goes to the keychain, the certificate to the
+    // database (public); a capture signs in with them.
+    let process = FakeGraphProcess::start(&[
+        "--tenants",
+        "1",
+        "--seed",
+        &SEED.to_string(),
+        "--anchor",
+        ANCHOR,
+        "--mean-policies",
+        "10",
+        "--client-certificate",
+        certificate.to_str().context("utf-8")?,
+    ])?;
+    let entra = process.tenants().await?[0]["entra_tenant_id"]
+        .as_str()
+        .context("id")?
+        .to_owned();
+    let device = Device::new("certificate")?;
+    let shown = device.ok(&[
+        "graph",
+        "app",
+        "--client-id",
+        DEFAULT_CLIENT_ID,
+        "--cloud",
+        &process.url,
+        "--certificate",
+        certificate.to_str().context("utf-8")?,
+        "--private-key",
+        key.to_str().context("utf-8")?,
+    ])?;
+    assert!(shown.contains("x5t#S256"), "{shown}");
+    device.ok(&[
+        "graph",
+        "connect",
+        "Acme",
+        "--entra-tenant-id",
+        &entra,
+        "--create",
+    ])?;
+    let summary: Value =
+        serde_json::from_str(&device.ok(&["--json", "capture", "--tenant", "Acme"])?)?;
+    assert_eq!(summary["runs"][0]["status"], "ok", "{summary:#}");
+    let stored = device
+        .query("SELECT credential || '|' || (certificate_pem IS NOT NULL) FROM graph_app")
+        .await?;
+    assert_eq!(stored, ["certificate|1"]);
+    let private_key = std::fs::read_to_string(&key)?;
+    let marker = private_key.lines().nth(1).context("a key line")?;
+    assert!(!std::fs::read(device.database())?
+        .windows(marker.len())
+        .any(|w| w == marker.as_bytes()));
+    Ok(())
+}

@@ -707,8 +707,15 @@ export type GraphAppView = {
 	clientId: string,
 	/**  `global`, `usgov-high`, `usgov-dod`, `china`, or a test Graph's URL. */
 	cloud: string,
-	/**  When the client secret was stored; `None`: no secret yet. */
+	/**
+	 *  When the client secret (or the certificate's private key) was stored; `None`: not
+	 *  yet.
+	 */
 	secretSetAt: string | null,
+	/**  `secret`, or `certificate` (set up with `plumbline graph app --certificate`). */
+	credential: string,
+	/**  The certificate's `x5t#S256` thumbprint, when it signs in with one. */
+	certificateThumbprint: string | null,
 };
 
 /**  What an import of a folder would take in, file by file. Nothing is written. */

@@ -17,6 +17,7 @@
 //! Secrets never leave this module except in the token request's body: they are not in
 //! errors, logs or captures.
 
+pub mod assertion;
 pub mod capture;
 pub mod diagnose;
 mod http;
@@ -117,12 +118,16 @@ impl Cloud {
 pub enum Credential {
     /// A client secret (the value, not its id).
     Secret(String),
+    /// A certificate uploaded to the app registration, and its private key: better than a
+    /// secret (GRAPH.md).
+    Certificate(assertion::CertificateCredential),
 }
 
 impl fmt::Debug for Credential {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Secret(_) => f.write_str("Secret(…)"),
+            Self::Certificate(certificate) => certificate.fmt(f),
         }
     }
 }
@@ -184,6 +189,9 @@ pub enum GraphError {
     /// A read that came back incomplete (fewer settings than the policy says it has).
     #[error("{0}")]
     Incomplete(String),
+    /// The certificate or its key cannot be used.
+    #[error("the app's certificate cannot be used: {0}")]
+    Credential(String),
 }
 
 impl GraphError {

@@ -19,6 +19,13 @@ pub struct GraphAppRecord {
     pub client_id: String,
     /// [`crate::connectors::graph::Cloud::as_text`].
     pub cloud: String,
+    /// `secret` or `certificate`.
+    pub credential: String,
+    /// The certificate's `x5t#S256` thumbprint, when it signs in with one.
+    pub certificate_thumbprint: Option<String>,
+    /// The certificate (public PEM), when it signs in with one.
+    #[serde(skip)]
+    pub certificate_pem: Option<String>,
     pub keychain_account: Option<String>,
     pub secret_set_at: Option<String>,
 }
@@ -95,16 +102,22 @@ impl Store {
     /// This device's Graph app for the workspace, when one was saved.
     pub async fn graph_app(&self) -> Result<Option<GraphAppRecord>, StoreError> {
         let row = sqlx::query(
-            "SELECT client_id, cloud, keychain_account, secret_set_at FROM graph_app
-             WHERE workspace_id = ?",
+            "SELECT client_id, cloud, credential, certificate_pem, keychain_account, secret_set_at
+             FROM graph_app WHERE workspace_id = ?",
         )
         .bind(self.workspace().to_string())
         .fetch_optional(self.pool())
         .await?;
         row.map(|row| {
+            let certificate_pem: Option<String> = row.try_get("certificate_pem")?;
             Ok(GraphAppRecord {
                 client_id: row.try_get("client_id")?,
                 cloud: row.try_get("cloud")?,
+                credential: row.try_get("credential")?,
+                certificate_thumbprint: certificate_pem
+                    .as_deref()
+                    .and_then(|pem| crate::connectors::graph::assertion::thumbprint(pem).ok()),
+                certificate_pem,
                 keychain_account: row.try_get("keychain_account")?,
                 secret_set_at: row.try_get("secret_set_at")?,
             })
@@ -112,23 +125,33 @@ impl Store {
         .transpose()
     }
 
-    /// Saves the app's (checked) client id and cloud.
+    /// Saves the app's (checked) client id, cloud and, when it signs in with a
+    /// certificate, the certificate (public PEM; `None`: a client secret).
     pub(crate) async fn write_graph_app(
         &self,
         client_id: &str,
         cloud: &str,
+        certificate_pem: Option<&str>,
     ) -> Result<(), StoreError> {
         let now = timestamp(Utc::now());
         let mut tx = self.begin_write().await?;
         sqlx::query(
-            "INSERT INTO graph_app (workspace_id, client_id, cloud, updated_at) VALUES (?, ?, ?, ?)
+            "INSERT INTO graph_app (workspace_id, client_id, cloud, credential, certificate_pem,
+                 updated_at) VALUES (?, ?, ?, ?, ?, ?)
              ON CONFLICT (workspace_id) DO UPDATE SET
                  client_id = excluded.client_id, cloud = excluded.cloud,
+                 credential = excluded.credential, certificate_pem = excluded.certificate_pem,
                  updated_at = excluded.updated_at",
         )
         .bind(self.workspace().to_string())
         .bind(client_id)
         .bind(cloud)
+        .bind(if certificate_pem.is_some() {
+            "certificate"
+        } else {
+            "secret"
+        })
+        .bind(certificate_pem)
         .bind(&now)
         .execute(&mut *tx)
         .await?;
@@ -139,7 +162,11 @@ impl Store {
                 tenant: None,
                 action: "graph.app.update",
                 target: "graph/app".to_owned(),
-                summary: serde_json::json!({ "client_id": client_id, "cloud": cloud }),
+                summary: serde_json::json!({
+                    "client_id": client_id,
+                    "cloud": cloud,
+                    "credential": if certificate_pem.is_some() { "certificate" } else { "secret" },
+                }),
             },
         )
         .await?;

@@ -85,6 +85,8 @@ pub struct Config {
     pub client_id: String,
     /// Its client secret.
     pub client_secret: String,
+    /// The certificate (PEM) uploaded to the app, for sign-ins with a client assertion.
+    pub client_certificate: Option<String>,
     pub tenants: Vec<FakeTenant>,
     /// The behaviour of tenants without their own.
     pub default_behaviour: Behaviour,
@@ -102,6 +104,7 @@ impl Default for Config {
         Self {
             client_id: DEFAULT_CLIENT_ID.to_owned(),
             client_secret: DEFAULT_CLIENT_SECRET.to_owned(),
+            client_certificate: None,
             tenants: Vec::new(),
             default_behaviour: Behaviour::default(),
             tenant_budget: Some((2_000, Duration::from_secs(20))),
@@ -158,6 +161,7 @@ struct TenantState {
 pub(crate) struct State {
     client_id: String,
     client_secret: String,
+    client_certificate: Option<String>,
     budget: Option<(usize, Duration)>,
     tenants: HashMap<String, TenantState>,
     tokens: Mutex<HashMap<String, Token>>,
@@ -247,6 +251,7 @@ impl State {
         Self {
             client_id: config.client_id,
             client_secret: config.client_secret,
+            client_certificate: config.client_certificate,
             budget: config.tenant_budget,
             tenants,
             tokens: Mutex::new(HashMap::new()),
@@ -804,14 +809,12 @@ fn token(state: &State, tenant: &str, base: &str, body: &[u8]) -> Reply {
         );
     }
     if !field("client_assertion").is_empty() {
-        return aad(
-            401,
-            "invalid_client",
-            700027,
-            "The certificate with identifier used to sign the client assertion is not registered on application.".to_owned(),
-        );
-    }
-    if field("client_secret") != state.client_secret {
+        let token_url = format!("{base}/{tenant}/oauth2/v2.0/token");
+        if let Err(why) = verify_assertion(state, field("client_assertion"), client_id, &token_url)
+        {
+            return aad(401, "invalid_client", 700027, why);
+        }
+    } else if field("client_secret") != state.client_secret {
         return aad(
             401,
             "invalid_client",
@@ -819,7 +822,7 @@ fn token(state: &State, tenant: &str, base: &str, body: &[u8]) -> Reply {
             "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app.".to_owned(),
         );
     }
-    if behaviour.secret_expired {
+    if behaviour.secret_expired && field("client_assertion").is_empty() {
         return aad(
             401,
             "invalid_client",
@@ -871,4 +874,102 @@ fn token(state: &State, tenant: &str, base: &str, body: &[u8]) -> Reply {
             "access_token": access_token,
         }),
     )
+}
+
+/// Checks a client assertion as Entra does: a JWT signed (PS256 or RS256) with the key of
+/// the certificate registered on the app, named by its `x5t#S256` thumbprint, for this
+/// token URL and client, not expired.
+fn verify_assertion(
+    state: &State,
+    assertion: &str,
+    client_id: &str,
+    token_url: &str,
+) -> Result<(), String> {
+    use rsa::pkcs8::DecodePublicKey as _;
+    use rsa::signature::Verifier as _;
+    let Some(pem) = &state.client_certificate else {
+        return Err("The certificate with identifier used to sign the client assertion is not registered on application.".to_owned());
+    };
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let parts: Vec<&str> = assertion.split('.').collect();
+    let [header, claims, signature] = parts.as_slice() else {
+        return Err("The client assertion is not a JWT.".to_owned());
+    };
+    let decode = |part: &str| -> Result<Value, String> {
+        b64.decode(part)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| "The client assertion is not a JWT.".to_owned())
+    };
+    let (header_json, claims_json) = (decode(header)?, decode(claims)?);
+    let thumbprint =
+        plumbline_core::connectors::graph::assertion::thumbprint(pem).map_err(|e| e.to_string())?;
+    if header_json["x5t#S256"].as_str() != Some(thumbprint.as_str()) {
+        return Err("The certificate with identifier used to sign the client assertion is not registered on application.".to_owned());
+    }
+    if claims_json["aud"].as_str() != Some(token_url)
+        || claims_json["iss"].as_str() != Some(client_id)
+        || claims_json["sub"].as_str() != Some(client_id)
+    {
+        return Err("The client assertion's audience, issuer or subject is wrong.".to_owned());
+    }
+    let now = chrono::Utc::now().timestamp();
+    if claims_json["exp"].as_i64().is_none_or(|exp| exp < now) {
+        return Err("The client assertion has expired.".to_owned());
+    }
+    let certificate = plumbline_core::connectors::graph::assertion::certificate_der(pem)
+        .map_err(|e| e.to_string())?;
+    let spki = subject_public_key_info(&certificate).map_err(|e| e.to_string())?;
+    let key = rsa::RsaPublicKey::from_public_key_der(&spki).map_err(|e| e.to_string())?;
+    let signed = format!("{header}.{claims}");
+    let bytes = b64.decode(signature).map_err(|e| e.to_string())?;
+    let verified = match header_json["alg"].as_str() {
+        Some("PS256") => rsa::pss::Signature::try_from(bytes.as_slice())
+            .ok()
+            .is_some_and(|sig| {
+                rsa::pss::VerifyingKey::<sha2::Sha256>::new(key)
+                    .verify(signed.as_bytes(), &sig)
+                    .is_ok()
+            }),
+        Some("RS256") => rsa::pkcs1v15::Signature::try_from(bytes.as_slice())
+            .ok()
+            .is_some_and(|sig| {
+                rsa::pkcs1v15::VerifyingKey::<sha2::Sha256>::new(key)
+                    .verify(signed.as_bytes(), &sig)
+                    .is_ok()
+            }),
+        _ => false,
+    };
+    if verified {
+        Ok(())
+    } else {
+        Err("Client assertion failed signature validation.".to_owned())
+    }
+}
+
+/// The DER of a certificate's subjectPublicKeyInfo: Certificate ::= SEQUENCE {
+/// tbsCertificate SEQUENCE { [0] version OPTIONAL, serialNumber, signature, issuer,
+/// validity, subject, subjectPublicKeyInfo, … }, … } (RFC 5280).
+fn subject_public_key_info(certificate: &[u8]) -> der::Result<Vec<u8>> {
+    use der::{asn1::AnyRef, Decode as _, Encode as _, Reader as _, SliceReader, Tagged as _};
+    let outer = AnyRef::from_der(certificate).or_else(|_| {
+        // Certificates carry the signature after the TBS part: read only the first TLV.
+        let mut reader = SliceReader::new(certificate)?;
+        reader.decode::<AnyRef<'_>>()
+    })?;
+    let mut certificate = SliceReader::new(outer.value())?;
+    let tbs: AnyRef<'_> = certificate.decode()?;
+    let mut fields = SliceReader::new(tbs.value())?;
+    let mut field: AnyRef<'_> = fields.decode()?;
+    if field.tag().is_context_specific() {
+        // The explicit version; the serial number follows.
+        field = fields.decode()?;
+    }
+    let _serial = field;
+    for _ in 0..4 {
+        // signature, issuer, validity, subject
+        let _: AnyRef<'_> = fields.decode()?;
+    }
+    let spki: AnyRef<'_> = fields.decode()?;
+    spki.to_der()
 }

@@ -43,6 +43,9 @@ struct Args {
     /// The app's client secret (a fake's: not secret).
     #[arg(long, default_value = plumbline_fake_graph::DEFAULT_CLIENT_SECRET)]
     client_secret: String,
+    /// The certificate (PEM) registered on the app, for sign-ins with a client assertion.
+    #[arg(long)]
+    client_certificate: Option<PathBuf>,
     /// A JSON file of behaviours: `{"default": {...}, "tenants": {"<entra id>": {...}}}`
     /// (fields as in `Behaviour`).
     #[arg(long)]
@@ -91,9 +94,17 @@ async fn main() -> anyhow::Result<()> {
     if args.latency_ms > 0 {
         default_behaviour.latency_ms = args.latency_ms;
     }
+    let client_certificate = match &args.client_certificate {
+        Some(path) => Some(
+            std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read {}", path.display()))?,
+        ),
+        None => None,
+    };
     let config = Config {
         client_id: args.client_id,
         client_secret: args.client_secret,
+        client_certificate,
         tenants: list,
         default_behaviour,
         tenant_budget: (args.tenant_budget > 0)

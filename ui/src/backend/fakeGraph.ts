@@ -116,6 +116,8 @@ export class FakeGraph {
       clientId,
       cloud: request.cloud.trim() || "global",
       secretSetAt: secret !== "" ? new Date(this.now()).toISOString() : (this.app?.secretSetAt ?? null),
+      credential: "secret",
+      certificateThumbprint: null,
     };
     return { ...this.app };
   }

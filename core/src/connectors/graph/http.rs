@@ -316,19 +316,36 @@ impl TenantSession {
             target.cloud.login_base(),
             target.tenant
         );
-        let mut form = vec![
-            ("client_id", target.app.client_id.clone()),
-            ("scope", format!("{}/.default", target.cloud.graph_base())),
-            ("grant_type", "client_credentials".to_owned()),
-        ];
-        match &target.app.credential {
-            Credential::Secret(secret) => form.push(("client_secret", secret.clone())),
-        }
-        let body = form
-            .iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-            .collect::<Vec<_>>()
-            .join("&");
+        // Built per attempt: an assertion is single-use (its own jti and times).
+        let body = || -> Result<String, GraphError> {
+            let mut form = vec![
+                ("client_id", target.app.client_id.clone()),
+                ("scope", format!("{}/.default", target.cloud.graph_base())),
+                ("grant_type", "client_credentials".to_owned()),
+            ];
+            match &target.app.credential {
+                Credential::Secret(secret) => form.push(("client_secret", secret.clone())),
+                Credential::Certificate(certificate) => {
+                    let assertion = super::assertion::client_assertion(
+                        certificate,
+                        &target.app.client_id,
+                        &url,
+                        chrono::Utc::now().timestamp(),
+                    )
+                    .map_err(|e| GraphError::Credential(e.0))?;
+                    form.push((
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_owned(),
+                    ));
+                    form.push(("client_assertion", assertion));
+                }
+            }
+            Ok(form
+                .iter()
+                .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+                .collect::<Vec<_>>()
+                .join("&"))
+        };
         let retry = &self.client.inner.retry;
         let mut attempt = 0u32;
         loop {
@@ -341,7 +358,7 @@ impl TenantSession {
                     .http
                     .post(&url)
                     .header("Content-Type", "application/x-www-form-urlencoded")
-                    .body(body.clone())
+                    .body(body()?)
                     .send(),
             )
             .await;

@@ -15,7 +15,13 @@ function backend(fields: ConstructorParameters<typeof FakeBackend>[0] = {}): Fak
       makeTenant({ name: "Fabrikam" }),
     ],
     graph: {
-      app: { clientId: "11111111-2222-4333-8444-555555555555", cloud: "global", secretSetAt: "2026-12-01T10:00:00Z" },
+      app: {
+        clientId: "11111111-2222-4333-8444-555555555555",
+        cloud: "global",
+        secretSetAt: "2026-12-01T10:00:00Z",
+        credential: "secret",
+        certificateThumbprint: null,
+      },
       domains: { "woodgrove.onmicrosoft.com": "7b4dc137-b6a5-4e92-af3f-9041c59ece8e" },
     },
     ...fields,
@@ -119,7 +125,13 @@ describe("Tenants", () => {
       jobPolls: 1,
       tenants: fake.tenantsSnapshot(),
       graph: {
-        app: { clientId: "11111111-2222-4333-8444-555555555555", cloud: "global", secretSetAt: "2026-12-01T10:00:00Z" },
+        app: {
+          clientId: "11111111-2222-4333-8444-555555555555",
+          cloud: "global",
+          secretSetAt: "2026-12-01T10:00:00Z",
+          credential: "secret",
+          certificateThumbprint: null,
+        },
         outcomes: { [contoso]: "failed" },
       },
     });
@@ -135,7 +147,13 @@ describe("Tenants", () => {
     const parked = new FakeBackend({
       tenants: fake.tenantsSnapshot(),
       graph: {
-        app: { clientId: "11111111-2222-4333-8444-555555555555", cloud: "global", secretSetAt: null },
+        app: {
+          clientId: "11111111-2222-4333-8444-555555555555",
+          cloud: "global",
+          secretSetAt: null,
+          credential: "certificate",
+          certificateThumbprint: "q1w2e3",
+        },
         schedules: {
           [contoso]: {
             parkedAt: "2026-12-01T10:00:00Z",
@@ -156,5 +174,8 @@ describe("Tenants", () => {
     await userEvent.click(within(row("Contoso")).getByTestId("schedule"));
     await userEvent.click(await screen.findByRole("menuitem", { name: "Only when asked" }));
     await waitFor(() => expect(within(row("Contoso")).getByText("Manual")).toBeInTheDocument());
+    // The app signs in with a certificate (set up from the command line): the dialog says so.
+    await userEvent.click(screen.getByTestId("graph-app"));
+    expect(await screen.findByTestId("graph-certificate")).toHaveTextContent("x5t#S256 q1w2e3");
   });
 });

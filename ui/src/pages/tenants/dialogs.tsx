@@ -140,6 +140,13 @@ export function GraphAppDialog(props: {
                 <Input value={url} onChange={(_, data) => setUrl(data.value)} data-testid="graph-url" />
               </Field>
             ) : null}
+            {props.app?.certificateThumbprint ? (
+              <MessageBar intent="info" layout="multiline">
+                <MessageBarBody data-testid="graph-certificate">
+                  {m.certificateInUse(props.app.certificateThumbprint)}
+                </MessageBarBody>
+              </MessageBar>
+            ) : null}
             <Field label={m.secret} hint={m.secretHint(props.app?.secretSetAt ? exact(props.app.secretSetAt) : null)}>
               <Input
                 type="password"

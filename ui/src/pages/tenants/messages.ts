@@ -94,6 +94,8 @@ const en = {
     custom: "A test Graph (URL)",
   } as Record<string, string>,
   testGraphUrl: "Test Graph URL",
+  certificateInUse: (thumbprint: string) =>
+    `This app signs in with a certificate (x5t#S256 ${thumbprint}), set up with plumbline graph app --certificate. Saving a secret here signs in with the secret instead and removes the certificate's key from the keychain.`,
   secret: "Client secret",
   secretHint: (set: string | null) =>
     set === null
@@ -209,6 +211,8 @@ export const messages = defineMessages(en, {
     custom: "Ein Test-Graph (URL)",
   },
   testGraphUrl: "URL des Test-Graph",
+  certificateInUse: (thumbprint) =>
+    `Diese App meldet sich mit einem Zertifikat an (x5t#S256 ${thumbprint}), eingerichtet mit plumbline graph app --certificate. Wenn Sie hier ein Geheimnis speichern, meldet sie sich stattdessen damit an, und der Schlüssel des Zertifikats wird aus dem Schlüsselbund entfernt.`,
   secret: "Geheimer Clientschlüssel",
   secretHint: (set) =>
     set === null
