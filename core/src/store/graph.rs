@@ -275,14 +275,14 @@ impl Store {
             .await?;
         }
         tx.commit().await?;
-        self.capture_runs(Some(run.tenant), 1)
-            .await?
-            .into_iter()
-            .find(|r| r.id == id)
-            .ok_or_else(|| StoreError::NotFound {
-                what: "capture run",
-                name: id,
-            })
+        let row = sqlx::query(
+            "SELECT r.*, t.display_name FROM capture_runs r
+             JOIN tenants t ON t.id = r.tenant_id WHERE r.id = ?",
+        )
+        .bind(&id)
+        .fetch_one(self.pool())
+        .await?;
+        run_from_row(&row)
     }
 
     /// Each tenant's newest capture run.
