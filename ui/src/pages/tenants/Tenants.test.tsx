@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FakeBackend, makeConnectionTest, makeTenant } from "../../backend/fake";
 import { renderWithBackend } from "../../test/render";
 import { Tenants } from "./Tenants";
@@ -47,6 +47,20 @@ describe("Tenants", () => {
     // A tenant without a tenant id cannot be tested or captured.
     expect(within(row("Fabrikam")).getByTestId("capture-now")).toBeDisabled();
     expect(screen.queryByTestId("no-graph-app")).not.toBeInTheDocument();
+  });
+
+  it("reads the list again every minute (the app captures due tenants in the background)", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const fake = backend();
+      renderWithBackend(<Tenants />, fake);
+      await screen.findByTestId("tenants-table");
+      const before = fake.calls.managedTenants;
+      await vi.advanceTimersByTimeAsync(61_000);
+      await waitFor(() => expect(fake.calls.managedTenants).toBeGreaterThan(before));
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("asks for the Graph app first and saves it with its secret", async () => {

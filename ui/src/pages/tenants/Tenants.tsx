@@ -44,6 +44,7 @@ import { useCallback, useEffect, useState } from "react";
 import { BackendError, useBackend, type GraphAppView, type ManagedTenant } from "../../backend";
 import { formatExact, formatRelative, parseTimestamp } from "../../format";
 import { useMessages } from "../../i18n";
+import { useActivity } from "../../jobs/activity";
 import { JobProgress } from "../../jobs/JobProgress";
 import { messages as jobMessages } from "../../jobs/messages";
 import { useJob } from "../../jobs/useJob";
@@ -92,6 +93,9 @@ const CADENCES: { key: keyof (typeof messages)["en"]["cadences"]; minutes: numbe
   { key: "manual", minutes: null },
 ];
 
+/** How often the list is read again while the page is open. */
+const REFRESH_MS = 60_000;
+
 /** A due time this close to now (the page's clock ticks every 30 s) is due now. */
 const DUE_SLACK_MS = 60_000;
 
@@ -127,6 +131,13 @@ export function Tenants() {
   const [dialog, setDialog] = useState<Dialog | null>(null);
   const reload = useCallback(() => setAttempt((n) => n + 1), []);
   const capture = useJob(reload);
+  // Any finished job may have captured (an import), and the app captures due tenants in
+  // the background: read the list again after each job and every minute.
+  const jobsEnded = useActivity()?.jobsEnded ?? 0;
+  useEffect(() => {
+    const timer = window.setInterval(reload, REFRESH_MS);
+    return () => window.clearInterval(timer);
+  }, [reload]);
 
   useEffect(() => {
     let current = true;
@@ -144,7 +155,7 @@ export function Tenants() {
     return () => {
       current = false;
     };
-  }, [backend, attempt]);
+  }, [backend, attempt, jobsEnded]);
 
   const replace = (tenant: ManagedTenant) =>
     setTenants((rows) => rows?.map((row) => (row.id === tenant.id ? tenant : row)) ?? rows);
