@@ -486,29 +486,44 @@ pub async fn capture_runs(
 /// How often the scheduler looks for due tenants.
 const SCHEDULER_TICK: Duration = Duration::from_secs(60);
 
+/// One look at the schedules: captures every tenant due now (nothing until a Graph app is
+/// set up); the tenants it captured (their runs are in their history, failed or not).
+pub async fn capture_due(
+    store: &Store,
+    keychain: &dyn plumbline_core::keychain::Keychain,
+    client: &GraphClient,
+) -> Vec<TenantId> {
+    if !matches!(store.graph_app().await, Ok(Some(_))) {
+        return Vec::new();
+    }
+    let due = match due_tenants(store, Utc::now()).await {
+        Ok(due) => due,
+        Err(error) => {
+            tracing::warn!(%error, "cannot read the capture schedules");
+            return Vec::new();
+        }
+    };
+    let mut captured = Vec::new();
+    for id in due {
+        match capture_from_graph(store, keychain, client, id).await {
+            Ok(_) => captured.push(id),
+            Err(error) => {
+                tracing::debug!(%error, tenant = %id, "scheduled capture not started");
+            }
+        }
+    }
+    captured
+}
+
 /// Captures due tenants while the app runs, quietly: a run's outcome is in the tenant's
-/// history, and a tenant that keeps failing is parked with an alert. Nothing happens
-/// until a Graph app is set up.
+/// history, and a tenant that keeps failing is parked with an alert.
 pub fn start_scheduler(store: Store, keychain: Arc<dyn plumbline_core::keychain::Keychain>) {
     tauri::async_runtime::spawn(async move {
         let Ok(client) = client() else { return };
         // Let the window come up first.
         tokio::time::sleep(Duration::from_secs(20)).await;
         loop {
-            if let Ok(Some(_)) = store.graph_app().await {
-                match due_tenants(&store, Utc::now()).await {
-                    Ok(due) => {
-                        for id in due {
-                            if let Err(error) =
-                                capture_from_graph(&store, keychain.as_ref(), &client, id).await
-                            {
-                                tracing::debug!(%error, tenant = %id, "scheduled capture not started");
-                            }
-                        }
-                    }
-                    Err(error) => tracing::warn!(%error, "cannot read the capture schedules"),
-                }
-            }
+            capture_due(&store, keychain.as_ref(), &client).await;
             tokio::time::sleep(SCHEDULER_TICK).await;
         }
     });

@@ -7,6 +7,7 @@ use tauri::webview::InvokeRequest;
 use super::*;
 
 mod baselines;
+mod graph;
 mod settings;
 mod work;
 
