@@ -147,3 +147,44 @@ pub async fn wait_until_gone(binary: &Path, timeout: Duration) {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
+
+/// Starts `command` with its standard output piped and waits (at most `timeout`) for its
+/// first line, which must be `prefix` followed by the address it listens on; the rest of
+/// its output is drained so it never blocks on a full pipe. The child and the address;
+/// the child is killed when it does not say where it listens.
+pub fn spawn_listening(
+    mut command: std::process::Command,
+    prefix: &str,
+    timeout: Duration,
+) -> anyhow::Result<(Child, String)> {
+    use std::io::BufRead as _;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()?;
+    let stdout = child.stdout.take().context("piped stdout")?;
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut reader = std::io::BufReader::new(stdout);
+        let mut line = String::new();
+        let _ = reader.read_line(&mut line);
+        let _ = sender.send(line);
+        let mut sink = String::new();
+        while reader.read_line(&mut sink).is_ok_and(|n| n > 0) {
+            sink.clear();
+        }
+    });
+    let line = receiver.recv_timeout(timeout).unwrap_or_default();
+    match line.trim().strip_prefix(prefix) {
+        Some(address) => Ok((child, address.trim().to_owned())),
+        None => {
+            let _ = child.kill();
+            let _ = child.wait();
+            bail!(
+                "{} did not say where it listens within {timeout:?}",
+                prefix.trim()
+            );
+        }
+    }
+}

@@ -2,7 +2,6 @@
 //! are the real `plumbline` CLI, each with its own data directory — what the sync tests
 //! drive. Everything started is stopped (by its pid) when dropped.
 
-use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::Duration;
@@ -11,7 +10,7 @@ use anyhow::{bail, Context as _};
 use serde_json::Value;
 use sqlx::{Connection as _, Executor as _};
 
-use crate::driver::{cli_binary, server_binary};
+use crate::driver::{cli_binary, server_binary, spawn_listening};
 
 /// Passwords of the users the tests make.
 pub const PASSWORD: &str = "correct horse battery staple";
@@ -81,39 +80,16 @@ impl Server {
     }
 
     fn serve(&mut self, port: u16) -> anyhow::Result<()> {
-        let mut child = Command::new(server_binary()?)
+        let mut command = Command::new(server_binary()?);
+        command
             .args(["serve", "--database", &self.database, "--listen"])
             .arg(format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()?;
-        let stdout = child.stdout.take().context("piped stdout")?;
-        let (sender, receiver) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            let mut reader = std::io::BufReader::new(stdout);
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            let _ = sender.send(line);
-            // Keep draining so the server never blocks on a full pipe.
-            let mut sink = String::new();
-            while reader.read_line(&mut sink).is_ok_and(|n| n > 0) {
-                sink.clear();
-            }
-        });
-        let line = receiver
-            .recv_timeout(Duration::from_secs(30))
-            .unwrap_or_default();
-        let Some(url) = line
-            .trim()
-            .strip_prefix("plumbline-server listening on ")
-            .map(str::to_owned)
-        else {
-            let _ = child.kill();
-            let _ = child.wait();
-            bail!("plumbline-server did not say where it listens within 30 s");
-        };
+            .env("RUST_LOG", "warn");
+        let (child, url) = spawn_listening(
+            command,
+            "plumbline-server listening on ",
+            Duration::from_secs(30),
+        )?;
         self.port = url
             .rsplit(':')
             .next()

@@ -61,6 +61,31 @@ fn text(output: &Output) -> String {
     )
 }
 
+/// A device whose Graph app is the fake's, signing in with the secret in a file of
+/// `scratch` (as a headless service gets it): the device and that file.
+fn device_with_app(
+    name: &str,
+    fake: &FakeGraphProcess,
+    scratch: &Path,
+) -> anyhow::Result<(Device, std::path::PathBuf)> {
+    let device = Device::new(name)?;
+    let secret = scratch.join("secret");
+    std::fs::write(&secret, format!("{DEFAULT_CLIENT_SECRET}\n"))?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &fake.url,
+        ],
+    )?;
+    Ok((device, secret))
+}
+
 /// (kind, external id, settings hash, assignments hash) of a tenant's latest capture.
 async fn hashes(device: &Device, tenant: &str) -> anyhow::Result<BTreeSet<String>> {
     let rows = device
@@ -123,10 +148,8 @@ async fn a_tenant_read_from_graph_normalises_like_its_export() -> anyhow::Result
     ])?;
     let tenant = fake.tenants().await?.remove(0);
     let entra = tenant["entra_tenant_id"].as_str().context("entra id")?;
-    let device = Device::new("graph")?;
     let scratch = tempfile::tempdir()?;
-    let secret = scratch.path().join("secret");
-    std::fs::write(&secret, format!("{DEFAULT_CLIENT_SECRET}\n"))?;
+    let (device, secret) = device_with_app("graph", &fake, scratch.path())?;
     let export = scratch.path().join("export");
     let exported = write_export(&export, 0)?;
     ok(
@@ -137,18 +160,6 @@ async fn a_tenant_read_from_graph_normalises_like_its_export() -> anyhow::Result
             "--tenant",
             "Exported",
             export.to_str().context("utf-8")?,
-        ],
-    )?;
-    ok(
-        &device,
-        &secret,
-        &[
-            "graph",
-            "app",
-            "--client-id",
-            DEFAULT_CLIENT_ID,
-            "--cloud",
-            &fake.url,
         ],
     )?;
     ok(
@@ -226,21 +237,7 @@ async fn every_error_says_what_to_do() -> anyhow::Result<()> {
         "--scenario",
         scenario_file.to_str().context("utf-8")?,
     ])?;
-    let device = Device::new("errors")?;
-    let secret = scratch.path().join("secret");
-    std::fs::write(&secret, DEFAULT_CLIENT_SECRET)?;
-    ok(
-        &device,
-        &secret,
-        &[
-            "graph",
-            "app",
-            "--client-id",
-            DEFAULT_CLIENT_ID,
-            "--cloud",
-            &fake.url,
-        ],
-    )?;
+    let (device, secret) = device_with_app("errors", &fake, scratch.path())?;
     for i in 0..7 {
         ok(
             &device,
@@ -872,21 +869,7 @@ async fn due_tenants_are_captured_and_one_that_keeps_failing_is_parked() -> anyh
         "--scenario",
         scenario_file.to_str().context("utf-8")?,
     ])?;
-    let device = Device::new("schedule")?;
-    let secret = scratch.path().join("secret");
-    std::fs::write(&secret, DEFAULT_CLIENT_SECRET)?;
-    ok(
-        &device,
-        &secret,
-        &[
-            "graph",
-            "app",
-            "--client-id",
-            DEFAULT_CLIENT_ID,
-            "--cloud",
-            &fake.url,
-        ],
-    )?;
+    let (device, secret) = device_with_app("schedule", &fake, scratch.path())?;
     ok(
         &device,
         &secret,

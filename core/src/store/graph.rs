@@ -287,28 +287,18 @@ impl Store {
 
     /// Each tenant's newest capture run.
     pub async fn latest_capture_runs(&self) -> Result<Vec<CaptureRun>, StoreError> {
-        let ids: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM (
-                 SELECT id, ROW_NUMBER() OVER (
-                     PARTITION BY tenant_id ORDER BY started_at DESC, id DESC) AS n
-                 FROM capture_runs WHERE workspace_id = ?)
+        let rows = sqlx::query(
+            "SELECT * FROM (
+                 SELECT r.*, t.display_name, ROW_NUMBER() OVER (
+                     PARTITION BY r.tenant_id ORDER BY r.started_at DESC, r.id DESC) AS n
+                 FROM capture_runs r JOIN tenants t ON t.id = r.tenant_id
+                 WHERE r.workspace_id = ?)
              WHERE n = 1",
         )
         .bind(self.workspace().to_string())
         .fetch_all(self.pool())
         .await?;
-        let mut runs = Vec::with_capacity(ids.len());
-        for id in ids {
-            let row = sqlx::query(
-                "SELECT r.*, t.display_name FROM capture_runs r
-                 JOIN tenants t ON t.id = r.tenant_id WHERE r.id = ?",
-            )
-            .bind(&id)
-            .fetch_one(self.pool())
-            .await?;
-            runs.push(run_from_row(&row)?);
-        }
-        Ok(runs)
+        rows.iter().map(run_from_row).collect()
     }
 
     /// Capture runs, newest first (of one tenant, or all).

@@ -23,17 +23,16 @@ import {
   tokens,
 } from "@fluentui/react-components";
 import { CheckmarkCircleRegular, DismissCircleRegular } from "@fluentui/react-icons";
-import { useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import {
   BackendError,
   useBackend,
-  type CaptureRunView,
-  type ConnectionTestView,
   type GraphAppView,
   type ManagedTenant,
 } from "../../backend";
 import { formatExact, parseTimestamp } from "../../format";
 import { useMessages } from "../../i18n";
+import { useLoad } from "../../useLoad";
 import { CopyButton } from "../../shell/CopyButton";
 import { ErrorBar } from "../../shell/ErrorBar";
 import { useFocusReturn } from "../baselines/parts";
@@ -232,24 +231,10 @@ export function TestDialog(props: { tenant: ManagedTenant; onClose: () => void }
   const m = useMessages(messages);
   useFocusReturn();
   const backend = useBackend();
-  const [result, setResult] = useState<ConnectionTestView | null>(null);
-  const [error, setError] = useState<BackendError | null>(null);
   const id = props.tenant.id;
-
-  useEffect(() => {
-    let current = true;
-    backend.testTenantConnection(id).then(
-      (answer) => {
-        if (current) setResult(answer);
-      },
-      (e: unknown) => {
-        if (current) setError(BackendError.from(e));
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [backend, id]);
+  const { state } = useLoad(useCallback(() => backend.testTenantConnection(id), [backend, id]));
+  const result = state.status === "ready" ? state.data : null;
+  const error = state.status === "error" ? state.error : null;
 
   return (
     <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
@@ -311,24 +296,10 @@ export function HistoryDialog(props: { tenant: ManagedTenant; onClose: () => voi
   const m = useMessages(messages);
   useFocusReturn();
   const backend = useBackend();
-  const [runs, setRuns] = useState<CaptureRunView[] | null>(null);
-  const [error, setError] = useState<BackendError | null>(null);
   const id = props.tenant.id;
-
-  useEffect(() => {
-    let current = true;
-    backend.captureRuns(id).then(
-      (answer) => {
-        if (current) setRuns(answer);
-      },
-      (e: unknown) => {
-        if (current) setError(BackendError.from(e));
-      },
-    );
-    return () => {
-      current = false;
-    };
-  }, [backend, id]);
+  const { state } = useLoad(useCallback(() => backend.captureRuns(id), [backend, id]));
+  const runs = state.status === "ready" ? state.data : null;
+  const error = state.status === "error" ? state.error : null;
 
   return (
     <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
