@@ -167,6 +167,9 @@ pub struct CaptureContent {
     pub directory_objects: Vec<DirectoryObject>,
     /// Keyed by resource-kind registry key.
     pub kind_status: BTreeMap<String, KindStatus>,
+    /// The definitions of the settings the items hold, where known (labels only).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub definitions: crate::normalize::SettingDefinitions,
 }
 
 impl CaptureContent {

@@ -64,6 +64,7 @@
 
 mod assignments;
 mod catalog;
+mod definitions;
 mod directory;
 mod label;
 mod properties;
@@ -85,6 +86,10 @@ use sha2::{Digest, Sha256};
 use crate::kinds::{self, IdSpace, Layout, Normalization, WellKnown};
 use crate::model::DirectoryObjectKind;
 
+pub use definitions::{
+    definition_ids_in, harvest as harvest_definitions, parse_definition, path_definition_ids,
+    referenced_ids, Labels, SettingDefinition, SettingDefinitions,
+};
 pub use directory::DirectoryIndex;
 pub use label::setting_label;
 

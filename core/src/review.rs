@@ -25,7 +25,9 @@ use crate::drift::{self, Assessment, BaselineItemSpec, Drift, DriftKind, ItemRef
 use crate::findings::{self, Observation, Source};
 use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
 use crate::model::TenantId;
-use crate::normalize::{self, setting_label, DirectoryIndex, Normalized, NORMALIZER_VERSION};
+use crate::normalize::{
+    self, DirectoryIndex, Labels, Normalized, SettingDefinitions, NORMALIZER_VERSION,
+};
 use crate::store::{DerivedWrite, ItemMeta, LoadedBaseline, Store, StoreError};
 
 /// A baseline version prepared for comparison, shared by every tenant of a run.
@@ -43,6 +45,8 @@ pub struct PreparedBaseline {
     pub compliant: Vec<Assessment>,
     /// Each item's settings sketch, for rename detection.
     pub sketches: Vec<Vec<u64>>,
+    /// The setting definitions the version was published with (labels only).
+    pub definitions: SettingDefinitions,
 }
 
 impl PreparedBaseline {
@@ -82,6 +86,7 @@ impl PreparedBaseline {
             match_names,
             compliant,
             sketches,
+            definitions: SettingDefinitions::new(),
         }
     }
 }
@@ -104,10 +109,14 @@ impl BaselineCache {
         let prepared = cell
             .get_or_try_init(|| async {
                 let loaded = store.load_baseline_version(version_id).await?;
-                tokio::task::spawn_blocking(move || PreparedBaseline::new(loaded))
-                    .await
-                    .map(Arc::new)
-                    .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))
+                let definitions = store.version_definitions(version_id).await?;
+                tokio::task::spawn_blocking(move || PreparedBaseline {
+                    definitions,
+                    ..PreparedBaseline::new(loaded)
+                })
+                .await
+                .map(Arc::new)
+                .map_err(|e| StoreError::Corrupt(format!("baseline preparation failed: {e}")))
             })
             .await?;
         Ok(Arc::clone(prepared))
@@ -669,6 +678,12 @@ pub async fn observe(
     }
     let mut lint_titles = lint_titles.into_iter();
 
+    // Titles use the definitions the inputs carry (the capture's, then the baselines'):
+    // every device words a finding alike.
+    let capture_definitions = store.capture_definitions(current.id).await?;
+    let labels = Labels::new(
+        std::iter::once(&capture_definitions).chain(baselines.iter().map(|(b, _)| &b.definitions)),
+    );
     let tenant_key = tenant_id.to_string();
     let mut titles = HashMap::with_capacity(drifts.len());
     let mut fingerprints: BTreeSet<String> = BTreeSet::new();
@@ -685,8 +700,10 @@ pub async fn observe(
                 drift.kind.as_str(),
             );
             let text = match source {
-                Source::Lint => lint_titles.next().unwrap_or_else(|| title(&drift)),
-                _ => title(&drift),
+                Source::Lint => lint_titles
+                    .next()
+                    .unwrap_or_else(|| labelled_title(&drift, &labels)),
+                _ => labelled_title(&drift, &labels),
             };
             // Keys make every deviation's fingerprint unique; should two observations
             // still share one, they are the same finding: it is recorded once rather
@@ -1052,21 +1069,30 @@ fn inputs_hash<'a>(
     hex::encode(hasher.finalize())
 }
 
-/// The human title of a finding.
+/// The human title of a finding, with labels derived from setting paths alone.
 pub fn title(drift: &Drift) -> String {
-    let show = |v: &Option<Value>| match v {
-        None => "not set".to_owned(),
-        Some(Value::String(s)) => s.clone(),
-        Some(other) => {
-            let text = other.to_string();
-            if text.chars().count() > 60 {
-                format!("{}…", text.chars().take(60).collect::<String>())
-            } else {
-                text
-            }
+    labelled_title(drift, &Labels::default())
+}
+
+/// The human title of a finding: "Default Outbound Action: Block instead of Allow
+/// (Firewall)" where the definitions are known, path-derived labels where not.
+pub fn labelled_title(drift: &Drift, labels: &Labels<'_>) -> String {
+    let show = |v: &Option<Value>| {
+        let Some(value) = v else {
+            return "not set".to_owned();
+        };
+        let text = match (labels.value(value), value) {
+            (Some(label), _) => label,
+            (None, Value::String(s)) => return s.clone(),
+            (None, other) => other.to_string(),
+        };
+        if text.chars().count() > 60 {
+            format!("{}…", text.chars().take(60).collect::<String>())
+        } else {
+            text
         }
     };
-    let label = || setting_label(&drift.resource_kind, &drift.setting_path);
+    let label = || labels.setting(&drift.resource_kind, &drift.setting_path);
     match drift.kind {
         DriftKind::Missing => format!("Policy missing: {}", drift.item_key),
         DriftKind::Extra => format!("Policy not in the baseline: {}", drift.item_key),
@@ -1091,6 +1117,17 @@ pub fn title(drift: &Drift) -> String {
         ),
         DriftKind::AssignmentChanged => format!("Assignments differ: {}", drift.item_key),
         DriftKind::Deleted => format!("Policy deleted since the last capture: {}", drift.item_key),
+        DriftKind::ChangedSinceLastCapture if drift.setting_path == "assignments" => format!(
+            "Assignments changed since the last capture ({})",
+            drift.item_key
+        ),
+        DriftKind::ChangedSinceLastCapture if !drift.setting_path.is_empty() => format!(
+            "{} changed since the last capture: {} (was {}) ({})",
+            label(),
+            show(&drift.actual),
+            show(&drift.expected),
+            drift.item_key
+        ),
         DriftKind::ChangedSinceLastCapture => {
             format!("Policy changed since the last capture: {}", drift.item_key)
         }
@@ -1112,4 +1149,64 @@ pub struct TenantScore {
 /// Ranks tenants by their latest review score.
 pub async fn ranking(store: &Store) -> Result<Vec<TenantScore>, StoreError> {
     store.latest_scores().await
+}
+
+#[cfg(test)]
+mod title_tests {
+    use super::*;
+    use crate::baseline::Severity;
+    use crate::normalize::{SettingDefinition, SettingDefinitions};
+    use serde_json::json;
+
+    const ID: &str = "vendor_msft_firewall_mdmstore_domainprofile_defaultoutboundaction";
+
+    fn drift(kind: DriftKind, path: &str) -> Drift {
+        Drift {
+            kind,
+            resource_kind: "settings_catalog".to_owned(),
+            item_key: "Firewall".to_owned(),
+            tenant_item: Some("Firewall".to_owned()),
+            setting_path: path.to_owned(),
+            expected: Some(json!(format!("{ID}_0"))),
+            actual: Some(json!(format!("{ID}_1"))),
+            severity: Severity::High,
+        }
+    }
+
+    #[test]
+    fn titles_use_the_definitions_the_inputs_carry() {
+        let definitions: SettingDefinitions = [(
+            ID.to_owned(),
+            SettingDefinition {
+                name: "Default Outbound Action".to_owned(),
+                description: None,
+                options: [
+                    (format!("{ID}_0"), "Allow".to_owned()),
+                    (format!("{ID}_1"), "Block".to_owned()),
+                ]
+                .into(),
+            },
+        )]
+        .into();
+        let labels = Labels::new([&definitions]);
+        let path = format!("vendor_msft_firewall_mdmstore_domainprofile/{ID}");
+        assert_eq!(
+            labelled_title(&drift(DriftKind::SettingChanged, &path), &labels),
+            "Default Outbound Action: Block instead of Allow (Firewall)"
+        );
+        assert_eq!(
+            labelled_title(&drift(DriftKind::ChangedSinceLastCapture, &path), &labels),
+            "Default Outbound Action changed since the last capture: Block (was Allow) (Firewall)"
+        );
+        // Without definitions: the path-derived label and the option ids, as before.
+        let plain = title(&drift(DriftKind::SettingChanged, &path));
+        assert!(
+            plain.contains(&format!("{ID}_1 instead of {ID}_0")),
+            "{plain}"
+        );
+        assert_eq!(
+            title(&drift(DriftKind::ChangedSinceLastCapture, "assignments")),
+            "Assignments changed since the last capture (Firewall)"
+        );
+    }
 }

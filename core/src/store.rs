@@ -16,6 +16,7 @@ mod baselines;
 mod blobs;
 mod captures;
 mod console;
+mod definitions;
 mod derived;
 mod evidence;
 mod findings;

@@ -56,6 +56,7 @@ async fn record_copy(
             .collect(),
         directory_objects: store.directory_objects(latest).await.expect("directory"),
         kind_status: Default::default(),
+        definitions: Default::default(),
     };
     content.recount_kinds();
     store
@@ -185,6 +186,7 @@ async fn record_tenant(store: &Store, name: &str, items: Vec<CapturedItem>) -> T
         items,
         directory_objects: Vec::new(),
         kind_status: Default::default(),
+        definitions: Default::default(),
     };
     content.recount_kinds();
     store

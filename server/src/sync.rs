@@ -1117,6 +1117,7 @@ mod tests {
             kinds: vec![],
             items: vec![],
             directory_objects: vec![],
+            definitions: None,
         });
         let setting = OpBody::SettingSet {
             key: "four_eyes".to_owned(),

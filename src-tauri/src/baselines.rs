@@ -18,6 +18,7 @@ use plumbline_core::baseline::view::item_settings;
 use plumbline_core::baseline::{value_from_text, Severity};
 use plumbline_core::connectors::import::ImportError;
 use plumbline_core::model::TenantId;
+use plumbline_core::normalize::{definition_ids_in, Labels};
 use plumbline_core::store::{BaselineSummary, Store};
 use tauri::State;
 
@@ -112,12 +113,18 @@ async fn detail(store: &Store, baseline: &str) -> Result<BaselineDetail, Command
 
 async fn item_view(store: &Store, item_id: &str) -> Result<ItemSettingsView, CommandError> {
     let item = store.baseline_item(item_id).await?;
+    let mut ids = BTreeSet::new();
+    definition_ids_in(&item.raw, &mut ids);
+    let definitions = store
+        .known_definitions(ids.iter().map(String::as_str))
+        .await?;
     let settings = item_settings(
         &item.kind,
         &item.raw,
         &item.directory,
         &item.rules,
         item.severity,
+        &Labels::new([&definitions]),
     );
     Ok(ItemSettingsView::new(item, settings))
 }

@@ -453,6 +453,20 @@ pub async fn set_capture_cadence(
     one(store, id).await
 }
 
+/// Replaces a tenant's tags (they sync to the team).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_tenant_tags(
+    state: State<'_, AppState>,
+    tenant_id: String,
+    tags: Vec<String>,
+) -> Result<ManagedTenant, CommandError> {
+    let id = parse_tenant(&tenant_id)?;
+    let store = state.store()?;
+    store.set_tenant_tags(id, &tags).await?;
+    one(store, id).await
+}
+
 /// Puts a parked tenant back on its schedule.
 #[tauri::command]
 #[specta::specta]

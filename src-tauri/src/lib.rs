@@ -106,6 +106,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             graph::test_tenant_connection,
             graph::capture_tenants,
             graph::set_capture_cadence,
+            graph::set_tenant_tags,
             graph::resume_capture,
             graph::capture_runs,
         ])

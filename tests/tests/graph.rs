@@ -1113,3 +1113,271 @@ async fn an_app_signs_in_with_its_certificate() -> anyhow::Result<()> {
         .any(|w| w == marker.as_bytes()));
     Ok(())
 }
+
+/// The first catalog policy of `tenant` with a top-level choice setting whose value has an
+/// on/off sibling (`…_0`/`…_1`, `…_false`/`…_true`): (policy id, name, setting index,
+/// definition id, current value, the other value).
+fn flippable_choice(
+    tenant: &FakeTenant,
+) -> Option<(String, String, usize, String, String, String)> {
+    tenant
+        .policies
+        .iter()
+        .filter(|p| p.collection == "deviceManagement/configurationPolicies")
+        .find_map(|policy| {
+            let settings = policy.object.get("settings")?.as_array()?;
+            settings.iter().enumerate().find_map(|(index, setting)| {
+                let instance = &setting["settingInstance"];
+                let id = instance["settingDefinitionId"].as_str()?;
+                let value = instance["choiceSettingValue"]["value"].as_str()?;
+                let other = match value.strip_prefix(id)? {
+                    "_0" => format!("{id}_1"),
+                    "_1" => format!("{id}_0"),
+                    "_true" => format!("{id}_false"),
+                    "_false" => format!("{id}_true"),
+                    _ => return None,
+                };
+                Some((
+                    policy.id().to_owned(),
+                    policy.object.get("name")?.as_str()?.to_owned(),
+                    index,
+                    id.to_owned(),
+                    value.to_owned(),
+                    other,
+                ))
+            })
+        })
+}
+
+#[tokio::test]
+async fn findings_read_in_the_catalogs_words_and_offline_imports_reuse_them() -> anyhow::Result<()>
+{
+    let probe = tenants::demo_tenants(SEED, 1, Some(12), anchor())?;
+    let (policy_id, policy_name, index, definition, before, after) =
+        flippable_choice(&probe[0]).context("a demo tenant has an on/off choice setting")?;
+    let fake = FakeGraphProcess::start(&[
+        "--tenants",
+        "1",
+        "--seed",
+        &SEED.to_string(),
+        "--anchor",
+        ANCHOR,
+        "--mean-policies",
+        "12",
+    ])?;
+    let scratch = tempfile::tempdir()?;
+    let (device, secret) = device_with_app("labels", &fake, scratch.path())?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "graph",
+            "connect",
+            "Contoso",
+            "--entra-tenant-id",
+            &probe[0].entra_id,
+            "--create",
+        ],
+    )?;
+    ok(&device, &secret, &["capture", "--tenant", "Contoso"])?;
+    // The capture carries its definitions; the policies do not.
+    let labelled = device
+        .query("SELECT CAST(COUNT(*) AS TEXT) FROM captures WHERE definitions_sha256 IS NOT NULL")
+        .await?;
+    assert_eq!(labelled, ["1"]);
+    let known = device
+        .query(&format!(
+            "SELECT definition FROM setting_definitions WHERE definition_id = '{definition}'"
+        ))
+        .await?;
+    let known: Value = serde_json::from_str(known.first().context("the definition is known")?)?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "baseline",
+            "create",
+            "--name",
+            "Gold",
+            "--from-tenant",
+            "Contoso",
+            "--publish",
+        ],
+    )?;
+    ok(
+        &device,
+        &secret,
+        &["baseline", "assign", "Gold", "--tenant", "Contoso"],
+    )?;
+
+    // The tenant changes the setting; the next capture's review says so in words.
+    let setting = probe[0]
+        .policies
+        .iter()
+        .find(|p| p.id() == policy_id)
+        .and_then(|p| p.object.get("settings"))
+        .cloned()
+        .context("the policy's settings")?;
+    let mut settings = setting;
+    settings[index]["settingInstance"]["choiceSettingValue"]["value"] =
+        Value::String(after.clone());
+    reqwest::Client::new()
+        .patch(format!(
+            "{}/_fake/tenants/{}/policies/{policy_id}",
+            fake.url, probe[0].entra_id
+        ))
+        .json(&serde_json::json!({ "settings": settings }))
+        .send()
+        .await?
+        .error_for_status()?;
+    ok(&device, &secret, &["capture", "--tenant", "Contoso"])?;
+    ok(&device, &secret, &["review"])?;
+    let findings: Value = serde_json::from_str(&ok(
+        &device,
+        &secret,
+        &["--json", "findings", "--tenant", "Contoso"],
+    )?)?;
+    let titles: Vec<&str> = findings
+        .as_array()
+        .context("findings")?
+        .iter()
+        .filter_map(|f| f["title"].as_str())
+        .collect();
+    let name = known["name"].as_str().context("a display name")?;
+    let label = |option: &str| known["options"][option].as_str().map(str::to_owned);
+    let expected = format!(
+        "{name}: {} instead of {} ({policy_name})",
+        label(&after).context("the new option's label")?,
+        label(&before).context("the old option's label")?
+    );
+    assert!(
+        titles.contains(&expected.as_str()),
+        "expected {expected:?} among {titles:#?}"
+    );
+    assert!(
+        titles.iter().all(|t| !t.contains(&after)),
+        "no finding names an option by its id: {titles:#?}"
+    );
+
+    // Files imported offline are labelled with what the workspace knows; a device that
+    // never met the definitions keeps the path-derived labels.
+    let export = scratch.path().join("export");
+    write_export(&export, 0)?;
+    ok(
+        &device,
+        &secret,
+        &[
+            "import",
+            "--tenant",
+            "Offline",
+            export.to_str().context("utf-8")?,
+        ],
+    )?;
+    let offline = device
+        .query(
+            "SELECT c.definitions_sha256 FROM captures c JOIN tenants t ON t.id = c.tenant_id
+             WHERE t.display_name = 'Offline' AND c.definitions_sha256 IS NOT NULL",
+        )
+        .await?;
+    assert_eq!(offline.len(), 1, "the offline import is labelled");
+    let (stranger, stranger_secret) = device_with_app("stranger", &fake, scratch.path())?;
+    ok(
+        &stranger,
+        &stranger_secret,
+        &[
+            "import",
+            "--tenant",
+            "Offline",
+            export.to_str().context("utf-8")?,
+        ],
+    )?;
+    assert_eq!(
+        stranger
+            .query(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM captures WHERE definitions_sha256 IS NOT NULL"
+            )
+            .await?,
+        ["0"]
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn encrypted_oma_values_are_read_in_plain_text_where_permitted() -> anyhow::Result<()> {
+    use plumbline_core::normalize::{normalize, DirectoryIndex};
+    let values = [
+        (
+            "./Device/Vendor/MSFT/Policy/Config/Browser/AllowDoNotTrack",
+            "1",
+        ),
+        (
+            "./Device/Vendor/MSFT/Policy/Config/Start/StartLayout",
+            "<LayoutModificationTemplate Version=\"1\"/>",
+        ),
+    ];
+    let mut list = demo(1, 5);
+    tenants::add_custom_oma_policy(&mut list[0], "Win - Custom OMA-URI", &values);
+    let custom = |capture: &GraphCapture| {
+        capture
+            .content
+            .items
+            .iter()
+            .find(|i| i.name == "Win - Custom OMA-URI")
+            .cloned()
+            .context("the custom profile was captured")
+    };
+    let compared = |raw: &Value| -> Vec<String> {
+        normalize("device_configuration", raw, &DirectoryIndex::default())
+            .settings
+            .keys()
+            .filter(|k| k.starts_with("omaSettings[") && k.ends_with("/value"))
+            .cloned()
+            .collect()
+    };
+
+    let (capture, _) = capture_with(list.clone(), Behaviour::default(), Limits::default()).await?;
+    let item = custom(&capture)?;
+    assert_eq!(item.kind, "device_configuration");
+    let settings = item.raw["omaSettings"].as_array().context("omaSettings")?;
+    for (setting, (uri, value)) in settings.iter().zip(values) {
+        assert_eq!(setting["omaUri"], uri);
+        assert_eq!(setting["value"], value, "read in plain text");
+        assert_eq!(setting["isEncrypted"], false);
+        assert!(setting.get("secretReferenceValueId").is_none());
+    }
+    assert!(capture.warnings.is_empty(), "{:?}", capture.warnings);
+    assert_eq!(compared(&item.raw).len(), 2, "plain values are compared");
+    assert!(
+        !item.raw.to_string().contains("@fake"),
+        "the fake's plain-text store is never served"
+    );
+
+    // Not permitted: recorded masked, left out of the comparison, and said.
+    let denied = Behaviour {
+        oma_decrypt_denied: true,
+        ..Behaviour::default()
+    };
+    let (capture, _) = capture_with(list, denied, Limits::default()).await?;
+    let item = custom(&capture)?;
+    assert!(item.raw["omaSettings"]
+        .as_array()
+        .context("omaSettings")?
+        .iter()
+        .all(|s| s["value"] == "****" && s["isEncrypted"] == true));
+    assert!(
+        compared(&item.raw).is_empty(),
+        "masked values are not compared"
+    );
+    let warning = capture.warnings.join("\n");
+    assert!(
+        warning.contains("2 custom OMA-URI values could not be read in plain text")
+            && warning.contains("DeviceManagementConfiguration.ReadWrite.All"),
+        "{warning}"
+    );
+    assert!(
+        capture.failed_kinds().is_empty(),
+        "the profile itself was read: {:?}",
+        capture.failed_kinds()
+    );
+    Ok(())
+}

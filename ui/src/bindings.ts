@@ -166,6 +166,8 @@ export const commands = {
 	captureTenants: (tenantIds: string[]) => typedError<Job, CommandError>(__TAURI_INVOKE("capture_tenants", { tenantIds })),
 	/**  Sets a tenant's cadence (`None`: captured only when asked). */
 	setCaptureCadence: (tenantId: string, cadenceMinutes: number | null) => typedError<ManagedTenant, CommandError>(__TAURI_INVOKE("set_capture_cadence", { tenantId, cadenceMinutes })),
+	/**  Replaces a tenant's tags (they sync to the team). */
+	setTenantTags: (tenantId: string, tags: string[]) => typedError<ManagedTenant, CommandError>(__TAURI_INVOKE("set_tenant_tags", { tenantId, tags })),
 	/**  Puts a parked tenant back on its schedule. */
 	resumeCapture: (tenantId: string) => typedError<ManagedTenant, CommandError>(__TAURI_INVOKE("resume_capture", { tenantId })),
 	/**  A tenant's capture runs, newest first. */
@@ -499,9 +501,14 @@ export type DiffRow = {
 	label: string,
 	/**  same | changed | missing (in the tenant) | added (only in the tenant) */
 	state: string,
+	/**  What Microsoft's catalog says the setting does, where known. */
+	description: string | null,
 	/**  Canonical JSON text. */
 	baseline: string | null,
 	tenant: string | null,
+	/**  The values as a person reads them (a choice's option label), where known. */
+	baselineText: string | null,
+	tenantText: string | null,
 };
 
 /**  A tenant's findings of one baseline (or lint / history), by state. */
@@ -1165,6 +1172,8 @@ export type SettingView = {
 	label: string,
 	/**  Canonical JSON; `None` when only a rule names the setting. */
 	value: string | null,
+	/**  The value as a person reads it (a choice's option label), where known. */
+	valueText: string | null,
 	/**  `None`: judged `exact` (the default). */
 	rule: RuleSpec | null,
 	/**  The severity of a drift of this setting. */

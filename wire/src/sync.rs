@@ -117,8 +117,18 @@ impl OpBody {
     /// The blobs the operation references (sent before it).
     pub fn blobs(&self) -> Vec<&str> {
         match self {
-            Self::Capture(c) => c.items.iter().map(|i| i.blob.as_str()).collect(),
-            Self::BaselinePublish(b) => b.items.iter().map(|i| i.blob.as_str()).collect(),
+            Self::Capture(c) => c
+                .items
+                .iter()
+                .map(|i| i.blob.as_str())
+                .chain(c.definitions.as_deref())
+                .collect(),
+            Self::BaselinePublish(b) => b
+                .items
+                .iter()
+                .map(|i| i.blob.as_str())
+                .chain(b.definitions.as_deref())
+                .collect(),
             Self::SettingSet { value, .. } => value
                 .get("blob")
                 .and_then(Value::as_str)
@@ -174,6 +184,10 @@ pub struct CaptureRecord {
     pub kinds: Vec<CaptureKind>,
     pub items: Vec<CaptureItem>,
     pub directory_objects: Vec<DirectoryObjectRecord>,
+    /// SHA-256 of the blob of setting definitions (display names, option labels) the
+    /// capture was labelled with; absent when none were known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definitions: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -217,6 +231,9 @@ pub struct BaselineVersionRecord {
     pub published_at: String,
     pub items: Vec<BaselineItemRecord>,
     pub directory_objects: Vec<DirectoryObjectRecord>,
+    /// SHA-256 of the blob of setting definitions the version was published with.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub definitions: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

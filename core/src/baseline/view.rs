@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::{severity_for, SettingRule, Severity};
 use crate::model::DirectoryObject;
-use crate::normalize::{normalize, setting_label, DirectoryIndex};
+use crate::normalize::{normalize, DirectoryIndex, Labels};
 
 /// Where a setting's severity comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,6 +39,8 @@ pub struct ItemSetting {
     /// The baseline's normalised value; `None` when only a rule names the path (say,
     /// `absent` for a setting the baseline does not configure).
     pub value: Option<Value>,
+    /// The value as a person reads it (a choice's option label), where known.
+    pub value_text: Option<String>,
     pub rule: Option<SettingRule>,
     /// The severity of a drift of this setting.
     pub severity: Severity,
@@ -63,6 +65,7 @@ pub fn item_settings(
     directory: &[DirectoryObject],
     rules: &BTreeMap<String, SettingRule>,
     item_severity: Severity,
+    labels: &Labels<'_>,
 ) -> ItemSettings {
     let normalized = normalize(kind, raw, &DirectoryIndex::new(directory));
     let paths: BTreeSet<&String> = normalized.settings.keys().chain(rules.keys()).collect();
@@ -80,7 +83,11 @@ pub fn item_settings(
             };
             ItemSetting {
                 path: path.clone(),
-                label: setting_label(kind, path),
+                label: labels.setting(kind, path),
+                value_text: normalized
+                    .settings
+                    .get(path)
+                    .and_then(|value| labels.value(value)),
                 value: normalized.settings.get(path).cloned(),
                 rule: rule.cloned(),
                 severity,
@@ -139,6 +146,7 @@ mod tests {
             &directory,
             &rules,
             Severity::Medium,
+            &Labels::default(),
         );
         let by_path: BTreeMap<&str, &ItemSetting> =
             view.settings.iter().map(|s| (s.path.as_str(), s)).collect();

@@ -44,8 +44,9 @@ pub use classify::Format;
 pub use text::decode_text;
 
 use crate::identity::DERIVED_ID_PREFIX;
-use crate::kinds::{self, ResourceKind};
+use crate::kinds::{self, Layout, ResourceKind};
 use crate::model::{CaptureContent, CapturedItem, DirectoryObject, DirectoryObjectKind};
+use crate::normalize::harvest_definitions;
 
 /// What to do with a file that cannot be read.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -724,6 +725,12 @@ fn read_objects(
                 directory += 1;
             }
             Detected::Item(kind, how) => {
+                let mut map = map;
+                if kind.is_some_and(|k| k.normalization.layout == Layout::SettingsCatalog) {
+                    // Definitions beside each setting (Graph's `$expand=settingDefinitions`):
+                    // kept once per capture for labels, not in every policy.
+                    harvest_definitions(&mut map, &mut content.definitions);
+                }
                 let item = captured_item(path, index, many, &file_name, map, kind);
                 items.push(RecognisedItem {
                     kind: item.kind.clone(),

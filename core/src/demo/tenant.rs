@@ -1396,6 +1396,7 @@ impl<'g> Builder<'g> {
                     )
                 })
                 .collect::<BTreeMap<_, _>>(),
+            definitions: Default::default(),
         };
         content.recount_kinds();
 

@@ -42,7 +42,7 @@ pub fn setting_label(kind: &str, path: &str) -> String {
 }
 
 /// Path segments split on `/` outside `[…]` keys.
-fn split_path(path: &str) -> Vec<&str> {
+pub(super) fn split_path(path: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut depth = 0usize;
     let mut start = 0;
@@ -63,7 +63,7 @@ fn split_path(path: &str) -> Vec<&str> {
 }
 
 /// `omaSettings[./Vendor/X]` → (`omaSettings`, `Some("./Vendor/X")`).
-fn split_key(segment: &str) -> (&str, Option<&str>) {
+pub(super) fn split_key(segment: &str) -> (&str, Option<&str>) {
     match (segment.find('['), segment.ends_with(']')) {
         (Some(open), true) => (
             &segment[..open],

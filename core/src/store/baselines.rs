@@ -8,10 +8,11 @@ use serde::Serialize;
 use serde_json::Value;
 use sqlx::{Row, SqliteConnection};
 
-use super::{blobs, timestamp, Store, StoreError};
+use super::{blobs, definitions, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
 use crate::baseline::{BaselineOptions, SettingRule, Severity};
 use crate::model::{DirectoryObject, DirectoryObjectKind, TenantId};
+use crate::normalize::definition_ids_in;
 
 /// An item to put into a draft baseline version.
 #[derive(Clone, Debug, PartialEq)]
@@ -311,10 +312,26 @@ impl Store {
         .bind(&baseline_id)
         .execute(&mut *tx)
         .await?;
+        // Labelled with what this device knows of the settings the items hold, fixed with
+        // the version so every device words its findings alike.
+        let hashes: Vec<String> = sqlx::query_scalar(
+            "SELECT blob_sha256 FROM baseline_items WHERE baseline_version_id = ?",
+        )
+        .bind(&draft_id)
+        .fetch_all(&mut *tx)
+        .await?;
+        let mut ids = std::collections::BTreeSet::new();
+        for hash in &hashes {
+            definition_ids_in(&blobs::get(tx, hash).await?, &mut ids);
+        }
+        let workspace = self.workspace().to_string();
+        let labelled = definitions::known(tx, &workspace, &ids).await?;
+        let labels = definitions::record(tx, &workspace, &labelled, &now).await?;
         sqlx::query(
-            "UPDATE baseline_versions SET status = 'published', published_at = ? WHERE id = ?",
+            "UPDATE baseline_versions SET status = 'published', published_at = ?, definitions_sha256 = ? WHERE id = ?",
         )
         .bind(&now)
+        .bind(&labels)
         .bind(&draft_id)
         .execute(&mut *tx)
         .await?;

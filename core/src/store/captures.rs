@@ -1,12 +1,12 @@
 //! Captures: a tenant's configuration at one time, written whole in one transaction.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
 
 use chrono::{DateTime, Utc};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
-use super::{blobs, parse_timestamp, timestamp, Store, StoreError};
+use super::{blobs, definitions, parse_timestamp, timestamp, Store, StoreError};
 use crate::audit::{self, AuditRecord};
 use crate::identity::{item_keys, KeyInput};
 use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
@@ -15,8 +15,8 @@ use crate::model::{
     TenantProfile,
 };
 use crate::normalize::{
-    normalize, settings_sketch, sketch_bytes, sketch_from_bytes, DirectoryIndex, Normalized,
-    NORMALIZER_VERSION,
+    normalize, referenced_ids, settings_sketch, sketch_bytes, sketch_from_bytes, DirectoryIndex,
+    Normalized, NORMALIZER_VERSION,
 };
 
 /// One capture to write.
@@ -109,6 +109,8 @@ pub(crate) struct RemoteCapture<'a> {
     pub id: CaptureId,
     pub created_at: &'a str,
     pub blob_hashes: Vec<String>,
+    /// The blob of the definitions it was labelled with (already stored).
+    pub definitions: Option<String>,
 }
 
 /// Rows per multi-row INSERT: 11 parameters each, well under SQLite's 32,766 limit.
@@ -197,9 +199,14 @@ impl Store {
         mut memo: Option<&mut CaptureMemo>,
     ) -> Result<CaptureId, StoreError> {
         let is_remote = remote.is_some();
-        let (id, created_at, known_hashes) = match remote {
-            Some(r) => (r.id, r.created_at.to_owned(), Some(r.blob_hashes)),
-            None => (CaptureId::new(), timestamp(Utc::now()), None),
+        let (id, created_at, known_hashes, remote_definitions) = match remote {
+            Some(r) => (
+                r.id,
+                r.created_at.to_owned(),
+                Some(r.blob_hashes),
+                Some(r.definitions),
+            ),
+            None => (CaptureId::new(), timestamp(Utc::now()), None, None),
         };
         let content = capture.content;
         sqlx::query(
@@ -291,6 +298,47 @@ impl Store {
             sketches
                 .entry(n.settings_hash.clone())
                 .or_insert_with(|| sketch_bytes(&settings_sketch(&n.settings)));
+        }
+        // The definitions the capture is labelled with: those it brought (Graph's, or an
+        // export's), else what this device already knows of the settings it holds. Another
+        // device's capture keeps exactly the ones it was recorded with.
+        let workspace = self.workspace().to_string();
+        let definitions_hash = match &remote_definitions {
+            Some(hash) => {
+                definitions::remember(conn, &workspace, &content.definitions, &created_at).await?;
+                hash.clone()
+            }
+            None if !definitions::any(conn, &workspace).await? => {
+                definitions::record(
+                    conn,
+                    &workspace,
+                    &content.definitions,
+                    &timestamp(capture.taken_at),
+                )
+                .await?
+            }
+            None => {
+                let wanted: BTreeSet<String> = referenced_ids(
+                    full.iter()
+                        .flat_map(|n| n.settings.keys().map(String::as_str)),
+                )
+                .into_iter()
+                .filter(|id| !content.definitions.contains_key(id))
+                .collect();
+                let mut labelled = content.definitions.clone();
+                if !wanted.is_empty() {
+                    labelled.extend(definitions::known(conn, &workspace, &wanted).await?);
+                }
+                definitions::record(conn, &workspace, &labelled, &timestamp(capture.taken_at))
+                    .await?
+            }
+        };
+        if definitions_hash.is_some() {
+            sqlx::query("UPDATE captures SET definitions_sha256 = ? WHERE id = ?")
+                .bind(&definitions_hash)
+                .bind(id.to_string())
+                .execute(&mut *conn)
+                .await?;
         }
         let issues = lint_content(content, &full, &hashes, capture.taken_at);
         let normalized: Vec<(String, String)> = full

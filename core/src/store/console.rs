@@ -24,7 +24,7 @@ use crate::baseline::BaselineOptions;
 use crate::drift::{capture_changes, match_items, ItemRef};
 use crate::identity::KeyInput;
 use crate::model::{CaptureId, TenantId};
-use crate::normalize::{canonical_json, normalize, setting_label, DirectoryIndex, Normalized};
+use crate::normalize::{canonical_json, normalize, DirectoryIndex, Labels, Normalized};
 
 /// One row of the findings table: what the table shows and filters on, no JSON values.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -649,9 +649,14 @@ pub struct DiffRow {
     pub label: String,
     /// same | changed | missing (in the tenant) | added (only in the tenant)
     pub state: String,
+    /// What Microsoft's catalog says the setting does, where known.
+    pub description: Option<String>,
     /// Canonical JSON text.
     pub baseline: Option<String>,
     pub tenant: Option<String>,
+    /// The values as a person reads them (a choice's option label), where known.
+    pub baseline_text: Option<String>,
+    pub tenant_text: Option<String>,
 }
 
 /// A baseline item and its tenant counterpart side by side.
@@ -767,7 +772,7 @@ fn diff_rows(
     kind: &str,
     baseline: Option<&BTreeMap<String, Value>>,
     tenant: Option<&BTreeMap<String, Value>>,
-    labels: bool,
+    labels: Option<&Labels<'_>>,
 ) -> Vec<DiffRow> {
     let empty = BTreeMap::new();
     let (b, t) = (baseline.unwrap_or(&empty), tenant.unwrap_or(&empty));
@@ -784,14 +789,16 @@ fn diff_rows(
             };
             DiffRow {
                 path: path.clone(),
-                label: if labels {
-                    setting_label(kind, path)
-                } else {
-                    path.clone()
-                },
+                label: labels.map_or_else(|| path.clone(), |l| l.setting(kind, path)),
+                description: labels.and_then(|l| {
+                    let last = crate::normalize::path_definition_ids(path).last()?;
+                    l.definition(last)?.description.clone()
+                }),
                 state: state.to_owned(),
                 baseline: x.map(canonical_json),
                 tenant: y.map(canonical_json),
+                baseline_text: x.and_then(|v| labels.and_then(|l| l.value(v))),
+                tenant_text: y.and_then(|v| labels.and_then(|l| l.value(v))),
             }
         })
         .collect()
@@ -1182,17 +1189,26 @@ impl Store {
                 );
             }
         }
+        let definitions = self
+            .known_definitions(
+                baseline_norm
+                    .iter()
+                    .chain(tenant_norm.iter())
+                    .flat_map(|n| n.settings.keys().map(String::as_str)),
+            )
+            .await?;
+        let labels = Labels::new([&definitions]);
         diff.settings = diff_rows(
             &kind,
             baseline_norm.as_ref().map(|n| &n.settings),
             tenant_norm.as_ref().map(|n| &n.settings),
-            true,
+            Some(&labels),
         );
         diff.assignments = diff_rows(
             &kind,
             baseline_norm.as_ref().map(|n| &n.assignments),
             tenant_norm.as_ref().map(|n| &n.assignments),
-            false,
+            None,
         );
         Ok(diff)
     }

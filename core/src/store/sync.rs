@@ -956,7 +956,8 @@ impl Store {
 /// The queries whose rows make the workspace's synced digest.
 const WORKSPACE_SYNCED: &[&str] = &[
     "SELECT json_array(b.id, b.name, b.description) FROM baselines b ORDER BY b.id",
-    "SELECT json_array(v.id, v.baseline_id, v.version, v.status, v.options, v.created_by, v.published_at)
+    "SELECT json_array(v.id, v.baseline_id, v.version, v.status, v.options, v.created_by, v.published_at,
+                       v.definitions_sha256)
      FROM baseline_versions v WHERE v.status <> 'draft' ORDER BY v.id",
     "SELECT json_array(i.baseline_version_id, i.kind, i.name, i.match_name, i.blob_sha256, i.severity)
      FROM baseline_items i JOIN baseline_versions v ON v.id = i.baseline_version_id
@@ -969,7 +970,8 @@ const WORKSPACE_SYNCED: &[&str] = &[
 const TENANT_SYNCED: &[&str] = &[
     "SELECT json_array(t.display_name, t.entra_tenant_id, t.primary_domain, t.tags, t.is_demo)
      FROM tenants t WHERE t.id = ?1",
-    "SELECT json_array(c.id, c.source, c.taken_at, c.item_count, c.origin) FROM captures c
+    "SELECT json_array(c.id, c.source, c.taken_at, c.item_count, c.origin, c.definitions_sha256)
+     FROM captures c
      WHERE c.tenant_id = ?1 ORDER BY c.id",
     "SELECT json_array(i.capture_id, i.kind, i.external_id, i.name, i.blob_sha256)
      FROM config_items i JOIN captures c ON c.id = i.capture_id
@@ -1028,11 +1030,13 @@ async fn capture_record(
     conn: &mut SqliteConnection,
     id: &str,
 ) -> Result<CaptureRecord, StoreError> {
-    let head = sqlx::query("SELECT source, taken_at, origin FROM captures WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or_else(|| corrupt(format!("the outbox names capture {id}, which is not here")))?;
+    let head = sqlx::query(
+        "SELECT source, taken_at, origin, definitions_sha256 FROM captures WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| corrupt(format!("the outbox names capture {id}, which is not here")))?;
     let kinds = sqlx::query(
         "SELECT kind, ok, item_count, error FROM capture_kinds WHERE capture_id = ? ORDER BY kind",
     )
@@ -1082,6 +1086,7 @@ async fn capture_record(
         kinds,
         items,
         directory_objects,
+        definitions: head.try_get(3)?,
     })
 }
 
@@ -1111,7 +1116,8 @@ async fn version_record(
     id: &str,
 ) -> Result<BaselineVersionRecord, StoreError> {
     let head = sqlx::query(
-        "SELECT b.id, b.name, b.description, v.version, v.options, v.created_by, v.published_at
+        "SELECT b.id, b.name, b.description, v.version, v.options, v.created_by, v.published_at,
+                v.definitions_sha256
          FROM baseline_versions v JOIN baselines b ON b.id = v.baseline_id WHERE v.id = ?",
     )
     .bind(id)
@@ -1169,6 +1175,7 @@ async fn version_record(
             id,
         )
         .await?,
+        definitions: head.try_get("definitions_sha256")?,
     })
 }
 
@@ -1508,6 +1515,11 @@ async fn apply_capture(
                 )
             })
             .collect(),
+        definitions: match &record.definitions {
+            Some(hash) => serde_json::from_value(memo.blob(conn, hash).await?)
+                .map_err(|e| corrupt(format!("setting definitions {hash}: {e}")))?,
+            None => Default::default(),
+        },
     };
     let taken_at = super::parse_timestamp(&record.taken_at)?;
     let source = CaptureSource::parse(&record.source)
@@ -1523,6 +1535,7 @@ async fn apply_capture(
         id,
         created_at: &created_at,
         blob_hashes: record.items.iter().map(|i| i.blob.clone()).collect(),
+        definitions: record.definitions.clone(),
     };
     store
         .insert_capture_as(conn, tenant, &write, Some(remote), Some(&mut memo.captures))
@@ -1573,8 +1586,8 @@ async fn apply_publish(
     // per baseline is this device's draft, so the version is written published and the
     // immutability triggers let the sync write its items).
     sqlx::query(
-        "INSERT INTO baseline_versions (id, baseline_id, version, status, options, created_at, created_by, published_at)
-         VALUES (?, ?, ?, 'published', ?, ?, ?, ?)",
+        "INSERT INTO baseline_versions (id, baseline_id, version, status, options, created_at, created_by, published_at, definitions_sha256)
+         VALUES (?, ?, ?, 'published', ?, ?, ?, ?, ?)",
     )
     .bind(&record.version_id)
     .bind(&record.baseline_id)
@@ -1583,6 +1596,7 @@ async fn apply_publish(
     .bind(&record.published_at)
     .bind(&record.created_by)
     .bind(&record.published_at)
+    .bind(&record.definitions)
     .execute(&mut *conn)
     .await?;
     for item in &record.items {

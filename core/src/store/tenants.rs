@@ -88,6 +88,46 @@ impl Store {
         )
     }
 
+    /// Replaces a tenant's tags (trimmed, duplicates dropped ignoring case, in the order
+    /// given); a register that syncs. Returns the tags as stored.
+    pub async fn set_tenant_tags(
+        &self,
+        tenant: TenantId,
+        tags: &[String],
+    ) -> Result<Vec<String>, StoreError> {
+        let tags = clean_tags(tags)?;
+        let text = serde_json::to_string(&tags).map_err(StoreError::corrupt)?;
+        let mut tx = self.begin_write().await?;
+        let updated = sqlx::query(
+            "UPDATE tenants SET tags = ?, updated_at = ? WHERE id = ? AND workspace_id = ?",
+        )
+        .bind(&text)
+        .bind(timestamp(Utc::now()))
+        .bind(tenant.to_string())
+        .bind(self.workspace().to_string())
+        .execute(&mut *tx)
+        .await?;
+        if updated.rows_affected() == 0 {
+            return Err(StoreError::NotFound {
+                what: "tenant",
+                name: tenant.to_string(),
+            });
+        }
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: Some(tenant),
+                action: "tenant.tags.update",
+                target: format!("tenant/{tenant}"),
+                summary: serde_json::json!({ "tags": tags }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(tags)
+    }
+
     /// Creates a tenant, or returns the existing one of the same name.
     pub async fn ensure_tenant(
         &self,
@@ -192,4 +232,52 @@ fn ambiguous_name(name: &str, ids: impl IntoIterator<Item = String>) -> StoreErr
         ids.len(),
         ids.join(", ")
     ))
+}
+
+/// At most this many tags per tenant, each at most this many characters.
+pub const MAX_TAGS: usize = 20;
+pub const MAX_TAG_CHARS: usize = 40;
+
+/// Tags as stored: trimmed, empty ones and repeats (ignoring case) dropped.
+fn clean_tags(tags: &[String]) -> Result<Vec<String>, StoreError> {
+    let mut out: Vec<String> = Vec::new();
+    for tag in tags {
+        let tag = tag.trim();
+        if tag.is_empty() || out.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+            continue;
+        }
+        if tag.chars().count() > MAX_TAG_CHARS {
+            return Err(StoreError::Invalid(format!(
+                "the tag \"{tag}\" is longer than {MAX_TAG_CHARS} characters: shorten it"
+            )));
+        }
+        out.push(tag.to_owned());
+    }
+    if out.len() > MAX_TAGS {
+        return Err(StoreError::Invalid(format!(
+            "{} tags are more than the {MAX_TAGS} a tenant can have: keep the ones you filter by",
+            out.len()
+        )));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tag_tests {
+    use super::*;
+
+    #[test]
+    fn tags_are_trimmed_deduplicated_and_bounded() {
+        let tags: Vec<String> = [" Gold ", "gold", "", "EU", "Pilot"]
+            .iter()
+            .map(|s| (*s).to_owned())
+            .collect();
+        assert_eq!(
+            clean_tags(&tags).expect("valid tags"),
+            ["Gold", "EU", "Pilot"]
+        );
+        assert!(clean_tags(&["x".repeat(41)]).is_err());
+        let many: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
+        assert!(clean_tags(&many).is_err());
+    }
 }

@@ -73,6 +73,7 @@ fn capture(blob: &str) -> OpBody {
             source_path: None,
         }],
         directory_objects: vec![],
+        definitions: None,
     })
 }
 

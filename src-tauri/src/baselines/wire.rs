@@ -265,6 +265,8 @@ pub struct SettingView {
     pub label: String,
     /// Canonical JSON; `None` when only a rule names the setting.
     pub value: Option<String>,
+    /// The value as a person reads it (a choice's option label), where known.
+    pub value_text: Option<String>,
     /// `None`: judged `exact` (the default).
     pub rule: Option<RuleSpec>,
     /// The severity of a drift of this setting.
@@ -315,6 +317,7 @@ impl ItemSettingsView {
                     path: s.path,
                     label: s.label,
                     value: s.value.as_ref().map(canonical_json),
+                    value_text: s.value_text,
                     rule: s.rule.as_ref().map(RuleSpec::from_rule),
                     severity: s.severity,
                     severity_source: s.severity_source.as_str().to_owned(),

@@ -129,5 +129,21 @@ fn due_demo_tenants_are_captured_from_a_test_graph_and_then_not_due() {
         manual["cadenceMinutes"].is_null() && manual["nextDueAt"].is_null(),
         "{manual}"
     );
+
+    // Tags: trimmed and de-duplicated; too long a tag is refused with what to do.
+    let tagged = invoke_with(
+        &webview,
+        "set_tenant_tags",
+        json!({ "tenantId": first, "tags": [" Gold ", "gold", "EU"] }),
+    )
+    .expect("tags");
+    assert_eq!(tagged["tags"], json!(["Gold", "EU"]), "{tagged}");
+    let refused = invoke_with(
+        &webview,
+        "set_tenant_tags",
+        json!({ "tenantId": first, "tags": ["x".repeat(41)] }),
+    )
+    .expect_err("too long");
+    assert_eq!(refused["code"], "invalid_input", "{refused}");
     drop(fake);
 }

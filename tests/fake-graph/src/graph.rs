@@ -175,6 +175,13 @@ pub(crate) fn request(
     {
         return Reply::text(200, "{\"value\": [{\"id\": \"0a1b2c".to_owned());
     }
+    if behaviour.oma_decrypt_denied && path.contains("/getOmaSettingPlainTextValue(") {
+        return Reply::intune_error(
+            403,
+            "Forbidden",
+            "Application is not authorized to perform this operation. Application must have one of the following scopes: DeviceManagementConfiguration.ReadWrite.All",
+        );
+    }
     let query = Query::parse(query);
     let tenant = tenant.tenant.read().unwrap_or_else(|e| e.into_inner());
     serve(&tenant, version, path, &query, full_metadata, base)
@@ -303,12 +310,44 @@ fn serve(
             // The settings catalog pages at 25, whatever $top asks.
             page(items, 25)
         }
+        ["deviceManagement", "deviceConfigurations", id, function]
+            if function.starts_with("getOmaSettingPlainTextValue(") =>
+        {
+            let secret = function
+                .split_once("secretReferenceValueId='")
+                .and_then(|(_, rest)| rest.split_once('\''))
+                .map(|(secret, _)| secret);
+            let plain = find("deviceManagement/deviceConfigurations", id)
+                .and_then(|p| p.object.get(crate::tenants::PLAIN_TEXT))
+                .and_then(|texts| texts.get(secret?));
+            match plain {
+                Some(value) => Reply::json(
+                    200,
+                    json!({
+                        "@odata.context": format!("{base}/{version}/$metadata#Edm.String"),
+                        "value": value
+                    }),
+                ),
+                None => not_found(id),
+            }
+        }
         [_, collection, id, "settings"] => {
             let collection = format!("deviceManagement/{collection}");
             match find(&collection, id) {
                 Some(policy) => {
-                    let settings = array(policy, "settings");
+                    let mut settings = array(policy, "settings");
                     let size = if collection == CATALOG { 25 } else { 1000 };
+                    if collection == CATALOG && query.expands("settingDefinitions") {
+                        for setting in &mut settings {
+                            let definitions = crate::definitions::for_setting(setting);
+                            if let Some(map) = setting.as_object_mut() {
+                                map.insert(
+                                    "settingDefinitions".to_owned(),
+                                    Value::Array(definitions),
+                                );
+                            }
+                        }
+                    }
                     page(settings, size)
                 }
                 None => not_found(id),
@@ -439,7 +478,7 @@ fn shown(policy: &Policy, hidden: &[&str], typed: bool) -> Value {
     let mut map: Map<String, Value> = policy
         .object
         .iter()
-        .filter(|(k, _)| !hidden.contains(&k.as_str()))
+        .filter(|(k, _)| !hidden.contains(&k.as_str()) && !k.starts_with("@fake."))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if !typed {

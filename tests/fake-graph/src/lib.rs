@@ -10,6 +10,7 @@
 //! One server plays both hosts: the login host (`/{tenant}/oauth2/v2.0/token`) and the
 //! Graph host (`/beta/…`, `/v1.0/…`). A client points a custom cloud at its address.
 
+pub mod definitions;
 mod graph;
 pub mod tenants;
 
@@ -76,6 +77,9 @@ pub struct Behaviour {
     pub latency_ms: u64,
     /// `$batch` answers in request order (Graph does not promise it; off = reversed).
     pub batch_in_order: bool,
+    /// `getOmaSettingPlainTextValue` is refused (Intune's 403): encrypted OMA-URI values
+    /// stay masked.
+    pub oma_decrypt_denied: bool,
 }
 
 /// How the fake runs.

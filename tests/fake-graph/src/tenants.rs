@@ -196,6 +196,54 @@ pub fn add_large_catalog_policy(tenant: &mut FakeTenant, name: &str, settings: u
     }
 }
 
+/// Where a fake policy keeps the plain text of its encrypted OMA-URI values (secret
+/// reference id → value); never served.
+pub const PLAIN_TEXT: &str = "@fake.plainText";
+
+/// Adds a custom (OMA-URI) Windows profile whose string values Graph returns encrypted,
+/// as it does for every OMA-URI string and XML value: `value` masked, `isEncrypted`, and a
+/// `secretReferenceValueId` to ask `getOmaSettingPlainTextValue` for the plain text.
+pub fn add_custom_oma_policy(tenant: &mut FakeTenant, name: &str, values: &[(&str, &str)]) {
+    let id = stable_id(&format!("{}/{name}", tenant.entra_id));
+    let mut plain = Map::new();
+    let settings: Vec<Value> = values
+        .iter()
+        .enumerate()
+        .map(|(i, (uri, value))| {
+            let secret = stable_id(&format!("{}/{name}/{uri}", tenant.entra_id)).to_string();
+            plain.insert(secret.clone(), json!(value));
+            json!({
+                "@odata.type": "#microsoft.graph.omaSettingString",
+                "displayName": format!("Custom setting {}", i + 1),
+                "description": null,
+                "omaUri": uri,
+                "secretReferenceValueId": secret,
+                "isEncrypted": true,
+                "value": "****"
+            })
+        })
+        .collect();
+    let object = json!({
+        "@odata.type": "#microsoft.graph.windows10CustomConfiguration",
+        "id": id.to_string(),
+        "displayName": name,
+        "description": "",
+        "roleScopeTagIds": ["0"],
+        "createdDateTime": "2026-01-01T00:00:00Z",
+        "lastModifiedDateTime": "2026-01-01T00:00:00Z",
+        "version": 1,
+        "omaSettings": settings,
+        "assignments": [],
+        PLAIN_TEXT: plain,
+    });
+    if let Value::Object(object) = object {
+        tenant.policies.push(Policy {
+            collection: "deviceManagement/deviceConfigurations",
+            object,
+        });
+    }
+}
+
 /// Copies the tenant's settings-catalog policies (renamed, with new ids) until it holds
 /// `total` policies, for the large-tenant tests.
 pub fn pad_policies(tenant: &mut FakeTenant, total: usize) {

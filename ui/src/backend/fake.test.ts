@@ -92,6 +92,7 @@ describe("FakeBackend", () => {
       captureTenants: 0,
       setCaptureCadence: 0,
       resumeCapture: 0,
+      setTenantTags: 0,
       captureRuns: 0,
     });
   });

@@ -272,6 +272,7 @@ export class FakeBackend implements Backend {
     captureTenants: 0,
     setCaptureCadence: 0,
     resumeCapture: 0,
+    setTenantTags: 0,
     captureRuns: 0,
   };
   /** The console's data and what it was asked. */
@@ -868,6 +869,11 @@ export class FakeBackend implements Backend {
   async resumeCapture(tenantId: string): Promise<ManagedTenant> {
     await this.answer("resumeCapture");
     return this.graph.resume(tenantId);
+  }
+
+  async setTenantTags(tenantId: string, tags: string[]): Promise<ManagedTenant> {
+    await this.answer("setTenantTags");
+    return this.graph.setTags(tenantId, tags);
   }
 
   async captureRuns(tenantId: string): Promise<CaptureRunView[]> {

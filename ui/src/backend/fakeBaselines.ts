@@ -363,6 +363,7 @@ export class FakeBaselines {
         path,
         label: setting?.label ?? path,
         value: setting?.value ?? null,
+        valueText: null,
         rule: rule === null ? null : structuredClone(rule),
         severity: rule?.severity ?? (raised && builtIn !== undefined ? builtIn : item.severity),
         severitySource: rule?.severity ? "rule" : raised ? "high_risk" : "item",

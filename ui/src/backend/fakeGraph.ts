@@ -290,6 +290,24 @@ export class FakeGraph {
     return this.one(id);
   }
 
+  setTags(id: string, tags: string[]): ManagedTenant {
+    this.row(id);
+    const kept: string[] = [];
+    for (const raw of tags) {
+      const tag = raw.trim();
+      if (tag === "" || kept.some((k) => k.toLowerCase() === tag.toLowerCase())) continue;
+      if ([...tag].length > 40) {
+        throw new BackendError("invalid_input", `the tag "${tag}" is longer than 40 characters: shorten it`);
+      }
+      kept.push(tag);
+    }
+    if (kept.length > 20) {
+      throw new BackendError("invalid_input", `${kept.length} tags are more than the 20 a tenant can have`);
+    }
+    this.updateRow(id, (row) => ({ ...row, tags: kept }));
+    return this.one(id);
+  }
+
   runs(id: string): CaptureRunView[] {
     this.row(id);
     return structuredClone(this.schedule(id).runs);

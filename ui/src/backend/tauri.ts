@@ -114,6 +114,7 @@ export function createTauriBackend(): Backend {
     setCaptureCadence: (tenantId, cadenceMinutes) =>
       unwrap(() => commands.setCaptureCadence(tenantId, cadenceMinutes)),
     resumeCapture: (tenantId) => unwrap(() => commands.resumeCapture(tenantId)),
+    setTenantTags: (tenantId, tags) => unwrap(() => commands.setTenantTags(tenantId, tags)),
     captureRuns: (tenantId) => unwrap(() => commands.captureRuns(tenantId)),
   };
 }

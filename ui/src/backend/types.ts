@@ -338,6 +338,8 @@ export interface Backend {
   setCaptureCadence(tenantId: string, cadenceMinutes: number | null): Promise<ManagedTenant>;
   /** Puts a parked tenant back on its schedule. */
   resumeCapture(tenantId: string): Promise<ManagedTenant>;
+  /** Replaces a tenant's tags (trimmed, repeats dropped; they sync to the team). */
+  setTenantTags(tenantId: string, tags: string[]): Promise<ManagedTenant>;
   /** A tenant's capture runs, newest first. */
   captureRuns(tenantId: string): Promise<CaptureRunView[]>;
 }

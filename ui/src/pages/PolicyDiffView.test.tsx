@@ -41,6 +41,37 @@ describe("Policy diff", () => {
     expect(raw).toHaveTextContent('"passwordMinimumLength": 8');
   });
 
+  it("shows a choice by its option label and the setting's description, the raw value on hover", async () => {
+    const id = "vendor_msft_firewall_mdmstore_domainprofile_defaultoutboundaction";
+    const diff = {
+      ...PASSWORD_DIFF,
+      settings: [
+        {
+          path: `vendor_msft_firewall_mdmstore_domainprofile/${id}`,
+          label: "Default Outbound Action",
+          description: "The action the firewall takes on outbound connections by default.",
+          state: "changed",
+          baseline: `"${id}_0"`,
+          tenant: `"${id}_1"`,
+          baselineText: "Allow",
+          tenantText: "Block",
+        },
+      ],
+    };
+    renderWithBackend(
+      <PolicyDiffView findingId="f-9" />,
+      new FakeBackend({ console: { diffs: { "f-9": diff } } }),
+    );
+    const settings = await screen.findByTestId("diff-settings");
+    const [row] = within(settings).getAllByTestId("diff-row");
+    expect(row).toHaveTextContent("Default Outbound ActionAllowBlockChanged");
+    expect(within(row).getByText("Block")).toHaveAttribute("title", `"${id}_1"`);
+    expect(within(row).getByText("Default Outbound Action")).toHaveAttribute(
+      "title",
+      expect.stringContaining("outbound connections by default"),
+    );
+  });
+
   it("links back to the finding and says when the finding is unknown", async () => {
     renderWithBackend(<PolicyDiffView findingId="nope" />, backend());
     expect(await screen.findByText("finding not found: nope")).toBeInTheDocument();

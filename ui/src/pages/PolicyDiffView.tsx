@@ -130,9 +130,15 @@ function DiffTable(props: { rows: DiffRow[]; label: string; testId: string; show
               row.state === "added" && styles.added,
             )}
           >
-            <TableCell title={row.path}>{row.label}</TableCell>
-            <TableCell className={styles.value}>{row.baseline ?? "—"}</TableCell>
-            <TableCell className={styles.value}>{row.tenant ?? "—"}</TableCell>
+            <TableCell title={row.description ? `${row.description}\n\n${row.path}` : row.path}>
+              {row.label}
+            </TableCell>
+            <TableCell className={styles.value} title={row.baselineText ? (row.baseline ?? "") : undefined}>
+              {row.baselineText ?? row.baseline ?? "—"}
+            </TableCell>
+            <TableCell className={styles.value} title={row.tenantText ? (row.tenant ?? "") : undefined}>
+              {row.tenantText ?? row.tenant ?? "—"}
+            </TableCell>
             <TableCell>
               <StateBadge state={row.state} />
             </TableCell>

@@ -27,6 +27,12 @@ const SETTINGS: Child = Child {
     field: "settings",
     suffix: "settings",
 };
+/// A settings-catalog policy's settings with their definitions beside them (display
+/// names and option labels; the importer takes them out of the policy).
+const CATALOG_SETTINGS: Child = Child {
+    field: "settings",
+    suffix: "settings?$expand=settingDefinitions",
+};
 
 /// How one collection is read.
 #[derive(Debug)]
@@ -46,6 +52,8 @@ struct Plan {
     typed_app_protection: bool,
     /// Administrative templates: each definition value's presentation values.
     presentation_values: bool,
+    /// Custom profiles: encrypted OMA-URI values read in plain text where permitted.
+    decrypt_oma: bool,
 }
 
 const PLANS: &[Plan] = &[
@@ -55,9 +63,10 @@ const PLANS: &[Plan] = &[
         collection: "deviceManagement/configurationPolicies",
         query: "",
         full_metadata: false,
-        children: &[SETTINGS, ASSIGNMENTS],
+        children: &[CATALOG_SETTINGS, ASSIGNMENTS],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["device_configuration", "windows_update_ring"],
@@ -68,6 +77,7 @@ const PLANS: &[Plan] = &[
         children: &[ASSIGNMENTS],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: true,
     },
     Plan {
         kinds: &["compliance_policy"],
@@ -78,6 +88,7 @@ const PLANS: &[Plan] = &[
         children: &[ASSIGNMENTS],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["windows_feature_update"],
@@ -88,6 +99,7 @@ const PLANS: &[Plan] = &[
         children: &[ASSIGNMENTS],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["windows_quality_update"],
@@ -98,6 +110,7 @@ const PLANS: &[Plan] = &[
         children: &[ASSIGNMENTS],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["windows_driver_update"],
@@ -108,6 +121,7 @@ const PLANS: &[Plan] = &[
         children: &[ASSIGNMENTS],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["administrative_template"],
@@ -124,6 +138,7 @@ const PLANS: &[Plan] = &[
         ],
         typed_app_protection: false,
         presentation_values: true,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["endpoint_security_intent"],
@@ -134,6 +149,7 @@ const PLANS: &[Plan] = &[
         children: &[SETTINGS, ASSIGNMENTS],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["app_protection"],
@@ -144,6 +160,7 @@ const PLANS: &[Plan] = &[
         children: &[],
         typed_app_protection: true,
         presentation_values: false,
+        decrypt_oma: false,
     },
     Plan {
         kinds: &["conditional_access"],
@@ -154,6 +171,7 @@ const PLANS: &[Plan] = &[
         children: &[],
         typed_app_protection: false,
         presentation_values: false,
+        decrypt_oma: false,
     },
 ];
 
@@ -240,7 +258,8 @@ pub async fn capture_tenant(session: &TenantSession) -> Result<GraphCapture, Gra
         let session = session.clone();
         directory_set.spawn(async move { (index, *kind, session.list(version, url, false).await) });
     }
-    let mut outcomes: Vec<Option<Result<Vec<Value>, GraphError>>> = vec![None; PLANS.len()];
+    type Outcome = Result<(Vec<Value>, Vec<String>), GraphError>;
+    let mut outcomes: Vec<Option<Outcome>> = vec![None; PLANS.len()];
     while let Some(joined) = set.join_next().await {
         if let Ok((index, outcome)) = joined {
             outcomes[index] = Some(outcome);
@@ -265,8 +284,9 @@ pub async fn capture_tenant(session: &TenantSession) -> Result<GraphCapture, Gra
             ))
         });
         match outcome {
-            Ok(objects) => {
+            Ok((objects, notes)) => {
                 any_ok = true;
+                warnings.extend(notes);
                 for kind in plan.kinds {
                     content.kind_status.insert(
                         (*kind).to_owned(),
@@ -373,7 +393,10 @@ fn name_of(object: &Value) -> String {
 }
 
 /// Reads one collection whole: the list, then every object's children in batches.
-async fn read_plan(session: &TenantSession, plan: &Plan) -> Result<Vec<Value>, GraphError> {
+async fn read_plan(
+    session: &TenantSession,
+    plan: &Plan,
+) -> Result<(Vec<Value>, Vec<String>), GraphError> {
     let mut objects = session
         .list(plan.version, &list_url(plan), plan.full_metadata)
         .await?;
@@ -403,7 +426,7 @@ async fn read_plan(session: &TenantSession, plan: &Plan) -> Result<Vec<Value>, G
             }
             whole.push(object);
         }
-        return Ok(whole);
+        return Ok((whole, Vec::new()));
     }
     objects.retain(|o| id_of(o).is_some());
     if !plan.children.is_empty() {
@@ -451,7 +474,89 @@ async fn read_plan(session: &TenantSession, plan: &Plan) -> Result<Vec<Value>, G
     if plan.presentation_values {
         read_presentation_values(session, plan, &mut objects).await?;
     }
-    Ok(objects)
+    let mut warnings = Vec::new();
+    if plan.decrypt_oma {
+        warnings.extend(decrypt_oma_values(session, plan, &mut objects).await);
+    }
+    Ok((objects, warnings))
+}
+
+/// Custom profiles: Graph returns every OMA-URI string and XML value encrypted (`value`
+/// masked, `isEncrypted`, a `secretReferenceValueId`). Each is read in plain text with
+/// `getOmaSettingPlainTextValue` (batched), so it is compared like any other setting; one
+/// that cannot be read stays masked (left out of the comparison) and the capture says so.
+async fn decrypt_oma_values(
+    session: &TenantSession,
+    plan: &Plan,
+    objects: &mut [Value],
+) -> Option<String> {
+    let mut places = Vec::new();
+    let mut gets = Vec::new();
+    for (o, object) in objects.iter().enumerate() {
+        let Some(policy) = id_of(object) else {
+            continue;
+        };
+        let settings = object
+            .get("omaSettings")
+            .and_then(Value::as_array)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        for (i, setting) in settings.iter().enumerate() {
+            let encrypted = setting.get("isEncrypted").and_then(Value::as_bool) == Some(true);
+            let secret = setting
+                .get("secretReferenceValueId")
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty());
+            if let (true, Some(secret)) = (encrypted, secret) {
+                places.push((o, i));
+                gets.push(BatchGet {
+                    url: format!(
+                        "{}/{policy}/getOmaSettingPlainTextValue(secretReferenceValueId='{secret}')",
+                        plan.collection
+                    ),
+                    full_metadata: false,
+                });
+            }
+        }
+    }
+    if gets.is_empty() {
+        return None;
+    }
+    let answers = session.batch(plan.version, gets).await;
+    let mut masked = 0usize;
+    let mut reason = None;
+    for ((o, i), answer) in places.into_iter().zip(answers) {
+        let plain = match answer {
+            Ok(answer) => answer
+                .get("value")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
+            Err(error) => {
+                reason.get_or_insert_with(|| error.to_string());
+                None
+            }
+        };
+        let setting = objects[o]
+            .get_mut("omaSettings")
+            .and_then(Value::as_array_mut)
+            .and_then(|a| a.get_mut(i))
+            .and_then(Value::as_object_mut);
+        match (plain, setting) {
+            (Some(plain), Some(setting)) => {
+                setting.insert("value".to_owned(), Value::String(plain));
+                setting.insert("isEncrypted".to_owned(), Value::Bool(false));
+                setting.remove("secretReferenceValueId");
+            }
+            _ => masked += 1,
+        }
+    }
+    (masked > 0).then(|| {
+        let values = if masked == 1 { "value" } else { "values" };
+        format!(
+            "{masked} custom OMA-URI {values} could not be read in plain text, so they are recorded masked and not compared: {}",
+            reason.unwrap_or_else(|| "Graph answered without a value".to_owned())
+        )
+    })
 }
 
 /// Administrative templates: `…/definitionValues/{id}/presentationValues?$expand=presentation`

@@ -93,7 +93,8 @@ const useStyles = makeStyles({
 
 function matches(setting: SettingView, query: string): boolean {
   const words = query.toLowerCase().split(/\s+/).filter(Boolean);
-  const text = `${setting.label} ${setting.path} ${setting.value ?? ""}`.toLowerCase();
+  const text =
+    `${setting.label} ${setting.path} ${setting.value ?? ""} ${setting.valueText ?? ""}`.toLowerCase();
   return words.every((w) => text.includes(w));
 }
 
@@ -136,8 +137,8 @@ function SettingsTable(props: {
                 {setting.label}
               </TableCellLayout>
             </TableCell>
-            <TableCell className={styles.value}>
-              {setting.value ?? <Text className={styles.muted}>{m.notConfigured}</Text>}
+            <TableCell className={styles.value} title={setting.valueText ? (setting.value ?? "") : undefined}>
+              {setting.valueText ?? setting.value ?? <Text className={styles.muted}>{m.notConfigured}</Text>}
             </TableCell>
             <TableCell data-testid="setting-rule">{describeRule(setting.rule, m)}</TableCell>
             <TableCell>

@@ -63,6 +63,27 @@ describe("Tenants", () => {
     }
   });
 
+  it("edits a tenant's tags: trimmed, repeats dropped, too long refused", async () => {
+    const fake = backend();
+    renderWithBackend(<Tenants />, fake);
+    await screen.findByTestId("tenants-table");
+    expect(within(row("Contoso")).queryByTestId("tenant-tags")).not.toBeInTheDocument();
+    await userEvent.click(within(row("Contoso")).getByTestId("edit-tags"));
+    const dialog = await screen.findByTestId("tags-dialog");
+    await userEvent.type(within(dialog).getByTestId("tags-input"), `${"x".repeat(41)}, Gold`);
+    await userEvent.click(within(dialog).getByTestId("tags-save"));
+    expect(await within(dialog).findByTestId("tags-error")).toHaveTextContent("longer than 40");
+    await userEvent.clear(within(dialog).getByTestId("tags-input"));
+    await userEvent.type(within(dialog).getByTestId("tags-input"), " Gold , gold, EU,");
+    await userEvent.click(within(dialog).getByTestId("tags-save"));
+    await waitFor(() => expect(screen.queryByTestId("tags-dialog")).not.toBeInTheDocument());
+    const tags = within(row("Contoso")).getByTestId("tenant-tags");
+    expect(tags).toHaveTextContent("Gold");
+    expect(tags).toHaveTextContent("EU");
+    expect(within(tags).getAllByText(/gold/i)).toHaveLength(1);
+    expect(fake.calls.setTenantTags).toBe(2);
+  });
+
   it("asks for the Graph app first and saves it with its secret", async () => {
     const fake = backend({ graph: {} });
     renderWithBackend(<Tenants />, fake);

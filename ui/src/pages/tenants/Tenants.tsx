@@ -39,6 +39,7 @@ import {
   KeyRegular,
   PlayRegular,
   PlugConnectedRegular,
+  TagRegular,
 } from "@fluentui/react-icons";
 import { useCallback, useEffect, useState } from "react";
 import { BackendError, useBackend, type GraphAppView, type ManagedTenant } from "../../backend";
@@ -53,7 +54,7 @@ import { Command } from "../../shell/Command";
 import { ErrorBar } from "../../shell/ErrorBar";
 import { PageHeader } from "../../shell/PageHeader";
 import { useNow } from "../../useNow";
-import { AddTenantDialog, GraphAppDialog, HistoryDialog, TestDialog } from "./dialogs";
+import { AddTenantDialog, GraphAppDialog, HistoryDialog, TagsDialog, TestDialog } from "./dialogs";
 import { messages } from "./messages";
 
 const useStyles = makeStyles({
@@ -103,7 +104,8 @@ type Dialog =
   | { type: "app" }
   | { type: "add" }
   | { type: "test"; tenant: ManagedTenant }
-  | { type: "history"; tenant: ManagedTenant };
+  | { type: "history"; tenant: ManagedTenant }
+  | { type: "tags"; tenant: ManagedTenant };
 
 function When(props: { at: string | null; now: number; fallback: string }) {
   const ms = parseTimestamp(props.at);
@@ -290,6 +292,15 @@ export function Tenants() {
                     <div className={styles.cellStack}>
                       <Link href={hrefWith("tenants", t.id)}>{t.name}</Link>
                       {t.primaryDomain ? <Caption1 className={styles.domain}>{t.primaryDomain}</Caption1> : null}
+                      {t.tags.length > 0 ? (
+                        <div className={styles.inline} data-testid="tenant-tags">
+                          {t.tags.map((tag) => (
+                            <Badge key={tag} appearance="outline" size="small">
+                              {tag}
+                            </Badge>
+                          ))}
+                        </div>
+                      ) : null}
                     </div>
                   </TableCell>
                   <TableCell>
@@ -383,6 +394,14 @@ export function Tenants() {
                           data-testid="history"
                         />
                       </Tooltip>
+                      <Tooltip content={m.tagsOne(t.name)} relationship="label">
+                        <Button
+                          appearance="subtle"
+                          icon={<TagRegular />}
+                          onClick={() => setDialog({ type: "tags", tenant: t })}
+                          data-testid="edit-tags"
+                        />
+                      </Tooltip>
                       {t.parkedAt ? (
                         <Button
                           size="small"
@@ -423,6 +442,17 @@ export function Tenants() {
       ) : null}
       {dialog?.type === "test" ? <TestDialog tenant={dialog.tenant} onClose={() => setDialog(null)} /> : null}
       {dialog?.type === "history" ? <HistoryDialog tenant={dialog.tenant} onClose={() => setDialog(null)} /> : null}
+      {dialog?.type === "tags" ? (
+        <TagsDialog
+          tenant={dialog.tenant}
+          onClose={() => setDialog(null)}
+          onSaved={(tenant) => {
+            replace(tenant);
+            setOutcome(m.tagsSaved(tenant.name));
+            setDialog(null);
+          }}
+        />
+      ) : null}
     </div>
   );
 }

@@ -226,6 +226,64 @@ export function AddTenantDialog(props: { onClose: () => void; onAdded: (tenant: 
   );
 }
 
+/** Tags as typed: comma-separated, trimmed, empty ones dropped (the backend drops repeats). */
+export function parseTags(text: string): string[] {
+  return text
+    .split(",")
+    .map((t) => t.trim())
+    .filter((t) => t !== "");
+}
+
+export function TagsDialog(props: {
+  tenant: ManagedTenant;
+  onClose: () => void;
+  onSaved: (tenant: ManagedTenant) => void;
+}) {
+  const styles = useStyles();
+  const m = useMessages(messages);
+  useFocusReturn();
+  const backend = useBackend();
+  const [text, setText] = useState(props.tenant.tags.join(", "));
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<BackendError | null>(null);
+
+  const save = () => {
+    setBusy(true);
+    setError(null);
+    backend
+      .setTenantTags(props.tenant.id, parseTags(text))
+      .then(props.onSaved, (e: unknown) => setError(BackendError.from(e)))
+      .finally(() => setBusy(false));
+  };
+
+  return (
+    <Dialog open onOpenChange={(_, data) => (data.open ? undefined : props.onClose())}>
+      <DialogSurface data-testid="tags-dialog">
+        <DialogBody>
+          <DialogTitle>{m.tagsTitle(props.tenant.name)}</DialogTitle>
+          <DialogContent className={styles.content}>
+            <Field label={m.tagsLabel} hint={m.tagsHint}>
+              <Input
+                value={text}
+                onChange={(_, data) => setText(data.value)}
+                placeholder="Gold, EU, Pilot"
+                data-testid="tags-input"
+              />
+            </Field>
+            {error ? <ErrorBar title={m.couldNotChange} error={error} testId="tags-error" /> : null}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={props.onClose}>{m.cancel}</Button>
+            <Button appearance="primary" onClick={save} disabled={busy} data-testid="tags-save">
+              {busy ? m.saving : m.save}
+            </Button>
+          </DialogActions>
+        </DialogBody>
+      </DialogSurface>
+    </Dialog>
+  );
+}
+
 export function TestDialog(props: { tenant: ManagedTenant; onClose: () => void }) {
   const styles = useStyles();
   const m = useMessages(messages);

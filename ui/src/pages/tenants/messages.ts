@@ -65,6 +65,11 @@ const en = {
   captureOne: (name: string) => `Capture ${name} now`,
   scheduleOne: (name: string) => `Schedule of ${name}`,
   historyOne: (name: string) => `Capture history of ${name}`,
+  tagsOne: (name: string) => `Tags of ${name}`,
+  tagsTitle: (name: string) => `Tags of ${name}`,
+  tagsLabel: "Tags",
+  tagsHint: "Separated by commas, up to 20 of 40 characters each. Tags group tenants in filters and alert rules, and reach the whole team.",
+  tagsSaved: (name: string) => `Tags of ${name} saved.`,
   resume: "Resume",
   resumeOne: (name: string) => `Resume scheduled captures of ${name}`,
   cadences: {
@@ -183,6 +188,11 @@ export const messages = defineMessages(en, {
   captureOne: (name) => `${name} jetzt erfassen`,
   scheduleOne: (name) => `Zeitplan von ${name}`,
   historyOne: (name) => `Erfassungsverlauf von ${name}`,
+  tagsOne: (name) => `Tags von ${name}`,
+  tagsTitle: (name) => `Tags von ${name}`,
+  tagsLabel: "Tags",
+  tagsHint: "Durch Kommas getrennt, bis zu 20 mit je höchstens 40 Zeichen. Tags gruppieren Mandanten in Filtern und Alarmregeln und erreichen das ganze Team.",
+  tagsSaved: (name) => `Tags von ${name} gespeichert.`,
   resume: "Fortsetzen",
   resumeOne: (name) => `Geplante Erfassungen von ${name} fortsetzen`,
   cadences: {
