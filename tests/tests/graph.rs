@@ -18,7 +18,7 @@ use plumbline_core::connectors::graph::{
 };
 use plumbline_core::demo::DemoGenerator;
 use plumbline_e2e::graph::{FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
-use plumbline_e2e::team::Device;
+use plumbline_e2e::team::{Device, Engine, Server};
 use plumbline_fake_graph::{tenants, Behaviour, Config, FakeTenant};
 use serde_json::Value;
 
@@ -1149,9 +1149,19 @@ fn flippable_choice(
         })
 }
 
+/// The titles of a device's findings.
+fn finding_titles(device: &Device, secret: &Path) -> anyhow::Result<BTreeSet<String>> {
+    let findings: Value = serde_json::from_str(&ok(device, secret, &["--json", "findings"])?)?;
+    Ok(findings
+        .as_array()
+        .context("findings")?
+        .iter()
+        .filter_map(|f| f["title"].as_str().map(str::to_owned))
+        .collect())
+}
+
 #[tokio::test]
-async fn findings_read_in_the_catalogs_words_and_offline_imports_reuse_them() -> anyhow::Result<()>
-{
+async fn findings_read_in_the_catalogs_words_on_every_device() -> anyhow::Result<()> {
     let probe = tenants::demo_tenants(SEED, 1, Some(12), anchor())?;
     let (policy_id, policy_name, index, definition, before, after) =
         flippable_choice(&probe[0]).context("a demo tenant has an on/off choice setting")?;
@@ -1166,7 +1176,11 @@ async fn findings_read_in_the_catalogs_words_and_offline_imports_reuse_them() ->
         "12",
     ])?;
     let scratch = tempfile::tempdir()?;
-    let (device, secret) = device_with_app("labels", &fake, scratch.path())?;
+    let server = Server::start(Engine::Sqlite).await?;
+    server.add_user("alice@example.com", "owner", "Contoso MSP", &[])?;
+    server.add_user("bob@example.com", "operator", "Contoso MSP", &[])?;
+    let (mut device, secret) = device_with_app("labels", &fake, scratch.path())?;
+    device.connect(&server, "alice@example.com")?;
     ok(
         &device,
         &secret,
@@ -1259,12 +1273,37 @@ async fn findings_read_in_the_catalogs_words_and_offline_imports_reuse_them() ->
         "no finding names an option by its id: {titles:#?}"
     );
 
-    // Files imported offline are labelled with what the workspace knows; a device that
-    // never met the definitions keeps the path-derived labels.
+    // The definitions are workspace data: a colleague's device gets them with the
+    // captures and words every finding alike, without ever reading Graph.
+    device.sync(&[])?;
+    let mut colleague = Device::new("colleague")?;
+    colleague.connect(&server, "bob@example.com")?;
+    colleague.sync(&[])?;
+    device.sync(&[])?;
+    assert_eq!(
+        colleague
+            .query(
+                "SELECT CAST(COUNT(*) AS TEXT) FROM captures WHERE definitions_sha256 IS NOT NULL"
+            )
+            .await?,
+        ["2"]
+    );
+    let theirs = finding_titles(&colleague, &secret)?;
+    assert!(theirs.contains(&expected), "{theirs:#?}");
+    assert_eq!(theirs, finding_titles(&device, &secret)?);
+    assert_eq!(
+        plumbline_e2e::team::digests(&colleague.verify()?),
+        plumbline_e2e::team::digests(&device.verify()?),
+        "both devices hold the same synced and derived state"
+    );
+
+    // Files imported offline are labelled with what the workspace knows (on the colleague's
+    // device: what arrived by sync); a device that never met the definitions keeps the
+    // path-derived labels.
     let export = scratch.path().join("export");
     write_export(&export, 0)?;
     ok(
-        &device,
+        &colleague,
         &secret,
         &[
             "import",
@@ -1273,7 +1312,7 @@ async fn findings_read_in_the_catalogs_words_and_offline_imports_reuse_them() ->
             export.to_str().context("utf-8")?,
         ],
     )?;
-    let offline = device
+    let offline = colleague
         .query(
             "SELECT c.definitions_sha256 FROM captures c JOIN tenants t ON t.id = c.tenant_id
              WHERE t.display_name = 'Offline' AND c.definitions_sha256 IS NOT NULL",
