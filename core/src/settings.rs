@@ -375,6 +375,23 @@ pub async fn save_graph_app(
         .as_text();
     let secret = secret.map(checked_secret).transpose()?;
     let before = store.graph_app().await?;
+    // Without a new secret, an app signing in with a certificate keeps it (only the client
+    // id or the cloud changed); a new secret replaces the certificate.
+    let kept_certificate = match (&secret, &before) {
+        (None, Some(b)) if b.credential == "certificate" => b.certificate_pem.clone(),
+        _ => None,
+    };
+    if kept_certificate.is_some() {
+        store
+            .write_graph_app(&client_id, &cloud, kept_certificate.as_deref())
+            .await?;
+        return store.graph_app().await?.ok_or_else(|| {
+            SettingsError::Store(StoreError::NotFound {
+                what: "Graph app",
+                name: client_id,
+            })
+        });
+    }
     store.write_graph_app(&client_id, &cloud, None).await?;
     let account = graph_app_secret_account(store.workspace());
     if let Some(secret) = secret {

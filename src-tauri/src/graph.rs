@@ -11,7 +11,10 @@ use plumbline_core::capture::{capture_from_graph, due_tenants, test_graph_connec
 use plumbline_core::connectors::graph::diagnose::ConnectionTest;
 use plumbline_core::connectors::graph::{Cloud, GraphClient, Limits, RetryPolicy};
 use plumbline_core::model::{TenantId, TenantProfile};
-use plumbline_core::settings::{save_graph_app as save_app, save_tenant_connection};
+use plumbline_core::settings::{
+    save_graph_app as save_app, save_graph_app_certificate as save_app_certificate,
+    save_tenant_connection,
+};
 use plumbline_core::store::{CaptureRun, GraphAppRecord, RunStatus, Store};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -43,7 +46,14 @@ pub struct GraphAppView {
 pub struct SaveGraphAppRequest {
     pub client_id: String,
     pub cloud: String,
+    /// A new client secret (`None` or empty: keep what is stored).
     pub secret: Option<String>,
+    /// Sign in with a certificate instead: the certificate (PEM) and its private key (PEM,
+    /// kept in the keychain only). Both or neither.
+    #[serde(default)]
+    pub certificate_pem: Option<String>,
+    #[serde(default)]
+    pub private_key_pem: Option<String>,
 }
 
 /// One failed kind of a run.
@@ -257,15 +267,40 @@ pub async fn save_graph_app(
     state: State<'_, AppState>,
     request: SaveGraphAppRequest,
 ) -> Result<GraphAppView, CommandError> {
-    let secret = request.secret.as_deref().filter(|s| !s.trim().is_empty());
-    let record = save_app(
-        state.store()?,
-        state.keychain().as_ref(),
-        &request.client_id,
-        &request.cloud,
-        secret,
-    )
-    .await?;
+    let given = |text: &Option<String>| text.clone().filter(|s| !s.trim().is_empty());
+    let record = match (
+        given(&request.certificate_pem),
+        given(&request.private_key_pem),
+    ) {
+        (Some(certificate), Some(key)) => {
+            save_app_certificate(
+                state.store()?,
+                state.keychain().as_ref(),
+                &request.client_id,
+                &request.cloud,
+                &certificate,
+                &key,
+            )
+            .await?
+        }
+        (None, None) => {
+            let secret = request.secret.as_deref().filter(|s| !s.trim().is_empty());
+            save_app(
+                state.store()?,
+                state.keychain().as_ref(),
+                &request.client_id,
+                &request.cloud,
+                secret,
+            )
+            .await?
+        }
+        _ => {
+            return Err(CommandError::new(
+                ErrorCode::InvalidInput,
+                "A certificate sign-in needs both the certificate and its private key (PEM): add the one that is missing.",
+            ))
+        }
+    };
     Ok(app_view(record))
 }
 

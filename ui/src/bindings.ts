@@ -1093,7 +1093,14 @@ export type SaveConnectionRequest = {
 export type SaveGraphAppRequest = {
 	clientId: string,
 	cloud: string,
+	/**  A new client secret (`None` or empty: keep what is stored). */
 	secret: string | null,
+	/**
+	 *  Sign in with a certificate instead: the certificate (PEM) and its private key (PEM,
+	 *  kept in the keychain only). Both or neither.
+	 */
+	certificatePem?: string | null,
+	privateKeyPem?: string | null,
 };
 
 /**  A score of one review. */

@@ -147,3 +147,85 @@ fn due_demo_tenants_are_captured_from_a_test_graph_and_then_not_due() {
     assert_eq!(refused["code"], "invalid_input", "{refused}");
     drop(fake);
 }
+
+#[test]
+fn the_graph_app_signs_in_with_a_certificate_set_up_in_the_desktop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (certificate, key) = (dir.path().join("app.crt"), dir.path().join("app.key"));
+    let made = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+        ])
+        .args(["-subj", "/CN=Plumbline test app", "-keyout"])
+        .arg(&key)
+        .arg("-out")
+        .arg(&certificate)
+        .output()
+        .expect("this test needs the openssl command (Debian: openssl)");
+    assert!(made.status.success(), "{made:?}");
+    let certificate = std::fs::read_to_string(&certificate).expect("certificate");
+    let key = std::fs::read_to_string(&key).expect("key");
+    let state = tauri::async_runtime::block_on(test_state(dir.path().join("plumbline.db")));
+    let (_app, webview) = app_with(state);
+    let save = |request: serde_json::Value| {
+        invoke_with(&webview, "save_graph_app", json!({ "request": request }))
+    };
+    let client_id = "6c2c3b4f-0b0e-4b0a-9d3e-5f1a2b3c4d5e";
+
+    // Half a certificate is refused with what is missing; so is a key that is not one.
+    let half = save(json!({
+        "clientId": client_id, "cloud": "global", "secret": null,
+        "certificatePem": certificate, "privateKeyPem": null,
+    }))
+    .expect_err("no key");
+    assert_eq!(half["code"], "invalid_input", "{half}");
+    assert!(
+        half["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("private key"),
+        "{half}"
+    );
+    let wrong = save(json!({
+        "clientId": client_id, "cloud": "global", "secret": null,
+        "certificatePem": certificate, "privateKeyPem": "not a key",
+    }))
+    .expect_err("not a key");
+    assert_eq!(wrong["code"], "invalid_input", "{wrong}");
+
+    let saved = save(json!({
+        "clientId": client_id, "cloud": "global", "secret": null,
+        "certificatePem": certificate, "privateKeyPem": key,
+    }))
+    .expect("certificate");
+    assert_eq!(saved["credential"], "certificate", "{saved}");
+    assert!(saved["certificateThumbprint"].is_string(), "{saved}");
+    // The private key is in the keychain, never in the database (its file and its log).
+    let scan = |needle: &str| {
+        ["plumbline.db", "plumbline.db-wal"].iter().any(|name| {
+            std::fs::read(dir.path().join(name))
+                .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle.as_bytes()))
+                .unwrap_or(false)
+        })
+    };
+    assert!(scan("BEGIN CERTIFICATE"), "the certificate is recorded");
+    assert!(!scan("PRIVATE KEY"), "the key is not");
+
+    // Saving without a new credential (another cloud) keeps the certificate.
+    let kept =
+        save(json!({ "clientId": client_id, "cloud": "usgov", "secret": null })).expect("kept");
+    assert_eq!(kept["credential"], "certificate", "{kept}");
+    assert_eq!(
+        kept["certificateThumbprint"],
+        saved["certificateThumbprint"]
+    );
+
+    // A secret afterwards signs in with the secret instead.
+    let secret = save(json!({
+        "clientId": client_id, "cloud": "global",
+        "secret": plumbline_fake_graph::DEFAULT_CLIENT_SECRET,
+    }))
+    .expect("secret");
+    assert_eq!(secret["credential"], "secret", "{secret}");
+    assert!(secret["certificateThumbprint"].is_null(), "{secret}");
+}

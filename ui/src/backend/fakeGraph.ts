@@ -105,6 +105,27 @@ export class FakeGraph {
         `The application (client) id is on the Overview page of the app registration in the Microsoft Entra admin centre, 36 characters like 72f988bf-86f1-41af-91ab-2d7cd011db47; "${request.clientId}" is not of that form: copy it again from there`,
       );
     }
+    const certificate = request.certificatePem?.trim() ?? "";
+    const key = request.privateKeyPem?.trim() ?? "";
+    if ((certificate === "") !== (key === "")) {
+      throw new BackendError(
+        "invalid_input",
+        "A certificate sign-in needs both the certificate and its private key (PEM): add the one that is missing.",
+      );
+    }
+    if (certificate !== "") {
+      if (!certificate.includes("BEGIN CERTIFICATE") || !key.includes("PRIVATE KEY")) {
+        throw new BackendError("invalid_input", "That is not a PEM certificate and private key.");
+      }
+      this.app = {
+        clientId,
+        cloud: request.cloud.trim() || "global",
+        secretSetAt: new Date(this.now()).toISOString(),
+        credential: "certificate",
+        certificateThumbprint: "fake-thumbprint-" + String(certificate.length),
+      };
+      return { ...this.app };
+    }
     const secret = request.secret?.trim() ?? "";
     if (secret !== "" && GUID.test(secret)) {
       throw new BackendError(

@@ -84,6 +84,36 @@ describe("Tenants", () => {
     expect(fake.calls.setTenantTags).toBe(2);
   });
 
+  it("sets up the Graph app to sign in with a certificate, pasted or read from files", async () => {
+    const user = userEvent.setup();
+    const fake = backend();
+    renderWithBackend(<Tenants />, fake);
+    await screen.findByTestId("tenants-table");
+    await user.click(screen.getByTestId("graph-app"));
+    let dialog = await screen.findByTestId("graph-app-dialog");
+    await user.click(within(dialog).getByRole("radio", { name: "Certificate" }));
+    expect(within(dialog).queryByTestId("graph-secret")).not.toBeInTheDocument();
+    const certificate = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    // The certificate from a file, the key forgotten: refused with what is missing.
+    const picker = within(dialog).getAllByText("Read from a file…")[0].parentElement!.querySelector("input")!;
+    await user.upload(picker, new File([certificate], "app.crt", { type: "text/plain" }));
+    await waitFor(() =>
+      expect(within(dialog).getByTestId("graph-certificate-pem")).toHaveValue(certificate),
+    );
+    await user.click(within(dialog).getByTestId("graph-app-save"));
+    expect(await within(dialog).findByTestId("graph-app-error")).toHaveTextContent("private key");
+    await user.click(within(dialog).getByTestId("graph-private-key-pem"));
+    await user.paste("-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----");
+    await user.click(within(dialog).getByTestId("graph-app-save"));
+    await waitFor(() => expect(screen.queryByTestId("graph-app-dialog")).not.toBeInTheDocument());
+    // Opened again: the certificate is in use, and the dialog starts on it.
+    await user.click(screen.getByTestId("graph-app"));
+    dialog = await screen.findByTestId("graph-app-dialog");
+    expect(within(dialog).getByTestId("graph-certificate")).toHaveTextContent("signs in with a certificate");
+    expect(within(dialog).getByRole("radio", { name: "Certificate" })).toBeChecked();
+    expect(fake.calls.saveGraphApp).toBe(2);
+  });
+
   it("asks for the Graph app first and saves it with its secret", async () => {
     const fake = backend({ graph: {} });
     renderWithBackend(<Tenants />, fake);

@@ -18,12 +18,15 @@ import {
   MessageBar,
   MessageBarBody,
   Option,
+  Radio,
+  RadioGroup,
   Spinner,
   Text,
+  Textarea,
   tokens,
 } from "@fluentui/react-components";
 import { CheckmarkCircleRegular, DismissCircleRegular } from "@fluentui/react-icons";
-import { useCallback, useState } from "react";
+import { useCallback, useRef, useState } from "react";
 import {
   BackendError,
   useBackend,
@@ -45,6 +48,7 @@ const useStyles = makeStyles({
     gap: tokens.spacingVerticalM,
   },
   flush: { margin: 0 },
+  pem: { fontFamily: tokens.fontFamilyMonospace, minHeight: "96px" },
   list: {
     display: "flex",
     flexDirection: "column",
@@ -75,6 +79,49 @@ function exact(value: string | null): string {
   return ms === null ? "" : formatExact(ms);
 }
 
+/** A PEM text pasted, or read from a file the operator picks. */
+function PemField(props: {
+  label: string;
+  hint: string;
+  value: string;
+  onChange: (text: string) => void;
+  testId: string;
+}) {
+  const styles = useStyles();
+  const m = useMessages(messages);
+  const input = useRef<HTMLInputElement>(null);
+  const [unreadable, setUnreadable] = useState<string | null>(null);
+  const read = (file: File | undefined) => {
+    if (!file) return;
+    setUnreadable(null);
+    file.text().then(props.onChange, () => setUnreadable(m.fileUnreadable(file.name)));
+  };
+  return (
+    <Field label={props.label} hint={props.hint} validationMessage={unreadable ?? undefined}>
+      <Textarea
+        className={styles.pem}
+        value={props.value}
+        onChange={(_, data) => props.onChange(data.value)}
+        placeholder="-----BEGIN …-----"
+        resize="vertical"
+        data-testid={props.testId}
+      />
+      <div>
+        <Button size="small" onClick={() => input.current?.click()}>
+          {m.fromFile}
+        </Button>
+        <input
+          ref={input}
+          type="file"
+          accept=".pem,.crt,.cer,.key,text/plain"
+          hidden
+          onChange={(event) => read(event.target.files?.[0])}
+        />
+      </div>
+    </Field>
+  );
+}
+
 export function GraphAppDialog(props: {
   app: GraphAppView | null;
   onClose: () => void;
@@ -88,17 +135,25 @@ export function GraphAppDialog(props: {
   const [cloud, setCloud] = useState(cloudChoice(props.app?.cloud ?? "global"));
   const [url, setUrl] = useState(cloudChoice(props.app?.cloud ?? "global") === "custom" ? (props.app?.cloud ?? "") : "");
   const [secret, setSecret] = useState("");
+  const [signIn, setSignIn] = useState<"secret" | "certificate">(
+    props.app?.credential === "certificate" ? "certificate" : "secret",
+  );
+  const [certificatePem, setCertificatePem] = useState("");
+  const [privateKeyPem, setPrivateKeyPem] = useState("");
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<BackendError | null>(null);
 
   const save = () => {
     setBusy(true);
     setError(null);
+    const certificate = signIn === "certificate" && (certificatePem !== "" || privateKeyPem !== "");
     backend
       .saveGraphApp({
         clientId,
         cloud: cloud === "custom" ? url : cloud,
-        secret: secret === "" ? null : secret,
+        secret: signIn === "secret" && secret !== "" ? secret : null,
+        certificatePem: certificate ? certificatePem : null,
+        privateKeyPem: certificate ? privateKeyPem : null,
       })
       .then(props.onSaved, (e: unknown) => setError(BackendError.from(e)))
       .finally(() => setBusy(false));
@@ -146,14 +201,44 @@ export function GraphAppDialog(props: {
                 </MessageBarBody>
               </MessageBar>
             ) : null}
-            <Field label={m.secret} hint={m.secretHint(props.app?.secretSetAt ? exact(props.app.secretSetAt) : null)}>
-              <Input
-                type="password"
-                value={secret}
-                onChange={(_, data) => setSecret(data.value)}
-                data-testid="graph-secret"
-              />
+            <Field label={m.signInWith}>
+              <RadioGroup
+                layout="horizontal"
+                value={signIn}
+                onChange={(_, data) => setSignIn(data.value === "certificate" ? "certificate" : "secret")}
+                data-testid="graph-sign-in"
+              >
+                <Radio value="secret" label={m.secret} />
+                <Radio value="certificate" label={m.certificate} />
+              </RadioGroup>
             </Field>
+            {signIn === "secret" ? (
+              <Field label={m.secret} hint={m.secretHint(props.app?.secretSetAt ? exact(props.app.secretSetAt) : null)}>
+                <Input
+                  type="password"
+                  value={secret}
+                  onChange={(_, data) => setSecret(data.value)}
+                  data-testid="graph-secret"
+                />
+              </Field>
+            ) : (
+              <>
+                <PemField
+                  label={m.certificatePem}
+                  hint={m.certificatePemHint(props.app?.certificateThumbprint ?? null)}
+                  value={certificatePem}
+                  onChange={setCertificatePem}
+                  testId="graph-certificate-pem"
+                />
+                <PemField
+                  label={m.privateKeyPem}
+                  hint={m.privateKeyPemHint}
+                  value={privateKeyPem}
+                  onChange={setPrivateKeyPem}
+                  testId="graph-private-key-pem"
+                />
+              </>
+            )}
             {error ? <ErrorBar title={m.couldNotChange} error={error} testId="graph-app-error" /> : null}
           </DialogContent>
           <DialogActions>

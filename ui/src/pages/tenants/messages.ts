@@ -100,8 +100,20 @@ const en = {
   } as Record<string, string>,
   testGraphUrl: "Test Graph URL",
   certificateInUse: (thumbprint: string) =>
-    `This app signs in with a certificate (x5t#S256 ${thumbprint}), set up with plumbline graph app --certificate. Saving a secret here signs in with the secret instead and removes the certificate's key from the keychain.`,
+    `This app signs in with a certificate (x5t#S256 ${thumbprint}). Saving a secret instead signs in with the secret and removes the certificate's key from the keychain.`,
   secret: "Client secret",
+  signInWith: "Sign in with",
+  certificate: "Certificate",
+  certificatePem: "Certificate (PEM)",
+  certificatePemHint: (thumbprint: string | null) =>
+    thumbprint === null
+      ? "The certificate uploaded to the app registration (Certificates & secrets), as PEM text."
+      : `In use: x5t#S256 ${thumbprint}. Paste a new certificate and key to replace it; leave both empty to keep it.`,
+  privateKeyPem: "Private key (PEM)",
+  privateKeyPemHint:
+    "The certificate's private key, unencrypted PEM. It is kept in this computer's keychain only and never shown again.",
+  fromFile: "Read from a file…",
+  fileUnreadable: (name: string) => `${name} could not be read: pick a PEM text file.`,
   secretHint: (set: string | null) =>
     set === null
       ? "Paste the secret's Value (shown once under Certificates & secrets). It is kept in this computer's keychain."
@@ -222,8 +234,20 @@ export const messages = defineMessages(en, {
   },
   testGraphUrl: "URL des Test-Graph",
   certificateInUse: (thumbprint) =>
-    `Diese App meldet sich mit einem Zertifikat an (x5t#S256 ${thumbprint}), eingerichtet mit plumbline graph app --certificate. Wenn Sie hier ein Geheimnis speichern, meldet sie sich stattdessen damit an, und der Schlüssel des Zertifikats wird aus dem Schlüsselbund entfernt.`,
+    `Diese App meldet sich mit einem Zertifikat an (x5t#S256 ${thumbprint}). Wenn Sie stattdessen ein Geheimnis speichern, meldet sie sich damit an, und der Schlüssel des Zertifikats wird aus dem Schlüsselbund entfernt.`,
   secret: "Geheimer Clientschlüssel",
+  signInWith: "Anmelden mit",
+  certificate: "Zertifikat",
+  certificatePem: "Zertifikat (PEM)",
+  certificatePemHint: (thumbprint) =>
+    thumbprint === null
+      ? "Das in der App-Registrierung hochgeladene Zertifikat (Zertifikate & Geheimnisse) als PEM-Text."
+      : `In Verwendung: x5t#S256 ${thumbprint}. Fügen Sie ein neues Zertifikat mit Schlüssel ein, um es zu ersetzen; lassen Sie beide leer, um es zu behalten.`,
+  privateKeyPem: "Privater Schlüssel (PEM)",
+  privateKeyPemHint:
+    "Der private Schlüssel des Zertifikats als unverschlüsseltes PEM. Er wird nur im Schlüsselbund dieses Computers aufbewahrt und nie wieder angezeigt.",
+  fromFile: "Aus einer Datei lesen…",
+  fileUnreadable: (name) => `${name} konnte nicht gelesen werden: Wählen Sie eine PEM-Textdatei.`,
   secretHint: (set) =>
     set === null
       ? "Fügen Sie den Wert des Geheimnisses ein (einmalig unter „Zertifikate & Geheimnisse“ angezeigt). Er wird im Schlüsselbund dieses Computers aufbewahrt."
