@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::{NaiveDate, Utc};
 use plumbline_core::findings::{Action, RiskRequest};
 use plumbline_core::model::CaptureId;
+use plumbline_core::normalize::{path_definition_ids, Labels};
 use plumbline_core::review::{review_all, review_tenant, ReviewOptions, TenantReview};
 use plumbline_core::store::{
     AcceptanceRow, CaptureComparison, DriftByBaseline, FindingPage, FindingQuery, FindingRow,
@@ -141,6 +142,19 @@ pub struct FindingDetail {
     pub four_eyes: bool,
     /// Who this app records as deciding.
     pub actor: String,
+    /// The setting in the catalog's words, where this device knows its definition.
+    pub setting: Option<SettingWords>,
+}
+
+/// A finding's setting and values as the settings catalog words them.
+#[derive(Clone, Debug, Serialize, Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SettingWords {
+    pub label: String,
+    pub description: Option<String>,
+    /// A choice's option labels ("Block"), where known.
+    pub expected: Option<String>,
+    pub actual: Option<String>,
 }
 
 #[tauri::command]
@@ -153,6 +167,10 @@ pub async fn finding_detail(
     let finding = store.finding(&id).await?;
     let history = store.finding_history(&finding.id).await?;
     let acceptances = store.finding_acceptances(&finding.id).await?;
+    let definitions = store
+        .known_definitions([finding.setting_path.as_str()])
+        .await?;
+    let setting = setting_words(&finding, &Labels::new([&definitions]));
     Ok(FindingDetail {
         finding: finding.into(),
         history: history
@@ -173,6 +191,19 @@ pub async fn finding_detail(
         acceptances,
         four_eyes: store.four_eyes().await?,
         actor: store.writer().actor.clone(),
+        setting,
+    })
+}
+
+/// The finding's setting in the catalog's words; `None` when no definition of it is known.
+fn setting_words(finding: &FindingRow, labels: &Labels<'_>) -> Option<SettingWords> {
+    let last = path_definition_ids(&finding.setting_path).last()?;
+    let definition = labels.definition(last)?;
+    Some(SettingWords {
+        label: labels.setting(&finding.resource_kind, &finding.setting_path),
+        description: definition.description.clone(),
+        expected: finding.expected.as_ref().and_then(|v| labels.value(v)),
+        actual: finding.actual.as_ref().and_then(|v| labels.value(v)),
     })
 }
 

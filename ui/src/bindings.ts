@@ -593,6 +593,8 @@ export type FindingDetail = {
 	fourEyes: boolean,
 	/**  Who this app records as deciding. */
 	actor: string,
+	/**  The setting in the catalog's words, where this device knows its definition. */
+	setting: SettingWords | null,
 };
 
 /**  One window of a findings query. */
@@ -1187,6 +1189,15 @@ export type SettingView = {
 	severity: Severity,
 	/**  rule | high_risk | item: where `severity` comes from. */
 	severitySource: string,
+};
+
+/**  A finding's setting and values as the settings catalog words them. */
+export type SettingWords = {
+	label: string,
+	description: string | null,
+	/**  A choice's option labels ("Block"), where known. */
+	expected: string | null,
+	actual: string | null,
 };
 
 /**  How bad a deviation is. Ordered: `Low < Medium < High < Critical`. */

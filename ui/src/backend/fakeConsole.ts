@@ -15,6 +15,7 @@ import {
   type FindingView,
   type PolicyDiff,
   type ScorePoint,
+  type SettingWords,
   type SeverityCounts,
   type TenantOverview,
   type TransitionView,
@@ -25,6 +26,8 @@ export interface FakeFinding {
   finding: FindingView;
   history: TransitionView[];
   acceptances: AcceptanceRow[];
+  /** The setting in the catalog's words, where the device knows its definition. */
+  setting?: SettingWords | null;
 }
 
 export interface FakeConsoleData {
@@ -222,7 +225,7 @@ export class FakeConsole {
 
   detail(id: string): FindingDetail {
     const found = structuredClone(this.find(id));
-    return { ...found, fourEyes: this.fourEyes, actor: this.actor };
+    return { ...found, setting: found.setting ?? null, fourEyes: this.fourEyes, actor: this.actor };
   }
 
   decide(request: DecisionRequest): DecisionOutcome {

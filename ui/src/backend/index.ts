@@ -50,6 +50,7 @@ export type {
   DecisionOutcome,
   DecisionRequest,
   DiffRow,
+  SettingWords,
   DriftByBaseline,
   DueFilter,
   FindingDetail,

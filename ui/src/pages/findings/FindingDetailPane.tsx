@@ -150,7 +150,7 @@ function DetailBody(props: {
 }) {
   const styles = useStyles();
   const m = useMessages(messages);
-  const { finding, history, acceptances } = props.detail;
+  const { finding, history, acceptances, setting } = props.detail;
   const actions = allowedActions(finding.status);
   return (
     <>
@@ -182,18 +182,35 @@ function DetailBody(props: {
         <Fact term={m.facts.policy}>{finding.item}</Fact>
         {finding.settingPath ? (
           <Fact term={m.facts.setting}>
+            {setting ? (
+              <span data-testid="detail-setting-label" title={setting.description ?? undefined}>
+                {setting.label}{" "}
+              </span>
+            ) : null}
             <span className={styles.code}>{finding.settingPath}</span>
           </Fact>
         ) : null}
         <Fact term={m.facts.expected}>
-          <span className={styles.code} data-testid="detail-expected">
-            {formatValue(finding.expected, m)}
-          </span>
+          {setting?.expected ? (
+            <span data-testid="detail-expected" title={formatValue(finding.expected, m)}>
+              {setting.expected}
+            </span>
+          ) : (
+            <span className={styles.code} data-testid="detail-expected">
+              {formatValue(finding.expected, m)}
+            </span>
+          )}
         </Fact>
         <Fact term={m.facts.actual}>
-          <span className={styles.code} data-testid="detail-actual">
-            {formatValue(finding.actual, m)}
-          </span>
+          {setting?.actual ? (
+            <span data-testid="detail-actual" title={formatValue(finding.actual, m)}>
+              {setting.actual}
+            </span>
+          ) : (
+            <span className={styles.code} data-testid="detail-actual">
+              {formatValue(finding.actual, m)}
+            </span>
+          )}
         </Fact>
         <Fact term={m.facts.due}>{dateOnly(finding.dueAt)}</Fact>
         {finding.acceptedUntil ? (

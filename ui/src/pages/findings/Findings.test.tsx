@@ -133,6 +133,45 @@ describe("Findings", () => {
     expect(screen.queryByTestId("finding-detail")).not.toBeInTheDocument();
   });
 
+  it("words a setting and its values as the settings catalog does, ids on hover", async () => {
+    const user = userEvent.setup();
+    const id = "vendor_msft_firewall_mdmstore_domainprofile_defaultoutboundaction";
+    const firewall = {
+      ...makeFinding({
+        id: "fw",
+        tenant: "Contoso",
+        title: "Default Outbound Action: Block instead of Allow (Win - Firewall)",
+        settingPath: `vendor_msft_firewall_mdmstore_domainprofile/${id}`,
+        expected: `"${id}_0"`,
+        actual: `"${id}_1"`,
+      }),
+      setting: {
+        label: "Default Outbound Action",
+        description: "The action the firewall takes on outbound connections by default.",
+        expected: "Allow",
+        actual: "Block",
+      },
+    };
+    renderWithBackend(<Findings />, backendWith({ findings: [firewall] }));
+    await titles();
+    screen.getByRole("grid", { name: "Findings" }).focus();
+    await user.keyboard("j{Enter}");
+    const detail = await screen.findByTestId("finding-detail");
+    expect(await within(detail).findByTestId("detail-setting-label")).toHaveTextContent(
+      "Default Outbound Action",
+    );
+    expect(within(detail).getByTestId("detail-setting-label")).toHaveAttribute(
+      "title",
+      expect.stringContaining("outbound connections"),
+    );
+    expect(within(detail).getByTestId("detail-expected")).toHaveTextContent("Allow");
+    expect(within(detail).getByTestId("detail-actual")).toHaveTextContent("Block");
+    expect(within(detail).getByTestId("detail-actual")).toHaveAttribute(
+      "title",
+      expect.stringContaining(`${id}_1`),
+    );
+  });
+
   it("shows the shortcuts with ?", async () => {
     const user = userEvent.setup();
     renderWithBackend(<Findings />, backendWith());
