@@ -109,11 +109,14 @@ fn workspace_binary(name: &str, variable: &str) -> anyhow::Result<PathBuf> {
     if let Some(path) = std::env::var_os(variable).filter(|p| !p.is_empty()) {
         return Ok(PathBuf::from(path));
     }
+    // Tests run from `target/<profile>/deps/`, the bench commands from `target/<profile>/`.
     let exe = std::env::current_exe()?;
-    let profile_dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .context("test binary has no profile directory")?;
+    let dir = exe.parent().context("test binary has no directory")?;
+    let profile_dir = if dir.file_name().is_some_and(|n| n == "deps") {
+        dir.parent().context("test binary has no profile directory")?
+    } else {
+        dir
+    };
     let binary = profile_dir.join(name);
     if !binary.exists() {
         bail!(

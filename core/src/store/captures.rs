@@ -305,7 +305,8 @@ impl Store {
         let workspace = self.workspace().to_string();
         let definitions_hash = match &remote_definitions {
             Some(hash) => {
-                definitions::remember(conn, &workspace, &content.definitions, &created_at).await?;
+                let seen_at = timestamp(capture.taken_at);
+                definitions::remember(conn, &workspace, &content.definitions, &seen_at).await?;
                 hash.clone()
             }
             None if !definitions::any(conn, &workspace).await? => {

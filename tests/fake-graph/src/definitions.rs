@@ -8,7 +8,8 @@
 //! option labels), the rest named from their ids with choice options labelled by their
 //! suffix. What the client must do with them is the same either way.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Mutex, OnceLock};
 
 use plumbline_core::normalize::setting_label;
 use serde_json::{json, Map, Value};
@@ -94,13 +95,14 @@ fn collect(instance: &Map<String, Value>, found: &mut BTreeMap<String, Value>) {
         }
     }
     let definition = found.entry(id.to_owned()).or_insert_with(|| {
+        let name = display_name(id);
         json!({
             "@odata.type": format!("#microsoft.graph.deviceManagementConfiguration{}SettingDefinition",
                 if shape == "SimpleCollection" { "SimpleSettingCollection" } else if shape == "ChoiceCollection" { "ChoiceSettingCollection" } else { shape }),
             "id": id,
             "name": id.rsplit('_').next().unwrap_or(id),
-            "displayName": display_name(id),
-            "description": format!("The {} setting (a stand-in description from the fake Graph).", display_name(id)),
+            "description": format!("The {name} setting (a stand-in description from the fake Graph)."),
+            "displayName": name,
             "options": if shape.starts_with("Choice") { json!([]) } else { Value::Null },
         })
     });
@@ -136,7 +138,23 @@ fn known(id: &str) -> Option<&'static Known> {
     KNOWN.iter().find(|(suffix, _, _)| id.ends_with(suffix))
 }
 
+/// Names by id: a name is made once (the labeller is the fake's costliest step, and a
+/// tenant's settings repeat across pages and tenants).
 fn display_name(id: &str) -> String {
+    static NAMES: OnceLock<Mutex<HashMap<String, String>>> = OnceLock::new();
+    let names = NAMES.get_or_init(Default::default);
+    if let Some(name) = names.lock().unwrap_or_else(|e| e.into_inner()).get(id) {
+        return name.clone();
+    }
+    let name = make_name(id);
+    names
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .insert(id.to_owned(), name.clone());
+    name
+}
+
+fn make_name(id: &str) -> String {
     if let Some((_, name, _)) = known(id) {
         return (*name).to_owned();
     }
