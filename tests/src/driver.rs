@@ -113,7 +113,8 @@ fn workspace_binary(name: &str, variable: &str) -> anyhow::Result<PathBuf> {
     let exe = std::env::current_exe()?;
     let dir = exe.parent().context("test binary has no directory")?;
     let profile_dir = if dir.file_name().is_some_and(|n| n == "deps") {
-        dir.parent().context("test binary has no profile directory")?
+        dir.parent()
+            .context("test binary has no profile directory")?
     } else {
         dir
     };
