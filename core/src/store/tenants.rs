@@ -243,7 +243,7 @@ fn clean_tags(tags: &[String]) -> Result<Vec<String>, StoreError> {
     let mut out: Vec<String> = Vec::new();
     for tag in tags {
         let tag = tag.trim();
-        if tag.is_empty() || out.iter().any(|t| t.eq_ignore_ascii_case(tag)) {
+        if tag.is_empty() || out.iter().any(|t| t.to_lowercase() == tag.to_lowercase()) {
             continue;
         }
         if tag.chars().count() > MAX_TAG_CHARS {
@@ -268,13 +268,13 @@ mod tag_tests {
 
     #[test]
     fn tags_are_trimmed_deduplicated_and_bounded() {
-        let tags: Vec<String> = [" Gold ", "gold", "", "EU", "Pilot"]
+        let tags: Vec<String> = [" Gold ", "gold", "", "EU", "Pilot", "Ärzte", "ärzte"]
             .iter()
             .map(|s| (*s).to_owned())
             .collect();
         assert_eq!(
             clean_tags(&tags).expect("valid tags"),
-            ["Gold", "EU", "Pilot"]
+            ["Gold", "EU", "Pilot", "Ärzte"]
         );
         assert!(clean_tags(&["x".repeat(41)]).is_err());
         let many: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
