@@ -81,6 +81,7 @@ const useStyles = makeStyles({
   domain: { color: tokens.colorNeutralForeground2, overflowWrap: "anywhere" },
   actions: { display: "flex", gap: tokens.spacingHorizontalXS },
   inline: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: tokens.spacingHorizontalS },
+  tags: { display: "flex", alignItems: "center", flexWrap: "wrap", gap: tokens.spacingHorizontalXXS },
   check: { width: "44px" },
   failures: { margin: 0, paddingLeft: tokens.spacingHorizontalL },
 });
@@ -292,15 +293,26 @@ export function Tenants() {
                     <div className={styles.cellStack}>
                       <Link href={hrefWith("tenants", t.id)}>{t.name}</Link>
                       {t.primaryDomain ? <Caption1 className={styles.domain}>{t.primaryDomain}</Caption1> : null}
-                      {t.tags.length > 0 ? (
-                        <div className={styles.inline} data-testid="tenant-tags">
-                          {t.tags.map((tag) => (
-                            <Badge key={tag} appearance="outline" size="small">
-                              {tag}
-                            </Badge>
-                          ))}
-                        </div>
-                      ) : null}
+                      <div className={styles.tags}>
+                        {t.tags.length > 0 ? (
+                          <span className={styles.tags} data-testid="tenant-tags">
+                            {t.tags.map((tag) => (
+                              <Badge key={tag} appearance="outline" size="small">
+                                {tag}
+                              </Badge>
+                            ))}
+                          </span>
+                        ) : null}
+                        <Tooltip content={m.tagsOne(t.name)} relationship="label">
+                          <Button
+                            appearance="transparent"
+                            size="small"
+                            icon={<TagRegular />}
+                            onClick={() => setDialog({ type: "tags", tenant: t })}
+                            data-testid="edit-tags"
+                          />
+                        </Tooltip>
+                      </div>
                     </div>
                   </TableCell>
                   <TableCell>
@@ -392,14 +404,6 @@ export function Tenants() {
                           icon={<HistoryRegular />}
                           onClick={() => setDialog({ type: "history", tenant: t })}
                           data-testid="history"
-                        />
-                      </Tooltip>
-                      <Tooltip content={m.tagsOne(t.name)} relationship="label">
-                        <Button
-                          appearance="subtle"
-                          icon={<TagRegular />}
-                          onClick={() => setDialog({ type: "tags", tenant: t })}
-                          data-testid="edit-tags"
                         />
                       </Tooltip>
                       {t.parkedAt ? (
