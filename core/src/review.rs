@@ -679,8 +679,12 @@ pub async fn observe(
     let mut lint_titles = lint_titles.into_iter();
 
     // Titles use the definitions the inputs carry (the capture's, then the baselines'):
-    // every device words a finding alike.
-    let capture_definitions = store.capture_definitions(current.id).await?;
+    // every device words a finding alike. Read only when there is something to word.
+    let capture_definitions = if drifts.is_empty() {
+        SettingDefinitions::new()
+    } else {
+        store.capture_definitions(current.id).await?
+    };
     let labels = Labels::new(
         std::iter::once(&capture_definitions).chain(baselines.iter().map(|(b, _)| &b.definitions)),
     );

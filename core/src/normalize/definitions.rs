@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::label::{setting_label, split_key, split_path};
+use super::label::{is_definition_id, setting_label, split_key, split_path};
 
 /// One setting definition as far as a person needs it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,10 +110,6 @@ pub fn path_definition_ids(path: &str) -> impl Iterator<Item = &str> {
         .into_iter()
         .map(|segment| split_key(segment).0)
         .filter(|name| is_definition_id(name))
-}
-
-fn is_definition_id(name: &str) -> bool {
-    name.contains('_')
 }
 
 /// The definition ids `paths` name, for choosing which definitions a record keeps.

@@ -74,7 +74,7 @@ pub(super) fn split_key(segment: &str) -> (&str, Option<&str>) {
 }
 
 /// Definition ids hold `_`, `.` or `--`; camelCase property names never do.
-fn is_definition_id(name: &str) -> bool {
+pub(super) fn is_definition_id(name: &str) -> bool {
     name.contains('_') || name.contains('.') || name.contains("--")
 }
 

@@ -314,19 +314,22 @@ impl Store {
         .await?;
         // Labelled with what this device knows of the settings the items hold, fixed with
         // the version so every device words its findings alike.
-        let hashes: Vec<String> = sqlx::query_scalar(
-            "SELECT blob_sha256 FROM baseline_items WHERE baseline_version_id = ?",
-        )
-        .bind(&draft_id)
-        .fetch_all(&mut *tx)
-        .await?;
-        let mut ids = std::collections::BTreeSet::new();
-        for hash in &hashes {
-            definition_ids_in(&blobs::get(tx, hash).await?, &mut ids);
-        }
         let workspace = self.workspace().to_string();
-        let labelled = definitions::known(tx, &workspace, &ids).await?;
-        let labels = definitions::record(tx, &workspace, &labelled, &now).await?;
+        let mut labels = None;
+        if definitions::any(tx, &workspace).await? {
+            let hashes: Vec<String> = sqlx::query_scalar(
+                "SELECT blob_sha256 FROM baseline_items WHERE baseline_version_id = ?",
+            )
+            .bind(&draft_id)
+            .fetch_all(&mut *tx)
+            .await?;
+            let mut ids = std::collections::BTreeSet::new();
+            for hash in &hashes {
+                definition_ids_in(&blobs::get(tx, hash).await?, &mut ids);
+            }
+            let labelled = definitions::known(tx, &workspace, &ids).await?;
+            labels = definitions::record(tx, &workspace, &labelled, &now).await?;
+        }
         sqlx::query(
             "UPDATE baseline_versions SET status = 'published', published_at = ?, definitions_sha256 = ? WHERE id = ?",
         )

@@ -309,25 +309,17 @@ impl Store {
                 definitions::remember(conn, &workspace, &content.definitions, &seen_at).await?;
                 hash.clone()
             }
-            None if !definitions::any(conn, &workspace).await? => {
-                definitions::record(
-                    conn,
-                    &workspace,
-                    &content.definitions,
-                    &timestamp(capture.taken_at),
-                )
-                .await?
-            }
             None => {
-                let wanted: BTreeSet<String> = referenced_ids(
-                    full.iter()
-                        .flat_map(|n| n.settings.keys().map(String::as_str)),
-                )
-                .into_iter()
-                .filter(|id| !content.definitions.contains_key(id))
-                .collect();
                 let mut labelled = content.definitions.clone();
-                if !wanted.is_empty() {
+                // Most workspaces without Graph know no definition: nothing to look up.
+                if definitions::any(conn, &workspace).await? {
+                    let wanted: BTreeSet<String> = referenced_ids(
+                        full.iter()
+                            .flat_map(|n| n.settings.keys().map(String::as_str)),
+                    )
+                    .into_iter()
+                    .filter(|id| !labelled.contains_key(id))
+                    .collect();
                     labelled.extend(definitions::known(conn, &workspace, &wanted).await?);
                 }
                 definitions::record(conn, &workspace, &labelled, &timestamp(capture.taken_at))

@@ -114,14 +114,11 @@ impl Store {
         &self,
         capture: crate::model::CaptureId,
     ) -> Result<SettingDefinitions, StoreError> {
-        let mut conn = self.pool().acquire().await?;
-        let hash: Option<String> =
-            sqlx::query_scalar("SELECT definitions_sha256 FROM captures WHERE id = ?")
-                .bind(capture.to_string())
-                .fetch_optional(&mut *conn)
-                .await?
-                .flatten();
-        load(&mut conn, hash.as_deref()).await
+        self.definitions_of(
+            "SELECT definitions_sha256 FROM captures WHERE id = ?",
+            &capture.to_string(),
+        )
+        .await
     }
 
     /// The definitions a baseline version was published with.
@@ -129,13 +126,21 @@ impl Store {
         &self,
         version_id: &str,
     ) -> Result<SettingDefinitions, StoreError> {
+        self.definitions_of(
+            "SELECT definitions_sha256 FROM baseline_versions WHERE id = ?",
+            version_id,
+        )
+        .await
+    }
+
+    /// The definitions of the record `sql` (selecting its blob hash by `id`) names.
+    async fn definitions_of(&self, sql: &str, id: &str) -> Result<SettingDefinitions, StoreError> {
         let mut conn = self.pool().acquire().await?;
-        let hash: Option<String> =
-            sqlx::query_scalar("SELECT definitions_sha256 FROM baseline_versions WHERE id = ?")
-                .bind(version_id)
-                .fetch_optional(&mut *conn)
-                .await?
-                .flatten();
+        let hash: Option<String> = sqlx::query_scalar(sql)
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?
+            .flatten();
         load(&mut conn, hash.as_deref()).await
     }
 

@@ -143,6 +143,20 @@ export function FindingDetailPane(props: {
   );
 }
 
+/** A value as the catalog words it (the raw value on hover), else the raw value as code. */
+function WordedValue(props: { raw: string; words: string | null | undefined; testId: string }) {
+  const styles = useStyles();
+  return props.words ? (
+    <span data-testid={props.testId} title={props.raw}>
+      {props.words}
+    </span>
+  ) : (
+    <span className={styles.code} data-testid={props.testId}>
+      {props.raw}
+    </span>
+  );
+}
+
 function DetailBody(props: {
   detail: FindingDetail;
   onClose: () => void;
@@ -191,26 +205,10 @@ function DetailBody(props: {
           </Fact>
         ) : null}
         <Fact term={m.facts.expected}>
-          {setting?.expected ? (
-            <span data-testid="detail-expected" title={formatValue(finding.expected, m)}>
-              {setting.expected}
-            </span>
-          ) : (
-            <span className={styles.code} data-testid="detail-expected">
-              {formatValue(finding.expected, m)}
-            </span>
-          )}
+          <WordedValue raw={formatValue(finding.expected, m)} words={setting?.expected} testId="detail-expected" />
         </Fact>
         <Fact term={m.facts.actual}>
-          {setting?.actual ? (
-            <span data-testid="detail-actual" title={formatValue(finding.actual, m)}>
-              {setting.actual}
-            </span>
-          ) : (
-            <span className={styles.code} data-testid="detail-actual">
-              {formatValue(finding.actual, m)}
-            </span>
-          )}
+          <WordedValue raw={formatValue(finding.actual, m)} words={setting?.actual} testId="detail-actual" />
         </Fact>
         <Fact term={m.facts.due}>{dateOnly(finding.dueAt)}</Fact>
         {finding.acceptedUntil ? (
