@@ -18,7 +18,7 @@ use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::migrate::{MigrateError, Migrator};
 use sqlx::postgres::{
-    PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgTypeInfo, PgValueRef,
+    PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgSslMode, PgTypeInfo, PgValueRef,
 };
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool, SqlitePoolOptions,
@@ -26,6 +26,8 @@ use sqlx::sqlite::{
 };
 use sqlx::{Connection, Decode, Encode, Postgres, Sqlite, Type};
 use uuid::Uuid;
+
+use crate::config::{DatabaseSettings, SslMode};
 
 static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/server/postgres");
 static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("../migrations/server/sqlite");
@@ -49,14 +51,20 @@ pub enum DatabaseError {
     /// The `--database` value is neither a Postgres nor a SQLite URL.
     #[error("unsupported database URL {0:?}: use postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, sqlite://PATH or sqlite::memory:")]
     BadUrl(String),
-    /// Connecting failed (server down, wrong credentials, unwritable SQLite folder).
-    #[error("cannot open the database {url}")]
+    /// Connecting failed (server down, wrong credentials, unwritable SQLite folder, a
+    /// certificate that does not verify).
+    #[error("cannot open the database {url}{hint}")]
     Connect {
         /// The URL with any password replaced by `***`.
         url: String,
+        /// What to check, for the failures that have a usual cause; else empty.
+        hint: &'static str,
         #[source]
         source: sqlx::Error,
     },
+    /// A database setting cannot be used as given.
+    #[error("{0}")]
+    Config(String),
     /// The database holds migrations this server does not know.
     #[error("the database has schema version {0}, which this plumbline-server does not know: it was written by a newer server; update plumbline-server")]
     NewerSchema(i64),
@@ -73,17 +81,50 @@ pub enum Database {
 }
 
 impl Database {
-    /// Opens the database at `url` (creating a SQLite file if missing) and brings its
-    /// schema up to date.
+    /// Opens the database at `url` with the default pool settings (creating a SQLite
+    /// file if missing) and brings its schema up to date.
     pub async fn open(url: &str) -> Result<Self, DatabaseError> {
-        let connect = |source| DatabaseError::Connect {
+        Self::open_with(&DatabaseSettings::for_url(url)).await
+    }
+
+    /// Opens the database `settings` name (creating a SQLite file if missing) and brings
+    /// its schema up to date. On Postgres, several servers starting together take turns
+    /// (sqlx holds an advisory lock while it migrates): each migration runs once.
+    pub async fn open_with(settings: &DatabaseSettings) -> Result<Self, DatabaseError> {
+        let url = settings
+            .url
+            .as_deref()
+            .ok_or_else(|| DatabaseError::Config("no database URL given".to_owned()))?;
+        let connect = |source: sqlx::Error| DatabaseError::Connect {
             url: redact(url),
+            hint: hint(&source),
             source,
         };
         // One connection first, outside the pool: the pool retries a refused connection
         // until its timeout and then reports only the timeout, not why.
         let database = if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-            let options = PgConnectOptions::from_str(url).map_err(connect)?;
+            let mut options = PgConnectOptions::from_str(url).map_err(connect)?;
+            if let Some(password) = &settings.password {
+                options = options.password(password);
+            }
+            if let Some(mode) = settings.ssl_mode {
+                options = options.ssl_mode(match mode {
+                    SslMode::Disable => PgSslMode::Disable,
+                    SslMode::Prefer => PgSslMode::Prefer,
+                    SslMode::Require => PgSslMode::Require,
+                    SslMode::VerifyCa => PgSslMode::VerifyCa,
+                    SslMode::VerifyFull => PgSslMode::VerifyFull,
+                });
+            }
+            if let Some(root) = &settings.ssl_root_cert {
+                if !root.is_file() {
+                    return Err(DatabaseError::Config(format!(
+                        "database.ssl_root_cert names {}, which is not a readable file: give the PEM file of the CA that signed the Postgres server's certificate",
+                        root.display()
+                    )));
+                }
+                options = options.ssl_root_cert(root);
+            }
             PgConnection::connect_with(&options)
                 .await
                 .map_err(connect)?
@@ -91,9 +132,11 @@ impl Database {
                 .await
                 .map_err(connect)?;
             let pool = PgPoolOptions::new()
+                .max_connections(settings.max_connections)
+                .min_connections(settings.min_connections)
                 // A database that does not answer makes /readyz fail fast instead of
                 // hanging the load balancer's probe.
-                .acquire_timeout(Duration::from_secs(5))
+                .acquire_timeout(settings.acquire_timeout)
                 .connect_with(options)
                 .await
                 .map_err(connect)?;
@@ -124,9 +167,11 @@ impl Database {
                     .close()
                     .await
                     .map_err(connect)?;
+                // SQLite has one writer: more than a few connections only wait on it.
                 SqlitePoolOptions::new()
-                    .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(5))
+                    .max_connections(settings.max_connections.min(8))
+                    .min_connections(settings.min_connections.min(8))
+                    .acquire_timeout(settings.acquire_timeout)
                     .connect_with(options)
                     .await
             }
@@ -155,6 +200,36 @@ impl Database {
         on_pool!(self, pool => sqlx::query("SELECT 1").execute(pool).await.map(|_| ()))
     }
 
+    /// Whether every migration this server knows is applied (a second instance may still
+    /// be migrating, or the database was restored from an older backup).
+    pub async fn schema_current(&self) -> Result<bool, sqlx::Error> {
+        let (migrator, applied): (&Migrator, Option<i64>) = match self {
+            Database::Postgres(pool) => (
+                &POSTGRES_MIGRATIONS,
+                sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                    .fetch_one(pool)
+                    .await?,
+            ),
+            Database::Sqlite(pool) => (
+                &SQLITE_MIGRATIONS,
+                sqlx::query_scalar("SELECT MAX(version) FROM _sqlx_migrations WHERE success")
+                    .fetch_one(pool)
+                    .await?,
+            ),
+        };
+        let latest = migrator.iter().map(|m| m.version).max();
+        Ok(applied >= latest)
+    }
+
+    /// The pool's connections now.
+    pub fn pool_state(&self) -> crate::metrics::PoolState {
+        on_pool!(self, pool => crate::metrics::PoolState {
+            open: pool.size(),
+            idle: u32::try_from(pool.num_idle()).unwrap_or(u32::MAX),
+            max: pool.options().get_max_connections(),
+        })
+    }
+
     /// Waits for the pool's connections to finish and closes them.
     pub async fn close(&self) {
         on_pool!(self, pool => pool.close().await)
@@ -166,6 +241,21 @@ impl Database {
             Database::Postgres(_) => "postgres",
             Database::Sqlite(_) => "sqlite",
         }
+    }
+}
+
+/// What to check when connecting failed with `error`, as a suffix of the message.
+fn hint(error: &sqlx::Error) -> &'static str {
+    let text = error.to_string().to_ascii_lowercase();
+    if text.contains("certificate")
+        || text.contains("unknownissuer")
+        || text.contains("notvalidforname")
+    {
+        " (the Postgres server's TLS certificate was not accepted: set database.ssl_root_cert to the CA that signed it, and connect by a host name the certificate names)"
+    } else if text.contains("password authentication failed") {
+        " (wrong user or password: check the URL's user and database.password)"
+    } else {
+        ""
     }
 }
 

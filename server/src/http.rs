@@ -7,36 +7,43 @@
 //! - Internal failures are logged with their cause and answered with a message that
 //!   gives nothing away.
 
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
-
-use std::net::SocketAddr;
+use std::time::Instant;
 
 use axum::body::Bytes;
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{
-    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, Path, Query, Request, State,
+    ConnectInfo, DefaultBodyLimit, FromRequest, FromRequestParts, MatchedPath, Path, Query,
+    Request, State,
 };
 use axum::http::header::{
     AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE, RETRY_AFTER, WWW_AUTHENTICATE,
 };
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, Uri};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use plumbline_wire::{
-    ApiError, BlobBundle, BlobEntry, BlobList, ErrorBody, Identity, PullResponse, PushRequest,
-    PushResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH,
-    BLOB_PATH, HEAD_PATH, HEALTH_PATH, MAX_BODY_BYTES, ME_PATH, PULL_PATH, PUSH_PATH, READY_PATH,
-    SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
+    ApiError, BlobBundle, BlobEntry, BlobList, ErrorBody, Identity, Outcome, PullResponse,
+    PushRequest, PushResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH,
+    BLOBS_UPLOAD_PATH, BLOB_PATH, HEAD_PATH, HEALTH_PATH, MAX_BODY_BYTES, METRICS_PATH, ME_PATH,
+    OPENAPI_PATH, PULL_PATH, PUSH_PATH, READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH,
+    SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use tokio::sync::watch;
+use tracing::Instrument;
+use uuid::Uuid;
 
 use crate::accounts::{Device, User};
 use crate::auth::{Auth, AuthError};
+use crate::metrics::Metrics;
 use crate::sync::{Member, SyncError};
 
 /// The largest identity request body accepted; sign-in bodies are a few hundred bytes.
@@ -45,11 +52,64 @@ const MAX_IDENTITY_BODY_BYTES: usize = 16 * 1024;
 /// Bundles are JSON compressed with zstd.
 const BUNDLE_CONTENT_TYPE: &str = "application/vnd.plumbline.bundle+json+zstd";
 
+/// What the HTTP layer needs beside [`Auth`].
+#[derive(Clone, Debug)]
+pub struct HttpOptions {
+    /// `/metrics` answers only this bearer token when set.
+    pub metrics_token: Option<String>,
+    /// Proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<IpAddr>,
+    /// Turns true when the server starts stopping: `/readyz` fails and long polls end.
+    pub stopping: watch::Receiver<bool>,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        Self {
+            metrics_token: None,
+            trusted_proxies: Vec::new(),
+            stopping: watch::channel(false).1,
+        }
+    }
+}
+
+/// The state every handler shares.
+pub struct App {
+    auth: Auth,
+    metrics: Metrics,
+    options: HttpOptions,
+}
+
+impl App {
+    fn database(&self) -> &crate::Database {
+        self.auth.database()
+    }
+
+    fn stopping(&self) -> bool {
+        *self.options.stopping.borrow()
+    }
+
+    /// Resolves when the server starts stopping (never, when nobody can stop it).
+    async fn until_stopping(&self) {
+        let mut stopping = self.options.stopping.clone();
+        if stopping.wait_for(|stopping| *stopping).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+tokio::task_local! {
+    /// The id of the request being answered, for error bodies.
+    static REQUEST_ID: String;
+}
+
 /// The server's routes over `auth`.
-pub fn router(auth: Auth) -> Router {
+pub fn router(auth: Auth, options: HttpOptions) -> Router {
     let identity = Router::new()
         .route(HEALTH_PATH, get(healthz))
         .route(READY_PATH, get(readyz))
+        .route(METRICS_PATH, get(metrics))
+        .route(OPENAPI_PATH, get(openapi))
         .route(SIGN_IN_PATH, post(sign_in))
         .route(SIGN_OUT_PATH, post(sign_out))
         .route(ME_PATH, get(me))
@@ -67,73 +127,221 @@ pub fn router(auth: Auth) -> Router {
             get(get_blob).head(head_blob).put(put_blob),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let app = Arc::new(App {
+        auth,
+        metrics: Metrics::default(),
+        options,
+    });
     identity
         .merge(sync)
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
-        .with_state(Arc::new(auth))
+        .layer(middleware::from_fn_with_state(app.clone(), observe))
+        .with_state(app)
 }
 
-type AppState = State<Arc<Auth>>;
+type AppState = State<Arc<App>>;
+
+/// Every request: its id (the caller's `x-request-id` when plain, else a new one) on the
+/// span of every log line written while answering it, in the answer's header and error
+/// body; its route, status and time counted.
+async fn observe(State(app): AppState, request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(REQUEST_ID_HEADER)
+        .and_then(|value| value.to_str().ok())
+        .filter(|value| {
+            !value.is_empty()
+                && value.len() <= 64
+                && value
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        })
+        .map_or_else(|| Uuid::now_v7().to_string(), str::to_owned);
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |path| path.as_str().to_owned());
+    let method = request.method().clone();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+    let started = Instant::now();
+    app.metrics.request_started();
+    let mut response = REQUEST_ID
+        .scope(id.clone(), next.run(request).instrument(span.clone()))
+        .await;
+    let elapsed = started.elapsed();
+    let status = response.status();
+    app.metrics
+        .request_finished(method.as_str(), &route, status.as_u16(), elapsed);
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert(REQUEST_ID_HEADER, value);
+    }
+    let probe = route == HEALTH_PATH || route == READY_PATH || route == METRICS_PATH;
+    span.in_scope(|| {
+        let elapsed_ms = u64::try_from(elapsed.as_millis()).unwrap_or(u64::MAX);
+        if status.is_server_error() {
+            tracing::warn!(status = status.as_u16(), elapsed_ms, "answered");
+        } else if probe {
+            tracing::debug!(status = status.as_u16(), elapsed_ms, "answered");
+        } else {
+            tracing::info!(status = status.as_u16(), elapsed_ms, "answered");
+        }
+    });
+    response
+}
 
 async fn healthz() -> &'static str {
     "ok"
 }
 
-async fn readyz(State(auth): AppState) -> Result<&'static str, Failure> {
-    match auth.database().ping().await {
-        Ok(()) => Ok("ready"),
+/// Ready to take traffic: not stopping, the database answers, its schema is the one
+/// this server knows (a load balancer sends nothing to an instance still migrating or
+/// one restored onto an older schema).
+async fn readyz(State(app): AppState) -> Result<&'static str, Failure> {
+    if app.stopping() {
+        return Err(Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "this instance is stopping; send requests to another",
+        ));
+    }
+    match app.database().schema_current().await {
+        Ok(true) => Ok("ready"),
+        Ok(false) => Err(Failure::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "unavailable",
+            "the database's schema is older than this server's: its migrations have not run yet",
+        )),
         Err(error) => {
             tracing::error!(error = %causes(&error), "readiness: the database does not answer");
             Err(Failure::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                "internal",
+                "unavailable",
                 "the server's database does not answer; its log says why",
             ))
         }
     }
 }
 
+async fn metrics(State(app): AppState, headers: HeaderMap) -> Result<Response, Failure> {
+    if let Some(token) = &app.options.metrics_token {
+        let given = headers
+            .get(AUTHORIZATION)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.strip_prefix("Bearer "))
+            .map(str::trim);
+        let matches = given.is_some_and(|given| {
+            // Compared through their hashes: the time taken says nothing about the token.
+            Sha256::digest(given.as_bytes()) == Sha256::digest(token.as_bytes())
+        });
+        if !matches {
+            return Err(Failure {
+                bearer_challenge: true,
+                ..Failure::new(
+                    StatusCode::UNAUTHORIZED,
+                    "bad_token",
+                    "/metrics needs the metrics token (metrics.token) as `Authorization: Bearer TOKEN`",
+                )
+            });
+        }
+    }
+    let ready = !app.stopping() && app.database().schema_current().await.unwrap_or(false);
+    let text = app.metrics.render(app.database().pool_state(), ready);
+    Ok((
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        text,
+    )
+        .into_response())
+}
+
+async fn openapi() -> Response {
+    (
+        [(CONTENT_TYPE, "application/json")],
+        crate::openapi::document_json(),
+    )
+        .into_response()
+}
+
 async fn sign_in(
-    State(auth): AppState,
+    State(app): AppState,
     peer: Option<axum::Extension<ConnectInfo<SocketAddr>>>,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<SignInBody>,
 ) -> Result<impl IntoResponse, Failure> {
-    let source = peer.map(|axum::Extension(ConnectInfo(address))| address.ip().to_string());
-    let signed_in = auth.sign_in(body, source.as_deref()).await?;
+    let peer = peer.map(|axum::Extension(ConnectInfo(address))| address.ip());
+    let source = peer.map(|peer| client_address(peer, &headers, &app.options.trusted_proxies));
+    let result = app
+        .auth
+        .sign_in(body, source.map(|ip| ip.to_string()).as_deref())
+        .await;
+    app.metrics.sign_in(match &result {
+        Ok(_) => None,
+        Err(AuthError::BadCredentials) => Some("bad_credentials"),
+        Err(AuthError::RateLimited { .. }) => Some("rate_limited"),
+        Err(_) => None,
+    });
+    let signed_in = result?;
     // The answer carries a secret: no cache (a proxy's, the client's) may keep it.
     Ok(([(CACHE_CONTROL, "no-store")], Json(signed_in)))
 }
 
-async fn me(
-    State(auth): AppState,
-    Bearer(device, user): Bearer,
-) -> Result<Json<Identity>, Failure> {
-    Ok(Json(auth.identity(&device, &user).await?))
+/// The client's address: the peer's, unless the peer is a trusted proxy, then the last
+/// `X-Forwarded-For` entry no trusted proxy added (entries left of it are the client's
+/// own claims, which anyone can forge).
+fn client_address(peer: IpAddr, headers: &HeaderMap, trusted: &[IpAddr]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|t| t == ip);
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let mut client = peer;
+    let forwarded = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(str::trim)
+        .collect::<Vec<_>>();
+    for entry in forwarded.iter().rev() {
+        match entry.parse::<IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            // A malformed entry: nothing left of it can be believed.
+            Err(_) => break,
+        }
+    }
+    client
 }
 
-async fn sign_out(State(auth): AppState, Bearer(device, _): Bearer) -> Result<StatusCode, Failure> {
-    auth.sign_out(&device).await?;
+async fn me(State(app): AppState, Bearer(device, user): Bearer) -> Result<Json<Identity>, Failure> {
+    Ok(Json(app.auth.identity(&device, &user).await?))
+}
+
+async fn sign_out(State(app): AppState, Bearer(device, _): Bearer) -> Result<StatusCode, Failure> {
+    app.auth.sign_out(&device).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 /// The caller's membership: its token, and the workspace header when it has several.
 struct Caller(Member);
 
-impl FromRequestParts<Arc<Auth>> for Caller {
+impl FromRequestParts<Arc<App>> for Caller {
     type Rejection = Failure;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        auth: &Arc<Auth>,
+        app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
-        let Bearer(device, user) = Bearer::from_request_parts(parts, auth).await?;
+        let Bearer(device, user) = Bearer::from_request_parts(parts, app).await?;
         let selector = parts
             .headers
             .get(WORKSPACE_HEADER)
             .and_then(|value| value.to_str().ok())
             .map(str::to_owned);
-        let member = auth
+        let member = app
             .database()
             .member(&device, &user, selector.as_deref())
             .await?;
@@ -142,11 +350,20 @@ impl FromRequestParts<Arc<Auth>> for Caller {
 }
 
 async fn push(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     JsonBody(body): JsonBody<PushRequest>,
 ) -> Result<Json<PushResponse>, Failure> {
-    let verdicts = auth.database().push(&member, body.operations).await?;
+    let verdicts = app.database().push(&member, body.operations).await?;
+    let (mut accepted, mut duplicate, mut rejected) = (0, 0, 0);
+    for verdict in &verdicts {
+        match verdict.outcome {
+            Outcome::Accepted { .. } => accepted += 1,
+            Outcome::Duplicate { .. } => duplicate += 1,
+            Outcome::Rejected { .. } => rejected += 1,
+        }
+    }
+    app.metrics.pushed(accepted, duplicate, rejected);
     Ok(Json(PushResponse { verdicts }))
 }
 
@@ -157,13 +374,13 @@ struct HeadQuery {
 }
 
 async fn head(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     query: Result<Query<HeadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<SyncHead>, Failure> {
     let Query(query) =
         query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
-    Ok(Json(auth.database().head(&member, query.first_sync).await?))
+    Ok(Json(app.database().head(&member, query.first_sync).await?))
 }
 
 #[derive(Deserialize)]
@@ -175,22 +392,42 @@ struct PullQuery {
 }
 
 async fn pull(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     query: Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<PullResponse>, Failure> {
     let Query(query) =
         query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
-    let answer = auth
-        .database()
-        .pull(
-            &member,
-            query.after.unwrap_or(0),
-            query.limit.unwrap_or(1_000),
-            query.wait.unwrap_or(0),
-            query.epoch.as_deref(),
-        )
-        .await?;
+    let after = query.after.unwrap_or(0);
+    let wait = if app.stopping() {
+        0
+    } else {
+        query.wait.unwrap_or(0)
+    };
+    let pull = app.database().pull(
+        &member,
+        after,
+        query.limit.unwrap_or(1_000),
+        wait,
+        query.epoch.as_deref(),
+    );
+    // A long poll ends when the instance stops (the device asks again, of another
+    // instance); an answer being written is never cut.
+    let answer = tokio::select! {
+        answer = pull => answer?,
+        () = app.until_stopping(), if wait > 0 => {
+            return Err(Failure {
+                retry_after: Some(1),
+                ..Failure::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "unavailable",
+                    "this server instance is stopping: ask again",
+                )
+            });
+        }
+    };
+    let behind = u64::try_from(answer.head.saturating_sub(after)).unwrap_or(0);
+    app.metrics.pulled(answer.operations.len() as u64, behind);
     Ok(Json(answer))
 }
 
@@ -201,14 +438,14 @@ struct SnapshotQuery {
 }
 
 async fn snapshot(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     query: Result<Query<SnapshotQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, Failure> {
     let Query(query) =
         query.map_err(|e| Failure::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
     let tenant = query.tenant.filter(|t| !t.is_empty());
-    let snapshot = auth
+    let snapshot = app
         .database()
         .snapshot(&member, tenant.as_deref(), query.up_to)
         .await?;
@@ -271,28 +508,31 @@ fn blob_not_found(sha256: &str) -> Failure {
 }
 
 async fn get_blob(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     Path(sha256): Path<String>,
 ) -> Result<Response, Failure> {
     check_hash(&sha256)?;
-    let mut found = auth
+    let mut found = app
         .database()
         .readable_blobs(&member, std::slice::from_ref(&sha256))
         .await?;
     match found.pop() {
-        Some((_, data)) => Ok(([(CONTENT_TYPE, "application/octet-stream")], data).into_response()),
+        Some((_, data)) => {
+            app.metrics.blob_bytes(0, data.len() as u64);
+            Ok(([(CONTENT_TYPE, "application/octet-stream")], data).into_response())
+        }
         None => Err(blob_not_found(&sha256)),
     }
 }
 
 async fn head_blob(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     Path(sha256): Path<String>,
 ) -> Result<StatusCode, Failure> {
     check_hash(&sha256)?;
-    let missing = auth
+    let missing = app
         .database()
         .missing_blobs(&member, std::slice::from_ref(&sha256))
         .await?;
@@ -304,13 +544,14 @@ async fn head_blob(
 }
 
 async fn put_blob(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     Path(sha256): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, Failure> {
     verified(&sha256, &body)?;
-    auth.database()
+    app.metrics.blob_bytes(body.len() as u64, 0);
+    app.database()
         .put_blobs(&member, &[(sha256, body.to_vec())])
         .await?;
     // The same answer whether the blob was new or not: nothing to probe.
@@ -318,29 +559,28 @@ async fn put_blob(
 }
 
 async fn missing_blobs(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     JsonBody(body): JsonBody<BlobList>,
 ) -> Result<Json<BlobList>, Failure> {
     for hash in &body.hashes {
         check_hash(hash)?;
     }
-    let hashes = auth.database().missing_blobs(&member, &body.hashes).await?;
+    let hashes = app.database().missing_blobs(&member, &body.hashes).await?;
     Ok(Json(BlobList { hashes }))
 }
 
 async fn fetch_blobs(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     JsonBody(body): JsonBody<BlobList>,
 ) -> Result<Response, Failure> {
     for hash in &body.hashes {
         check_hash(hash)?;
     }
-    let found = auth
-        .database()
-        .readable_blobs(&member, &body.hashes)
-        .await?;
+    let found = app.database().readable_blobs(&member, &body.hashes).await?;
+    app.metrics
+        .blob_bytes(0, found.iter().map(|(_, data)| data.len() as u64).sum());
     let engine = base64::engine::general_purpose::STANDARD;
     bundle(&BlobBundle {
         blobs: found
@@ -354,7 +594,7 @@ async fn fetch_blobs(
 }
 
 async fn upload_blobs(
-    State(auth): AppState,
+    State(app): AppState,
     Caller(member): Caller,
     body: Bytes,
 ) -> Result<StatusCode, Failure> {
@@ -372,7 +612,9 @@ async fn upload_blobs(
         verified(&entry.sha256, &data)?;
         blobs.push((entry.sha256, data));
     }
-    auth.database().put_blobs(&member, &blobs).await?;
+    app.metrics
+        .blob_bytes(blobs.iter().map(|(_, data)| data.len() as u64).sum(), 0);
+    app.database().put_blobs(&member, &blobs).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -409,6 +651,7 @@ impl Failure {
                 error: ErrorBody {
                     code: code.to_owned(),
                     message: message.into(),
+                    request_id: REQUEST_ID.try_with(Clone::clone).ok(),
                 },
             },
             retry_after: None,
@@ -542,12 +785,12 @@ fn bad_body(rejection: &JsonRejection) -> Failure {
 /// The device and user of the request's `Authorization: Bearer` token.
 struct Bearer(Device, User);
 
-impl FromRequestParts<Arc<Auth>> for Bearer {
+impl FromRequestParts<Arc<App>> for Bearer {
     type Rejection = Failure;
 
     async fn from_request_parts(
         parts: &mut Parts,
-        auth: &Arc<Auth>,
+        app: &Arc<App>,
     ) -> Result<Self, Self::Rejection> {
         let token = parts
             .headers
@@ -563,7 +806,7 @@ impl FromRequestParts<Arc<Auth>> for Bearer {
             .ok_or(AuthError::BadToken(
                 "send this device's token in an `Authorization: Bearer TOKEN` header",
             ))?;
-        let (device, user) = auth.authenticate(token).await?;
+        let (device, user) = app.auth.authenticate(token).await?;
         Ok(Self(device, user))
     }
 }

@@ -10,14 +10,16 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use plumbline_server::accounts::{Device, MembershipChange};
 use plumbline_server::admin::{self, AdminError, NewMember};
+use plumbline_server::config::{self, ConfigError, LogFormat, Settings};
 use plumbline_server::credentials::CredentialError;
-use plumbline_server::{Auth, Database, DatabaseError};
+use plumbline_server::{Auth, Database, DatabaseError, HttpOptions};
 use plumbline_wire::Role;
 
 /// The environment variable `user add` reads a new user's password from.
@@ -31,15 +33,20 @@ const PASSWORD_ENV: &str = "PLUMBLINE_SERVER_PASSWORD";
     after_help = "Exit codes: 0 ok, 1 unexpected failure, 2 usage, 3 not found, 5 database problem."
 )]
 struct Cli {
+    /// TOML configuration file (default: PLUMBLINE_SERVER_CONFIG, else none). Flags beat
+    /// environment variables, which beat the file; `config --table` lists every setting.
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Args, Debug, Clone)]
 struct DatabaseArg {
-    /// postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, sqlite://PATH or sqlite::memory:
-    #[arg(long, env = "PLUMBLINE_SERVER_DATABASE", value_name = "URL")]
-    database: String,
+    /// postgres://USER@HOST[:PORT]/DATABASE, sqlite://PATH or sqlite::memory: (default:
+    /// PLUMBLINE_SERVER_DATABASE, else the configuration file's database.url)
+    #[arg(long, value_name = "URL")]
+    database: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -48,10 +55,19 @@ enum Command {
     Serve {
         #[command(flatten)]
         database: DatabaseArg,
-        /// Address and port to listen on; port 0 picks a free one.
-        #[arg(long, default_value = "127.0.0.1:8787", value_name = "ADDR")]
-        listen: SocketAddr,
+        /// Address and port to listen on; port 0 picks a free one (default:
+        /// PLUMBLINE_SERVER_LISTEN, else the file's listen, else 127.0.0.1:8787).
+        #[arg(long, value_name = "ADDR")]
+        listen: Option<SocketAddr>,
     },
+    /// Print the effective configuration (secrets as ***) and where each value comes from.
+    Config {
+        /// Print the table of every setting instead (Markdown, as docs/server.md has it).
+        #[arg(long)]
+        table: bool,
+    },
+    /// Print the API's OpenAPI document (also served at /api/v1/openapi.json).
+    Openapi,
     /// Users: add one to a workspace.
     #[command(subcommand)]
     User(UserCommand),
@@ -136,7 +152,9 @@ struct Failure {
 impl<E: Into<anyhow::Error>> From<E> for Failure {
     fn from(error: E) -> Self {
         let error = error.into();
-        let code = if let Some(admin) = error.downcast_ref::<AdminError>() {
+        let code = if error.downcast_ref::<ConfigError>().is_some() {
+            2
+        } else if let Some(admin) = error.downcast_ref::<AdminError>() {
             match admin {
                 AdminError::Invalid(_)
                 | AdminError::Credential(CredentialError::WeakPassword(_)) => 2,
@@ -155,18 +173,23 @@ impl<E: Into<anyhow::Error>> From<E> for Failure {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let default_filter = match cli.command {
-        Command::Serve { .. } => "info,sqlx=warn",
-        _ => "warn",
+    let flags = flags(&cli.command);
+    let settings = match Settings::load(
+        cli.config.as_deref(),
+        &|name| std::env::var(name).ok(),
+        &flags,
+    ) {
+        Ok(settings) => settings,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::from(2);
+        }
     };
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_filter)),
-        )
-        .with_writer(std::io::stderr)
-        .with_ansi(std::io::stderr().is_terminal())
-        .init();
+    let serving = matches!(cli.command, Command::Serve { .. });
+    if let Err(error) = init_logging(&settings, serving) {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -177,20 +200,92 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run(cli.command)) {
+    match runtime.block_on(run(cli.command, settings)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
+            tracing::error!(error = %causes(&failure.error), "stopped");
             eprintln!("error: {}", causes(&failure.error));
             ExitCode::from(failure.code)
         }
     }
 }
 
-async fn run(command: Command) -> Result<(), Failure> {
+/// The settings the command line gives.
+fn flags(command: &Command) -> Vec<(&'static str, String)> {
+    let mut flags = Vec::new();
+    let database = match command {
+        Command::Serve { database, listen } => {
+            if let Some(listen) = listen {
+                flags.push(("listen", listen.to_string()));
+            }
+            Some(database)
+        }
+        Command::User(UserCommand::Add { database, .. })
+        | Command::Device(DeviceCommand::List { database, .. })
+        | Command::Device(DeviceCommand::Revoke { database, .. }) => Some(database),
+        Command::Config { .. } | Command::Openapi => None,
+    };
+    if let Some(url) = database.and_then(|d| d.database.clone()) {
+        flags.push(("database.url", url));
+    }
+    flags
+}
+
+/// Log lines to standard error: JSON (one object a line, with the request's span fields)
+/// or text, as configured; administration commands only say what went wrong.
+fn init_logging(settings: &Settings, serving: bool) -> Result<(), String> {
+    let filter = if serving {
+        settings.log_filter.as_str()
+    } else {
+        "warn"
+    };
+    let filter = tracing_subscriber::EnvFilter::try_new(filter).map_err(|error| {
+        format!("log.filter (PLUMBLINE_SERVER_LOG) {filter:?} is not a filter: {error}")
+    })?;
+    let terminal = std::io::stderr().is_terminal();
+    let json = match settings.log_format {
+        LogFormat::Json => true,
+        LogFormat::Text => false,
+        LogFormat::Auto => !terminal,
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if json && serving {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .flatten_event(true)
+            .init();
+    } else {
+        builder.with_ansi(terminal).init();
+    }
+    Ok(())
+}
+
+async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
+    let database_settings = settings.database.clone();
+    let open = || async move {
+        database_settings.require_url()?;
+        Ok::<_, Failure>(Database::open_with(&database_settings).await?)
+    };
     match command {
-        Command::Serve { database, listen } => serve(&database.database, listen).await,
+        Command::Serve { .. } => serve(settings).await,
+        Command::Config { table } => {
+            if table {
+                print!("{}", config::markdown_table());
+            } else {
+                print!("{}", settings.render());
+            }
+            Ok(())
+        }
+        Command::Openapi => {
+            print!("{}", plumbline_server::openapi::document_json());
+            Ok(())
+        }
         Command::User(UserCommand::Add {
-            database,
+            database: _,
             email,
             name,
             workspace,
@@ -204,7 +299,7 @@ async fn run(command: Command) -> Result<(), Failure> {
                 role: role.into(),
                 tenants: (!tenants.is_empty()).then_some(tenants),
             };
-            let database = Database::open(&database.database).await?;
+            let database = open().await?;
             let result = admin::add_user(&database, &member, || read_password(&member.email)).await;
             database.close().await;
             let added = result?;
@@ -234,8 +329,8 @@ async fn run(command: Command) -> Result<(), Failure> {
             }
             Ok(())
         }
-        Command::Device(DeviceCommand::List { database, email }) => {
-            let database = Database::open(&database.database).await?;
+        Command::Device(DeviceCommand::List { database: _, email }) => {
+            let database = open().await?;
             let result = admin::list_devices(&database, &email).await;
             database.close().await;
             let (user, devices) = result?;
@@ -248,11 +343,11 @@ async fn run(command: Command) -> Result<(), Failure> {
             Ok(())
         }
         Command::Device(DeviceCommand::Revoke {
-            database,
+            database: _,
             email,
             device,
         }) => {
-            let database = Database::open(&database.database).await?;
+            let database = open().await?;
             let result = admin::revoke_devices(&database, &email, device.as_deref()).await;
             database.close().await;
             let (user, revoked) = result?;
@@ -264,10 +359,12 @@ async fn run(command: Command) -> Result<(), Failure> {
     }
 }
 
-async fn serve(url: &str, listen: SocketAddr) -> Result<(), Failure> {
-    let database = Database::open(url).await?;
+async fn serve(settings: Settings) -> Result<(), Failure> {
+    settings.database.require_url()?;
+    let database = Database::open_with(&settings.database).await?;
     let engine = database.engine();
     let auth = Auth::new(database.clone())?;
+    let listen = settings.listen;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -276,13 +373,33 @@ async fn serve(url: &str, listen: SocketAddr) -> Result<(), Failure> {
     // Scripts and tests wait for this exact line.
     println!("plumbline-server listening on http://{address}");
     std::io::stdout().flush()?;
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let options = HttpOptions {
+        metrics_token: settings.metrics_token.clone(),
+        trusted_proxies: settings.trusted_proxies.clone(),
+        stopping: stopping.clone(),
+    };
     // The peer's address reaches the sign-in rate limit.
-    let app = plumbline_server::router(auth).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("the HTTP server stopped")?;
+    let app =
+        plumbline_server::router(auth, options).into_make_service_with_connect_info::<SocketAddr>();
+    let mut stopped = stopping.clone();
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        shutdown_signal().await;
+        // /readyz fails and long polls end; pushes in flight finish.
+        let _ = stop.send(true);
+    });
+    let grace = settings.shutdown_grace;
+    tokio::select! {
+        result = server => result.context("the HTTP server stopped")?,
+        () = async move {
+            let _ = stopped.wait_for(|stopping| *stopping).await;
+            tokio::time::sleep(grace).await;
+        } => {
+            tracing::warn!(grace_seconds = grace.as_secs(), "requests still in flight after the shutdown grace: stopping anyway");
+        }
+    }
     database.close().await;
+    tracing::info!("stopped");
     Ok(())
 }
 

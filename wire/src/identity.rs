@@ -22,10 +22,18 @@ pub const READY_PATH: &str = "/readyz";
 pub const SIGN_IN_PATH: &str = "/api/v1/auth/sign-in";
 pub const SIGN_OUT_PATH: &str = "/api/v1/auth/sign-out";
 pub const ME_PATH: &str = "/api/v1/me";
+/// Prometheus metrics of the instance (text exposition format).
+pub const METRICS_PATH: &str = "/metrics";
+/// The API's OpenAPI 3.1 document, generated from these types.
+pub const OPENAPI_PATH: &str = "/api/v1/openapi.json";
+/// A request's id: sent by a client or proxy (kept when it is short and plain), else
+/// made by the server; always in the answer.
+pub const REQUEST_ID_HEADER: &str = "x-request-id";
 
 /// Sign in once per device with the operator's credentials.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SignInBody {
     pub email: String,
     pub password: String,
@@ -36,6 +44,7 @@ pub struct SignInBody {
 /// A successful sign-in: the device token (shown this once; the server keeps only its
 /// hash) and who it belongs to.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SignedIn {
     pub token: String,
     pub identity: Identity,
@@ -43,6 +52,7 @@ pub struct SignedIn {
 
 /// Who a device token belongs to, and what it may see.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Identity {
     pub user: UserInfo,
     pub device: DeviceInfo,
@@ -52,6 +62,7 @@ pub struct Identity {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct UserInfo {
     pub id: String,
     pub email: String,
@@ -59,6 +70,7 @@ pub struct UserInfo {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DeviceInfo {
     pub id: String,
     pub name: String,
@@ -69,6 +81,7 @@ pub struct DeviceInfo {
 /// A membership: the role, and the tenants it is limited to (`None`: all of the
 /// workspace's tenants).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct WorkspaceRole {
     pub id: String,
     pub name: String,
@@ -79,6 +92,7 @@ pub struct WorkspaceRole {
 /// Roles per workspace, most powerful first.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Role {
     Owner,
     Admin,
@@ -113,6 +127,7 @@ impl Role {
 
 /// What answered: for the desktop to show and to refuse an incompatible server.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ServerInfo {
     /// "plumbline-server".
     pub name: String,
@@ -123,15 +138,21 @@ pub struct ServerInfo {
 
 /// The body of every error answer.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiError {
     pub error: ErrorBody,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ErrorBody {
     /// Stable: `bad_request`, `bad_credentials`, `rate_limited`, `bad_token`, `revoked`,
-    /// `not_found`, `internal`.
+    /// `not_found`, `forbidden`, `no_workspace`, `hash_mismatch`, `unavailable`, `internal`.
     pub code: String,
     /// For people: what happened and what to do.
     pub message: String,
+    /// The request's id (also the `x-request-id` answer header): the server's log lines
+    /// about this request carry it, so an operator can find them from a user's report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub request_id: Option<String>,
 }

@@ -51,6 +51,7 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
 
 /// One change made on a device, as it travels to every other device.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Operation {
     /// UUIDv7, made by the device: the operation's identity everywhere.
     pub id: String,
@@ -71,6 +72,7 @@ pub struct Operation {
 /// device's chain.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum OpBody {
     /// Tenant fields that changed (each a register of its own).
     TenantSet(TenantFields),
@@ -141,6 +143,7 @@ impl OpBody {
 
 /// Tenant fields; `None`: not changed by this operation.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct TenantFields {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub display_name: Option<String>,
@@ -174,6 +177,7 @@ where
 
 /// A capture: which kinds were read and how, the items by blob, the directory objects.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaptureRecord {
     pub capture_id: String,
     /// graph, import or demo.
@@ -191,6 +195,7 @@ pub struct CaptureRecord {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaptureKind {
     pub kind: String,
     pub ok: bool,
@@ -199,6 +204,7 @@ pub struct CaptureKind {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CaptureItem {
     pub kind: String,
     pub odata_type: Option<String>,
@@ -210,6 +216,7 @@ pub struct CaptureItem {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DirectoryObjectRecord {
     pub kind: String,
     pub external_id: String,
@@ -218,6 +225,7 @@ pub struct DirectoryObjectRecord {
 
 /// A published baseline version with everything a review needs.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BaselineVersionRecord {
     pub baseline_id: String,
     pub name: String,
@@ -237,6 +245,7 @@ pub struct BaselineVersionRecord {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BaselineItemRecord {
     pub kind: String,
     pub name: String,
@@ -249,6 +258,7 @@ pub struct BaselineItemRecord {
 
 /// A baseline's assignment to the operation's tenant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AssignmentRecord {
     pub baseline_id: String,
     /// A pinned version, or `None` for the latest published one.
@@ -258,6 +268,7 @@ pub struct AssignmentRecord {
 
 /// A person's decision on a finding, with the last decision they had seen on it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DecisionRecord {
     /// The finding's fingerprint (its id on every device).
     pub finding: String,
@@ -282,6 +293,7 @@ pub struct DecisionRecord {
 
 /// An audit event as its device chained it (EVIDENCE.md).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditRecord {
     pub id: String,
     /// The workspace id its device chained it under (part of the hash: kept as it was).
@@ -336,17 +348,20 @@ impl Hlc {
 
 /// Operations to push, in the order they were made.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PushRequest {
     pub operations: Vec<Operation>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PushResponse {
     /// One per operation, in the request's order.
     pub verdicts: Vec<Verdict>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Verdict {
     pub id: String,
     #[serde(flatten)]
@@ -355,6 +370,7 @@ pub struct Verdict {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "outcome", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Outcome {
     Accepted {
         seq: i64,
@@ -373,6 +389,7 @@ pub enum Outcome {
 /// Why an operation is refused. Stable codes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum RejectReason {
     /// The caller's role may not make this change (a viewer deciding, an operator
     /// changing workspace settings).
@@ -417,6 +434,7 @@ impl RejectReason {
 
 /// An operation as the server sequenced it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Sequenced {
     pub seq: i64,
     /// The user who pushed it (for the record; decisions carry their own actor).
@@ -425,6 +443,7 @@ pub struct Sequenced {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PullResponse {
     /// The server's log epoch: a change means the log was restored or replaced.
     pub epoch: String,
@@ -439,6 +458,7 @@ pub struct PullResponse {
 /// Messages in the pull stream besides operations.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "control", rename_all = "snake_case")]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub enum Control {
     /// The caller has everything up to `seq`: per-tenant checksums to compare.
     UpToDate {
@@ -458,6 +478,7 @@ pub enum Control {
 /// how many, and the XOR of the SHA-256 of their ids, in hex. Order does not matter, so
 /// client and server compute it the same way however operations arrived.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Checksum {
     pub count: i64,
     pub xor: String,
@@ -467,6 +488,7 @@ pub struct Checksum {
 /// sync. The blobs they reference are fetched apart ([`BLOBS_FETCH_PATH`]): tenants share
 /// most of them, and a device downloads each once.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Snapshot {
     pub epoch: String,
     pub tenant_id: Option<String>,
@@ -477,6 +499,7 @@ pub struct Snapshot {
 /// The state of the caller's view of the log, for a first sync: snapshots are taken at
 /// `head`, one for the workspace's own records (key `""`) and one per tenant.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SyncHead {
     pub epoch: String,
     pub head: i64,
@@ -490,17 +513,20 @@ pub const WORKSPACE_HEADER: &str = "plumbline-workspace";
 
 /// Blob hashes.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlobList {
     pub hashes: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlobBundle {
     pub blobs: Vec<BlobEntry>,
 }
 
 /// A blob's bytes, base64.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct BlobEntry {
     pub sha256: String,
     pub data: String,

@@ -214,6 +214,7 @@ impl Answer {
                 error: ErrorBody {
                     code: code.to_owned(),
                     message: message.to_owned(),
+                    request_id: None,
                 },
             },
         )
