@@ -8,7 +8,7 @@ use plumbline_wire::Role;
 
 use crate::accounts::{AccountError, Device, MembershipChange, User};
 use crate::credentials::{self, CredentialError};
-use crate::database::Database;
+use crate::database::{on_pool, Database, DbId};
 
 /// Why an administrative command failed.
 #[derive(Debug, thiserror::Error)]
@@ -159,4 +159,35 @@ async fn find_user(database: &Database, email: &str) -> Result<User, AdminError>
             email.trim()
         ))),
     }
+}
+
+/// `after-restore`: gives every workspace's log a new epoch, so that each device, at its
+/// next pull, is told `must_resync`: it pulls everything again and pushes its own
+/// operations again, which puts back what the backup lacked (the server answers
+/// `duplicate` for what it has). Returns each workspace's name and new epoch.
+pub async fn new_epochs(database: &Database) -> Result<Vec<(String, String)>, AdminError> {
+    let rows: Vec<(DbId, String)> = on_pool!(database, pool => {
+        sqlx::query_as(
+            "SELECT s.workspace_id, w.name FROM sync_workspaces s \
+             JOIN workspaces w ON w.id = s.workspace_id ORDER BY w.name",
+        )
+        .fetch_all(pool)
+        .await
+    })
+    .map_err(AccountError::from)?;
+    let mut renewed = Vec::with_capacity(rows.len());
+    for (workspace, name) in rows {
+        let epoch = DbId::new();
+        on_pool!(database, pool => {
+            sqlx::query("UPDATE sync_workspaces SET epoch = $1 WHERE workspace_id = $2")
+                .bind(epoch)
+                .bind(workspace)
+                .execute(pool)
+                .await
+                .map(|_| ())
+        })
+        .map_err(AccountError::from)?;
+        renewed.push((name, epoch.to_string()));
+    }
+    Ok(renewed)
 }

@@ -68,6 +68,13 @@ enum Command {
     },
     /// Print the API's OpenAPI document (also served at /api/v1/openapi.json).
     Openapi,
+    /// After restoring the database from a backup: give every workspace's log a new
+    /// epoch, so every device syncs again from the start and pushes back its own work
+    /// that the backup lacks. Run it before starting the restored server.
+    AfterRestore {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
     /// Users: add one to a workspace.
     #[command(subcommand)]
     User(UserCommand),
@@ -222,7 +229,8 @@ fn flags(command: &Command) -> Vec<(&'static str, String)> {
         }
         Command::User(UserCommand::Add { database, .. })
         | Command::Device(DeviceCommand::List { database, .. })
-        | Command::Device(DeviceCommand::Revoke { database, .. }) => Some(database),
+        | Command::Device(DeviceCommand::Revoke { database, .. })
+        | Command::AfterRestore { database } => Some(database),
         Command::Config { .. } | Command::Openapi => None,
     };
     if let Some(url) = database.and_then(|d| d.database.clone()) {
@@ -282,6 +290,19 @@ async fn run(command: Command, settings: Settings) -> Result<(), Failure> {
         }
         Command::Openapi => {
             print!("{}", plumbline_server::openapi::document_json());
+            Ok(())
+        }
+        Command::AfterRestore { database: _ } => {
+            let database = open().await?;
+            let result = admin::new_epochs(&database).await;
+            database.close().await;
+            let renewed = result?;
+            if renewed.is_empty() {
+                println!("no workspace has synced yet: nothing to do");
+            }
+            for (workspace, epoch) in renewed {
+                println!("{workspace}: new log epoch {epoch}; its devices will sync again from the start");
+            }
             Ok(())
         }
         Command::User(UserCommand::Add {

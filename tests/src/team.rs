@@ -84,7 +84,7 @@ impl Server {
         command
             .args(["serve", "--database", &self.database, "--listen"])
             .arg(format!("127.0.0.1:{port}"))
-            .env("RUST_LOG", "warn");
+            .env("PLUMBLINE_SERVER_LOG", "warn");
         let (child, url) = spawn_listening(
             command,
             "plumbline-server listening on ",

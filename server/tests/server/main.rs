@@ -7,6 +7,8 @@
 
 mod desktop;
 mod identity;
+mod instance;
+mod operations;
 mod support;
 mod sync;
 
