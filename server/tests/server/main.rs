@@ -11,6 +11,7 @@ mod instance;
 mod operations;
 mod support;
 mod sync;
+mod tls;
 
 /// Declares each scenario `name(Backend)` as two tests, `postgres::name` and
 /// `sqlite::name`.

@@ -460,3 +460,473 @@ pub async fn every_table_as_text(database: &Database) -> String {
     }
     text
 }
+
+/// A private PostgreSQL cluster for one test that accepts TLS connections only: its own
+/// folder, port and certificates (made here with the `openssl` command), stopped and
+/// removed when dropped, even when the test panics.
+///
+/// The server certificate is signed by [`TlsPostgres::ca`]; [`TlsPostgres::other_ca`] is a
+/// second, unrelated CA that signed nothing here. `pg_hba.conf` rejects every connection
+/// without TLS (`hostnossl … reject`) and trusts TLS ones from 127.0.0.1, so a connection
+/// that works is a TLS one.
+pub struct TlsPostgres {
+    pub port: u16,
+    /// The CA that signed the server's certificate (PEM).
+    pub ca: std::path::PathBuf,
+    /// A CA that signed nothing the cluster shows (PEM).
+    pub other_ca: std::path::PathBuf,
+    /// The postmaster, a child of the test; `None` until started and after stopping.
+    postmaster: Option<std::process::Child>,
+    log: std::path::PathBuf,
+    /// Dropped after the postmaster has stopped (the field order of `Drop` does not matter:
+    /// `drop` stops it first).
+    _folder: tempfile::TempDir,
+}
+
+/// The names the cluster's server certificate is valid for.
+#[derive(Clone, Copy, Debug)]
+pub enum CertificateNames {
+    /// DNS `localhost` and IP 127.0.0.1.
+    LocalhostAndLoopbackIp,
+    /// DNS `localhost` only: connecting to 127.0.0.1 is a name mismatch.
+    LocalhostOnly,
+}
+
+/// The OS user a cluster runs as when the tests run as root (initdb refuses root).
+const POSTGRES_USER: &str = "postgres";
+/// How long a private cluster may take to accept connections, and to stop.
+const CLUSTER_START: Duration = Duration::from_secs(60);
+const CLUSTER_STOP: Duration = Duration::from_secs(10);
+
+impl TlsPostgres {
+    /// Makes the certificates, runs initdb and starts the cluster (blocking work, done on a
+    /// blocking thread).
+    pub async fn start(names: CertificateNames) -> Self {
+        tokio::task::spawn_blocking(move || Self::start_blocking(names))
+            .await
+            .unwrap_or_else(|error| std::panic::resume_unwind(error.into_panic()))
+    }
+
+    /// `postgres://postgres@HOST:PORT/postgres?QUERY`.
+    pub fn url(&self, host: &str, query: &str) -> String {
+        let port = self.port;
+        if query.is_empty() {
+            format!("postgres://postgres@{host}:{port}/postgres")
+        } else {
+            format!("postgres://postgres@{host}:{port}/postgres?{query}")
+        }
+    }
+
+    /// The cluster's log so far, for failure messages.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+
+    fn start_blocking(names: CertificateNames) -> Self {
+        use std::os::unix::fs::PermissionsExt;
+        use std::os::unix::process::CommandExt;
+
+        let bin = postgres_binaries();
+        // initdb and postgres refuse to run as root: then they run as `postgres`.
+        let owner = running_as_root().then(postgres_user_ids);
+        // As root, in /tmp: the `postgres` user must reach it (a root TMPDIR may be private).
+        let parent = if owner.is_some() {
+            std::path::PathBuf::from("/tmp")
+        } else {
+            std::env::temp_dir()
+        };
+        let folder = tempfile::Builder::new()
+            .prefix("plumbline-tls-postgres-")
+            .tempdir_in(parent)
+            .expect("temporary folder");
+        let dir = folder.path().to_path_buf();
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700))
+            .expect("chmod the cluster folder");
+
+        make_certificates(&dir, names);
+        let data = dir.join("data");
+        let log = dir.join("postgres.log");
+        if let Some((uid, gid)) = owner {
+            for name in ["", "server.pem", "server.key"] {
+                std::os::unix::fs::chown(dir.join(name), Some(uid), Some(gid))
+                    .unwrap_or_else(|error| panic!("chown {name} to {POSTGRES_USER}: {error}"));
+            }
+        }
+        std::fs::set_permissions(
+            dir.join("server.key"),
+            std::fs::Permissions::from_mode(0o600),
+        )
+        .expect("chmod the server key");
+
+        let as_owner = |program: &str| {
+            let mut command = std::process::Command::new(bin.join(program));
+            command
+                .current_dir(&dir)
+                .env_remove("PGDATA")
+                .env_remove("PGHOST")
+                .env_remove("PGPORT");
+            if let Some((uid, gid)) = owner {
+                command.uid(uid).gid(gid);
+            }
+            command
+        };
+        let output = as_owner("initdb")
+            .arg("--pgdata")
+            .arg(&data)
+            .args([
+                "--username=postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C",
+                "--no-sync",
+                "--no-instructions",
+            ])
+            .output()
+            .unwrap_or_else(|error| panic!("run {}/initdb: {error}", bin.display()));
+        assert!(
+            output.status.success(),
+            "initdb failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+
+        // Only TLS from loopback: a connection without TLS is turned away by name.
+        std::fs::write(
+            data.join("pg_hba.conf"),
+            "hostnossl all all all reject\nhostssl all all 127.0.0.1/32 trust\n",
+        )
+        .expect("write pg_hba.conf");
+        let settings = format!(
+            "\n# plumbline TLS test (the port is given on the command line)\n\
+             listen_addresses = '127.0.0.1'\n\
+             unix_socket_directories = '{dir}'\n\
+             ssl = on\n\
+             ssl_cert_file = '{dir}/server.pem'\n\
+             ssl_key_file = '{dir}/server.key'\n\
+             fsync = off\n\
+             max_connections = 50\n\
+             shared_buffers = 16MB\n",
+            dir = dir.display()
+        );
+        let mut conf = std::fs::OpenOptions::new()
+            .append(true)
+            .open(data.join("postgresql.conf"))
+            .expect("open postgresql.conf");
+        std::io::Write::write_all(&mut conf, settings.as_bytes()).expect("write postgresql.conf");
+        drop(conf);
+
+        let mut cluster = Self {
+            port: 0,
+            ca: dir.join("ca.pem"),
+            other_ca: dir.join("other-ca.pem"),
+            postmaster: None,
+            log: log.clone(),
+            _folder: folder,
+        };
+        // A free port may be taken by someone else before the postmaster binds it: then
+        // another one, a few times.
+        for attempt in 1..=3 {
+            cluster.port = free_port();
+            let log_file = std::fs::File::create(&log).expect("create the cluster log");
+            let postmaster = as_owner("postgres")
+                .arg("-D")
+                .arg(&data)
+                .args(["-p", &cluster.port.to_string()])
+                .stdin(Stdio::null())
+                .stdout(log_file.try_clone().expect("log file"))
+                .stderr(log_file)
+                .spawn()
+                .unwrap_or_else(|error| panic!("start {}/postgres: {error}", bin.display()));
+            // From here on, a panic stops the postmaster through Drop.
+            cluster.postmaster = Some(postmaster);
+            match cluster.wait_until_ready(&data.join("postmaster.pid")) {
+                Ok(()) => return cluster,
+                Err(log) if attempt < 3 && log.contains("could not bind") => continue,
+                Err(log) => panic!("the private PostgreSQL stopped while starting:\n{log}"),
+            }
+        }
+        unreachable!("the last attempt returns or panics")
+    }
+
+    /// Waits for the postmaster to say "ready" in postmaster.pid (its eighth line); its
+    /// exit status and log if it stops first; panics after CLUSTER_START.
+    fn wait_until_ready(&mut self, pid_file: &std::path::Path) -> Result<(), String> {
+        let started = std::time::Instant::now();
+        loop {
+            let ready = std::fs::read_to_string(pid_file)
+                .map(|text| text.lines().nth(7).map(str::trim) == Some("ready"))
+                .unwrap_or(false);
+            if ready {
+                return Ok(());
+            }
+            let postmaster = self.postmaster.as_mut().expect("started");
+            if let Ok(Some(status)) = postmaster.try_wait() {
+                self.postmaster = None;
+                return Err(format!("({status})\n{}", self.log()));
+            }
+            assert!(
+                started.elapsed() < CLUSTER_START,
+                "the private PostgreSQL did not accept connections within {CLUSTER_START:?}:\n{}",
+                self.log()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for TlsPostgres {
+    fn drop(&mut self) {
+        let Some(mut postmaster) = self.postmaster.take() else {
+            return;
+        };
+        // SIGINT is Postgres's fast shutdown (SIGTERM would wait for clients to leave);
+        // `sh`'s own `kill` needs no extra package.
+        let _ = std::process::Command::new("sh")
+            .args(["-c", &format!("kill -INT {}", postmaster.id())])
+            .stderr(Stdio::null())
+            .status();
+        let asked = std::time::Instant::now();
+        while asked.elapsed() < CLUSTER_STOP {
+            match postmaster.try_wait() {
+                Ok(Some(_)) | Err(_) => return,
+                Ok(None) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+        eprintln!(
+            "warning: the private PostgreSQL ignored SIGINT for {CLUSTER_STOP:?}; killing it"
+        );
+        let _ = postmaster.kill();
+        let _ = postmaster.wait();
+    }
+}
+
+/// The newest PostgreSQL server binaries Debian's packages installed.
+fn postgres_binaries() -> std::path::PathBuf {
+    let mut found: Vec<(u32, std::path::PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| {
+            let version = entry.file_name().to_str()?.parse::<u32>().ok()?;
+            let bin = entry.path().join("bin");
+            (bin.join("initdb").is_file() && bin.join("postgres").is_file())
+                .then_some((version, bin))
+        })
+        .collect();
+    found.sort();
+    match found.pop() {
+        Some((_, bin)) => bin,
+        None => panic!(
+            "the TLS tests start a private PostgreSQL and need its server binaries \
+             (initdb, postgres) in /usr/lib/postgresql/VERSION/bin, and there are none: \
+             install Debian's `postgresql` package (`scripts/postgres.sh` does)"
+        ),
+    }
+}
+
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self")
+        .map(|m| m.uid())
+        .unwrap_or(0)
+        == 0
+}
+
+/// The uid and gid of the `postgres` OS user.
+fn postgres_user_ids() -> (u32, u32) {
+    let id = |flag: &str| -> u32 {
+        let output = std::process::Command::new("id")
+            .args([flag, POSTGRES_USER])
+            .output()
+            .expect("run id");
+        assert!(
+            output.status.success(),
+            "running as root, the TLS tests start PostgreSQL as the OS user \
+             `{POSTGRES_USER}`, which does not exist: install Debian's `postgresql` package \
+             (`scripts/postgres.sh` does)"
+        );
+        String::from_utf8_lossy(&output.stdout)
+            .trim()
+            .parse()
+            .expect("a numeric id")
+    };
+    (id("-u"), id("-g"))
+}
+
+/// A loopback port nobody listens on right now.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free loopback port")
+        .port()
+}
+
+/// Writes into `dir`: ca.pem (with ca.key), server.pem and server.key signed by it for
+/// `names`, and other-ca.pem, an unrelated CA. EC P-256 keys: quick to make.
+fn make_certificates(dir: &std::path::Path, names: CertificateNames) {
+    let alt_names = match names {
+        CertificateNames::LocalhostAndLoopbackIp => "DNS:localhost, IP:127.0.0.1",
+        CertificateNames::LocalhostOnly => "DNS:localhost",
+    };
+    std::fs::write(
+        dir.join("openssl.cnf"),
+        format!(
+            "[req]\ndistinguished_name = dn\nprompt = no\n[dn]\nCN = unused\n\
+             [ca]\nbasicConstraints = critical, CA:TRUE\n\
+             keyUsage = critical, keyCertSign, cRLSign\nsubjectKeyIdentifier = hash\n\
+             [server]\nbasicConstraints = critical, CA:FALSE\n\
+             keyUsage = critical, digitalSignature\nextendedKeyUsage = serverAuth\n\
+             subjectAltName = {alt_names}\nsubjectKeyIdentifier = hash\n\
+             authorityKeyIdentifier = keyid\n"
+        ),
+    )
+    .expect("write openssl.cnf");
+    let openssl = |args: &[&str]| {
+        let output = std::process::Command::new("openssl")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap_or_else(|error| {
+                panic!("the TLS tests make certificates with the `openssl` command: {error}")
+            });
+        assert!(
+            output.status.success(),
+            "openssl {args:?} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    };
+    let new_key = [
+        "-newkey",
+        "ec",
+        "-pkeyopt",
+        "ec_paramgen_curve:prime256v1",
+        "-noenc",
+    ];
+    for (name, subject) in [
+        ("ca", "/CN=Plumbline test CA"),
+        ("other-ca", "/CN=Plumbline unrelated test CA"),
+    ] {
+        let (key, cert) = (format!("{name}.key"), format!("{name}.pem"));
+        let mut args = vec!["req", "-x509", "-new", "-config", "openssl.cnf"];
+        args.extend(["-extensions", "ca", "-days", "2", "-subj", subject]);
+        args.extend(new_key);
+        args.extend(["-keyout", &key, "-out", &cert]);
+        openssl(&args);
+    }
+    let mut args = vec![
+        "req",
+        "-new",
+        "-config",
+        "openssl.cnf",
+        "-subj",
+        "/CN=localhost",
+    ];
+    args.extend(new_key);
+    args.extend(["-keyout", "server.key", "-out", "server.csr"]);
+    openssl(&args);
+    let serial = format!("0x{}", uuid::Uuid::now_v7().simple());
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.pem",
+        "-CAkey",
+        "ca.key",
+        "-set_serial",
+        &serial,
+        "-days",
+        "2",
+        "-extfile",
+        "openssl.cnf",
+        "-extensions",
+        "server",
+        "-out",
+        "server.pem",
+    ]);
+}
+
+/// What `plumbline-server serve` did: it listens, or it stopped first.
+pub enum Serve {
+    Listening(Server),
+    Exited(Cli),
+}
+
+/// Starts `plumbline-server serve ARGS` with `env` added to an environment cleared of
+/// every PLUMBLINE_SERVER_* variable (and logging errors only), and waits (at most 60 s) until it listens or stops.
+pub async fn serve_with(args: &[&str], env: &[(&str, &str)]) -> Serve {
+    let mut command = Command::new(BINARY);
+    command.arg("serve").args(args);
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("PLUMBLINE_SERVER_") {
+            command.env_remove(name);
+        }
+    }
+    let mut child = command
+        .env("PLUMBLINE_SERVER_LOG", "error")
+        .envs(env.iter().copied())
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start plumbline-server serve");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let stderr = child.stderr.take().expect("stderr");
+    // Read standard error all along, so that the server never writes into a full pipe.
+    let stderr = tokio::spawn(async move {
+        let mut text = String::new();
+        let mut lines = BufReader::new(stderr).lines();
+        while let Ok(Some(line)) = lines.next_line().await {
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    });
+    let first = tokio::time::timeout(Duration::from_secs(60), stdout.next_line())
+        .await
+        .expect("plumbline-server serve listens or stops within 60 s")
+        .expect("read plumbline-server's output");
+    match first {
+        Some(line) => {
+            let base = line
+                .strip_prefix("plumbline-server listening on ")
+                .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+                .to_owned();
+            tokio::spawn(async move { while let Ok(Some(_)) = stdout.next_line().await {} });
+            Serve::Listening(Server {
+                base,
+                _child: child,
+                http: reqwest::Client::new(),
+            })
+        }
+        None => {
+            let status = tokio::time::timeout(Duration::from_secs(30), child.wait())
+                .await
+                .expect("plumbline-server exits within 30 s of closing its output")
+                .expect("wait for plumbline-server");
+            let stderr = tokio::time::timeout(Duration::from_secs(10), stderr)
+                .await
+                .expect("plumbline-server's standard error closes")
+                .expect("read standard error");
+            Serve::Exited(Cli {
+                code: status.code(),
+                stdout: String::new(),
+                stderr,
+            })
+        }
+    }
+}
+
+impl Backend {
+    /// A backend on an existing database that the test owns (nothing is dropped after).
+    pub fn existing(url: String) -> Self {
+        Self {
+            url,
+            postgres: None,
+            _folder: None,
+        }
+    }
+}
