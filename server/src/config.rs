@@ -777,7 +777,9 @@ mod tests {
     #[test]
     fn mistakes_are_refused_with_what_to_do() {
         let dir = tempfile::tempdir().expect("dir");
-        let cases: Vec<(PathBuf, Vec<(&str, &str)>, &str)> = vec![
+        /// The file, the environment, and what the error must say.
+        type Case<'a> = (PathBuf, Vec<(&'a str, &'a str)>, &'a str);
+        let cases: Vec<Case> = vec![
             (
                 write(dir.path(), "typo.toml", "[database]\nmax_conections = 4\n"),
                 vec![],
