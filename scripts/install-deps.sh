@@ -15,6 +15,9 @@ APT_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus dbus-x11 dbus-user-session gnome-keyring libsecret-tools
   keyutils dunst imagemagick xdotool x11-utils poppler-utils qpdf fonts-dejavu-core
   fonts-dejavu-extra at-spi2-core
+  # the server's packaging: building the .deb (help2man for its manual page) and linting
+  # it, its scripts and its unit (scripts/check-packaging.sh; its Python linters' venv)
+  dpkg-dev help2man lintian shellcheck python3-venv man-db
 )
 
 missing=()

@@ -35,6 +35,9 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo build --workspace (the desktop binary the E2E test drives)"
 cargo build --workspace
 
+step "server packaging: lint, build the .deb, install it, run it as its unit does, purge (scripts/check-packaging.sh)"
+"$ROOT/scripts/check-packaging.sh" --binary "$CARGO_TARGET_DIR/debug/plumbline-server"
+
 step "cargo test --workspace (headless: no display, no session bus; fails on stale ui/src/bindings.ts)"
 # No session bus at all (a desktop session's is also found through XDG_RUNTIME_DIR), so
 # the OS keychain is the kernel keyring and no test can reach the developer's keyring.
