@@ -103,13 +103,13 @@ pub const SETTINGS: &[Setting] = &[
         "database.ssl_mode",
         "PLUMBLINE_SERVER_DATABASE_SSL_MODE",
         "",
-        "Postgres TLS: `disable`, `prefer`, `require`, `verify-ca` or `verify-full`. Default: the URL's `sslmode`, else `prefer`. Use `verify-full` across a network.",
+        "Postgres TLS: `disable`, `prefer`, `require` (encrypted, certificate not checked), `verify-ca` or `verify-full` (certificate and host name checked; `verify-ca` checks the name too with this build). Default: the URL's `sslmode`, else `prefer`. Use `verify-full` across a network.",
     ),
     setting(
         "database.ssl_root_cert",
         "PLUMBLINE_SERVER_DATABASE_SSL_ROOT_CERT",
         "",
-        "PEM file of the CA that signed the Postgres server's certificate (for `verify-ca`/`verify-full`). Default: the URL's `sslrootcert`, else the public web's roots.",
+        "PEM file of the CA that signed the Postgres server's certificate (for `verify-ca`/`verify-full`), trusted beside the public web's roots. Default: the URL's `sslrootcert`.",
     ),
     setting(
         "log.format",

@@ -85,7 +85,7 @@ impl Backend {
             .args(["--database", &self.url])
             .env_remove("PLUMBLINE_SERVER_PASSWORD")
             .env_remove("PLUMBLINE_SERVER_DATABASE")
-            .env("RUST_LOG", "error")
+            .env("PLUMBLINE_SERVER_LOG", "error")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -212,7 +212,7 @@ impl Server {
     async fn start(url: &str) -> Self {
         let mut child = Command::new(BINARY)
             .args(["serve", "--database", url, "--listen", "127.0.0.1:0"])
-            .env("RUST_LOG", "error")
+            .env("PLUMBLINE_SERVER_LOG", "error")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
