@@ -110,6 +110,20 @@ pub struct Transition {
     pub to_status: Status,
     pub actor: String,
     pub reason: Option<String>,
+    /// A concurrent decision that won over this step, which stays in the history.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<Superseded>,
+}
+
+/// Who superseded a decision, with what, when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Superseded {
+    pub decision_id: String,
+    pub actor: String,
+    /// The state the winning decision led to.
+    pub to_status: Status,
+    pub at: DateTime<Utc>,
 }
 
 /// A finding with its lifecycle.

@@ -126,7 +126,7 @@ pub fn finding_records(findings: &[Finding]) -> Vec<FindingRecord> {
                 .iter()
                 .map(|h| {
                     format!(
-                        "{} {}→{} by {}{}",
+                        "{} {}→{} by {}{}{}",
                         time(h.at),
                         h.from_status.map(|s| s.as_str()).unwrap_or("new"),
                         h.to_status.as_str(),
@@ -135,6 +135,15 @@ pub fn finding_records(findings: &[Finding]) -> Vec<FindingRecord> {
                             .as_deref()
                             .filter(|r| !r.is_empty())
                             .map(|r| format!(": {r}"))
+                            .unwrap_or_default(),
+                        h.superseded
+                            .as_ref()
+                            .map(|by| format!(
+                                " [superseded by {} → {} at {}]",
+                                by.actor,
+                                by.to_status.as_str(),
+                                time(by.at)
+                            ))
                             .unwrap_or_default()
                     )
                 })

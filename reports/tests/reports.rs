@@ -441,6 +441,7 @@ fn synthetic(findings: usize) -> ExecutiveData {
                 to_status: Status::Open,
                 actor: "review".to_owned(),
                 reason: Some("observed by review".to_owned()),
+                superseded: None,
             }],
         })
         .collect();
@@ -625,4 +626,34 @@ fn csv_exports_round_trip() {
     assert!(String::from_utf8(empty)
         .expect("utf-8")
         .starts_with("tenant,finding_id,severity"));
+}
+
+#[test]
+fn a_superseded_decision_is_marked_in_the_csv_history() {
+    let fixture = fixture();
+    let mut finding = fixture.all_findings[0].clone();
+    // The shape the store serialises (core's ReportTransition with its Supersession).
+    let step: Transition = serde_json::from_value(serde_json::json!({
+        "at": "2026-11-02T10:00:00.000Z",
+        "from_status": "open",
+        "to_status": "risk_accepted",
+        "actor": "Alice",
+        "reason": "vendor limitation",
+        "superseded": {
+            "decision_id": "0193-b",
+            "actor": "Bob",
+            "to_status": "resolved",
+            "at": "2026-11-02T10:05:00.000Z"
+        }
+    }))
+    .expect("a superseded step reads");
+    finding.history.push(step);
+    let records = export::finding_records(&[finding]);
+    assert!(
+        records[0].history.ends_with(
+            "2026-11-02 10:00:00 open→risk_accepted by Alice: vendor limitation [superseded by Bob → resolved at 2026-11-02 10:05:00]"
+        ),
+        "{}",
+        records[0].history
+    );
 }

@@ -228,6 +228,66 @@ async fn team_works_offline_and_converges(engine: Engine) -> anyhow::Result<()> 
         );
     }
 
+    // Exports and the evidence pack carry the superseded decision too, with who superseded
+    // it, with what and when.
+    let csv = b.data_dir().join("findings.csv");
+    b.ok(&[
+        "export",
+        "findings",
+        "--out",
+        csv.to_str().unwrap_or_default(),
+    ])?;
+    let exported = std::fs::read_to_string(&csv)?;
+    let row = exported
+        .lines()
+        .find(|line| line.contains(f1.as_str()))
+        .unwrap_or_default();
+    assert!(row.contains("[superseded by "), "{row}");
+    let tenant = &open[0].1;
+    let pack = b.data_dir().join("pack.zip");
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    b.ok(&[
+        "pack",
+        "create",
+        "--tenant",
+        tenant,
+        "--from",
+        "2026-01-01",
+        "--to",
+        &today,
+        "--out",
+        pack.to_str().unwrap_or_default(),
+    ])?;
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(&pack)?)?;
+    let mut read = |name: &str| -> anyhow::Result<String> {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut archive.by_name(name)?, &mut text)?;
+        Ok(text)
+    };
+    let pack_csv = read("findings.csv")?;
+    let row = pack_csv
+        .lines()
+        .find(|line| line.contains(f1.as_str()))
+        .unwrap_or_default();
+    assert!(row.contains("[superseded by "), "{row}");
+    let pack_json: Value = serde_json::from_str(&read("findings.json")?)?;
+    let finding = pack_json
+        .as_array()
+        .and_then(|all| all.iter().find(|f| f["id"] == Value::String(f1.clone())))
+        .cloned()
+        .unwrap_or_default();
+    let steps = finding["history"].as_array().cloned().unwrap_or_default();
+    assert!(
+        steps.iter().any(|s| s["superseded"]["actor"].is_string()
+            && s["superseded"]["to_status"].is_string()
+            && s["superseded"]["at"].is_string()),
+        "{finding}"
+    );
+    assert!(
+        steps.len() >= 3,
+        "both decisions stay in the pack's history: {finding}"
+    );
+
     // A full re-sync into an empty data directory reproduces the same digests.
     let mut d = Device::new("Alice's new laptop")?;
     d.connect(&server, "alice@example.com")?;

@@ -675,8 +675,19 @@ fn findings_csv(findings: &Value) -> Result<Vec<u8>, EvidenceError> {
             .unwrap_or_default()
             .iter()
             .map(|t| {
+                let superseded = match &t["superseded"] {
+                    Value::Object(by) => format!(
+                        " [superseded by {} -> {} at {}]",
+                        by.get("actor").and_then(Value::as_str).unwrap_or_default(),
+                        by.get("to_status")
+                            .and_then(Value::as_str)
+                            .unwrap_or_default(),
+                        by.get("at").and_then(Value::as_str).unwrap_or_default()
+                    ),
+                    _ => String::new(),
+                };
                 format!(
-                    "{} {} -> {} by {}",
+                    "{} {} -> {} by {}{superseded}",
                     t["at"].as_str().unwrap_or_default(),
                     t["from_status"].as_str().unwrap_or("new"),
                     t["to_status"].as_str().unwrap_or_default(),

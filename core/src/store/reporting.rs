@@ -52,6 +52,10 @@ pub struct ReportTransition {
     pub to_status: String,
     pub actor: String,
     pub reason: Option<String>,
+    /// A concurrent decision that won over this step (which stays in the history): who
+    /// made it, with what, when. Left out when none did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<super::findings::Supersession>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -607,9 +611,13 @@ impl Store {
         }
         // Histories in one pass over the transitions of the same findings.
         let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
-            "SELECT tr.finding_id, tr.at, tr.from_status, tr.to_status, tr.actor, tr.reason
+            "SELECT tr.finding_id, tr.at, tr.from_status, tr.to_status, tr.actor, tr.reason,
+                    tr.superseded_by, s.actor AS by_actor, s.to_status AS by_status, s.at AS by_at
              FROM finding_transitions tr JOIN findings f ON f.id = tr.finding_id
-             JOIN tenants t ON t.id = f.tenant_id WHERE t.workspace_id = ",
+             JOIN tenants t ON t.id = f.tenant_id
+             LEFT JOIN finding_transitions s
+               ON s.finding_id = tr.finding_id AND s.decision_id = tr.superseded_by
+             WHERE t.workspace_id = ",
         );
         builder.push_bind(self.workspace().to_string());
         if let Some(tenant) = tenant {
@@ -623,12 +631,28 @@ impl Store {
             let Some(i) = index.get(&finding) else {
                 continue;
             };
+            let superseded_by: Option<String> = row.try_get("superseded_by")?;
             findings[*i].history.push(ReportTransition {
                 at: time(&row, "at")?,
                 from_status: row.try_get("from_status")?,
                 to_status: row.try_get("to_status")?,
                 actor: row.try_get("actor")?,
                 reason: row.try_get("reason")?,
+                superseded: match superseded_by {
+                    Some(decision_id) => Some(super::findings::Supersession {
+                        decision_id,
+                        actor: row
+                            .try_get::<Option<String>, _>("by_actor")?
+                            .unwrap_or_default(),
+                        to_status: row
+                            .try_get::<Option<String>, _>("by_status")?
+                            .unwrap_or_default(),
+                        at: row
+                            .try_get::<Option<String>, _>("by_at")?
+                            .unwrap_or_default(),
+                    }),
+                    None => None,
+                },
             });
         }
         Ok(findings)
