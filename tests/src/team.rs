@@ -122,6 +122,28 @@ impl Server {
         self.serve(port)
     }
 
+    /// The server process's id (none while it is killed).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
+    /// Another `plumbline-server serve` on this server's database, on a free loopback
+    /// port of its own: a second (third…) instance behind a load balancer. Drop it
+    /// before the server (dropping the server drops a Postgres database).
+    pub fn another_instance(&self) -> anyhow::Result<Instance> {
+        let mut command = Command::new(server_binary()?);
+        command
+            .args(["serve", "--database", &self.database, "--listen"])
+            .arg("127.0.0.1:0")
+            .env("PLUMBLINE_SERVER_LOG", "warn");
+        let (child, url) = spawn_listening(
+            command,
+            "plumbline-server listening on ",
+            Duration::from_secs(30),
+        )?;
+        Ok(Instance { child, url })
+    }
+
     /// Runs an administration subcommand of `plumbline-server` on this database.
     pub fn admin(&self, args: &[&str]) -> anyhow::Result<String> {
         let mut command = Command::new(server_binary()?);
@@ -195,6 +217,27 @@ impl Drop for Server {
         if let Ok(Err(error)) = dropped {
             eprintln!("warning: cannot drop a test database: {error}");
         }
+    }
+}
+
+/// One more `plumbline-server serve` process on a [`Server`]'s database
+/// ([`Server::another_instance`]), killed (by its pid) when dropped.
+pub struct Instance {
+    child: Child,
+    pub url: String,
+}
+
+impl Instance {
+    /// The process's id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 
