@@ -235,10 +235,16 @@ impl Database {
         })
     }
 
-    /// The workspace's epoch and newest sequence, creating its log on first use.
+    /// The workspace's epoch and newest sequence, creating its log on first use. Read
+    /// first: an `INSERT … ON CONFLICT` on the counter row would wait for the push
+    /// holding it (Postgres checks the conflict against the uncommitted update), so every
+    /// pull queued behind every push (seen in the 64-device load test).
     pub async fn log_head(&self, workspace: DbId) -> Result<(String, i64), SyncError> {
+        if let Some((epoch, seq)) = self.read_head(workspace).await? {
+            return Ok((epoch.to_string(), seq));
+        }
         let epoch = DbId::new();
-        let row: (DbId, i64) = on_pool!(self, pool => {
+        on_pool!(self, pool => {
             sqlx::query(
                 "INSERT INTO sync_workspaces (workspace_id, seq, epoch) VALUES ($1, 0, $2) \
                  ON CONFLICT (workspace_id) DO NOTHING",
@@ -246,13 +252,22 @@ impl Database {
             .bind(workspace)
             .bind(epoch)
             .execute(pool)
-            .await?;
+            .await
+            .map(|_| ())
+        })?;
+        let (epoch, seq) = self.read_head(workspace).await?.ok_or_else(|| {
+            SyncError::Corrupt("the workspace's log row vanished as it was made".to_owned())
+        })?;
+        Ok((epoch.to_string(), seq))
+    }
+
+    async fn read_head(&self, workspace: DbId) -> Result<Option<(DbId, i64)>, sqlx::Error> {
+        on_pool!(self, pool => {
             sqlx::query_as("SELECT epoch, seq FROM sync_workspaces WHERE workspace_id = $1")
                 .bind(workspace)
-                .fetch_one(pool)
+                .fetch_optional(pool)
                 .await
-        })?;
-        Ok((row.0.to_string(), row.1))
+        })
     }
 
     /// Accepts, recognises as duplicate, or rejects each operation; accepted ones get the

@@ -643,13 +643,26 @@ impl Store {
         operations: &[Sequenced],
         cursor: Option<i64>,
     ) -> Result<Applied, StoreError> {
+        self.apply_in_one(operations, cursor, None, &mut ApplyMemo::default())
+            .await
+    }
+
+    /// Applies `operations` in one transaction with the cursor that follows them (when
+    /// given) and, during a first sync, the snapshot's key recorded as done; `memo`
+    /// carries blobs read and items normalised from one call to the next.
+    async fn apply_in_one(
+        &self,
+        operations: &[Sequenced],
+        cursor: Option<i64>,
+        snapshot_done: Option<&str>,
+        memo: &mut ApplyMemo,
+    ) -> Result<Applied, StoreError> {
         let first_hlc = operations
             .first()
             .map(|s| s.operation.hlc.clone())
             .unwrap_or_else(|| self.clock().now().0);
         let mut tx = self.begin_remote(&first_hlc).await?;
         let mut applied = Applied::default();
-        let mut memo = ApplyMemo::default();
         let device = self.writer().device_id.clone();
         for sequenced in operations {
             let op = &sequenced.operation;
@@ -682,7 +695,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             } else {
-                apply_one(&mut tx, self, op, &mut applied, &mut memo).await?;
+                apply_one(&mut tx, self, op, &mut applied, memo).await?;
                 applied.applied += 1;
             }
             sqlx::query(
@@ -711,6 +724,12 @@ impl Store {
             sqlx::query("UPDATE sync_state SET cursor = ? WHERE workspace_id = ?")
                 .bind(cursor)
                 .bind(self.workspace().to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        if let Some(key) = snapshot_done {
+            sqlx::query("INSERT OR IGNORE INTO sync_snapshots_done (tenant_key) VALUES (?)")
+                .bind(key)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -760,15 +779,17 @@ impl Store {
         key: &str,
         operations: &[Sequenced],
         first_sync: bool,
+        cache: &mut ApplyCache,
     ) -> Result<Applied, StoreError> {
-        let applied = self.apply_operations(operations, None).await?;
-        if first_sync {
-            sqlx::query("INSERT OR IGNORE INTO sync_snapshots_done (tenant_key) VALUES (?)")
-                .bind(key)
-                .execute(self.pool())
-                .await?;
+        let done = first_sync.then_some(key);
+        let result = self
+            .apply_in_one(operations, None, done, &mut cache.0)
+            .await;
+        if result.is_err() {
+            // The memo may name sketches the rolled-back transaction wrote.
+            *cache = ApplyCache::default();
         }
-        Ok(applied)
+        result
     }
 
     /// Ends a first sync: the stream continues after the snapshots' sequence.
@@ -1177,6 +1198,17 @@ async fn version_record(
         .await?,
         definitions: head.try_get("definitions_sha256")?,
     })
+}
+
+/// What applying snapshots one after another reuses (tenants share most policies):
+/// blobs read, items normalised. Opaque; made with `default()`.
+#[derive(Default)]
+pub struct ApplyCache(ApplyMemo);
+
+impl std::fmt::Debug for ApplyCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ApplyCache")
+    }
 }
 
 /// What applying a page reuses: blobs read, items normalised.
