@@ -60,7 +60,7 @@ pub use portfolio_view::{
     CategoryCounts, PortfolioCategory, PortfolioOverview, PortfolioTenant, TrendPoint,
 };
 pub use reporting::*;
-pub use sync::{op_digest, Applied, ApplyCache, OutboxOp, RejectedOp, SyncState, TenantDigest};
+pub use sync::{op_digest, Applied, OutboxOp, RejectedOp, SyncState, TenantDigest};
 pub use write::{Clock, Origin, WriteTx, MAX_CLOCK_DRIFT};
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("../migrations/local");

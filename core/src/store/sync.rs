@@ -643,19 +643,16 @@ impl Store {
         operations: &[Sequenced],
         cursor: Option<i64>,
     ) -> Result<Applied, StoreError> {
-        self.apply_in_one(operations, cursor, None, &mut ApplyMemo::default())
-            .await
+        self.apply_in_one(operations, cursor, None).await
     }
 
     /// Applies `operations` in one transaction with the cursor that follows them (when
-    /// given) and, during a first sync, the snapshot's key recorded as done; `memo`
-    /// carries blobs read and items normalised from one call to the next.
+    /// given) and, during a first sync, the snapshot's key recorded as done.
     async fn apply_in_one(
         &self,
         operations: &[Sequenced],
         cursor: Option<i64>,
         snapshot_done: Option<&str>,
-        memo: &mut ApplyMemo,
     ) -> Result<Applied, StoreError> {
         let first_hlc = operations
             .first()
@@ -663,6 +660,7 @@ impl Store {
             .unwrap_or_else(|| self.clock().now().0);
         let mut tx = self.begin_remote(&first_hlc).await?;
         let mut applied = Applied::default();
+        let mut memo = ApplyMemo::default();
         let device = self.writer().device_id.clone();
         for sequenced in operations {
             let op = &sequenced.operation;
@@ -695,7 +693,7 @@ impl Store {
                 .execute(&mut *tx)
                 .await?;
             } else {
-                apply_one(&mut tx, self, op, &mut applied, memo).await?;
+                apply_one(&mut tx, self, op, &mut applied, &mut memo).await?;
                 applied.applied += 1;
             }
             sqlx::query(
@@ -779,17 +777,9 @@ impl Store {
         key: &str,
         operations: &[Sequenced],
         first_sync: bool,
-        cache: &mut ApplyCache,
     ) -> Result<Applied, StoreError> {
         let done = first_sync.then_some(key);
-        let result = self
-            .apply_in_one(operations, None, done, &mut cache.0)
-            .await;
-        if result.is_err() {
-            // The memo may name sketches the rolled-back transaction wrote.
-            *cache = ApplyCache::default();
-        }
-        result
+        self.apply_in_one(operations, None, done).await
     }
 
     /// Ends a first sync: the stream continues after the snapshots' sequence.
@@ -1198,17 +1188,6 @@ async fn version_record(
         .await?,
         definitions: head.try_get("definitions_sha256")?,
     })
-}
-
-/// What applying snapshots one after another reuses (tenants share most policies):
-/// blobs read, items normalised. Opaque; made with `default()`.
-#[derive(Default)]
-pub struct ApplyCache(ApplyMemo);
-
-impl std::fmt::Debug for ApplyCache {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("ApplyCache")
-    }
 }
 
 /// What applying a page reuses: blobs read, items normalised.

@@ -34,7 +34,7 @@ use super::client::{Client, ClientError, DeviceToken, ServerUrl};
 use super::connection::token_account;
 use crate::keychain::{Keychain, KeychainError};
 use crate::review::{review_all, review_tenant, ReviewOptions};
-use crate::store::{Applied, ApplyCache, OutboxOp, Store, StoreError};
+use crate::store::{Applied, OutboxOp, Store, StoreError};
 
 /// Operations per pushed batch, at most.
 pub const PUSH_BATCH: usize = 500;
@@ -324,9 +324,7 @@ async fn round(
     Ok(report)
 }
 
-/// Snapshots at the log's head, one per tenant key; resumable. The next tenant's snapshot
-/// and blobs are fetched while the current one is applied (the server's work and this
-/// device's overlap), and what one snapshot read and normalised serves the next.
+/// Snapshots at the log's head, one per tenant key; resumable.
 async fn first_sync(
     store: &Store,
     session: &Session,
@@ -341,103 +339,49 @@ async fn first_sync(
         .await?;
     let up_to = store.begin_first_sync(&head.epoch, head.head).await?;
     let done = store.snapshots_done().await?;
-    let total = head.tenants.len() as u64;
-    let skipped = head.tenants.keys().filter(|k| done.contains(*k)).count() as u64;
-    let mut todo = head.tenants.keys().filter(|k| !done.contains(*k));
-    let mut cache = ApplyCache::default();
-    let mut applied_count = skipped;
-    progress(SyncProgress {
-        phase: "snapshot",
-        done: applied_count,
-        total,
-    });
-    let mut next = match todo.next() {
-        Some(key) => Some(fetch_snapshot(store, session, key, up_to, &head.epoch).await?),
-        None => None,
-    };
-    while let Some(fetched) = next.take() {
-        cancel.check()?;
-        fetched.report(report);
-        let apply = async {
-            let started = Instant::now();
-            let applied = store
-                .apply_snapshot(fetched.key, &fetched.operations, true, &mut cache)
-                .await;
-            (applied, started.elapsed())
-        };
-        let ((applied, took), following) = match todo.next() {
-            Some(key) => {
-                let (applied, following) = tokio::join!(
-                    apply,
-                    fetch_snapshot(store, session, key, up_to, &head.epoch)
-                );
-                (applied, Some(following))
-            }
-            None => (apply.await, None),
-        };
-        let applied = applied?;
-        *report.timings_ms.entry("apply").or_default() += took.as_millis() as u64;
-        report.applied += applied.applied;
-        changed.merge(applied);
-        applied_count += 1;
+    let keys: Vec<&String> = head.tenants.keys().collect();
+    let total = keys.len() as u64;
+    for (index, key) in keys.into_iter().enumerate() {
         progress(SyncProgress {
             phase: "snapshot",
-            done: applied_count,
+            done: index as u64,
             total,
         });
-        next = following.transpose()?;
+        if done.contains(key) {
+            continue;
+        }
+        cancel.check()?;
+        let tenant = (!key.is_empty()).then_some(key.as_str());
+        let started = Instant::now();
+        let snapshot = session
+            .client
+            .snapshot(&session.token, &session.workspace, tenant, up_to)
+            .await?;
+        report.took("snapshots", started);
+        if snapshot.epoch != head.epoch {
+            return Err(SyncError::Protocol(
+                "the server's log was replaced during the first sync: sync again".to_owned(),
+            ));
+        }
+        let started = Instant::now();
+        fetch_blobs(store, session, &snapshot.operations, report).await?;
+        report.took("blobs", started);
+        report.pulled += snapshot.operations.len();
+        let started = Instant::now();
+        let applied = store
+            .apply_snapshot(key, &snapshot.operations, true)
+            .await?;
+        report.took("apply", started);
+        report.applied += applied.applied;
+        changed.merge(applied);
     }
+    progress(SyncProgress {
+        phase: "snapshot",
+        done: total,
+        total,
+    });
     store.finish_first_sync(up_to).await?;
     Ok(())
-}
-
-/// One tenant's snapshot with its blobs stored, ready to apply.
-struct FetchedSnapshot<'a> {
-    key: &'a str,
-    operations: Vec<Sequenced>,
-    snapshot_ms: u64,
-    blobs_ms: u64,
-    blobs_downloaded: usize,
-}
-
-impl FetchedSnapshot<'_> {
-    fn report(&self, report: &mut SyncReport) {
-        *report.timings_ms.entry("snapshots").or_default() += self.snapshot_ms;
-        *report.timings_ms.entry("blobs").or_default() += self.blobs_ms;
-        report.blobs_downloaded += self.blobs_downloaded;
-        report.pulled += self.operations.len();
-    }
-}
-
-async fn fetch_snapshot<'a>(
-    store: &Store,
-    session: &Session,
-    key: &'a str,
-    up_to: i64,
-    epoch: &str,
-) -> Result<FetchedSnapshot<'a>, SyncError> {
-    let tenant = (!key.is_empty()).then_some(key);
-    let started = Instant::now();
-    let snapshot = session
-        .client
-        .snapshot(&session.token, &session.workspace, tenant, up_to)
-        .await?;
-    let snapshot_ms = started.elapsed().as_millis() as u64;
-    if snapshot.epoch != epoch {
-        return Err(SyncError::Protocol(
-            "the server's log was replaced during the first sync: sync again".to_owned(),
-        ));
-    }
-    let started = Instant::now();
-    let mut blobs = SyncReport::default();
-    fetch_blobs(store, session, &snapshot.operations, &mut blobs).await?;
-    Ok(FetchedSnapshot {
-        key,
-        operations: snapshot.operations,
-        snapshot_ms,
-        blobs_ms: started.elapsed().as_millis() as u64,
-        blobs_downloaded: blobs.blobs_downloaded,
-    })
 }
 
 /// Splits operations into batches bounded in count and JSON bytes.
@@ -639,12 +583,7 @@ async fn pull(
                     fetch_blobs(store, session, &snapshot.operations, report).await?;
                     report.pulled += snapshot.operations.len();
                     let applied = store
-                        .apply_snapshot(
-                            tenant_id,
-                            &snapshot.operations,
-                            false,
-                            &mut ApplyCache::default(),
-                        )
+                        .apply_snapshot(tenant_id, &snapshot.operations, false)
                         .await?;
                     report.applied += applied.applied;
                     changed.merge(applied);
@@ -713,7 +652,7 @@ async fn compare_checksums(
             .await?;
         fetch_blobs(store, session, &snapshot.operations, report).await?;
         let applied = store
-            .apply_snapshot(key, &snapshot.operations, false, &mut ApplyCache::default())
+            .apply_snapshot(key, &snapshot.operations, false)
             .await?;
         report.applied += applied.applied;
         changed.merge(applied);
