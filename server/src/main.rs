@@ -419,7 +419,13 @@ async fn serve(settings: Settings) -> Result<(), Failure> {
             tracing::warn!(grace_seconds = grace.as_secs(), "requests still in flight after the shutdown grace: stopping anyway");
         }
     }
-    database.close().await;
+    // Requests cut off by the grace may still hold connections: do not wait for them.
+    if tokio::time::timeout(std::time::Duration::from_secs(5), database.close())
+        .await
+        .is_err()
+    {
+        tracing::warn!("the database pool did not close within 5 s");
+    }
     tracing::info!("stopped");
     Ok(())
 }
