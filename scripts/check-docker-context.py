@@ -146,4 +146,5 @@ def main():
 
 
 if __name__ == "__main__":
+    # main's 0 or 1 is the exit status check-packaging.sh acts on.
     sys.exit(main())

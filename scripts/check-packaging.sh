@@ -215,6 +215,7 @@ for line in open(default, encoding="utf-8"):
         problems.append(f"the /etc/default file names {m.group(1)}, which the server does not read")
 for p in problems:
     print("check-packaging: " + p, file=sys.stderr)
+# The exit status is the verdict: `set -e` stops the check on a problem.
 sys.exit(1 if problems else 0)
 EOF
 # Every commented setting, uncommented, is accepted as written.
@@ -370,6 +371,7 @@ import json, re, sys
 text = open(sys.argv[1], encoding="utf-8").read().replace("\\\n", " ")
 m = re.search(r"^HEALTHCHECK\b.*?\bCMD\s+(\[.*\])\s*$", text, re.M)
 if not m:
+    # Exits 1 with the message: there is no probe to run against the server.
     sys.exit("no HEALTHCHECK ... CMD [...] (exec form) in the Dockerfile")
 print(json.dumps(json.loads(m.group(1))))
 EOF

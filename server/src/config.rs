@@ -32,8 +32,32 @@ pub struct Setting {
     pub default: &'static str,
     /// Never printed.
     pub secret: bool,
+    /// How the TOML file writes it.
+    pub kind: Kind,
     /// What it does, for people.
     pub doc: &'static str,
+}
+
+/// How a setting is written in the TOML file (the environment always has text).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Text in quotes.
+    Text,
+    /// A whole number.
+    Integer,
+    /// A list of texts; comma-separated in the environment.
+    List,
+}
+
+impl Kind {
+    /// What a value of this kind must be, for messages.
+    fn expected(self) -> &'static str {
+        match self {
+            Self::Text => "text in quotes",
+            Self::Integer => "a whole number",
+            Self::List => "a list of addresses in quotes",
+        }
+    }
 }
 
 const fn setting(
@@ -48,6 +72,7 @@ const fn setting(
         flag: None,
         default,
         secret: false,
+        kind: Kind::Text,
         doc,
     }
 }
@@ -81,24 +106,33 @@ pub const SETTINGS: &[Setting] = &[
             "The Postgres password, kept out of the URL (best as `…_PASSWORD_FILE`). Replaces a password in the URL.",
         )
     },
-    setting(
+    Setting {
+        kind: Kind::Integer,
+        ..setting(
         "database.max_connections",
         "PLUMBLINE_SERVER_DATABASE_MAX_CONNECTIONS",
         "16",
         "Most connections this instance opens (several instances each open this many).",
-    ),
-    setting(
+    )
+    },
+    Setting {
+        kind: Kind::Integer,
+        ..setting(
         "database.min_connections",
         "PLUMBLINE_SERVER_DATABASE_MIN_CONNECTIONS",
         "0",
         "Connections kept open while idle.",
-    ),
-    setting(
+    )
+    },
+    Setting {
+        kind: Kind::Integer,
+        ..setting(
         "database.acquire_timeout_seconds",
         "PLUMBLINE_SERVER_DATABASE_ACQUIRE_TIMEOUT_SECONDS",
         "5",
         "How long a request waits for a free connection before it fails (and `/readyz` says not ready).",
-    ),
+    )
+    },
     setting(
         "database.ssl_mode",
         "PLUMBLINE_SERVER_DATABASE_SSL_MODE",
@@ -132,18 +166,24 @@ pub const SETTINGS: &[Setting] = &[
             "When set, `/metrics` answers only `Authorization: Bearer TOKEN`. Default: open (keep the port private).",
         )
     },
-    setting(
+    Setting {
+        kind: Kind::List,
+        ..setting(
         "http.trusted_proxies",
         "PLUMBLINE_SERVER_TRUSTED_PROXIES",
         "",
         "Addresses of reverse proxies whose `X-Forwarded-For` names the client (comma-separated in the environment). The sign-in limits count per client address.",
-    ),
-    setting(
+    )
+    },
+    Setting {
+        kind: Kind::Integer,
+        ..setting(
         "shutdown.grace_seconds",
         "PLUMBLINE_SERVER_SHUTDOWN_GRACE_SECONDS",
         "30",
         "On SIGTERM: stop accepting, answer `/readyz` 503, and let requests in flight finish for at most this long.",
-    ),
+    )
+    },
 ];
 
 /// Why the settings could not be read.
@@ -333,24 +373,20 @@ impl Settings {
                 .map(|(value, _)| value.trim())
                 .filter(|value| !value.is_empty())
         };
-        let parse_u64 = |key: &str| -> Result<Option<u64>, ConfigError> {
-            text(key)
+        fn number<T: std::str::FromStr>(
+            key: &str,
+            value: Option<&str>,
+        ) -> Result<Option<T>, ConfigError> {
+            value
                 .map(|value| {
                     value
-                        .parse::<u64>()
-                        .map_err(|_| invalid(key, value, "a whole number"))
+                        .parse::<T>()
+                        .map_err(|_| invalid(key, value, Kind::Integer.expected()))
                 })
                 .transpose()
-        };
-        let parse_u32 = |key: &str| -> Result<Option<u32>, ConfigError> {
-            text(key)
-                .map(|value| {
-                    value
-                        .parse::<u32>()
-                        .map_err(|_| invalid(key, value, "a whole number"))
-                })
-                .transpose()
-        };
+        }
+        let parse_u64 = |key: &str| number::<u64>(key, text(key));
+        let parse_u32 = |key: &str| number::<u32>(key, text(key));
         let listen = text("listen")
             .unwrap_or("127.0.0.1:8787")
             .parse::<SocketAddr>()
@@ -459,18 +495,18 @@ impl Settings {
                     } else {
                         value.clone()
                     };
-                    let rendered = if setting.key == "http.trusted_proxies" {
-                        let items: Vec<String> = shown
-                            .split(',')
-                            .map(str::trim)
-                            .filter(|item| !item.is_empty())
-                            .map(toml_string)
-                            .collect();
-                        format!("[{}]", items.join(", "))
-                    } else if is_integer_setting(setting.key) {
-                        shown
-                    } else {
-                        toml_string(&shown)
+                    let rendered = match setting.kind {
+                        Kind::List => {
+                            let items: Vec<String> = shown
+                                .split(',')
+                                .map(str::trim)
+                                .filter(|item| !item.is_empty())
+                                .map(toml_string)
+                                .collect();
+                            format!("[{}]", items.join(", "))
+                        }
+                        Kind::Integer => shown,
+                        Kind::Text => toml_string(&shown),
                     };
                     out.push_str(&format!("{name} = {rendered}  # {}\n", source.name()));
                 }
@@ -509,16 +545,6 @@ pub fn markdown_table() -> String {
         ));
     }
     out
-}
-
-fn is_integer_setting(key: &str) -> bool {
-    matches!(
-        key,
-        "database.max_connections"
-            | "database.min_connections"
-            | "database.acquire_timeout_seconds"
-            | "shutdown.grace_seconds"
-    )
 }
 
 fn toml_string(text: &str) -> String {
@@ -593,7 +619,6 @@ fn flatten(
     table: &toml::Table,
     out: &mut BTreeMap<String, String>,
 ) -> Result<(), ConfigError> {
-    let known = |key: &str| SETTINGS.iter().any(|s| s.key == key);
     for (name, value) in table {
         let key = if prefix.is_empty() {
             name.clone()
@@ -616,6 +641,7 @@ fn flatten(
                 path.display()
             ))
         };
+        let kind = SETTINGS.iter().find(|s| s.key == key).map(|s| s.kind);
         match value {
             toml::Value::Table(inner) => {
                 if !SETTINGS
@@ -626,22 +652,23 @@ fn flatten(
                 }
                 flatten(path, &key, inner, out)?;
             }
-            _ if !known(&key) => return Err(unknown()),
+            _ if kind.is_none() => return Err(unknown()),
             toml::Value::String(text) => {
                 out.insert(key, text.clone());
             }
-            toml::Value::Integer(number) if is_integer_setting(&key) => {
+            toml::Value::Integer(number) if kind == Some(Kind::Integer) => {
                 out.insert(key, number.to_string());
             }
-            toml::Value::Array(items) if key == "http.trusted_proxies" => {
+            toml::Value::Array(items) if kind == Some(Kind::List) => {
                 let mut list = Vec::new();
                 for item in items {
                     match item {
                         toml::Value::String(text) => list.push(text.clone()),
                         _ => {
                             return Err(ConfigError::Invalid(format!(
-                                "{}: `{key}` is a list of addresses in quotes",
-                                path.display()
+                                "{}: `{key}` is {}",
+                                path.display(),
+                                Kind::List.expected()
                             )))
                         }
                     }
@@ -649,17 +676,11 @@ fn flatten(
                 out.insert(key, list.join(","));
             }
             other => {
-                let expected = if is_integer_setting(&key) {
-                    "a whole number"
-                } else if key == "http.trusted_proxies" {
-                    "a list of addresses in quotes"
-                } else {
-                    "text in quotes"
-                };
                 return Err(ConfigError::Invalid(format!(
-                    "{}: `{key}` is {}; it must be {expected}",
+                    "{}: `{key}` is {}; it must be {}",
                     path.display(),
-                    other.type_str()
+                    other.type_str(),
+                    kind.unwrap_or(Kind::Text).expected()
                 )));
             }
         }

@@ -30,8 +30,8 @@ use base64::Engine;
 use plumbline_wire::{
     ApiError, BlobBundle, BlobEntry, BlobList, ErrorBody, Identity, Outcome, PullResponse,
     PushRequest, PushResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH,
-    BLOBS_UPLOAD_PATH, BLOB_PATH, HEAD_PATH, HEALTH_PATH, MAX_BODY_BYTES, METRICS_PATH, ME_PATH,
-    OPENAPI_PATH, PULL_PATH, PUSH_PATH, READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH,
+    BLOBS_UPLOAD_PATH, HEAD_PATH, HEALTH_PATH, MAX_BODY_BYTES, METRICS_PATH, ME_PATH, OPENAPI_PATH,
+    PULL_PATH, PUSH_PATH, READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH,
     SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 use serde::de::DeserializeOwned;
@@ -123,7 +123,7 @@ pub fn router(auth: Auth, options: HttpOptions) -> Router {
         .route(BLOBS_FETCH_PATH, post(fetch_blobs))
         .route(BLOBS_UPLOAD_PATH, post(upload_blobs))
         .route(
-            &format!("{BLOB_PATH}/{{sha256}}"),
+            crate::openapi::blob_path(),
             get(get_blob).head(head_blob).put(put_blob),
         )
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));

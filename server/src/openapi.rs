@@ -8,6 +8,8 @@
 //! - The committed copy, `server/openapi.json`, equals [`document_json`] (a test says how
 //!   to refresh it): reviewers see API changes in diffs, and CI fails on a stale copy.
 
+use std::sync::OnceLock;
+
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
@@ -70,9 +72,10 @@ const fn route(method: &'static str, path: &'static str, summary: &'static str) 
     }
 }
 
-/// The blob route's path template.
-pub fn blob_path() -> String {
-    format!("{BLOB_PATH}/{{sha256}}")
+/// The blob route's path template, as the router and this document name it.
+pub fn blob_path() -> &'static str {
+    static PATH: OnceLock<String> = OnceLock::new();
+    PATH.get_or_init(|| format!("{BLOB_PATH}/{{sha256}}"))
 }
 
 /// Every route the server answers.
@@ -83,7 +86,7 @@ pub fn routes() -> Vec<Route> {
         response: Body::Text(text),
         ..route("get", path, summary)
     };
-    let blob: &'static str = Box::leak(blob_path().into_boxed_str());
+    let blob = blob_path();
     vec![
         probe(HEALTH_PATH, "Liveness: the process answers.", "ok"),
         probe(
@@ -342,11 +345,15 @@ pub fn document() -> Value {
     })
 }
 
-/// The document as pretty JSON with a final newline, as committed.
-pub fn document_json() -> String {
-    let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
-    text.push('\n');
-    text
+/// The document as pretty JSON with a final newline, as committed; made once per
+/// process (it is served on every request for it).
+pub fn document_json() -> &'static str {
+    static TEXT: OnceLock<String> = OnceLock::new();
+    TEXT.get_or_init(|| {
+        let mut text = serde_json::to_string_pretty(&document()).unwrap_or_default();
+        text.push('\n');
+        text
+    })
 }
 
 #[cfg(test)]
@@ -358,7 +365,7 @@ mod tests {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/openapi.json");
         let generated = document_json();
         if std::env::var_os("PLUMBLINE_UPDATE_OPENAPI").is_some() {
-            std::fs::write(path, &generated).expect("write server/openapi.json");
+            std::fs::write(path, generated).expect("write server/openapi.json");
         }
         let committed = std::fs::read_to_string(path).unwrap_or_default();
         assert!(

@@ -79,17 +79,22 @@ impl Server {
         Ok(server)
     }
 
-    fn serve(&mut self, port: u16) -> anyhow::Result<()> {
+    /// Starts `plumbline-server serve` on this database and `port` (0: a free one).
+    fn spawn_serve(&self, port: u16) -> anyhow::Result<(Child, String)> {
         let mut command = Command::new(server_binary()?);
         command
             .args(["serve", "--database", &self.database, "--listen"])
             .arg(format!("127.0.0.1:{port}"))
             .env("PLUMBLINE_SERVER_LOG", "warn");
-        let (child, url) = spawn_listening(
+        spawn_listening(
             command,
             "plumbline-server listening on ",
             Duration::from_secs(30),
-        )?;
+        )
+    }
+
+    fn serve(&mut self, port: u16) -> anyhow::Result<()> {
+        let (child, url) = self.spawn_serve(port)?;
         self.port = url
             .rsplit(':')
             .next()
@@ -131,16 +136,7 @@ impl Server {
     /// port of its own: a second (third…) instance behind a load balancer. Drop it
     /// before the server (dropping the server drops a Postgres database).
     pub fn another_instance(&self) -> anyhow::Result<Instance> {
-        let mut command = Command::new(server_binary()?);
-        command
-            .args(["serve", "--database", &self.database, "--listen"])
-            .arg("127.0.0.1:0")
-            .env("PLUMBLINE_SERVER_LOG", "warn");
-        let (child, url) = spawn_listening(
-            command,
-            "plumbline-server listening on ",
-            Duration::from_secs(30),
-        )?;
+        let (child, url) = self.spawn_serve(0)?;
         Ok(Instance { child, url })
     }
 

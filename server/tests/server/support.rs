@@ -210,41 +210,23 @@ pub struct Server {
 
 impl Server {
     async fn start(url: &str) -> Self {
-        let mut child = Command::new(BINARY)
-            .args(["serve", "--database", url, "--listen", "127.0.0.1:0"])
-            .env("PLUMBLINE_SERVER_LOG", "error")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start plumbline-server serve");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-            .await
-            .expect("plumbline-server prints its address within 60 s")
-            .expect("read plumbline-server's output");
-        let Some(line) = line else {
-            let status = child.wait().await;
-            panic!("plumbline-server serve stopped before listening: {status:?}");
+        let server = match serve_with(&["--database", url, "--listen", "127.0.0.1:0"], &[]).await {
+            Serve::Listening(server) => server,
+            Serve::Exited(cli) => {
+                panic!("plumbline-server serve stopped before listening: {cli:#?}")
+            }
         };
-        let base = line
-            .strip_prefix("plumbline-server listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
-            .to_owned();
-        assert!(base.starts_with("http://127.0.0.1:"), "{base}");
         assert!(
-            !base.ends_with(":0"),
-            "the line shows the real port: {base}"
+            server.base.starts_with("http://127.0.0.1:"),
+            "{}",
+            server.base
         );
-        // Keep reading so that the server never writes into a full pipe.
-        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
-        Self {
-            base,
-            _child: child,
-            http: reqwest::Client::new(),
-        }
+        assert!(
+            !server.base.ends_with(":0"),
+            "the line shows the real port: {}",
+            server.base
+        );
+        server
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -58,7 +58,6 @@ const ERROR_PAUSE: Duration = Duration::from_millis(100);
 const TICKS: f64 = 100.0;
 
 struct Options {
-    dir: std::path::PathBuf,
     devices: usize,
     seconds: u64,
     batch: usize,
@@ -66,13 +65,7 @@ struct Options {
 }
 
 fn options() -> anyhow::Result<Options> {
-    let exe = std::env::current_exe()?;
-    let dir = exe
-        .parent()
-        .context("the benchmark binary has no folder")?
-        .to_path_buf();
     let mut options = Options {
-        dir,
         devices: 64,
         seconds: 60,
         batch: 50,
@@ -663,12 +656,8 @@ async fn sign_in(
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    // The server is the binary next to this one (plumbline_e2e::driver finds it).
     let options = options()?;
-    // The server is the release binary next to this one.
-    std::env::set_var(
-        "PLUMBLINE_SERVER_BINARY",
-        options.dir.join("plumbline-server"),
-    );
     let server = Server::start(Engine::Postgres).await?;
     for operator in 0..OPERATORS {
         server.add_user(
