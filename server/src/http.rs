@@ -28,11 +28,12 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use plumbline_wire::{
-    ApiError, BlobBundle, BlobEntry, BlobList, ErrorBody, Identity, Outcome, PullResponse,
-    PushRequest, PushResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH,
-    BLOBS_UPLOAD_PATH, HEAD_PATH, HEALTH_PATH, MAX_BODY_BYTES, METRICS_PATH, ME_PATH, OPENAPI_PATH,
-    PULL_PATH, PUSH_PATH, READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH,
-    SNAPSHOT_PATH, WORKSPACE_HEADER,
+    ApiError, BlobBundle, BlobEntry, BlobList, ClaimRequest, ClaimResponse, CompleteRequest,
+    CompleteResponse, ErrorBody, Identity, Outcome, PullResponse, PushRequest, PushResponse,
+    RenewRequest, RenewResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH,
+    BLOBS_UPLOAD_PATH, HEAD_PATH, HEALTH_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH,
+    LEASE_RENEW_PATH, MAX_BODY_BYTES, METRICS_PATH, ME_PATH, OPENAPI_PATH, PULL_PATH, PUSH_PATH,
+    READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -122,6 +123,9 @@ pub fn router(auth: Auth, options: HttpOptions) -> Router {
         .route(BLOBS_MISSING_PATH, post(missing_blobs))
         .route(BLOBS_FETCH_PATH, post(fetch_blobs))
         .route(BLOBS_UPLOAD_PATH, post(upload_blobs))
+        .route(LEASE_CLAIM_PATH, post(claim_leases))
+        .route(LEASE_RENEW_PATH, post(renew_leases))
+        .route(LEASE_COMPLETE_PATH, post(complete_lease))
         .route(
             crate::openapi::blob_path(),
             get(get_blob).head(head_blob).put(put_blob),
@@ -616,6 +620,40 @@ async fn upload_blobs(
         .blob_bytes(blobs.iter().map(|(_, data)| data.len() as u64).sum(), 0);
     app.database().put_blobs(&member, &blobs).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn claim_leases(
+    State(app): AppState,
+    Caller(member): Caller,
+    JsonBody(body): JsonBody<ClaimRequest>,
+) -> Result<Json<ClaimResponse>, Failure> {
+    let (answer, counts) = app.database().claim_leases(&member, &body).await?;
+    app.metrics.leases(counts);
+    Ok(Json(answer))
+}
+
+async fn renew_leases(
+    State(app): AppState,
+    Caller(member): Caller,
+    JsonBody(body): JsonBody<RenewRequest>,
+) -> Result<Json<RenewResponse>, Failure> {
+    let (answer, counts) = app.database().renew_leases(&member, &body).await?;
+    app.metrics.leases(counts);
+    Ok(Json(answer))
+}
+
+async fn complete_lease(
+    State(app): AppState,
+    Caller(member): Caller,
+    JsonBody(body): JsonBody<CompleteRequest>,
+) -> Result<Json<CompleteResponse>, Failure> {
+    let completed = app.database().complete_lease(&member, &body).await?;
+    app.metrics.leases(crate::leases::LeaseCounts {
+        completed: u64::from(completed),
+        lost: u64::from(!completed),
+        ..Default::default()
+    });
+    Ok(Json(CompleteResponse { completed }))
 }
 
 async fn not_found(method: Method, uri: Uri) -> Failure {

@@ -23,6 +23,7 @@ pub mod config;
 pub mod credentials;
 pub mod database;
 pub mod http;
+pub mod leases;
 pub mod metrics;
 pub mod openapi;
 pub mod sync;

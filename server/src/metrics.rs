@@ -83,6 +83,8 @@ struct Inner {
     /// reason (`bad_credentials`, `rate_limited`) → refused sign-ins.
     sign_in_failures: BTreeMap<&'static str, u64>,
     sign_ins: u64,
+    /// outcome (`granted`, `refused`, `renewed`, `lost`, `completed`) → leases.
+    leases: BTreeMap<&'static str, u64>,
 }
 
 /// The counters of one server process.
@@ -157,6 +159,20 @@ impl Metrics {
         });
     }
 
+    pub fn leases(&self, counts: crate::leases::LeaseCounts) {
+        self.with(|m| {
+            for (outcome, n) in [
+                ("granted", counts.granted),
+                ("refused", counts.refused),
+                ("renewed", counts.renewed),
+                ("lost", counts.lost),
+                ("completed", counts.completed),
+            ] {
+                *m.leases.entry(outcome).or_default() += n;
+            }
+        });
+    }
+
     /// The exposition text.
     pub fn render(&self, pool: PoolState, ready: bool) -> String {
         let mut out = String::new();
@@ -203,6 +219,14 @@ impl Metrics {
                     out,
                     "plumbline_sign_in_failures_total{{reason=\"{reason}\"}} {}",
                     m.sign_in_failures.get(reason).copied().unwrap_or(0)
+                );
+            }
+            header(&mut out, "plumbline_leases_total", "counter", "Lease requests of agents by outcome (granted, refused, renewed, lost, completed).");
+            for outcome in ["granted", "refused", "renewed", "lost", "completed"] {
+                let _ = writeln!(
+                    out,
+                    "plumbline_leases_total{{outcome=\"{outcome}\"}} {}",
+                    m.leases.get(outcome).copied().unwrap_or(0)
                 );
             }
         });

@@ -15,11 +15,12 @@ use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
 use plumbline_wire::{
-    ApiError, BlobBundle, BlobList, Identity, PullResponse, PushRequest, PushResponse, SignInBody,
+    ApiError, BlobBundle, BlobList, ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse,
+    Identity, PullResponse, PushRequest, PushResponse, RenewRequest, RenewResponse, SignInBody,
     SignedIn, Snapshot, SyncHead, API_VERSION, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH,
-    BLOBS_UPLOAD_PATH, BLOB_PATH, HEAD_PATH, HEALTH_PATH, METRICS_PATH, ME_PATH, OPENAPI_PATH,
-    PULL_PATH, PUSH_PATH, READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH,
-    SNAPSHOT_PATH, WORKSPACE_HEADER,
+    BLOBS_UPLOAD_PATH, BLOB_PATH, HEAD_PATH, HEALTH_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH,
+    LEASE_RENEW_PATH, METRICS_PATH, ME_PATH, OPENAPI_PATH, PULL_PATH, PUSH_PATH, READY_PATH,
+    REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 
 /// Bundles: JSON compressed with zstd.
@@ -197,6 +198,33 @@ pub fn routes() -> Vec<Route> {
                 "post",
                 BLOBS_UPLOAD_PATH,
                 "Upload blobs as one compressed bundle; each is checked against its SHA-256.",
+            )
+        },
+        Route {
+            request: Body::Json(schema::<ClaimRequest>),
+            response: Body::Json(schema::<ClaimResponse>),
+            ..route(
+                "post",
+                LEASE_CLAIM_PATH,
+                "Agents: claim work items (captures, deliveries); each is granted to one holder at a time, for ttl_seconds (operators and above; the items' tenants must be in the membership).",
+            )
+        },
+        Route {
+            request: Body::Json(schema::<RenewRequest>),
+            response: Body::Json(schema::<RenewResponse>),
+            ..route(
+                "post",
+                LEASE_RENEW_PATH,
+                "Agents: extend the leases still held; lost ones are listed (stop that work).",
+            )
+        },
+        Route {
+            request: Body::Json(schema::<CompleteRequest>),
+            response: Body::Json(schema::<CompleteResponse>),
+            ..route(
+                "post",
+                LEASE_COMPLETE_PATH,
+                "Agents: give an item back, resting for rest_seconds before it may be granted again.",
             )
         },
         Route {

@@ -6,13 +6,17 @@
 //!   is, sign-out; the error body every answer uses.
 //! - [`sync`]: the operations devices exchange (SYNC.md), push, pull with its control
 //!   messages, blobs by SHA-256, and per-tenant snapshot bundles for a first sync.
+//! - [`leases`]: agents sharing a workspace's work (captures, deliveries) one holder at a
+//!   time.
 //!
 //! Persisted and signed formats are pinned by golden tests: an operation once pushed is
 //! stored by the server and replayed to every device for years, so a change of its JSON
 //! must be a new field with a default, never a rename.
 
 pub mod identity;
+pub mod leases;
 pub mod sync;
 
 pub use identity::*;
+pub use leases::*;
 pub use sync::*;

@@ -8,6 +8,7 @@
 mod desktop;
 mod identity;
 mod instance;
+mod leases;
 mod operations;
 mod support;
 mod sync;
@@ -42,6 +43,7 @@ macro_rules! on_both_engines {
 mod scenarios {
     pub use crate::desktop::*;
     pub use crate::identity::*;
+    pub use crate::leases::*;
     pub use crate::sync::*;
 }
 
@@ -62,4 +64,6 @@ on_both_engines!(
     the_authorisation_matrix_holds_on_every_endpoint,
     changing_a_membership_grants_and_revokes_tenants,
     a_stranger_cannot_lock_the_real_user_out,
+    leases_have_one_holder_expire_rest_and_keep_to_the_membership,
+    concurrent_claims_grant_each_item_once,
 );

@@ -366,7 +366,13 @@ pub async fn live_pull_wakes_when_another_device_pushes(backend: &Backend) {
 }
 
 /// Adds a user with a password, to a workspace with a role, limited to `tenants`.
-async fn member(backend: &Backend, email: &str, workspace: &str, role: &str, tenants: &[&str]) {
+pub(crate) async fn member(
+    backend: &Backend,
+    email: &str,
+    workspace: &str,
+    role: &str,
+    tenants: &[&str],
+) {
     let mut args = vec![
         "user",
         "add",
