@@ -1,8 +1,18 @@
 //! `plumbline alerts`: the inbox of alerts reviews raised, acknowledged or snoozed from
-//! the command line (the desktop app shows the same inbox).
+//! the command line (the desktop app shows the same inbox); where alerts go besides the
+//! inbox (destinations, routes from rules), the delivery log, dead letters and replays.
+
+use std::path::PathBuf;
 
 use chrono::{TimeDelta, Utc};
-use plumbline_core::store::{AlertRow, AlertView, Store};
+use plumbline_core::delivery::outbox::{self, Alone};
+use plumbline_core::delivery::send::{
+    check_destination, host_of, DestinationKind, DestinationSecret,
+};
+use plumbline_core::delivery::signing::WebhookSecret;
+use plumbline_core::keychain::{Keychain as _, OsKeychain};
+use plumbline_core::store::{destination_account, AlertRow, AlertView, DestinationRow, Store};
+use plumbline_core::sync::api::Role;
 use plumbline_reports::generate::parse_day;
 
 use crate::output::print_json;
@@ -44,6 +54,89 @@ enum AlertCommand {
         #[arg(long)]
         hours: Option<i64>,
     },
+    /// List where alerts go besides the inbox (never their URLs or secrets).
+    Destinations,
+    /// Add, test, rotate, enable, disable or remove a destination (admins only when this
+    /// workspace syncs with a server).
+    #[command(subcommand)]
+    Destination(DestinationCommand),
+    /// Send a rule's alerts to a destination (`--remove`: stop).
+    Route {
+        /// The rule's name or id (`plumbline alerts rules` lists them).
+        rule: String,
+        /// The destination's name.
+        #[arg(long = "to")]
+        destination: String,
+        #[arg(long)]
+        remove: bool,
+    },
+    /// The alert rules, with their destinations.
+    Rules,
+    /// The delivery log: newest first (`--state dead`: the dead letters).
+    Deliveries {
+        #[arg(long)]
+        destination: Option<String>,
+        #[arg(long, value_parser = ["pending", "sent", "dead", "skipped"])]
+        state: Option<String>,
+        #[arg(long, default_value_t = 100)]
+        limit: u32,
+    },
+    /// Every attempt of one delivery.
+    Attempts { delivery: String },
+    /// Put a dead-lettered delivery back in the outbox.
+    Replay {
+        #[arg(required = true)]
+        deliveries: Vec<String>,
+    },
+    /// Send what is due now, once (an agent does this continuously).
+    Deliver,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum DestinationCommand {
+    /// A new destination. Its URL and secrets go to the OS keychain and are never shown
+    /// again, except a webhook's new signing secret, shown once for the receiver.
+    Add {
+        name: String,
+        #[arg(long, value_parser = ["webhook", "teams", "slack", "pagerduty"])]
+        kind: String,
+        /// The URL (a Slack or Teams URL is itself a secret: prefer --url-file).
+        #[arg(long, conflicts_with = "url_file")]
+        url: Option<String>,
+        /// A file holding the URL.
+        #[arg(long)]
+        url_file: Option<PathBuf>,
+        /// Webhooks: a file holding the signing secret (whsec_…); without it, one is made.
+        #[arg(long)]
+        signing_secret_file: Option<PathBuf>,
+        /// PagerDuty: a file holding the Events API v2 routing key.
+        #[arg(long)]
+        routing_key_file: Option<PathBuf>,
+        /// Allow a private, loopback or link-local address (and plain http there).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// Webhooks: a new signing secret, shown once; the old one keeps signing alongside
+    /// until `--finish` (receivers switch in between).
+    RotateSecret {
+        name: String,
+        /// End the overlap: only the newest secret signs.
+        #[arg(long)]
+        finish: bool,
+    },
+    /// Put a test alert in the outbox and send it now.
+    Test {
+        name: String,
+    },
+    Enable {
+        name: String,
+    },
+    Disable {
+        name: String,
+    },
+    Remove {
+        name: String,
+    },
 }
 
 pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
@@ -69,6 +162,383 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
             };
             let changed = store.snooze_alerts(ids, until).await?;
             report(json, "snoozed", changed)
+        }
+        Some(AlertCommand::Destinations) => {
+            let destinations = store.destinations().await?;
+            if json {
+                print_json(&destinations)?;
+            } else if destinations.is_empty() {
+                println!("No destinations: alerts stay in the inbox (`plumbline alerts destination add`).");
+            } else {
+                for d in &destinations {
+                    print_destination(d);
+                }
+            }
+            Ok(())
+        }
+        Some(AlertCommand::Destination(command)) => destination(store, command, json).await,
+        Some(AlertCommand::Route {
+            rule,
+            destination,
+            remove,
+        }) => {
+            may_change_destinations(store).await?;
+            store.route_rule(rule, destination, !remove).await?;
+            if !json {
+                println!(
+                    "Alerts of {rule:?} {} {destination}.",
+                    if *remove {
+                        "no longer go to"
+                    } else {
+                        "now go to"
+                    }
+                );
+            }
+            Ok(())
+        }
+        Some(AlertCommand::Rules) => {
+            let rules = store.alert_rules().await?;
+            let destinations = store.destinations().await?;
+            let view: Vec<serde_json::Value> = rules
+                .iter()
+                .map(|r| {
+                    let to: Vec<&str> = destinations
+                        .iter()
+                        .filter(|d| d.rules.contains(&r.name))
+                        .map(|d| d.name.as_str())
+                        .collect();
+                    serde_json::json!({
+                        "id": r.id, "name": r.name, "condition": r.condition,
+                        "enabled": r.enabled, "cooldown_secs": r.cooldown_secs,
+                        "destinations": to,
+                    })
+                })
+                .collect();
+            if json {
+                print_json(&view)?;
+            } else {
+                for (rule, v) in rules.iter().zip(&view) {
+                    println!(
+                        "{:<40} {}  → {}",
+                        rule.name,
+                        if rule.enabled { "on " } else { "off" },
+                        v["destinations"]
+                            .as_array()
+                            .filter(|a| !a.is_empty())
+                            .map(|a| a
+                                .iter()
+                                .filter_map(|d| d.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", "))
+                            .unwrap_or_else(|| "inbox only".to_owned())
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(AlertCommand::Deliveries {
+            destination,
+            state,
+            limit,
+        }) => {
+            let rows = store
+                .deliveries(destination.as_deref(), state.as_deref(), *limit)
+                .await?;
+            if json {
+                print_json(&rows)?;
+            } else if rows.is_empty() {
+                println!("No deliveries.");
+            } else {
+                for d in &rows {
+                    println!(
+                        "{}  {:<8} {:<20} {}  attempts {}{}  [{}]",
+                        &d.created_at[..16.min(d.created_at.len())],
+                        d.state,
+                        d.destination,
+                        d.title,
+                        d.attempts,
+                        d.last_error
+                            .as_deref()
+                            .map(|e| format!(", last: {e}"))
+                            .unwrap_or_default(),
+                        d.id
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(AlertCommand::Attempts { delivery }) => {
+            let attempts = store.delivery_attempts(delivery).await?;
+            if json {
+                print_json(&attempts)?;
+            } else {
+                for a in &attempts {
+                    println!(
+                        "{}  {:<6} {:>4} {:>6} ms  {}",
+                        a.at,
+                        a.outcome,
+                        a.status
+                            .map(|s| s.to_string())
+                            .unwrap_or_else(|| "-".into()),
+                        a.latency_ms,
+                        a.error.as_deref().unwrap_or("")
+                    );
+                }
+            }
+            Ok(())
+        }
+        Some(AlertCommand::Replay { deliveries }) => {
+            let mut replayed = Vec::new();
+            for id in deliveries {
+                replayed.push(store.replay_delivery(id).await?);
+            }
+            if json {
+                print_json(&replayed)?;
+            } else {
+                println!("{} deliveries are back in the outbox.", replayed.len());
+            }
+            Ok(())
+        }
+        Some(AlertCommand::Deliver) => {
+            let keychain = OsKeychain::detect();
+            let round = outbox::deliver_due(store, &keychain, &Alone, Utc::now()).await?;
+            if json {
+                print_json(&round)?;
+            } else {
+                println!(
+                    "Sent {}, to retry {}, dead-lettered {}.",
+                    round.sent, round.retried, round.dead
+                );
+            }
+            Ok(())
+        }
+    }
+}
+
+fn print_destination(d: &DestinationRow) {
+    let state = if d.enabled {
+        match &d.failing_since {
+            Some(since) => format!("failing since {since}"),
+            None => "enabled".to_owned(),
+        }
+    } else {
+        format!(
+            "DISABLED: {}",
+            d.disabled_reason.as_deref().unwrap_or("by an admin")
+        )
+    };
+    println!(
+        "{:<24} {:<9} {:<32} {}{}",
+        d.name,
+        d.kind,
+        d.target,
+        state,
+        if d.rules.is_empty() {
+            String::new()
+        } else {
+            format!("  ← {}", d.rules.join(", "))
+        }
+    );
+}
+
+/// Destinations change only by admins (and owners) of the server workspace, when this
+/// workspace syncs with one.
+async fn may_change_destinations(store: &Store) -> Result<(), Failure> {
+    let Some(connection) = store.server_connection().await? else {
+        return Ok(());
+    };
+    let chosen = store.sync_state().await?.server_workspace;
+    let roles: Vec<Role> = connection
+        .workspaces
+        .iter()
+        .filter(|w| chosen.as_deref().is_none_or(|id| w.id == id))
+        .map(|w| w.role)
+        .collect();
+    if roles.is_empty() || roles.iter().any(|r| *r <= Role::Admin) {
+        return Ok(());
+    }
+    Err(Failure::usage(
+        "only admins of the workspace change alert destinations: ask one of them",
+    ))
+}
+
+fn read_file(path: &PathBuf, what: &str) -> Result<String, Failure> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::usage(format!("cannot read {what} from {}: {e}", path.display())))?;
+    let text = text.trim().to_owned();
+    if text.is_empty() {
+        return Err(Failure::usage(format!("{} is empty", path.display())));
+    }
+    Ok(text)
+}
+
+fn keychain_failure(error: impl std::fmt::Display) -> Failure {
+    Failure::from(anyhow::anyhow!(
+        "the keychain refused the destination's secret: {error}"
+    ))
+}
+
+async fn destination(store: &Store, command: &DestinationCommand, json: bool) -> Outcome {
+    let keychain = OsKeychain::detect();
+    match command {
+        DestinationCommand::Add {
+            name,
+            kind,
+            url,
+            url_file,
+            signing_secret_file,
+            routing_key_file,
+            allow_private,
+        } => {
+            may_change_destinations(store).await?;
+            let kind = DestinationKind::parse(kind)
+                .ok_or_else(|| Failure::usage("--kind webhook|teams|slack|pagerduty"))?;
+            let url = match (url, url_file, kind) {
+                (Some(url), _, _) => url.trim().to_owned(),
+                (None, Some(path), _) => read_file(path, "the URL")?,
+                (None, None, DestinationKind::Pagerduty) => {
+                    plumbline_core::delivery::send::PAGERDUTY_EVENTS_URL.to_owned()
+                }
+                (None, None, _) => {
+                    return Err(Failure::usage("give the URL: --url-file FILE or --url URL"))
+                }
+            };
+            let mut made = None;
+            let signing_secrets = match (kind, signing_secret_file) {
+                (DestinationKind::Webhook, Some(path)) => {
+                    vec![read_file(path, "the signing secret")?]
+                }
+                (DestinationKind::Webhook, None) => {
+                    let secret = WebhookSecret::generate()
+                        .map_err(|e| Failure::from(anyhow::anyhow!(e)))?
+                        .expose();
+                    made = Some(secret.clone());
+                    vec![secret]
+                }
+                _ => Vec::new(),
+            };
+            let routing_key = match routing_key_file {
+                Some(path) => Some(read_file(path, "the routing key")?),
+                None => None,
+            };
+            let secret = DestinationSecret {
+                url,
+                signing_secrets,
+                routing_key,
+            };
+            check_destination(kind, &secret, *allow_private).map_err(|e| Failure::usage(e.0))?;
+            let id = uuid::Uuid::now_v7().to_string();
+            outbox::save_destination_secret(&keychain, &id, &secret).map_err(keychain_failure)?;
+            let target = host_of(&secret.url).unwrap_or_default();
+            let row = match store
+                .add_destination(&id, name, kind, &target, *allow_private)
+                .await
+            {
+                Ok(row) => row,
+                Err(error) => {
+                    let _ = keychain.delete(&destination_account(&id));
+                    return Err(error.into());
+                }
+            };
+            if json {
+                print_json(&serde_json::json!({ "destination": row, "signing_secret": made }))?;
+            } else {
+                print_destination(&row);
+                if let Some(secret) = made {
+                    println!("Signing secret (shown once; give it to the receiver to verify signatures):\n{secret}");
+                }
+                println!("Route rules to it: `plumbline alerts route RULE --to {}`; try it: `plumbline alerts destination test {}`.", row.name, row.name);
+            }
+            Ok(())
+        }
+        DestinationCommand::RotateSecret { name, finish } => {
+            may_change_destinations(store).await?;
+            let row = store.destination(name).await?;
+            if row.kind != "webhook" {
+                return Err(Failure::usage("only webhooks have signing secrets"));
+            }
+            let mut secret =
+                outbox::destination_secret(&keychain, &row.id).map_err(Failure::usage)?;
+            let made = if *finish {
+                secret.signing_secrets.truncate(1);
+                None
+            } else {
+                let new = WebhookSecret::generate()
+                    .map_err(|e| Failure::from(anyhow::anyhow!(e)))?
+                    .expose();
+                secret.signing_secrets.insert(0, new.clone());
+                secret.signing_secrets.truncate(2);
+                Some(new)
+            };
+            outbox::save_destination_secret(&keychain, &row.id, &secret)
+                .map_err(keychain_failure)?;
+            if json {
+                print_json(
+                    &serde_json::json!({ "signing_secret": made, "signing": secret.signing_secrets.len() }),
+                )?;
+            } else if let Some(new) = made {
+                println!("New signing secret (shown once); messages carry both signatures until `--finish`:\n{new}");
+            } else {
+                println!("Only the newest signing secret signs now.");
+            }
+            Ok(())
+        }
+        DestinationCommand::Test { name } => {
+            let queued = store.enqueue_test_delivery(name).await?;
+            let round = outbox::deliver_due(store, &keychain, &Alone, Utc::now()).await?;
+            let after = store.delivery(&queued.id).await?;
+            let attempts = store.delivery_attempts(&queued.id).await?;
+            if json {
+                print_json(
+                    &serde_json::json!({ "delivery": after, "attempts": attempts, "round": round }),
+                )?;
+            } else {
+                match after.state.as_str() {
+                    "sent" => println!(
+                        "The test alert reached {} ({}).",
+                        after.destination,
+                        after.last_status.map(|s| s.to_string()).unwrap_or_default()
+                    ),
+                    _ => println!(
+                        "The test alert did not reach {}: {} (state {}).",
+                        after.destination,
+                        after.last_error.as_deref().unwrap_or("not sent yet"),
+                        after.state
+                    ),
+                }
+            }
+            if after.state == "sent" {
+                Ok(())
+            } else {
+                Err(Failure::server(format!(
+                    "the test alert was not delivered: {}",
+                    after.last_error.unwrap_or_default()
+                )))
+            }
+        }
+        DestinationCommand::Enable { name } | DestinationCommand::Disable { name } => {
+            may_change_destinations(store).await?;
+            let enable = matches!(command, DestinationCommand::Enable { .. });
+            let row = store
+                .set_destination_enabled(name, enable, Some("disabled by an admin"))
+                .await?;
+            if json {
+                print_json(&row)?;
+            } else {
+                print_destination(&row);
+            }
+            Ok(())
+        }
+        DestinationCommand::Remove { name } => {
+            may_change_destinations(store).await?;
+            let row = store.remove_destination(name).await?;
+            keychain
+                .delete(&destination_account(&row.id))
+                .map_err(keychain_failure)?;
+            if !json {
+                println!("Removed {} and its deliveries.", row.name);
+            }
+            Ok(())
         }
     }
 }

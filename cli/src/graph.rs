@@ -159,7 +159,7 @@ async fn tenant_id(store: &Store, name: &str) -> Result<TenantId, Failure> {
         })
 }
 
-fn client(per_tenant: usize, global: usize) -> Result<GraphClient, Failure> {
+pub(crate) fn client(per_tenant: usize, global: usize) -> Result<GraphClient, Failure> {
     GraphClient::new(
         Limits {
             per_tenant,

@@ -11,6 +11,7 @@
 //! - 6 verification failed (an evidence pack or the audit chain)
 //! - 7 the Plumbline server could not be reached, refused, or no longer knows this device
 
+mod agent;
 mod alerts;
 mod baseline;
 mod bench;
@@ -98,6 +99,10 @@ enum Command {
     /// Sync this workspace with its Plumbline server: `sync [--once]`, `sync status`,
     /// `sync verify`.
     Sync(sync::Args),
+    /// Run as an agent: a headless device with a service identity that syncs, captures due
+    /// tenants from Graph (sharing the work with other agents through the server's
+    /// leases), reviews them and delivers their alerts, until stopped (SIGTERM).
+    Agent(agent::Args),
     /// Benchmarks with figures to quote (they make their own databases; --db is unused).
     #[command(subcommand)]
     Bench(bench::Command),
@@ -232,6 +237,7 @@ fn main() -> ExitCode {
             Command::Sync(args) => sync::run(&store, args, cli.json).await,
             Command::Graph(command) => graph::run(&store, command, cli.json).await,
             Command::Capture(args) => graph::capture(&store, args, cli.json).await,
+            Command::Agent(args) => agent::run(&store, args).await,
             Command::Bench(_) => unreachable!("handled before the database is opened"),
         };
         store.close().await;

@@ -77,6 +77,9 @@ pub struct OpenedFinding {
     pub severity: Severity,
     pub title: String,
     pub reopened: bool,
+    /// What identifies this opening on every device: the finding and the review that
+    /// opened it (both derived from the inputs, so the same everywhere).
+    pub key: String,
 }
 
 /// A risk acceptance that lapsed.
@@ -85,6 +88,8 @@ pub struct LapsedAcceptance {
     pub finding_title: String,
     /// `expired` or `value_changed`.
     pub reason: String,
+    /// The acceptance and its lapse, as every device names them.
+    pub key: String,
 }
 
 /// What one tenant's reviews in a run changed.
@@ -95,6 +100,8 @@ pub struct TenantFacts {
     pub lapsed: Vec<LapsedAcceptance>,
     /// The score before and after the run, when both reviews had one.
     pub score: Option<(f64, f64)>,
+    /// The review that gave the newer score.
+    pub score_key: String,
 }
 
 /// What a review run changed, by tenant id.
@@ -105,6 +112,12 @@ pub type ReviewFacts = BTreeMap<String, TenantFacts>;
 pub struct NewAlert {
     pub rule_id: String,
     pub tenant_id: String,
+    /// The alert's identity (its condition and tenant; never a time): the same on every
+    /// device, PagerDuty's `dedup_key`.
+    pub fingerprint: String,
+    /// This occurrence: the fingerprint and what triggered it (the findings and reviews),
+    /// the same on every device that derived the same reviews: the `webhook-id`.
+    pub event_id: String,
     pub severity: Severity,
     pub title: String,
     pub body: String,
@@ -118,10 +131,15 @@ pub fn evaluate(rules: &[AlertRule], facts: &ReviewFacts) -> Vec<NewAlert> {
     let mut alerts = Vec::new();
     for rule in rules.iter().filter(|r| r.enabled) {
         for (tenant_id, tenant) in facts {
-            if let Some((severity, title, body)) = fire(&rule.condition, tenant) {
+            if let Some((severity, title, body, mut keys)) = fire(&rule.condition, tenant) {
+                let fingerprint = fingerprint(&rule.condition, tenant_id);
+                keys.sort();
+                let event_id = digest(&format!("{fingerprint}\n{}", keys.join("\n")));
                 alerts.push(NewAlert {
                     rule_id: rule.id.clone(),
                     tenant_id: tenant_id.clone(),
+                    fingerprint,
+                    event_id,
                     severity,
                     title,
                     body,
@@ -132,7 +150,24 @@ pub fn evaluate(rules: &[AlertRule], facts: &ReviewFacts) -> Vec<NewAlert> {
     alerts
 }
 
-fn fire(condition: &Condition, t: &TenantFacts) -> Option<(Severity, String, String)> {
+/// An alert's fingerprint: its condition and tenant (rules are told apart by what they
+/// watch, which every device words the same; their ids are local).
+pub fn fingerprint(condition: &Condition, tenant_id: &str) -> String {
+    let condition = serde_json::to_string(condition).unwrap_or_default();
+    digest(&format!("{condition}\n{tenant_id}"))
+}
+
+/// 32 hex digits of SHA-256.
+fn digest(text: &str) -> String {
+    use sha2::Digest as _;
+    let hash = sha2::Sha256::digest(text.as_bytes());
+    hex::encode(&hash[..16])
+}
+
+/// What fired: severity, title, body, and the keys of what triggered it.
+type Fired = (Severity, String, String, Vec<String>);
+
+fn fire(condition: &Condition, t: &TenantFacts) -> Option<Fired> {
     match condition {
         Condition::NewFindings { min_severity } => {
             let mut hits: Vec<&OpenedFinding> = t
@@ -162,7 +197,8 @@ fn fire(condition: &Condition, t: &TenantFacts) -> Option<(Severity, String, Str
             if reopened > 0 {
                 body.push_str(&format!("\n{reopened} of them had been resolved before."));
             }
-            Some((worst, format!("{}: {what}", t.tenant_name), body))
+            let keys = hits.iter().map(|f| f.key.clone()).collect();
+            Some((worst, format!("{}: {what}", t.tenant_name), body, keys))
         }
         Condition::AcceptanceLapsed => {
             if t.lapsed.is_empty() {
@@ -185,6 +221,7 @@ fn fire(condition: &Condition, t: &TenantFacts) -> Option<(Severity, String, Str
                 Severity::High,
                 format!("{}: {what}", t.tenant_name),
                 format!("{body}\nThe findings are open again: decide them anew."),
+                t.lapsed.iter().map(|l| l.key.clone()).collect(),
             ))
         }
         Condition::ScoreDrop { points } => {
@@ -207,6 +244,7 @@ fn fire(condition: &Condition, t: &TenantFacts) -> Option<(Severity, String, Str
                 format!(
                     "The alignment score went from {before:.1} to {after:.1} in the last review."
                 ),
+                vec![t.score_key.clone()],
             ))
         }
     }
@@ -247,6 +285,7 @@ mod tests {
             severity,
             title: title.to_owned(),
             reopened,
+            key: format!("finding-{title}@review-1"),
         }
     }
 
@@ -308,6 +347,7 @@ mod tests {
             lapsed: vec![LapsedAcceptance {
                 finding_title: "USB storage allowed".into(),
                 reason: "value_changed".into(),
+                key: "acceptance-1@value_changed".into(),
             }],
             score: Some((92.0, 71.5)),
             ..Default::default()

@@ -13,6 +13,7 @@ pub mod audit;
 pub mod baseline;
 pub mod capture;
 pub mod connectors;
+pub mod delivery;
 pub mod demo;
 pub mod derive;
 pub mod drift;

@@ -17,6 +17,7 @@ mod blobs;
 mod captures;
 mod console;
 mod definitions;
+mod delivery;
 mod derived;
 mod evidence;
 mod findings;
@@ -49,6 +50,10 @@ pub use baselines::{
 pub use blobs::{blob_hash, canonical_bytes};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;
+pub use delivery::{
+    delivery_id, destination_account, AttemptRecord, AttemptRow, DeliveryRow, DestinationRow,
+    DueDelivery, DISABLE_AFTER,
+};
 pub use derived::DerivedWrite;
 pub use evidence::{
     AuditFilter, EvidenceCapture, EvidenceItem, EvidencePackRow, EvidenceReview, NewEvidencePack,

@@ -8,5 +8,6 @@
 
 pub mod driver;
 pub mod graph;
+pub mod receiver;
 pub mod team;
 pub mod webdriver;

@@ -238,6 +238,7 @@ impl Store {
                 now,
             )
             .await?;
+            super::delivery::enqueue(&mut tx, self, &id, rule, &alert, now).await?;
             ids.push(id);
         }
         write_watermark(&mut tx, &next).await?;
@@ -495,7 +496,8 @@ async fn review_facts(
             .map(Severity::as_str)
             .collect();
             sqlx::query(
-                "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status
+                "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status,
+                        f.id AS finding_id, tr.review_id
                  FROM finding_transitions tr
                  JOIN findings f ON f.id = tr.finding_id
                  JOIN tenants t ON t.id = f.tenant_id
@@ -519,10 +521,16 @@ async fn review_facts(
                 .ok_or_else(|| StoreError::Corrupt(format!("severity {severity}")))?,
             title: row.try_get("title")?,
             reopened: row.try_get::<Option<String>, _>("from_status")?.is_some(),
+            key: format!(
+                "{}@{}",
+                row.try_get::<String, _>("finding_id")?,
+                row.try_get::<Option<String>, _>("review_id")?
+                    .unwrap_or_default()
+            ),
         });
     }
     let lapsed = sqlx::query(
-        "SELECT f.tenant_id, t.display_name, f.title, ra.lapse_reason
+        "SELECT f.tenant_id, t.display_name, f.title, ra.lapse_reason, ra.id AS acceptance_id
          FROM risk_acceptances ra
          JOIN findings f ON f.id = ra.finding_id
          JOIN tenants t ON t.id = f.tenant_id
@@ -536,18 +544,20 @@ async fn review_facts(
     .fetch_all(&mut *tx)
     .await?;
     for row in &lapsed {
-        tenant_facts(&mut facts, row)?
-            .lapsed
-            .push(LapsedAcceptance {
+        tenant_facts(&mut facts, row)?.lapsed.push({
+            let reason = row
+                .try_get::<Option<String>, _>("lapse_reason")?
+                .unwrap_or_default();
+            LapsedAcceptance {
                 finding_title: row.try_get("title")?,
-                reason: row
-                    .try_get::<Option<String>, _>("lapse_reason")?
-                    .unwrap_or_default(),
-            });
+                key: format!("{}@{reason}", row.try_get::<String, _>("acceptance_id")?),
+                reason,
+            }
+        });
     }
     // Each tenant reviewed since the mark: its newest score, and its newest one before.
     let scores = sqlx::query(
-        "SELECT r.tenant_id, t.display_name, r.score AS after,
+        "SELECT r.tenant_id, t.display_name, r.score AS after, r.id AS review_id,
                 (SELECT p.score FROM reviews p
                  WHERE p.tenant_id = r.tenant_id AND p.rowid <= ?1
                  ORDER BY p.rowid DESC LIMIT 1) AS before
@@ -565,7 +575,9 @@ async fn review_facts(
         let before: Option<f64> = row.try_get("before")?;
         let after: Option<f64> = row.try_get("after")?;
         if let (Some(before), Some(after)) = (before, after) {
-            tenant_facts(&mut facts, row)?.score = Some((before, after));
+            let tenant = tenant_facts(&mut facts, row)?;
+            tenant.score = Some((before, after));
+            tenant.score_key = row.try_get("review_id")?;
         }
     }
     Ok((facts, next))

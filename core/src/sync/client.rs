@@ -19,10 +19,12 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 
 use super::api::{
-    ApiError, BlobBundle, BlobEntry, BlobList, Identity, Operation, PullResponse, PushRequest,
-    PushResponse, SignInBody, SignedIn, Snapshot, SyncHead, API_VERSION, BLOBS_FETCH_PATH,
-    BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, HEAD_PATH, ME_PATH, PULL_PATH, PUSH_PATH, SIGN_IN_PATH,
-    SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
+    ApiError, BlobBundle, BlobEntry, BlobList, ClaimRequest, ClaimResponse, CompleteRequest,
+    CompleteResponse, Identity, Operation, PullResponse, PushRequest, PushResponse, RenewRequest,
+    RenewResponse, SignInBody, SignedIn, Snapshot, SyncHead, API_VERSION, BLOBS_FETCH_PATH,
+    BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, HEAD_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH,
+    LEASE_RENEW_PATH, ME_PATH, PULL_PATH, PUSH_PATH, SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH,
+    WORKSPACE_HEADER,
 };
 
 /// How long to wait for the server to accept the connection.
@@ -338,6 +340,50 @@ impl Client {
             .request(method, url)
             .bearer_auth(token.expose())
             .header(WORKSPACE_HEADER, workspace))
+    }
+
+    /// Claims work items (leases): those granted, and why the others were not.
+    pub async fn claim_leases(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        request: &ClaimRequest,
+    ) -> Result<ClaimResponse, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::POST, LEASE_CLAIM_PATH, token, workspace)?
+            .json(request);
+        let response = self.send(request).await?;
+        self.answer(response, StatusCode::OK).await
+    }
+
+    /// Extends leases still held; lost ones are listed.
+    pub async fn renew_leases(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        request: &RenewRequest,
+    ) -> Result<RenewResponse, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::POST, LEASE_RENEW_PATH, token, workspace)?
+            .json(request);
+        let response = self.send(request).await?;
+        self.answer(response, StatusCode::OK).await
+    }
+
+    /// Gives a lease back, its item resting for `rest_seconds`; false when it was no
+    /// longer held.
+    pub async fn complete_lease(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        request: &CompleteRequest,
+    ) -> Result<bool, ClientError> {
+        let request = self
+            .sync_request(reqwest::Method::POST, LEASE_COMPLETE_PATH, token, workspace)?
+            .json(request);
+        let response = self.send(request).await?;
+        let answer: CompleteResponse = self.answer(response, StatusCode::OK).await?;
+        Ok(answer.completed)
     }
 
     /// The log's head and the visible tenants' checksums; `first_sync`: a first sync

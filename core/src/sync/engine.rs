@@ -170,14 +170,14 @@ impl Cancel {
 }
 
 /// The server, the token and the workspace of a round.
-struct Session {
-    client: Client,
-    token: DeviceToken,
-    workspace: String,
+pub struct Session {
+    pub client: Client,
+    pub token: DeviceToken,
+    pub workspace: String,
 }
 
 /// Reads the connection: the server, the token from the keychain, the workspace.
-async fn session(
+pub async fn session(
     store: &Store,
     keychain: &dyn Keychain,
     options: &SyncOptions,

@@ -1,0 +1,651 @@
+//! Alert delivery against real receivers on loopback (ALERTS.md): Standard Webhooks
+//! signatures (and a rotation), the documented shapes of Teams, Slack and PagerDuty,
+//! retries on 5xx and 429 (with and without `Retry-After`) and none on 400, dead letters
+//! and replays, a receiver down for an hour getting every alert once afterwards,
+//! destinations disabled on 410 or after a day of failures (with admins told on another
+//! channel), SSRF refusals, and alerts from reviews queued once per routed destination
+//! under ids every device computes alike. Time is the test's: each round is given its
+//! "now".
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, TimeDelta, Utc};
+use plumbline_core::delivery::outbox::{deliver_due, save_destination_secret, Alone, RoundReport};
+use plumbline_core::delivery::send::{DestinationKind, DestinationSecret};
+use plumbline_core::delivery::signing::{verify, WebhookSecret};
+use plumbline_core::keychain::MemoryKeychain;
+use plumbline_core::portfolio::{add_demo_tenants, DemoRequest, DEFAULT_SEED};
+use plumbline_core::review::{review_all, ReviewOptions};
+use plumbline_core::store::{DeliveryRow, Store};
+use plumbline_e2e::receiver::{Mode, Receiver};
+
+struct Bench {
+    _dir: tempfile::TempDir,
+    store: Store,
+    keychain: MemoryKeychain,
+}
+
+impl Bench {
+    async fn new() -> Self {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("delivery.db"))
+            .await
+            .expect("open");
+        Self {
+            _dir: dir,
+            store,
+            keychain: MemoryKeychain::default(),
+        }
+    }
+
+    /// A destination on loopback (allowed private), with its secret in the keychain.
+    async fn destination(&self, name: &str, kind: DestinationKind, secret: DestinationSecret) {
+        let id = uuid::Uuid::now_v7().to_string();
+        save_destination_secret(&self.keychain, &id, &secret).expect("keychain");
+        self.store
+            .add_destination(&id, name, kind, "127.0.0.1", true)
+            .await
+            .expect("add destination");
+    }
+
+    async fn round(&self, now: DateTime<Utc>) -> RoundReport {
+        deliver_due(&self.store, &self.keychain, &Alone, now)
+            .await
+            .expect("deliver")
+    }
+
+    async fn delivery(&self, id: &str) -> DeliveryRow {
+        self.store.delivery(id).await.expect("delivery")
+    }
+}
+
+fn webhook(url: String, secrets: &[&WebhookSecret]) -> DestinationSecret {
+    DestinationSecret {
+        url,
+        signing_secrets: secrets.iter().map(|s| s.expose()).collect(),
+        routing_key: None,
+    }
+}
+
+fn new_secret() -> WebhookSecret {
+    WebhookSecret::generate().expect("secret")
+}
+
+/// Checks the Standard Webhooks headers of `request` with `secret`.
+fn signed_by(request: &plumbline_e2e::receiver::Received, secret: &WebhookSecret) -> bool {
+    let id = request.header("webhook-id").expect("webhook-id");
+    let timestamp: i64 = request
+        .header("webhook-timestamp")
+        .expect("webhook-timestamp")
+        .parse()
+        .expect("a number");
+    let signature = request
+        .header("webhook-signature")
+        .expect("webhook-signature");
+    verify(
+        secret,
+        &id,
+        timestamp,
+        &request.body,
+        &signature,
+        timestamp,
+        300,
+    )
+    .is_ok()
+}
+
+#[tokio::test]
+async fn webhooks_are_signed_per_the_standard_and_a_rotation_signs_twice() {
+    let bench = Bench::new().await;
+    let receiver = Receiver::start().await.expect("receiver");
+    let old = new_secret();
+    bench
+        .destination(
+            "ops",
+            DestinationKind::Webhook,
+            webhook(receiver.url("hook"), &[&old]),
+        )
+        .await;
+    let first = bench
+        .store
+        .enqueue_test_delivery("ops")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(Utc::now()).await.sent, 1);
+    let got = receiver.accepted();
+    assert_eq!(got.len(), 1);
+    assert!(signed_by(&got[0], &old));
+    assert!(
+        !signed_by(&got[0], &new_secret()),
+        "a foreign secret does not verify"
+    );
+    assert_eq!(
+        got[0].header("webhook-id").as_deref(),
+        Some(first.event_id.as_str())
+    );
+    let body = got[0].json();
+    assert_eq!(body["type"], "alert.test");
+    assert_eq!(body["data"]["event_id"], first.event_id.as_str());
+    assert!(body["timestamp"].as_str().is_some());
+    assert_eq!(bench.delivery(&first.id).await.state, "sent");
+
+    // Rotation: the new secret first, the old one kept; receivers verify with either.
+    let new = new_secret();
+    let row = bench.store.destination("ops").await.expect("row");
+    save_destination_secret(
+        &bench.keychain,
+        &row.id,
+        &webhook(receiver.url("hook"), &[&new, &old]),
+    )
+    .expect("rotate");
+    bench
+        .store
+        .enqueue_test_delivery("ops")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(Utc::now()).await.sent, 1);
+    let second = receiver.accepted().pop().expect("second");
+    let signatures = second.header("webhook-signature").expect("signature");
+    assert_eq!(
+        signatures
+            .split(' ')
+            .filter(|s| s.starts_with("v1,"))
+            .count(),
+        2,
+        "{signatures}"
+    );
+    assert!(signed_by(&second, &old) && signed_by(&second, &new));
+}
+
+#[tokio::test]
+async fn teams_slack_and_pagerduty_get_their_documented_shapes() {
+    let bench = Bench::new().await;
+    let receiver = Receiver::start().await.expect("receiver");
+    receiver.set(Mode::Up(202));
+    let plain = |path: &str| DestinationSecret {
+        url: receiver.url(path),
+        signing_secrets: Vec::new(),
+        routing_key: Some("R0UTINGKEY0000000000000000000000".to_owned()),
+    };
+    bench
+        .destination("teams", DestinationKind::Teams, plain("teams"))
+        .await;
+    bench
+        .destination("slack", DestinationKind::Slack, plain("slack"))
+        .await;
+    bench
+        .destination("pager", DestinationKind::Pagerduty, plain("pager"))
+        .await;
+    let mut fingerprints = Vec::new();
+    for name in ["teams", "slack", "pager"] {
+        let row = bench.store.enqueue_test_delivery(name).await.expect("test");
+        fingerprints.push(row);
+    }
+    assert_eq!(bench.round(Utc::now()).await.sent, 3, "202 is success");
+    let got = receiver.accepted();
+    assert_eq!(got.len(), 3);
+    let teams = got[0].json();
+    assert_eq!(teams["type"], "message");
+    let attachment = &teams["attachments"][0];
+    assert_eq!(
+        attachment["contentType"],
+        "application/vnd.microsoft.card.adaptive"
+    );
+    assert_eq!(attachment["content"]["type"], "AdaptiveCard");
+    assert_eq!(attachment["content"]["version"], "1.5");
+    assert!(got[0].body.len() < 28 * 1024);
+    let slack = got[1].json();
+    assert!(slack["text"].as_str().is_some_and(|t| !t.is_empty()));
+    assert_eq!(slack["blocks"][0]["type"], "header");
+    let pager = got[2].json();
+    assert_eq!(pager["routing_key"], "R0UTINGKEY0000000000000000000000");
+    assert_eq!(pager["event_action"], "trigger");
+    assert!(pager["dedup_key"].as_str().is_some_and(|k| !k.is_empty()));
+    assert_eq!(
+        pager["payload"]["severity"], "info",
+        "a test alert is low: info"
+    );
+    assert!(pager["payload"]["summary"].as_str().is_some());
+    assert!(pager["payload"]["source"].as_str().is_some());
+    for request in &got {
+        assert!(
+            request.header("webhook-signature").is_none(),
+            "only webhooks are signed"
+        );
+    }
+}
+
+#[tokio::test]
+async fn retries_follow_the_answer_and_dead_letters_replay() {
+    let bench = Bench::new().await;
+    let receiver = Receiver::start().await.expect("receiver");
+    bench
+        .destination(
+            "ops",
+            DestinationKind::Webhook,
+            webhook(receiver.url("hook"), &[&new_secret()]),
+        )
+        .await;
+    let now = Utc::now();
+
+    // 503: retried within the first backoff (full jitter up to 30 s).
+    receiver.set(Mode::Down);
+    let a = bench
+        .store
+        .enqueue_test_delivery("ops")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(now).await.retried, 1);
+    let row = bench.delivery(&a.id).await;
+    assert_eq!(
+        (row.state.as_str(), row.attempts, row.last_status),
+        ("pending", 1, Some(503))
+    );
+    let next: DateTime<Utc> = row.next_attempt_at.parse().expect("time");
+    assert!(
+        next > now && next <= now + TimeDelta::seconds(30),
+        "{next} vs {now}"
+    );
+    // Not due before its time: nothing is sent.
+    assert_eq!(bench.round(now).await, RoundReport::default());
+
+    // 429 with Retry-After: exactly then.
+    receiver.set(Mode::Throttling(Some(120)));
+    let t = next;
+    assert_eq!(bench.round(t).await.retried, 1);
+    let row = bench.delivery(&a.id).await;
+    assert_eq!(row.last_status, Some(429));
+    assert_eq!(
+        row.next_attempt_at.parse::<DateTime<Utc>>().expect("time"),
+        t + TimeDelta::seconds(120)
+    );
+    // 429 without: the backoff of the third attempt (up to a minute).
+    receiver.set(Mode::Throttling(None));
+    let t = t + TimeDelta::seconds(120);
+    assert_eq!(bench.round(t).await.retried, 1);
+    let next: DateTime<Utc> = bench
+        .delivery(&a.id)
+        .await
+        .next_attempt_at
+        .parse()
+        .expect("time");
+    assert!(
+        next > t && next <= t + TimeDelta::seconds(60),
+        "{next} vs {t}"
+    );
+    receiver.set(Mode::Up(200));
+    assert_eq!(bench.round(next).await.sent, 1);
+    assert_eq!(bench.delivery(&a.id).await.attempts, 4);
+    let attempts = bench
+        .store
+        .delivery_attempts(&a.id)
+        .await
+        .expect("attempts");
+    let outcomes: Vec<(&str, Option<u16>)> = attempts
+        .iter()
+        .map(|a| (a.outcome.as_str(), a.status))
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("retry", Some(503)),
+            ("retry", Some(429)),
+            ("retry", Some(429)),
+            ("sent", Some(200))
+        ]
+    );
+
+    // 400: dead at once, never retried; a replay sends it again (same webhook-id).
+    receiver.set(Mode::Refusing);
+    let b = bench
+        .store
+        .enqueue_test_delivery("ops")
+        .await
+        .expect("test");
+    let t = next + TimeDelta::seconds(1);
+    assert_eq!(bench.round(t).await.dead, 1);
+    let row = bench.delivery(&b.id).await;
+    assert_eq!((row.state.as_str(), row.attempts), ("dead", 1));
+    assert!(
+        row.last_error.as_deref().is_some_and(|e| e.contains("400")),
+        "{row:?}"
+    );
+    let before = receiver.received().len();
+    bench.round(t + TimeDelta::hours(2)).await;
+    assert_eq!(
+        receiver.received().len(),
+        before,
+        "a dead letter is not retried"
+    );
+    let dead = bench
+        .store
+        .deliveries(None, Some("dead"), 10)
+        .await
+        .expect("dead");
+    assert_eq!(dead.len(), 1);
+    receiver.set(Mode::Up(200));
+    bench.store.replay_delivery(&b.id).await.expect("replay");
+    assert_eq!(
+        bench.round(Utc::now() + TimeDelta::seconds(1)).await.sent,
+        1
+    );
+    let replayed = receiver.accepted().pop().expect("replayed");
+    assert_eq!(
+        replayed.header("webhook-id").as_deref(),
+        Some(b.event_id.as_str())
+    );
+    assert!(
+        bench.store.replay_delivery(&b.id).await.is_err(),
+        "only dead letters replay"
+    );
+}
+
+#[tokio::test]
+async fn a_receiver_down_for_an_hour_gets_every_alert_once_afterwards() {
+    let bench = Bench::new().await;
+    let receiver = Receiver::start().await.expect("receiver");
+    bench
+        .destination(
+            "ops",
+            DestinationKind::Webhook,
+            webhook(receiver.url("hook"), &[&new_secret()]),
+        )
+        .await;
+    receiver.set(Mode::Down);
+    let mut ids = BTreeSet::new();
+    for _ in 0..5 {
+        ids.insert(
+            bench
+                .store
+                .enqueue_test_delivery("ops")
+                .await
+                .expect("test")
+                .event_id,
+        );
+    }
+    let start = Utc::now();
+    let mut t = start;
+    while t < start + TimeDelta::hours(1) {
+        let round = bench.round(t).await;
+        assert_eq!((round.sent, round.dead), (0, 0));
+        t += TimeDelta::minutes(1);
+    }
+    assert!(
+        receiver.received().len() >= 10,
+        "it kept trying: {}",
+        receiver.received().len()
+    );
+    receiver.set(Mode::Up(200));
+    // Back up: within the longest backoff (an hour) everything arrives.
+    let up = t;
+    while receiver.accepted().len() < 5 && t < up + TimeDelta::hours(2) {
+        bench.round(t).await;
+        t += TimeDelta::minutes(1);
+    }
+    let accepted = receiver.accepted();
+    let delivered: BTreeSet<String> = accepted
+        .iter()
+        .map(|r| r.header("webhook-id").expect("id"))
+        .collect();
+    assert_eq!(delivered, ids, "every alert, by its webhook-id");
+    assert_eq!(accepted.len(), 5, "each once");
+    let sent = bench
+        .store
+        .deliveries(None, Some("sent"), 10)
+        .await
+        .expect("sent");
+    assert_eq!(sent.len(), 5);
+    assert!(bench
+        .store
+        .destination("ops")
+        .await
+        .expect("row")
+        .failing_since
+        .is_none());
+}
+
+#[tokio::test]
+async fn a_destination_gone_or_failing_for_a_day_is_disabled_and_admins_hear_elsewhere() {
+    let bench = Bench::new().await;
+    let gone = Receiver::start().await.expect("receiver");
+    let other = Receiver::start().await.expect("receiver");
+    let failing = Receiver::start().await.expect("receiver");
+    gone.set(Mode::Gone);
+    failing.set(Mode::Down);
+    for (name, receiver) in [("gone", &gone), ("other", &other), ("failing", &failing)] {
+        bench
+            .destination(
+                name,
+                DestinationKind::Webhook,
+                webhook(receiver.url("hook"), &[&new_secret()]),
+            )
+            .await;
+    }
+    bench
+        .store
+        .enqueue_test_delivery("gone")
+        .await
+        .expect("test");
+    let now = Utc::now();
+    let round = bench.round(now).await;
+    assert_eq!(round.disabled, ["gone"]);
+    let row = bench.store.destination("gone").await.expect("row");
+    assert!(!row.enabled);
+    assert!(
+        row.disabled_reason
+            .as_deref()
+            .is_some_and(|r| r.contains("410")),
+        "{row:?}"
+    );
+    // The admins hear of it on the other enabled destinations, and in the inbox.
+    bench.round(now + TimeDelta::seconds(1)).await;
+    let told = other.accepted();
+    assert_eq!(told.len(), 1);
+    assert!(told[0].json()["data"]["title"]
+        .as_str()
+        .is_some_and(|t| t.contains("gone")));
+    let inbox = bench
+        .store
+        .list_alerts(plumbline_core::store::AlertView::Open)
+        .await
+        .expect("inbox");
+    assert!(inbox
+        .iter()
+        .any(|a| a.title == "Alert destination gone was disabled"));
+    // The notice to "failing" keeps failing; after a day of it, "failing" is disabled
+    // and its deliveries are dead letters.
+    let mut t = now + TimeDelta::seconds(2);
+    let mut disabled = Vec::new();
+    while t < now + TimeDelta::hours(26) && disabled.is_empty() {
+        disabled = bench.round(t).await.disabled;
+        t += TimeDelta::minutes(10);
+    }
+    assert_eq!(disabled, ["failing"]);
+    let row = bench.store.destination("failing").await.expect("row");
+    assert!(
+        !row.enabled
+            && row
+                .disabled_reason
+                .as_deref()
+                .is_some_and(|r| r.contains("24 hours"))
+    );
+    assert_eq!(
+        bench
+            .store
+            .deliveries(Some("failing"), Some("dead"), 10)
+            .await
+            .expect("dead")
+            .len(),
+        1
+    );
+    // Enabling it again forgets the failures.
+    let row = bench
+        .store
+        .set_destination_enabled("failing", true, None)
+        .await
+        .expect("enable");
+    assert!(row.enabled && row.failing_since.is_none() && row.disabled_reason.is_none());
+}
+
+#[tokio::test]
+async fn private_targets_are_refused_unless_allowed() {
+    let bench = Bench::new().await;
+    let receiver = Receiver::start().await.expect("receiver");
+    // "localhost" resolves to loopback: refused at send time, before connecting.
+    let port = receiver
+        .url("")
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .expect("port")
+        .to_owned();
+    let id = uuid::Uuid::now_v7().to_string();
+    let secret = webhook(format!("https://localhost:{port}/hook"), &[&new_secret()]);
+    save_destination_secret(&bench.keychain, &id, &secret).expect("keychain");
+    bench
+        .store
+        .add_destination(&id, "sneaky", DestinationKind::Webhook, "localhost", false)
+        .await
+        .expect("add");
+    let queued = bench
+        .store
+        .enqueue_test_delivery("sneaky")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(Utc::now()).await.dead, 1);
+    let row = bench.delivery(&queued.id).await;
+    assert!(
+        row.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("private")),
+        "{row:?}"
+    );
+    assert!(
+        receiver.received().is_empty(),
+        "nothing reached the address"
+    );
+    let check = plumbline_core::delivery::send::check_destination(
+        DestinationKind::Webhook,
+        &webhook(receiver.url("hook"), &[&new_secret()]),
+        false,
+    );
+    assert!(
+        check.is_err(),
+        "plain http to loopback is refused when storing it too"
+    );
+}
+
+/// A store with the demo portfolio at a fixed anchor and its rule for high findings
+/// routed to a webhook on `receiver`, not yet reviewed.
+async fn prepared(receiver: &Receiver) -> Bench {
+    let bench = Bench::new().await;
+    let request = DemoRequest {
+        seed: DEFAULT_SEED,
+        tenants: 4,
+        anchor: "2026-11-30T12:00:00Z".parse().expect("anchor"),
+    };
+    add_demo_tenants(&bench.store, &request, |_, _| {})
+        .await
+        .expect("demo");
+    bench
+        .destination(
+            "ops",
+            DestinationKind::Webhook,
+            webhook(receiver.url("hook"), &[&new_secret()]),
+        )
+        .await;
+    bench
+        .store
+        .route_rule("New critical or high findings", "ops", true)
+        .await
+        .expect("route");
+    bench
+}
+
+/// Another device with the same inputs: a copy of `bench`'s database (and keychain).
+async fn copy_of(bench: &Bench) -> Bench {
+    bench.store.checkpoint().await.expect("checkpoint");
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("delivery.db");
+    std::fs::copy(bench.store.path().expect("a file"), &path).expect("copy");
+    let keychain = MemoryKeychain::default();
+    for destination in bench.store.destinations().await.expect("destinations") {
+        let account = plumbline_core::store::destination_account(&destination.id);
+        let secret = plumbline_core::keychain::Keychain::get(&bench.keychain, &account)
+            .expect("keychain")
+            .expect("a secret");
+        plumbline_core::keychain::Keychain::set(&keychain, &account, &secret).expect("keychain");
+    }
+    Bench {
+        store: Store::open(&path).await.expect("open"),
+        _dir: dir,
+        keychain,
+    }
+}
+
+/// Reviews and raises alerts; the deliveries queued.
+async fn raise(bench: &Bench) -> Vec<DeliveryRow> {
+    review_all(&bench.store, &ReviewOptions::default(), |_, _| {})
+        .await
+        .expect("review");
+    let alerts = bench.store.raise_alerts().await.expect("raise");
+    assert!(!alerts.is_empty(), "the demo portfolio has high findings");
+    bench
+        .store
+        .deliveries(None, None, 100)
+        .await
+        .expect("deliveries")
+}
+
+#[tokio::test]
+async fn alerts_from_reviews_are_queued_once_per_routed_destination_under_shared_ids() {
+    let receiver = Receiver::start().await.expect("receiver");
+    let first = prepared(&receiver).await;
+    let second = copy_of(&first).await;
+    let queued = raise(&first).await;
+    let new_findings_alerts = first
+        .store
+        .list_alerts(plumbline_core::store::AlertView::All)
+        .await
+        .expect("alerts")
+        .into_iter()
+        .filter(|a| a.rule.as_deref() == Some("New critical or high findings"))
+        .count();
+    assert_eq!(
+        queued.len(),
+        new_findings_alerts,
+        "one delivery per alert of the routed rule"
+    );
+    assert!(queued
+        .iter()
+        .all(|d| d.state == "pending" && d.tenant_id.is_some()));
+    // Raising again finds nothing new: nothing more is queued.
+    assert!(first.store.raise_alerts().await.expect("raise").is_empty());
+    assert_eq!(
+        first
+            .store
+            .deliveries(None, None, 100)
+            .await
+            .expect("d")
+            .len(),
+        queued.len()
+    );
+
+    // Another device deriving the same reviews names the same deliveries: an agent that
+    // takes over sends what the first would have, under the same ids.
+    let again = raise(&second).await;
+    let ids = |rows: &[DeliveryRow]| -> BTreeSet<(String, String)> {
+        rows.iter()
+            .map(|d| (d.id.clone(), d.event_id.clone()))
+            .collect()
+    };
+    assert_eq!(ids(&queued), ids(&again));
+
+    let round = first.round(Utc::now()).await;
+    assert_eq!(round.sent as usize, queued.len());
+    let got = receiver.accepted();
+    let body = got[0].json();
+    assert_eq!(body["type"], "alert.triggered");
+    assert!(["high", "critical"].contains(&body["data"]["severity"].as_str().expect("severity")));
+    assert!(body["data"]["tenant"].as_str().is_some());
+}
