@@ -124,9 +124,17 @@ impl Keychain for AgentKeychain {
 
 /// One JSON log line on stderr.
 fn log(event: &str, fields: serde_json::Value) {
+    // The shape of the engine's own JSON lines (tracing's), plus the event's name.
+    let level =
+        if event.ends_with("failed") || event.ends_with("lost") || event.ends_with("abandoned") {
+            "WARN"
+        } else {
+            "INFO"
+        };
     let mut line = serde_json::json!({
-        "ts": plumbline_core::store::timestamp(Utc::now()),
-        "component": "agent",
+        "timestamp": plumbline_core::store::timestamp(Utc::now()),
+        "level": level,
+        "target": "plumbline::agent",
         "event": event,
     });
     if let (Some(line), serde_json::Value::Object(fields)) = (line.as_object_mut(), fields) {

@@ -197,13 +197,17 @@ fn main() -> ExitCode {
     // Warnings from the engine go to stderr (not sqlx's notes on statements slower than a
     // second: a large export has them and nothing is wrong); RUST_LOG shows more, for
     // example `RUST_LOG=sqlx::query=debug`: every statement with its time.
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx::query=error")),
-        )
-        .with_writer(std::io::stderr)
-        .init();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn,sqlx::query=error"));
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    // An agent runs under a service manager: its log is JSON lines, like its own events.
+    if matches!(cli.command, Command::Agent(_)) {
+        logs.json().flatten_event(true).init();
+    } else {
+        logs.init();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
