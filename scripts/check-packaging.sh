@@ -158,16 +158,25 @@ shellcheck -x --source-path=SCRIPTDIR scripts/package-deb.sh scripts/check-packa
   packaging/debian/postinst packaging/debian/prerm packaging/debian/postrm
 ok "shellcheck"
 
-step "packaging: the systemd unit's hardening (systemd-analyze security)"
-# (systemd-analyze verify runs on the installed unit below: it wants the binary and the
-# manual page in place.)
-unit_src=packaging/systemd/plumbline-server.service
-exposure=$(systemd-analyze security --offline=yes "$unit_src" 2>/dev/null |
-  sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
-[ -n "$exposure" ] || fail "systemd-analyze security gave no exposure level for $unit_src"
-awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' ||
-  fail "the unit's exposure level is $exposure (systemd-analyze security), above 2.0: hardening was lost"
-ok "systemd-analyze security: exposure $exposure"
+step "packaging: the systemd units' hardening (systemd-analyze security)"
+# (systemd-analyze verify runs on the installed server unit below: it wants the binary
+# and the manual page in place.)
+for unit_src in packaging/systemd/plumbline-server.service packaging/systemd/plumbline-agent.service; do
+  exposure=$(systemd-analyze security --offline=yes "$unit_src" 2>/dev/null |
+    sed -n 's/.*Overall exposure level for [^:]*: \([0-9.]*\).*/\1/p')
+  [ -n "$exposure" ] || fail "systemd-analyze security gave no exposure level for $unit_src"
+  awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }' ||
+    fail "$unit_src: exposure level $exposure (systemd-analyze security), above 2.0: hardening was lost"
+  ok "systemd-analyze security: $unit_src exposure $exposure"
+done
+# The agent's unit runs `plumbline agent` with the settings of packaging/agent.env: each
+# variable there must be one the agent reads.
+sed -n 's/^#\{0,1\}\(PLUMBLINE_AGENT_[A-Z_]*\)=.*/\1/p' packaging/agent.env |
+  while read -r variable; do
+    grep -q "\"$variable\"" cli/src/agent.rs ||
+      fail "packaging/agent.env sets $variable, which plumbline agent does not read"
+  done
+ok "packaging/agent.env names only variables the agent reads"
 
 if install_linters; then
   step "packaging: hadolint Dockerfile"
