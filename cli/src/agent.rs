@@ -624,6 +624,17 @@ async fn round(
         .raise_alerts()
         .await
         .map_err(|e| e.to_string())?;
+    let escalation = shared
+        .store
+        .escalate(Utc::now())
+        .await
+        .map_err(|e| e.to_string())?;
+    if escalation != plumbline_core::store::EscalationReport::default() {
+        log(
+            "escalated",
+            serde_json::to_value(&escalation).unwrap_or_default(),
+        );
+    }
     let leases = ServerLeases {
         session: &session,
         ttl: shared.lease_seconds,

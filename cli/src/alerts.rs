@@ -10,6 +10,7 @@ use plumbline_core::delivery::send::{
     check_destination, host_of, DestinationKind, DestinationSecret,
 };
 use plumbline_core::delivery::signing::WebhookSecret;
+use plumbline_core::escalation::{Policy, Step};
 use plumbline_core::keychain::{Keychain as _, OsKeychain};
 use plumbline_core::store::{destination_account, AlertRow, AlertView, DestinationRow, Store};
 use plumbline_core::sync::api::Role;
@@ -88,8 +89,76 @@ enum AlertCommand {
         #[arg(required = true)]
         deliveries: Vec<String>,
     },
-    /// Send what is due now, once (an agent does this continuously).
+    /// Send what is due now, once, escalations included (an agent does this continuously).
     Deliver,
+    /// Escalation policies: steps "after N minutes, notify these destinations", stopped
+    /// by an acknowledgement.
+    #[command(subcommand)]
+    Escalation(EscalationCommand),
+    /// Silences: alerts of a rule and/or tenant reach the inbox but notify nobody until
+    /// the silence ends.
+    #[command(subcommand)]
+    Silence(SilenceCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum EscalationCommand {
+    /// List the policies and the rules using them.
+    List,
+    /// A new policy: `--step 15m:on-call --step 45m:manager,pager [--repeat 2 --repeat-after 1h]`.
+    Add {
+        name: String,
+        /// AFTER:DESTINATION[,DESTINATION…]: how long after the alert was raised (30s,
+        /// 15m, 1h; a bare number is minutes), and where.
+        #[arg(long = "step", required = true)]
+        steps: Vec<String>,
+        /// Run the whole sequence again this many times while nobody acknowledges.
+        #[arg(long, default_value_t = 0)]
+        repeat: u32,
+        /// From the last step to the next round (at least 1m).
+        #[arg(long, default_value = "1h")]
+        repeat_after: String,
+    },
+    Remove {
+        name: String,
+    },
+    /// Escalate a rule's alerts with a policy (`--none`: only its routes), and set how
+    /// long its first notification waits to group (seconds).
+    Use {
+        rule: String,
+        #[arg(long, conflicts_with = "none")]
+        policy: Option<String>,
+        #[arg(long)]
+        none: bool,
+        #[arg(long)]
+        group_wait: Option<i64>,
+    },
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum SilenceCommand {
+    /// List the silences (active first).
+    List,
+    /// Silence a rule's alerts, a tenant's, or a rule's for a tenant.
+    Add {
+        /// The rule's name or id.
+        #[arg(long)]
+        rule: Option<String>,
+        /// The tenant's name or id.
+        #[arg(long)]
+        tenant: Option<String>,
+        /// For this many hours.
+        #[arg(long, conflicts_with = "until")]
+        hours: Option<i64>,
+        /// Until this day (YYYY-MM-DD) or RFC 3339 time.
+        #[arg(long)]
+        until: Option<String>,
+        /// Why (colleagues will ask).
+        #[arg(long)]
+        comment: String,
+    },
+    /// End a silence now.
+    Expire { id: String },
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -301,14 +370,273 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         }
         Some(AlertCommand::Deliver) => {
             let keychain = OsKeychain::detect();
+            let escalated = store.escalate(Utc::now()).await?;
             let round = outbox::deliver_due(store, &keychain, &Alone, Utc::now()).await?;
             if json {
-                print_json(&round)?;
+                print_json(&serde_json::json!({ "escalation": escalated, "delivery": round }))?;
             } else {
                 println!(
-                    "Sent {}, to retry {}, dead-lettered {}.",
-                    round.sent, round.retried, round.dead
+                    "Escalated {}, sent {}, to retry {}, dead-lettered {}.",
+                    escalated.escalated, round.sent, round.retried, round.dead
                 );
+            }
+            Ok(())
+        }
+        Some(AlertCommand::Escalation(command)) => escalation(store, command, json).await,
+        Some(AlertCommand::Silence(command)) => silence(store, command, json).await,
+    }
+}
+
+/// `30s`, `15m`, `2h` or a bare number of minutes, in seconds.
+fn parse_after(text: &str) -> Option<u32> {
+    let text = text.trim().to_ascii_lowercase();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text.as_str(), "m"),
+    };
+    let number: u32 = number.parse().ok()?;
+    let unit = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3_600,
+        _ => return None,
+    };
+    number.checked_mul(unit)
+}
+
+fn parse_step(text: &str) -> Result<Step, Failure> {
+    let bad = || {
+        Failure::usage(format!(
+            "--step {text}: write AFTER:DESTINATION[,DESTINATION…], e.g. 15m:on-call"
+        ))
+    };
+    let (after, destinations) = text.split_once(':').ok_or_else(bad)?;
+    let after_seconds = parse_after(after).ok_or_else(bad)?;
+    let destinations: Vec<String> = destinations
+        .split(',')
+        .map(|d| d.trim().to_owned())
+        .filter(|d| !d.is_empty())
+        .collect();
+    if destinations.is_empty() {
+        return Err(bad());
+    }
+    Ok(Step {
+        after_seconds,
+        destinations,
+    })
+}
+
+async fn escalation(store: &Store, command: &EscalationCommand, json: bool) -> Outcome {
+    match command {
+        EscalationCommand::List => {
+            let policies = store.escalation_policies().await?;
+            if json {
+                print_json(&policies)?;
+            } else if policies.is_empty() {
+                println!("No escalation policies (`plumbline alerts escalation add`).");
+            } else {
+                for p in &policies {
+                    let steps: Vec<String> = p
+                        .policy
+                        .steps
+                        .iter()
+                        .map(|s| format!("+{} s → {}", s.after_seconds, s.destinations.join(", ")))
+                        .collect();
+                    println!(
+                        "{:<24} {}{}{}",
+                        p.name,
+                        steps.join("; "),
+                        if p.policy.repeats > 0 {
+                            format!(
+                                "; again {}× after {} s",
+                                p.policy.repeats, p.policy.repeat_after_seconds
+                            )
+                        } else {
+                            String::new()
+                        },
+                        if p.rules.is_empty() {
+                            String::new()
+                        } else {
+                            format!("  ← {}", p.rules.join(", "))
+                        }
+                    );
+                }
+            }
+            Ok(())
+        }
+        EscalationCommand::Add {
+            name,
+            steps,
+            repeat,
+            repeat_after,
+        } => {
+            may_change_destinations(store).await?;
+            let policy = Policy {
+                steps: steps
+                    .iter()
+                    .map(|s| parse_step(s))
+                    .collect::<Result<_, _>>()?,
+                repeats: *repeat,
+                repeat_after_seconds: parse_after(repeat_after).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--repeat-after {repeat_after}: write 30m, 1h or 90s"
+                    ))
+                })?,
+            };
+            let row = store.add_escalation_policy(name, &policy).await?;
+            if json {
+                print_json(&row)?;
+            } else {
+                println!(
+                    "Policy {} added; use it: `plumbline alerts escalation use RULE --policy {}`.",
+                    row.name, row.name
+                );
+            }
+            Ok(())
+        }
+        EscalationCommand::Remove { name } => {
+            may_change_destinations(store).await?;
+            store.remove_escalation_policy(name).await?;
+            if !json {
+                println!("Removed {name}.");
+            }
+            Ok(())
+        }
+        EscalationCommand::Use {
+            rule,
+            policy,
+            none,
+            group_wait,
+        } => {
+            may_change_destinations(store).await?;
+            if policy.is_none() && !none && group_wait.is_none() {
+                return Err(Failure::usage(
+                    "say what to change: --policy NAME, --none or --group-wait SECONDS",
+                ));
+            }
+            let current = if policy.is_none() && !none {
+                let rules = store.alert_rules().await?;
+                let found = rules
+                    .iter()
+                    .find(|r| r.id == *rule || r.name.eq_ignore_ascii_case(rule.trim()))
+                    .and_then(|r| r.escalation_policy_id.clone());
+                found
+            } else {
+                policy.clone()
+            };
+            store
+                .set_rule_escalation(rule, current.as_deref(), *group_wait)
+                .await?;
+            if !json {
+                println!("Rule {rule:?} updated.");
+            }
+            Ok(())
+        }
+    }
+}
+
+async fn silence(store: &Store, command: &SilenceCommand, json: bool) -> Outcome {
+    match command {
+        SilenceCommand::List => {
+            let now = Utc::now();
+            let mut silences = store.silences().await?;
+            silences.sort_by_key(|s| (s.ends_at <= now, std::cmp::Reverse(s.ends_at)));
+            if json {
+                print_json(&silences)?;
+            } else if silences.is_empty() {
+                println!("No silences.");
+            } else {
+                for s in &silences {
+                    println!(
+                        "{}  {} until {}  rule {}  tenant {}  — {}",
+                        s.id,
+                        if s.ends_at > now {
+                            "ACTIVE "
+                        } else {
+                            "expired"
+                        },
+                        s.ends_at.format("%Y-%m-%d %H:%M UTC"),
+                        s.rule_id.as_deref().unwrap_or("any"),
+                        s.tenant_id.as_deref().unwrap_or("any"),
+                        s.comment
+                    );
+                }
+            }
+            Ok(())
+        }
+        SilenceCommand::Add {
+            rule,
+            tenant,
+            hours,
+            until,
+            comment,
+        } => {
+            if rule.is_none() && tenant.is_none() {
+                return Err(Failure::usage(
+                    "a silence names a rule (--rule), a tenant (--tenant) or both: silencing everything hides what matters",
+                ));
+            }
+            let ends_at = match (until, hours) {
+                (Some(text), _) => parse_day(text, false).ok_or_else(|| {
+                    Failure::usage(format!(
+                        "--until {text}: use YYYY-MM-DD or an RFC 3339 time"
+                    ))
+                })?,
+                (None, Some(hours)) if *hours > 0 => Utc::now() + TimeDelta::hours(*hours),
+                _ => {
+                    return Err(Failure::usage(
+                        "say how long: --hours N or --until YYYY-MM-DD",
+                    ))
+                }
+            };
+            let rule_id = match rule {
+                Some(name) => {
+                    let rules = store.alert_rules().await?;
+                    Some(
+                        rules
+                            .iter()
+                            .find(|r| r.id == *name || r.name.eq_ignore_ascii_case(name.trim()))
+                            .map(|r| r.id.clone())
+                            .ok_or_else(|| {
+                                Failure::usage(format!(
+                                    "no alert rule {name:?} (`plumbline alerts rules`)"
+                                ))
+                            })?,
+                    )
+                }
+                None => None,
+            };
+            let tenant_id = match tenant {
+                Some(name) => Some(
+                    store
+                        .find_tenant(name)
+                        .await?
+                        .ok_or_else(|| {
+                            Failure::usage(format!("no tenant {name:?} (`plumbline tenants`)"))
+                        })?
+                        .id
+                        .to_string(),
+                ),
+                None => None,
+            };
+            let silence = store
+                .add_silence(rule_id.as_deref(), tenant_id.as_deref(), ends_at, comment)
+                .await?;
+            if json {
+                print_json(&silence)?;
+            } else {
+                println!(
+                    "Silenced until {} [{}].",
+                    silence.ends_at.format("%Y-%m-%d %H:%M UTC"),
+                    silence.id
+                );
+            }
+            Ok(())
+        }
+        SilenceCommand::Expire { id } => {
+            store.expire_silence(id).await?;
+            if !json {
+                println!("Silence {id} ended.");
             }
             Ok(())
         }

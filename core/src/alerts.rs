@@ -40,9 +40,14 @@ pub struct AlertRule {
     pub name: String,
     pub condition: Condition,
     pub channels: Vec<Channel>,
-    /// No second alert of this rule for the same tenant within this many seconds.
+    /// No second alert of this rule for the same tenant within this many seconds (the
+    /// group and repeat interval).
     pub cooldown_secs: i64,
     pub enabled: bool,
+    /// The first notification waits this long (Alertmanager's `group_wait`).
+    pub group_wait_secs: i64,
+    /// Further notifications step by step until acknowledged (`crate::escalation`).
+    pub escalation_policy_id: Option<String>,
 }
 
 /// The rules a new workspace starts with.
@@ -102,6 +107,9 @@ pub struct TenantFacts {
     pub score: Option<(f64, f64)>,
     /// The review that gave the newer score.
     pub score_key: String,
+    /// The tenant's latest capture did not read everything: a score drop it shows is
+    /// inhibited (the failed capture is what needs attention, not the score).
+    pub capture_incomplete: bool,
 }
 
 /// What a review run changed, by tenant id.
@@ -225,6 +233,9 @@ fn fire(condition: &Condition, t: &TenantFacts) -> Option<Fired> {
             ))
         }
         Condition::ScoreDrop { points } => {
+            if t.capture_incomplete {
+                return None;
+            }
             let (before, after) = t.score?;
             let drop = before - after;
             if drop + 1e-9 < *points {
@@ -275,6 +286,8 @@ mod tests {
                     channels,
                     cooldown_secs,
                     enabled: true,
+                    group_wait_secs: 30,
+                    escalation_policy_id: None,
                 },
             )
             .collect()
@@ -394,6 +407,59 @@ mod tests {
         );
         rules[2].enabled = false;
         assert!(evaluate(&rules, &exact).is_empty());
+    }
+
+    #[test]
+    fn an_incomplete_capture_inhibits_the_score_drop_it_causes() {
+        let mut tenant = TenantFacts {
+            tenant_name: "Contoso".into(),
+            score: Some((92.0, 40.0)),
+            score_key: "review-9".into(),
+            ..Default::default()
+        };
+        assert_eq!(evaluate(&rules(), &facts(tenant.clone())).len(), 1);
+        tenant.capture_incomplete = true;
+        assert!(evaluate(&rules(), &facts(tenant)).is_empty());
+    }
+
+    #[test]
+    fn fingerprints_and_event_ids_come_from_the_inputs_never_the_clock_or_rule_id() {
+        let tenant = TenantFacts {
+            tenant_name: "Contoso".into(),
+            opened: vec![
+                opened(Severity::High, "A", false),
+                opened(Severity::Critical, "B", false),
+            ],
+            ..Default::default()
+        };
+        let first = evaluate(&rules(), &facts(tenant.clone()));
+        // Another device: other rule ids, the findings listed in another order.
+        let mut other_rules = rules();
+        other_rules[0].id = "another-device-rule-id".into();
+        let mut reordered = tenant.clone();
+        reordered.opened.reverse();
+        let second = evaluate(&other_rules, &facts(reordered));
+        assert_eq!(first[0].fingerprint, second[0].fingerprint);
+        assert_eq!(first[0].event_id, second[0].event_id);
+        // One more finding: the same alert (fingerprint), another event.
+        let mut more = tenant;
+        more.opened.push(opened(Severity::High, "C", false));
+        let third = evaluate(&rules(), &facts(more));
+        assert_eq!(first[0].fingerprint, third[0].fingerprint);
+        assert_ne!(first[0].event_id, third[0].event_id);
+        // Another tenant: another alert.
+        let elsewhere = BTreeMap::from([(
+            "t2".to_owned(),
+            TenantFacts {
+                tenant_name: "Fabrikam".into(),
+                opened: vec![opened(Severity::High, "A", false)],
+                ..Default::default()
+            },
+        )]);
+        assert_ne!(
+            evaluate(&rules(), &elsewhere)[0].fingerprint,
+            first[0].fingerprint
+        );
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod delivery;
 pub mod demo;
 pub mod derive;
 pub mod drift;
+pub mod escalation;
 pub mod evidence;
 pub mod findings;
 pub mod identity;

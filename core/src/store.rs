@@ -52,7 +52,7 @@ pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;
 pub use delivery::{
     delivery_id, destination_account, AttemptRecord, AttemptRow, DeliveryRow, DestinationRow,
-    DueDelivery, DISABLE_AFTER,
+    DueDelivery, EscalationReport, PolicyRow, DISABLE_AFTER,
 };
 pub use derived::DerivedWrite;
 pub use evidence::{

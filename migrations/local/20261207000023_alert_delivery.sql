@@ -72,3 +72,57 @@ CREATE TABLE delivery_attempts (
     error          TEXT
 ) STRICT;
 CREATE INDEX delivery_attempts_by_destination ON delivery_attempts (destination_id, at);
+
+-- Noise control (ALERTS.md). A rule's first notification waits `group_wait_secs` (the
+-- rule's cooldown is its group and repeat interval); its escalation policy, if any,
+-- notifies further destinations step by step until someone acknowledges.
+ALTER TABLE alert_rules ADD COLUMN group_wait_secs INTEGER NOT NULL DEFAULT 30;
+ALTER TABLE alert_rules ADD COLUMN escalation_policy_id TEXT;
+
+CREATE TABLE escalation_policies (
+    id            TEXT PRIMARY KEY NOT NULL,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces(id),
+    name          TEXT NOT NULL,
+    -- JSON of escalation::Policy (steps name destinations).
+    policy        TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    UNIQUE (workspace_id, name)
+) STRICT;
+
+-- Alerts matching a silence reach the inbox but notify nobody until it ends.
+CREATE TABLE alert_silences (
+    id            TEXT PRIMARY KEY NOT NULL,
+    workspace_id  TEXT NOT NULL REFERENCES workspaces(id),
+    rule_id       TEXT,
+    tenant_id     TEXT,
+    starts_at     TEXT NOT NULL,
+    ends_at       TEXT NOT NULL,
+    comment       TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+) STRICT;
+
+-- Acknowledgements sync (an `alert_ack` operation): an alert acknowledged on one device
+-- stops its repeats and escalation on every device, the agents' included. Keyed by the
+-- alert's event, which every device that raised it names alike.
+CREATE TABLE alert_acks (
+    event_id        TEXT PRIMARY KEY NOT NULL,
+    tenant_id       TEXT NOT NULL,
+    fingerprint     TEXT NOT NULL,
+    acknowledged_at TEXT NOT NULL,
+    actor           TEXT NOT NULL,
+    op_id           TEXT NOT NULL,
+    hlc             TEXT NOT NULL
+) STRICT;
+CREATE INDEX alerts_by_event ON alerts (event_id);
+
+CREATE TRIGGER sync_alert_acks_insert AFTER INSERT ON alert_acks
+BEGIN
+    SELECT RAISE(ABORT, 'acknowledgements are recorded only through a store write (which records them for sync)')
+    WHERE NOT EXISTS (SELECT 1 FROM sync_clock);
+    INSERT INTO sync_ops (op_id, hlc, tenant_id, kind, data, created_at)
+    SELECT NEW.op_id, NEW.hlc, NEW.tenant_id, 'alert_ack',
+           json_object('event_id', NEW.event_id, 'fingerprint', NEW.fingerprint,
+                       'acknowledged_at', NEW.acknowledged_at, 'actor', NEW.actor),
+           now
+    FROM sync_new_op WHERE origin = 'local';
+END;

@@ -126,6 +126,7 @@ pub fn authorise(member: &Member, op: &Operation) -> Result<(), (RejectReason, S
         {
             deny("change tenants, captures or baselines")
         }
+        OpBody::AlertAck(_) if role == Role::Viewer => deny("acknowledge alerts"),
         OpBody::Decision(decision) => {
             if role == Role::Viewer {
                 return deny("decide on findings");

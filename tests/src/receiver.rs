@@ -29,6 +29,8 @@ pub enum Mode {
 /// One request as received, with the status it was answered.
 #[derive(Clone, Debug)]
 pub struct Received {
+    /// The request's path.
+    pub path: String,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     pub status: u16,
@@ -62,6 +64,7 @@ pub struct Receiver {
 
 async fn receive(
     State(inner): State<Arc<Mutex<Inner>>>,
+    uri: axum::http::Uri,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
@@ -78,6 +81,7 @@ async fn receive(
         Mode::Gone => (410, None, "no_service"),
     };
     inner.received.push(Received {
+        path: uri.path().to_owned(),
         headers,
         body: body.to_vec(),
         status,

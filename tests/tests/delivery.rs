@@ -184,7 +184,12 @@ async fn teams_slack_and_pagerduty_get_their_documented_shapes() {
     assert_eq!(bench.round(Utc::now()).await.sent, 3, "202 is success");
     let got = receiver.accepted();
     assert_eq!(got.len(), 3);
-    let teams = got[0].json();
+    let at = |path: &str| {
+        got.iter()
+            .find(|r| r.path == path)
+            .unwrap_or_else(|| panic!("nothing reached {path}"))
+    };
+    let teams = at("/teams").json();
     assert_eq!(teams["type"], "message");
     let attachment = &teams["attachments"][0];
     assert_eq!(
@@ -193,11 +198,11 @@ async fn teams_slack_and_pagerduty_get_their_documented_shapes() {
     );
     assert_eq!(attachment["content"]["type"], "AdaptiveCard");
     assert_eq!(attachment["content"]["version"], "1.5");
-    assert!(got[0].body.len() < 28 * 1024);
-    let slack = got[1].json();
+    assert!(at("/teams").body.len() < 28 * 1024);
+    let slack = at("/slack").json();
     assert!(slack["text"].as_str().is_some_and(|t| !t.is_empty()));
     assert_eq!(slack["blocks"][0]["type"], "header");
-    let pager = got[2].json();
+    let pager = at("/pager").json();
     assert_eq!(pager["routing_key"], "R0UTINGKEY0000000000000000000000");
     assert_eq!(pager["event_action"], "trigger");
     assert!(pager["dedup_key"].as_str().is_some_and(|k| !k.is_empty()));
@@ -226,8 +231,6 @@ async fn retries_follow_the_answer_and_dead_letters_replay() {
             webhook(receiver.url("hook"), &[&new_secret()]),
         )
         .await;
-    let now = Utc::now();
-
     // 503: retried within the first backoff (full jitter up to 30 s).
     receiver.set(Mode::Down);
     let a = bench
@@ -235,6 +238,7 @@ async fn retries_follow_the_answer_and_dead_letters_replay() {
         .enqueue_test_delivery("ops")
         .await
         .expect("test");
+    let now = Utc::now();
     assert_eq!(bench.round(now).await.retried, 1);
     let row = bench.delivery(&a.id).await;
     assert_eq!(
@@ -259,7 +263,7 @@ async fn retries_follow_the_answer_and_dead_letters_replay() {
         row.next_attempt_at.parse::<DateTime<Utc>>().expect("time"),
         t + TimeDelta::seconds(120)
     );
-    // 429 without: the backoff of the third attempt (up to a minute).
+    // 429 without: the backoff before the fourth attempt (up to 30 s × 2², two minutes).
     receiver.set(Mode::Throttling(None));
     let t = t + TimeDelta::seconds(120);
     assert_eq!(bench.round(t).await.retried, 1);
@@ -270,7 +274,7 @@ async fn retries_follow_the_answer_and_dead_letters_replay() {
         .parse()
         .expect("time");
     assert!(
-        next > t && next <= t + TimeDelta::seconds(60),
+        next > t && next <= t + TimeDelta::seconds(120),
         "{next} vs {t}"
     );
     receiver.set(Mode::Up(200));
@@ -641,11 +645,198 @@ async fn alerts_from_reviews_are_queued_once_per_routed_destination_under_shared
     };
     assert_eq!(ids(&queued), ids(&again));
 
-    let round = first.round(Utc::now()).await;
+    // They wait for the rule's group wait (30 s), then go.
+    assert_eq!(first.round(Utc::now()).await, RoundReport::default());
+    let round = first.round(Utc::now() + TimeDelta::seconds(31)).await;
     assert_eq!(round.sent as usize, queued.len());
     let got = receiver.accepted();
     let body = got[0].json();
     assert_eq!(body["type"], "alert.triggered");
     assert!(["high", "critical"].contains(&body["data"]["severity"].as_str().expect("severity")));
     assert!(body["data"]["tenant"].as_str().is_some());
+}
+
+#[tokio::test]
+async fn escalation_steps_come_due_in_order_and_an_acknowledgement_stops_them() {
+    let receiver = Receiver::start().await.expect("receiver");
+    let bench = prepared(&receiver).await;
+    bench
+        .destination(
+            "on-call",
+            DestinationKind::Webhook,
+            webhook(receiver.url("on-call"), &[&new_secret()]),
+        )
+        .await;
+    let policy = plumbline_core::escalation::Policy {
+        steps: vec![plumbline_core::escalation::Step {
+            after_seconds: 15 * 60,
+            destinations: vec!["on-call".into()],
+        }],
+        repeats: 1,
+        repeat_after_seconds: 30 * 60,
+    };
+    bench
+        .store
+        .add_escalation_policy("night", &policy)
+        .await
+        .expect("policy");
+    bench
+        .store
+        .set_rule_escalation("New critical or high findings", Some("night"), Some(60))
+        .await
+        .expect("use");
+    let queued = raise(&bench).await;
+    let alerts = queued.len();
+    // The alerts' own time: every step counts from it.
+    let t0: DateTime<Utc> = bench
+        .store
+        .list_alerts(plumbline_core::store::AlertView::All)
+        .await
+        .expect("alerts")
+        .iter()
+        .map(|a| a.raised_at.parse::<DateTime<Utc>>().expect("time"))
+        .min()
+        .expect("an alert");
+    assert!(alerts >= 2, "the demo raises several alerts: {alerts}");
+    // The group wait (60 s) holds the first notifications.
+    assert_eq!(
+        bench
+            .store
+            .escalate(t0 + TimeDelta::seconds(30))
+            .await
+            .expect("escalate")
+            .escalated,
+        0
+    );
+    assert_eq!(bench.round(t0 + TimeDelta::seconds(30)).await.sent, 0);
+    assert_eq!(
+        bench.round(t0 + TimeDelta::seconds(61)).await.sent as usize,
+        alerts
+    );
+    // Fifteen minutes in, nobody acknowledged: the on-call destination hears of each.
+    let step = bench
+        .store
+        .escalate(t0 + TimeDelta::minutes(15) + TimeDelta::seconds(1))
+        .await
+        .expect("escalate");
+    assert_eq!(step.escalated as usize, alerts);
+    assert_eq!(
+        bench.round(t0 + TimeDelta::minutes(16)).await.sent as usize,
+        alerts
+    );
+    // Asking again does not notify again.
+    assert_eq!(
+        bench
+            .store
+            .escalate(t0 + TimeDelta::minutes(17))
+            .await
+            .expect("escalate")
+            .escalated,
+        0
+    );
+    // Someone acknowledges one alert; the next round (at 15 + 45 = 60 minutes) reaches
+    // only the others, and the repeats are bounded.
+    let open = bench
+        .store
+        .list_alerts(plumbline_core::store::AlertView::Open)
+        .await
+        .expect("open");
+    let acked = open
+        .iter()
+        .find(|a| a.rule.as_deref() == Some("New critical or high findings"))
+        .expect("an alert")
+        .id
+        .clone();
+    bench
+        .store
+        .acknowledge_alerts(std::slice::from_ref(&acked))
+        .await
+        .expect("ack");
+    let later = bench
+        .store
+        .escalate(t0 + TimeDelta::minutes(61))
+        .await
+        .expect("escalate");
+    assert_eq!(later.escalated as usize, alerts - 1, "{later:?}");
+    let much_later = bench
+        .store
+        .escalate(t0 + TimeDelta::days(2))
+        .await
+        .expect("escalate");
+    assert_eq!(much_later.escalated, 0, "one repeat only");
+    let sent_for_acked: Vec<DeliveryRow> = bench
+        .store
+        .deliveries(Some("on-call"), None, 100)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|d| d.event_id.contains('/'))
+        .collect();
+    assert_eq!(sent_for_acked.len(), alerts + alerts - 1);
+    // Each escalation notification has its own webhook-id (a receiver does not drop it
+    // as a duplicate of the first).
+    let ids: BTreeSet<String> = sent_for_acked.iter().map(|d| d.event_id.clone()).collect();
+    assert_eq!(ids.len(), sent_for_acked.len());
+}
+
+#[tokio::test]
+async fn silences_keep_alerts_in_the_inbox_and_off_the_destinations() {
+    let receiver = Receiver::start().await.expect("receiver");
+    let bench = prepared(&receiver).await;
+    let rule = bench
+        .store
+        .alert_rules()
+        .await
+        .expect("rules")
+        .into_iter()
+        .find(|r| r.name == "New critical or high findings")
+        .expect("rule");
+    let silence = bench
+        .store
+        .add_silence(
+            Some(&rule.id),
+            None,
+            Utc::now() + TimeDelta::hours(2),
+            "maintenance window",
+        )
+        .await
+        .expect("silence");
+    review_all(&bench.store, &ReviewOptions::default(), |_, _| {})
+        .await
+        .expect("review");
+    let alerts = bench.store.raise_alerts().await.expect("raise");
+    assert!(
+        alerts
+            .iter()
+            .any(|a| a.rule.as_deref() == Some(rule.name.as_str())),
+        "in the inbox"
+    );
+    assert!(
+        bench
+            .store
+            .deliveries(None, None, 100)
+            .await
+            .expect("log")
+            .is_empty(),
+        "nobody notified"
+    );
+    assert!(bench
+        .store
+        .add_silence(None, None, Utc::now() - TimeDelta::hours(1), "past")
+        .await
+        .is_err());
+    assert!(bench
+        .store
+        .add_silence(Some(&rule.id), None, Utc::now() + TimeDelta::hours(1), " ")
+        .await
+        .is_err());
+    bench
+        .store
+        .expire_silence(&silence.id)
+        .await
+        .expect("expire");
+    assert!(
+        bench.store.expire_silence(&silence.id).await.is_err(),
+        "already ended"
+    );
 }

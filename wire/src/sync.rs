@@ -97,6 +97,9 @@ pub enum OpBody {
     SettingSet { key: String, value: Value },
     /// An event of the device's audit chain.
     Audit(AuditRecord),
+    /// A person acknowledged an alert of the tenant: its repeats and escalation stop on
+    /// every device (alerts themselves are derived, the same everywhere).
+    AlertAck(AlertAckRecord),
 }
 
 impl OpBody {
@@ -113,6 +116,7 @@ impl OpBody {
             Self::Decision(_) => "decision",
             Self::SettingSet { .. } => "setting_set",
             Self::Audit(_) => "audit",
+            Self::AlertAck(_) => "alert_ack",
         }
     }
 
@@ -139,6 +143,17 @@ impl OpBody {
             _ => Vec::new(),
         }
     }
+}
+
+/// An alert acknowledged: by its event (the same on every device that raised it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AlertAckRecord {
+    pub event_id: String,
+    pub fingerprint: String,
+    /// RFC 3339.
+    pub acknowledged_at: String,
+    pub actor: String,
 }
 
 /// Tenant fields; `None`: not changed by this operation.

@@ -129,8 +129,9 @@ impl Store {
 
     async fn read_alert_rules(&self) -> Result<Vec<AlertRule>, StoreError> {
         let rows = sqlx::query(
-            "SELECT id, name, condition, channels, cooldown_secs, enabled FROM alert_rules
-             WHERE workspace_id = ? ORDER BY created_at, id",
+            "SELECT id, name, condition, channels, cooldown_secs, enabled, group_wait_secs,
+                    escalation_policy_id
+             FROM alert_rules WHERE workspace_id = ? ORDER BY created_at, id",
         )
         .bind(self.workspace().to_string())
         .fetch_all(self.pool())
@@ -148,6 +149,8 @@ impl Store {
                         .map_err(StoreError::corrupt)?,
                     cooldown_secs: row.try_get("cooldown_secs")?,
                     enabled: row.try_get::<i64, _>("enabled")? != 0,
+                    group_wait_secs: row.try_get("group_wait_secs")?,
+                    escalation_policy_id: row.try_get("escalation_policy_id")?,
                 })
             })
             .collect()
@@ -392,6 +395,31 @@ impl Store {
                         .bind(id)
                         .execute(&mut *tx)
                         .await?;
+                    // Every device's copy of the alert (same event) stops notifying.
+                    let event: Option<(Option<String>, Option<String>)> =
+                        sqlx::query_as("SELECT event_id, fingerprint FROM alerts WHERE id = ?")
+                            .bind(id)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if let (Some((Some(event_id), Some(fingerprint))), Some(tenant)) =
+                        (event, tenant)
+                    {
+                        let hlc = tx.hlc().to_owned();
+                        sqlx::query(
+                            "INSERT OR IGNORE INTO alert_acks (event_id, tenant_id, fingerprint,
+                                 acknowledged_at, actor, op_id, hlc)
+                             VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        )
+                        .bind(&event_id)
+                        .bind(tenant.to_string())
+                        .bind(&fingerprint)
+                        .bind(&now)
+                        .bind(&self.writer().actor)
+                        .bind(uuid::Uuid::now_v7().to_string())
+                        .bind(&hlc)
+                        .execute(&mut *tx)
+                        .await?;
+                    }
                     serde_json::json!({})
                 }
             };
@@ -575,9 +603,18 @@ async fn review_facts(
         let before: Option<f64> = row.try_get("before")?;
         let after: Option<f64> = row.try_get("after")?;
         if let (Some(before), Some(after)) = (before, after) {
+            let tenant_id: String = row.try_get("tenant_id")?;
+            let latest_run: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM capture_runs WHERE tenant_id = ?
+                 ORDER BY finished_at DESC LIMIT 1",
+            )
+            .bind(&tenant_id)
+            .fetch_optional(&mut *tx)
+            .await?;
             let tenant = tenant_facts(&mut facts, row)?;
             tenant.score = Some((before, after));
             tenant.score_key = row.try_get("review_id")?;
+            tenant.capture_incomplete = latest_run.is_some_and(|status| status != "ok");
         }
     }
     Ok((facts, next))

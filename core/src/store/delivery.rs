@@ -11,6 +11,7 @@ use crate::alerts::{AlertRule, NewAlert};
 use crate::audit::{self, AuditRecord};
 use crate::delivery::send::{AttemptOutcome, DestinationKind};
 use crate::delivery::{AlertAction, AlertMessage};
+use crate::escalation::{self, AlertTimes, Policy, Silence};
 
 /// A destination as the console lists it (never its URL or secrets).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -121,7 +122,9 @@ pub fn delivery_id(event_id: &str, destination_name: &str) -> String {
 }
 
 /// Writes the alert's identity and one delivery per enabled destination its rule is
-/// routed to, in the alert's transaction.
+/// routed to, in the alert's transaction, due after the rule's group wait. An alert
+/// another device's person already acknowledged (same event) is acknowledged here too
+/// and notifies nobody; one a silence covers notifies nobody while it lasts.
 pub(super) async fn enqueue(
     tx: &mut SqliteConnection,
     store: &Store,
@@ -136,6 +139,24 @@ pub(super) async fn enqueue(
         .bind(alert_id)
         .execute(&mut *tx)
         .await?;
+    let acked: Option<String> =
+        sqlx::query_scalar("SELECT acknowledged_at FROM alert_acks WHERE event_id = ?")
+            .bind(&alert.event_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some(at) = acked {
+        sqlx::query("UPDATE alerts SET acknowledged_at = ? WHERE id = ?")
+            .bind(at)
+            .bind(alert_id)
+            .execute(&mut *tx)
+            .await?;
+        return Ok(());
+    }
+    let silences = read_silences(tx, store).await?;
+    if escalation::silenced(&silences, Some(&rule.id), Some(&alert.tenant_id), now) {
+        return Ok(());
+    }
+    let due = now + TimeDelta::seconds(rule.group_wait_secs.max(0));
     let tenant_name: Option<String> =
         sqlx::query_scalar("SELECT display_name FROM tenants WHERE id = ?")
             .bind(&alert.tenant_id)
@@ -171,12 +192,95 @@ pub(super) async fn enqueue(
             Some(alert_id),
             &destination_id,
             &message,
-            now,
+            due,
         )
         .await?;
     }
     Ok(())
 }
+
+/// Records an acknowledgement another device made (an `alert_ack` operation).
+pub(super) async fn apply_ack(
+    conn: &mut SqliteConnection,
+    op_id: &str,
+    hlc: &str,
+    tenant: &str,
+    record: &plumbline_wire::AlertAckRecord,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO alert_acks (event_id, tenant_id, fingerprint, acknowledged_at,
+             actor, op_id, hlc)
+         VALUES (?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(&record.event_id)
+    .bind(tenant)
+    .bind(&record.fingerprint)
+    .bind(&record.acknowledged_at)
+    .bind(&record.actor)
+    .bind(op_id)
+    .bind(hlc)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE alerts SET acknowledged_at = ? WHERE event_id = ? AND acknowledged_at IS NULL",
+    )
+    .bind(&record.acknowledged_at)
+    .bind(&record.event_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+async fn read_silences(
+    conn: &mut SqliteConnection,
+    store: &Store,
+) -> Result<Vec<Silence>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, rule_id, tenant_id, starts_at, ends_at, comment FROM alert_silences
+         WHERE workspace_id = ? ORDER BY starts_at, id",
+    )
+    .bind(store.workspace().to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            Ok(Silence {
+                id: row.try_get("id")?,
+                rule_id: row.try_get("rule_id")?,
+                tenant_id: row.try_get("tenant_id")?,
+                starts_at: parse_timestamp(&row.try_get::<String, _>("starts_at")?)?,
+                ends_at: parse_timestamp(&row.try_get::<String, _>("ends_at")?)?,
+                comment: row.try_get("comment")?,
+            })
+        })
+        .collect()
+}
+
+/// An escalation policy with its name.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "specta", derive(specta::Type))]
+#[serde(rename_all = "camelCase")]
+pub struct PolicyRow {
+    pub id: String,
+    pub name: String,
+    pub policy: Policy,
+    /// The rules that use it (names).
+    pub rules: Vec<String>,
+}
+
+/// What a round of escalation did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct EscalationReport {
+    /// Notifications of escalation steps put in the outbox.
+    pub escalated: u32,
+    /// Deliveries not sent because their alert was acknowledged meanwhile.
+    pub stopped: u32,
+    /// PagerDuty incidents told of an acknowledgement.
+    pub acknowledged: u32,
+}
+
+/// Alerts older than this are not escalated any more.
+const ESCALATE_WITHIN: TimeDelta = TimeDelta::days(7);
 
 async fn insert_delivery(
     tx: &mut SqliteConnection,
@@ -185,10 +289,10 @@ async fn insert_delivery(
     destination_id: &str,
     message: &AlertMessage,
     now: DateTime<Utc>,
-) -> Result<(), StoreError> {
+) -> Result<bool, StoreError> {
     let json = serde_json::to_string(message).map_err(StoreError::corrupt)?;
     // The same event raised again on this device (a re-derived review) is one delivery.
-    sqlx::query(
+    let inserted = sqlx::query(
         "INSERT INTO alert_deliveries (id, alert_id, destination_id, tenant_id, message, state,
              next_attempt_at, created_at)
          VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)
@@ -202,8 +306,9 @@ async fn insert_delivery(
     .bind(timestamp(now))
     .bind(timestamp(now))
     .execute(&mut *tx)
-    .await?;
-    Ok(())
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
 }
 
 fn destination_row(row: &sqlx::sqlite::SqliteRow) -> Result<DestinationRow, StoreError> {
@@ -507,6 +612,424 @@ impl Store {
                 insert_delivery(&mut tx, &id, None, &destination.id, &message, now).await?;
             }
         }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// One round of escalation at `now`: deliveries of acknowledged alerts stopped,
+    /// escalation steps that came due put in the outbox (once each: their ids name the
+    /// round and step), PagerDuty told of acknowledgements.
+    pub async fn escalate(&self, now: DateTime<Utc>) -> Result<EscalationReport, StoreError> {
+        let mut report = EscalationReport::default();
+        let at = timestamp(now);
+        let mut tx = self.begin_write().await?;
+        report.stopped = sqlx::query(
+            "UPDATE alert_deliveries SET state = 'skipped', last_error = 'acknowledged', done_at = ?
+             WHERE state = 'pending' AND json_extract(message, '$.action') = 'trigger'
+               AND alert_id IN (SELECT id FROM alerts WHERE acknowledged_at IS NOT NULL)",
+        )
+        .bind(&at)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected() as u32;
+        let silences = read_silences(&mut tx, self).await?;
+        let destinations: Vec<(String, String, bool)> = sqlx::query_as(
+            "SELECT id, name, enabled FROM alert_destinations WHERE workspace_id = ?",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(id, name, enabled): (String, String, i64)| (id, name, enabled != 0))
+        .collect();
+        let rows = sqlx::query(
+            "SELECT a.id, a.rule_id, a.tenant_id, a.event_id, a.fingerprint, a.raised_at,
+                    a.severity, a.title, a.body, r.name AS rule_name, r.group_wait_secs,
+                    p.policy, t.display_name AS tenant_name
+             FROM alerts a
+             JOIN alert_rules r ON r.id = a.rule_id
+             JOIN escalation_policies p ON p.id = r.escalation_policy_id
+             LEFT JOIN tenants t ON t.id = a.tenant_id
+             WHERE a.acknowledged_at IS NULL AND a.event_id IS NOT NULL AND a.raised_at > ?
+               AND r.workspace_id = ?",
+        )
+        .bind(timestamp(now - ESCALATE_WITHIN))
+        .bind(self.workspace().to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &rows {
+            let rule_id: String = row.try_get("rule_id")?;
+            let tenant_id: Option<String> = row.try_get("tenant_id")?;
+            if escalation::silenced(&silences, Some(&rule_id), tenant_id.as_deref(), now) {
+                continue;
+            }
+            let policy: String = row.try_get("policy")?;
+            let policy: Policy = serde_json::from_str(&policy).map_err(StoreError::corrupt)?;
+            let raised_at = parse_timestamp(&row.try_get::<String, _>("raised_at")?)?;
+            let times = AlertTimes {
+                raised_at,
+                stopped_at: None,
+            };
+            let event_id: String = row.try_get("event_id")?;
+            let alert_id: String = row.try_get("id")?;
+            for notification in escalation::due(&[], TimeDelta::zero(), Some(&policy), &times, now)
+            {
+                let key = notification.key(&event_id);
+                let message = AlertMessage {
+                    event_id: key.clone(),
+                    fingerprint: row.try_get("fingerprint")?,
+                    action: AlertAction::Trigger,
+                    rule: row.try_get("rule_name")?,
+                    tenant_id: tenant_id.clone(),
+                    tenant: row.try_get("tenant_name")?,
+                    severity: row.try_get("severity")?,
+                    title: row.try_get("title")?,
+                    body: row.try_get("body")?,
+                    raised_at: timestamp(raised_at),
+                    test: false,
+                };
+                for name in &notification.destinations {
+                    let Some((destination_id, _, true)) =
+                        destinations.iter().find(|(_, n, _)| n == name)
+                    else {
+                        continue;
+                    };
+                    if insert_delivery(
+                        &mut tx,
+                        &delivery_id(&key, name),
+                        Some(&alert_id),
+                        destination_id,
+                        &message,
+                        now,
+                    )
+                    .await?
+                    {
+                        report.escalated += 1;
+                    }
+                }
+            }
+        }
+        // PagerDuty: an incident whose alert was acknowledged is acknowledged there too.
+        let acked = sqlx::query(
+            "SELECT o.destination_id, d.name, o.message FROM alert_deliveries o
+             JOIN alert_destinations d ON d.id = o.destination_id
+             JOIN alerts a ON a.id = o.alert_id
+             WHERE d.kind = 'pagerduty' AND o.state = 'sent' AND a.acknowledged_at IS NOT NULL
+               AND json_extract(o.message, '$.action') = 'trigger' AND d.workspace_id = ?",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &acked {
+            let message: String = row.try_get("message")?;
+            let mut message: AlertMessage =
+                serde_json::from_str(&message).map_err(StoreError::corrupt)?;
+            message.event_id = format!("{}/ack", message.fingerprint);
+            message.action = AlertAction::Acknowledge;
+            let name: String = row.try_get("name")?;
+            let destination_id: String = row.try_get("destination_id")?;
+            if insert_delivery(
+                &mut tx,
+                &delivery_id(&message.event_id, &name),
+                None,
+                &destination_id,
+                &message,
+                now,
+            )
+            .await?
+            {
+                report.acknowledged += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(report)
+    }
+
+    /// Adds an escalation policy (its steps name destinations that must exist).
+    pub async fn add_escalation_policy(
+        &self,
+        name: &str,
+        policy: &Policy,
+    ) -> Result<PolicyRow, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("name the policy".to_owned()));
+        }
+        policy.check().map_err(StoreError::Invalid)?;
+        let known: Vec<String> = self
+            .destinations()
+            .await?
+            .into_iter()
+            .map(|d| d.name)
+            .collect();
+        for step in &policy.steps {
+            for destination in &step.destinations {
+                if !known.contains(destination) {
+                    return Err(StoreError::NotFound {
+                        what: "alert destination",
+                        name: destination.clone(),
+                    });
+                }
+            }
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let json = serde_json::to_string(policy).map_err(StoreError::corrupt)?;
+        let mut tx = self.begin_write().await?;
+        let taken: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM escalation_policies WHERE workspace_id = ? AND name = ?",
+        )
+        .bind(self.workspace().to_string())
+        .bind(name)
+        .fetch_one(&mut *tx)
+        .await?;
+        if taken > 0 {
+            return Err(StoreError::Conflict(format!(
+                "an escalation policy named {name:?} exists: remove it first or choose another name"
+            )));
+        }
+        sqlx::query(
+            "INSERT INTO escalation_policies (id, workspace_id, name, policy, created_at)
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(self.workspace().to_string())
+        .bind(name)
+        .bind(&json)
+        .bind(timestamp(Utc::now()))
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "escalation_policy.create",
+                target: format!("escalation_policy/{id}"),
+                summary: serde_json::json!({ "name": name, "policy": policy }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.escalation_policy(name).await
+    }
+
+    /// Every escalation policy, by name.
+    pub async fn escalation_policies(&self) -> Result<Vec<PolicyRow>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT p.id, p.name, p.policy,
+                    (SELECT json_group_array(r.name) FROM alert_rules r
+                     WHERE r.escalation_policy_id = p.id) AS rules
+             FROM escalation_policies p WHERE p.workspace_id = ? ORDER BY p.name",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_all(self.pool())
+        .await?;
+        rows.iter()
+            .map(|row| {
+                let policy: String = row.try_get("policy")?;
+                let rules: String = row.try_get("rules")?;
+                Ok(PolicyRow {
+                    id: row.try_get("id")?,
+                    name: row.try_get("name")?,
+                    policy: serde_json::from_str(&policy).map_err(StoreError::corrupt)?,
+                    rules: serde_json::from_str(&rules).map_err(StoreError::corrupt)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The policy named `name` (or with that id).
+    pub async fn escalation_policy(&self, name: &str) -> Result<PolicyRow, StoreError> {
+        self.escalation_policies()
+            .await?
+            .into_iter()
+            .find(|p| p.name == name.trim() || p.id == name.trim())
+            .ok_or_else(|| StoreError::NotFound {
+                what: "escalation policy",
+                name: name.to_owned(),
+            })
+    }
+
+    /// Removes a policy; rules that used it only notify their routes.
+    pub async fn remove_escalation_policy(&self, name: &str) -> Result<(), StoreError> {
+        let policy = self.escalation_policy(name).await?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE alert_rules SET escalation_policy_id = NULL WHERE escalation_policy_id = ?",
+        )
+        .bind(&policy.id)
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM escalation_policies WHERE id = ?")
+            .bind(&policy.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "escalation_policy.delete",
+                target: format!("escalation_policy/{}", policy.id),
+                summary: serde_json::json!({ "name": policy.name }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Sets (or with `None` clears) a rule's escalation policy and, given, its group wait.
+    pub async fn set_rule_escalation(
+        &self,
+        rule: &str,
+        policy: Option<&str>,
+        group_wait_secs: Option<i64>,
+    ) -> Result<(), StoreError> {
+        let rules = self.alert_rules().await?;
+        let rule = rules
+            .iter()
+            .find(|r| r.id == rule || r.name.eq_ignore_ascii_case(rule.trim()))
+            .ok_or_else(|| StoreError::NotFound {
+                what: "alert rule",
+                name: rule.to_owned(),
+            })?;
+        let policy = match policy {
+            Some(name) => Some(self.escalation_policy(name).await?),
+            None => None,
+        };
+        if group_wait_secs.is_some_and(|s| !(0..=86_400).contains(&s)) {
+            return Err(StoreError::Invalid(
+                "the group wait is between 0 and 86,400 seconds".to_owned(),
+            ));
+        }
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE alert_rules SET escalation_policy_id = ?,
+                 group_wait_secs = COALESCE(?, group_wait_secs) WHERE id = ?",
+        )
+        .bind(policy.as_ref().map(|p| p.id.clone()))
+        .bind(group_wait_secs)
+        .bind(&rule.id)
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "alert_rule.escalation",
+                target: format!("alert_rule/{}", rule.id),
+                summary: serde_json::json!({
+                    "rule": rule.name,
+                    "policy": policy.as_ref().map(|p| p.name.clone()),
+                    "group_wait_secs": group_wait_secs,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Silences alerts of a rule and/or a tenant (ids) from now until `ends_at`.
+    pub async fn add_silence(
+        &self,
+        rule_id: Option<&str>,
+        tenant_id: Option<&str>,
+        ends_at: DateTime<Utc>,
+        comment: &str,
+    ) -> Result<Silence, StoreError> {
+        let now = Utc::now();
+        if ends_at <= now {
+            return Err(StoreError::Invalid(
+                "a silence ends in the future: pick a later time".to_owned(),
+            ));
+        }
+        if comment.trim().is_empty() {
+            return Err(StoreError::Invalid(
+                "say why alerts are silenced (--comment): colleagues will ask".to_owned(),
+            ));
+        }
+        let silence = Silence {
+            id: uuid::Uuid::now_v7().to_string(),
+            rule_id: rule_id.map(str::to_owned),
+            tenant_id: tenant_id.map(str::to_owned),
+            starts_at: now,
+            ends_at,
+            comment: comment.trim().to_owned(),
+        };
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO alert_silences (id, workspace_id, rule_id, tenant_id, starts_at, ends_at,
+                 comment, created_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&silence.id)
+        .bind(self.workspace().to_string())
+        .bind(&silence.rule_id)
+        .bind(&silence.tenant_id)
+        .bind(timestamp(silence.starts_at))
+        .bind(timestamp(silence.ends_at))
+        .bind(&silence.comment)
+        .bind(timestamp(now))
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "alert_silence.create",
+                target: format!("alert_silence/{}", silence.id),
+                summary: serde_json::json!({
+                    "rule": rule_id, "tenant": tenant_id,
+                    "ends_at": timestamp(ends_at), "comment": silence.comment,
+                }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(silence)
+    }
+
+    /// Every silence (expired ones too), oldest first.
+    pub async fn silences(&self) -> Result<Vec<Silence>, StoreError> {
+        let mut conn = self.pool().acquire().await?;
+        read_silences(&mut conn, self).await
+    }
+
+    /// Ends a silence now.
+    pub async fn expire_silence(&self, id: &str) -> Result<(), StoreError> {
+        let now = timestamp(Utc::now());
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query(
+            "UPDATE alert_silences SET ends_at = ? WHERE id = ? AND workspace_id = ? AND ends_at > ?",
+        )
+        .bind(&now)
+        .bind(id)
+        .bind(self.workspace().to_string())
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Err(StoreError::NotFound {
+                what: "active silence",
+                name: id.to_owned(),
+            });
+        }
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "alert_silence.expire",
+                target: format!("alert_silence/{id}"),
+                summary: serde_json::json!({}),
+            },
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

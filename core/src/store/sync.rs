@@ -1366,9 +1366,14 @@ async fn apply_one(
         OpBody::Audit(record) => {
             apply_audit(conn, op, record).await?;
         }
+        OpBody::AlertAck(record) => {
+            let id = op.tenant_id.as_deref().unwrap_or_default();
+            super::delivery::apply_ack(conn, &op.id, &op.hlc, id, record).await?;
+        }
     }
     if let Some(tenant) = tenant {
-        if !matches!(op.body, OpBody::Audit(_)) {
+        // An acknowledgement changes no derived state: the tenant need not be derived.
+        if !matches!(op.body, OpBody::Audit(_) | OpBody::AlertAck(_)) {
             applied.tenants.insert(tenant);
         }
     }
@@ -1869,6 +1874,8 @@ async fn purge_tenant(conn: &mut SqliteConnection, tenant: &str) -> Result<(), S
         "DELETE FROM finding_transitions WHERE finding_id IN (SELECT id FROM findings WHERE tenant_id = ?1)",
         "DELETE FROM finding_transitions WHERE review_id IN (SELECT id FROM reviews WHERE tenant_id = ?1)",
         "DELETE FROM risk_acceptances WHERE finding_id IN (SELECT id FROM findings WHERE tenant_id = ?1)",
+        "DELETE FROM alert_deliveries WHERE tenant_id = ?1",
+        "DELETE FROM alert_acks WHERE tenant_id = ?1",
         "DELETE FROM alerts WHERE tenant_id = ?1",
         "DELETE FROM findings WHERE tenant_id = ?1",
         "DELETE FROM capture_runs WHERE tenant_id = ?1",

@@ -443,7 +443,7 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
         match (role, kind) {
             (_, "audit") => "accepted",
             ("viewer", _) => "forbidden_role",
-            ("reviewer", "decision") => "accepted",
+            ("reviewer", "decision" | "alert_ack") => "accepted",
             ("reviewer", _) => "forbidden_role",
             ("operator", "setting") => "forbidden_role",
             ("operator", _) => "accepted",
@@ -490,6 +490,18 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
                 ),
             ),
             ("audit", device.op(None, audit)),
+            (
+                "alert_ack",
+                device.op(
+                    Some("own"),
+                    OpBody::AlertAck(plumbline_wire::AlertAckRecord {
+                        event_id: format!("event-{role}"),
+                        fingerprint: "fp".to_owned(),
+                        acknowledged_at: "2026-11-01T00:00:00.000Z".to_owned(),
+                        actor: role.to_owned(),
+                    }),
+                ),
+            ),
         ];
         let ops: Vec<Operation> = cases.iter().map(|(_, op)| op.clone()).collect();
         let verdicts = push_ok(&server, &device, &ops).await;
