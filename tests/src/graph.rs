@@ -1,9 +1,13 @@
 //! The fake Microsoft Graph (`plumbline-fake-graph`) as a process on loopback, stopped by
 //! its pid when dropped.
 
+use std::path::Path;
 use std::process::{Child, Command};
 use std::time::Duration;
 
+use anyhow::Context as _;
+use chrono::{DateTime, Utc};
+use plumbline_core::demo::DemoGenerator;
 use serde_json::Value;
 
 use crate::driver::{fake_graph_binary, spawn_listening};
@@ -52,4 +56,51 @@ impl Drop for FakeGraphProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Writes demo tenant `index`'s latest capture (of the generator with `seed`, as of
+/// `anchor`: what the fake serves for it) as an export: one file per policy in its kind's
+/// folder, directory objects as Graph pages. Returns each policy's kind and JSON.
+pub fn write_export(
+    dir: &Path,
+    seed: u64,
+    anchor: DateTime<Utc>,
+    index: u32,
+) -> anyhow::Result<Vec<(String, Value)>> {
+    let generator = DemoGenerator::new(seed)?;
+    let mut history = generator.tenant_history(index, anchor);
+    let mut last = None;
+    while let Some(capture) = history.history.next_capture() {
+        last = Some(capture.content.clone());
+    }
+    let content = last.context("a demo tenant has captures")?;
+    for (i, item) in content.items.iter().enumerate() {
+        let folder = plumbline_core::kinds::by_key(&item.kind)
+            .and_then(|k| k.folders.first().copied())
+            .unwrap_or("Other");
+        std::fs::create_dir_all(dir.join(folder))?;
+        std::fs::write(
+            dir.join(folder).join(format!("policy-{i:04}.json")),
+            serde_json::to_vec_pretty(&item.raw)?,
+        )?;
+    }
+    let groups: Vec<Value> = content
+        .directory_objects
+        .iter()
+        .filter(|o| o.kind == plumbline_core::model::DirectoryObjectKind::Group)
+        .map(|o| serde_json::json!({"id": o.external_id, "displayName": o.display_name}))
+        .collect();
+    std::fs::create_dir_all(dir.join("Groups"))?;
+    std::fs::write(
+        dir.join("Groups").join("groups.json"),
+        serde_json::to_vec(&serde_json::json!({
+            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#groups",
+            "value": groups
+        }))?,
+    )?;
+    Ok(content
+        .items
+        .iter()
+        .map(|item| (item.kind.clone(), item.raw.clone()))
+        .collect())
 }

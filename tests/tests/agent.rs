@@ -10,7 +10,10 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
-use plumbline_e2e::graph::{FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+use plumbline_e2e::graph::{
+    write_export, FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+};
+use plumbline_e2e::receiver::Receiver;
 use plumbline_e2e::team::{Device, Engine, Server, PASSWORD};
 use serde_json::Value;
 
@@ -341,5 +344,237 @@ async fn two_agents_capture_each_due_tenant_once_and_take_over_a_killed_ones_wor
     assert!(status.success(), "{status:?}: {}", survivor.log());
     assert_eq!(survivor.health()["status"], "stopped");
     assert!(survivor.log().contains("\"event\":\"stopped\""));
+    Ok(())
+}
+
+/// The end-to-end run: the fake Graph changes a tenant's policy, the agent's
+/// scheduled capture sees it, the review raises a high finding, the webhook gets it
+/// (BitLocker no longer required) within the rule's group wait, nobody acknowledges and the escalation reaches the
+/// on-call destination; an operator acknowledges on their own device, and the next step
+/// (the manager) is never notified.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere(
+) -> anyhow::Result<()> {
+    const SEED: u64 = 20_261_201;
+    const ANCHOR: &str = "2026-11-30T12:00:00Z";
+    let fake = FakeGraphProcess::start(&[
+        "--tenants",
+        "1",
+        "--seed",
+        &SEED.to_string(),
+        "--anchor",
+        ANCHOR,
+    ])?;
+    let entra = fake.tenants().await?[0]["entra_tenant_id"]
+        .as_str()
+        .context("entra id")?
+        .to_owned();
+    let scratch = tempfile::tempdir()?;
+    let secret = scratch.path().join("graph-secret");
+    std::fs::write(&secret, format!("{DEFAULT_CLIENT_SECRET}\n"))?;
+    let receiver = Receiver::start().await?;
+    let server = Server::start(Engine::Sqlite).await?;
+    server.add_user("admin@msp.example", "admin", WORKSPACE, &[])?;
+    server.add_user("agent@msp.example", "operator", WORKSPACE, &[])?;
+    server.add_user("ops@msp.example", "operator", WORKSPACE, &[])?;
+
+    // The golden master is the tenant as exported; the tenant is connected, never read.
+    let mut admin = with_app("admin", &fake, &secret)?;
+    admin.connect(&server, "admin@msp.example")?;
+    let export = scratch.path().join("export");
+    let items = write_export(&export, SEED, ANCHOR.parse()?, 0)?;
+    admin.ok(&[
+        "graph",
+        "connect",
+        "Contoso",
+        "--entra-tenant-id",
+        &entra,
+        "--create",
+    ])?;
+    admin.ok(&[
+        "baseline",
+        "create",
+        "--name",
+        "Gold",
+        "--from-dir",
+        export.to_str().context("utf-8")?,
+        "--publish",
+    ])?;
+    admin.ok(&["baseline", "assign", "Gold", "--tenant", "Contoso"])?;
+    admin.sync(&[])?;
+
+    // In the tenant, someone turns BitLocker off in a compliance policy.
+    let (_, policy) = items
+        .iter()
+        .find(|(kind, raw)| kind == "compliance_policy" && raw["bitLockerEnabled"] == true)
+        .context("a compliance policy requiring BitLocker")?;
+    let policy_id = policy["id"].as_str().context("policy id")?;
+    let patched = reqwest::Client::new()
+        .patch(format!(
+            "{}/_fake/tenants/{entra}/policies/{policy_id}",
+            fake.url
+        ))
+        .json(&serde_json::json!({ "bitLockerEnabled": false }))
+        .send()
+        .await?;
+    anyhow::ensure!(patched.status().is_success(), "PATCH: {}", patched.status());
+
+    // The agent's host: three destinations, the rule routed and escalated.
+    let host = with_app("agent-1", &fake, &secret)?;
+    let mut secrets = BTreeMap::new();
+    for name in ["ops", "on-call", "manager"] {
+        let added = host.json(&[
+            "alerts",
+            "destination",
+            "add",
+            name,
+            "--kind",
+            "webhook",
+            "--url",
+            &receiver.url(name),
+            "--allow-private",
+        ])?;
+        secrets.insert(
+            name,
+            added["signing_secret"]
+                .as_str()
+                .context("secret shown once")?
+                .to_owned(),
+        );
+    }
+    let rule = "New critical or high findings";
+    host.ok(&["alerts", "route", rule, "--to", "ops"])?;
+    host.ok(&[
+        "alerts",
+        "escalation",
+        "add",
+        "night",
+        "--step",
+        "20s:on-call",
+        "--step",
+        "60s:manager",
+    ])?;
+    host.ok(&[
+        "alerts",
+        "escalation",
+        "use",
+        rule,
+        "--policy",
+        "night",
+        "--group-wait",
+        "2",
+    ])?;
+    let agent = Agent::start(&host, &server, scratch.path(), &secret)?;
+
+    let reached = |path: &str| -> Vec<plumbline_e2e::receiver::Received> {
+        receiver
+            .received()
+            .into_iter()
+            .filter(|r| r.path == path)
+            .collect()
+    };
+    let wait = |path: &'static str, bound: Duration| {
+        let started = Instant::now();
+        let reached = &reached;
+        let agent = &agent;
+        async move {
+            loop {
+                if let Some(first) = reached(path).into_iter().next() {
+                    return Ok::<_, anyhow::Error>((first, Instant::now()));
+                }
+                anyhow::ensure!(
+                    started.elapsed() < bound,
+                    "nothing reached {path} within {bound:?}:\n{}",
+                    agent.log()
+                );
+                tokio::time::sleep(Duration::from_millis(200)).await;
+            }
+        }
+    };
+    let (alert, ops_at) = wait("/ops", Duration::from_secs(120)).await?;
+    let body = alert.json();
+    assert_eq!(body["type"], "alert.triggered", "{body:#}");
+    assert!(
+        ["high", "critical"].contains(&body["data"]["severity"].as_str().unwrap_or("")),
+        "{body:#}"
+    );
+    assert!(
+        body["data"]["body"]
+            .as_str()
+            .is_some_and(|b| b.to_lowercase().contains("bitlocker")),
+        "{body:#}"
+    );
+    assert_eq!(body["data"]["tenant"], "Contoso");
+    let ops_secret = plumbline_core::delivery::signing::WebhookSecret::parse(&secrets["ops"])?;
+    let timestamp: i64 = alert
+        .header("webhook-timestamp")
+        .context("timestamp")?
+        .parse()?;
+    plumbline_core::delivery::signing::verify(
+        &ops_secret,
+        &alert.header("webhook-id").context("id")?,
+        timestamp,
+        &alert.body,
+        &alert.header("webhook-signature").context("signature")?,
+        timestamp,
+        300,
+    )
+    .map_err(|e| anyhow::anyhow!("signature: {e}"))?;
+
+    // Nobody acknowledges: twenty seconds after the alert, on-call hears of it.
+    let (escalated, on_call_at) = wait("/on-call", Duration::from_secs(90)).await?;
+    assert_eq!(
+        escalated.json()["data"]["fingerprint"],
+        body["data"]["fingerprint"]
+    );
+    assert!(
+        on_call_at.duration_since(ops_at) >= Duration::from_secs(10),
+        "the step waited: {:?}",
+        on_call_at.duration_since(ops_at)
+    );
+
+    // An operator acknowledges on their own device.
+    let mut ops = Device::new("ops")?;
+    ops.connect(&server, "ops@msp.example")?;
+    ops.sync(&[])?;
+    ops.ok(&["review"])?;
+    let inbox = ops.json(&["alerts"])?;
+    let id = inbox
+        .as_array()
+        .context("a list")?
+        .iter()
+        .find(|a| a["rule"] == rule && a["tenant"] == "Contoso")
+        .and_then(|a| a["id"].as_str())
+        .with_context(|| format!("the alert is in the operator's inbox: {inbox:#}"))?
+        .to_owned();
+    ops.ok(&["alerts", "ack", &id])?;
+    ops.sync(&[])?;
+    let acked_at = Instant::now();
+
+    // The agent learns of it and the manager (60 s after the alert) is never notified.
+    let manager_due = ops_at + Duration::from_secs(60);
+    let deadline = manager_due.max(acked_at) + Duration::from_secs(15);
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+    }
+    assert!(
+        acked_at < manager_due,
+        "the acknowledgement came too late for the test to tell anything"
+    );
+    assert!(
+        reached("/manager").is_empty(),
+        "escalation stopped:\n{}",
+        agent.log()
+    );
+    assert_eq!(reached("/ops").len(), 1, "one alert, once");
+    assert_eq!(reached("/on-call").len(), 1);
+    let acked: Vec<String> = host
+        .query("SELECT CAST(COUNT(*) AS TEXT) FROM alerts WHERE acknowledged_at IS NOT NULL AND event_id IS NOT NULL")
+        .await?;
+    assert_eq!(
+        acked,
+        ["1"],
+        "the agent's copy of the alert is acknowledged"
+    );
     Ok(())
 }

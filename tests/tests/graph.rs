@@ -16,8 +16,9 @@ use plumbline_core::connectors::graph::capture::{capture_tenant, GraphCapture};
 use plumbline_core::connectors::graph::{
     AppCredentials, Cloud, Credential, GraphClient, Limits, RetryPolicy, Target,
 };
-use plumbline_core::demo::DemoGenerator;
-use plumbline_e2e::graph::{FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET};
+use plumbline_e2e::graph::{
+    write_export, FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+};
 use plumbline_e2e::team::{Device, Engine, Server};
 use plumbline_fake_graph::{tenants, Behaviour, Config, FakeTenant};
 use serde_json::Value;
@@ -99,43 +100,6 @@ async fn hashes(device: &Device, tenant: &str) -> anyhow::Result<BTreeSet<String
     Ok(rows.into_iter().collect())
 }
 
-/// Writes a demo tenant's latest capture as an export: one file per policy in its kind's
-/// folder, directory objects as Graph pages.
-fn write_export(dir: &Path, index: u32) -> anyhow::Result<usize> {
-    let generator = DemoGenerator::new(SEED)?;
-    let mut history = generator.tenant_history(index, anchor());
-    let mut last = None;
-    while let Some(capture) = history.history.next_capture() {
-        last = Some(capture.content.clone());
-    }
-    let content = last.context("a demo tenant has captures")?;
-    for (i, item) in content.items.iter().enumerate() {
-        let folder = plumbline_core::kinds::by_key(&item.kind)
-            .and_then(|k| k.folders.first().copied())
-            .unwrap_or("Other");
-        std::fs::create_dir_all(dir.join(folder))?;
-        std::fs::write(
-            dir.join(folder).join(format!("policy-{i:04}.json")),
-            serde_json::to_vec_pretty(&item.raw)?,
-        )?;
-    }
-    let groups: Vec<Value> = content
-        .directory_objects
-        .iter()
-        .filter(|o| o.kind == plumbline_core::model::DirectoryObjectKind::Group)
-        .map(|o| serde_json::json!({"id": o.external_id, "displayName": o.display_name}))
-        .collect();
-    std::fs::create_dir_all(dir.join("Groups"))?;
-    std::fs::write(
-        dir.join("Groups").join("groups.json"),
-        serde_json::to_vec(&serde_json::json!({
-            "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#groups",
-            "value": groups
-        }))?,
-    )?;
-    Ok(content.items.len())
-}
-
 #[tokio::test]
 async fn a_tenant_read_from_graph_normalises_like_its_export() -> anyhow::Result<()> {
     let fake = FakeGraphProcess::start(&[
@@ -151,7 +115,7 @@ async fn a_tenant_read_from_graph_normalises_like_its_export() -> anyhow::Result
     let scratch = tempfile::tempdir()?;
     let (device, secret) = device_with_app("graph", &fake, scratch.path())?;
     let export = scratch.path().join("export");
-    let exported = write_export(&export, 0)?;
+    let exported = write_export(&export, SEED, anchor(), 0)?.len();
     ok(
         &device,
         &secret,
@@ -1301,7 +1265,7 @@ async fn findings_read_in_the_catalogs_words_on_every_device() -> anyhow::Result
     // device: what arrived by sync); a device that never met the definitions keeps the
     // path-derived labels.
     let export = scratch.path().join("export");
-    write_export(&export, 0)?;
+    write_export(&export, SEED, anchor(), 0)?;
     ok(
         &colleague,
         &secret,
