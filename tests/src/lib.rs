@@ -6,6 +6,7 @@
 //! The WebDriver client is a few W3C endpoints over reqwest — enough for our flows — so
 //! the workspace does not compile a second TLS stack for a loopback connection.
 
+pub mod agent;
 pub mod driver;
 pub mod graph;
 pub mod receiver;

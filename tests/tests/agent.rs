@@ -5,124 +5,20 @@
 //! loses it to the other once its lease expires, and nothing it half did is anywhere.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Stdio};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
+use plumbline_e2e::agent::Agent;
 use plumbline_e2e::graph::{
     write_export, FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
 };
 use plumbline_e2e::receiver::Receiver;
-use plumbline_e2e::team::{Device, Engine, Server, PASSWORD};
+use plumbline_e2e::team::{Device, Engine, Server};
 use serde_json::Value;
 
 const SECRET_ENV: &str = plumbline_core::capture::GRAPH_SECRET_FILE_ENV;
 const WORKSPACE: &str = "MSP";
-
-/// A running `plumbline agent`, killed when dropped.
-struct Agent {
-    name: String,
-    child: Child,
-    health: PathBuf,
-    log: PathBuf,
-}
-
-impl Agent {
-    fn start(
-        device: &Device,
-        server: &Server,
-        scratch: &Path,
-        secret: &Path,
-    ) -> anyhow::Result<Self> {
-        let password = scratch.join(format!("{}-password", device.name));
-        std::fs::write(&password, format!("{PASSWORD}\n"))?;
-        let health = scratch.join(format!("{}-health.json", device.name));
-        let log = scratch.join(format!("{}.log", device.name));
-        let child = device
-            .command(&[
-                "agent",
-                "--server",
-                &server.url,
-                "--email",
-                "agent@msp.example",
-                "--password-file",
-                password.to_str().context("utf-8")?,
-                "--name",
-                &device.name,
-                "--tick-seconds",
-                "1",
-                "--lease-seconds",
-                "5",
-                "--health-file",
-                health.to_str().context("utf-8")?,
-            ])?
-            .env(SECRET_ENV, secret)
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log)?)
-            .spawn()?;
-        Ok(Self {
-            name: device.name.clone(),
-            child,
-            health,
-            log,
-        })
-    }
-
-    fn health(&self) -> Value {
-        std::fs::read_to_string(&self.health)
-            .ok()
-            .and_then(|t| serde_json::from_str(&t).ok())
-            .unwrap_or(Value::Null)
-    }
-
-    fn running(&self) -> Vec<String> {
-        self.health()["captures_running"]
-            .as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|v| v.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default()
-    }
-
-    fn log(&self) -> String {
-        std::fs::read_to_string(&self.log).unwrap_or_default()
-    }
-
-    /// SIGKILL, and wait for it.
-    fn kill(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-
-    /// SIGTERM; the exit status within `bound`.
-    fn stop(&mut self, bound: Duration) -> anyhow::Result<std::process::ExitStatus> {
-        let pid = self.child.id().to_string();
-        std::process::Command::new("kill")
-            .args(["-TERM", &pid])
-            .status()?;
-        let started = Instant::now();
-        loop {
-            if let Some(status) = self.child.try_wait()? {
-                return Ok(status);
-            }
-            anyhow::ensure!(
-                started.elapsed() < bound,
-                "{} did not stop within {bound:?}",
-                self.name
-            );
-            std::thread::sleep(Duration::from_millis(100));
-        }
-    }
-}
-
-impl Drop for Agent {
-    fn drop(&mut self) {
-        self.kill();
-    }
-}
 
 /// A device with the fake's Graph app (its secret from a file, as a service gets it).
 fn with_app(name: &str, fake: &FakeGraphProcess, secret: &Path) -> anyhow::Result<Device> {
@@ -226,8 +122,22 @@ async fn two_agents_capture_each_due_tenant_once_and_take_over_a_killed_ones_wor
 
     let first = with_app("agent-1", &fake, &secret)?;
     let second = with_app("agent-2", &fake, &secret)?;
-    let mut one = Agent::start(&first, &server, scratch.path(), &secret)?;
-    let mut two = Agent::start(&second, &server, scratch.path(), &secret)?;
+    let mut one = Agent::start(
+        &first,
+        &server,
+        "agent@msp.example",
+        scratch.path(),
+        &secret,
+        &[],
+    )?;
+    let mut two = Agent::start(
+        &second,
+        &server,
+        "agent@msp.example",
+        scratch.path(),
+        &secret,
+        &[],
+    )?;
 
     let seen = wait_for(
         &admin,
@@ -464,7 +374,14 @@ async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere
         "--group-wait",
         "2",
     ])?;
-    let agent = Agent::start(&host, &server, scratch.path(), &secret)?;
+    let agent = Agent::start(
+        &host,
+        &server,
+        "agent@msp.example",
+        scratch.path(),
+        &secret,
+        &[],
+    )?;
 
     let reached = |path: &str| -> Vec<plumbline_e2e::receiver::Received> {
         receiver
