@@ -635,9 +635,11 @@ async fn round(
             serde_json::to_value(&escalation).unwrap_or_default(),
         );
     }
+    // A delivery's lease outlasts its longest attempt: it is not renewed while sending.
+    let attempt = plumbline_core::delivery::send::ATTEMPT_TIMEOUT.as_secs() as u32;
     let leases = ServerLeases {
         session: &session,
-        ttl: shared.lease_seconds,
+        ttl: shared.lease_seconds.max(attempt * 2),
     };
     let report = outbox::deliver_due(&shared.store, shared.keychain.as_ref(), &leases, Utc::now())
         .await

@@ -24,6 +24,9 @@ pub enum Mode {
     Refusing,
     /// 410.
     Gone,
+    /// Records the request and answers nothing for this long (then 200): a sender killed
+    /// meanwhile never learns whether it arrived.
+    Hang(std::time::Duration),
 }
 
 /// One request as received, with the status it was answered.
@@ -68,24 +71,32 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    let mut inner = match inner.lock() {
-        Ok(inner) => inner,
-        Err(poisoned) => poisoned.into_inner(),
+    let (status, retry_after, text, hang) = {
+        let mut inner = match inner.lock() {
+            Ok(inner) => inner,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        let mode = inner.mode.clone().unwrap_or(Mode::Up(200));
+        let (status, retry_after, text, hang) = match mode {
+            Mode::Up(status) => (status, None, "ok", None),
+            Mode::Down => (503, None, "down for maintenance", None),
+            Mode::Throttling(after) => (429, after, "rate_limited", None),
+            Mode::Refusing => (400, None, "invalid_payload", None),
+            Mode::Gone => (410, None, "no_service", None),
+            // Recorded as unanswered (0): the sender never saw an answer.
+            Mode::Hang(wait) => (0, None, "ok", Some(wait)),
+        };
+        inner.received.push(Received {
+            path: uri.path().to_owned(),
+            headers,
+            body: body.to_vec(),
+            status,
+        });
+        (status, retry_after, text, hang)
     };
-    let mode = inner.mode.clone().unwrap_or(Mode::Up(200));
-    let (status, retry_after, text) = match mode {
-        Mode::Up(status) => (status, None, "ok"),
-        Mode::Down => (503, None, "down for maintenance"),
-        Mode::Throttling(after) => (429, after, "rate_limited"),
-        Mode::Refusing => (400, None, "invalid_payload"),
-        Mode::Gone => (410, None, "no_service"),
-    };
-    inner.received.push(Received {
-        path: uri.path().to_owned(),
-        headers,
-        body: body.to_vec(),
-        status,
-    });
+    if let Some(wait) = hang {
+        tokio::time::sleep(wait).await;
+    }
     let mut response =
         (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), text).into_response();
     if let Some(after) = retry_after {

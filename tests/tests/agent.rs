@@ -13,7 +13,7 @@ use plumbline_e2e::agent::Agent;
 use plumbline_e2e::graph::{
     write_export, FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
 };
-use plumbline_e2e::receiver::Receiver;
+use plumbline_e2e::receiver::{Mode, Receiver};
 use plumbline_e2e::team::{Device, Engine, Server};
 use serde_json::Value;
 
@@ -257,103 +257,163 @@ async fn two_agents_capture_each_due_tenant_once_and_take_over_a_killed_ones_wor
     Ok(())
 }
 
+const SEED: u64 = 20_261_201;
+const ANCHOR: &str = "2026-11-30T12:00:00Z";
+const RULE: &str = "New critical or high findings";
+
+/// One tenant, Contoso, with its golden master (the tenant as exported) assigned and never
+/// read from Graph; a server with an admin, an agent account and an operator; a webhook
+/// receiver.
+struct Alerting {
+    fake: FakeGraphProcess,
+    scratch: tempfile::TempDir,
+    secret: std::path::PathBuf,
+    receiver: Receiver,
+    server: Server,
+    _admin: Device,
+    entra: String,
+    /// A compliance policy of the tenant that requires BitLocker.
+    policy_id: String,
+}
+
+impl Alerting {
+    async fn setup() -> anyhow::Result<Self> {
+        let fake = FakeGraphProcess::start(&[
+            "--tenants",
+            "1",
+            "--seed",
+            &SEED.to_string(),
+            "--anchor",
+            ANCHOR,
+        ])?;
+        let entra = fake.tenants().await?[0]["entra_tenant_id"]
+            .as_str()
+            .context("entra id")?
+            .to_owned();
+        let scratch = tempfile::tempdir()?;
+        let secret = scratch.path().join("graph-secret");
+        std::fs::write(&secret, format!("{DEFAULT_CLIENT_SECRET}\n"))?;
+        let receiver = Receiver::start().await?;
+        let server = Server::start(Engine::Sqlite).await?;
+        server.add_user("admin@msp.example", "admin", WORKSPACE, &[])?;
+        server.add_user("agent@msp.example", "operator", WORKSPACE, &[])?;
+        server.add_user("ops@msp.example", "operator", WORKSPACE, &[])?;
+        let mut admin = with_app("admin", &fake, &secret)?;
+        admin.connect(&server, "admin@msp.example")?;
+        let export = scratch.path().join("export");
+        let items = write_export(&export, SEED, ANCHOR.parse()?, 0)?;
+        admin.ok(&[
+            "graph",
+            "connect",
+            "Contoso",
+            "--entra-tenant-id",
+            &entra,
+            "--create",
+        ])?;
+        admin.ok(&[
+            "baseline",
+            "create",
+            "--name",
+            "Gold",
+            "--from-dir",
+            export.to_str().context("utf-8")?,
+            "--publish",
+        ])?;
+        admin.ok(&["baseline", "assign", "Gold", "--tenant", "Contoso"])?;
+        admin.sync(&[])?;
+        let (_, policy) = items
+            .iter()
+            .find(|(kind, raw)| kind == "compliance_policy" && raw["bitLockerEnabled"] == true)
+            .context("a compliance policy requiring BitLocker")?;
+        let policy_id = policy["id"].as_str().context("policy id")?.to_owned();
+        Ok(Self {
+            fake,
+            scratch,
+            secret,
+            receiver,
+            server,
+            _admin: admin,
+            entra,
+            policy_id,
+        })
+    }
+
+    /// In the tenant, someone turns BitLocker off in the compliance policy.
+    async fn turn_bitlocker_off(&self) -> anyhow::Result<()> {
+        let patched = reqwest::Client::new()
+            .patch(format!(
+                "{}/_fake/tenants/{}/policies/{}",
+                self.fake.url, self.entra, self.policy_id
+            ))
+            .json(&serde_json::json!({ "bitLockerEnabled": false }))
+            .send()
+            .await?;
+        anyhow::ensure!(patched.status().is_success(), "PATCH: {}", patched.status());
+        Ok(())
+    }
+
+    /// An agent's host: destinations `ops` (at `ops_path` of the receiver), `on-call` and
+    /// `manager`, the rule routed to `ops`; the signing secrets shown at creation.
+    fn host(
+        &self,
+        name: &str,
+        ops_path: &str,
+    ) -> anyhow::Result<(Device, BTreeMap<String, String>)> {
+        let host = with_app(name, &self.fake, &self.secret)?;
+        let mut secrets = BTreeMap::new();
+        for (destination, path) in [
+            ("ops", ops_path),
+            ("on-call", "on-call"),
+            ("manager", "manager"),
+        ] {
+            let added = host.json(&[
+                "alerts",
+                "destination",
+                "add",
+                destination,
+                "--kind",
+                "webhook",
+                "--url",
+                &self.receiver.url(path),
+                "--allow-private",
+            ])?;
+            secrets.insert(
+                destination.to_owned(),
+                added["signing_secret"]
+                    .as_str()
+                    .context("secret shown once")?
+                    .to_owned(),
+            );
+        }
+        host.ok(&["alerts", "route", RULE, "--to", "ops"])?;
+        Ok((host, secrets))
+    }
+
+    fn agent(&self, host: &Device) -> anyhow::Result<Agent> {
+        Agent::start(
+            host,
+            &self.server,
+            "agent@msp.example",
+            self.scratch.path(),
+            &self.secret,
+            &[],
+        )
+    }
+}
+
 /// The end-to-end run: the fake Graph changes a tenant's policy, the agent's
 /// scheduled capture sees it, the review raises a high finding, the webhook gets it
-/// (BitLocker no longer required) within the rule's group wait, nobody acknowledges and the escalation reaches the
-/// on-call destination; an operator acknowledges on their own device, and the next step
-/// (the manager) is never notified.
+/// (BitLocker no longer required) within the rule's group wait, nobody acknowledges and
+/// the escalation reaches the on-call destination; an operator acknowledges on their own
+/// device, and the next step (the manager) is never notified.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere(
 ) -> anyhow::Result<()> {
-    const SEED: u64 = 20_261_201;
-    const ANCHOR: &str = "2026-11-30T12:00:00Z";
-    let fake = FakeGraphProcess::start(&[
-        "--tenants",
-        "1",
-        "--seed",
-        &SEED.to_string(),
-        "--anchor",
-        ANCHOR,
-    ])?;
-    let entra = fake.tenants().await?[0]["entra_tenant_id"]
-        .as_str()
-        .context("entra id")?
-        .to_owned();
-    let scratch = tempfile::tempdir()?;
-    let secret = scratch.path().join("graph-secret");
-    std::fs::write(&secret, format!("{DEFAULT_CLIENT_SECRET}\n"))?;
-    let receiver = Receiver::start().await?;
-    let server = Server::start(Engine::Sqlite).await?;
-    server.add_user("admin@msp.example", "admin", WORKSPACE, &[])?;
-    server.add_user("agent@msp.example", "operator", WORKSPACE, &[])?;
-    server.add_user("ops@msp.example", "operator", WORKSPACE, &[])?;
-
-    // The golden master is the tenant as exported; the tenant is connected, never read.
-    let mut admin = with_app("admin", &fake, &secret)?;
-    admin.connect(&server, "admin@msp.example")?;
-    let export = scratch.path().join("export");
-    let items = write_export(&export, SEED, ANCHOR.parse()?, 0)?;
-    admin.ok(&[
-        "graph",
-        "connect",
-        "Contoso",
-        "--entra-tenant-id",
-        &entra,
-        "--create",
-    ])?;
-    admin.ok(&[
-        "baseline",
-        "create",
-        "--name",
-        "Gold",
-        "--from-dir",
-        export.to_str().context("utf-8")?,
-        "--publish",
-    ])?;
-    admin.ok(&["baseline", "assign", "Gold", "--tenant", "Contoso"])?;
-    admin.sync(&[])?;
-
-    // In the tenant, someone turns BitLocker off in a compliance policy.
-    let (_, policy) = items
-        .iter()
-        .find(|(kind, raw)| kind == "compliance_policy" && raw["bitLockerEnabled"] == true)
-        .context("a compliance policy requiring BitLocker")?;
-    let policy_id = policy["id"].as_str().context("policy id")?;
-    let patched = reqwest::Client::new()
-        .patch(format!(
-            "{}/_fake/tenants/{entra}/policies/{policy_id}",
-            fake.url
-        ))
-        .json(&serde_json::json!({ "bitLockerEnabled": false }))
-        .send()
-        .await?;
-    anyhow::ensure!(patched.status().is_success(), "PATCH: {}", patched.status());
-
-    // The agent's host: three destinations, the rule routed and escalated.
-    let host = with_app("agent-1", &fake, &secret)?;
-    let mut secrets = BTreeMap::new();
-    for name in ["ops", "on-call", "manager"] {
-        let added = host.json(&[
-            "alerts",
-            "destination",
-            "add",
-            name,
-            "--kind",
-            "webhook",
-            "--url",
-            &receiver.url(name),
-            "--allow-private",
-        ])?;
-        secrets.insert(
-            name,
-            added["signing_secret"]
-                .as_str()
-                .context("secret shown once")?
-                .to_owned(),
-        );
-    }
-    let rule = "New critical or high findings";
-    host.ok(&["alerts", "route", rule, "--to", "ops"])?;
+    let setup = Alerting::setup().await?;
+    setup.turn_bitlocker_off().await?;
+    let (host, secrets) = setup.host("agent-1", "ops")?;
+    let (receiver, server) = (&setup.receiver, &setup.server);
+    let rule = RULE;
     host.ok(&[
         "alerts",
         "escalation",
@@ -374,14 +434,7 @@ async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere
         "--group-wait",
         "2",
     ])?;
-    let agent = Agent::start(
-        &host,
-        &server,
-        "agent@msp.example",
-        scratch.path(),
-        &secret,
-        &[],
-    )?;
+    let agent = setup.agent(&host)?;
 
     let reached = |path: &str| -> Vec<plumbline_e2e::receiver::Received> {
         receiver
@@ -452,7 +505,7 @@ async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere
 
     // An operator acknowledges on their own device.
     let mut ops = Device::new("ops")?;
-    ops.connect(&server, "ops@msp.example")?;
+    ops.connect(server, "ops@msp.example")?;
     ops.sync(&[])?;
     ops.ok(&["review"])?;
     let inbox = ops.json(&["alerts"])?;
@@ -493,5 +546,86 @@ async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere
         ["1"],
         "the agent's copy of the alert is acknowledged"
     );
+    Ok(())
+}
+
+/// An agent killed while sending a delivery (the receiver holds the request unanswered):
+/// the other agent, holding the same alert (derived from the synced capture), sends it
+/// once the dead agent's lease expires — the same `webhook-id`, so the receiver can tell
+/// the duplicate (at least once, never lost).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_agent_killed_mid_delivery_leaves_the_alert_to_the_other() -> anyhow::Result<()> {
+    let setup = Alerting::setup().await?;
+    setup.turn_bitlocker_off().await?;
+    setup.receiver.set(Mode::Hang(Duration::from_secs(300)));
+    let mut agents = Vec::new();
+    for n in 1..=2 {
+        let (host, _) = setup.host(&format!("agent-{n}"), &format!("ops-{n}"))?;
+        host.ok(&["alerts", "escalation", "use", RULE, "--group-wait", "0"])?;
+        agents.push((host, n));
+    }
+    let mut running: Vec<Agent> = agents
+        .iter()
+        .map(|(host, _)| setup.agent(host))
+        .collect::<anyhow::Result<_>>()?;
+    let paths = ["/ops-1", "/ops-2"];
+    let started = Instant::now();
+    let first = loop {
+        if let Some(first) = setup
+            .receiver
+            .received()
+            .into_iter()
+            .find(|r| paths.contains(&r.path.as_str()))
+        {
+            break first;
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(120),
+            "no delivery started:\n{}\n{}",
+            running[0].log(),
+            running[1].log()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    let sender = if first.path == "/ops-1" { 0 } else { 1 };
+    running[sender].kill();
+    setup.receiver.set(Mode::Up(200));
+    let other = &running[1 - sender];
+    let other_path = paths[1 - sender];
+    let started = Instant::now();
+    let taken_over = loop {
+        if let Some(sent) = setup
+            .receiver
+            .accepted()
+            .into_iter()
+            .find(|r| r.path == other_path)
+        {
+            break sent;
+        }
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(120),
+            "the other agent did not send it:\n{}",
+            other.log()
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    };
+    assert_eq!(taken_over.header("webhook-id"), first.header("webhook-id"));
+    // A few more rounds: nothing more is sent.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let ops: Vec<_> = setup
+        .receiver
+        .received()
+        .into_iter()
+        .filter(|r| paths.contains(&r.path.as_str()))
+        .collect();
+    let ids: std::collections::BTreeSet<_> =
+        ops.iter().filter_map(|r| r.header("webhook-id")).collect();
+    assert_eq!(ids.len(), 1, "one alert");
+    assert_eq!(
+        ops.len(),
+        2,
+        "the unanswered attempt and the one that arrived: {ops:#?}"
+    );
+    assert_eq!(setup.receiver.accepted().len(), 1, "delivered once");
     Ok(())
 }
