@@ -672,22 +672,9 @@ fn print_destination(d: &DestinationRow) {
 /// Destinations change only by admins (and owners) of the server workspace, when this
 /// workspace syncs with one.
 async fn may_change_destinations(store: &Store) -> Result<(), Failure> {
-    let Some(connection) = store.server_connection().await? else {
-        return Ok(());
-    };
-    let chosen = store.sync_state().await?.server_workspace;
-    let roles: Vec<Role> = connection
-        .workspaces
-        .iter()
-        .filter(|w| chosen.as_deref().is_none_or(|id| w.id == id))
-        .map(|w| w.role)
-        .collect();
-    if roles.is_empty() || roles.iter().any(|r| *r <= Role::Admin) {
-        return Ok(());
-    }
-    Err(Failure::usage(
-        "only admins of the workspace change alert destinations: ask one of them",
-    ))
+    manage::check_admin(store)
+        .await
+        .map_err(|e| Failure::usage(e.to_string()))
 }
 
 fn read_file(path: &PathBuf, what: &str) -> Result<String, Failure> {
@@ -719,128 +706,90 @@ async fn destination(store: &Store, command: &DestinationCommand, json: bool) ->
             allow_private,
         } => {
             may_change_destinations(store).await?;
-            let kind = DestinationKind::parse(kind)
-                .ok_or_else(|| Failure::usage("--kind webhook|teams|slack|pagerduty"))?;
-            let url = match (url, url_file, kind) {
-                (Some(url), _, _) => url.trim().to_owned(),
-                (None, Some(path), _) => read_file(path, "the URL")?,
-                (None, None, DestinationKind::Pagerduty) => {
-                    plumbline_core::delivery::send::PAGERDUTY_EVENTS_URL.to_owned()
-                }
-                (None, None, _) => {
-                    return Err(Failure::usage("give the URL: --url-file FILE or --url URL"))
-                }
+            let url = match (url, url_file) {
+                (Some(url), _) => url.clone(),
+                (None, Some(path)) => read_file(path, "the URL")?,
+                (None, None) => String::new(),
             };
-            let mut made = None;
-            let signing_secrets = match (kind, signing_secret_file) {
-                (DestinationKind::Webhook, Some(path)) => {
-                    vec![read_file(path, "the signing secret")?]
-                }
-                (DestinationKind::Webhook, None) => {
-                    let secret = WebhookSecret::generate()
-                        .map_err(|e| Failure::from(anyhow::anyhow!(e)))?
-                        .expose();
-                    made = Some(secret.clone());
-                    vec![secret]
-                }
-                _ => Vec::new(),
-            };
-            let routing_key = match routing_key_file {
-                Some(path) => Some(read_file(path, "the routing key")?),
-                None => None,
-            };
-            let secret = DestinationSecret {
-                url,
-                signing_secrets,
-                routing_key,
-            };
-            check_destination(kind, &secret, *allow_private).map_err(|e| Failure::usage(e.0))?;
-            let id = uuid::Uuid::now_v7().to_string();
-            outbox::save_destination_secret(&keychain, &id, &secret).map_err(keychain_failure)?;
-            let target = host_of(&secret.url).unwrap_or_default();
-            let row = match store
-                .add_destination(&id, name, kind, &target, *allow_private)
-                .await
-            {
-                Ok(row) => row,
-                Err(error) => {
-                    let _ = keychain.delete(&destination_account(&id));
-                    return Err(error.into());
-                }
-            };
+            let added = manage::add_destination(
+                store,
+                &keychain,
+                NewDestination {
+                    name: name.clone(),
+                    kind: DestinationKind::parse(kind),
+                    url,
+                    signing_secret: signing_secret_file
+                        .as_ref()
+                        .map(|path| read_file(path, "the signing secret"))
+                        .transpose()?,
+                    routing_key: routing_key_file
+                        .as_ref()
+                        .map(|path| read_file(path, "the routing key"))
+                        .transpose()?,
+                    allow_private: *allow_private,
+                },
+            )
+            .await
+            .map_err(|e| match e {
+                StoreError::Invalid(message) => Failure::usage(message),
+                other => Failure::from(other),
+            })?;
             if json {
-                print_json(&serde_json::json!({ "destination": row, "signing_secret": made }))?;
+                print_json(&added)?;
             } else {
-                print_destination(&row);
-                if let Some(secret) = made {
+                print_destination(&added.destination);
+                if let Some(secret) = &added.signing_secret {
                     println!("Signing secret (shown once; give it to the receiver to verify signatures):\n{secret}");
                 }
-                println!("Route rules to it: `plumbline alerts route RULE --to {}`; try it: `plumbline alerts destination test {}`.", row.name, row.name);
+                let name = &added.destination.name;
+                println!("Route rules to it: `plumbline alerts route RULE --to {name}`; try it: `plumbline alerts destination test {name}`.");
             }
             Ok(())
         }
         DestinationCommand::RotateSecret { name, finish } => {
             may_change_destinations(store).await?;
-            let row = store.destination(name).await?;
-            if row.kind != "webhook" {
-                return Err(Failure::usage("only webhooks have signing secrets"));
-            }
-            let mut secret =
-                outbox::destination_secret(&keychain, &row.id).map_err(Failure::usage)?;
-            let made = if *finish {
-                secret.signing_secrets.truncate(1);
-                None
+            if *finish {
+                manage::finish_rotation(store, &keychain, name).await?;
+                if json {
+                    print_json(&serde_json::json!({ "signing_secret": null }))?;
+                } else {
+                    println!("Only the newest signing secret signs now.");
+                }
             } else {
-                let new = WebhookSecret::generate()
-                    .map_err(|e| Failure::from(anyhow::anyhow!(e)))?
-                    .expose();
-                secret.signing_secrets.insert(0, new.clone());
-                secret.signing_secrets.truncate(2);
-                Some(new)
-            };
-            outbox::save_destination_secret(&keychain, &row.id, &secret)
-                .map_err(keychain_failure)?;
-            if json {
-                print_json(
-                    &serde_json::json!({ "signing_secret": made, "signing": secret.signing_secrets.len() }),
-                )?;
-            } else if let Some(new) = made {
-                println!("New signing secret (shown once); messages carry both signatures until `--finish`:\n{new}");
-            } else {
-                println!("Only the newest signing secret signs now.");
+                let new = manage::rotate_secret(store, &keychain, name).await?;
+                if json {
+                    print_json(&serde_json::json!({ "signing_secret": new }))?;
+                } else {
+                    println!("New signing secret (shown once); messages carry both signatures until `--finish`:\n{new}");
+                }
             }
             Ok(())
         }
         DestinationCommand::Test { name } => {
-            let queued = store.enqueue_test_delivery(name).await?;
-            let round = outbox::deliver_due(store, &keychain, &Alone, Utc::now()).await?;
-            let after = store.delivery(&queued.id).await?;
-            let attempts = store.delivery_attempts(&queued.id).await?;
+            let outcome = manage::send_test(store, &keychain, name).await?;
+            let after = &outcome.delivery;
             if json {
-                print_json(
-                    &serde_json::json!({ "delivery": after, "attempts": attempts, "round": round }),
-                )?;
+                print_json(&outcome)?;
+            } else if after.state == "sent" {
+                println!(
+                    "The test alert reached {} ({}).",
+                    after.destination,
+                    after.last_status.map(|s| s.to_string()).unwrap_or_default()
+                );
             } else {
-                match after.state.as_str() {
-                    "sent" => println!(
-                        "The test alert reached {} ({}).",
-                        after.destination,
-                        after.last_status.map(|s| s.to_string()).unwrap_or_default()
-                    ),
-                    _ => println!(
-                        "The test alert did not reach {}: {} (state {}).",
-                        after.destination,
-                        after.last_error.as_deref().unwrap_or("not sent yet"),
-                        after.state
-                    ),
-                }
+                println!(
+                    "The test alert did not reach {}: {} (state {}).",
+                    after.destination,
+                    after.last_error.as_deref().unwrap_or("not sent yet"),
+                    after.state
+                );
             }
             if after.state == "sent" {
                 Ok(())
             } else {
                 Err(Failure::server(format!(
                     "the test alert was not delivered: {}",
-                    after.last_error.unwrap_or_default()
+                    after.last_error.clone().unwrap_or_default()
                 )))
             }
         }
@@ -858,11 +807,7 @@ async fn destination(store: &Store, command: &DestinationCommand, json: bool) ->
             Ok(())
         }
         DestinationCommand::Remove { name } => {
-            may_change_destinations(store).await?;
-            let row = store.remove_destination(name).await?;
-            keychain
-                .delete(&destination_account(&row.id))
-                .map_err(keychain_failure)?;
+            let row = manage::remove_destination(store, &keychain, name).await?;
             if !json {
                 println!("Removed {} and its deliveries.", row.name);
             }

@@ -13,6 +13,7 @@
 use serde::{Deserialize, Serialize};
 
 pub mod format;
+pub mod manage;
 pub mod outbox;
 pub mod send;
 pub mod signing;

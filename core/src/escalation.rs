@@ -156,7 +156,6 @@ pub fn due(
 /// A silence: alerts matching it notify nobody from `starts_at` until `ends_at` (they
 /// still reach the inbox). `None` matchers match anything.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "specta", derive(specta::Type))]
 #[serde(rename_all = "camelCase")]
 pub struct Silence {
     pub id: String,

@@ -1,7 +1,13 @@
-//! The alerts inbox: list, acknowledge and snooze (a few lines each over the store).
+//! The alerts inbox (list, acknowledge, snooze) and where alerts go: destinations, the
+//! delivery log and its dead letters, silences, escalation policies (a few lines each
+//! over the store and `plumbline_core::delivery::manage`).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use plumbline_core::store::{AlertRow, AlertView};
+use plumbline_core::delivery::manage::{self, AddedDestination, NewDestination, TestOutcome};
+use plumbline_core::delivery::send::DestinationKind;
+use plumbline_core::store::{
+    timestamp, AlertRow, AlertView, AttemptRow, DeliveryRow, DestinationRow, PolicyRow,
+};
 use tauri::State;
 
 use crate::error::{CommandError, ErrorCode};
@@ -68,4 +74,216 @@ pub async fn snooze_alerts(
         }
     };
     Ok(state.store()?.snooze_alerts(&ids, until).await?)
+}
+
+// ---- Where alerts go: destinations, the delivery log, silences, escalation policies.
+
+/// A silence as the console shows it.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct SilenceRow {
+    pub id: String,
+    /// The rule's name (`None`: any rule).
+    pub rule: Option<String>,
+    /// The tenant's name (`None`: any tenant).
+    pub tenant: Option<String>,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub comment: String,
+    pub active: bool,
+}
+
+/// What the console's "Add destination" form sends.
+#[derive(Clone, Debug, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct DestinationInput {
+    pub name: String,
+    /// webhook | teams | slack | pagerduty
+    pub kind: String,
+    pub url: String,
+    pub routing_key: Option<String>,
+    pub allow_private: bool,
+}
+
+/// Every destination (never their URLs or secrets).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_destinations(
+    state: State<'_, AppState>,
+) -> Result<Vec<DestinationRow>, CommandError> {
+    Ok(state.store()?.destinations().await?)
+}
+
+/// Adds a destination; a webhook's signing secret comes back this once.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_destination(
+    state: State<'_, AppState>,
+    input: DestinationInput,
+) -> Result<AddedDestination, CommandError> {
+    let store = state.store()?;
+    let keychain = state.keychain();
+    Ok(manage::add_destination(
+        store,
+        keychain.as_ref(),
+        NewDestination {
+            name: input.name,
+            kind: DestinationKind::parse(&input.kind),
+            url: input.url,
+            signing_secret: None,
+            routing_key: input.routing_key,
+            allow_private: input.allow_private,
+        },
+    )
+    .await?)
+}
+
+/// Sends a test alert to the destination now; its delivery and attempts.
+#[tauri::command]
+#[specta::specta]
+pub async fn test_destination(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<TestOutcome, CommandError> {
+    let keychain = state.keychain();
+    Ok(manage::send_test(state.store()?, keychain.as_ref(), &name).await?)
+}
+
+/// Enables a destination again (its failures forgotten) or disables it.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_destination_enabled(
+    state: State<'_, AppState>,
+    name: String,
+    enabled: bool,
+) -> Result<DestinationRow, CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    Ok(store
+        .set_destination_enabled(&name, enabled, Some("disabled by an admin"))
+        .await?)
+}
+
+/// Removes a destination, its deliveries and its secret.
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_destination(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<(), CommandError> {
+    let keychain = state.keychain();
+    manage::remove_destination(state.store()?, keychain.as_ref(), &name).await?;
+    Ok(())
+}
+
+/// The delivery log, newest first: all, or one state (`dead`: the dead letters).
+#[tauri::command]
+#[specta::specta]
+pub async fn list_deliveries(
+    state: State<'_, AppState>,
+    delivery_state: Option<String>,
+) -> Result<Vec<DeliveryRow>, CommandError> {
+    Ok(state
+        .store()?
+        .deliveries(None, delivery_state.as_deref(), 200)
+        .await?)
+}
+
+/// Every attempt of a delivery.
+#[tauri::command]
+#[specta::specta]
+pub async fn delivery_attempts(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<Vec<AttemptRow>, CommandError> {
+    Ok(state.store()?.delivery_attempts(&id).await?)
+}
+
+/// Puts a dead letter back in the outbox.
+#[tauri::command]
+#[specta::specta]
+pub async fn replay_delivery(
+    state: State<'_, AppState>,
+    id: String,
+) -> Result<DeliveryRow, CommandError> {
+    Ok(state.store()?.replay_delivery(&id).await?)
+}
+
+/// The silences, active first.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_silences(state: State<'_, AppState>) -> Result<Vec<SilenceRow>, CommandError> {
+    let store = state.store()?;
+    let rules = store.alert_rules().await?;
+    let now = Utc::now();
+    let mut rows = Vec::new();
+    for silence in store.silences().await? {
+        let tenant = match &silence.tenant_id {
+            Some(id) => Some(
+                store
+                    .find_tenant(id)
+                    .await?
+                    .map_or_else(|| id.clone(), |t| t.display_name),
+            ),
+            None => None,
+        };
+        rows.push(SilenceRow {
+            rule: silence.rule_id.as_ref().map(|id| {
+                rules
+                    .iter()
+                    .find(|r| r.id == *id)
+                    .map_or_else(|| id.clone(), |r| r.name.clone())
+            }),
+            tenant,
+            starts_at: timestamp(silence.starts_at),
+            ends_at: timestamp(silence.ends_at),
+            active: silence.starts_at <= now && now < silence.ends_at,
+            comment: silence.comment,
+            id: silence.id,
+        });
+    }
+    rows.sort_by(|a, b| b.active.cmp(&a.active).then(b.ends_at.cmp(&a.ends_at)));
+    Ok(rows)
+}
+
+/// Silences a tenant's alerts (or every tenant's) of one rule (or every rule) for `hours`.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_silence(
+    state: State<'_, AppState>,
+    rule_id: Option<String>,
+    tenant_id: Option<String>,
+    hours: u32,
+    comment: String,
+) -> Result<(), CommandError> {
+    if rule_id.is_none() && tenant_id.is_none() {
+        return Err(CommandError::new(
+            ErrorCode::InvalidInput,
+            "Choose a rule, a tenant or both: silencing everything would hide what matters.",
+        ));
+    }
+    let ends = TimeDelta::try_hours(i64::from(hours.clamp(1, 24 * 90)))
+        .and_then(|span| Utc::now().checked_add_signed(span))
+        .ok_or_else(|| CommandError::new(ErrorCode::InvalidInput, "Choose a shorter silence."))?;
+    state
+        .store()?
+        .add_silence(rule_id.as_deref(), tenant_id.as_deref(), ends, &comment)
+        .await?;
+    Ok(())
+}
+
+/// Ends a silence now.
+#[tauri::command]
+#[specta::specta]
+pub async fn expire_silence(state: State<'_, AppState>, id: String) -> Result<(), CommandError> {
+    Ok(state.store()?.expire_silence(&id).await?)
+}
+
+/// The escalation policies and the rules that use them.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_escalation_policies(
+    state: State<'_, AppState>,
+) -> Result<Vec<PolicyRow>, CommandError> {
+    Ok(state.store()?.escalation_policies().await?)
 }

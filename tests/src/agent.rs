@@ -23,8 +23,8 @@ pub struct Agent {
 
 impl Agent {
     /// Starts `plumbline agent` on `device` as `email` (the test password), ticking every
-    /// second with 5 s leases, the Graph secret read from `secret`; `extra` arguments
-    /// follow.
+    /// second with 5 s leases unless `extra` sets them, the Graph secret read from
+    /// `secret`; `extra` arguments follow.
     pub fn start(
         device: &Device,
         server: &Server,
@@ -37,29 +37,28 @@ impl Agent {
         std::fs::write(&password, format!("{PASSWORD}\n"))?;
         let health = scratch.join(format!("{}-health.json", device.name));
         let log = scratch.join(format!("{}.log", device.name));
+        let mut args = vec![
+            "agent",
+            "--server",
+            &server.url,
+            "--email",
+            email,
+            "--password-file",
+            password.to_str().context("utf-8")?,
+            "--name",
+            &device.name,
+            "--health-file",
+            health.to_str().context("utf-8")?,
+        ];
+        // Quick rounds and short leases, unless `extra` says otherwise.
+        for (flag, value) in [("--tick-seconds", "1"), ("--lease-seconds", "5")] {
+            if !extra.contains(&flag) {
+                args.extend([flag, value]);
+            }
+        }
+        args.extend_from_slice(extra);
         let child = device
-            .command(
-                &[
-                    "agent",
-                    "--server",
-                    &server.url,
-                    "--email",
-                    email,
-                    "--password-file",
-                    password.to_str().context("utf-8")?,
-                    "--name",
-                    &device.name,
-                    "--tick-seconds",
-                    "1",
-                    "--lease-seconds",
-                    "5",
-                    "--health-file",
-                    health.to_str().context("utf-8")?,
-                ]
-                .into_iter()
-                .chain(extra.iter().copied())
-                .collect::<Vec<_>>(),
-            )?
+            .command(&args)?
             .env(SECRET_ENV, secret)
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log)?)

@@ -295,8 +295,24 @@ async fn main() -> anyhow::Result<()> {
         if captured + failed >= u64::from(n) {
             break (captured, failed);
         }
-        if started.elapsed() > Duration::from_secs(3_600) {
-            bail!("the pass did not finish within an hour: {captured} captured, {failed} failed");
+        let stalled = captured + failed == 0 && started.elapsed() > Duration::from_secs(120);
+        if stalled || started.elapsed() > Duration::from_secs(3_600) {
+            let logs: Vec<String> = running
+                .iter()
+                .map(|a| {
+                    let log = a.log();
+                    let tail: Vec<&str> = log.lines().rev().take(15).collect();
+                    format!(
+                        "{}:\n{}",
+                        a.name,
+                        tail.into_iter().rev().collect::<Vec<_>>().join("\n")
+                    )
+                })
+                .collect();
+            bail!(
+                "the pass stalled or took over an hour: {captured} captured, {failed} failed\n{}",
+                logs.join("\n")
+            );
         }
         if last_report.elapsed() > Duration::from_secs(30) {
             eprintln!(
