@@ -13,19 +13,19 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use plumbline_core::capture::{capture_from_graph, due_tenants};
 use plumbline_core::connectors::graph::GraphClient;
-use plumbline_core::delivery::outbox::{self, Claim, Leases, RoundReport};
+use plumbline_core::delivery::outbox::{self, RoundReport, ServerLeases};
 use plumbline_core::keychain::{Keychain, KeychainError, OsKeychain};
 use plumbline_core::model::TenantId;
 use plumbline_core::review::{review_tenant, ReviewOptions};
 use plumbline_core::store::Store;
 use plumbline_core::sync::api::{
-    capture_key, ClaimRequest, CompleteRequest, LeaseItem, LeaseRef, Refusal, RenewRequest,
+    capture_key, ClaimRequest, CompleteRequest, LeaseItem, LeaseRef, RenewRequest,
 };
 use plumbline_core::sync::connection::{self, token_account};
-use plumbline_core::sync::engine::{self, Cancel, RunEvent, Session, SyncOptions};
+use plumbline_core::sync::engine::{self, Cancel, RunEvent, SyncOptions};
 use serde::Serialize;
 use tokio::sync::Notify;
 
@@ -181,66 +181,6 @@ fn device_name(args: &Args) -> String {
             .unwrap_or_else(|| "this host".to_owned());
         format!("agent on {host}")
     })
-}
-
-/// The server's leases, for deliveries.
-struct ServerLeases<'a> {
-    session: &'a Session,
-    ttl: u32,
-}
-
-impl Leases for ServerLeases<'_> {
-    async fn claim(&self, keys: &[(String, Option<String>)]) -> Result<Vec<Claim>, String> {
-        let request = ClaimRequest {
-            items: keys
-                .iter()
-                .map(|(key, tenant)| LeaseItem {
-                    key: key.clone(),
-                    tenant_id: tenant.clone(),
-                })
-                .collect(),
-            ttl_seconds: self.ttl,
-        };
-        let answer = self
-            .session
-            .client
-            .claim_leases(&self.session.token, &self.session.workspace, &request)
-            .await
-            .map_err(|e| e.to_string())?;
-        Ok(keys
-            .iter()
-            .map(|(key, _)| {
-                if let Some(lease) = answer.granted.iter().find(|l| l.key == *key) {
-                    Claim::Granted(lease.lease_id.clone())
-                } else if answer
-                    .refused
-                    .iter()
-                    .any(|r| r.key == *key && r.reason == Refusal::Resting)
-                {
-                    Claim::Done
-                } else {
-                    Claim::Busy
-                }
-            })
-            .collect())
-    }
-
-    async fn complete(&self, key: &str, token: &str, rest_seconds: u64) -> Result<(), String> {
-        self.session
-            .client
-            .complete_lease(
-                &self.session.token,
-                &self.session.workspace,
-                &CompleteRequest {
-                    key: key.to_owned(),
-                    lease_id: token.to_owned(),
-                    rest_seconds,
-                },
-            )
-            .await
-            .map(drop)
-            .map_err(|e| e.to_string())
-    }
 }
 
 /// What the health file says.
@@ -636,10 +576,9 @@ async fn round(
         );
     }
     // A delivery's lease outlasts its longest attempt: it is not renewed while sending.
-    let attempt = plumbline_core::delivery::send::ATTEMPT_TIMEOUT.as_secs() as u32;
     let leases = ServerLeases {
         session: &session,
-        ttl: shared.lease_seconds.max(attempt * 2),
+        ttl: outbox::delivery_lease_seconds(shared.lease_seconds),
     };
     let report = outbox::deliver_due(&shared.store, shared.keychain.as_ref(), &leases, Utc::now())
         .await
@@ -713,7 +652,7 @@ async fn capture_one(shared: Arc<Shared>, tenant: TenantId, lease_id: String) {
     );
     shared.wake.notify_one();
     // Rest until this tenant is due again by its schedule (after a failure: its backoff).
-    let rest = rest_seconds(&shared.store, tenant, Utc::now()).await;
+    let rest = plumbline_core::capture::rest_seconds(&shared.store, tenant, Utc::now()).await;
     match engine::session(&shared.store, shared.keychain.as_ref(), &shared.options).await {
         Ok(session) => {
             let done = session
@@ -740,17 +679,4 @@ async fn capture_one(shared: Arc<Shared>, tenant: TenantId, lease_id: String) {
             serde_json::json!({ "error": error.to_string() }),
         ),
     }
-}
-
-/// Seconds until `tenant` is next due by its schedule, as of `now` (0 when unknown).
-async fn rest_seconds(store: &Store, tenant: TenantId, now: DateTime<Utc>) -> u64 {
-    let Ok(schedules) = store.capture_schedules(now).await else {
-        return 0;
-    };
-    schedules
-        .into_iter()
-        .find(|s| s.tenant_id == tenant)
-        .and_then(|s| s.next_due_at)
-        .map(|due| u64::try_from((due - now).num_seconds()).unwrap_or(0))
-        .unwrap_or(0)
 }

@@ -5,15 +5,12 @@
 use std::path::PathBuf;
 
 use chrono::{TimeDelta, Utc};
-use plumbline_core::delivery::outbox::{self, Alone};
-use plumbline_core::delivery::send::{
-    check_destination, host_of, DestinationKind, DestinationSecret,
-};
-use plumbline_core::delivery::signing::WebhookSecret;
+use plumbline_core::delivery::manage::{self, NewDestination};
+use plumbline_core::delivery::outbox;
+use plumbline_core::delivery::send::DestinationKind;
 use plumbline_core::escalation::{Policy, Step};
-use plumbline_core::keychain::{Keychain as _, OsKeychain};
-use plumbline_core::store::{destination_account, AlertRow, AlertView, DestinationRow, Store};
-use plumbline_core::sync::api::Role;
+use plumbline_core::keychain::OsKeychain;
+use plumbline_core::store::{AlertRow, AlertView, DestinationRow, Store, StoreError};
 use plumbline_reports::generate::parse_day;
 
 use crate::output::print_json;
@@ -370,14 +367,22 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         }
         Some(AlertCommand::Deliver) => {
             let keychain = OsKeychain::detect();
-            let escalated = store.escalate(Utc::now()).await?;
-            let round = outbox::deliver_due(store, &keychain, &Alone, Utc::now()).await?;
+            let round = outbox::deliver_round(
+                store,
+                &keychain,
+                &plumbline_core::sync::engine::SyncOptions::default(),
+                Utc::now(),
+            )
+            .await?;
             if json {
-                print_json(&serde_json::json!({ "escalation": escalated, "delivery": round }))?;
+                print_json(&round)?;
             } else {
                 println!(
                     "Escalated {}, sent {}, to retry {}, dead-lettered {}.",
-                    escalated.escalated, round.sent, round.retried, round.dead
+                    round.escalation.escalated,
+                    round.delivery.sent,
+                    round.delivery.retried,
+                    round.delivery.dead
                 );
             }
             Ok(())
@@ -685,12 +690,6 @@ fn read_file(path: &PathBuf, what: &str) -> Result<String, Failure> {
         return Err(Failure::usage(format!("{} is empty", path.display())));
     }
     Ok(text)
-}
-
-fn keychain_failure(error: impl std::fmt::Display) -> Failure {
-    Failure::from(anyhow::anyhow!(
-        "the keychain refused the destination's secret: {error}"
-    ))
 }
 
 async fn destination(store: &Store, command: &DestinationCommand, json: bool) -> Outcome {

@@ -356,3 +356,99 @@ pub async fn due_tenants(store: &Store, now: DateTime<Utc>) -> Result<Vec<Tenant
     due.sort();
     Ok(due.into_iter().map(|(_, id)| id).collect())
 }
+
+/// Seconds until `tenant` is next due by its schedule, as of `now` (0 when unknown): how
+/// long a completed capture's lease rests, so that no device captures it again sooner.
+pub async fn rest_seconds(store: &Store, tenant: TenantId, now: DateTime<Utc>) -> u64 {
+    let Ok(schedules) = store.capture_schedules(now).await else {
+        return 0;
+    };
+    schedules
+        .into_iter()
+        .find(|s| s.tenant_id == tenant)
+        .and_then(|s| s.next_due_at)
+        .map(|due| u64::try_from((due - now).num_seconds()).unwrap_or(0))
+        .unwrap_or(0)
+}
+
+/// How long a device capturing on its own schedule (the desktop) holds a tenant: longer
+/// than any capture takes (it does not renew).
+const SHARED_CAPTURE_LEASE_SECONDS: u32 = 1_800;
+
+/// Captures the tenants due now, one at a time. When the workspace is signed in to a
+/// server, each only under a lease the server grants (completed resting until the tenant
+/// is due again), so a desktop and the workspace's agents never capture a tenant twice in
+/// one cadence; without a server, all of them. The tenants captured.
+pub async fn capture_due_shared(
+    store: &Store,
+    keychain: &dyn crate::keychain::Keychain,
+    client: &GraphClient,
+) -> Result<Vec<TenantId>, StoreError> {
+    use crate::sync::api::{capture_key, ClaimRequest, CompleteRequest, LeaseItem};
+    use crate::sync::engine::{self, SyncOptions};
+    let due = due_tenants(store, Utc::now()).await?;
+    let session = match store.server_connection().await? {
+        Some(_) => match engine::session(store, keychain, &SyncOptions::default()).await {
+            Ok(session) => Some(session),
+            // Signed in, but the server cannot be asked: an agent may be capturing.
+            Err(error) => {
+                tracing::debug!(%error, "scheduled captures wait for the server");
+                return Ok(Vec::new());
+            }
+        },
+        None => None,
+    };
+    let mut captured = Vec::new();
+    for tenant in due {
+        let key = capture_key(&tenant.to_string());
+        let lease = match &session {
+            None => None,
+            Some(session) => {
+                let request = ClaimRequest {
+                    items: vec![LeaseItem {
+                        key: key.clone(),
+                        tenant_id: Some(tenant.to_string()),
+                    }],
+                    ttl_seconds: SHARED_CAPTURE_LEASE_SECONDS,
+                };
+                match session
+                    .client
+                    .claim_leases(&session.token, &session.workspace, &request)
+                    .await
+                {
+                    Ok(answer) => match answer.granted.into_iter().next() {
+                        Some(lease) => Some(lease.lease_id),
+                        None => continue, // another device has it, or just did it
+                    },
+                    Err(error) => {
+                        tracing::debug!(%error, "cannot claim a scheduled capture");
+                        return Ok(captured);
+                    }
+                }
+            }
+        };
+        match capture_from_graph(store, keychain, client, tenant).await {
+            Ok(_) => captured.push(tenant),
+            Err(error) => tracing::debug!(%error, %tenant, "scheduled capture not started"),
+        }
+        if let (Some(session), Some(lease_id)) = (&session, lease) {
+            let rest = rest_seconds(store, tenant, Utc::now()).await;
+            let completed = session
+                .client
+                .complete_lease(
+                    &session.token,
+                    &session.workspace,
+                    &CompleteRequest {
+                        key,
+                        lease_id,
+                        rest_seconds: rest,
+                    },
+                )
+                .await;
+            if let Err(error) = completed {
+                tracing::warn!(%error, %tenant, "cannot complete a capture's lease");
+            }
+        }
+    }
+    Ok(captured)
+}

@@ -223,7 +223,7 @@ pub async fn list_silences(state: State<'_, AppState>) -> Result<Vec<SilenceRow>
                 store
                     .find_tenant(id)
                     .await?
-                    .map_or_else(|| id.clone(), |t| t.display_name),
+                    .map_or_else(|| id.clone(), |t| t.name),
             ),
             None => None,
         };
@@ -286,4 +286,36 @@ pub async fn list_escalation_policies(
     state: State<'_, AppState>,
 ) -> Result<Vec<PolicyRow>, CommandError> {
     Ok(state.store()?.escalation_policies().await?)
+}
+
+/// How often the desktop escalates and sends what is due.
+const DELIVERY_TICK: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Escalates and delivers while the app runs: under the server's leases when signed in
+/// (the team's agents and desktops send each delivery once), alone otherwise.
+pub fn start_delivery(
+    store: plumbline_core::store::Store,
+    keychain: std::sync::Arc<dyn plumbline_core::keychain::Keychain>,
+) {
+    tauri::async_runtime::spawn(async move {
+        // Let the window come up first.
+        tokio::time::sleep(std::time::Duration::from_secs(20)).await;
+        loop {
+            let round = plumbline_core::delivery::outbox::deliver_round(
+                &store,
+                keychain.as_ref(),
+                &plumbline_core::sync::engine::SyncOptions::default(),
+                Utc::now(),
+            )
+            .await;
+            match round {
+                Ok(round) if round != Default::default() => {
+                    tracing::info!(?round, "alert delivery round");
+                }
+                Ok(_) => {}
+                Err(error) => tracing::warn!(%error, "alert delivery round failed"),
+            }
+            tokio::time::sleep(DELIVERY_TICK).await;
+        }
+    });
 }

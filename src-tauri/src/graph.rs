@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use chrono::Utc;
-use plumbline_core::capture::{capture_from_graph, due_tenants, test_graph_connection};
+use plumbline_core::capture::{capture_from_graph, test_graph_connection};
 use plumbline_core::connectors::graph::diagnose::ConnectionTest;
 use plumbline_core::connectors::graph::{Cloud, GraphClient, Limits, RetryPolicy};
 use plumbline_core::model::{TenantId, TenantProfile};
@@ -545,23 +545,15 @@ pub async fn capture_due(
     if !matches!(store.graph_app().await, Ok(Some(_))) {
         return Vec::new();
     }
-    let due = match due_tenants(store, Utc::now()).await {
-        Ok(due) => due,
+    // Under the server's leases when signed in: the workspace's agents and this desktop
+    // never capture a tenant twice in one cadence.
+    match plumbline_core::capture::capture_due_shared(store, keychain, client).await {
+        Ok(captured) => captured,
         Err(error) => {
             tracing::warn!(%error, "cannot read the capture schedules");
-            return Vec::new();
-        }
-    };
-    let mut captured = Vec::new();
-    for id in due {
-        match capture_from_graph(store, keychain, client, id).await {
-            Ok(_) => captured.push(id),
-            Err(error) => {
-                tracing::debug!(%error, tenant = %id, "scheduled capture not started");
-            }
+            Vec::new()
         }
     }
-    captured
 }
 
 /// Captures due tenants while the app runs, quietly: a run's outcome is in the tenant's

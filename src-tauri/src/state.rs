@@ -80,10 +80,12 @@ impl AppState {
         }
     }
 
-    /// Captures due tenants from Graph in the background (once a Graph app is set up).
+    /// Captures due tenants from Graph in the background (once a Graph app is set up),
+    /// and escalates and delivers alerts.
     pub fn start_scheduled_captures(&self) {
         if let Ok(store) = self.store.as_ref() {
             crate::graph::start_scheduler(store.clone(), self.keychain());
+            crate::alerts::start_delivery(store.clone(), self.keychain());
         }
     }
 

@@ -23,13 +23,15 @@ pub struct FakeGraphProcess {
 impl FakeGraphProcess {
     /// Starts the fake with `args` (see `plumbline-fake-graph --help`) on a free port.
     pub fn start(args: &[&str]) -> anyhow::Result<Self> {
+        Self::start_within(args, Duration::from_secs(60))
+    }
+
+    /// As [`Self::start`], waiting up to `bound` for it to listen (a thousand tenants
+    /// take a while to generate).
+    pub fn start_within(args: &[&str], bound: Duration) -> anyhow::Result<Self> {
         let mut command = Command::new(fake_graph_binary()?);
         command.args(args);
-        let (child, url) = spawn_listening(
-            command,
-            "plumbline-fake-graph listening on ",
-            Duration::from_secs(60),
-        )?;
+        let (child, url) = spawn_listening(command, "plumbline-fake-graph listening on ", bound)?;
         Ok(Self { child, url })
     }
 
@@ -103,4 +105,31 @@ pub fn write_export(
         .iter()
         .map(|item| (item.kind.clone(), item.raw.clone()))
         .collect())
+}
+
+/// A device whose Graph app is `fake`'s, its client secret read from the file `secret` (as
+/// a headless service gets it).
+pub fn device_with_app(
+    name: &str,
+    fake: &FakeGraphProcess,
+    secret: &Path,
+) -> anyhow::Result<crate::team::Device> {
+    let device = crate::team::Device::new(name)?;
+    let output = device
+        .command(&[
+            "graph",
+            "app",
+            "--client-id",
+            DEFAULT_CLIENT_ID,
+            "--cloud",
+            &fake.url,
+        ])?
+        .env(plumbline_core::capture::GRAPH_SECRET_FILE_ENV, secret)
+        .output()?;
+    anyhow::ensure!(
+        output.status.success(),
+        "graph app: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Ok(device)
 }

@@ -32,6 +32,8 @@ pub enum Mode {
 /// One request as received, with the status it was answered.
 #[derive(Clone, Debug)]
 pub struct Received {
+    /// When it arrived.
+    pub at: std::time::Instant,
     /// The request's path.
     pub path: String,
     pub headers: HeaderMap,
@@ -87,6 +89,7 @@ async fn receive(
             Mode::Hang(wait) => (0, None, "ok", Some(wait)),
         };
         inner.received.push(Received {
+            at: std::time::Instant::now(),
             path: uri.path().to_owned(),
             headers,
             body: body.to_vec(),

@@ -5,42 +5,18 @@
 //! loses it to the other once its lease expires, and nothing it half did is anywhere.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context as _;
 use plumbline_e2e::agent::Agent;
 use plumbline_e2e::graph::{
-    write_export, FakeGraphProcess, DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET,
+    device_with_app, write_export, FakeGraphProcess, DEFAULT_CLIENT_SECRET,
 };
 use plumbline_e2e::receiver::{Mode, Receiver};
 use plumbline_e2e::team::{Device, Engine, Server};
 use serde_json::Value;
 
-const SECRET_ENV: &str = plumbline_core::capture::GRAPH_SECRET_FILE_ENV;
 const WORKSPACE: &str = "MSP";
-
-/// A device with the fake's Graph app (its secret from a file, as a service gets it).
-fn with_app(name: &str, fake: &FakeGraphProcess, secret: &Path) -> anyhow::Result<Device> {
-    let device = Device::new(name)?;
-    let output = device
-        .command(&[
-            "graph",
-            "app",
-            "--client-id",
-            DEFAULT_CLIENT_ID,
-            "--cloud",
-            &fake.url,
-        ])?
-        .env(SECRET_ENV, secret)
-        .output()?;
-    anyhow::ensure!(
-        output.status.success(),
-        "graph app: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(device)
-}
 
 /// Graph captures per tenant name, as the admin's device sees them after a sync.
 async fn captures(admin: &Device) -> anyhow::Result<BTreeMap<String, usize>> {
@@ -99,7 +75,7 @@ async fn two_agents_capture_each_due_tenant_once_and_take_over_a_killed_ones_wor
     let server = Server::start(Engine::Sqlite).await?;
     server.add_user("admin@msp.example", "admin", WORKSPACE, &[])?;
     server.add_user("agent@msp.example", "operator", WORKSPACE, &[])?;
-    let mut admin = with_app("admin", &fake, &secret)?;
+    let mut admin = device_with_app("admin", &fake, &secret)?;
     admin.connect(&server, "admin@msp.example")?;
     // Six tenants connected now, the seventh later.
     let entra = |i: usize| -> anyhow::Result<String> {
@@ -120,8 +96,8 @@ async fn two_agents_capture_each_due_tenant_once_and_take_over_a_killed_ones_wor
     }
     admin.sync(&[])?;
 
-    let first = with_app("agent-1", &fake, &secret)?;
-    let second = with_app("agent-2", &fake, &secret)?;
+    let first = device_with_app("agent-1", &fake, &secret)?;
+    let second = device_with_app("agent-2", &fake, &secret)?;
     let mut one = Agent::start(
         &first,
         &server,
@@ -298,7 +274,7 @@ impl Alerting {
         server.add_user("admin@msp.example", "admin", WORKSPACE, &[])?;
         server.add_user("agent@msp.example", "operator", WORKSPACE, &[])?;
         server.add_user("ops@msp.example", "operator", WORKSPACE, &[])?;
-        let mut admin = with_app("admin", &fake, &secret)?;
+        let mut admin = device_with_app("admin", &fake, &secret)?;
         admin.connect(&server, "admin@msp.example")?;
         let export = scratch.path().join("export");
         let items = write_export(&export, SEED, ANCHOR.parse()?, 0)?;
@@ -359,7 +335,7 @@ impl Alerting {
         name: &str,
         ops_path: &str,
     ) -> anyhow::Result<(Device, BTreeMap<String, String>)> {
-        let host = with_app(name, &self.fake, &self.secret)?;
+        let host = device_with_app(name, &self.fake, &self.secret)?;
         let mut secrets = BTreeMap::new();
         for (destination, path) in [
             ("ops", ops_path),

@@ -65,6 +65,30 @@ export const commands = {
 	acknowledgeAlerts: (ids: string[]) => typedError<number, CommandError>(__TAURI_INVOKE("acknowledge_alerts", { ids })),
 	/**  Snoozes alerts for `hours`, or until `until` (RFC 3339); returns how many changed. */
 	snoozeAlerts: (ids: string[], hours: number | null, until: string | null) => typedError<number, CommandError>(__TAURI_INVOKE("snooze_alerts", { ids, hours, until })),
+	/**  Every destination (never their URLs or secrets). */
+	listDestinations: () => typedError<DestinationRow[], CommandError>(__TAURI_INVOKE("list_destinations")),
+	/**  Adds a destination; a webhook's signing secret comes back this once. */
+	addDestination: (input: DestinationInput) => typedError<AddedDestination, CommandError>(__TAURI_INVOKE("add_destination", { input })),
+	/**  Sends a test alert to the destination now; its delivery and attempts. */
+	testDestination: (name: string) => typedError<TestOutcome, CommandError>(__TAURI_INVOKE("test_destination", { name })),
+	/**  Enables a destination again (its failures forgotten) or disables it. */
+	setDestinationEnabled: (name: string, enabled: boolean) => typedError<DestinationRow, CommandError>(__TAURI_INVOKE("set_destination_enabled", { name, enabled })),
+	/**  Removes a destination, its deliveries and its secret. */
+	removeDestination: (name: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_destination", { name })),
+	/**  The delivery log, newest first: all, or one state (`dead`: the dead letters). */
+	listDeliveries: (deliveryState: string | null) => typedError<DeliveryRow[], CommandError>(__TAURI_INVOKE("list_deliveries", { deliveryState })),
+	/**  Every attempt of a delivery. */
+	deliveryAttempts: (id: string) => typedError<AttemptRow[], CommandError>(__TAURI_INVOKE("delivery_attempts", { id })),
+	/**  Puts a dead letter back in the outbox. */
+	replayDelivery: (id: string) => typedError<DeliveryRow, CommandError>(__TAURI_INVOKE("replay_delivery", { id })),
+	/**  The silences, active first. */
+	listSilences: () => typedError<SilenceRow[], CommandError>(__TAURI_INVOKE("list_silences")),
+	/**  Silences a tenant's alerts (or every tenant's) of one rule (or every rule) for `hours`. */
+	addSilence: (ruleId: string | null, tenantId: string | null, hours: number, comment: string) => typedError<null, CommandError>(__TAURI_INVOKE("add_silence", { ruleId, tenantId, hours, comment })),
+	/**  Ends a silence now. */
+	expireSilence: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("expire_silence", { id })),
+	/**  The escalation policies and the rules that use them. */
+	listEscalationPolicies: () => typedError<PolicyRow[], CommandError>(__TAURI_INVOKE("list_escalation_policies")),
 	/**
 	 *  Every tenant with its score and trend, open findings by severity and category, last
 	 *  capture and baselines; the tenant × category matrix's columns.
@@ -195,6 +219,12 @@ export type AddTenantRequest = {
 	domainOrTenantId: string,
 };
 
+/**  A destination added: the row, and a webhook's new signing secret (shown this once). */
+export type AddedDestination = {
+	destination: DestinationRow,
+	signingSecret: string | null,
+};
+
 /**  One alert as the inbox shows it. */
 export type AlertRow = {
 	id: string,
@@ -259,6 +289,17 @@ export type AssignmentRow = {
 	 *  those settings are not judged for this tenant.
 	 */
 	missingVariables: string[],
+};
+
+/**  One attempt, as the delivery log shows it. */
+export type AttemptRow = {
+	deliveryId: string,
+	at: string,
+	/**  sent | retry | failed | gone */
+	outcome: string,
+	status: number | null,
+	latencyMs: number,
+	error: string | null,
 };
 
 /**  A baseline's page. */
@@ -493,6 +534,53 @@ export type DecisionRequest = {
 	expiresOn: string | null,
 	/**  The second person, when four eyes are required. */
 	approver: string | null,
+};
+
+/**  A delivery as the log lists it. */
+export type DeliveryRow = {
+	id: string,
+	destinationId: string,
+	destination: string,
+	tenantId: string | null,
+	title: string,
+	/**  The event id (`webhook-id`). */
+	eventId: string,
+	/**  pending | sent | dead | skipped */
+	state: string,
+	attempts: number,
+	replays: number,
+	nextAttemptAt: string,
+	lastStatus: number | null,
+	lastError: string | null,
+	createdAt: string,
+	doneAt: string | null,
+};
+
+/**  What the console's "Add destination" form sends. */
+export type DestinationInput = {
+	name: string,
+	/**  webhook | teams | slack | pagerduty */
+	kind: string,
+	url: string,
+	routingKey: string | null,
+	allowPrivate: boolean,
+};
+
+/**  A destination as the console lists it (never its URL or secrets). */
+export type DestinationRow = {
+	id: string,
+	name: string,
+	/**  webhook | teams | slack | pagerduty */
+	kind: string,
+	/**  The host alerts go to. */
+	target: string,
+	allowPrivate: boolean,
+	enabled: boolean,
+	disabledReason: string | null,
+	failingSince: string | null,
+	secretSetAt: string,
+	/**  The rules routed to it (names). */
+	rules: string[],
 };
 
 /**  One setting in a policy diff. */
@@ -899,6 +987,15 @@ export type PickKind =
 /**  A PNG image (the report logo). */
 "png_image";
 
+/**  An escalation policy. */
+export type Policy = {
+	steps: Step[],
+	/**  How many times the whole sequence runs again after its last step (0: once). */
+	repeats: number,
+	/**  Seconds from the last step to the start of the next round. */
+	repeat_after_seconds: number,
+};
+
 /**  A baseline item and its tenant counterpart side by side. */
 export type PolicyDiff = {
 	tenantId: string,
@@ -920,6 +1017,15 @@ export type PolicyDiff = {
 export type PolicyKindOption = {
 	key: string,
 	label: string,
+};
+
+/**  An escalation policy with its name. */
+export type PolicyRow = {
+	id: string,
+	name: string,
+	policy: Policy,
+	/**  The rules that use it (names). */
+	rules: string[],
 };
 
 /**  One column of the tenant × category matrix. */
@@ -1229,12 +1335,32 @@ export type SigningKeyView = {
 	suggestedFileName: string,
 };
 
+/**  A silence as the console shows it. */
+export type SilenceRow = {
+	id: string,
+	/**  The rule's name (`None`: any rule). */
+	rule: string | null,
+	/**  The tenant's name (`None`: any tenant). */
+	tenant: string | null,
+	startsAt: string,
+	endsAt: string,
+	comment: string,
+	active: boolean,
+};
+
 /**
  *  Startup, as the app measured it: milliseconds from the process start to the first
  *  page showing its data (`None` until the UI said so).
  */
 export type StartupTiming = {
 	interactiveMs: number | null,
+};
+
+/**  One step: this many seconds after the alert, notify these destinations. */
+export type Step = {
+	after_seconds: number,
+	/**  Destination names. */
+	destinations: string[],
 };
 
 /**  Who superseded a decision, with what, when. */
@@ -1330,6 +1456,12 @@ export type TenantRow = {
 	lastCaptureAt: string | null,
 	itemCount: number,
 	failedKinds: string[],
+};
+
+/**  A test alert's delivery and its attempts. */
+export type TestOutcome = {
+	delivery: DeliveryRow,
+	attempts: AttemptRow[],
 };
 
 /**  One step of a finding's history. */

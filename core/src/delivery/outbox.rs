@@ -16,7 +16,11 @@ use serde::Serialize;
 
 use super::send::{self, AttemptOutcome, DestinationSecret};
 use crate::keychain::Keychain;
-use crate::store::{destination_account, AttemptRecord, DueDelivery, Notice, Store, StoreError};
+use crate::store::{
+    destination_account, AttemptRecord, DueDelivery, EscalationReport, Notice, Store, StoreError,
+};
+use crate::sync::api::{ClaimRequest, CompleteRequest, LeaseItem, Refusal};
+use crate::sync::engine::{self, Session, SyncOptions};
 
 /// A delivery still failing after this long is dead-lettered.
 pub const DEAD_AFTER: TimeDelta = TimeDelta::hours(24);
@@ -66,6 +70,115 @@ impl Leases for Alone {
     async fn complete(&self, _: &str, _: &str, _: u64) -> Result<(), String> {
         Ok(())
     }
+}
+
+/// The server's leases: a device signed in to a server (an agent, a desktop) sends a
+/// delivery only when the server grants it, so the workspace's devices send each once.
+pub struct ServerLeases<'a> {
+    pub session: &'a Session,
+    /// Seconds a lease lasts: longer than the longest attempt (leases are not renewed
+    /// while sending).
+    pub ttl: u32,
+}
+
+impl Leases for ServerLeases<'_> {
+    async fn claim(&self, keys: &[(String, Option<String>)]) -> Result<Vec<Claim>, String> {
+        let request = ClaimRequest {
+            items: keys
+                .iter()
+                .map(|(key, tenant)| LeaseItem {
+                    key: key.clone(),
+                    tenant_id: tenant.clone(),
+                })
+                .collect(),
+            ttl_seconds: self.ttl,
+        };
+        let answer = self
+            .session
+            .client
+            .claim_leases(&self.session.token, &self.session.workspace, &request)
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(keys
+            .iter()
+            .map(|(key, _)| {
+                if let Some(lease) = answer.granted.iter().find(|l| l.key == *key) {
+                    Claim::Granted(lease.lease_id.clone())
+                } else if answer
+                    .refused
+                    .iter()
+                    .any(|r| r.key == *key && r.reason == Refusal::Resting)
+                {
+                    Claim::Done
+                } else {
+                    Claim::Busy
+                }
+            })
+            .collect())
+    }
+
+    async fn complete(&self, key: &str, token: &str, rest_seconds: u64) -> Result<(), String> {
+        self.session
+            .client
+            .complete_lease(
+                &self.session.token,
+                &self.session.workspace,
+                &CompleteRequest {
+                    key: key.to_owned(),
+                    lease_id: token.to_owned(),
+                    rest_seconds,
+                },
+            )
+            .await
+            .map(drop)
+            .map_err(|e| e.to_string())
+    }
+}
+
+/// The shortest lease a delivery takes: its longest attempt, twice.
+pub fn delivery_lease_seconds(wanted: u32) -> u32 {
+    wanted.max(send::ATTEMPT_TIMEOUT.as_secs() as u32 * 2)
+}
+
+/// What a round of escalation and delivery did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DeliveryRound {
+    pub escalation: EscalationReport,
+    pub delivery: RoundReport,
+}
+
+/// One round at `now`: escalation, then what is due — under the server's leases when the
+/// workspace is signed in to one (so the team's devices and agents send each delivery
+/// once), alone otherwise.
+pub async fn deliver_round(
+    store: &Store,
+    keychain: &dyn Keychain,
+    options: &SyncOptions,
+    now: DateTime<Utc>,
+) -> Result<DeliveryRound, StoreError> {
+    let escalation = store.escalate(now).await?;
+    let delivery = match store.server_connection().await? {
+        Some(_) => match engine::session(store, keychain, options).await {
+            Ok(session) => {
+                let leases = ServerLeases {
+                    session: &session,
+                    ttl: delivery_lease_seconds(0),
+                };
+                deliver_due(store, keychain, &leases, now).await?
+            }
+            Err(error) => {
+                // Signed in but the server cannot be asked now: nothing is sent twice for
+                // want of it; the deliveries wait.
+                tracing::debug!(%error, "deliveries wait for the server");
+                RoundReport::default()
+            }
+        },
+        None => deliver_due(store, keychain, &Alone, now).await?,
+    };
+    Ok(DeliveryRound {
+        escalation,
+        delivery,
+    })
 }
 
 /// What a round did.

@@ -622,6 +622,21 @@ impl Store {
     pub async fn escalate(&self, now: DateTime<Utc>) -> Result<EscalationReport, StoreError> {
         let mut report = EscalationReport::default();
         let at = timestamp(now);
+        // Most rounds have nothing to do: find out without a write transaction.
+        let work: i64 = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM alert_deliveries o JOIN alerts a ON a.id = o.alert_id
+                            WHERE o.state = 'pending' AND a.acknowledged_at IS NOT NULL)
+                 OR EXISTS (SELECT 1 FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+                            WHERE r.escalation_policy_id IS NOT NULL
+                              AND a.acknowledged_at IS NULL AND a.raised_at > ?)
+                 OR EXISTS (SELECT 1 FROM alert_destinations WHERE kind = 'pagerduty')",
+        )
+        .bind(timestamp(now - ESCALATE_WITHIN))
+        .fetch_one(self.pool())
+        .await?;
+        if work == 0 {
+            return Ok(report);
+        }
         let mut tx = self.begin_write().await?;
         report.stopped = sqlx::query(
             "UPDATE alert_deliveries SET state = 'skipped', last_error = 'acknowledged', done_at = ?

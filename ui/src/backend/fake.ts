@@ -4,6 +4,7 @@
 
 import { FakeBaselines, type FakeBaselinesData } from "./fakeBaselines";
 import { FakeConsole, type FakeConsoleData } from "./fakeConsole";
+import { FakeDelivery, type FakeDeliveryData } from "./fakeDelivery";
 import { FakeEvidence, type FakeEvidenceData } from "./fakeEvidence";
 import { FakeGraph, type FakeGraphData } from "./fakeGraph";
 import { FakeJobs } from "./fakeJobs";
@@ -39,6 +40,14 @@ import {
   type ReportSummary,
   type AlertRow,
   type AlertView,
+  type AddedDestination,
+  type AttemptRow,
+  type DeliveryRow,
+  type DestinationInput,
+  type DestinationRow,
+  type PolicyRow,
+  type SilenceRow,
+  type TestOutcome,
   type CreatePackRequest,
   type EvidencePackView,
   type ImportRequest,
@@ -103,6 +112,8 @@ export interface FakeBackendOptions {
   previews?: Record<string, ImportPreview>;
   /** The Graph app, known domains, capture outcomes, connection tests, schedules. */
   graph?: FakeGraphData;
+  /** Alert destinations, the delivery log, silences, escalation policies. */
+  delivery?: FakeDeliveryData;
 }
 
 /** A preview of an export folder with neutral defaults. */
@@ -231,6 +242,18 @@ export class FakeBackend implements Backend {
     openAlertCount: 0,
     acknowledgeAlerts: 0,
     snoozeAlerts: 0,
+    listDestinations: 0,
+    addDestination: 0,
+    testDestination: 0,
+    setDestinationEnabled: 0,
+    removeDestination: 0,
+    listDeliveries: 0,
+    deliveryAttempts: 0,
+    replayDelivery: 0,
+    listSilences: 0,
+    addSilence: 0,
+    expireSilence: 0,
+    listEscalationPolicies: 0,
     portfolioOverview: 0,
     reportSettings: 0,
     saveBranding: 0,
@@ -289,6 +312,8 @@ export class FakeBackend implements Backend {
   readonly baselines: FakeBaselines;
   /** Tenant management over Graph. */
   readonly graph: FakeGraph;
+  /** Where alerts go. */
+  readonly delivery: FakeDelivery;
   /** What `generateReport` was asked, in order. */
   readonly generateRequests: GenerateReportRequest[] = [];
   /** What `openPath` was asked to open, in order. */
@@ -319,6 +344,7 @@ export class FakeBackend implements Backend {
     this.jobs = new FakeJobs();
     if (options.jobPolls !== undefined) this.jobs.runningPolls = options.jobPolls;
     this.evidence = new FakeEvidence(options.evidence);
+    this.delivery = new FakeDelivery(options.delivery);
     this.portfolio = structuredClone(options.portfolio ?? {});
     this.settings = new FakeSettings(
       options.settings ?? {},
@@ -634,6 +660,71 @@ export class FakeBackend implements Backend {
   async snoozeAlerts(ids: string[], hours: number | null, until: string | null): Promise<number> {
     await this.answer("snoozeAlerts");
     return this.evidence.snooze(ids, hours, until);
+  }
+
+  async listDestinations(): Promise<DestinationRow[]> {
+    await this.answer("listDestinations");
+    return this.delivery.listDestinations();
+  }
+
+  async addDestination(input: DestinationInput): Promise<AddedDestination> {
+    await this.answer("addDestination");
+    return this.delivery.add(input);
+  }
+
+  async testDestination(name: string): Promise<TestOutcome> {
+    await this.answer("testDestination");
+    return this.delivery.test(name);
+  }
+
+  async setDestinationEnabled(name: string, enabled: boolean): Promise<DestinationRow> {
+    await this.answer("setDestinationEnabled");
+    return this.delivery.setEnabled(name, enabled);
+  }
+
+  async removeDestination(name: string): Promise<void> {
+    await this.answer("removeDestination");
+    this.delivery.remove(name);
+  }
+
+  async listDeliveries(state: string | null): Promise<DeliveryRow[]> {
+    await this.answer("listDeliveries");
+    return this.delivery.listDeliveries(state);
+  }
+
+  async deliveryAttempts(id: string): Promise<AttemptRow[]> {
+    await this.answer("deliveryAttempts");
+    return this.delivery.attempts(id);
+  }
+
+  async replayDelivery(id: string): Promise<DeliveryRow> {
+    await this.answer("replayDelivery");
+    return this.delivery.replay(id);
+  }
+
+  async listSilences(): Promise<SilenceRow[]> {
+    await this.answer("listSilences");
+    return this.delivery.listSilences();
+  }
+
+  async addSilence(
+    ruleId: string | null,
+    tenantId: string | null,
+    hours: number,
+    comment: string,
+  ): Promise<void> {
+    await this.answer("addSilence");
+    this.delivery.addSilence(ruleId, tenantId, hours, comment);
+  }
+
+  async expireSilence(id: string): Promise<void> {
+    await this.answer("expireSilence");
+    this.delivery.expireSilence(id);
+  }
+
+  async listEscalationPolicies(): Promise<PolicyRow[]> {
+    await this.answer("listEscalationPolicies");
+    return this.delivery.listPolicies();
   }
 
   /** A tenant's name from the tenant list or the console's pages. */

@@ -69,6 +69,25 @@ export function createTauriBackend(): Backend {
     openAlertCount: () => unwrap(() => commands.openAlertCount()),
     acknowledgeAlerts: (ids) => unwrap(() => commands.acknowledgeAlerts(ids)),
     snoozeAlerts: (ids, hours, until) => unwrap(() => commands.snoozeAlerts(ids, hours, until)),
+    listDestinations: () => unwrap(commands.listDestinations),
+    addDestination: (input) => unwrap(() => commands.addDestination(input)),
+    testDestination: (name) => unwrap(() => commands.testDestination(name)),
+    setDestinationEnabled: (name, enabled) =>
+      unwrap(() => commands.setDestinationEnabled(name, enabled)),
+    removeDestination: async (name) => {
+      await unwrap(() => commands.removeDestination(name));
+    },
+    listDeliveries: (state) => unwrap(() => commands.listDeliveries(state)),
+    deliveryAttempts: (id) => unwrap(() => commands.deliveryAttempts(id)),
+    replayDelivery: (id) => unwrap(() => commands.replayDelivery(id)),
+    listSilences: () => unwrap(commands.listSilences),
+    addSilence: async (ruleId, tenantId, hours, comment) => {
+      await unwrap(() => commands.addSilence(ruleId, tenantId, hours, comment));
+    },
+    expireSilence: async (id) => {
+      await unwrap(() => commands.expireSilence(id));
+    },
+    listEscalationPolicies: () => unwrap(commands.listEscalationPolicies),
     portfolioOverview: () => unwrap(commands.portfolioOverview),
     reportSettings: () => unwrap(commands.reportSettings),
     saveBranding: (request) => unwrap(() => commands.saveBranding(request)),

@@ -103,6 +103,14 @@ import type {
   KindAccessView,
   ManagedTenant,
   SaveGraphAppRequest,
+  AddedDestination,
+  AttemptRow,
+  DeliveryRow,
+  DestinationInput,
+  DestinationRow,
+  PolicyRow,
+  SilenceRow,
+  TestOutcome,
 } from "../bindings";
 
 export type {
@@ -205,6 +213,14 @@ export type {
   KindAccessView,
   ManagedTenant,
   SaveGraphAppRequest,
+  AddedDestination,
+  AttemptRow,
+  DeliveryRow,
+  DestinationInput,
+  DestinationRow,
+  PolicyRow,
+  SilenceRow,
+  TestOutcome,
 };
 
 /** Everything the UI may ask of the backend. Implemented over Tauri and by the fake. */
@@ -260,6 +276,24 @@ export interface Backend {
   acknowledgeAlerts(ids: string[]): Promise<number>;
   /** Snoozes alerts for some hours or until a time (RFC 3339). */
   snoozeAlerts(ids: string[], hours: number | null, until: string | null): Promise<number>;
+  /** Where alerts go besides the inbox (never their URLs or secrets). */
+  listDestinations(): Promise<DestinationRow[]>;
+  /** Adds a destination (admins only); a webhook's signing secret comes back this once. */
+  addDestination(input: DestinationInput): Promise<AddedDestination>;
+  /** Sends a test alert to a destination now. */
+  testDestination(name: string): Promise<TestOutcome>;
+  setDestinationEnabled(name: string, enabled: boolean): Promise<DestinationRow>;
+  removeDestination(name: string): Promise<void>;
+  /** The delivery log, newest first: all, or one state ("dead": the dead letters). */
+  listDeliveries(state: string | null): Promise<DeliveryRow[]>;
+  deliveryAttempts(id: string): Promise<AttemptRow[]>;
+  /** Puts a dead letter back in the outbox. */
+  replayDelivery(id: string): Promise<DeliveryRow>;
+  /** Silences, active first. */
+  listSilences(): Promise<SilenceRow[]>;
+  addSilence(ruleId: string | null, tenantId: string | null, hours: number, comment: string): Promise<void>;
+  expireSilence(id: string): Promise<void>;
+  listEscalationPolicies(): Promise<PolicyRow[]>;
   /** Every tenant with its score, trend, open findings and baselines (the Portfolio). */
   portfolioOverview(): Promise<PortfolioOverview>;
   /** Report branding and the default report language, as saved. */

@@ -25,6 +25,7 @@ import { ErrorBar } from "../../shell/ErrorBar";
 import { PageHeader } from "../../shell/PageHeader";
 import { useNow } from "../../useNow";
 import { actionable, AlertsTable } from "./AlertsTable";
+import { Delivery } from "./Delivery";
 import { messages } from "./messages";
 import { SnoozeMenu, snoozeLabel } from "./SnoozeMenu";
 
@@ -301,6 +302,7 @@ export function Alerts() {
           />
         ) : null}
       </div>
+      <Delivery />
     </div>
   );
 }
