@@ -355,7 +355,7 @@ impl Alerting {
             ])?;
             secrets.insert(
                 destination.to_owned(),
-                added["signing_secret"]
+                added["signingSecret"]
                     .as_str()
                     .context("secret shown once")?
                     .to_owned(),
