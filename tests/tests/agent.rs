@@ -398,7 +398,7 @@ async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere
         "--step",
         "20s:on-call",
         "--step",
-        "60s:manager",
+        "90s:manager",
     ])?;
     host.ok(&[
         "alerts",
@@ -497,8 +497,8 @@ async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere
     ops.sync(&[])?;
     let acked_at = Instant::now();
 
-    // The agent learns of it and the manager (60 s after the alert) is never notified.
-    let manager_due = ops_at + Duration::from_secs(60);
+    // The agent learns of it and the manager (90 s after the alert) is never notified.
+    let manager_due = ops_at + Duration::from_secs(90);
     let deadline = manager_due.max(acked_at) + Duration::from_secs(15);
     while Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(500)).await;
