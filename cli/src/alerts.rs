@@ -5,6 +5,7 @@
 use std::path::PathBuf;
 
 use chrono::{TimeDelta, Utc};
+use plumbline_core::alerts::Condition;
 use plumbline_core::delivery::manage::{self, NewDestination};
 use plumbline_core::delivery::outbox;
 use plumbline_core::delivery::send::DestinationKind;
@@ -70,6 +71,9 @@ enum AlertCommand {
     },
     /// The alert rules, with their destinations.
     Rules,
+    /// Add, remove, enable or disable a rule.
+    #[command(subcommand)]
+    Rule(RuleCommand),
     /// The delivery log: newest first (`--state dead`: the dead letters).
     Deliveries {
         #[arg(long)]
@@ -96,6 +100,119 @@ enum AlertCommand {
     /// the silence ends.
     #[command(subcommand)]
     Silence(SilenceCommand),
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum RuleCommand {
+    /// A new rule: `--when new-findings:high`, `lapsed`, `score-drop:10`, `expiring:14`
+    /// (days), `capture-failed` or `not-captured:3` (days).
+    Add {
+        name: String,
+        #[arg(long)]
+        when: String,
+        /// No second alert of the rule for a tenant within this long (30m, 6h, 1d).
+        #[arg(long, default_value = "1d")]
+        cooldown: String,
+    },
+    Remove {
+        name: String,
+    },
+    Enable {
+        name: String,
+    },
+    Disable {
+        name: String,
+    },
+}
+
+/// A condition as `plumbline alerts rule add --when` takes it.
+fn parse_condition(text: &str) -> Result<Condition, Failure> {
+    let bad = || {
+        Failure::usage(format!(
+            "--when {text}: use new-findings:SEVERITY, lapsed, score-drop:POINTS, expiring:DAYS, capture-failed or not-captured:DAYS"
+        ))
+    };
+    let (what, value) = match text.trim().split_once(':') {
+        Some((what, value)) => (what, Some(value.trim())),
+        None => (text.trim(), None),
+    };
+    let number = |value: Option<&str>| -> Result<u32, Failure> {
+        value
+            .and_then(|v| v.parse::<u32>().ok())
+            .filter(|n| *n > 0)
+            .ok_or_else(bad)
+    };
+    Ok(match what {
+        "new-findings" => Condition::NewFindings {
+            min_severity: value
+                .and_then(plumbline_core::baseline::Severity::parse)
+                .ok_or_else(bad)?,
+        },
+        "lapsed" => Condition::AcceptanceLapsed,
+        "score-drop" => Condition::ScoreDrop {
+            points: f64::from(number(value)?),
+        },
+        "expiring" => Condition::AcceptanceExpiring {
+            days: number(value)?,
+        },
+        "capture-failed" => Condition::CaptureFailed,
+        "not-captured" => Condition::NotCaptured {
+            days: number(value)?,
+        },
+        _ => return Err(bad()),
+    })
+}
+
+async fn rule(store: &Store, command: &RuleCommand, json: bool) -> Outcome {
+    may_change_destinations(store).await?;
+    match command {
+        RuleCommand::Add {
+            name,
+            when,
+            cooldown,
+        } => {
+            let condition = parse_condition(when)?;
+            let cooldown = parse_after(cooldown).ok_or_else(|| {
+                Failure::usage(format!("--cooldown {cooldown}: write 30m, 6h or 1d"))
+            })?;
+            let added = store
+                .add_alert_rule(name, condition, i64::from(cooldown))
+                .await?;
+            if json {
+                print_json(&added)?;
+            } else {
+                println!(
+                    "Rule {} added; route it: `plumbline alerts route \"{}\" --to DESTINATION`.",
+                    added.name, added.name
+                );
+            }
+        }
+        RuleCommand::Remove { name } => {
+            store.remove_alert_rule(name).await?;
+            if !json {
+                println!("Rule {name} removed.");
+            }
+        }
+        RuleCommand::Enable { name } | RuleCommand::Disable { name } => {
+            let rules = store.alert_rules().await?;
+            let rule = rules
+                .iter()
+                .find(|r| r.id == *name || r.name.eq_ignore_ascii_case(name.trim()))
+                .ok_or_else(|| {
+                    Failure::usage(format!("no alert rule {name:?} (`plumbline alerts rules`)"))
+                })?;
+            let on = matches!(command, RuleCommand::Enable { .. });
+            store.set_alert_rule_enabled(&rule.id, on).await?;
+            if !json {
+                println!(
+                    "Rule {} {}.",
+                    rule.name,
+                    if on { "enabled" } else { "disabled" }
+                );
+            }
+        }
+    }
+    Ok(())
 }
 
 #[derive(clap::Subcommand, Debug)]
@@ -387,6 +504,7 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
             }
             Ok(())
         }
+        Some(AlertCommand::Rule(command)) => rule(store, command, json).await,
         Some(AlertCommand::Escalation(command)) => escalation(store, command, json).await,
         Some(AlertCommand::Silence(command)) => silence(store, command, json).await,
     }
@@ -404,6 +522,7 @@ fn parse_after(text: &str) -> Option<u32> {
         "s" => 1,
         "m" => 60,
         "h" => 3_600,
+        "d" => 86_400,
         _ => return None,
     };
     number.checked_mul(unit)

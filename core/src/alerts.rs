@@ -2,7 +2,9 @@
 //!
 //! A rule names a condition over what a review run changed ([`ReviewFacts`]): new or
 //! re-opened findings at or above a severity, risk acceptances that lapsed (expired, or
-//! the accepted value changed), or a tenant's score falling by some points. Evaluating
+//! the accepted value changed), a tenant's score falling by some points, a capture that
+//! failed — or over where tenants stand: risk acceptances ending within some days, a
+//! tenant not captured for some days. Evaluating
 //! the rules is pure ([`evaluate`]); the store gathers the facts, applies each rule's
 //! cooldown per tenant and records the alerts (`Store::raise_alerts`). Every alert lands
 //! in the in-app inbox; rules with the desktop channel also raise a notification.
@@ -23,6 +25,12 @@ pub enum Condition {
     AcceptanceLapsed,
     /// A tenant's alignment score fell by at least `points` from its previous review.
     ScoreDrop { points: f64 },
+    /// A risk acceptance ends within `days` days (decide again before it lapses).
+    AcceptanceExpiring { days: u32 },
+    /// A capture from Graph failed or read only part of the tenant (each run once).
+    CaptureFailed,
+    /// The tenant's newest capture is `days` days old or older.
+    NotCaptured { days: u32 },
 }
 
 /// How an alert reaches people besides the inbox.
@@ -97,6 +105,25 @@ pub struct LapsedAcceptance {
     pub key: String,
 }
 
+/// A risk acceptance that ends soon.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ExpiringAcceptance {
+    pub finding_title: String,
+    /// Days until it ends (fractional).
+    pub days_left: f64,
+    /// The acceptance and its end, as every device names them.
+    pub key: String,
+}
+
+/// A capture run that did not read the whole tenant.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FailedRun {
+    /// `partial` or `failed`.
+    pub status: String,
+    pub error: Option<String>,
+    pub key: String,
+}
+
 /// What one tenant's reviews in a run changed.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TenantFacts {
@@ -110,6 +137,13 @@ pub struct TenantFacts {
     /// The tenant's latest capture did not read everything: a score drop it shows is
     /// inhibited (the failed capture is what needs attention, not the score).
     pub capture_incomplete: bool,
+    /// Risk acceptances ending soon (within the longest window a rule asks about).
+    pub expiring: Vec<ExpiringAcceptance>,
+    /// Capture runs since the last raise that failed or read part of the tenant.
+    pub failed_runs: Vec<FailedRun>,
+    /// A tenant connected to Graph: days since its newest capture, and that capture's
+    /// time (the key of the alert).
+    pub stale: Option<(f64, String)>,
 }
 
 /// What a review run changed, by tenant id.
@@ -256,6 +290,96 @@ fn fire(condition: &Condition, t: &TenantFacts) -> Option<Fired> {
                     "The alignment score went from {before:.1} to {after:.1} in the last review."
                 ),
                 vec![t.score_key.clone()],
+            ))
+        }
+        Condition::AcceptanceExpiring { days } => {
+            let mut hits: Vec<&ExpiringAcceptance> = t
+                .expiring
+                .iter()
+                .filter(|e| e.days_left <= f64::from(*days))
+                .collect();
+            if hits.is_empty() {
+                return None;
+            }
+            hits.sort_by(|a, b| a.days_left.total_cmp(&b.days_left));
+            let soonest = hits[0].days_left;
+            let what = if hits.len() == 1 {
+                format!("a risk acceptance ends within {days} days")
+            } else {
+                format!("{} risk acceptances end within {days} days", hits.len())
+            };
+            let body = listing(hits.iter().map(|e| {
+                format!(
+                    "{} (in {})",
+                    e.finding_title,
+                    if e.days_left < 1.0 {
+                        "less than a day".to_owned()
+                    } else {
+                        format!("{:.0} days", e.days_left.floor())
+                    }
+                )
+            }));
+            Some((
+                if soonest < 1.0 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                format!("{}: {what}", t.tenant_name),
+                format!(
+                    "{body}\nRenew or decide them before they lapse and the findings open again."
+                ),
+                hits.iter().map(|e| e.key.clone()).collect(),
+            ))
+        }
+        Condition::CaptureFailed => {
+            if t.failed_runs.is_empty() {
+                return None;
+            }
+            let failed = t
+                .failed_runs
+                .iter()
+                .filter(|r| r.status == "failed")
+                .count();
+            let what = if failed > 0 {
+                "a capture from Graph failed".to_owned()
+            } else {
+                "a capture from Graph read only part of the tenant".to_owned()
+            };
+            let body = listing(t.failed_runs.iter().map(|r| {
+                format!(
+                    "{}: {}",
+                    r.status,
+                    r.error.as_deref().unwrap_or("some kinds could not be read")
+                )
+            }));
+            Some((
+                if failed > 0 {
+                    Severity::High
+                } else {
+                    Severity::Medium
+                },
+                format!("{}: {what}", t.tenant_name),
+                format!("{body}\nThe tenant's capture history says why (`plumbline graph runs`)."),
+                t.failed_runs.iter().map(|r| r.key.clone()).collect(),
+            ))
+        }
+        Condition::NotCaptured { days } => {
+            let (age, last) = t.stale.as_ref()?;
+            if *age < f64::from(*days) {
+                return None;
+            }
+            Some((
+                Severity::Medium,
+                format!(
+                    "{}: not captured for {:.0} days",
+                    t.tenant_name,
+                    age.floor()
+                ),
+                format!(
+                    "The newest capture is from {last}: its findings and score may no longer be true. Check the tenant's Graph connection and schedule."
+                ),
+                vec![format!("stale@{last}")],
             ))
         }
     }
@@ -462,6 +586,132 @@ mod tests {
         );
     }
 
+    fn rule(condition: Condition) -> Vec<AlertRule> {
+        vec![AlertRule {
+            id: "r".into(),
+            name: "r".into(),
+            condition,
+            channels: vec![],
+            cooldown_secs: 3600,
+            enabled: true,
+            group_wait_secs: 30,
+            escalation_policy_id: None,
+        }]
+    }
+
+    #[test]
+    fn expiring_acceptances_alert_within_their_window() {
+        let tenant = TenantFacts {
+            tenant_name: "Contoso".into(),
+            expiring: vec![
+                ExpiringAcceptance {
+                    finding_title: "USB storage allowed".into(),
+                    days_left: 12.5,
+                    key: "ra-1@2026-12-20".into(),
+                },
+                ExpiringAcceptance {
+                    finding_title: "Legacy auth".into(),
+                    days_left: 40.0,
+                    key: "ra-2@2027-01-20".into(),
+                },
+            ],
+            ..Default::default()
+        };
+        let alerts = evaluate(
+            &rule(Condition::AcceptanceExpiring { days: 14 }),
+            &facts(tenant.clone()),
+        );
+        assert_eq!(alerts.len(), 1);
+        assert_eq!(
+            alerts[0].title,
+            "Contoso: a risk acceptance ends within 14 days"
+        );
+        assert!(
+            alerts[0]
+                .body
+                .starts_with("USB storage allowed (in 12 days)"),
+            "{}",
+            alerts[0].body
+        );
+        assert_eq!(alerts[0].severity, Severity::Medium);
+        assert!(evaluate(
+            &rule(Condition::AcceptanceExpiring { days: 7 }),
+            &facts(tenant.clone())
+        )
+        .is_empty());
+        let mut soon = tenant;
+        soon.expiring[0].days_left = 0.4;
+        let alerts = evaluate(
+            &rule(Condition::AcceptanceExpiring { days: 14 }),
+            &facts(soon),
+        );
+        assert_eq!(alerts[0].severity, Severity::High, "less than a day left");
+    }
+
+    #[test]
+    fn failed_and_partial_captures_alert_once_per_run() {
+        let runs = |status: &str| TenantFacts {
+            tenant_name: "Contoso".into(),
+            failed_runs: vec![FailedRun {
+                status: status.into(),
+                error: Some("AADSTS7000222: the client secret expired".into()),
+                key: "run-1".into(),
+            }],
+            ..Default::default()
+        };
+        let failed = evaluate(&rule(Condition::CaptureFailed), &facts(runs("failed")));
+        assert_eq!(failed[0].title, "Contoso: a capture from Graph failed");
+        assert_eq!(failed[0].severity, Severity::High);
+        assert!(failed[0].body.contains("AADSTS7000222"));
+        let partial = evaluate(&rule(Condition::CaptureFailed), &facts(runs("partial")));
+        assert_eq!(partial[0].severity, Severity::Medium);
+        assert_ne!(
+            failed[0].event_id,
+            evaluate(
+                &rule(Condition::CaptureFailed),
+                &facts(TenantFacts {
+                    failed_runs: vec![FailedRun {
+                        status: "failed".into(),
+                        error: None,
+                        key: "run-2".into()
+                    }],
+                    ..runs("failed")
+                })
+            )[0]
+            .event_id,
+            "another run, another event"
+        );
+        assert!(evaluate(
+            &rule(Condition::CaptureFailed),
+            &facts(TenantFacts::default())
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn tenants_not_captured_for_days_alert_until_a_new_capture() {
+        let stale = |age: f64, last: &str| TenantFacts {
+            tenant_name: "Contoso".into(),
+            stale: Some((age, last.into())),
+            ..Default::default()
+        };
+        let rules = rule(Condition::NotCaptured { days: 3 });
+        assert!(evaluate(&rules, &facts(stale(2.9, "2026-12-04T09:00:00Z"))).is_empty());
+        let first = evaluate(&rules, &facts(stale(3.2, "2026-12-04T09:00:00Z")));
+        assert_eq!(first[0].title, "Contoso: not captured for 3 days");
+        let later = evaluate(&rules, &facts(stale(5.0, "2026-12-04T09:00:00Z")));
+        assert_eq!(
+            first[0].event_id, later[0].event_id,
+            "the same capture: the same event"
+        );
+        let newer = evaluate(&rules, &facts(stale(3.5, "2026-12-05T09:00:00Z")));
+        assert_ne!(first[0].event_id, newer[0].event_id);
+        assert!(
+            evaluate(&rules, &facts(TenantFacts::default())).is_empty(),
+            "not connected"
+        );
+    }
+
     #[test]
     fn conditions_are_stored_as_tagged_json() {
         let json = serde_json::to_string(&Condition::NewFindings {
@@ -472,6 +722,13 @@ mod tests {
         let back: Condition =
             serde_json::from_str(r#"{"type":"score_drop","points":5}"#).expect("parse");
         assert_eq!(back, Condition::ScoreDrop { points: 5.0 });
+        let back: Condition =
+            serde_json::from_str(r#"{"type":"acceptance_expiring","days":14}"#).expect("parse");
+        assert_eq!(back, Condition::AcceptanceExpiring { days: 14 });
+        assert_eq!(
+            serde_json::to_string(&Condition::NotCaptured { days: 3 }).expect("json"),
+            r#"{"type":"not_captured","days":3}"#
+        );
         assert!(serde_json::from_str::<Condition>(r#"{"type":"bogus"}"#).is_err());
     }
 }

@@ -126,3 +126,9 @@ BEGIN
            now
     FROM sync_new_op WHERE origin = 'local';
 END;
+
+-- Capture runs alerted so far (the "capture failed" rule): from the database's state now,
+-- so that an upgraded database does not alert its whole history.
+UPDATE local_settings
+SET value = json_set(value, '$.capture_rowid', (SELECT COALESCE(MAX(rowid), 0) FROM capture_runs))
+WHERE key = 'alerts.watermark';

@@ -11,8 +11,8 @@ use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
 use super::{parse_timestamp, timestamp, Store, StoreError};
 use crate::alerts::{
-    default_rules, evaluate, AlertRule, Channel, Condition, LapsedAcceptance, OpenedFinding,
-    ReviewFacts, TenantFacts,
+    default_rules, evaluate, AlertRule, Channel, Condition, ExpiringAcceptance, FailedRun,
+    LapsedAcceptance, OpenedFinding, ReviewFacts, TenantFacts,
 };
 use crate::audit::{self, AuditRecord};
 use crate::baseline::Severity;
@@ -154,6 +154,96 @@ impl Store {
                 })
             })
             .collect()
+    }
+
+    /// Adds a rule (its name unique in the workspace).
+    pub async fn add_alert_rule(
+        &self,
+        name: &str,
+        condition: Condition,
+        cooldown_secs: i64,
+    ) -> Result<AlertRule, StoreError> {
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::Invalid("name the rule".to_owned()));
+        }
+        if !(0..=30 * 86_400).contains(&cooldown_secs) {
+            return Err(StoreError::Invalid(
+                "the cooldown is between 0 and 30 days".to_owned(),
+            ));
+        }
+        let rules = self.alert_rules().await?;
+        if rules.iter().any(|r| r.name.eq_ignore_ascii_case(name)) {
+            return Err(StoreError::Conflict(format!(
+                "a rule named {name:?} exists: remove it first or choose another name"
+            )));
+        }
+        let id = uuid::Uuid::now_v7().to_string();
+        let json = serde_json::to_string(&condition).map_err(StoreError::corrupt)?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO alert_rules (id, workspace_id, name, condition, channels, cooldown_secs, enabled, created_at)
+             VALUES (?, ?, ?, ?, '[]', ?, 1, ?)",
+        )
+        .bind(&id)
+        .bind(self.workspace().to_string())
+        .bind(name)
+        .bind(&json)
+        .bind(cooldown_secs)
+        .bind(timestamp(Utc::now()))
+        .execute(&mut *tx)
+        .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "alert_rule.create",
+                target: format!("alert_rule/{id}"),
+                summary: serde_json::json!({ "name": name, "condition": json }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        self.read_alert_rules()
+            .await?
+            .into_iter()
+            .find(|r| r.id == id)
+            .ok_or_else(|| StoreError::Corrupt("the new rule vanished".to_owned()))
+    }
+
+    /// Removes a rule; its alerts stay in the inbox, its routes go.
+    pub async fn remove_alert_rule(&self, name: &str) -> Result<(), StoreError> {
+        let rules = self.alert_rules().await?;
+        let rule = rules
+            .iter()
+            .find(|r| r.id == name || r.name.eq_ignore_ascii_case(name.trim()))
+            .ok_or_else(|| StoreError::NotFound {
+                what: "alert rule",
+                name: name.to_owned(),
+            })?;
+        let mut tx = self.begin_write().await?;
+        sqlx::query("UPDATE alerts SET rule_id = NULL WHERE rule_id = ?")
+            .bind(&rule.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM alert_rules WHERE id = ?")
+            .bind(&rule.id)
+            .execute(&mut *tx)
+            .await?;
+        audit::append(
+            &mut tx,
+            self.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "alert_rule.delete",
+                target: format!("alert_rule/{}", rule.id),
+                summary: serde_json::json!({ "name": rule.name }),
+            },
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     /// Turns a rule on or off.
@@ -450,6 +540,10 @@ struct Watermark {
     transition_rowid: i64,
     review_rowid: i64,
     lapsed_at: String,
+    /// The newest capture run looked at; absent (a watermark from before capture rules):
+    /// the runs there are now, so that an upgrade does not alert old failures.
+    #[serde(default)]
+    capture_rowid: Option<i64>,
 }
 
 const WATERMARK_KEY: &str = "alerts.watermark";
@@ -498,6 +592,11 @@ async fn review_facts(
             .fetch_one(&mut *tx)
             .await?,
         lapsed_at: timestamp(now),
+        capture_rowid: Some(
+            sqlx::query_scalar("SELECT COALESCE(MAX(rowid), 0) FROM capture_runs")
+                .fetch_one(&mut *tx)
+                .await?,
+        ),
     };
     let mut facts: ReviewFacts = BTreeMap::new();
     // Only findings an enabled rule can fire on are read: a first review of a large
@@ -617,7 +716,97 @@ async fn review_facts(
             tenant.capture_incomplete = latest_run.is_some_and(|status| status != "ok");
         }
     }
+    tenant_states(tx, store, rules, mark, &next, now, &mut facts).await?;
     Ok((facts, next))
+}
+
+/// The facts about where tenants stand rather than what a review changed: capture runs
+/// that failed since the mark, risk acceptances ending soon, tenants connected to Graph
+/// whose newest capture is old. Read only when an enabled rule asks about them.
+async fn tenant_states(
+    tx: &mut SqliteConnection,
+    store: &Store,
+    rules: &[AlertRule],
+    mark: &Watermark,
+    next: &Watermark,
+    now: DateTime<Utc>,
+    facts: &mut ReviewFacts,
+) -> Result<(), StoreError> {
+    let workspace = store.workspace().to_string();
+    let enabled = || rules.iter().filter(|rule| rule.enabled);
+    if enabled().any(|rule| rule.condition == Condition::CaptureFailed) {
+        let runs = sqlx::query(
+            "SELECT r.id, r.tenant_id, t.display_name, r.status, r.error
+             FROM capture_runs r JOIN tenants t ON t.id = r.tenant_id
+             WHERE r.rowid > ? AND r.rowid <= ? AND r.status <> 'ok' AND t.workspace_id = ?
+             ORDER BY r.rowid",
+        )
+        .bind(mark.capture_rowid.or(next.capture_rowid).unwrap_or(0))
+        .bind(next.capture_rowid.unwrap_or(0))
+        .bind(&workspace)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &runs {
+            tenant_facts(facts, row)?.failed_runs.push(FailedRun {
+                status: row.try_get("status")?,
+                error: row.try_get("error")?,
+                key: row.try_get("id")?,
+            });
+        }
+    }
+    let window = enabled()
+        .filter_map(|rule| match rule.condition {
+            Condition::AcceptanceExpiring { days } => Some(days),
+            _ => None,
+        })
+        .max();
+    if let Some(days) = window {
+        let until = now + TimeDelta::days(i64::from(days));
+        let expiring = sqlx::query(
+            "SELECT f.tenant_id, t.display_name, f.title, ra.id AS acceptance_id, ra.expires_at
+             FROM risk_acceptances ra
+             JOIN findings f ON f.id = ra.finding_id
+             JOIN tenants t ON t.id = f.tenant_id
+             WHERE ra.lapsed_at IS NULL AND ra.expires_at > ? AND ra.expires_at <= ?
+               AND t.workspace_id = ?
+             ORDER BY ra.expires_at, ra.id",
+        )
+        .bind(timestamp(now))
+        .bind(timestamp(until))
+        .bind(&workspace)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &expiring {
+            let expires: String = row.try_get("expires_at")?;
+            let left = parse_timestamp(&expires)? - now;
+            tenant_facts(facts, row)?.expiring.push(ExpiringAcceptance {
+                finding_title: row.try_get("title")?,
+                days_left: left.num_seconds() as f64 / 86_400.0,
+                key: format!("{}@{expires}", row.try_get::<String, _>("acceptance_id")?),
+            });
+        }
+    }
+    if enabled().any(|rule| matches!(rule.condition, Condition::NotCaptured { .. })) {
+        // Real tenants connected to Graph (not the demo's), by their newest capture of
+        // any source.
+        let stale = sqlx::query(
+            "SELECT t.id AS tenant_id, t.display_name,
+                    (SELECT MAX(c.taken_at) FROM captures c WHERE c.tenant_id = t.id) AS last
+             FROM tenants t
+             WHERE t.workspace_id = ? AND t.entra_tenant_id IS NOT NULL AND t.is_demo = 0",
+        )
+        .bind(&workspace)
+        .fetch_all(&mut *tx)
+        .await?;
+        for row in &stale {
+            let Some(last) = row.try_get::<Option<String>, _>("last")? else {
+                continue;
+            };
+            let age = now - parse_timestamp(&last)?;
+            tenant_facts(facts, row)?.stale = Some((age.num_seconds() as f64 / 86_400.0, last));
+        }
+    }
+    Ok(())
 }
 
 fn tenant_facts<'a>(
@@ -963,6 +1152,95 @@ mod tests {
 
         let missing = store.acknowledge_alerts(&["nope".to_owned()]).await;
         assert!(matches!(missing, Err(StoreError::NotFound { .. })));
+    }
+
+    #[tokio::test]
+    async fn failed_captures_and_tenants_left_uncaptured_alert_by_their_rules() {
+        use crate::model::{CaptureContent, CaptureSource, TenantProfile};
+        use crate::store::{CaptureRunWrite, CaptureWrite};
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("alerts.db"))
+            .await
+            .expect("open");
+        let (tenant, _) = store
+            .ensure_tenant(&TenantProfile {
+                display_name: "Contoso".into(),
+                ..TenantProfile::default()
+            })
+            .await
+            .expect("tenant");
+        crate::settings::save_tenant_connection(
+            &store,
+            &crate::keychain::MemoryKeychain::default(),
+            tenant,
+            Some("6c2c3b4f-0b0e-4b0a-9d3e-5f1a2b3c4d5e"),
+            None,
+        )
+        .await
+        .expect("connect");
+        // A capture five days old, then a run that failed.
+        let old = Utc::now() - TimeDelta::days(5);
+        let run = |error: Option<&str>| CaptureRunWrite {
+            tenant,
+            started_at: old,
+            finished_at: old,
+            requests: 3,
+            throttled: 0,
+            kinds_failed: Vec::new(),
+            warnings: Vec::new(),
+            error: error.map(str::to_owned),
+        };
+        let content = CaptureContent::default();
+        store
+            .record_capture_run(
+                &run(None),
+                Some(&CaptureWrite {
+                    source: CaptureSource::Graph,
+                    taken_at: old,
+                    origin: None,
+                    content: &content,
+                }),
+            )
+            .await
+            .expect("capture");
+        store
+            .add_alert_rule("Capture failed", Condition::CaptureFailed, 0)
+            .await
+            .expect("rule");
+        store
+            .add_alert_rule("Stale", Condition::NotCaptured { days: 3 }, 3600)
+            .await
+            .expect("rule");
+        assert!(
+            store
+                .add_alert_rule("stale", Condition::NotCaptured { days: 1 }, 0)
+                .await
+                .is_err(),
+            "names are unique"
+        );
+        store
+            .record_capture_run(&run(Some("AADSTS7000222: the client secret expired")), None)
+            .await
+            .expect("failed run");
+        let raised = store.raise_alerts().await.expect("raise");
+        let titles: Vec<&str> = raised.iter().map(|a| a.title.as_str()).collect();
+        assert!(
+            titles.contains(&"Contoso: a capture from Graph failed"),
+            "{titles:?}"
+        );
+        assert!(
+            titles.contains(&"Contoso: not captured for 5 days"),
+            "{titles:?}"
+        );
+        // The same run is not alerted twice; the stale tenant waits for its cooldown.
+        assert!(store.raise_alerts().await.expect("raise").is_empty());
+        store.remove_alert_rule("Stale").await.expect("remove");
+        assert!(store
+            .alert_rules()
+            .await
+            .expect("rules")
+            .iter()
+            .all(|r| r.name != "Stale"));
     }
 
     #[tokio::test]
