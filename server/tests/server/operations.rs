@@ -598,7 +598,9 @@ async fn two_instances_on_one_postgres_behave_as_one_server() {
     // b pushes batches to the first instance, which is killed mid-push; b then sends
     // every batch again to the second, as its outbox would. Nothing is lost, nothing is
     // doubled, and the sequence has no gap.
-    let batches: Vec<Vec<Operation>> = (0..30).map(|_| writer.ops(200)).collect();
+    // Enough batches that the kill (at most a second in) always comes mid-stream: a warm
+    // server answers one in about 30 ms.
+    let batches: Vec<Vec<Operation>> = (0..150).map(|_| writer.ops(200)).collect();
     let pushing = {
         let url = first.url(PUSH_PATH);
         let http = first.http().clone();
@@ -621,7 +623,7 @@ async fn two_instances_on_one_postgres_behave_as_one_server() {
             answered
         })
     };
-    tokio::time::sleep(Duration::from_millis(300 + u64::from(rand_millis()))).await;
+    tokio::time::sleep(Duration::from_millis(100 + u64::from(rand_millis()))).await;
     first.kill().await;
     let answered_before_kill = pushing.await.expect("task");
     assert!(
