@@ -125,6 +125,19 @@ enum RuleCommand {
     },
 }
 
+/// The rule named `name` (or with that id), or a usage error that says where to look.
+async fn rule_named(
+    store: &Store,
+    name: &str,
+) -> Result<plumbline_core::alerts::AlertRule, Failure> {
+    store.alert_rule(name).await.map_err(|error| match error {
+        StoreError::NotFound { .. } => {
+            Failure::usage(format!("no alert rule {name:?} (`plumbline alerts rules`)"))
+        }
+        other => Failure::from(other),
+    })
+}
+
 /// A condition as `plumbline alerts rule add --when` takes it.
 fn parse_condition(text: &str) -> Result<Condition, Failure> {
     let bad = || {
@@ -194,13 +207,7 @@ async fn rule(store: &Store, command: &RuleCommand, json: bool) -> Outcome {
             }
         }
         RuleCommand::Enable { name } | RuleCommand::Disable { name } => {
-            let rules = store.alert_rules().await?;
-            let rule = rules
-                .iter()
-                .find(|r| r.id == *name || r.name.eq_ignore_ascii_case(name.trim()))
-                .ok_or_else(|| {
-                    Failure::usage(format!("no alert rule {name:?} (`plumbline alerts rules`)"))
-                })?;
+            let rule = rule_named(store, name).await?;
             let on = matches!(command, RuleCommand::Enable { .. });
             store.set_alert_rule_enabled(&rule.id, on).await?;
             if !json {
@@ -639,12 +646,11 @@ async fn escalation(store: &Store, command: &EscalationCommand, json: bool) -> O
                 ));
             }
             let current = if policy.is_none() && !none {
-                let rules = store.alert_rules().await?;
-                let found = rules
-                    .iter()
-                    .find(|r| r.id == *rule || r.name.eq_ignore_ascii_case(rule.trim()))
-                    .and_then(|r| r.escalation_policy_id.clone());
-                found
+                store
+                    .alert_rule(rule)
+                    .await
+                    .ok()
+                    .and_then(|r| r.escalation_policy_id)
             } else {
                 policy.clone()
             };
@@ -714,20 +720,7 @@ async fn silence(store: &Store, command: &SilenceCommand, json: bool) -> Outcome
                 }
             };
             let rule_id = match rule {
-                Some(name) => {
-                    let rules = store.alert_rules().await?;
-                    Some(
-                        rules
-                            .iter()
-                            .find(|r| r.id == *name || r.name.eq_ignore_ascii_case(name.trim()))
-                            .map(|r| r.id.clone())
-                            .ok_or_else(|| {
-                                Failure::usage(format!(
-                                    "no alert rule {name:?} (`plumbline alerts rules`)"
-                                ))
-                            })?,
-                    )
-                }
+                Some(name) => Some(rule_named(store, name).await?.id),
                 None => None,
             };
             let tenant_id = match tenant {

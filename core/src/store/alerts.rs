@@ -212,16 +212,21 @@ impl Store {
             .ok_or_else(|| StoreError::Corrupt("the new rule vanished".to_owned()))
     }
 
-    /// Removes a rule; its alerts stay in the inbox, its routes go.
-    pub async fn remove_alert_rule(&self, name: &str) -> Result<(), StoreError> {
-        let rules = self.alert_rules().await?;
-        let rule = rules
-            .iter()
-            .find(|r| r.id == name || r.name.eq_ignore_ascii_case(name.trim()))
+    /// The rule with this id, or this name (case aside).
+    pub async fn alert_rule(&self, name_or_id: &str) -> Result<AlertRule, StoreError> {
+        self.alert_rules()
+            .await?
+            .into_iter()
+            .find(|r| r.id == name_or_id || r.name.eq_ignore_ascii_case(name_or_id.trim()))
             .ok_or_else(|| StoreError::NotFound {
                 what: "alert rule",
-                name: name.to_owned(),
-            })?;
+                name: name_or_id.to_owned(),
+            })
+    }
+
+    /// Removes a rule; its alerts stay in the inbox, its routes go.
+    pub async fn remove_alert_rule(&self, name: &str) -> Result<(), StoreError> {
+        let rule = self.alert_rule(name).await?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE alerts SET rule_id = NULL WHERE rule_id = ?")
             .bind(&rule.id)

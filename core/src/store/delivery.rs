@@ -515,14 +515,7 @@ impl Store {
         destination: &str,
         on: bool,
     ) -> Result<(), StoreError> {
-        let rules = self.alert_rules().await?;
-        let rule = rules
-            .iter()
-            .find(|r| r.id == rule || r.name.eq_ignore_ascii_case(rule.trim()))
-            .ok_or_else(|| StoreError::NotFound {
-                what: "alert rule",
-                name: rule.to_owned(),
-            })?;
+        let rule = self.alert_rule(rule).await?;
         let destination = self.destination(destination).await?;
         let mut tx = self.begin_write().await?;
         let sql = if on {
@@ -901,14 +894,7 @@ impl Store {
         policy: Option<&str>,
         group_wait_secs: Option<i64>,
     ) -> Result<(), StoreError> {
-        let rules = self.alert_rules().await?;
-        let rule = rules
-            .iter()
-            .find(|r| r.id == rule || r.name.eq_ignore_ascii_case(rule.trim()))
-            .ok_or_else(|| StoreError::NotFound {
-                what: "alert rule",
-                name: rule.to_owned(),
-            })?;
+        let rule = self.alert_rule(rule).await?;
         let policy = match policy {
             Some(name) => Some(self.escalation_policy(name).await?),
             None => None,
