@@ -26,6 +26,8 @@ fn main() -> io::Result<()> {
     println!("cargo:rerun-if-changed=build.rs");
     // A directory makes Cargo rescan everything below it for changes.
     println!("cargo:rerun-if-changed={CORPUS_DIR}");
+    // `sqlx::migrate!` embeds the migrations at compile time: a new file must rebuild.
+    println!("cargo:rerun-if-changed=../migrations/local");
 
     let mut files = Vec::new();
     collect_json(&root, &root, &mut files)?;

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use chrono::{TimeDelta, Utc};
 use plumbline_core::alerts::Condition;
+use plumbline_core::delivery::email::{EmailSettings, SmtpSecurity};
 use plumbline_core::delivery::manage::{self, NewDestination};
 use plumbline_core::delivery::outbox;
 use plumbline_core::delivery::send::DestinationKind;
@@ -282,30 +283,54 @@ enum SilenceCommand {
     Expire { id: String },
 }
 
+#[derive(clap::Args, Debug)]
+struct AddDestination {
+    name: String,
+    #[arg(long, value_parser = ["webhook", "teams", "slack", "pagerduty", "email"])]
+    kind: String,
+    /// The URL (a Slack or Teams URL is itself a secret: prefer --url-file). E-mail:
+    /// the relay, smtp://relay.example:587 (STARTTLS) or smtps://relay.example:465.
+    #[arg(long, conflicts_with = "url_file")]
+    url: Option<String>,
+    /// A file holding the URL.
+    #[arg(long)]
+    url_file: Option<PathBuf>,
+    /// Webhooks: a file holding the signing secret (whsec_…); without it, one is made.
+    #[arg(long)]
+    signing_secret_file: Option<PathBuf>,
+    /// PagerDuty: a file holding the Events API v2 routing key.
+    #[arg(long)]
+    routing_key_file: Option<PathBuf>,
+    /// E-mail: the sender (`alerts@msp.example` or `Plumbline <alerts@msp.example>`).
+    #[arg(long)]
+    from: Option<String>,
+    /// E-mail: a recipient (repeat for more).
+    #[arg(long)]
+    to: Vec<String>,
+    /// E-mail: the SMTP user name, when the relay wants one.
+    #[arg(long, requires = "smtp_password_file")]
+    smtp_user: Option<String>,
+    /// E-mail: a file holding the SMTP password.
+    #[arg(long, requires = "smtp_user")]
+    smtp_password_file: Option<PathBuf>,
+    /// E-mail: starttls (the default; refused when the relay does not offer it), tls
+    /// (implied by smtps://), or none (only with --allow-private: a relay on your own
+    /// network).
+    #[arg(long, value_parser = ["starttls", "tls", "none"], default_value = "starttls")]
+    smtp_security: String,
+    /// E-mail: a PEM file with a private CA the relay's certificate chains to.
+    #[arg(long)]
+    ca_file: Option<PathBuf>,
+    /// Allow a private, loopback or link-local address (and plain http or SMTP there).
+    #[arg(long)]
+    allow_private: bool,
+}
+
 #[derive(clap::Subcommand, Debug)]
 enum DestinationCommand {
     /// A new destination. Its URL and secrets go to the OS keychain and are never shown
     /// again, except a webhook's new signing secret, shown once for the receiver.
-    Add {
-        name: String,
-        #[arg(long, value_parser = ["webhook", "teams", "slack", "pagerduty"])]
-        kind: String,
-        /// The URL (a Slack or Teams URL is itself a secret: prefer --url-file).
-        #[arg(long, conflicts_with = "url_file")]
-        url: Option<String>,
-        /// A file holding the URL.
-        #[arg(long)]
-        url_file: Option<PathBuf>,
-        /// Webhooks: a file holding the signing secret (whsec_…); without it, one is made.
-        #[arg(long)]
-        signing_secret_file: Option<PathBuf>,
-        /// PagerDuty: a file holding the Events API v2 routing key.
-        #[arg(long)]
-        routing_key_file: Option<PathBuf>,
-        /// Allow a private, loopback or link-local address (and plain http there).
-        #[arg(long)]
-        allow_private: bool,
-    },
+    Add(Box<AddDestination>),
     /// Webhooks: a new signing secret, shown once; the old one keeps signing alongside
     /// until `--finish` (receivers switch in between).
     RotateSecret {
@@ -807,16 +832,41 @@ fn read_file(path: &PathBuf, what: &str) -> Result<String, Failure> {
 async fn destination(store: &Store, command: &DestinationCommand, json: bool) -> Outcome {
     let keychain = OsKeychain::detect();
     match command {
-        DestinationCommand::Add {
-            name,
-            kind,
-            url,
-            url_file,
-            signing_secret_file,
-            routing_key_file,
-            allow_private,
-        } => {
+        DestinationCommand::Add(add) => {
+            let AddDestination {
+                name,
+                kind,
+                url,
+                url_file,
+                signing_secret_file,
+                routing_key_file,
+                from,
+                to,
+                smtp_user,
+                smtp_password_file,
+                smtp_security,
+                ca_file,
+                allow_private,
+            } = add.as_ref();
             may_change_destinations(store).await?;
+            let email = (kind == "email")
+                .then(|| -> Result<EmailSettings, Failure> {
+                    Ok(EmailSettings {
+                        from: from.clone().unwrap_or_default(),
+                        to: to.clone(),
+                        username: smtp_user.clone(),
+                        password: smtp_password_file
+                            .as_ref()
+                            .map(|path| read_file(path, "the SMTP password"))
+                            .transpose()?,
+                        security: SmtpSecurity::parse(smtp_security).unwrap_or_default(),
+                        ca_pem: ca_file
+                            .as_ref()
+                            .map(|path| read_file(path, "the CA certificate"))
+                            .transpose()?,
+                    })
+                })
+                .transpose()?;
             let url = match (url, url_file) {
                 (Some(url), _) => url.clone(),
                 (None, Some(path)) => read_file(path, "the URL")?,
@@ -837,6 +887,7 @@ async fn destination(store: &Store, command: &DestinationCommand, json: bool) ->
                         .as_ref()
                         .map(|path| read_file(path, "the routing key"))
                         .transpose()?,
+                    email,
                     allow_private: *allow_private,
                 },
             )

@@ -5,6 +5,7 @@
 //!   and, for generic webhooks, the Standard Webhooks signature headers. Every destination
 //!   is rendered from one [`AlertMessage`], so a Teams card, a Slack message, a PagerDuty
 //!   event and an e-mail all say the same thing.
+//! - [`email`]: alert e-mail over SMTP, TLS required by default.
 //! - [`send`]: one attempt over HTTP — SSRF checks, the answer classified (sent, retry,
 //!   failed, gone), backoff with full jitter and `Retry-After`.
 //! - [`outbox`]: the worker that sends what the outbox holds, under leases when several
@@ -12,6 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod email;
 pub mod format;
 pub mod manage;
 pub mod outbox;

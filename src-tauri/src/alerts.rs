@@ -3,6 +3,7 @@
 //! over the store and `plumbline_core::delivery::manage`).
 
 use chrono::{DateTime, TimeDelta, Utc};
+use plumbline_core::delivery::email::{EmailSettings, SmtpSecurity};
 use plumbline_core::delivery::manage::{self, AddedDestination, NewDestination, TestOutcome};
 use plumbline_core::delivery::send::DestinationKind;
 use plumbline_core::store::{
@@ -98,10 +99,19 @@ pub struct SilenceRow {
 #[serde(rename_all = "camelCase")]
 pub struct DestinationInput {
     pub name: String,
-    /// webhook | teams | slack | pagerduty
+    /// webhook | teams | slack | pagerduty | email
     pub kind: String,
+    /// E-mail: the relay, `smtp://…:587` or `smtps://…:465`.
     pub url: String,
     pub routing_key: Option<String>,
+    /// E-mail: the sender.
+    pub from: Option<String>,
+    /// E-mail: recipients, comma-separated.
+    pub to: Option<String>,
+    pub smtp_user: Option<String>,
+    pub smtp_password: Option<String>,
+    /// starttls | tls | none
+    pub smtp_security: Option<String>,
     pub allow_private: bool,
 }
 
@@ -132,6 +142,18 @@ pub async fn add_destination(
             url: input.url,
             signing_secret: None,
             routing_key: input.routing_key,
+            email: (input.kind == "email").then(|| EmailSettings {
+                from: input.from.unwrap_or_default(),
+                to: input.to.into_iter().collect(),
+                username: input.smtp_user,
+                password: input.smtp_password,
+                security: input
+                    .smtp_security
+                    .as_deref()
+                    .and_then(SmtpSecurity::parse)
+                    .unwrap_or_default(),
+                ca_pem: None,
+            }),
             allow_private: input.allow_private,
         },
     )

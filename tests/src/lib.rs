@@ -10,5 +10,6 @@ pub mod agent;
 pub mod driver;
 pub mod graph;
 pub mod receiver;
+pub mod smtp;
 pub mod team;
 pub mod webdriver;

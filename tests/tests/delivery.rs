@@ -1,5 +1,7 @@
 //! Alert delivery against real receivers on loopback (ALERTS.md): Standard Webhooks
 //! signatures (and a rotation), the documented shapes of Teams, Slack and PagerDuty,
+//! e-mail through a real SMTP relay on loopback (STARTTLS and smtps with the relay's own
+//! CA, nothing in clear text unless allowed, 4xx retried and 5xx not),
 //! retries on 5xx and 429 (with and without `Retry-After`) and none on 400, dead letters
 //! and replays, a receiver down for an hour getting every alert once afterwards,
 //! destinations disabled on 410 or after a day of failures (with admins told on another
@@ -10,6 +12,7 @@
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, TimeDelta, Utc};
+use plumbline_core::delivery::email::{EmailSettings, SmtpSecurity};
 use plumbline_core::delivery::outbox::{deliver_due, save_destination_secret, Alone, RoundReport};
 use plumbline_core::delivery::send::{DestinationKind, DestinationSecret};
 use plumbline_core::delivery::signing::{verify, WebhookSecret};
@@ -18,6 +21,7 @@ use plumbline_core::portfolio::{add_demo_tenants, DemoRequest, DEFAULT_SEED};
 use plumbline_core::review::{review_all, ReviewOptions};
 use plumbline_core::store::{DeliveryRow, Store};
 use plumbline_e2e::receiver::{Mode, Receiver};
+use plumbline_e2e::smtp::{Answer, Relay, Security};
 
 struct Bench {
     _dir: tempfile::TempDir,
@@ -64,6 +68,7 @@ fn webhook(url: String, secrets: &[&WebhookSecret]) -> DestinationSecret {
         url,
         signing_secrets: secrets.iter().map(|s| s.expose()).collect(),
         routing_key: None,
+        email: None,
     }
 }
 
@@ -166,6 +171,7 @@ async fn teams_slack_and_pagerduty_get_their_documented_shapes() {
         url: receiver.url(path),
         signing_secrets: Vec::new(),
         routing_key: Some("R0UTINGKEY0000000000000000000000".to_owned()),
+        email: None,
     };
     bench
         .destination("teams", DestinationKind::Teams, plain("teams"))
@@ -839,4 +845,350 @@ async fn silences_keep_alerts_in_the_inbox_and_off_the_destinations() {
         bench.store.expire_silence(&silence.id).await.is_err(),
         "already ended"
     );
+}
+
+fn mail_to(relay: &Relay, scheme: &str, security: SmtpSecurity, trust: bool) -> DestinationSecret {
+    DestinationSecret {
+        url: format!("{scheme}://localhost:{}", relay.port()),
+        signing_secrets: Vec::new(),
+        routing_key: None,
+        email: Some(EmailSettings {
+            from: "Plumbline <alerts@msp.example>".to_owned(),
+            to: vec![
+                "oncall@msp.example".to_owned(),
+                "Service Desk <desk@msp.example>".to_owned(),
+            ],
+            username: Some("plumbline".to_owned()),
+            password: Some("relay-password".to_owned()),
+            security,
+            ca_pem: trust.then(|| relay.ca_pem.clone()),
+        }),
+    }
+}
+
+#[tokio::test]
+async fn email_goes_over_starttls_with_credentials_only_after_the_handshake() {
+    let bench = Bench::new().await;
+    let relay = Relay::start(Security::StartTls).await.expect("relay");
+    bench
+        .destination(
+            "mail",
+            DestinationKind::Email,
+            mail_to(&relay, "smtp", SmtpSecurity::Starttls, true),
+        )
+        .await;
+    let queued = bench
+        .store
+        .enqueue_test_delivery("mail")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(Utc::now()).await.sent, 1);
+    let row = bench.delivery(&queued.id).await;
+    assert_eq!((row.state.as_str(), row.last_status), ("sent", Some(250)));
+
+    let mails = relay.mails();
+    assert_eq!(mails.len(), 1, "{:?}", relay.commands());
+    let mail = &mails[0];
+    assert!(mail.tls, "the message went over TLS");
+    assert_eq!(
+        mail.auth,
+        Some(("plumbline".to_owned(), "relay-password".to_owned()))
+    );
+    assert_eq!(mail.from, "alerts@msp.example");
+    assert_eq!(mail.to, ["oncall@msp.example", "desk@msp.example"]);
+    let message_id = mail.header("Message-ID").expect("Message-ID");
+    assert!(
+        message_id.contains(&row.event_id),
+        "{message_id} vs {}",
+        row.event_id
+    );
+    assert_eq!(mail.header("X-Plumbline-Event"), Some(row.event_id.clone()));
+    let subject = mail.header("Subject").expect("Subject");
+    assert!(subject.contains("[Test]"), "{subject}");
+    assert!(mail.data.contains("This is a test alert"));
+
+    // STARTTLS came first; credentials and addresses only inside TLS.
+    let commands = relay.commands();
+    let position = |prefix: &str| {
+        commands
+            .iter()
+            .position(|c| c.to_ascii_uppercase().starts_with(prefix))
+            .unwrap_or_else(|| panic!("{prefix} in {commands:?}"))
+    };
+    assert!(position("STARTTLS") < position("AUTH"), "{commands:?}");
+    assert!(position("STARTTLS") < position("MAIL FROM"), "{commands:?}");
+}
+
+#[tokio::test]
+async fn smtps_is_tls_from_the_first_byte_and_an_untrusted_relay_is_retried() {
+    let bench = Bench::new().await;
+    let relay = Relay::start(Security::Implicit).await.expect("relay");
+    bench
+        .destination(
+            "smtps",
+            DestinationKind::Email,
+            mail_to(&relay, "smtps", SmtpSecurity::Starttls, true),
+        )
+        .await;
+    bench
+        .destination(
+            "untrusted",
+            DestinationKind::Email,
+            mail_to(&relay, "smtps", SmtpSecurity::Tls, false),
+        )
+        .await;
+    let good = bench
+        .store
+        .enqueue_test_delivery("smtps")
+        .await
+        .expect("test");
+    let bad = bench
+        .store
+        .enqueue_test_delivery("untrusted")
+        .await
+        .expect("test");
+    let report = bench.round(Utc::now()).await;
+    assert_eq!((report.sent, report.retried), (1, 1), "{report:?}");
+    assert_eq!(bench.delivery(&good.id).await.state, "sent");
+    let row = bench.delivery(&bad.id).await;
+    assert_eq!(row.state, "pending");
+    assert!(
+        row.last_error.as_deref().is_some_and(|e| e.contains("TLS")),
+        "{row:?}"
+    );
+    let mails = relay.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].tls);
+    assert_eq!(
+        mails[0].header("X-Plumbline-Event"),
+        Some(bench.delivery(&good.id).await.event_id)
+    );
+}
+
+#[tokio::test]
+async fn a_relay_without_starttls_gets_nothing_in_clear_text_unless_allowed() {
+    let bench = Bench::new().await;
+    let relay = Relay::start(Security::Plain).await.expect("relay");
+    bench
+        .destination(
+            "required",
+            DestinationKind::Email,
+            mail_to(&relay, "smtp", SmtpSecurity::Starttls, false),
+        )
+        .await;
+    let refused = bench
+        .store
+        .enqueue_test_delivery("required")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(Utc::now()).await.dead, 1);
+    let row = bench.delivery(&refused.id).await;
+    assert!(
+        row.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("does not offer STARTTLS")),
+        "{row:?}"
+    );
+    let commands = relay.commands();
+    assert!(
+        !commands
+            .iter()
+            .any(|c| c.starts_with("AUTH") || c.starts_with("MAIL")),
+        "nothing but EHLO went in clear text: {commands:?}"
+    );
+    assert!(relay.mails().is_empty());
+
+    // Plain SMTP: refused when stored without --allow-private, sent when allowed (a relay
+    // on the operator's own network).
+    let plain = mail_to(&relay, "smtp", SmtpSecurity::None, false);
+    let check =
+        plumbline_core::delivery::send::check_destination(DestinationKind::Email, &plain, false);
+    assert!(
+        check.as_ref().is_err_and(|e| e.0.contains("clear text")),
+        "{check:?}"
+    );
+    bench
+        .destination("plain", DestinationKind::Email, plain)
+        .await;
+    bench
+        .store
+        .enqueue_test_delivery("plain")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(Utc::now()).await.sent, 1);
+    let mails = relay.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(!mails[0].tls);
+
+    // Loopback without the admin's allowance: refused before connecting.
+    let id = uuid::Uuid::now_v7().to_string();
+    save_destination_secret(
+        &bench.keychain,
+        &id,
+        &mail_to(&relay, "smtp", SmtpSecurity::Starttls, true),
+    )
+    .expect("keychain");
+    bench
+        .store
+        .add_destination(&id, "sneaky", DestinationKind::Email, "localhost", false)
+        .await
+        .expect("add");
+    let before = relay.commands().len();
+    let sneaky = bench
+        .store
+        .enqueue_test_delivery("sneaky")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(Utc::now()).await.dead, 1);
+    assert!(bench
+        .delivery(&sneaky.id)
+        .await
+        .last_error
+        .is_some_and(|e| e.contains("private")));
+    assert_eq!(relay.commands().len(), before, "no connection was made");
+}
+
+#[tokio::test]
+async fn a_relay_answering_4xx_is_retried_and_5xx_is_not() {
+    let bench = Bench::new().await;
+    let relay = Relay::start(Security::StartTls).await.expect("relay");
+    bench
+        .destination(
+            "mail",
+            DestinationKind::Email,
+            mail_to(&relay, "smtp", SmtpSecurity::Starttls, true),
+        )
+        .await;
+    relay.set(Answer::TempFail);
+    let queued = bench
+        .store
+        .enqueue_test_delivery("mail")
+        .await
+        .expect("test");
+    let now = Utc::now();
+    assert_eq!(bench.round(now).await.retried, 1);
+    let row = bench.delivery(&queued.id).await;
+    assert_eq!(
+        (row.state.as_str(), row.last_status),
+        ("pending", Some(451))
+    );
+    relay.set(Answer::Accept);
+    let next: DateTime<Utc> = row.next_attempt_at.parse().expect("time");
+    assert_eq!(bench.round(next).await.sent, 1);
+    assert_eq!(relay.mails().len(), 1);
+
+    relay.set(Answer::Reject);
+    let refused = bench
+        .store
+        .enqueue_test_delivery("mail")
+        .await
+        .expect("test");
+    assert_eq!(bench.round(next).await.dead, 1);
+    let row = bench.delivery(&refused.id).await;
+    assert_eq!(row.last_status, Some(550));
+    assert!(
+        row.last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("550") && !e.contains("relay-password")),
+        "{row:?}"
+    );
+    assert_eq!(relay.mails().len(), 1, "nothing more was accepted");
+}
+
+// Multi-threaded: the relay answers while this thread waits for the CLI process.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_adds_an_email_destination_keeps_its_password_out_of_the_database_and_tests_it() {
+    let relay = Relay::start(Security::StartTls).await.expect("relay");
+    let device = plumbline_e2e::team::Device::new("mail-admin").expect("device");
+    let password = device.data_dir().join("smtp-password");
+    std::fs::write(&password, "relay-password-7f3a\n").expect("password file");
+    let ca = device.data_dir().join("relay-ca.pem");
+    std::fs::write(&ca, &relay.ca_pem).expect("ca file");
+    let url = format!("smtp://localhost:{}", relay.port());
+    let (password, ca) = (password.display().to_string(), ca.display().to_string());
+
+    // Plain SMTP without the admin's allowance is refused, with what to do.
+    let refused = device
+        .run(&[
+            "alerts",
+            "destination",
+            "add",
+            "plain",
+            "--kind",
+            "email",
+            "--url",
+            &url,
+            "--from",
+            "alerts@msp.example",
+            "--to",
+            "oncall@msp.example",
+            "--smtp-security",
+            "none",
+        ])
+        .expect("run");
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("clear text") && said.contains("--allow-private"),
+        "{said}"
+    );
+
+    let added = device
+        .json(&[
+            "alerts",
+            "destination",
+            "add",
+            "mail",
+            "--kind",
+            "email",
+            "--url",
+            &url,
+            "--from",
+            "Plumbline <alerts@msp.example>",
+            "--to",
+            "oncall@msp.example",
+            "--to",
+            "desk@msp.example",
+            "--smtp-user",
+            "plumbline",
+            "--smtp-password-file",
+            &password,
+            "--ca-file",
+            &ca,
+            "--allow-private",
+        ])
+        .expect("add");
+    assert_eq!(added["destination"]["kind"], "email");
+    assert_eq!(added["destination"]["target"], "localhost");
+    assert!(added["signingSecret"].is_null());
+
+    let tested = device
+        .json(&["alerts", "destination", "test", "mail"])
+        .expect("test");
+    assert_eq!(tested["delivery"]["state"], "sent", "{tested}");
+    let mails = relay.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].tls);
+    assert_eq!(
+        mails[0].auth,
+        Some(("plumbline".to_owned(), "relay-password-7f3a".to_owned()))
+    );
+    assert_eq!(mails[0].to, ["oncall@msp.example", "desk@msp.example"]);
+
+    // The password and the recipients are in the keychain, not in the database.
+    for file in ["plumbline.db", "plumbline.db-wal"] {
+        let path = device.data_dir().join(file);
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text.contains("relay-password-7f3a"),
+            "{file} holds the password"
+        );
+        assert!(
+            !text.contains("oncall@msp.example"),
+            "{file} holds a recipient"
+        );
+    }
 }

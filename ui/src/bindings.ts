@@ -559,10 +559,19 @@ export type DeliveryRow = {
 /**  What the console's "Add destination" form sends. */
 export type DestinationInput = {
 	name: string,
-	/**  webhook | teams | slack | pagerduty */
+	/**  webhook | teams | slack | pagerduty | email */
 	kind: string,
+	/**  E-mail: the relay, `smtp://…:587` or `smtps://…:465`. */
 	url: string,
 	routingKey: string | null,
+	/**  E-mail: the sender. */
+	from: string | null,
+	/**  E-mail: recipients, comma-separated. */
+	to: string | null,
+	smtpUser: string | null,
+	smtpPassword: string | null,
+	/**  starttls | tls | none */
+	smtpSecurity: string | null,
 	allowPrivate: boolean,
 };
 
@@ -570,7 +579,7 @@ export type DestinationInput = {
 export type DestinationRow = {
 	id: string,
 	name: string,
-	/**  webhook | teams | slack | pagerduty */
+	/**  webhook | teams | slack | pagerduty | email */
 	kind: string,
 	/**  The host alerts go to. */
 	target: string,

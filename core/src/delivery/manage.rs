@@ -6,6 +6,7 @@
 use chrono::Utc;
 use serde::Serialize;
 
+use super::email::EmailSettings;
 use super::outbox::{self, destination_secret, save_destination_secret, Alone};
 use super::send::{check_destination, host_of, DestinationKind, DestinationSecret};
 use super::signing::WebhookSecret;
@@ -47,6 +48,8 @@ pub struct NewDestination {
     pub signing_secret: Option<String>,
     /// PagerDuty's routing key.
     pub routing_key: Option<String>,
+    /// E-mail: sender, recipients, SMTP credentials, TLS.
+    pub email: Option<EmailSettings>,
     pub allow_private: bool,
 }
 
@@ -73,9 +76,14 @@ pub async fn add_destination(
     check_admin(store).await?;
     let kind = new
         .kind
-        .ok_or_else(|| invalid("choose the kind: webhook, Teams, Slack or PagerDuty"))?;
+        .ok_or_else(|| invalid("choose the kind: webhook, Teams, Slack, PagerDuty or e-mail"))?;
     let url = match (new.url.trim(), kind) {
         ("", DestinationKind::Pagerduty) => super::send::PAGERDUTY_EVENTS_URL.to_owned(),
+        ("", DestinationKind::Email) => {
+            return Err(invalid(
+                "enter the mail relay: smtp://relay.example:587 (STARTTLS) or smtps://relay.example:465 (TLS)",
+            ))
+        }
         ("", _) => return Err(invalid("enter the destination's URL")),
         (url, _) => url.to_owned(),
     };
@@ -98,6 +106,10 @@ pub async fn add_destination(
             .routing_key
             .map(|k| k.trim().to_owned())
             .filter(|k| !k.is_empty()),
+        email: match kind {
+            DestinationKind::Email => Some(tidy_email(new.email.unwrap_or_default())),
+            _ => None,
+        },
     };
     check_destination(kind, &secret, new.allow_private).map_err(|e| invalid(e.0))?;
     let id = uuid::Uuid::now_v7().to_string();
@@ -122,6 +134,23 @@ pub async fn add_destination(
             Err(error)
         }
     }
+}
+
+/// Trims what a person typed; recipients may come comma- or space-separated.
+fn tidy_email(mut settings: EmailSettings) -> EmailSettings {
+    settings.from = settings.from.trim().to_owned();
+    settings.to = settings
+        .to
+        .iter()
+        .flat_map(|to| to.split([',', ';', '\n']))
+        .map(|to| to.trim().to_owned())
+        .filter(|to| !to.is_empty())
+        .collect();
+    let blank = |v: Option<String>| v.filter(|t| !t.trim().is_empty());
+    settings.username = blank(settings.username).map(|u| u.trim().to_owned());
+    settings.password = blank(settings.password);
+    settings.ca_pem = blank(settings.ca_pem);
+    settings
 }
 
 /// A webhook's new signing secret (returned, to show once), kept alongside the current

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use super::email::{self, EmailSettings};
 use super::format;
 use super::signing::{self, WebhookSecret};
 use super::AlertMessage;
@@ -26,6 +27,8 @@ pub enum DestinationKind {
     Slack,
     /// PagerDuty Events API v2.
     Pagerduty,
+    /// E-mail through an SMTP relay (TLS required unless an admin allows a private relay).
+    Email,
 }
 
 impl DestinationKind {
@@ -35,6 +38,7 @@ impl DestinationKind {
             Self::Teams => "teams",
             Self::Slack => "slack",
             Self::Pagerduty => "pagerduty",
+            Self::Email => "email",
         }
     }
 
@@ -44,6 +48,7 @@ impl DestinationKind {
             "teams" => Some(Self::Teams),
             "slack" => Some(Self::Slack),
             "pagerduty" => Some(Self::Pagerduty),
+            "email" => Some(Self::Email),
             _ => None,
         }
     }
@@ -64,6 +69,10 @@ pub struct DestinationSecret {
     /// PagerDuty: the integration's routing key.
     #[serde(default)]
     pub routing_key: Option<String>,
+    /// E-mail: sender, recipients, SMTP credentials and TLS; `url` is the relay
+    /// (`smtp://…` or `smtps://…`).
+    #[serde(default)]
+    pub email: Option<EmailSettings>,
 }
 
 impl std::fmt::Debug for DestinationSecret {
@@ -92,6 +101,15 @@ pub fn check_destination(
     secret: &DestinationSecret,
     allow_private: bool,
 ) -> Result<(), DestinationError> {
+    if kind == DestinationKind::Email {
+        let relay = email::check(&secret.url, secret.email.as_ref(), allow_private)?;
+        if let Ok(ip) = relay.host.parse::<IpAddr>() {
+            if !allow_private && !is_public(ip) {
+                return Err(private_refusal(ip));
+            }
+        }
+        return Ok(());
+    }
     let url = reqwest::Url::parse(&secret.url)
         .map_err(|e| DestinationError(format!("{:?} is not a URL: {e}", host_or(&secret.url))))?;
     match url.scheme() {
@@ -260,6 +278,11 @@ pub fn request_for(
         DestinationKind::Pagerduty => {
             format::pagerduty(message, secret.routing_key.as_deref().unwrap_or_default())
         }
+        DestinationKind::Email => {
+            return Err(DestinationError(
+                "an e-mail destination is not an HTTP request".to_owned(),
+            ))
+        }
     };
     let body = serde_json::to_vec(&body).map_err(|e| DestinationError(e.to_string()))?;
     let mut headers = vec![("content-type", "application/json".to_owned())];
@@ -277,14 +300,16 @@ pub fn request_for(
 /// Resolves the URL's host and refuses private addresses unless allowed; the addresses
 /// to connect to (pinned for the request).
 async fn resolve(
-    url: &reqwest::Url,
+    host: &str,
+    port: u16,
     allow_private: bool,
 ) -> Result<Vec<SocketAddr>, DestinationError> {
-    let host = url
-        .host_str()
-        .ok_or_else(|| DestinationError("the URL names no host".to_owned()))?;
-    let port = url.port_or_known_default().unwrap_or(443);
-    let addrs: Vec<SocketAddr> = match literal_ip(url) {
+    let literal = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
+    let addrs: Vec<SocketAddr> = match literal {
         Some(ip) => vec![SocketAddr::new(ip, port)],
         None => tokio::net::lookup_host((host, port))
             .await
@@ -322,11 +347,20 @@ pub async fn send(
     if let Err(error) = check_destination(kind, secret, allow_private) {
         return failed(AttemptOutcome::Failed, error.0);
     }
+    if kind == DestinationKind::Email {
+        return send_email(secret, allow_private, message, now_unix).await;
+    }
     let url = match reqwest::Url::parse(&secret.url) {
         Ok(url) => url,
         Err(e) => return failed(AttemptOutcome::Failed, e.to_string()),
     };
-    let addrs = match resolve(&url, allow_private).await {
+    let addrs = match resolve(
+        url.host_str().unwrap_or_default(),
+        url.port_or_known_default().unwrap_or(443),
+        allow_private,
+    )
+    .await
+    {
         Ok(addrs) => addrs,
         // A name that does not resolve may be a passing DNS failure; a refused address is not.
         Err(error) if error.0.starts_with("cannot resolve") => {
@@ -395,6 +429,44 @@ pub async fn send(
             }
         }
     }
+}
+
+/// One e-mail attempt: the relay resolved and checked like a webhook's host, then SMTP.
+async fn send_email(
+    secret: &DestinationSecret,
+    allow_private: bool,
+    message: &AlertMessage,
+    now_unix: i64,
+) -> Attempt {
+    let failed = |outcome, error: String| Attempt {
+        outcome,
+        status: None,
+        latency: Duration::ZERO,
+        error: Some(error),
+        retry_after: None,
+    };
+    let Some(settings) = secret.email.as_ref() else {
+        return failed(
+            AttemptOutcome::Failed,
+            "the destination has no e-mail settings".to_owned(),
+        );
+    };
+    let relay = match email::check(&secret.url, Some(settings), allow_private) {
+        Ok(relay) => relay,
+        Err(error) => return failed(AttemptOutcome::Failed, error.0),
+    };
+    let addrs = match resolve(&relay.host, relay.port, allow_private).await {
+        Ok(addrs) => addrs,
+        Err(error) if error.0.starts_with("cannot resolve") => {
+            return failed(AttemptOutcome::Retry, error.0)
+        }
+        Err(error) => return failed(AttemptOutcome::Failed, error.0),
+    };
+    let mail = match email::build(settings, message, now_unix) {
+        Ok(mail) => mail,
+        Err(error) => return failed(AttemptOutcome::Failed, error.0),
+    };
+    email::send(&relay, settings, &addrs, &mail).await
 }
 
 /// What an HTTP status means for a delivery.
@@ -513,6 +585,7 @@ mod tests {
             url: url.to_owned(),
             signing_secrets: vec![WebhookSecret::generate().expect("secret").expose()],
             routing_key: Some("R0UT1NG".to_owned()),
+            email: None,
         }
     }
 

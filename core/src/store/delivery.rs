@@ -20,7 +20,7 @@ use crate::escalation::{self, AlertTimes, Policy, Silence};
 pub struct DestinationRow {
     pub id: String,
     pub name: String,
-    /// webhook | teams | slack | pagerduty
+    /// webhook | teams | slack | pagerduty | email
     pub kind: String,
     /// The host alerts go to.
     pub target: String,

@@ -25,7 +25,7 @@ export interface FakeDeliveryData {
   admin?: boolean;
 }
 
-const KINDS = ["webhook", "teams", "slack", "pagerduty"];
+const KINDS = ["webhook", "teams", "slack", "pagerduty", "email"];
 
 function invalid(message: string): BackendError {
   return new BackendError("invalid_input", message);
@@ -73,7 +73,7 @@ export class FakeDelivery {
     const name = input.name.trim();
     if (!name) throw invalid("name the destination (it is how rules and the log refer to it)");
     if (!KINDS.includes(input.kind)) {
-      throw invalid("choose the kind: webhook, Teams, Slack or PagerDuty");
+      throw invalid("choose the kind: webhook, Teams, Slack, PagerDuty or e-mail");
     }
     if (this.destinations.some((d) => d.name === name)) {
       throw new BackendError(
@@ -82,6 +82,7 @@ export class FakeDelivery {
       );
     }
     let url = input.url.trim();
+    if (input.kind === "email") return this.addEmail(name, url, input);
     if (!url && input.kind === "pagerduty") url = "https://events.pagerduty.com/v2/enqueue";
     if (!url) throw invalid("enter the destination's URL");
     let host: string;
@@ -103,6 +104,35 @@ export class FakeDelivery {
     if (input.kind === "pagerduty" && !input.routingKey?.trim()) {
       throw invalid("PagerDuty needs the routing key of an Events API v2 integration");
     }
+    return this.store(name, host, input);
+  }
+
+  /** The e-mail checks of core::delivery::email::check. */
+  private addEmail(name: string, url: string, input: DestinationInput): AddedDestination {
+    const match = /^(smtps?):\/\/([^/:@]+)(:\d+)?\/?$/.exec(url);
+    if (!match) {
+      throw invalid(
+        "enter the mail relay: smtp://relay.example:587 (STARTTLS) or smtps://relay.example:465 (TLS)",
+      );
+    }
+    const security = match[1] === "smtps" ? "tls" : (input.smtpSecurity ?? "starttls");
+    if (security === "none" && !input.allowPrivate) {
+      throw invalid(
+        "plain SMTP sends alerts and passwords in clear text: use smtp:// with STARTTLS or smtps://, or allow it only for a relay on your own network (--allow-private)",
+      );
+    }
+    const address = (text: string) => /^[^@\s<>]+@[^@\s<>]+$/.test(text.replace(/^.*<(.*)>$/, "$1").trim());
+    if (!address(input.from ?? "")) throw invalid("the sender: enter an e-mail address");
+    const to = (input.to ?? "").split(/[,;\n]/).map((t) => t.trim()).filter(Boolean);
+    if (to.length === 0) throw invalid("name at least one recipient");
+    if (!to.every(address)) throw invalid("a recipient: enter e-mail addresses");
+    if (Boolean(input.smtpUser?.trim()) !== Boolean(input.smtpPassword)) {
+      throw invalid("give both the SMTP user name and its password, or neither");
+    }
+    return this.store(name, match[2], input);
+  }
+
+  private store(name: string, host: string, input: DestinationInput): AddedDestination {
     this.sequence += 1;
     const row: DestinationRow = {
       id: `destination-${this.sequence}`,

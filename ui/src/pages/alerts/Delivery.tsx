@@ -74,7 +74,21 @@ const useStyles = makeStyles({
   },
 });
 
-const KINDS = ["webhook", "teams", "slack", "pagerduty"] as const;
+const KINDS = ["webhook", "teams", "slack", "pagerduty", "email"] as const;
+const SECURITIES = ["starttls", "tls", "none"] as const;
+
+const EMPTY_FORM = {
+  name: "",
+  kind: "webhook",
+  url: "",
+  routingKey: "",
+  from: "",
+  to: "",
+  smtpUser: "",
+  smtpPassword: "",
+  smtpSecurity: "starttls",
+  allowPrivate: false,
+};
 
 interface Loaded {
   destinations: DestinationRow[];
@@ -114,13 +128,7 @@ export function Delivery() {
   const [secret, setSecret] = useState<string | null>(null);
   const [error, setError] = useState<BackendError | null>(null);
   const [adding, setAdding] = useState(false);
-  const [form, setForm] = useState({
-    name: "",
-    kind: "webhook",
-    url: "",
-    routingKey: "",
-    allowPrivate: false,
-  });
+  const [form, setForm] = useState(EMPTY_FORM);
 
   const act = (work: () => Promise<string | null>, good = true) => {
     setBusy(true);
@@ -151,15 +159,21 @@ export function Delivery() {
 
   const add = () =>
     act(async () => {
+      const email = form.kind === "email";
       const added = await backend.addDestination({
         name: form.name,
         kind: form.kind,
         url: form.url,
         routingKey: form.routingKey || null,
+        from: email ? form.from : null,
+        to: email ? form.to : null,
+        smtpUser: email && form.smtpUser ? form.smtpUser : null,
+        smtpPassword: email && form.smtpPassword ? form.smtpPassword : null,
+        smtpSecurity: email ? form.smtpSecurity : null,
         allowPrivate: form.allowPrivate,
       });
       setAdding(false);
-      setForm({ name: "", kind: "webhook", url: "", routingKey: "", allowPrivate: false });
+      setForm(EMPTY_FORM);
       if (added.signingSecret) setSecret(added.signingSecret);
       return m.added(added.destination.name);
     });
@@ -296,9 +310,12 @@ export function Delivery() {
               ))}
             </Dropdown>
           </Field>
-          <Field label={m.url} hint={m.urlHint}>
+          <Field
+            label={form.kind === "email" ? m.relay : m.url}
+            hint={form.kind === "email" ? m.relayHint : m.urlHint}
+          >
             <Input
-              type="password"
+              type={form.kind === "email" ? "text" : "password"}
               value={form.url}
               onChange={(_, v) => setForm({ ...form, url: v.value })}
               data-testid="destination-url"
@@ -313,6 +330,55 @@ export function Delivery() {
                 data-testid="destination-routing-key"
               />
             </Field>
+          ) : null}
+          {form.kind === "email" ? (
+            <>
+              <Field label={m.from} required>
+                <Input
+                  value={form.from}
+                  onChange={(_, v) => setForm({ ...form, from: v.value })}
+                  data-testid="destination-from"
+                />
+              </Field>
+              <Field label={m.to} hint={m.toHint} required>
+                <Input
+                  value={form.to}
+                  onChange={(_, v) => setForm({ ...form, to: v.value })}
+                  data-testid="destination-to"
+                />
+              </Field>
+              <Field label={m.smtpSecurity}>
+                <Dropdown
+                  value={m.securities[form.smtpSecurity]}
+                  selectedOptions={[form.smtpSecurity]}
+                  onOptionSelect={(_, v) =>
+                    setForm({ ...form, smtpSecurity: v.optionValue ?? "starttls" })
+                  }
+                  data-testid="destination-smtp-security"
+                >
+                  {SECURITIES.map((security) => (
+                    <Option key={security} value={security}>
+                      {m.securities[security]}
+                    </Option>
+                  ))}
+                </Dropdown>
+              </Field>
+              <Field label={m.smtpUser}>
+                <Input
+                  value={form.smtpUser}
+                  onChange={(_, v) => setForm({ ...form, smtpUser: v.value })}
+                  data-testid="destination-smtp-user"
+                />
+              </Field>
+              <Field label={m.smtpPassword}>
+                <Input
+                  type="password"
+                  value={form.smtpPassword}
+                  onChange={(_, v) => setForm({ ...form, smtpPassword: v.value })}
+                  data-testid="destination-smtp-password"
+                />
+              </Field>
+            </>
           ) : null}
           <Checkbox
             label={m.allowPrivate}
