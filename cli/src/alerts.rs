@@ -141,40 +141,7 @@ async fn rule_named(
 
 /// A condition as `plumbline alerts rule add --when` takes it.
 fn parse_condition(text: &str) -> Result<Condition, Failure> {
-    let bad = || {
-        Failure::usage(format!(
-            "--when {text}: use new-findings:SEVERITY, lapsed, score-drop:POINTS, expiring:DAYS, capture-failed or not-captured:DAYS"
-        ))
-    };
-    let (what, value) = match text.trim().split_once(':') {
-        Some((what, value)) => (what, Some(value.trim())),
-        None => (text.trim(), None),
-    };
-    let number = |value: Option<&str>| -> Result<u32, Failure> {
-        value
-            .and_then(|v| v.parse::<u32>().ok())
-            .filter(|n| *n > 0)
-            .ok_or_else(bad)
-    };
-    Ok(match what {
-        "new-findings" => Condition::NewFindings {
-            min_severity: value
-                .and_then(plumbline_core::baseline::Severity::parse)
-                .ok_or_else(bad)?,
-        },
-        "lapsed" => Condition::AcceptanceLapsed,
-        "score-drop" => Condition::ScoreDrop {
-            points: f64::from(number(value)?),
-        },
-        "expiring" => Condition::AcceptanceExpiring {
-            days: number(value)?,
-        },
-        "capture-failed" => Condition::CaptureFailed,
-        "not-captured" => Condition::NotCaptured {
-            days: number(value)?,
-        },
-        _ => return Err(bad()),
-    })
+    Condition::parse_spec(text).map_err(|e| Failure::usage(format!("--when {e}")))
 }
 
 async fn rule(store: &Store, command: &RuleCommand, json: bool) -> Outcome {
@@ -544,42 +511,11 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
 
 /// `30s`, `15m`, `2h` or a bare number of minutes, in seconds.
 fn parse_after(text: &str) -> Option<u32> {
-    let text = text.trim().to_ascii_lowercase();
-    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
-        Some((at, _)) => text.split_at(at),
-        None => (text.as_str(), "m"),
-    };
-    let number: u32 = number.parse().ok()?;
-    let unit = match unit {
-        "s" => 1,
-        "m" => 60,
-        "h" => 3_600,
-        "d" => 86_400,
-        _ => return None,
-    };
-    number.checked_mul(unit)
+    plumbline_core::escalation::parse_duration(text)
 }
 
 fn parse_step(text: &str) -> Result<Step, Failure> {
-    let bad = || {
-        Failure::usage(format!(
-            "--step {text}: write AFTER:DESTINATION[,DESTINATION…], e.g. 15m:on-call"
-        ))
-    };
-    let (after, destinations) = text.split_once(':').ok_or_else(bad)?;
-    let after_seconds = parse_after(after).ok_or_else(bad)?;
-    let destinations: Vec<String> = destinations
-        .split(',')
-        .map(|d| d.trim().to_owned())
-        .filter(|d| !d.is_empty())
-        .collect();
-    if destinations.is_empty() {
-        return Err(bad());
-    }
-    Ok(Step {
-        after_seconds,
-        destinations,
-    })
+    Step::parse(text).map_err(|e| Failure::usage(format!("--step {e}")))
 }
 
 async fn escalation(store: &Store, command: &EscalationCommand, json: bool) -> Outcome {

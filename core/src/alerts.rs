@@ -33,6 +33,59 @@ pub enum Condition {
     NotCaptured { days: u32 },
 }
 
+impl Condition {
+    /// The condition as `plumbline alerts rule add --when` takes it (and the console
+    /// shows it): `new-findings:high`, `lapsed`, `score-drop:10`, `expiring:14`,
+    /// `capture-failed`, `not-captured:3`.
+    pub fn spec(&self) -> String {
+        match self {
+            Self::NewFindings { min_severity } => format!("new-findings:{}", min_severity.as_str()),
+            Self::AcceptanceLapsed => "lapsed".to_owned(),
+            Self::ScoreDrop { points } => format!("score-drop:{points}"),
+            Self::AcceptanceExpiring { days } => format!("expiring:{days}"),
+            Self::CaptureFailed => "capture-failed".to_owned(),
+            Self::NotCaptured { days } => format!("not-captured:{days}"),
+        }
+    }
+
+    /// Reads [`Condition::spec`]'s form; the error says what is accepted.
+    pub fn parse_spec(text: &str) -> Result<Self, String> {
+        let bad = || {
+            format!(
+                "{text:?}: use new-findings:SEVERITY, lapsed, score-drop:POINTS, expiring:DAYS, \
+                 capture-failed or not-captured:DAYS"
+            )
+        };
+        let (what, value) = match text.trim().split_once(':') {
+            Some((what, value)) => (what, Some(value.trim())),
+            None => (text.trim(), None),
+        };
+        let number = |value: Option<&str>| -> Result<u32, String> {
+            value
+                .and_then(|v| v.parse::<u32>().ok())
+                .filter(|n| *n > 0)
+                .ok_or_else(bad)
+        };
+        Ok(match what {
+            "new-findings" => Self::NewFindings {
+                min_severity: value.and_then(Severity::parse).ok_or_else(bad)?,
+            },
+            "lapsed" => Self::AcceptanceLapsed,
+            "score-drop" => Self::ScoreDrop {
+                points: f64::from(number(value)?),
+            },
+            "expiring" => Self::AcceptanceExpiring {
+                days: number(value)?,
+            },
+            "capture-failed" => Self::CaptureFailed,
+            "not-captured" => Self::NotCaptured {
+                days: number(value)?,
+            },
+            _ => return Err(bad()),
+        })
+    }
+}
+
 /// How an alert reaches people besides the inbox.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -397,6 +450,31 @@ fn listing(lines: impl Iterator<Item = String>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn condition_specs_read_back_what_they_write() {
+        for text in [
+            "new-findings:high",
+            "new-findings:critical",
+            "lapsed",
+            "score-drop:10",
+            "expiring:14",
+            "capture-failed",
+            "not-captured:3",
+        ] {
+            let condition = Condition::parse_spec(text).expect(text);
+            assert_eq!(condition.spec(), text);
+        }
+        for bad in [
+            "new-findings",
+            "new-findings:urgent",
+            "score-drop:0",
+            "expiring:x",
+            "soon",
+        ] {
+            assert!(Condition::parse_spec(bad).is_err(), "{bad}");
+        }
+    }
 
     fn rules() -> Vec<AlertRule> {
         default_rules()

@@ -23,6 +23,45 @@ pub struct Step {
     pub destinations: Vec<String>,
 }
 
+impl Step {
+    /// A step as people write it: `AFTER:DESTINATION[,DESTINATION…]`, e.g. `15m:on-call`.
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let bad = || format!("{text:?}: write AFTER:DESTINATION[,DESTINATION…], e.g. 15m:on-call");
+        let (after, destinations) = text.split_once(':').ok_or_else(bad)?;
+        let after_seconds = parse_duration(after).ok_or_else(bad)?;
+        let destinations: Vec<String> = destinations
+            .split(',')
+            .map(|d| d.trim().to_owned())
+            .filter(|d| !d.is_empty())
+            .collect();
+        if destinations.is_empty() {
+            return Err(bad());
+        }
+        Ok(Self {
+            after_seconds,
+            destinations,
+        })
+    }
+}
+
+/// A duration as people write it: `90s`, `15m`, `6h`, `1d`; a bare number is minutes.
+pub fn parse_duration(text: &str) -> Option<u32> {
+    let text = text.trim().to_ascii_lowercase();
+    let (number, unit) = match text.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((at, _)) => text.split_at(at),
+        None => (text.as_str(), "m"),
+    };
+    let number: u32 = number.parse().ok()?;
+    let unit = match unit.trim() {
+        "s" => 1,
+        "m" | "min" => 60,
+        "h" => 3_600,
+        "d" => 86_400,
+        _ => return None,
+    };
+    number.checked_mul(unit)
+}
+
 /// An escalation policy.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "specta", derive(specta::Type))]
@@ -197,6 +236,22 @@ pub fn silenced(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn durations_and_steps_as_people_write_them() {
+        assert_eq!(parse_duration("90s"), Some(90));
+        assert_eq!(parse_duration("15m"), Some(900));
+        assert_eq!(parse_duration("15"), Some(900));
+        assert_eq!(parse_duration("6h"), Some(21_600));
+        assert_eq!(parse_duration("1d"), Some(86_400));
+        assert_eq!(parse_duration("1w"), None);
+        assert_eq!(parse_duration("m"), None);
+        let step = Step::parse("45m:manager, pager").expect("step");
+        assert_eq!(step.after_seconds, 2_700);
+        assert_eq!(step.destinations, ["manager", "pager"]);
+        assert!(Step::parse("45m:").is_err());
+        assert!(Step::parse("soon:manager").is_err());
+    }
 
     fn t(minutes: i64) -> DateTime<Utc> {
         "2026-12-07T09:00:00Z"

@@ -1,11 +1,13 @@
-//! The alerts inbox (list, acknowledge, snooze) and where alerts go: destinations, the
-//! delivery log and its dead letters, silences, escalation policies (a few lines each
-//! over the store and `plumbline_core::delivery::manage`).
+//! The alerts inbox (list, acknowledge, snooze) and where alerts go: rules and their
+//! routes, destinations, the delivery log and its dead letters, silences, escalation
+//! policies (a few lines each over the store and `plumbline_core::delivery::manage`).
 
 use chrono::{DateTime, TimeDelta, Utc};
+use plumbline_core::alerts::Condition;
 use plumbline_core::delivery::email::{EmailSettings, SmtpSecurity};
 use plumbline_core::delivery::manage::{self, AddedDestination, NewDestination, TestOutcome};
 use plumbline_core::delivery::send::DestinationKind;
+use plumbline_core::escalation::{parse_duration, Policy, Step};
 use plumbline_core::store::{
     timestamp, AlertRow, AlertView, AttemptRow, DeliveryRow, DestinationRow, PolicyRow,
 };
@@ -308,6 +310,192 @@ pub async fn list_escalation_policies(
     state: State<'_, AppState>,
 ) -> Result<Vec<PolicyRow>, CommandError> {
     Ok(state.store()?.escalation_policies().await?)
+}
+
+/// An alert rule as the console lists it.
+#[derive(Clone, Debug, serde::Serialize, specta::Type)]
+#[serde(rename_all = "camelCase")]
+pub struct RuleRow {
+    pub id: String,
+    pub name: String,
+    /// The condition as `plumbline alerts rule add --when` writes it (`new-findings:high`).
+    pub when: String,
+    pub enabled: bool,
+    pub cooldown_secs: u32,
+    pub group_wait_secs: u32,
+    /// The escalation policy's name.
+    pub policy: Option<String>,
+    /// The destinations it is routed to (names).
+    pub destinations: Vec<String>,
+}
+
+fn invalid(message: String) -> CommandError {
+    CommandError::new(ErrorCode::InvalidInput, message)
+}
+
+fn seconds_u32(value: i64) -> u32 {
+    u32::try_from(value.max(0)).unwrap_or(u32::MAX)
+}
+
+/// Every alert rule with its routes and escalation policy.
+#[tauri::command]
+#[specta::specta]
+pub async fn list_alert_rules(state: State<'_, AppState>) -> Result<Vec<RuleRow>, CommandError> {
+    let store = state.store()?;
+    let destinations = store.destinations().await?;
+    let policies = store.escalation_policies().await?;
+    Ok(store
+        .alert_rules()
+        .await?
+        .into_iter()
+        .map(|rule| RuleRow {
+            when: rule.condition.spec(),
+            enabled: rule.enabled,
+            cooldown_secs: seconds_u32(rule.cooldown_secs),
+            group_wait_secs: seconds_u32(rule.group_wait_secs),
+            policy: rule.escalation_policy_id.as_ref().map(|id| {
+                policies
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .map_or_else(|| id.clone(), |p| p.name.clone())
+            }),
+            destinations: destinations
+                .iter()
+                .filter(|d| d.rules.contains(&rule.name))
+                .map(|d| d.name.clone())
+                .collect(),
+            id: rule.id,
+            name: rule.name,
+        })
+        .collect())
+}
+
+/// A new rule: `when` as the CLI's `--when`, `cooldown` as `30m`, `6h`, `1d`.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_alert_rule(
+    state: State<'_, AppState>,
+    name: String,
+    when: String,
+    cooldown: String,
+) -> Result<(), CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    let condition = Condition::parse_spec(&when).map_err(invalid)?;
+    let cooldown = parse_duration(&cooldown).ok_or_else(|| {
+        invalid(format!(
+            "{cooldown:?}: write the repeat interval as 30m, 6h or 1d"
+        ))
+    })?;
+    store
+        .add_alert_rule(&name, condition, i64::from(cooldown))
+        .await?;
+    Ok(())
+}
+
+/// Turns a rule on or off (by name or id).
+#[tauri::command]
+#[specta::specta]
+pub async fn set_alert_rule_enabled(
+    state: State<'_, AppState>,
+    rule: String,
+    enabled: bool,
+) -> Result<(), CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    let rule = store.alert_rule(&rule).await?;
+    Ok(store.set_alert_rule_enabled(&rule.id, enabled).await?)
+}
+
+/// Removes a rule (its alerts stay in the inbox).
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_alert_rule(
+    state: State<'_, AppState>,
+    rule: String,
+) -> Result<(), CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    Ok(store.remove_alert_rule(&rule).await?)
+}
+
+/// Sends a rule's alerts to a destination (`on`) or stops it.
+#[tauri::command]
+#[specta::specta]
+pub async fn route_alert_rule(
+    state: State<'_, AppState>,
+    rule: String,
+    destination: String,
+    on: bool,
+) -> Result<(), CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    Ok(store.route_rule(&rule, &destination, on).await?)
+}
+
+/// Sets (or clears) a rule's escalation policy, keeping its group wait.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_rule_policy(
+    state: State<'_, AppState>,
+    rule: String,
+    policy: Option<String>,
+) -> Result<(), CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    Ok(store
+        .set_rule_escalation(&rule, policy.as_deref(), None)
+        .await?)
+}
+
+/// A new escalation policy: steps as `15m:on-call`, `45m:manager,pager`.
+#[tauri::command]
+#[specta::specta]
+pub async fn add_escalation_policy(
+    state: State<'_, AppState>,
+    name: String,
+    steps: Vec<String>,
+    repeats: u32,
+    repeat_after: String,
+) -> Result<PolicyRow, CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    let steps = steps
+        .iter()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| Step::parse(s))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(invalid)?;
+    let repeat_after_seconds = match (repeats, repeat_after.trim()) {
+        (0, "") => 0,
+        (_, text) => parse_duration(text).ok_or_else(|| {
+            invalid(format!(
+                "{text:?}: write the time between rounds as 30m or 1h"
+            ))
+        })?,
+    };
+    Ok(store
+        .add_escalation_policy(
+            &name,
+            &Policy {
+                steps,
+                repeats,
+                repeat_after_seconds,
+            },
+        )
+        .await?)
+}
+
+/// Removes an escalation policy (rules using it escalate no more).
+#[tauri::command]
+#[specta::specta]
+pub async fn remove_escalation_policy(
+    state: State<'_, AppState>,
+    name: String,
+) -> Result<(), CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    Ok(store.remove_escalation_policy(&name).await?)
 }
 
 /// How often the desktop escalates and sends what is due.

@@ -89,6 +89,22 @@ export const commands = {
 	expireSilence: (id: string) => typedError<null, CommandError>(__TAURI_INVOKE("expire_silence", { id })),
 	/**  The escalation policies and the rules that use them. */
 	listEscalationPolicies: () => typedError<PolicyRow[], CommandError>(__TAURI_INVOKE("list_escalation_policies")),
+	/**  Every alert rule with its routes and escalation policy. */
+	listAlertRules: () => typedError<RuleRow[], CommandError>(__TAURI_INVOKE("list_alert_rules")),
+	/**  A new rule: `when` as the CLI's `--when`, `cooldown` as `30m`, `6h`, `1d`. */
+	addAlertRule: (name: string, when: string, cooldown: string) => typedError<null, CommandError>(__TAURI_INVOKE("add_alert_rule", { name, when, cooldown })),
+	/**  Turns a rule on or off (by name or id). */
+	setAlertRuleEnabled: (rule: string, enabled: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_alert_rule_enabled", { rule, enabled })),
+	/**  Removes a rule (its alerts stay in the inbox). */
+	removeAlertRule: (rule: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_alert_rule", { rule })),
+	/**  Sends a rule's alerts to a destination (`on`) or stops it. */
+	routeAlertRule: (rule: string, destination: string, on: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("route_alert_rule", { rule, destination, on })),
+	/**  Sets (or clears) a rule's escalation policy, keeping its group wait. */
+	setRulePolicy: (rule: string, policy: string | null) => typedError<null, CommandError>(__TAURI_INVOKE("set_rule_policy", { rule, policy })),
+	/**  A new escalation policy: steps as `15m:on-call`, `45m:manager,pager`. */
+	addEscalationPolicy: (name: string, steps: string[], repeats: number, repeatAfter: string) => typedError<PolicyRow, CommandError>(__TAURI_INVOKE("add_escalation_policy", { name, steps, repeats, repeatAfter })),
+	/**  Removes an escalation policy (rules using it escalate no more). */
+	removeEscalationPolicy: (name: string) => typedError<null, CommandError>(__TAURI_INVOKE("remove_escalation_policy", { name })),
 	/**
 	 *  Every tenant with its score and trend, open findings by severity and category, last
 	 *  capture and baselines; the tenant × category matrix's columns.
@@ -1171,6 +1187,21 @@ export type RetiredKey = {
 
 /**  How a setting is judged (DRIFT.md, "Baseline rules per setting"). */
 export type RuleKind = "exact" | "ignore" | "one_of" | "at_least" | "at_most" | "present" | "absent" | "tenant_value";
+
+/**  An alert rule as the console lists it. */
+export type RuleRow = {
+	id: string,
+	name: string,
+	/**  The condition as `plumbline alerts rule add --when` writes it (`new-findings:high`). */
+	when: string,
+	enabled: boolean,
+	cooldownSecs: number,
+	groupWaitSecs: number,
+	/**  The escalation policy's name. */
+	policy: string | null,
+	/**  The destinations it is routed to (names). */
+	destinations: string[],
+};
 
 /**  A rule in a form: only the fields its kind needs are read. */
 export type RuleSpec = {

@@ -46,6 +46,7 @@ import {
   type DestinationInput,
   type DestinationRow,
   type PolicyRow,
+  type RuleRow,
   type SilenceRow,
   type TestOutcome,
   type CreatePackRequest,
@@ -254,6 +255,14 @@ export class FakeBackend implements Backend {
     addSilence: 0,
     expireSilence: 0,
     listEscalationPolicies: 0,
+    listAlertRules: 0,
+    addAlertRule: 0,
+    setAlertRuleEnabled: 0,
+    removeAlertRule: 0,
+    routeAlertRule: 0,
+    setRulePolicy: 0,
+    addEscalationPolicy: 0,
+    removeEscalationPolicy: 0,
     portfolioOverview: 0,
     reportSettings: 0,
     saveBranding: 0,
@@ -714,7 +723,8 @@ export class FakeBackend implements Backend {
     comment: string,
   ): Promise<void> {
     await this.answer("addSilence");
-    this.delivery.addSilence(ruleId, tenantId, hours, comment);
+    const tenant = tenantId === null ? null : (this.tenantName(tenantId) ?? tenantId);
+    this.delivery.addSilence(ruleId, tenant, hours, comment);
   }
 
   async expireSilence(id: string): Promise<void> {
@@ -725,6 +735,51 @@ export class FakeBackend implements Backend {
   async listEscalationPolicies(): Promise<PolicyRow[]> {
     await this.answer("listEscalationPolicies");
     return this.delivery.listPolicies();
+  }
+
+  async listAlertRules(): Promise<RuleRow[]> {
+    await this.answer("listAlertRules");
+    return this.delivery.listRules();
+  }
+
+  async addAlertRule(name: string, when: string, cooldown: string): Promise<void> {
+    await this.answer("addAlertRule");
+    this.delivery.addRule(name, when, cooldown);
+  }
+
+  async setAlertRuleEnabled(rule: string, enabled: boolean): Promise<void> {
+    await this.answer("setAlertRuleEnabled");
+    this.delivery.setRuleEnabled(rule, enabled);
+  }
+
+  async removeAlertRule(rule: string): Promise<void> {
+    await this.answer("removeAlertRule");
+    this.delivery.removeRule(rule);
+  }
+
+  async routeAlertRule(rule: string, destination: string, on: boolean): Promise<void> {
+    await this.answer("routeAlertRule");
+    this.delivery.route(rule, destination, on);
+  }
+
+  async setRulePolicy(rule: string, policy: string | null): Promise<void> {
+    await this.answer("setRulePolicy");
+    this.delivery.setRulePolicy(rule, policy);
+  }
+
+  async addEscalationPolicy(
+    name: string,
+    steps: string[],
+    repeats: number,
+    repeatAfter: string,
+  ): Promise<PolicyRow> {
+    await this.answer("addEscalationPolicy");
+    return this.delivery.addPolicy(name, steps, repeats, repeatAfter);
+  }
+
+  async removeEscalationPolicy(name: string): Promise<void> {
+    await this.answer("removeEscalationPolicy");
+    this.delivery.removePolicy(name);
   }
 
   /** A tenant's name from the tenant list or the console's pages. */

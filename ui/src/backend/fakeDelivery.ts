@@ -10,6 +10,7 @@ import {
   type DestinationInput,
   type DestinationRow,
   type PolicyRow,
+  type RuleRow,
   type SilenceRow,
   type TestOutcome,
 } from "./types";
@@ -19,6 +20,8 @@ export interface FakeDeliveryData {
   deliveries?: DeliveryRow[];
   silences?: SilenceRow[];
   policies?: PolicyRow[];
+  /** Alert rules; the three a new workspace starts with when not given. */
+  rules?: RuleRow[];
   /** Destination names whose receivers do not answer (their test alerts fail). */
   unreachable?: string[];
   /** False: this device may not change destinations (not an admin of the workspace). */
@@ -26,6 +29,36 @@ export interface FakeDeliveryData {
 }
 
 const KINDS = ["webhook", "teams", "slack", "pagerduty", "email"];
+
+const rule = (id: string, name: string, when: string, cooldownSecs: number): RuleRow => ({
+  id,
+  name,
+  when,
+  enabled: true,
+  cooldownSecs,
+  groupWaitSecs: 30,
+  policy: null,
+  destinations: [],
+});
+
+/** core::alerts::default_rules. */
+const DEFAULT_RULES: RuleRow[] = [
+  rule("rule-high", "New critical or high findings", "new-findings:high", 3600),
+  rule("rule-lapsed", "Risk acceptance lapsed", "lapsed", 3600),
+  rule("rule-score", "Score dropped by 10 points or more", "score-drop:10", 86_400),
+];
+
+/** core::alerts::Condition::parse_spec's forms. */
+const CONDITION =
+  /^(new-findings:(low|medium|high|critical)|lapsed|capture-failed|(score-drop|expiring|not-captured):[1-9]\d*)$/;
+
+/** core::escalation::parse_duration: 90s, 15m, 6h, 1d; a bare number is minutes. */
+function duration(text: string): number | null {
+  const match = /^(\d+)\s*(s|m|min|h|d)?$/.exec(text.trim().toLowerCase());
+  if (!match) return null;
+  const unit = { s: 1, m: 60, min: 60, h: 3600, d: 86_400 }[match[2] ?? "m"] ?? 60;
+  return Number(match[1]) * unit;
+}
 
 function invalid(message: string): BackendError {
   return new BackendError("invalid_input", message);
@@ -36,6 +69,7 @@ export class FakeDelivery {
   private deliveries: DeliveryRow[];
   private silences: SilenceRow[];
   private policies: PolicyRow[];
+  private rules: RuleRow[];
   private unreachable: Set<string>;
   private admin: boolean;
   private sequence = 0;
@@ -46,6 +80,7 @@ export class FakeDelivery {
     this.deliveries = structuredClone(data.deliveries ?? []);
     this.silences = structuredClone(data.silences ?? []);
     this.policies = structuredClone(data.policies ?? []);
+    this.rules = structuredClone(data.rules ?? DEFAULT_RULES);
     this.unreachable = new Set(data.unreachable ?? []);
     this.admin = data.admin ?? true;
   }
@@ -246,7 +281,7 @@ export class FakeDelivery {
     const now = new Date();
     this.silences.unshift({
       id: `silence-${this.sequence}`,
-      rule,
+      rule: rule === null ? null : (this.rules.find((r) => r.id === rule)?.name ?? rule),
       tenant,
       startsAt: now.toISOString(),
       endsAt: new Date(now.getTime() + hours * 3_600_000).toISOString(),
@@ -263,6 +298,126 @@ export class FakeDelivery {
   }
 
   listPolicies(): PolicyRow[] {
-    return structuredClone(this.policies);
+    return structuredClone(
+      this.policies.map((p) => ({
+        ...p,
+        rules: this.rules.filter((r) => r.policy === p.name).map((r) => r.name),
+      })),
+    );
+  }
+
+  listRules(): RuleRow[] {
+    return structuredClone(
+      this.rules.map((r) => ({
+        ...r,
+        destinations: this.destinations
+          .filter((d) => d.rules.includes(r.name))
+          .map((d) => d.name)
+          .sort(),
+      })),
+    );
+  }
+
+  private findRule(name: string): RuleRow {
+    const row = this.rules.find((r) => r.name === name || r.id === name);
+    if (!row) throw new BackendError("not_found", `alert rule not found: ${name}`);
+    return row;
+  }
+
+  addRule(name: string, when: string, cooldown: string) {
+    this.checkAdmin();
+    const trimmed = name.trim();
+    if (!trimmed) throw invalid("name the rule");
+    if (this.rules.some((r) => r.name === trimmed)) {
+      throw new BackendError("conflict", `an alert rule named "${trimmed}" exists`);
+    }
+    if (!CONDITION.test(when.trim())) {
+      throw invalid(
+        `"${when}": use new-findings:SEVERITY, lapsed, score-drop:POINTS, expiring:DAYS, capture-failed or not-captured:DAYS`,
+      );
+    }
+    const seconds = duration(cooldown);
+    if (seconds === null) throw invalid(`"${cooldown}": write the repeat interval as 30m, 6h or 1d`);
+    this.sequence += 1;
+    this.rules.push(rule(`rule-${this.sequence}`, trimmed, when.trim(), seconds));
+  }
+
+  setRuleEnabled(name: string, enabled: boolean) {
+    this.checkAdmin();
+    this.findRule(name).enabled = enabled;
+  }
+
+  removeRule(name: string) {
+    this.checkAdmin();
+    const row = this.findRule(name);
+    this.rules = this.rules.filter((r) => r !== row);
+    for (const d of this.destinations) d.rules = d.rules.filter((r) => r !== row.name);
+  }
+
+  route(ruleName: string, destinationName: string, on: boolean) {
+    this.checkAdmin();
+    const row = this.findRule(ruleName);
+    const destination = this.find(destinationName);
+    const rules = new Set(destination.rules);
+    if (on) rules.add(row.name);
+    else rules.delete(row.name);
+    destination.rules = [...rules].sort();
+  }
+
+  setRulePolicy(ruleName: string, policy: string | null) {
+    this.checkAdmin();
+    const row = this.findRule(ruleName);
+    if (policy !== null && !this.policies.some((p) => p.name === policy)) {
+      throw new BackendError("not_found", `escalation policy not found: ${policy}`);
+    }
+    row.policy = policy;
+  }
+
+  addPolicy(name: string, steps: string[], repeats: number, repeatAfter: string): PolicyRow {
+    this.checkAdmin();
+    const trimmed = name.trim();
+    if (!trimmed) throw invalid("name the policy");
+    if (this.policies.some((p) => p.name === trimmed)) {
+      throw new BackendError("conflict", `an escalation policy named "${trimmed}" exists`);
+    }
+    const parsed = steps
+      .filter((s) => s.trim())
+      .map((text) => {
+        const [after, names] = text.split(/:(.*)/s);
+        const seconds = duration(after ?? "");
+        const destinations = (names ?? "")
+          .split(",")
+          .map((d) => d.trim())
+          .filter(Boolean);
+        if (seconds === null || destinations.length === 0) {
+          throw invalid(`"${text}": write AFTER:DESTINATION[,DESTINATION…], e.g. 15m:on-call`);
+        }
+        return { after_seconds: seconds, destinations };
+      });
+    if (parsed.length === 0) throw invalid("a policy needs at least one step (15m:DESTINATION)");
+    if (parsed.some((s, i) => i > 0 && s.after_seconds <= parsed[i - 1].after_seconds)) {
+      throw invalid("steps come in time order, each later than the one before");
+    }
+    const repeatAfterSeconds = repeats > 0 ? duration(repeatAfter) : 0;
+    if (repeatAfterSeconds === null) {
+      throw invalid(`"${repeatAfter}": write the time between rounds as 30m or 1h`);
+    }
+    this.sequence += 1;
+    const row: PolicyRow = {
+      id: `policy-${this.sequence}`,
+      name: trimmed,
+      policy: { steps: parsed, repeats, repeat_after_seconds: repeatAfterSeconds },
+      rules: [],
+    };
+    this.policies.push(row);
+    return structuredClone(row);
+  }
+
+  removePolicy(name: string) {
+    this.checkAdmin();
+    const row = this.policies.find((p) => p.name === name || p.id === name);
+    if (!row) throw new BackendError("not_found", `escalation policy not found: ${name}`);
+    this.policies = this.policies.filter((p) => p !== row);
+    for (const r of this.rules) if (r.policy === row.name) r.policy = null;
   }
 }

@@ -35,6 +35,7 @@ export type {
   DestinationInput,
   DestinationRow,
   PolicyRow,
+  RuleRow,
   SilenceRow,
   TestOutcome,
   CreatePackRequest,

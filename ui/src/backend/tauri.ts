@@ -88,6 +88,27 @@ export function createTauriBackend(): Backend {
       await unwrap(() => commands.expireSilence(id));
     },
     listEscalationPolicies: () => unwrap(commands.listEscalationPolicies),
+    listAlertRules: () => unwrap(commands.listAlertRules),
+    addAlertRule: async (name, when, cooldown) => {
+      await unwrap(() => commands.addAlertRule(name, when, cooldown));
+    },
+    setAlertRuleEnabled: async (rule, enabled) => {
+      await unwrap(() => commands.setAlertRuleEnabled(rule, enabled));
+    },
+    removeAlertRule: async (rule) => {
+      await unwrap(() => commands.removeAlertRule(rule));
+    },
+    routeAlertRule: async (rule, destination, on) => {
+      await unwrap(() => commands.routeAlertRule(rule, destination, on));
+    },
+    setRulePolicy: async (rule, policy) => {
+      await unwrap(() => commands.setRulePolicy(rule, policy));
+    },
+    addEscalationPolicy: (name, steps, repeats, repeatAfter) =>
+      unwrap(() => commands.addEscalationPolicy(name, steps, repeats, repeatAfter)),
+    removeEscalationPolicy: async (name) => {
+      await unwrap(() => commands.removeEscalationPolicy(name));
+    },
     portfolioOverview: () => unwrap(commands.portfolioOverview),
     reportSettings: () => unwrap(commands.reportSettings),
     saveBranding: (request) => unwrap(() => commands.saveBranding(request)),

@@ -109,6 +109,7 @@ import type {
   DestinationInput,
   DestinationRow,
   PolicyRow,
+  RuleRow,
   SilenceRow,
   TestOutcome,
 } from "../bindings";
@@ -219,6 +220,7 @@ export type {
   DestinationInput,
   DestinationRow,
   PolicyRow,
+  RuleRow,
   SilenceRow,
   TestOutcome,
 };
@@ -294,6 +296,23 @@ export interface Backend {
   addSilence(ruleId: string | null, tenantId: string | null, hours: number, comment: string): Promise<void>;
   expireSilence(id: string): Promise<void>;
   listEscalationPolicies(): Promise<PolicyRow[]>;
+  /** Alert rules with their routes and escalation policies. */
+  listAlertRules(): Promise<RuleRow[]>;
+  /** A new rule (admins): `when` as `new-findings:high`, `cooldown` as `1h`. */
+  addAlertRule(name: string, when: string, cooldown: string): Promise<void>;
+  setAlertRuleEnabled(rule: string, enabled: boolean): Promise<void>;
+  removeAlertRule(rule: string): Promise<void>;
+  /** Sends a rule's alerts to a destination, or stops it. */
+  routeAlertRule(rule: string, destination: string, on: boolean): Promise<void>;
+  setRulePolicy(rule: string, policy: string | null): Promise<void>;
+  /** A new escalation policy: steps as `15m:on-call`. */
+  addEscalationPolicy(
+    name: string,
+    steps: string[],
+    repeats: number,
+    repeatAfter: string,
+  ): Promise<PolicyRow>;
+  removeEscalationPolicy(name: string): Promise<void>;
   /** Every tenant with its score, trend, open findings and baselines (the Portfolio). */
   portfolioOverview(): Promise<PortfolioOverview>;
   /** Report branding and the default report language, as saved. */

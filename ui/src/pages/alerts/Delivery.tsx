@@ -1,7 +1,7 @@
 // "Where alerts go", under the inbox: the destinations (add one, send it a test alert,
-// enable, disable, remove), the delivery log with its dead letters (send one again), the
-// silences (end one) and the escalation policies. Admin-only changes are refused by the
-// backend with a message that says so.
+// enable, disable, remove), the rules with their routes, silences and escalation policies
+// (Routing.tsx), and the delivery log with its dead letters (send one again). Admin-only
+// changes are refused by the backend with a message that says so.
 
 import {
   Badge,
@@ -33,15 +33,13 @@ import {
   BackendError,
   useBackend,
   type DeliveryRow,
-  type DestinationRow,
-  type PolicyRow,
-  type SilenceRow,
 } from "../../backend";
 import { formatExact, parseTimestamp } from "../../format";
 import { useMessages } from "../../i18n";
 import { ErrorBar } from "../../shell/ErrorBar";
 import { useLoad } from "../../useLoad";
 import { deliveryMessages } from "./deliveryMessages";
+import { Routing, type RoutingData } from "./Routing";
 
 const useStyles = makeStyles({
   panel: {
@@ -90,22 +88,13 @@ const EMPTY_FORM = {
   allowPrivate: false,
 };
 
-interface Loaded {
-  destinations: DestinationRow[];
+interface Loaded extends RoutingData {
   deliveries: DeliveryRow[];
-  silences: SilenceRow[];
-  policies: PolicyRow[];
 }
 
 function when(value: string | null): string {
   const ms = parseTimestamp(value);
   return ms === null ? "" : formatExact(ms);
-}
-
-function seconds(s: number): string {
-  if (s % 3600 === 0) return `${s / 3600} h`;
-  if (s % 60 === 0) return `${s / 60} min`;
-  return `${s} s`;
 }
 
 export function Delivery() {
@@ -119,6 +108,8 @@ export function Delivery() {
       deliveries: await backend.listDeliveries(logView === "dead" ? "dead" : null),
       silences: await backend.listSilences(),
       policies: await backend.listEscalationPolicies(),
+      rules: await backend.listAlertRules(),
+      tenants: await backend.listTenants(),
     }),
     [backend, logView],
   );
@@ -401,6 +392,8 @@ export function Delivery() {
         </div>
       )}
 
+      <Routing data={data} busy={busy} act={act} />
+
       <Subtitle2 as="h3">{m.log}</Subtitle2>
       <TabList
         selectedValue={logView}
@@ -464,45 +457,6 @@ export function Delivery() {
         </Table>
       ) : null}
 
-      <Subtitle2 as="h3">{m.silences}</Subtitle2>
-      {data && data.silences.length === 0 ? <Text>{m.noSilences}</Text> : null}
-      {data?.silences.map((s) => (
-        <div key={s.id} className={styles.row} data-testid={`silence-${s.id}`}>
-          <Text>
-            {m.silenceWhat(s.rule, s.tenant)} — {s.comment} (
-            {s.active ? m.until(when(s.endsAt)) : m.ended(when(s.endsAt))})
-          </Text>
-          {s.active ? (
-            <Button
-              size="small"
-              disabled={busy}
-              onClick={() =>
-                act(async () => {
-                  await backend.expireSilence(s.id);
-                  return null;
-                })
-              }
-              data-testid={`silence-expire-${s.id}`}
-            >
-              {m.expire}
-            </Button>
-          ) : null}
-        </div>
-      ))}
-
-      <Subtitle2 as="h3">{m.policies}</Subtitle2>
-      {data && data.policies.length === 0 ? <Text>{m.noPolicies}</Text> : null}
-      {data?.policies.map((p) => (
-        <Text key={p.id} data-testid={`policy-${p.name}`}>
-          <strong>{p.name}</strong>:{" "}
-          {p.policy.steps
-            .map((step) => m.step(seconds(step.after_seconds), step.destinations.join(", ")))
-            .join("; ")}
-          {p.policy.repeats > 0 ? m.repeats(p.policy.repeats, seconds(p.policy.repeat_after_seconds)) : ""}
-          {p.rules.length > 0 ? ` · ${m.usedBy(p.rules.join(", "))}` : ""}
-        </Text>
-      ))}
-      <Text className={styles.muted}>{m.manageInCli}</Text>
     </section>
   );
 }

@@ -1,5 +1,5 @@
 // The texts of "Where alerts go" on the Alerts page: destinations, the delivery log and
-// its dead letters, silences and escalation policies. Names, hosts, titles and errors
+// its dead letters (rules, silences and policies: routingMessages.ts). Names, hosts, titles and errors
 // come from the backend and stay as they come.
 
 import { formatCount } from "../../format";
@@ -66,7 +66,7 @@ const en = {
   allowPrivate: "Allow a private or loopback address (and plain http or SMTP there)",
   save: "Add",
   cancel: "Cancel",
-  added: (name: string) => `${name} added. Route rules to it with plumbline alerts route.`,
+  added: (name: string) => `${name} added. Route rules to it under Alert rules.`,
   secretOnce:
     "Signing secret, shown this once: give it to the receiver so it can verify the signatures.",
   couldNotChange: "Couldn't change the destinations",
@@ -86,20 +86,6 @@ const en = {
     skipped: "Sent by another agent",
   } as Record<string, string>,
   attemptsCount: (n: number) => formatCount(n, "attempt"),
-  silences: "Silences",
-  noSilences: "No silences: every alert notifies its destinations.",
-  silenceWhat: (rule: string | null, tenant: string | null) =>
-    `${rule ?? "Every rule"} · ${tenant ?? "every tenant"}`,
-  until: (time: string) => `until ${time}`,
-  ended: (time: string) => `ended ${time}`,
-  expire: "End now",
-  policies: "Escalation policies",
-  noPolicies: "No escalation policies: alerts notify only their routes.",
-  step: (after: string, destinations: string) => `after ${after}: ${destinations}`,
-  repeats: (n: number, after: string) => `, again ${formatCount(n, "time")} after ${after}`,
-  usedBy: (rules: string) => `Used by ${rules}`,
-  manageInCli:
-    "Add escalation policies and silences with plumbline alerts escalation and plumbline alerts silence; routes with plumbline alerts route.",
 };
 
 export const deliveryMessages = defineMessages(en, {
@@ -163,7 +149,7 @@ export const deliveryMessages = defineMessages(en, {
   allowPrivate: "Private oder Loopback-Adresse erlauben (und dort einfaches http oder SMTP)",
   save: "Hinzufügen",
   cancel: "Abbrechen",
-  added: (name) => `${name} hinzugefügt. Leiten Sie Regeln mit plumbline alerts route dorthin.`,
+  added: (name) => `${name} hinzugefügt. Leiten Sie Regeln unter Warnungsregeln dorthin.`,
   secretOnce:
     "Signaturgeheimnis, nur dieses eine Mal angezeigt: Geben Sie es dem Empfänger, damit er die Signaturen prüfen kann.",
   couldNotChange: "Die Ziele konnten nicht geändert werden",
@@ -183,17 +169,4 @@ export const deliveryMessages = defineMessages(en, {
     skipped: "Von einem anderen Agenten gesendet",
   },
   attemptsCount: (n) => (n === 1 ? "1 Versuch" : `${n} Versuche`),
-  silences: "Stummschaltungen",
-  noSilences: "Keine Stummschaltungen: Jede Warnung benachrichtigt ihre Ziele.",
-  silenceWhat: (rule, tenant) => `${rule ?? "Jede Regel"} · ${tenant ?? "jeder Mandant"}`,
-  until: (time) => `bis ${time}`,
-  ended: (time) => `beendet ${time}`,
-  expire: "Jetzt beenden",
-  policies: "Eskalationsrichtlinien",
-  noPolicies: "Keine Eskalationsrichtlinien: Warnungen benachrichtigen nur ihre Weiterleitungen.",
-  step: (after, destinations) => `nach ${after}: ${destinations}`,
-  repeats: (n, after) => `, erneut ${n === 1 ? "1 Mal" : `${n} Mal`} nach ${after}`,
-  usedBy: (rules) => `Verwendet von ${rules}`,
-  manageInCli:
-    "Eskalationsrichtlinien und Stummschaltungen legen Sie mit plumbline alerts escalation und plumbline alerts silence an, Weiterleitungen mit plumbline alerts route.",
 });
