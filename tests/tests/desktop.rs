@@ -45,6 +45,11 @@ impl Drop for ForgetKeys {
                 for key in &keys {
                     keychain.delete(&key.keychain_account)?;
                 }
+                // Alert destinations' URLs and secrets.
+                for destination in store.destinations().await? {
+                    keychain
+                        .delete(&plumbline_core::store::destination_account(&destination.id))?;
+                }
                 // A Plumbline server's device token, when a test signed in and failed
                 // before signing out.
                 keychain.delete(&plumbline_core::sync::connection::token_account(
@@ -859,6 +864,115 @@ async fn demo_tenants_are_captured_from_the_fake_graph() -> anyhow::Result<()> {
         log["graph_requests"]
     );
     screenshot(&session, "tenants.png").await?;
+    session.end().await?;
+    drop(driver);
+    Ok(())
+}
+
+/// Clicks the option named `name` of the open Fluent dropdown (its listbox is in a portal).
+async fn choose_option(session: &Session, name: &str, failure: &str) -> anyhow::Result<()> {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        for option in session.find_all("[role=\"option\"]").await? {
+            if session.text(&option).await?.trim() == name {
+                session.click(&option).await?;
+                return Ok(());
+            }
+        }
+        if std::time::Instant::now() > deadline {
+            if let Ok(png) = session.screenshot().await {
+                std::fs::write(artifacts().join(failure), png)?;
+            }
+            anyhow::bail!("no option {name:?} in the open list");
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// The Alerts page's "Where alerts go" through the real app: a signed webhook on loopback
+/// added (its secret shown once), the high-findings rule routed to it from the rules table,
+/// a test alert sent from the app and verified with the secret the app showed.
+#[tokio::test]
+#[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
+async fn an_alert_destination_is_added_routed_and_tested_from_the_app() -> anyhow::Result<()> {
+    use plumbline_core::delivery::signing::{verify, WebhookSecret};
+    use plumbline_e2e::receiver::Receiver;
+    const FAILURE: &str = "alerts-destination-failure.png";
+    const RULE: &str = "New critical or high findings";
+    let home = tempfile::tempdir()?;
+    let _keys = ForgetKeys::of(home.path());
+    let receiver = Receiver::start().await?;
+    let (driver, session) = start_app(home.path()).await?;
+    wait_or_screenshot(&session, "[data-testid=\"tenant-row\"]", 5, FAILURE).await?;
+
+    click_first(&session, "a[href=\"#/alerts\"]", FAILURE).await?;
+    click_first(&session, "[data-testid=\"destination-add\"]", FAILURE).await?;
+    let name =
+        wait_or_screenshot(&session, "[data-testid=\"destination-name\"]", 1, FAILURE).await?;
+    session.send_keys(&name[0], "ops").await?;
+    let url = session
+        .find_all("[data-testid=\"destination-url\"]")
+        .await?;
+    session.send_keys(&url[0], &receiver.url("hook")).await?;
+    click_first(&session, "[data-testid=\"destination-private\"]", FAILURE).await?;
+    click_first(&session, "[data-testid=\"destination-save\"]", FAILURE).await?;
+    let secret =
+        wait_or_screenshot(&session, "[data-testid=\"delivery-secret\"]", 1, FAILURE).await?;
+    let secret_text = session.text(&secret[0]).await?;
+    let secret_text = secret_text
+        .split_whitespace()
+        .find(|w| w.starts_with("whsec_"))
+        .ok_or_else(|| anyhow::anyhow!("no whsec_ secret shown: {secret_text:?}"))?
+        .to_owned();
+    wait_or_screenshot(&session, "[data-testid=\"destination-ops\"]", 1, FAILURE).await?;
+
+    // Route the high-findings rule to it from the rules table.
+    click_first(
+        &session,
+        &format!("[data-testid=\"route-{RULE}\"]"),
+        FAILURE,
+    )
+    .await?;
+    choose_option(&session, "ops", FAILURE).await?;
+    wait_or_screenshot(
+        &session,
+        &format!("[data-testid=\"unroute-{RULE}-ops\"]"),
+        1,
+        FAILURE,
+    )
+    .await?;
+
+    // A test alert from the app reaches the receiver, signed with the secret shown.
+    click_first(&session, "[data-testid=\"destination-test-ops\"]", FAILURE).await?;
+    let outcome =
+        wait_or_screenshot(&session, "[data-testid=\"delivery-outcome\"]", 1, FAILURE).await?;
+    let said = session.text(&outcome[0]).await?;
+    assert!(said.contains("reached ops"), "{said}");
+    let received = receiver.accepted();
+    assert_eq!(received.len(), 1, "one test alert");
+    let request = &received[0];
+    let id = request.header("webhook-id").expect("webhook-id");
+    let timestamp: i64 = request
+        .header("webhook-timestamp")
+        .expect("webhook-timestamp")
+        .parse()?;
+    let signature = request.header("webhook-signature").expect("signature");
+    let secret = WebhookSecret::parse(&secret_text)?;
+    verify(
+        &secret,
+        &id,
+        timestamp,
+        &request.body,
+        &signature,
+        timestamp,
+        300,
+    )?;
+    assert_eq!(request.json()["data"]["test"], true, "{}", request.json());
+    wait_or_screenshot(&session, "[data-testid=\"deliveries\"]", 1, FAILURE).await?;
+    screenshot(&session, "alerts-destinations.png").await?;
+    let rules = session.find_all("[data-testid=\"rules\"]").await?;
+    session.scroll_into_view(&rules[0]).await?;
+    screenshot(&session, "alerts-rules.png").await?;
     session.end().await?;
     drop(driver);
     Ok(())

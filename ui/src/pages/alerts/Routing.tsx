@@ -52,6 +52,18 @@ const useStyles = makeStyles({
   muted: {
     color: tokens.colorNeutralForeground2,
   },
+  ruleColumn: {
+    width: "34%",
+  },
+  narrowColumn: {
+    width: "72px",
+  },
+  // Dropdowns in table cells: as wide as their column, not Fluent's 250 px minimum.
+  cellDropdown: {
+    minWidth: "0",
+    width: "100%",
+    maxWidth: "220px",
+  },
 });
 
 export interface RoutingData {
@@ -90,6 +102,7 @@ function when(value: string | null): string {
 }
 
 export function seconds(s: number): string {
+  if (s >= 86_400 && s % 86_400 === 0) return `${s / 86_400} d`;
   if (s % 3600 === 0) return `${s / 3600} h`;
   if (s % 60 === 0) return `${s / 60} min`;
   return `${s} s`;
@@ -162,10 +175,10 @@ export function Routing({ data, busy, act }: Props) {
         <Table aria-label={m.rules} data-testid="rules">
           <TableHeader>
             <TableRow>
-              <TableHeaderCell>{m.columns.rule}</TableHeaderCell>
+              <TableHeaderCell className={styles.ruleColumn}>{m.columns.rule}</TableHeaderCell>
               <TableHeaderCell>{m.columns.sendsTo}</TableHeaderCell>
               <TableHeaderCell>{m.columns.escalation}</TableHeaderCell>
-              <TableHeaderCell>{m.columns.enabled}</TableHeaderCell>
+              <TableHeaderCell className={styles.narrowColumn}>{m.columns.enabled}</TableHeaderCell>
               <TableHeaderCell>{m.columns.actions}</TableHeaderCell>
             </TableRow>
           </TableHeader>
@@ -209,6 +222,7 @@ export function Routing({ data, busy, act }: Props) {
                       {unrouted.length > 0 ? (
                         <Dropdown
                           size="small"
+                          className={styles.cellDropdown}
                           placeholder={m.sendTo}
                           value=""
                           selectedOptions={[]}
@@ -236,6 +250,7 @@ export function Routing({ data, busy, act }: Props) {
                   <TableCell>
                     <Dropdown
                       size="small"
+                      className={styles.cellDropdown}
                       value={r.policy ?? m.noEscalation}
                       selectedOptions={[r.policy ?? ""]}
                       disabled={busy}
