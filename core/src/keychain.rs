@@ -7,10 +7,16 @@
 //! the kernel's key retention service, on the user's keyring (`@u`), which lives until
 //! the user's last session ends or the machine reboots.
 //!
+//! A headless host that must keep its secrets across reboots (an agent's server) gives
+//! Plumbline a vault key (`PLUMBLINE_VAULT_KEY_FILE` or the systemd credential
+//! `plumbline-vault-key`): secrets then live in a file sealed with it ([`vault`]).
+//!
 //! The kernel keyring is used directly rather than through `keyring`'s keyutils store:
 //! that store links every key into the user's *persistent* keyring on each write and
 //! read, and where the session keyring refuses links (containers, sandboxes, `su`
 //! sessions) it reports the refusal as "no entry" — the secret could never be stored.
+
+pub mod vault;
 
 /// The service name Plumbline's keychain entries are filed under.
 pub const KEYCHAIN_SERVICE: &str = "plumbline";
@@ -33,18 +39,25 @@ pub trait Keychain: Send + Sync {
 }
 
 /// The operating system's keychain.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub enum OsKeychain {
     /// The platform's default store through `keyring` (on Linux: the Secret Service).
     Default,
     /// Linux: the kernel keyring of the user (`@u`).
     #[cfg(target_os = "linux")]
     KernelKeyring,
+    /// A file in the data directory sealed with the host's vault key.
+    Vault(std::sync::Arc<vault::FileVault>),
 }
 
 impl OsKeychain {
-    /// The keychain to use on this machine.
+    /// The keychain to use on this machine: the vault when a vault key is configured,
+    /// else the platform's store (on Linux without a Secret Service: the kernel keyring).
     pub fn detect() -> Self {
+        if let Some(key_file) = vault::configured_key_file() {
+            let path = crate::paths::data_dir().join(vault::FILE_NAME);
+            return Self::Vault(std::sync::Arc::new(vault::FileVault::new(path, key_file)));
+        }
         #[cfg(target_os = "linux")]
         {
             if !secret_service_available() {
@@ -83,6 +96,7 @@ fn secret_service_available() -> bool {
 impl Keychain for OsKeychain {
     fn get(&self, account: &str) -> Result<Option<String>, KeychainError> {
         match self {
+            Self::Vault(vault) => vault.get(account),
             #[cfg(target_os = "linux")]
             Self::KernelKeyring => kernel::get(account).map_err(|e| self.error(e)),
             Self::Default => match self.entry(account)?.get_password() {
@@ -95,6 +109,7 @@ impl Keychain for OsKeychain {
 
     fn set(&self, account: &str, secret: &str) -> Result<(), KeychainError> {
         match self {
+            Self::Vault(vault) => vault.set(account, secret),
             #[cfg(target_os = "linux")]
             Self::KernelKeyring => kernel::set(account, secret).map_err(|e| self.error(e)),
             Self::Default => self
@@ -106,6 +121,7 @@ impl Keychain for OsKeychain {
 
     fn delete(&self, account: &str) -> Result<(), KeychainError> {
         match self {
+            Self::Vault(vault) => vault.delete(account),
             #[cfg(target_os = "linux")]
             Self::KernelKeyring => kernel::delete(account).map_err(|e| self.error(e)),
             Self::Default => match self.entry(account)?.delete_credential() {
@@ -117,6 +133,7 @@ impl Keychain for OsKeychain {
 
     fn describe(&self) -> String {
         match self {
+            Self::Vault(vault) => vault.describe(),
             Self::Default if cfg!(target_os = "macos") => "macOS Keychain".to_owned(),
             Self::Default if cfg!(target_os = "windows") => "Windows Credential Manager".to_owned(),
             Self::Default => "Secret Service".to_owned(),
@@ -279,9 +296,9 @@ mod tests {
         // CI runs this test twice: plainly (no session bus: the kernel keyring) and with
         // a gnome-keyring on a private bus, saying which store it must have found.
         match std::env::var("PLUMBLINE_EXPECT_KEYCHAIN").as_deref() {
-            Ok("secret-service") => assert_eq!(keychain, OsKeychain::Default),
+            Ok("secret-service") => assert!(matches!(keychain, OsKeychain::Default)),
             #[cfg(target_os = "linux")]
-            Ok("kernel") => assert_eq!(keychain, OsKeychain::KernelKeyring),
+            Ok("kernel") => assert!(matches!(keychain, OsKeychain::KernelKeyring)),
             _ => {}
         }
         let account = format!("plumbline-test-{}", uuid::Uuid::now_v7());

@@ -257,6 +257,9 @@ pub struct Device {
     pub name: String,
     dir: tempfile::TempDir,
     connected: bool,
+    /// The vault key file, when this device keeps its secrets in a sealed vault (a
+    /// headless host) rather than the OS keychain.
+    vault_key: Option<PathBuf>,
 }
 
 impl Device {
@@ -265,7 +268,27 @@ impl Device {
             name: name.to_owned(),
             dir: tempfile::tempdir()?,
             connected: false,
+            vault_key: None,
         })
+    }
+
+    /// From now on this device keeps its secrets in a vault sealed with a fresh random
+    /// key (as an agent's host does with its systemd credential); the key file's path.
+    pub fn use_vault(&mut self) -> anyhow::Result<PathBuf> {
+        use std::io::Read as _;
+        let mut key = [0u8; 32];
+        std::fs::File::open("/dev/urandom")?.read_exact(&mut key)?;
+        let path = self.dir.path().join("vault-key");
+        std::fs::write(&path, key)?;
+        self.vault_key = Some(path.clone());
+        Ok(path)
+    }
+
+    /// The sealed vault's file (present once a secret was stored in it).
+    pub fn vault_file(&self) -> PathBuf {
+        self.dir
+            .path()
+            .join(plumbline_core::keychain::vault::FILE_NAME)
     }
 
     /// The device's database file.
@@ -287,6 +310,10 @@ impl Device {
             .env("PLUMBLINE_SERVER_PASSWORD", PASSWORD)
             .env("RUST_LOG", "warn")
             .stdin(Stdio::null());
+        match &self.vault_key {
+            Some(key) => command.env(plumbline_core::keychain::vault::KEY_FILE_ENV, key),
+            None => command.env_remove(plumbline_core::keychain::vault::KEY_FILE_ENV),
+        };
         Ok(command)
     }
 

@@ -335,7 +335,10 @@ impl Alerting {
         name: &str,
         ops_path: &str,
     ) -> anyhow::Result<(Device, BTreeMap<String, String>)> {
-        let host = device_with_app(name, &self.fake, &self.secret)?;
+        let mut host = device_with_app(name, &self.fake, &self.secret)?;
+        // A headless host keeps its destinations' secrets in a sealed vault (they would
+        // not survive a reboot in the kernel keyring): the agent reads them from there.
+        host.use_vault()?;
         let mut secrets = BTreeMap::new();
         for (destination, path) in [
             ("ops", ops_path),
@@ -362,6 +365,15 @@ impl Alerting {
             );
         }
         host.ok(&["alerts", "route", RULE, "--to", "ops"])?;
+        // Sealed: neither the signing secrets nor the URLs are in the vault's file.
+        let sealed = std::fs::read_to_string(host.vault_file()).context("the vault")?;
+        for secret in secrets.values() {
+            anyhow::ensure!(
+                !sealed.contains(secret.as_str()),
+                "a signing secret in clear"
+            );
+        }
+        anyhow::ensure!(!sealed.contains("127.0.0.1"), "a destination URL in clear");
         Ok((host, secrets))
     }
 
