@@ -78,13 +78,17 @@ pub fn authorise(member: &Member, op: &Operation) -> Result<(), (RejectReason, S
             format!("a {} may not {what}", role.code()),
         ))
     };
-    let tenant_scoped = !matches!(
-        op.body,
+    let tenant_scoped = match op.body {
         OpBody::BaselinePublish(_)
-            | OpBody::BaselineRetire { .. }
-            | OpBody::SettingSet { .. }
-            | OpBody::Audit(_)
-    );
+        | OpBody::BaselineRetire { .. }
+        | OpBody::SettingSet { .. }
+        | OpBody::Audit(_)
+        | OpBody::AlertRuleSet(_)
+        | OpBody::AlertRuleRemove { .. } => false,
+        // A silence of one tenant is that tenant's; one of every tenant, the workspace's.
+        OpBody::SilenceSet(_) => op.tenant_id.is_some(),
+        _ => true,
+    };
     match (&op.tenant_id, tenant_scoped) {
         (None, true) => {
             return Err((
@@ -127,6 +131,10 @@ pub fn authorise(member: &Member, op: &Operation) -> Result<(), (RejectReason, S
             deny("change tenants, captures or baselines")
         }
         OpBody::AlertAck(_) if role == Role::Viewer => deny("acknowledge alerts"),
+        OpBody::AlertRuleSet(_) | OpBody::AlertRuleRemove { .. } if !at_least(Role::Admin) => {
+            deny("change alert rules")
+        }
+        OpBody::SilenceSet(_) if !at_least(Role::Operator) => deny("silence alerts"),
         OpBody::Decision(decision) => {
             if role == Role::Viewer {
                 return deny("decide on findings");

@@ -253,10 +253,11 @@ pub async fn list_silences(state: State<'_, AppState>) -> Result<Vec<SilenceRow>
         };
         rows.push(SilenceRow {
             rule: silence.rule_id.as_ref().map(|id| {
-                rules
-                    .iter()
-                    .find(|r| r.id == *id)
-                    .map_or_else(|| id.clone(), |r| r.name.clone())
+                rules.iter().find(|r| r.id == *id).map_or_else(
+                    // A removed rule's silence keeps its name.
+                    || id.strip_prefix("rule-name:").unwrap_or(id).to_owned(),
+                    |r| r.name.clone(),
+                )
             }),
             tenant,
             starts_at: timestamp(silence.starts_at),

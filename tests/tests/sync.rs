@@ -535,3 +535,100 @@ async fn the_server_killed_mid_push_loses_nothing_on_sqlite() -> anyhow::Result<
 async fn the_server_killed_mid_push_loses_nothing_on_postgres() -> anyhow::Result<()> {
     server_killed_mid_push_loses_nothing(Engine::Postgres).await
 }
+
+/// The rule named `name` in `plumbline alerts rules --json` of `device`.
+fn rule_on(device: &Device, name: &str) -> anyhow::Result<Option<Value>> {
+    let rules = device.json(&["alerts", "rules"])?;
+    Ok(rules
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["name"] == name)
+        .cloned())
+}
+
+/// Alert rules and silences are the team's (SYNC.md: registers): an admin's new rule, a
+/// default turned off and a silence reach the agent's host; the defaults a device seeds on
+/// its own push nothing; an operator may end a silence but not change rules; a removed rule
+/// goes everywhere.
+#[tokio::test]
+async fn alert_rules_and_silences_reach_every_device() -> anyhow::Result<()> {
+    const HIGH: &str = "New critical or high findings";
+    const SCORE: &str = "Score dropped by 10 points or more";
+    let server = Server::start(Engine::Sqlite).await?;
+    server.add_user("alice@example.com", "owner", WORKSPACE, &[])?;
+    server.add_user("bob@example.com", "operator", WORKSPACE, &[])?;
+    let mut a = Device::new("Alice's laptop")?;
+    let mut b = Device::new("agent host")?;
+    a.connect(&server, "alice@example.com")?;
+    b.connect(&server, "bob@example.com")?;
+    a.ok(&["demo", "--tenants", "1"])?;
+    a.ok(&["review"])?;
+    a.sync(&[])?;
+    b.sync(&[])?;
+    // Both hold the default rules, each seeded on its own: nothing of them was pushed.
+    assert!(rule_on(&b, HIGH)?.is_some());
+    let pushed_rules = b
+        .query("SELECT CAST(COUNT(*) AS TEXT) FROM sync_ops WHERE kind LIKE 'alert_rule%'")
+        .await?;
+    assert_eq!(pushed_rules, ["0"]);
+
+    let tenants = a.json(&["tenants"])?;
+    let tenant = tenants[0]["id"].as_str().expect("a tenant").to_owned();
+    a.ok(&[
+        "alerts",
+        "rule",
+        "add",
+        "Expiring soon",
+        "--when",
+        "expiring:14",
+    ])?;
+    a.ok(&["alerts", "rule", "disable", SCORE])?;
+    a.ok(&[
+        "alerts",
+        "silence",
+        "add",
+        "--rule",
+        HIGH,
+        "--tenant",
+        &tenant,
+        "--hours",
+        "4",
+        "--comment",
+        "migration weekend",
+    ])?;
+    a.sync(&[])?;
+    b.sync(&[])?;
+
+    let expiring = rule_on(&b, "Expiring soon")?.expect("the new rule reached b");
+    assert_eq!(expiring["condition"]["days"], 14, "{expiring}");
+    assert_eq!(rule_on(&b, SCORE)?.expect("score rule")["enabled"], false);
+    let high_on_b = rule_on(&b, HIGH)?.expect("high rule");
+    let silences = b.json(&["alerts", "silence", "list"])?;
+    let silence = &silences[0];
+    assert_eq!(silence["ruleId"], high_on_b["id"], "{silence}");
+    assert_eq!(silence["tenantId"], tenant.as_str());
+    assert_eq!(silence["comment"], "migration weekend");
+
+    // Bob is an operator: rules are not his to change, a silence is his to end.
+    let refused = b.run(&["alerts", "rule", "remove", "Expiring soon"])?;
+    assert!(!refused.status.success());
+    let id = silence["id"].as_str().expect("id").to_owned();
+    b.ok(&["alerts", "silence", "expire", &id])?;
+    b.sync(&[])?;
+    a.sync(&[])?;
+    let on_a = a.json(&["alerts", "silence", "list"])?;
+    let ends: chrono::DateTime<chrono::Utc> =
+        on_a[0]["endsAt"].as_str().expect("endsAt").parse()?;
+    assert!(
+        ends <= chrono::Utc::now(),
+        "ended on Alice's device too: {on_a}"
+    );
+
+    a.ok(&["alerts", "rule", "remove", "Expiring soon"])?;
+    a.sync(&[])?;
+    b.sync(&[])?;
+    assert!(rule_on(&b, "Expiring soon")?.is_none());
+    assert_converged(&[&a, &b])?;
+    Ok(())
+}

@@ -100,6 +100,14 @@ pub enum OpBody {
     /// A person acknowledged an alert of the tenant: its repeats and escalation stop on
     /// every device (alerts themselves are derived, the same everywhere).
     AlertAck(AlertAckRecord),
+    /// An alert rule (a register keyed by its name, case folded: every device seeds the
+    /// same default rules under ids of its own). The workspace's; admins change it.
+    AlertRuleSet(AlertRuleRecord),
+    /// The rule removed (a tombstone of that register).
+    AlertRuleRemove { name: String },
+    /// A silence, made or ended early (a register per silence); the tenant's when it
+    /// names one, else the workspace's.
+    SilenceSet(SilenceRecord),
 }
 
 impl OpBody {
@@ -117,6 +125,9 @@ impl OpBody {
             Self::SettingSet { .. } => "setting_set",
             Self::Audit(_) => "audit",
             Self::AlertAck(_) => "alert_ack",
+            Self::AlertRuleSet(_) => "alert_rule_set",
+            Self::AlertRuleRemove { .. } => "alert_rule_remove",
+            Self::SilenceSet(_) => "silence_set",
         }
     }
 
@@ -154,6 +165,32 @@ pub struct AlertAckRecord {
     /// RFC 3339.
     pub acknowledged_at: String,
     pub actor: String,
+}
+
+/// An alert rule as it syncs: what raises alerts (where they go stays with the devices
+/// that deliver: destinations, routes and escalation are theirs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct AlertRuleRecord {
+    pub name: String,
+    /// The condition (`core::alerts::Condition` as JSON).
+    pub condition: Value,
+    pub cooldown_secs: i64,
+    pub enabled: bool,
+}
+
+/// A silence as it syncs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct SilenceRecord {
+    pub id: String,
+    /// The rule's name; `None`: every rule.
+    pub rule: Option<String>,
+    /// RFC 3339.
+    pub starts_at: String,
+    /// RFC 3339; ending a silence early moves it to then.
+    pub ends_at: String,
+    pub comment: String,
 }
 
 /// Tenant fields; `None`: not changed by this operation.

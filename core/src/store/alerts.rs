@@ -77,20 +77,44 @@ pub struct Notice {
 /// At most this many alerts are listed at once (newest first).
 const LIST_LIMIT: i64 = 1000;
 
+/// Before a rule goes: its alerts keep no rule, and silences of it keep its name (so they
+/// never widen to every rule, and hold again if a rule of that name comes back).
+pub(crate) async fn forget_rule(
+    conn: &mut sqlx::SqliteConnection,
+    id: &str,
+    name: &str,
+) -> Result<(), StoreError> {
+    sqlx::query("UPDATE alerts SET rule_id = NULL WHERE rule_id = ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE alert_silences SET rule_id = 'rule-name:' || lower(?) WHERE rule_id = ?")
+        .bind(name)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 impl Store {
-    /// The workspace's alert rules; the defaults are created on first use.
+    /// The workspace's alert rules; the defaults are created on first use. The defaults
+    /// are derived (every device seeds the same ones from the code) and not recorded for
+    /// sync: a device joining a team must not undo what an admin changed in them. A
+    /// device that ever held a synced rule seeds nothing (the team's rules are its).
     pub async fn alert_rules(&self) -> Result<Vec<AlertRule>, StoreError> {
         let rules = self.read_alert_rules().await?;
         if !rules.is_empty() {
             return Ok(rules);
         }
-        let mut tx = self.begin_write().await?;
+        let mut tx = self.begin_derived().await?;
         // Another writer may have seeded them since the read above.
-        let existing: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM alert_rules WHERE workspace_id = ?")
-                .bind(self.workspace().to_string())
-                .fetch_one(&mut *tx)
-                .await?;
+        let existing: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM alert_rules WHERE workspace_id = ?)
+                  + (SELECT COUNT(*) FROM sync_registers WHERE entity = 'alert_rule')",
+        )
+        .bind(self.workspace().to_string())
+        .fetch_one(&mut *tx)
+        .await?;
         if existing == 0 {
             let now = timestamp(Utc::now());
             for (name, condition, channels, cooldown) in default_rules() {
@@ -109,17 +133,6 @@ impl Store {
                 .bind(cooldown)
                 .bind(&now)
                 .execute(&mut *tx)
-                .await?;
-                audit::append(
-                    &mut tx,
-                    self.writer(),
-                    AuditRecord {
-                        tenant: None,
-                        action: "alert_rule.create",
-                        target: format!("alert_rule/{id}"),
-                        summary: serde_json::json!({ "name": name, "condition": condition }),
-                    },
-                )
                 .await?;
             }
         }
@@ -228,10 +241,7 @@ impl Store {
     pub async fn remove_alert_rule(&self, name: &str) -> Result<(), StoreError> {
         let rule = self.alert_rule(name).await?;
         let mut tx = self.begin_write().await?;
-        sqlx::query("UPDATE alerts SET rule_id = NULL WHERE rule_id = ?")
-            .bind(&rule.id)
-            .execute(&mut *tx)
-            .await?;
+        forget_rule(&mut tx, &rule.id, &rule.name).await?;
         sqlx::query("DELETE FROM alert_rules WHERE id = ?")
             .bind(&rule.id)
             .execute(&mut *tx)
@@ -918,12 +928,227 @@ fn alert_row(row: &sqlx::sqlite::SqliteRow) -> Result<AlertRow, StoreError> {
     })
 }
 
+/// Takes the register `entity`/`key` for an operation at `hlc` when it is newer than the
+/// one held (last writer wins); false: a newer write is already in.
+async fn take(
+    conn: &mut SqliteConnection,
+    entity: &str,
+    key: &str,
+    hlc: &str,
+) -> Result<bool, StoreError> {
+    super::sync::take_register(conn, entity, key, entity_field(entity), hlc).await
+}
+
+fn entity_field(entity: &str) -> &'static str {
+    if entity == "silence" {
+        "silence"
+    } else {
+        "rule"
+    }
+}
+
+/// Applies another device's alert rule (`alert_rule_set`): by name, case folded.
+pub(crate) async fn apply_rule_set(
+    conn: &mut SqliteConnection,
+    store: &Store,
+    record: &plumbline_wire::AlertRuleRecord,
+    hlc: &str,
+) -> Result<(), StoreError> {
+    let key = record.name.trim().to_lowercase();
+    if !take(conn, "alert_rule", &key, hlc).await? {
+        return Ok(());
+    }
+    // A condition this version does not know is kept as it came (it raises nothing here).
+    let condition = serde_json::to_string(&record.condition).map_err(StoreError::corrupt)?;
+    let workspace = store.workspace().to_string();
+    let updated = sqlx::query(
+        "UPDATE alert_rules SET name = ?, condition = ?, cooldown_secs = ?, enabled = ?
+         WHERE workspace_id = ? AND lower(name) = ?",
+    )
+    .bind(record.name.trim())
+    .bind(&condition)
+    .bind(record.cooldown_secs)
+    .bind(i64::from(record.enabled))
+    .bind(&workspace)
+    .bind(&key)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if updated == 0 {
+        let id = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO alert_rules (id, workspace_id, name, condition, channels, cooldown_secs, enabled, created_at)
+             VALUES (?, ?, ?, ?, '[]', ?, ?, ?)",
+        )
+        .bind(&id)
+        .bind(&workspace)
+        .bind(record.name.trim())
+        .bind(&condition)
+        .bind(record.cooldown_secs)
+        .bind(i64::from(record.enabled))
+        .bind(super::sync::hlc_timestamp(hlc))
+        .execute(&mut *conn)
+        .await?;
+        // Silences made for this rule before it arrived hold from now on.
+        sqlx::query("UPDATE alert_silences SET rule_id = ? WHERE rule_id = 'rule-name:' || ?")
+            .bind(&id)
+            .bind(&key)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies another device's removal of a rule (`alert_rule_remove`).
+pub(crate) async fn apply_rule_remove(
+    conn: &mut SqliteConnection,
+    store: &Store,
+    name: &str,
+    hlc: &str,
+) -> Result<(), StoreError> {
+    let key = name.trim().to_lowercase();
+    if !take(conn, "alert_rule", &key, hlc).await? {
+        return Ok(());
+    }
+    let found: Option<(String, String)> = sqlx::query_as(
+        "SELECT id, name FROM alert_rules WHERE workspace_id = ? AND lower(name) = ?",
+    )
+    .bind(store.workspace().to_string())
+    .bind(&key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some((id, name)) = found {
+        forget_rule(conn, &id, &name).await?;
+        sqlx::query("DELETE FROM alert_rules WHERE id = ?")
+            .bind(&id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Applies another device's silence (`silence_set`): made, or ended early.
+pub(crate) async fn apply_silence(
+    conn: &mut SqliteConnection,
+    store: &Store,
+    tenant: Option<&str>,
+    record: &plumbline_wire::SilenceRecord,
+    hlc: &str,
+) -> Result<(), StoreError> {
+    if !take(conn, "silence", &record.id, hlc).await? {
+        return Ok(());
+    }
+    for at in [&record.starts_at, &record.ends_at] {
+        parse_timestamp(at)?;
+    }
+    let rule_id = match &record.rule {
+        None => None,
+        Some(name) => {
+            let key = name.trim().to_lowercase();
+            let id: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM alert_rules WHERE workspace_id = ? AND lower(name) = ?",
+            )
+            .bind(store.workspace().to_string())
+            .bind(&key)
+            .fetch_optional(&mut *conn)
+            .await?;
+            Some(id.unwrap_or_else(|| format!("rule-name:{key}")))
+        }
+    };
+    sqlx::query(
+        "INSERT INTO alert_silences (id, workspace_id, rule_id, tenant_id, starts_at, ends_at,
+             comment, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (id) DO UPDATE SET ends_at = excluded.ends_at, comment = excluded.comment",
+    )
+    .bind(&record.id)
+    .bind(store.workspace().to_string())
+    .bind(&rule_id)
+    .bind(tenant)
+    .bind(&record.starts_at)
+    .bind(&record.ends_at)
+    .bind(&record.comment)
+    .bind(super::sync::hlc_timestamp(hlc))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeDelta;
 
     use super::*;
     use crate::portfolio::{add_demo_tenants, DemoRequest, DEFAULT_SEED};
+
+    async fn ops_of(store: &Store, kind: &str) -> Vec<String> {
+        sqlx::query_scalar("SELECT data FROM sync_ops WHERE kind = ? ORDER BY seq")
+            .bind(kind)
+            .fetch_all(store.pool())
+            .await
+            .expect("ops")
+    }
+
+    /// Rules and silences sync: a change outside a store write is refused (no write path
+    /// can forget its operation), the seeded defaults record nothing, a person's changes
+    /// record what other devices need (rules by name, silences with their rule's name).
+    #[tokio::test]
+    async fn rules_and_silences_change_only_through_recorded_store_writes() {
+        let store = Store::open_in_memory().await.expect("store");
+        let rules = store.alert_rules().await.expect("seed");
+        assert_eq!(rules.len(), 3);
+        assert!(
+            ops_of(&store, "alert_rule_set").await.is_empty(),
+            "seeds are derived"
+        );
+        for sql in [
+            "UPDATE alert_rules SET enabled = 0",
+            "DELETE FROM alert_rules",
+            "INSERT INTO alert_silences (id, workspace_id, rule_id, tenant_id, starts_at, ends_at, comment, created_at)
+             SELECT 'x', id, NULL, NULL, 'a', 'b', 'c', 'd' FROM workspaces",
+        ] {
+            let refused = sqlx::query(sql).execute(store.pool()).await;
+            assert!(
+                refused
+                    .as_ref()
+                    .is_err_and(|e| e.to_string().contains("only through a store write")),
+                "{sql}: {refused:?}"
+            );
+        }
+        let rule = store
+            .add_alert_rule("Nightly failures", Condition::CaptureFailed, 3600)
+            .await
+            .expect("add");
+        store
+            .set_alert_rule_enabled(&rule.id, false)
+            .await
+            .expect("disable");
+        let sets = ops_of(&store, "alert_rule_set").await;
+        assert_eq!(sets.len(), 2, "{sets:?}");
+        let last: serde_json::Value = serde_json::from_str(&sets[1]).expect("json");
+        assert_eq!(last["name"], "Nightly failures");
+        assert_eq!(last["enabled"], false);
+        store
+            .add_silence(
+                Some(&rule.id),
+                None,
+                Utc::now() + TimeDelta::hours(2),
+                "patching",
+            )
+            .await
+            .expect("silence");
+        store.remove_alert_rule(&rule.id).await.expect("remove");
+        let silences = ops_of(&store, "silence_set").await;
+        let silence: serde_json::Value = serde_json::from_str(&silences[0]).expect("json");
+        assert_eq!(silence["rule"], "Nightly failures");
+        assert_eq!(ops_of(&store, "alert_rule_remove").await.len(), 1);
+        // The silence outlives its rule without widening to every rule.
+        let kept = store.silences().await.expect("silences");
+        assert_eq!(
+            kept[0].rule_id.as_deref(),
+            Some("rule-name:nightly failures")
+        );
+    }
     use crate::review::{review_all, ReviewOptions};
 
     async fn reviewed_portfolio() -> (tempfile::TempDir, Store, ()) {
@@ -970,12 +1195,15 @@ mod tests {
             .iter()
             .find(|r| matches!(r.condition, Condition::NewFindings { .. }))
             .expect("a new-findings rule");
+        // A store write (a raw UPDATE is refused: rules sync, every change is recorded).
+        let mut tx = store.begin_write().await.expect("write");
         sqlx::query("UPDATE alert_rules SET condition = ? WHERE id = ?")
             .bind(r#"{"type":"new_findings","min_severity":"medium"}"#)
             .bind(&rule.id)
-            .execute(store.pool())
+            .execute(&mut *tx)
             .await
             .expect("lower the rule to medium");
+        tx.commit().await.expect("commit");
         let expected = tenants_with_new(&store, "'medium', 'high', 'critical'").await;
         assert!(!expected.is_empty(), "the demo plants findings");
         let raised = store.raise_alerts().await.expect("raise");

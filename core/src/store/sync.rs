@@ -125,7 +125,7 @@ fn tenant_key(op: &Operation) -> String {
 }
 
 /// An RFC 3339 time from a clock reading (deterministic: the same on every device).
-fn hlc_timestamp(hlc: &str) -> String {
+pub(crate) fn hlc_timestamp(hlc: &str) -> String {
     let millis = Hlc::parse_time(hlc).map(Hlc::unix_millis).unwrap_or(0);
     timestamp(DateTime::<Utc>::from_timestamp_millis(millis).unwrap_or_default())
 }
@@ -1216,7 +1216,7 @@ impl ApplyMemo {
 
 /// Whether a write at `hlc` takes the register (`entity`, `key`, `field`): it does when
 /// the register holds an older write or none. The register then holds `hlc`.
-async fn take_register(
+pub(crate) async fn take_register(
     conn: &mut SqliteConnection,
     entity: &str,
     key: &str,
@@ -1370,10 +1370,24 @@ async fn apply_one(
             let id = op.tenant_id.as_deref().unwrap_or_default();
             super::delivery::apply_ack(conn, &op.id, &op.hlc, id, record).await?;
         }
+        OpBody::AlertRuleSet(record) => {
+            super::alerts::apply_rule_set(conn, store, record, &op.hlc).await?;
+        }
+        OpBody::AlertRuleRemove { name } => {
+            super::alerts::apply_rule_remove(conn, store, name, &op.hlc).await?;
+        }
+        OpBody::SilenceSet(record) => {
+            super::alerts::apply_silence(conn, store, op.tenant_id.as_deref(), record, &op.hlc)
+                .await?;
+        }
     }
     if let Some(tenant) = tenant {
-        // An acknowledgement changes no derived state: the tenant need not be derived.
-        if !matches!(op.body, OpBody::Audit(_) | OpBody::AlertAck(_)) {
+        // Acknowledgements and silences change no derived state: the tenant need not be
+        // derived again.
+        if !matches!(
+            op.body,
+            OpBody::Audit(_) | OpBody::AlertAck(_) | OpBody::SilenceSet(_)
+        ) {
             applied.tenants.insert(tenant);
         }
     }
@@ -1876,6 +1890,7 @@ async fn purge_tenant(conn: &mut SqliteConnection, tenant: &str) -> Result<(), S
         "DELETE FROM risk_acceptances WHERE finding_id IN (SELECT id FROM findings WHERE tenant_id = ?1)",
         "DELETE FROM alert_deliveries WHERE tenant_id = ?1",
         "DELETE FROM alert_acks WHERE tenant_id = ?1",
+        "DELETE FROM alert_silences WHERE tenant_id = ?1",
         "DELETE FROM alerts WHERE tenant_id = ?1",
         "DELETE FROM findings WHERE tenant_id = ?1",
         "DELETE FROM capture_runs WHERE tenant_id = ?1",

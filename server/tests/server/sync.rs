@@ -445,7 +445,7 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
             ("viewer", _) => "forbidden_role",
             ("reviewer", "decision" | "alert_ack") => "accepted",
             ("reviewer", _) => "forbidden_role",
-            ("operator", "setting") => "forbidden_role",
+            ("operator", "setting" | "alert_rule") => "forbidden_role",
             ("operator", _) => "accepted",
             _ => "accepted",
         }
@@ -499,6 +499,31 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
                         fingerprint: "fp".to_owned(),
                         acknowledged_at: "2026-11-01T00:00:00.000Z".to_owned(),
                         actor: role.to_owned(),
+                    }),
+                ),
+            ),
+            (
+                "alert_rule",
+                device.op(
+                    None,
+                    OpBody::AlertRuleSet(plumbline_wire::AlertRuleRecord {
+                        name: format!("rule of {role}"),
+                        condition: json!({"kind": "acceptance_lapsed"}),
+                        cooldown_secs: 3600,
+                        enabled: true,
+                    }),
+                ),
+            ),
+            (
+                "silence",
+                device.op(
+                    Some("own"),
+                    OpBody::SilenceSet(plumbline_wire::SilenceRecord {
+                        id: uuid::Uuid::now_v7().to_string(),
+                        rule: None,
+                        starts_at: "2026-11-01T00:00:00.000Z".to_owned(),
+                        ends_at: "2026-11-02T00:00:00.000Z".to_owned(),
+                        comment: "maintenance".to_owned(),
                     }),
                 ),
             ),
