@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 
 use chrono::{TimeDelta, Utc};
-use plumbline_core::alerts::Condition;
+use plumbline_core::alerts::{Condition, TenantFilter};
 use plumbline_core::delivery::email::{EmailSettings, SmtpSecurity};
 use plumbline_core::delivery::manage::{self, NewDestination};
 use plumbline_core::delivery::outbox;
@@ -103,6 +103,48 @@ enum AlertCommand {
     Silence(SilenceCommand),
 }
 
+/// The tenants a rule watches; none given: every tenant.
+#[derive(clap::Args, Debug, Default)]
+struct TenantArgs {
+    /// Only this tenant (name or id; repeat for more).
+    #[arg(long)]
+    tenant: Vec<String>,
+    /// Only tenants with this tag (repeat: any of them).
+    #[arg(long)]
+    tag: Vec<String>,
+    /// Never this tenant (name or id; repeat for more).
+    #[arg(long)]
+    except: Vec<String>,
+}
+
+impl TenantArgs {
+    fn given(&self) -> bool {
+        !(self.tenant.is_empty() && self.tag.is_empty() && self.except.is_empty())
+    }
+
+    /// The filter, tenants named by name or id resolved to ids.
+    async fn filter(&self, store: &Store) -> Result<TenantFilter, Failure> {
+        Ok(TenantFilter {
+            tenants: tenant_ids(store, &self.tenant).await?,
+            tags: self.tag.iter().map(|t| t.trim().to_owned()).collect(),
+            exclude: tenant_ids(store, &self.except).await?,
+        })
+    }
+}
+
+/// Tenants named by name or id, as ids.
+async fn tenant_ids(store: &Store, names: &[String]) -> Result<Vec<String>, Failure> {
+    let mut ids = Vec::new();
+    for name in names {
+        let tenant = store
+            .find_tenant(name)
+            .await?
+            .ok_or_else(|| Failure::usage(format!("no tenant {name:?} (`plumbline tenants`)")))?;
+        ids.push(tenant.id.to_string());
+    }
+    Ok(ids)
+}
+
 #[derive(clap::Subcommand, Debug)]
 enum RuleCommand {
     /// A new rule: `--when new-findings:high`, `lapsed`, `score-drop:10`, `expiring:14`
@@ -114,6 +156,17 @@ enum RuleCommand {
         /// No second alert of the rule for a tenant within this long (30m, 6h, 1d).
         #[arg(long, default_value = "1d")]
         cooldown: String,
+        #[command(flatten)]
+        tenants: TenantArgs,
+    },
+    /// Which tenants a rule watches: a list, a tag, exclusions (`--all`: every tenant).
+    Tenants {
+        name: String,
+        #[command(flatten)]
+        tenants: TenantArgs,
+        /// Every tenant again.
+        #[arg(long, conflicts_with_all = ["tenant", "tag", "except"])]
+        all: bool,
     },
     Remove {
         name: String,
@@ -139,6 +192,24 @@ async fn rule_named(
     })
 }
 
+/// A rule's tenants for people.
+fn describe_filter(filter: &TenantFilter) -> String {
+    if filter.is_all() {
+        return "every tenant".to_owned();
+    }
+    let mut parts = Vec::new();
+    if !filter.tenants.is_empty() {
+        parts.push(format!("tenants {}", filter.tenants.join(", ")));
+    }
+    if !filter.tags.is_empty() {
+        parts.push(format!("tenants tagged {}", filter.tags.join(" or ")));
+    }
+    if !filter.exclude.is_empty() {
+        parts.push(format!("never {}", filter.exclude.join(", ")));
+    }
+    parts.join("; ")
+}
+
 /// A condition as `plumbline alerts rule add --when` takes it.
 fn parse_condition(text: &str) -> Result<Condition, Failure> {
     Condition::parse_spec(text).map_err(|e| Failure::usage(format!("--when {e}")))
@@ -151,20 +222,44 @@ async fn rule(store: &Store, command: &RuleCommand, json: bool) -> Outcome {
             name,
             when,
             cooldown,
+            tenants,
         } => {
             let condition = parse_condition(when)?;
             let cooldown = parse_after(cooldown).ok_or_else(|| {
                 Failure::usage(format!("--cooldown {cooldown}: write 30m, 6h or 1d"))
             })?;
-            let added = store
+            let filter = tenants.filter(store).await?;
+            let mut added = store
                 .add_alert_rule(name, condition, i64::from(cooldown))
                 .await?;
+            if tenants.given() {
+                added = store.set_rule_tenants(&added.id, &filter).await?;
+            }
             if json {
                 print_json(&added)?;
             } else {
                 println!(
                     "Rule {} added; route it: `plumbline alerts route \"{}\" --to DESTINATION`.",
                     added.name, added.name
+                );
+            }
+        }
+        RuleCommand::Tenants { name, tenants, all } => {
+            if !all && !tenants.given() {
+                return Err(Failure::usage(
+                    "say which tenants: --tenant, --tag, --except, or --all",
+                ));
+            }
+            let filter = tenants.filter(store).await?;
+            let rule = rule_named(store, name).await?;
+            let changed = store.set_rule_tenants(&rule.id, &filter).await?;
+            if json {
+                print_json(&changed)?;
+            } else {
+                println!(
+                    "Rule {} watches {}.",
+                    changed.name,
+                    describe_filter(&changed.tenant_filter)
                 );
             }
         }
@@ -391,6 +486,7 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
                         .collect();
                     serde_json::json!({
                         "id": r.id, "name": r.name, "condition": r.condition,
+                        "tenants": r.tenant_filter,
                         "enabled": r.enabled, "cooldown_secs": r.cooldown_secs,
                         "destinations": to,
                     })
@@ -401,9 +497,10 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
             } else {
                 for (rule, v) in rules.iter().zip(&view) {
                     println!(
-                        "{:<40} {}  → {}",
+                        "{:<40} {}  {}  → {}",
                         rule.name,
                         if rule.enabled { "on " } else { "off" },
+                        describe_filter(&rule.tenant_filter),
                         v["destinations"]
                             .as_array()
                             .filter(|a| !a.is_empty())

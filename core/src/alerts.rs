@@ -94,12 +94,51 @@ pub enum Channel {
     Desktop,
 }
 
+/// Which tenants a rule watches (ALERTS.md: all, a list, by tag, with exclusions).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TenantFilter {
+    /// Only these tenants (ids); empty: every tenant.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tenants: Vec<String>,
+    /// Only tenants with at least one of these tags; empty: any tags.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Never these tenants (ids), whatever else matches.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exclude: Vec<String>,
+}
+
+impl TenantFilter {
+    /// Whether a tenant with this id and these tags is watched.
+    pub fn matches(&self, tenant_id: &str, tags: &[String]) -> bool {
+        if self.exclude.iter().any(|t| t == tenant_id) {
+            return false;
+        }
+        if !self.tenants.is_empty() && !self.tenants.iter().any(|t| t == tenant_id) {
+            return false;
+        }
+        self.tags.is_empty()
+            || self
+                .tags
+                .iter()
+                .any(|wanted| tags.iter().any(|tag| tag.eq_ignore_ascii_case(wanted)))
+    }
+
+    /// True when every tenant is watched.
+    pub fn is_all(&self) -> bool {
+        self.tenants.is_empty() && self.tags.is_empty() && self.exclude.is_empty()
+    }
+}
+
 /// A stored alert rule.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AlertRule {
     pub id: String,
     pub name: String,
     pub condition: Condition,
+    /// The tenants it watches.
+    pub tenant_filter: TenantFilter,
     pub channels: Vec<Channel>,
     /// No second alert of this rule for the same tenant within this many seconds (the
     /// group and repeat interval).
@@ -181,6 +220,8 @@ pub struct FailedRun {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TenantFacts {
     pub tenant_name: String,
+    /// The tenant's tags (rules may watch tenants by tag).
+    pub tags: Vec<String>,
     pub opened: Vec<OpenedFinding>,
     pub lapsed: Vec<LapsedAcceptance>,
     /// The score before and after the run, when both reviews had one.
@@ -226,6 +267,9 @@ pub fn evaluate(rules: &[AlertRule], facts: &ReviewFacts) -> Vec<NewAlert> {
     let mut alerts = Vec::new();
     for rule in rules.iter().filter(|r| r.enabled) {
         for (tenant_id, tenant) in facts {
+            if !rule.tenant_filter.matches(tenant_id, &tenant.tags) {
+                continue;
+            }
             if let Some((severity, title, body, mut keys)) = fire(&rule.condition, tenant) {
                 let fingerprint = fingerprint(&rule.condition, tenant_id);
                 keys.sort();
@@ -485,6 +529,7 @@ mod tests {
                     id: format!("rule-{i}"),
                     name,
                     condition,
+                    tenant_filter: TenantFilter::default(),
                     channels,
                     cooldown_secs,
                     enabled: true,
@@ -669,12 +714,73 @@ mod tests {
             id: "r".into(),
             name: "r".into(),
             condition,
+            tenant_filter: TenantFilter::default(),
             channels: vec![],
             cooldown_secs: 3600,
             enabled: true,
             group_wait_secs: 30,
             escalation_policy_id: None,
         }]
+    }
+
+    #[test]
+    fn tenant_filters_watch_a_list_a_tag_and_never_the_excluded() {
+        let filter = |tenants: &[&str], tags: &[&str], exclude: &[&str]| TenantFilter {
+            tenants: tenants.iter().map(|t| (*t).to_owned()).collect(),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            exclude: exclude.iter().map(|t| (*t).to_owned()).collect(),
+        };
+        let vip = vec!["VIP".to_owned()];
+        assert!(TenantFilter::default().matches("t1", &[]));
+        assert!(TenantFilter::default().is_all());
+        assert!(filter(&["t1"], &[], &[]).matches("t1", &[]));
+        assert!(!filter(&["t1"], &[], &[]).matches("t2", &[]));
+        assert!(
+            filter(&[], &["vip"], &[]).matches("t2", &vip),
+            "tags ignore case"
+        );
+        assert!(!filter(&[], &["vip"], &[]).matches("t2", &[]));
+        assert!(
+            !filter(&[], &["vip"], &["t2"]).matches("t2", &vip),
+            "exclusions win"
+        );
+        assert!(
+            !filter(&["t1"], &["vip"], &[]).matches("t1", &[]),
+            "list and tag both hold"
+        );
+
+        // A rule only fires for the tenants it watches; the others' facts are ignored.
+        let facts: ReviewFacts = [
+            ("t1".to_owned(), high_facts("Contoso", &["vip"])),
+            ("t2".to_owned(), high_facts("Fabrikam", &[])),
+        ]
+        .into_iter()
+        .collect();
+        let mut watched = rule(Condition::NewFindings {
+            min_severity: Severity::High,
+        });
+        watched[0].tenant_filter = filter(&[], &["vip"], &[]);
+        let raised = evaluate(&watched, &facts);
+        assert_eq!(raised.len(), 1);
+        assert_eq!(raised[0].tenant_id, "t1");
+        watched[0].tenant_filter = filter(&[], &[], &["t1"]);
+        let raised = evaluate(&watched, &facts);
+        assert_eq!(
+            raised
+                .iter()
+                .map(|a| a.tenant_id.as_str())
+                .collect::<Vec<_>>(),
+            ["t2"]
+        );
+    }
+
+    fn high_facts(name: &str, tags: &[&str]) -> TenantFacts {
+        TenantFacts {
+            tenant_name: name.to_owned(),
+            tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+            opened: vec![opened(Severity::High, "BitLocker off", false)],
+            ..TenantFacts::default()
+        }
     }
 
     #[test]

@@ -4,6 +4,11 @@
 -- stays with the devices that deliver (destinations and their secrets, routes, escalation
 -- policy, group wait).
 --
+-- A rule watches all tenants, a list, those with a tag, with exclusions (ALERTS.md):
+-- core::alerts::TenantFilter as JSON ({} : every tenant).
+ALTER TABLE alert_rules ADD COLUMN tenant_filter TEXT NOT NULL DEFAULT '{}'
+    CHECK (json_valid(tenant_filter));
+
 -- Rules are keyed by their name, case folded: every device seeds the same default rules
 -- under ids of its own (those seeds are derived, not recorded). Silences are keyed by
 -- their id and name their rule by name. As every synced table: a change without the
@@ -16,6 +21,7 @@ BEGIN
     INSERT INTO sync_ops (op_id, hlc, tenant_id, kind, data, created_at)
     SELECT op_id, hlc, NULL, 'alert_rule_set',
            json_object('name', NEW.name, 'condition', json(NEW.condition),
+                       'tenant_filter', json(NEW.tenant_filter),
                        'cooldown_secs', NEW.cooldown_secs,
                        'enabled', json(CASE NEW.enabled WHEN 1 THEN 'true' ELSE 'false' END)),
            now
@@ -25,8 +31,10 @@ BEGIN
     ON CONFLICT (entity, key, field) DO UPDATE SET hlc = excluded.hlc;
 END;
 
-CREATE TRIGGER sync_alert_rules_update AFTER UPDATE OF name, condition, cooldown_secs, enabled ON alert_rules
+CREATE TRIGGER sync_alert_rules_update
+AFTER UPDATE OF name, condition, tenant_filter, cooldown_secs, enabled ON alert_rules
 WHEN NEW.name IS NOT OLD.name OR NEW.condition IS NOT OLD.condition
+  OR NEW.tenant_filter IS NOT OLD.tenant_filter
   OR NEW.cooldown_secs IS NOT OLD.cooldown_secs OR NEW.enabled IS NOT OLD.enabled
 BEGIN
     SELECT RAISE(ABORT, 'alert rules change only through a store write (which records the change for sync)')
@@ -34,6 +42,7 @@ BEGIN
     INSERT INTO sync_ops (op_id, hlc, tenant_id, kind, data, created_at)
     SELECT op_id, hlc, NULL, 'alert_rule_set',
            json_object('name', NEW.name, 'condition', json(NEW.condition),
+                       'tenant_filter', json(NEW.tenant_filter),
                        'cooldown_secs', NEW.cooldown_secs,
                        'enabled', json(CASE NEW.enabled WHEN 1 THEN 'true' ELSE 'false' END)),
            now

@@ -3,7 +3,7 @@
 //! policies (a few lines each over the store and `plumbline_core::delivery::manage`).
 
 use chrono::{DateTime, TimeDelta, Utc};
-use plumbline_core::alerts::Condition;
+use plumbline_core::alerts::{Condition, TenantFilter};
 use plumbline_core::delivery::email::{EmailSettings, SmtpSecurity};
 use plumbline_core::delivery::manage::{self, AddedDestination, NewDestination, TestOutcome};
 use plumbline_core::delivery::send::DestinationKind;
@@ -328,6 +328,12 @@ pub struct RuleRow {
     pub policy: Option<String>,
     /// The destinations it is routed to (names).
     pub destinations: Vec<String>,
+    /// Only these tenants (names); empty: every tenant.
+    pub tenants: Vec<String>,
+    /// Only tenants with one of these tags.
+    pub tags: Vec<String>,
+    /// Never these tenants (names).
+    pub except: Vec<String>,
 }
 
 fn invalid(message: String) -> CommandError {
@@ -345,11 +351,25 @@ pub async fn list_alert_rules(state: State<'_, AppState>) -> Result<Vec<RuleRow>
     let store = state.store()?;
     let destinations = store.destinations().await?;
     let policies = store.escalation_policies().await?;
+    let known = store.list_tenants().await?;
+    let names = |ids: &[String]| -> Vec<String> {
+        ids.iter()
+            .map(|id| {
+                known
+                    .iter()
+                    .find(|t| t.id.to_string() == *id)
+                    .map_or_else(|| id.clone(), |t| t.name.clone())
+            })
+            .collect()
+    };
     Ok(store
         .alert_rules()
         .await?
         .into_iter()
         .map(|rule| RuleRow {
+            tenants: names(&rule.tenant_filter.tenants),
+            tags: rule.tenant_filter.tags.clone(),
+            except: names(&rule.tenant_filter.exclude),
             when: rule.condition.spec(),
             enabled: rule.enabled,
             cooldown_secs: seconds_u32(rule.cooldown_secs),
@@ -371,7 +391,8 @@ pub async fn list_alert_rules(state: State<'_, AppState>) -> Result<Vec<RuleRow>
         .collect())
 }
 
-/// A new rule: `when` as the CLI's `--when`, `cooldown` as `30m`, `6h`, `1d`.
+/// A new rule: `when` as the CLI's `--when`, `cooldown` as `30m`, `6h`, `1d`; it watches
+/// tenants with one of `tags` (none: every tenant) except those in `except` (ids).
 #[tauri::command]
 #[specta::specta]
 pub async fn add_alert_rule(
@@ -379,6 +400,8 @@ pub async fn add_alert_rule(
     name: String,
     when: String,
     cooldown: String,
+    tags: Vec<String>,
+    except: Vec<String>,
 ) -> Result<(), CommandError> {
     let store = state.store()?;
     manage::check_admin(store).await?;
@@ -388,9 +411,21 @@ pub async fn add_alert_rule(
             "{cooldown:?}: write the repeat interval as 30m, 6h or 1d"
         ))
     })?;
-    store
+    let filter = TenantFilter {
+        tenants: Vec::new(),
+        tags: tags
+            .iter()
+            .map(|t| t.trim().to_owned())
+            .filter(|t| !t.is_empty())
+            .collect(),
+        exclude: except,
+    };
+    let added = store
         .add_alert_rule(&name, condition, i64::from(cooldown))
         .await?;
+    if !filter.is_all() {
+        store.set_rule_tenants(&added.id, &filter).await?;
+    }
     Ok(())
 }
 

@@ -582,6 +582,8 @@ async fn alert_rules_and_silences_reach_every_device() -> anyhow::Result<()> {
         "Expiring soon",
         "--when",
         "expiring:14",
+        "--tag",
+        "vip",
     ])?;
     a.ok(&["alerts", "rule", "disable", SCORE])?;
     a.ok(&[
@@ -602,6 +604,7 @@ async fn alert_rules_and_silences_reach_every_device() -> anyhow::Result<()> {
 
     let expiring = rule_on(&b, "Expiring soon")?.expect("the new rule reached b");
     assert_eq!(expiring["condition"]["days"], 14, "{expiring}");
+    assert_eq!(expiring["tenants"]["tags"][0], "vip", "{expiring}");
     assert_eq!(rule_on(&b, SCORE)?.expect("score rule")["enabled"], false);
     let high_on_b = rule_on(&b, HIGH)?.expect("high rule");
     let silences = b.json(&["alerts", "silence", "list"])?;

@@ -91,8 +91,11 @@ export const commands = {
 	listEscalationPolicies: () => typedError<PolicyRow[], CommandError>(__TAURI_INVOKE("list_escalation_policies")),
 	/**  Every alert rule with its routes and escalation policy. */
 	listAlertRules: () => typedError<RuleRow[], CommandError>(__TAURI_INVOKE("list_alert_rules")),
-	/**  A new rule: `when` as the CLI's `--when`, `cooldown` as `30m`, `6h`, `1d`. */
-	addAlertRule: (name: string, when: string, cooldown: string) => typedError<null, CommandError>(__TAURI_INVOKE("add_alert_rule", { name, when, cooldown })),
+	/**
+	 *  A new rule: `when` as the CLI's `--when`, `cooldown` as `30m`, `6h`, `1d`; it watches
+	 *  tenants with one of `tags` (none: every tenant) except those in `except` (ids).
+	 */
+	addAlertRule: (name: string, when: string, cooldown: string, tags: string[], except: string[]) => typedError<null, CommandError>(__TAURI_INVOKE("add_alert_rule", { name, when, cooldown, tags, except })),
 	/**  Turns a rule on or off (by name or id). */
 	setAlertRuleEnabled: (rule: string, enabled: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_alert_rule_enabled", { rule, enabled })),
 	/**  Removes a rule (its alerts stay in the inbox). */
@@ -1201,6 +1204,12 @@ export type RuleRow = {
 	policy: string | null,
 	/**  The destinations it is routed to (names). */
 	destinations: string[],
+	/**  Only these tenants (names); empty: every tenant. */
+	tenants: string[],
+	/**  Only tenants with one of these tags. */
+	tags: string[],
+	/**  Never these tenants (names). */
+	except: string[],
 };
 
 /**  A rule in a form: only the fields its kind needs are read. */

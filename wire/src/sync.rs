@@ -177,6 +177,9 @@ pub struct AlertRuleRecord {
     pub condition: Value,
     pub cooldown_secs: i64,
     pub enabled: bool,
+    /// The tenants it watches (`core::alerts::TenantFilter` as JSON; absent: all).
+    #[serde(default)]
+    pub tenant_filter: Value,
 }
 
 /// A silence as it syncs.

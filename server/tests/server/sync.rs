@@ -511,6 +511,7 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
                         condition: json!({"kind": "acceptance_lapsed"}),
                         cooldown_secs: 3600,
                         enabled: true,
+                        tenant_filter: json!({"tags": ["vip"]}),
                     }),
                 ),
             ),

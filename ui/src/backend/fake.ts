@@ -742,9 +742,16 @@ export class FakeBackend implements Backend {
     return this.delivery.listRules();
   }
 
-  async addAlertRule(name: string, when: string, cooldown: string): Promise<void> {
+  async addAlertRule(
+    name: string,
+    when: string,
+    cooldown: string,
+    tags: string[],
+    except: string[],
+  ): Promise<void> {
     await this.answer("addAlertRule");
-    this.delivery.addRule(name, when, cooldown);
+    const names = except.map((id) => this.tenantName(id) ?? id);
+    this.delivery.addRule(name, when, cooldown, tags, names);
   }
 
   async setAlertRuleEnabled(rule: string, enabled: boolean): Promise<void> {

@@ -39,6 +39,9 @@ const rule = (id: string, name: string, when: string, cooldownSecs: number): Rul
   groupWaitSecs: 30,
   policy: null,
   destinations: [],
+  tenants: [],
+  tags: [],
+  except: [],
 });
 
 /** core::alerts::default_rules. */
@@ -324,7 +327,7 @@ export class FakeDelivery {
     return row;
   }
 
-  addRule(name: string, when: string, cooldown: string) {
+  addRule(name: string, when: string, cooldown: string, tags: string[] = [], except: string[] = []) {
     this.checkAdmin();
     const trimmed = name.trim();
     if (!trimmed) throw invalid("name the rule");
@@ -339,7 +342,11 @@ export class FakeDelivery {
     const seconds = duration(cooldown);
     if (seconds === null) throw invalid(`"${cooldown}": write the repeat interval as 30m, 6h or 1d`);
     this.sequence += 1;
-    this.rules.push(rule(`rule-${this.sequence}`, trimmed, when.trim(), seconds));
+    this.rules.push({
+      ...rule(`rule-${this.sequence}`, trimmed, when.trim(), seconds),
+      tags: tags.map((t) => t.trim()).filter(Boolean),
+      except,
+    });
   }
 
   setRuleEnabled(name: string, enabled: boolean) {

@@ -89,8 +89,8 @@ export function createTauriBackend(): Backend {
     },
     listEscalationPolicies: () => unwrap(commands.listEscalationPolicies),
     listAlertRules: () => unwrap(commands.listAlertRules),
-    addAlertRule: async (name, when, cooldown) => {
-      await unwrap(() => commands.addAlertRule(name, when, cooldown));
+    addAlertRule: async (name, when, cooldown, tags, except) => {
+      await unwrap(() => commands.addAlertRule(name, when, cooldown, tags, except));
     },
     setAlertRuleEnabled: async (rule, enabled) => {
       await unwrap(() => commands.setAlertRuleEnabled(rule, enabled));

@@ -298,8 +298,17 @@ export interface Backend {
   listEscalationPolicies(): Promise<PolicyRow[]>;
   /** Alert rules with their routes and escalation policies. */
   listAlertRules(): Promise<RuleRow[]>;
-  /** A new rule (admins): `when` as `new-findings:high`, `cooldown` as `1h`. */
-  addAlertRule(name: string, when: string, cooldown: string): Promise<void>;
+  /**
+   * A new rule (admins): `when` as `new-findings:high`, `cooldown` as `1h`; it watches
+   * tenants with one of `tags` (none: every tenant) except the `except` tenant ids.
+   */
+  addAlertRule(
+    name: string,
+    when: string,
+    cooldown: string,
+    tags: string[],
+    except: string[],
+  ): Promise<void>;
   setAlertRuleEnabled(rule: string, enabled: boolean): Promise<void>;
   removeAlertRule(rule: string): Promise<void>;
   /** Sends a rule's alerts to a destination, or stops it. */

@@ -67,9 +67,9 @@ describe("Alert rules, silences and escalation policies", () => {
     expect(backend.calls.routeAlertRule).toBe(2);
   });
 
-  it("adds a rule, turns it off and removes it", async () => {
+  it("adds a rule for tagged tenants but one, turns it off and removes it", async () => {
     const user = userEvent.setup();
-    const backend = new FakeBackend();
+    const backend = new FakeBackend({ tenants: [contoso] });
     renderWithBackend(<Delivery />, backend);
     await user.click(await screen.findByTestId("rule-add"));
     await user.type(screen.getByTestId("rule-name"), "Big drops");
@@ -79,10 +79,16 @@ describe("Alert rules, silences and escalation policies", () => {
     await user.type(screen.getByTestId("rule-number"), "15");
     await user.click(screen.getByTestId("rule-every"));
     await user.click(screen.getByRole("option", { name: "6 hours" }));
+    await user.type(screen.getByTestId("rule-tags"), "vip, gold");
+    await user.click(screen.getByTestId("rule-except"));
+    // A multiselect list is a menu of checkboxes.
+    await user.click(screen.getByRole("menuitemcheckbox", { name: "Contoso" }));
     await user.click(screen.getByTestId("rule-save"));
     const row = await screen.findByTestId("rule-Big drops");
     expect(row).toHaveTextContent("The score dropped by 15 points or more");
     expect(row).toHaveTextContent("every 6 h");
+    expect(row).toHaveTextContent("tenants tagged vip or gold; never Contoso");
+    expect(screen.getByTestId(`rule-${HIGH}`)).toHaveTextContent("every tenant");
     expect(screen.getByTestId("delivery-outcome")).toHaveTextContent("Rule Big drops added");
 
     await user.click(within(row).getByRole("switch"));

@@ -108,7 +108,15 @@ export function seconds(s: number): string {
   return `${s} s`;
 }
 
-const EMPTY_RULE = { name: "", kind: "new-findings", severity: "high", number: "10", every: "1h" };
+const EMPTY_RULE = {
+  name: "",
+  kind: "new-findings",
+  severity: "high",
+  number: "10",
+  every: "1h",
+  tags: "",
+  except: [] as string[],
+};
 const EMPTY_SILENCE = { rule: "", tenant: "", hours: "4", comment: "" };
 const EMPTY_POLICY = { name: "", steps: "", repeats: "0", repeatAfter: "1h" };
 
@@ -129,7 +137,13 @@ export function Routing({ data, busy, act }: Props) {
           : needsNumber(rule.kind)
             ? `${rule.kind}:${rule.number.trim()}`
             : rule.kind;
-      await backend.addAlertRule(rule.name, spec, rule.every);
+      await backend.addAlertRule(
+        rule.name,
+        spec,
+        rule.every,
+        rule.tags.split(",").map((t) => t.trim()).filter(Boolean),
+        rule.except,
+      );
       setForm(null);
       setRule(EMPTY_RULE);
       return m.ruleAdded(rule.name.trim());
@@ -192,7 +206,8 @@ export function Routing({ data, busy, act }: Props) {
                       <Text weight="semibold">{r.name}</Text>
                     </div>
                     <Text size={200} className={styles.muted}>
-                      {m.condition(r.when)}, {m.every(seconds(r.cooldownSecs))}
+                      {m.condition(r.when)}, {m.every(seconds(r.cooldownSecs))} ·{" "}
+                      {m.watches(r.tenants, r.tags, r.except)}
                     </Text>
                   </TableCell>
                   <TableCell>
@@ -370,6 +385,34 @@ export function Routing({ data, busy, act }: Props) {
               ))}
             </Dropdown>
           </Field>
+          <Field label={m.onlyTagged} hint={m.onlyTaggedHint}>
+            <Input
+              value={rule.tags}
+              onChange={(_, v) => setRule({ ...rule, tags: v.value })}
+              data-testid="rule-tags"
+            />
+          </Field>
+          {data && data.tenants.length > 0 ? (
+            <Field label={m.exceptTenants}>
+              <Dropdown
+                multiselect
+                placeholder={m.noException}
+                value={data.tenants
+                  .filter((t) => rule.except.includes(t.id))
+                  .map((t) => t.name)
+                  .join(", ")}
+                selectedOptions={rule.except}
+                onOptionSelect={(_, v) => setRule({ ...rule, except: v.selectedOptions })}
+                data-testid="rule-except"
+              >
+                {data.tenants.map((t) => (
+                  <Option key={t.id} value={t.id}>
+                    {t.name}
+                  </Option>
+                ))}
+              </Dropdown>
+            </Field>
+          ) : null}
           <div className={styles.row}>
             <Button appearance="primary" disabled={busy} onClick={addRule} data-testid="rule-save">
               {m.save}

@@ -78,6 +78,17 @@ const en = {
   },
   condition: conditionEn,
   every: (interval: string) => `at most once per tenant every ${interval}`,
+  watches: (tenants: string[], tags: string[], except: string[]) => {
+    const parts: string[] = [];
+    if (tenants.length > 0) parts.push(`only ${tenants.join(", ")}`);
+    if (tags.length > 0) parts.push(`tenants tagged ${tags.join(" or ")}`);
+    if (except.length > 0) parts.push(`never ${except.join(", ")}`);
+    return parts.length === 0 ? "every tenant" : parts.join("; ");
+  },
+  onlyTagged: "Only tenants tagged",
+  onlyTaggedHint: "Separate several with commas; empty: every tenant.",
+  exceptTenants: "Except",
+  noException: "No exceptions",
   inboxOnly: "Inbox only",
   stopSending: (rule: string, destination: string) =>
     `Stop sending ${rule} to ${destination}`,
@@ -154,6 +165,17 @@ export const routingMessages = defineMessages(en, {
   },
   condition: conditionDe,
   every: (interval) => `höchstens einmal je Mandant alle ${interval}`,
+  watches: (tenants, tags, except) => {
+    const parts: string[] = [];
+    if (tenants.length > 0) parts.push(`nur ${tenants.join(", ")}`);
+    if (tags.length > 0) parts.push(`Mandanten mit Tag ${tags.join(" oder ")}`);
+    if (except.length > 0) parts.push(`nie ${except.join(", ")}`);
+    return parts.length === 0 ? "jeder Mandant" : parts.join("; ");
+  },
+  onlyTagged: "Nur Mandanten mit Tag",
+  onlyTaggedHint: "Mehrere durch Kommas trennen; leer: jeder Mandant.",
+  exceptTenants: "Außer",
+  noException: "Keine Ausnahmen",
   inboxOnly: "Nur Posteingang",
   stopSending: (rule, destination) => `${rule} nicht mehr an ${destination} senden`,
   sendTo: "Senden an…",
