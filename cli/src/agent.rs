@@ -599,8 +599,34 @@ async fn round(
     Ok(())
 }
 
-/// Captures one tenant under its lease, reviews it, raises its alerts, hands the results
-/// to sync, and completes the lease resting until the tenant is due again.
+/// How long a finished capture waits for sync to push it before its lease is completed.
+const PUSH_WAIT: Duration = Duration::from_secs(60);
+
+/// Wakes sync until the server has every operation this device made on `tenant` (true),
+/// or [`PUSH_WAIT`] passed (false). The capture's lease is renewed meanwhile: it is still
+/// one of the running captures.
+async fn pushed(shared: &Shared, tenant: TenantId) -> bool {
+    let deadline = tokio::time::Instant::now() + PUSH_WAIT;
+    let key = tenant.to_string();
+    loop {
+        match shared.store.pending_operations_for(&key).await {
+            Ok(0) => return true,
+            Ok(_) => {}
+            Err(error) => log(
+                "pending_unknown",
+                serde_json::json!({ "tenant": key, "error": error.to_string() }),
+            ),
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return false;
+        }
+        shared.wake.notify_one();
+        tokio::time::sleep(Duration::from_millis(250)).await;
+    }
+}
+
+/// Captures one tenant under its lease, reviews it, raises its alerts, has sync push the
+/// results, and completes the lease resting until the tenant is due again.
 async fn capture_one(shared: Arc<Shared>, tenant: TenantId, lease_id: String) {
     log(
         "capture_started",
@@ -650,7 +676,17 @@ async fn capture_one(shared: Arc<Shared>, tenant: TenantId, lease_id: String) {
         "captured",
         serde_json::json!({ "tenant": tenant.to_string(), "ok": ok, "run": detail }),
     );
-    shared.wake.notify_one();
+    // The capture must reach the server before the lease says it is done: an agent
+    // killed in between would otherwise leave the tenant resting with its capture (and
+    // the alerts it raises on other devices) on this host only. Not pushed in time: the
+    // lease is left to expire, and another agent captures the tenant again.
+    if !pushed(&shared, tenant).await {
+        log(
+            "capture_not_pushed",
+            serde_json::json!({ "tenant": tenant.to_string(), "waited_s": PUSH_WAIT.as_secs() }),
+        );
+        return;
+    }
     // Rest until this tenant is due again by its schedule (after a failure: its backoff).
     let rest = plumbline_core::capture::rest_seconds(&shared.store, tenant, Utc::now()).await;
     match engine::session(&shared.store, shared.keychain.as_ref(), &shared.options).await {

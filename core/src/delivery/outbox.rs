@@ -57,6 +57,12 @@ pub trait Leases: Sync {
         token: &str,
         rest_seconds: u64,
     ) -> impl Future<Output = Result<(), String>> + Send;
+    /// Whether other devices share the work: then an alert is sent only once what raised
+    /// it (the tenant's captures and decisions made here) is on the server, so that any
+    /// of them can take the delivery over under the same ids if this one dies mid-send.
+    fn shared(&self) -> bool {
+        false
+    }
 }
 
 /// A device delivering by itself: every claim is granted.
@@ -82,6 +88,10 @@ pub struct ServerLeases<'a> {
 }
 
 impl Leases for ServerLeases<'_> {
+    fn shared(&self) -> bool {
+        true
+    }
+
     async fn claim(&self, keys: &[(String, Option<String>)]) -> Result<Vec<Claim>, String> {
         let request = ClaimRequest {
             items: keys
@@ -191,6 +201,8 @@ pub struct RoundReport {
     pub skipped: u32,
     /// Held by another device at the moment.
     pub busy: u32,
+    /// Held back until what raised them is pushed to the server.
+    pub unpushed: u32,
     /// Destinations this round disabled (410, or failing for a day).
     pub disabled: Vec<String>,
 }
@@ -253,8 +265,25 @@ pub async fn deliver_due(
     leases: &impl Leases,
     now: DateTime<Utc>,
 ) -> Result<RoundReport, StoreError> {
-    let due = store.due_deliveries(now, BATCH).await?;
+    let mut due = store.due_deliveries(now, BATCH).await?;
     let mut report = RoundReport::default();
+    if leases.shared() {
+        // Held back until this device's changes to the tenant are on the server (the
+        // next sync pushes them; a later round sends).
+        let mut ready = Vec::with_capacity(due.len());
+        for delivery in due {
+            let waiting = match &delivery.tenant_id {
+                Some(tenant) => store.pending_operations_for(tenant).await? > 0,
+                None => false,
+            };
+            if waiting {
+                report.unpushed += 1;
+            } else {
+                ready.push(delivery);
+            }
+        }
+        due = ready;
+    }
     if due.is_empty() {
         return Ok(report);
     }

@@ -835,6 +835,16 @@ impl Store {
         Ok(())
     }
 
+    /// How many of this device's operations on `tenant` the server has not accepted yet.
+    pub async fn pending_operations_for(&self, tenant: &str) -> Result<i64, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT COUNT(*) FROM sync_ops WHERE tenant_id = ? AND state = 'pending'",
+        )
+        .bind(tenant)
+        .fetch_one(self.pool())
+        .await?)
+    }
+
     /// This device lost access to a tenant: its data goes, in one transaction, and the
     /// device's operations on it that the server has not accepted are listed as rejected.
     pub async fn revoke_tenant(&self, tenant: &str) -> Result<u64, StoreError> {
