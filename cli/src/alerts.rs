@@ -148,7 +148,7 @@ async fn tenant_ids(store: &Store, names: &[String]) -> Result<Vec<String>, Fail
 #[derive(clap::Subcommand, Debug)]
 enum RuleCommand {
     /// A new rule: `--when new-findings:high`, `lapsed`, `score-drop:10`, `expiring:14`
-    /// (days), `capture-failed` or `not-captured:3` (days).
+    /// (days), `capture-failed`, `not-captured:3` (days) or `ghost-policy`.
     Add {
         name: String,
         #[arg(long)]

@@ -31,12 +31,15 @@ pub enum Condition {
     CaptureFailed,
     /// The tenant's newest capture is `days` days old or older.
     NotCaptured { days: u32 },
+    /// A policy of the previous capture is gone from the tenant (a ghost policy: deleted
+    /// in the portal, perhaps by someone who should not have).
+    GhostPolicy,
 }
 
 impl Condition {
     /// The condition as `plumbline alerts rule add --when` takes it (and the console
     /// shows it): `new-findings:high`, `lapsed`, `score-drop:10`, `expiring:14`,
-    /// `capture-failed`, `not-captured:3`.
+    /// `capture-failed`, `not-captured:3`, `ghost-policy`.
     pub fn spec(&self) -> String {
         match self {
             Self::NewFindings { min_severity } => format!("new-findings:{}", min_severity.as_str()),
@@ -45,6 +48,7 @@ impl Condition {
             Self::AcceptanceExpiring { days } => format!("expiring:{days}"),
             Self::CaptureFailed => "capture-failed".to_owned(),
             Self::NotCaptured { days } => format!("not-captured:{days}"),
+            Self::GhostPolicy => "ghost-policy".to_owned(),
         }
     }
 
@@ -53,7 +57,7 @@ impl Condition {
         let bad = || {
             format!(
                 "{text:?}: use new-findings:SEVERITY, lapsed, score-drop:POINTS, expiring:DAYS, \
-                 capture-failed or not-captured:DAYS"
+                 capture-failed, not-captured:DAYS or ghost-policy"
             )
         };
         let (what, value) = match text.trim().split_once(':') {
@@ -81,6 +85,7 @@ impl Condition {
             "not-captured" => Self::NotCaptured {
                 days: number(value)?,
             },
+            "ghost-policy" if value.is_none() => Self::GhostPolicy,
             _ => return Err(bad()),
         })
     }
@@ -182,6 +187,8 @@ pub struct OpenedFinding {
     pub severity: Severity,
     pub title: String,
     pub reopened: bool,
+    /// A policy of the previous capture that is gone (drift kind `deleted`).
+    pub ghost: bool,
     /// What identifies this opening on every device: the finding and the review that
     /// opened it (both derived from the inputs, so the same everywhere).
     pub key: String,
@@ -338,6 +345,26 @@ fn fire(condition: &Condition, t: &TenantFacts) -> Option<Fired> {
             }
             let keys = hits.iter().map(|f| f.key.clone()).collect();
             Some((worst, format!("{}: {what}", t.tenant_name), body, keys))
+        }
+        Condition::GhostPolicy => {
+            let mut gone: Vec<&OpenedFinding> = t.opened.iter().filter(|f| f.ghost).collect();
+            if gone.is_empty() {
+                return None;
+            }
+            gone.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.title.cmp(&b.title)));
+            let what = if gone.len() == 1 {
+                "a policy was deleted".to_owned()
+            } else {
+                format!("{} policies were deleted", gone.len())
+            };
+            let body = listing(gone.iter().map(|f| f.title.clone()));
+            Some((
+                // A deleted policy is worth a look whatever the baseline says of it.
+                gone[0].severity.max(Severity::High),
+                format!("{}: {what}", t.tenant_name),
+                format!("{body}\nThey were in the previous capture and are gone from this one."),
+                gone.iter().map(|f| f.key.clone()).collect(),
+            ))
         }
         Condition::AcceptanceLapsed => {
             if t.lapsed.is_empty() {
@@ -505,6 +532,7 @@ mod tests {
             "expiring:14",
             "capture-failed",
             "not-captured:3",
+            "ghost-policy",
         ] {
             let condition = Condition::parse_spec(text).expect(text);
             assert_eq!(condition.spec(), text);
@@ -543,6 +571,7 @@ mod tests {
     fn opened(severity: Severity, title: &str, reopened: bool) -> OpenedFinding {
         OpenedFinding {
             severity,
+            ghost: false,
             title: title.to_owned(),
             reopened,
             key: format!("finding-{title}@review-1"),
@@ -721,6 +750,43 @@ mod tests {
             group_wait_secs: 30,
             escalation_policy_id: None,
         }]
+    }
+
+    #[test]
+    fn ghost_policies_alert_once_per_review_whatever_their_severity() {
+        let mut facts: ReviewFacts = BTreeMap::new();
+        let mut gone = opened(Severity::Low, "Legacy Wi-Fi profile", false);
+        gone.ghost = true;
+        let mut also = opened(Severity::Medium, "BitLocker policy", false);
+        also.ghost = true;
+        facts.insert(
+            "t1".to_owned(),
+            TenantFacts {
+                tenant_name: "Contoso".to_owned(),
+                opened: vec![gone, also, opened(Severity::High, "Not a ghost", false)],
+                ..TenantFacts::default()
+            },
+        );
+        facts.insert(
+            "t2".to_owned(),
+            TenantFacts {
+                tenant_name: "Fabrikam".to_owned(),
+                opened: vec![opened(Severity::Critical, "Changed", false)],
+                ..TenantFacts::default()
+            },
+        );
+        let raised = evaluate(&rule(Condition::GhostPolicy), &facts);
+        assert_eq!(raised.len(), 1, "only the tenant with deleted policies");
+        let alert = &raised[0];
+        assert_eq!(alert.title, "Contoso: 2 policies were deleted");
+        assert_eq!(alert.severity, Severity::High, "at least high");
+        assert!(alert.body.contains("BitLocker policy") && alert.body.contains("Legacy Wi-Fi"));
+        assert!(!alert.body.contains("Not a ghost"));
+        // The same facts raise the same event; a different ghost, another event.
+        assert_eq!(
+            evaluate(&rule(Condition::GhostPolicy), &facts)[0].event_id,
+            alert.event_id
+        );
     }
 
     #[test]

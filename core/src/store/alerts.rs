@@ -664,7 +664,12 @@ async fn review_facts(
             _ => None,
         })
         .min();
-    let opened = match least_severity {
+    // Ghost policies (a policy of the previous capture gone) of any severity, when a rule
+    // asks about them.
+    let ghosts = rules
+        .iter()
+        .any(|rule| rule.enabled && matches!(rule.condition, Condition::GhostPolicy));
+    let opened = match least_severity.or(ghosts.then_some(Severity::Critical)) {
         None => Vec::new(),
         Some(least) => {
             let wanted: Vec<&str> = [
@@ -679,19 +684,21 @@ async fn review_facts(
             .collect();
             sqlx::query(
                 "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status,
-                        f.id AS finding_id, tr.review_id
+                        f.id AS finding_id, tr.review_id, f.drift_kind
                  FROM finding_transitions tr
                  JOIN findings f ON f.id = tr.finding_id
                  JOIN tenants t ON t.id = f.tenant_id
                  WHERE tr.rowid > ? AND tr.rowid <= ? AND tr.review_id IS NOT NULL
                    AND tr.to_status = 'open' AND t.workspace_id = ?
-                   AND f.severity IN (SELECT value FROM json_each(?))
+                   AND (f.severity IN (SELECT value FROM json_each(?))
+                        OR (? AND f.drift_kind = 'deleted'))
                  ORDER BY tr.rowid",
             )
             .bind(mark.transition_rowid)
             .bind(next.transition_rowid)
             .bind(&workspace)
             .bind(serde_json::json!(wanted).to_string())
+            .bind(ghosts)
             .fetch_all(&mut *tx)
             .await?
         }
@@ -703,6 +710,7 @@ async fn review_facts(
                 .ok_or_else(|| StoreError::Corrupt(format!("severity {severity}")))?,
             title: row.try_get("title")?,
             reopened: row.try_get::<Option<String>, _>("from_status")?.is_some(),
+            ghost: row.try_get::<String, _>("drift_kind")? == "deleted",
             key: format!(
                 "{}@{}",
                 row.try_get::<String, _>("finding_id")?,
@@ -1297,6 +1305,44 @@ mod tests {
                 .iter()
                 .all(|a| a.rule.as_deref() != Some(rule.name.as_str())),
             "a disabled rule raises nothing"
+        );
+    }
+
+    /// A ghost-policy rule raises for every tenant whose review opened a `deleted`
+    /// finding (the demo plants them), whatever the finding's severity, and names the
+    /// deleted policies.
+    #[tokio::test]
+    async fn a_ghost_policy_rule_raises_for_deleted_policies() {
+        let (_dir, store, ()) = reviewed_portfolio().await;
+        let expected: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT t.display_name FROM finding_transitions tr
+             JOIN findings f ON f.id = tr.finding_id JOIN tenants t ON t.id = f.tenant_id
+             WHERE tr.to_status = 'open' AND tr.review_id IS NOT NULL
+               AND f.drift_kind = 'deleted'
+             ORDER BY t.display_name",
+        )
+        .fetch_all(store.pool())
+        .await
+        .expect("query");
+        assert!(!expected.is_empty(), "the demo plants deleted policies");
+        for rule in store.alert_rules().await.expect("rules") {
+            store
+                .set_alert_rule_enabled(&rule.id, false)
+                .await
+                .expect("only the ghost rule");
+        }
+        store
+            .add_alert_rule("Ghosts", Condition::GhostPolicy, 3600)
+            .await
+            .expect("add");
+        let raised = store.raise_alerts().await.expect("raise");
+        let mut tenants: Vec<String> = raised.iter().filter_map(|a| a.tenant.clone()).collect();
+        tenants.sort();
+        assert_eq!(tenants, expected);
+        assert!(raised.iter().all(|a| a.rule.as_deref() == Some("Ghosts")));
+        assert!(
+            raised.iter().all(|a| a.title.contains("deleted")),
+            "{raised:?}"
         );
     }
 

@@ -53,7 +53,7 @@ const DEFAULT_RULES: RuleRow[] = [
 
 /** core::alerts::Condition::parse_spec's forms. */
 const CONDITION =
-  /^(new-findings:(low|medium|high|critical)|lapsed|capture-failed|(score-drop|expiring|not-captured):[1-9]\d*)$/;
+  /^(new-findings:(low|medium|high|critical)|lapsed|capture-failed|ghost-policy|(score-drop|expiring|not-captured):[1-9]\d*)$/;
 
 /** core::escalation::parse_duration: 90s, 15m, 6h, 1d; a bare number is minutes. */
 function duration(text: string): number | null {
@@ -336,7 +336,7 @@ export class FakeDelivery {
     }
     if (!CONDITION.test(when.trim())) {
       throw invalid(
-        `"${when}": use new-findings:SEVERITY, lapsed, score-drop:POINTS, expiring:DAYS, capture-failed or not-captured:DAYS`,
+        `"${when}": use new-findings:SEVERITY, lapsed, score-drop:POINTS, expiring:DAYS, capture-failed, not-captured:DAYS or ghost-policy`,
       );
     }
     const seconds = duration(cooldown);

@@ -101,6 +101,21 @@ describe("Alert rules, silences and escalation policies", () => {
     await waitFor(() => expect(screen.queryByTestId("rule-Big drops")).not.toBeInTheDocument());
   });
 
+  it("adds a rule for deleted (ghost) policies", async () => {
+    const user = userEvent.setup();
+    const backend = new FakeBackend();
+    renderWithBackend(<Delivery />, backend);
+    await user.click(await screen.findByTestId("rule-add"));
+    await user.type(screen.getByTestId("rule-name"), "Ghosts");
+    await user.click(screen.getByTestId("rule-kind"));
+    await user.click(screen.getByRole("option", { name: "A policy was deleted" }));
+    expect(screen.queryByTestId("rule-number")).not.toBeInTheDocument();
+    await user.click(screen.getByTestId("rule-save"));
+    expect(await screen.findByTestId("rule-Ghosts")).toHaveTextContent(
+      "A policy was deleted since the last capture",
+    );
+  });
+
   it("adds an escalation policy, gives it to a rule, and says what is wrong with a bad step", async () => {
     const user = userEvent.setup();
     const backend = new FakeBackend({

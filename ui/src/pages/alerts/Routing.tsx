@@ -88,6 +88,7 @@ const KINDS = [
   "expiring",
   "capture-failed",
   "not-captured",
+  "ghost-policy",
 ] as const;
 const SEVERITIES = ["critical", "high", "medium", "low"] as const;
 const INTERVALS = ["30m", "1h", "6h", "1d"] as const;

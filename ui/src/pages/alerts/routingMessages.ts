@@ -30,6 +30,8 @@ function conditionEn(when: string): string {
       return "A capture failed or was incomplete";
     case "not-captured":
       return `Not captured for ${formatCount(n, "day")}`;
+    case "ghost-policy":
+      return "A policy was deleted since the last capture";
     default:
       return when;
   }
@@ -60,6 +62,8 @@ function conditionDe(when: string): string {
       return "Eine Erfassung schlug fehl oder war unvollständig";
     case "not-captured":
       return `Seit ${days(value)} nicht erfasst`;
+    case "ghost-policy":
+      return "Eine Richtlinie wurde seit der letzten Erfassung gelöscht";
     default:
       return when;
   }
@@ -107,6 +111,7 @@ const en = {
     expiring: "A risk acceptance ends soon",
     "capture-failed": "A capture failed",
     "not-captured": "A tenant was not captured",
+    "ghost-policy": "A policy was deleted",
   } as Record<string, string>,
   severity: "At least",
   severities: SEVERITY_EN,
@@ -193,6 +198,7 @@ export const routingMessages = defineMessages(en, {
     expiring: "Eine Risikoakzeptanz endet bald",
     "capture-failed": "Eine Erfassung schlug fehl",
     "not-captured": "Ein Mandant wurde nicht erfasst",
+    "ghost-policy": "Eine Richtlinie wurde gelöscht",
   },
   severity: "Mindestens",
   severities: SEVERITY_DE,
