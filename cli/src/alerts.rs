@@ -126,7 +126,7 @@ impl TenantArgs {
     async fn filter(&self, store: &Store) -> Result<TenantFilter, Failure> {
         Ok(TenantFilter {
             tenants: tenant_ids(store, &self.tenant).await?,
-            tags: self.tag.iter().map(|t| t.trim().to_owned()).collect(),
+            tags: self.tag.clone(),
             exclude: tenant_ids(store, &self.except).await?,
         })
     }

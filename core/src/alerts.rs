@@ -130,6 +130,24 @@ impl TenantFilter {
                 .any(|wanted| tags.iter().any(|tag| tag.eq_ignore_ascii_case(wanted)))
     }
 
+    /// The filter as stored: tags trimmed, blanks and repeats dropped.
+    pub fn tidy(&self) -> Self {
+        fn tidy(list: &[String]) -> Vec<String> {
+            let mut out: Vec<String> = Vec::new();
+            for item in list.iter().map(|i| i.trim()).filter(|i| !i.is_empty()) {
+                if !out.iter().any(|o| o == item) {
+                    out.push(item.to_owned());
+                }
+            }
+            out
+        }
+        Self {
+            tenants: tidy(&self.tenants),
+            tags: tidy(&self.tags),
+            exclude: tidy(&self.exclude),
+        }
+    }
+
     /// True when every tenant is watched.
     pub fn is_all(&self) -> bool {
         self.tenants.is_empty() && self.tags.is_empty() && self.exclude.is_empty()

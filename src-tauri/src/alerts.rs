@@ -413,17 +413,13 @@ pub async fn add_alert_rule(
     })?;
     let filter = TenantFilter {
         tenants: Vec::new(),
-        tags: tags
-            .iter()
-            .map(|t| t.trim().to_owned())
-            .filter(|t| !t.is_empty())
-            .collect(),
+        tags,
         exclude: except,
     };
     let added = store
         .add_alert_rule(&name, condition, i64::from(cooldown))
         .await?;
-    if !filter.is_all() {
+    if !filter.tidy().is_all() {
         store.set_rule_tenants(&added.id, &filter).await?;
     }
     Ok(())

@@ -270,19 +270,10 @@ pub async fn deliver_due(
     if leases.shared() {
         // Held back until this device's changes to the tenant are on the server (the
         // next sync pushes them; a later round sends).
-        let mut ready = Vec::with_capacity(due.len());
-        for delivery in due {
-            let waiting = match &delivery.tenant_id {
-                Some(tenant) => store.pending_operations_for(tenant).await? > 0,
-                None => false,
-            };
-            if waiting {
-                report.unpushed += 1;
-            } else {
-                ready.push(delivery);
-            }
-        }
-        due = ready;
+        let pending = store.tenants_with_pending_operations().await?;
+        let before = due.len();
+        due.retain(|d| d.tenant_id.as_ref().is_none_or(|t| !pending.contains(t)));
+        report.unpushed = u32::try_from(before - due.len()).unwrap_or(u32::MAX);
     }
     if due.is_empty() {
         return Ok(report);

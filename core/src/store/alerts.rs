@@ -9,6 +9,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 use sqlx::{QueryBuilder, Row, Sqlite, SqliteConnection};
 
+use super::sync::take_register;
 use super::{parse_timestamp, timestamp, Store, StoreError};
 use crate::alerts::{
     default_rules, evaluate, AlertRule, Channel, Condition, ExpiringAcceptance, FailedRun,
@@ -187,7 +188,7 @@ impl Store {
         filter: &TenantFilter,
     ) -> Result<AlertRule, StoreError> {
         let rule = self.alert_rule(rule).await?;
-        let json = serde_json::to_string(filter).map_err(StoreError::corrupt)?;
+        let json = serde_json::to_string(&filter.tidy()).map_err(StoreError::corrupt)?;
         let mut tx = self.begin_write().await?;
         sqlx::query("UPDATE alert_rules SET tenant_filter = ? WHERE id = ?")
             .bind(&json)
@@ -987,25 +988,6 @@ fn alert_row(row: &sqlx::sqlite::SqliteRow) -> Result<AlertRow, StoreError> {
     })
 }
 
-/// Takes the register `entity`/`key` for an operation at `hlc` when it is newer than the
-/// one held (last writer wins); false: a newer write is already in.
-async fn take(
-    conn: &mut SqliteConnection,
-    entity: &str,
-    key: &str,
-    hlc: &str,
-) -> Result<bool, StoreError> {
-    super::sync::take_register(conn, entity, key, entity_field(entity), hlc).await
-}
-
-fn entity_field(entity: &str) -> &'static str {
-    if entity == "silence" {
-        "silence"
-    } else {
-        "rule"
-    }
-}
-
 /// Applies another device's alert rule (`alert_rule_set`): by name, case folded.
 pub(crate) async fn apply_rule_set(
     conn: &mut SqliteConnection,
@@ -1014,7 +996,7 @@ pub(crate) async fn apply_rule_set(
     hlc: &str,
 ) -> Result<(), StoreError> {
     let key = record.name.trim().to_lowercase();
-    if !take(conn, "alert_rule", &key, hlc).await? {
+    if !take_register(conn, "alert_rule", &key, "rule", hlc).await? {
         return Ok(());
     }
     // A condition this version does not know is kept as it came (it raises nothing here).
@@ -1074,7 +1056,7 @@ pub(crate) async fn apply_rule_remove(
     hlc: &str,
 ) -> Result<(), StoreError> {
     let key = name.trim().to_lowercase();
-    if !take(conn, "alert_rule", &key, hlc).await? {
+    if !take_register(conn, "alert_rule", &key, "rule", hlc).await? {
         return Ok(());
     }
     let found: Option<(String, String)> = sqlx::query_as(
@@ -1102,7 +1084,7 @@ pub(crate) async fn apply_silence(
     record: &plumbline_wire::SilenceRecord,
     hlc: &str,
 ) -> Result<(), StoreError> {
-    if !take(conn, "silence", &record.id, hlc).await? {
+    if !take_register(conn, "silence", &record.id, "silence", hlc).await? {
         return Ok(());
     }
     for at in [&record.starts_at, &record.ends_at] {

@@ -835,6 +835,19 @@ impl Store {
         Ok(())
     }
 
+    /// The tenants with operations of this device the server has not accepted yet.
+    pub async fn tenants_with_pending_operations(
+        &self,
+    ) -> Result<std::collections::HashSet<String>, StoreError> {
+        Ok(sqlx::query_scalar(
+            "SELECT DISTINCT tenant_id FROM sync_ops WHERE state = 'pending' AND tenant_id IS NOT NULL",
+        )
+        .fetch_all(self.pool())
+        .await?
+        .into_iter()
+        .collect())
+    }
+
     /// How many of this device's operations on `tenant` the server has not accepted yet.
     pub async fn pending_operations_for(&self, tenant: &str) -> Result<i64, StoreError> {
         Ok(sqlx::query_scalar(
