@@ -300,6 +300,39 @@ pub fn severity_for(
     }
 }
 
+/// Whether the built-in list alone makes a drift on `path` of an item of `kind` critical
+/// (what [`severity_for`] says of it with no rule and a low default), without allocating:
+/// lint asks it of every setting of every captured policy.
+pub fn is_critical_setting(kind: &str, path: &str) -> bool {
+    // Lower-cased on the stack (ASCII case changes keep UTF-8 valid); long paths on the heap.
+    let mut buffer = [0u8; 256];
+    let owned;
+    let lower: &str = match buffer.get_mut(..path.len()) {
+        Some(slot) => {
+            slot.copy_from_slice(path.as_bytes());
+            slot.make_ascii_lowercase();
+            match std::str::from_utf8(slot) {
+                Ok(lower) => lower,
+                Err(_) => return false, // unreachable: lower-casing ASCII keeps UTF-8 valid
+            }
+        }
+        None => {
+            owned = path.to_ascii_lowercase();
+            &owned
+        }
+    };
+    HIGH_RISK_SETTINGS
+        .iter()
+        .filter(|(_, severity)| *severity == Severity::Critical)
+        .any(|(needle, _)| {
+            if *needle == "state" {
+                kind == "conditional_access" && lower == "state"
+            } else {
+                lower.contains(needle)
+            }
+        })
+}
+
 /// The default severity of items of a kind.
 pub fn default_severity(kind: &str) -> Severity {
     match kind {
@@ -320,6 +353,48 @@ mod tests {
 
     fn j(rule: Rule, expected: Option<Value>, actual: Option<Value>) -> Verdict {
         judge(&rule, expected.as_ref(), actual.as_ref(), &BTreeMap::new())
+    }
+
+    #[test]
+    fn critical_settings_are_those_severity_for_calls_critical() {
+        let paths = [
+            "grantControls/builtInControls",
+            "GRANTCONTROLS/BUILTINCONTROLS/0",
+            "state",
+            "State",
+            "conditions/state",
+            "defenderRequireRealTimeMonitoring",
+            "allowRealtimeMonitoring",
+            "device_vendor_msft_defender_realtimeprotection",
+            "TamperProtection/enabled",
+            "bitLockerEncryptDevice",
+            "firewallEnabled",
+            "passwordMinimumLength",
+            "",
+            "é/realtimeProtection",
+            &"x".repeat(300),
+            &format!("{}/tamperProtection", "y".repeat(300)),
+        ];
+        for kind in [
+            "conditional_access",
+            "settings_catalog",
+            "compliance_policy",
+        ] {
+            for path in paths {
+                assert_eq!(
+                    is_critical_setting(kind, path),
+                    severity_for(kind, path, None, Severity::Low) == Severity::Critical,
+                    "{kind} {path}"
+                );
+            }
+        }
+        assert!(is_critical_setting("conditional_access", "State"));
+        assert!(!is_critical_setting("settings_catalog", "state"));
+        assert!(is_critical_setting(
+            "settings_catalog",
+            "x/TamperProtection"
+        ));
+        assert!(!is_critical_setting("settings_catalog", "bitlocker"));
     }
 
     #[test]

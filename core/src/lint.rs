@@ -30,7 +30,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use crate::baseline::{severity_for, Severity};
+use crate::baseline::{is_critical_setting, Severity};
 use crate::normalize::Normalized;
 
 /// Bumped when a rule changes what it reports; stored lint results of another version
@@ -240,7 +240,7 @@ fn per_item(
         .normalized
         .settings
         .keys()
-        .any(|path| severity_for(item.kind, path, None, Severity::Low) == Severity::Critical);
+        .any(|path| is_critical_setting(item.kind, path));
     if critical && !everyone.is_empty() && !excludes {
         out.push(LintIssue {
             actual: Some(json!(everyone)),
@@ -355,6 +355,10 @@ fn conflicts(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
     type Group<'a> = (&'a str, &'a str, Vec<&'a str>);
     let mut groups: BTreeMap<Group<'_>, BTreeMap<&str, BTreeMap<&str, &Value>>> = BTreeMap::new();
     for ((kind, _, target, path), by_policy) in seen {
+        // A setting only one policy sets conflicts with nothing (most of them).
+        if by_policy.len() < 2 {
+            continue;
+        }
         let distinct: BTreeSet<String> = by_policy.values().map(|v| v.to_string()).collect();
         if distinct.len() > 1 {
             let policies: Vec<&str> = by_policy.keys().copied().collect();

@@ -112,8 +112,9 @@ pub struct CapturedItem {
     pub external_id: String,
     /// Display name (`displayName` or `name`, as the kind says).
     pub name: String,
-    /// The object exactly as read (parsed JSON; key order preserved).
-    pub raw: serde_json::Value,
+    /// The object exactly as read (parsed JSON; key order preserved). Shared: a tenant's
+    /// history repeats most objects, and a first sync applies thousands of captures.
+    pub raw: std::sync::Arc<serde_json::Value>,
     /// Path of the file it came from, relative to the import root.
     pub source_path: Option<String>,
 }

@@ -182,7 +182,7 @@ async fn create_demo_baseline(store: &Store, content: &CaptureContent) -> Result
                 kind: item.kind.clone(),
                 name: item.name.clone(),
                 external_id: item.external_id.clone(),
-                raw: item.raw.clone(),
+                raw: (*item.raw).clone(),
             })
             .collect(),
     );

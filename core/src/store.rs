@@ -47,7 +47,7 @@ pub use baselines::{
     Assignment, BaselineAssignment, BaselineSummary, LoadedBaseline, NewBaselineItem,
     VersionSummary,
 };
-pub use blobs::{blob_hash, canonical_bytes};
+pub use blobs::{blob_hash, canonical_bytes, ReceivedBlob};
 pub use captures::{CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;
 pub use delivery::{

@@ -50,7 +50,7 @@ async fn record_copy(
                 odata_type: i.odata_type,
                 external_id: i.external_id,
                 name: i.name,
-                raw: i.raw,
+                raw: i.raw.into(),
                 source_path: i.source_path,
             })
             .collect(),
@@ -218,7 +218,8 @@ fn compliance(id: &str, name: &str, length: i64) -> CapturedItem {
             "id": id, "displayName": name, "passwordRequired": true,
             "passwordMinimumLength": length, "roleScopeTagIds": ["0"],
             "assignments": [{"target": {"@odata.type": "#microsoft.graph.allDevicesAssignmentTarget"}}]
-        }),
+        })
+        .into(),
         source_path: None,
     }
 }
@@ -245,7 +246,9 @@ async fn duplicate_policy_names_review_with_a_lint_finding_and_no_false_drift() 
         odata_type: Some("#microsoft.graph.somethingNew".to_owned()),
         external_id: "u1".to_owned(),
         name: name.to_owned(),
-        raw: serde_json::json!({"@odata.type": "#microsoft.graph.somethingNew", "displayName": name}),
+        raw:
+            serde_json::json!({"@odata.type": "#microsoft.graph.somethingNew", "displayName": name})
+                .into(),
         source_path: None,
     });
     items.push(CapturedItem {
@@ -253,7 +256,7 @@ async fn duplicate_policy_names_review_with_a_lint_finding_and_no_false_drift() 
         odata_type: None,
         external_id: "e1".to_owned(),
         name: "Empty".to_owned(),
-        raw: serde_json::json!({"name": "Empty", "settings": []}),
+        raw: serde_json::json!({"name": "Empty", "settings": []}).into(),
         source_path: None,
     });
     let golden = record_tenant(&store, "Golden", items.clone()).await;
@@ -261,7 +264,7 @@ async fn duplicate_policy_names_review_with_a_lint_finding_and_no_false_drift() 
     items.reverse();
     for (n, item) in items.iter_mut().enumerate() {
         item.external_id = format!("c{n}");
-        item.raw["id"] = serde_json::json!(format!("c{n}"));
+        std::sync::Arc::make_mut(&mut item.raw)["id"] = serde_json::json!(format!("c{n}"));
     }
     let customer = record_tenant(&store, "Customer", items).await;
 
@@ -373,7 +376,7 @@ async fn one_broken_tenant_among_a_thousand_does_not_stop_the_others() {
         odata_type: None,
         external_id: "huge".to_owned(),
         name: "Huge".to_owned(),
-        raw: serde_json::Value::Object(huge),
+        raw: serde_json::Value::Object(huge).into(),
         source_path: None,
     });
     items.push(CapturedItem {
@@ -381,7 +384,7 @@ async fn one_broken_tenant_among_a_thousand_does_not_stop_the_others() {
         odata_type: None,
         external_id: "empty".to_owned(),
         name: String::new(),
-        raw: serde_json::json!({}),
+        raw: serde_json::json!({}).into(),
         source_path: None,
     });
     let strange = record_tenant(&store, "Pathological", items).await;

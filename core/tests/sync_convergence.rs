@@ -16,7 +16,7 @@ use chrono::TimeZone;
 use plumbline_core::findings::{Action, RiskRequest};
 use plumbline_core::portfolio::{add_demo_tenants, DemoRequest};
 use plumbline_core::review::{review_all, ReviewOptions};
-use plumbline_core::store::{FindingFilter, Store};
+use plumbline_core::store::{FindingFilter, ReceivedBlob, Store};
 use plumbline_core::sync::api::{Outcome, RejectReason, Sequenced, Verdict};
 use proptest::prelude::*;
 
@@ -114,9 +114,10 @@ impl Sim {
             .map(str::to_owned)
             .collect();
         let missing = store.missing_blobs(&hashes).await.expect("missing");
-        let received: Vec<(String, Vec<u8>)> = missing
+        let received: Vec<ReceivedBlob> = missing
             .into_iter()
-            .filter_map(|h| self.blobs.get(&h).map(|b| (h, b.clone())))
+            .filter_map(|h| self.blobs.get(&h).map(|b| (h, b)))
+            .map(|(h, b)| ReceivedBlob::check(h, b, false).expect("a blob of the log"))
             .collect();
         store.store_blobs(&received).await.expect("store blobs");
     }

@@ -103,7 +103,7 @@ pub fn write_export(
     Ok(content
         .items
         .iter()
-        .map(|item| (item.kind.clone(), item.raw.clone()))
+        .map(|item| (item.kind.clone(), (*item.raw).clone()))
         .collect())
 }
 

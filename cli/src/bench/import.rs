@@ -107,7 +107,7 @@ fn write_export(root: &Path, files: usize) -> anyhow::Result<(usize, u64)> {
     let generator = DemoGenerator::new(DEFAULT_SEED).context("demo generator")?;
     let policies: Vec<(String, Value)> = generator
         .baseline_items()
-        .map(|i| (i.kind.clone(), i.raw.clone()))
+        .map(|i| (i.kind.clone(), (*i.raw).clone()))
         .collect();
     if policies.is_empty() {
         bail!("the demo corpus holds no policies");

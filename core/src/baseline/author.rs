@@ -8,6 +8,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::folder::{read_folder, write_folder, BaselineFolder, FolderError, FolderItem};
 use super::{default_severity, BaselineOptions};
@@ -189,7 +190,7 @@ async fn read_source(store: &Store, source: &BaselineSource) -> Result<SourceCon
                             kind: i.kind,
                             name: i.name,
                             external_id: i.external_id,
-                            raw: i.raw,
+                            raw: Arc::unwrap_or_clone(i.raw),
                         })
                         .collect(),
                 ),

@@ -800,7 +800,7 @@ fn captured_item(
         odata_type,
         external_id,
         name,
-        raw: Value::Object(map),
+        raw: std::sync::Arc::new(Value::Object(map)),
         source_path: Some(path.to_owned()),
     }
 }

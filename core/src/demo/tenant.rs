@@ -7,6 +7,7 @@
 //! other tenant.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use rand::seq::index::sample;
@@ -68,7 +69,7 @@ pub(super) fn baseline(corpus: &Corpus, seed: u64) -> CaptureContent {
                 used.insert(group.to_owned());
             }
         }
-        set_assignments(&mut item.raw, &item.external_id, &ids);
+        set_assignments(Arc::make_mut(&mut item.raw), &item.external_id, &ids);
         content.items.push(item);
     }
     content.directory_objects = groups::STANDARD
@@ -346,7 +347,7 @@ impl<'g> Builder<'g> {
         let digits = fraction_digits(item.raw.get("lastModifiedDateTime"));
         let stamp = self.timestamp_between(from, to, digits);
         let version = next_version(item.raw.get("version"), &mut self.rng);
-        if let Some(object) = item.raw.as_object_mut() {
+        if let Some(object) = Arc::make_mut(&mut item.raw).as_object_mut() {
             if object.contains_key("lastModifiedDateTime") {
                 object.insert("lastModifiedDateTime".to_owned(), Value::String(stamp));
             }
@@ -503,7 +504,7 @@ impl<'g> Builder<'g> {
     fn base_item(&mut self, b: usize, new_name: Option<String>) -> CapturedItem {
         let corpus = self.corpus;
         let base = &corpus.items[b];
-        let mut raw = base.item.raw.clone();
+        let mut raw = (*base.item.raw).clone();
         let new_ids: Vec<String> = base
             .ids
             .iter()
@@ -526,7 +527,7 @@ impl<'g> Builder<'g> {
             odata_type: base.item.odata_type.clone(),
             external_id,
             name,
-            raw,
+            raw: Arc::new(raw),
             source_path: None,
         }
     }
@@ -627,7 +628,7 @@ impl<'g> Builder<'g> {
         };
         let written = new.clone();
         if !self.edit(slot, k, true, |item, _| {
-            leaf.path.write(&mut item.raw, written)
+            leaf.path.write(Arc::make_mut(&mut item.raw), written)
         }) {
             return false;
         }
@@ -677,7 +678,9 @@ impl<'g> Builder<'g> {
         let (path, baseline_value) = (leaf.path.clone(), leaf.value.clone());
         let previous = self.planted[r].actual.clone();
         let written = baseline_value.clone();
-        if !self.edit(slot, k, true, |item, _| path.write(&mut item.raw, written)) {
+        if !self.edit(slot, k, true, |item, _| {
+            path.write(Arc::make_mut(&mut item.raw), written)
+        }) {
             return false;
         }
         self.planted[r].until_capture = Some(k);
@@ -722,13 +725,13 @@ impl<'g> Builder<'g> {
                 let Some(id) = chain.first() else {
                     return false;
                 };
-                let removed = json::remove_top_setting(&mut item.raw, id).is_some();
+                let removed = json::remove_top_setting(Arc::make_mut(&mut item.raw), id).is_some();
                 if removed {
-                    update_setting_count(&mut item.raw);
+                    update_setting_count(Arc::make_mut(&mut item.raw));
                 }
                 removed
             }
-            SettingPath::Property(_) => leaf.path.write(&mut item.raw, Value::Null),
+            SettingPath::Property(_) => leaf.path.write(Arc::make_mut(&mut item.raw), Value::Null),
         });
         if !removed {
             return false;
@@ -772,7 +775,7 @@ impl<'g> Builder<'g> {
             // Only the source's policy id (its first id) appears in its settings' links.
             let new_ids = vec![self.slots[slot].external_id.clone()];
             let added = self.edit(slot, 0, false, |item, _| {
-                let Some(list) = json::settings_mut(&mut item.raw) else {
+                let Some(list) = json::settings_mut(Arc::make_mut(&mut item.raw)) else {
                     return false;
                 };
                 let Some(element) = copy_setting(source, addable.position, list.len(), &new_ids)
@@ -780,7 +783,7 @@ impl<'g> Builder<'g> {
                     return false;
                 };
                 list.push(element);
-                update_setting_count(&mut item.raw);
+                update_setting_count(Arc::make_mut(&mut item.raw));
                 true
             });
             if !added {
@@ -804,7 +807,8 @@ impl<'g> Builder<'g> {
             };
             let leaf = base.property_additions[l].clone();
             if !self.edit(slot, 0, false, |item, _| {
-                leaf.path.write(&mut item.raw, leaf.value.clone())
+                leaf.path
+                    .write(Arc::make_mut(&mut item.raw), leaf.value.clone())
             }) {
                 return false;
             }
@@ -837,7 +841,7 @@ impl<'g> Builder<'g> {
         let resolved = self.resolve(&new);
         let policy_id = self.slots[slot].external_id.clone();
         if !self.edit(slot, k, true, |item, _| {
-            set_assignments(&mut item.raw, &policy_id, &resolved);
+            set_assignments(Arc::make_mut(&mut item.raw), &policy_id, &resolved);
             true
         }) {
             return false;
@@ -916,7 +920,7 @@ impl<'g> Builder<'g> {
                 let after: Vec<Value> = order.iter().map(|&i| before[i].clone()).collect();
                 let permutation = order.clone();
                 if !self.edit(slot, k, false, |item, _| {
-                    let Some(list) = json::settings_mut(&mut item.raw) else {
+                    let Some(list) = json::settings_mut(Arc::make_mut(&mut item.raw)) else {
                         return false;
                     };
                     let mut taken: Vec<Option<Value>> =
@@ -942,7 +946,7 @@ impl<'g> Builder<'g> {
                 let resolved = self.resolve(&after);
                 let policy_id = self.slots[slot].external_id.clone();
                 if !self.edit(slot, k, false, |item, _| {
-                    set_assignments(&mut item.raw, &policy_id, &resolved);
+                    set_assignments(Arc::make_mut(&mut item.raw), &policy_id, &resolved);
                     true
                 }) {
                     return false;
@@ -965,7 +969,9 @@ impl<'g> Builder<'g> {
                 let mut after = before.clone();
                 after.rotate_left(1);
                 let written = Value::Array(after.clone());
-                if !self.edit(slot, k, false, |item, _| path.write(&mut item.raw, written)) {
+                if !self.edit(slot, k, false, |item, _| {
+                    path.write(Arc::make_mut(&mut item.raw), written)
+                }) {
                     return false;
                 }
                 (path.render(), Value::Array(before), Value::Array(after))
@@ -1021,8 +1027,8 @@ impl<'g> Builder<'g> {
         };
         let written = after.clone();
         if !self.edit(slot, k, false, |item, _| match written {
-            Some(value) => path.write(&mut item.raw, value),
-            None => path.remove_property(&mut item.raw).is_some(),
+            Some(value) => path.write(Arc::make_mut(&mut item.raw), value),
+            None => path.remove_property(Arc::make_mut(&mut item.raw)).is_some(),
         }) {
             return false;
         }
@@ -1153,7 +1159,7 @@ impl<'g> Builder<'g> {
             let (raw, leaves) = self.settings_subset(base, &new_ids);
             (raw, Some(leaves))
         } else {
-            let mut raw = base.item.raw.clone();
+            let mut raw = (*base.item.raw).clone();
             json::patch_strings(&mut raw, &base.id_strings, &new_ids);
             (raw, None)
         };
@@ -1212,7 +1218,7 @@ impl<'g> Builder<'g> {
             odata_type: base.item.odata_type.clone(),
             external_id,
             name,
-            raw,
+            raw: Arc::new(raw),
             source_path: None,
         };
         self.extra_sources.insert(source);

@@ -238,7 +238,7 @@ fn ordered(
             let targets = item.raw.get("assignments")?.as_array()?;
             let single = |a: &Value| {
                 let mut copy = item.clone();
-                copy.raw = serde_json::json!({ "assignments": [a] });
+                copy.raw = std::sync::Arc::new(serde_json::json!({ "assignments": [a] }));
                 portable_assignments(&copy, groups).pop()
             };
             Some(Value::Array(

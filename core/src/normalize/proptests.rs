@@ -280,7 +280,7 @@ proptest! {
         let leaves = leaves(item);
         prop_assume!(!leaves.is_empty());
         let leaf = &leaves[pick.index(leaves.len())];
-        let mut changed = item.raw.clone();
+        let mut changed = (*item.raw).clone();
         if let Some(slot) = changed.pointer_mut(&leaf.pointer) {
             *slot = leaf.new_value.clone();
         }
@@ -303,7 +303,7 @@ fn every_single_real_change_is_exactly_one_changed_path() {
     for item in corpus() {
         let before = normalize(&item.kind, &item.raw, &DirectoryIndex::default());
         for leaf in leaves(item) {
-            let mut changed = item.raw.clone();
+            let mut changed = (*item.raw).clone();
             *changed.pointer_mut(&leaf.pointer).expect("the leaf exists") = leaf.new_value.clone();
             let after = normalize(&item.kind, &changed, &DirectoryIndex::default());
             assert_eq!(

@@ -94,7 +94,7 @@ fn volatile_fields_and_annotations_never_become_settings() {
 fn volatile_churn_changes_nothing() {
     let item = policy("Windows Firewall - D - Firewall Configuration");
     let before = plain(item);
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     set_field(
         &mut raw,
         "/id",
@@ -131,7 +131,7 @@ fn driver_update_counters_and_inventory_state_are_ignored() {
     let normalized = plain(item);
     assert_eq!(setting(&normalized, "approvalType"), &json!("automatic"));
     assert_eq!(setting(&normalized, "deploymentDeferralInDays"), &json!(0));
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     set_field(&mut raw, "/newUpdates", json!(12));
     set_field(&mut raw, "/deviceReporting", json!(250));
     set_field(
@@ -154,7 +154,7 @@ fn update_ring_pause_timestamps_are_state_not_settings() {
     assert!(!normalized
         .settings
         .contains_key("qualityUpdatesPauseExpiryDateTime"));
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     set_field(
         &mut raw,
         "/qualityUpdatesPauseExpiryDateTime",
@@ -212,7 +212,7 @@ fn catalog_settings_flatten_by_definition_chains() {
 #[test]
 fn catalog_settings_reordered_by_microsoft_compare_equal() {
     let item = policy("Windows Firewall - D - Firewall Configuration");
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     raw["settings"].as_array_mut().expect("settings").reverse();
     assert_eq!(
         plain(item),
@@ -271,7 +271,7 @@ fn several_group_entries_are_a_set_of_child_maps() {
         .any(|k| k.starts_with(&format!("{path}/"))));
 
     // Entry order is not identity.
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     let group = find_group(&mut raw, "com.apple.servicemanagement_rules").expect("the rules group");
     group.reverse();
     assert_eq!(
@@ -328,7 +328,7 @@ fn collection_values_are_sets() {
     let mut sorted = value.as_array().expect("array").clone();
     sorted.sort_by_key(canonical_json);
     assert_eq!(value, &Value::Array(sorted), "{path}");
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     reverse_collections(&mut raw);
     assert_eq!(
         normalize(&item.kind, &raw, &DirectoryIndex::default()),
@@ -356,7 +356,7 @@ fn reverse_collections(value: &mut Value) {
 #[test]
 fn the_same_path_twice_keeps_both_values() {
     let item = policy("Windows Firewall - D - Firewall Configuration");
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     let settings = raw["settings"].as_array_mut().expect("settings");
     let mut copy = settings[2].clone();
     set_field(
@@ -417,7 +417,7 @@ fn null_empty_and_missing_are_the_same() {
         .contains_key("validOperatingSystemBuildRanges"));
     assert!(!normalized.settings.contains_key("description"));
     assert!(!normalized.settings.values().any(is_empty));
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     let object = raw.as_object_mut().expect("object");
     object.remove("passwordExpirationDays");
     object.insert("validOperatingSystemBuildRanges".to_owned(), Value::Null);
@@ -455,7 +455,7 @@ fn compliance_actions_are_keyed_by_action_type() {
     assert_eq!(setting(&normalized, "rtpEnabled"), &json!(true));
 
     // A notification with a tenant's template and a CC group, added before the block.
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     let actions = raw
         .pointer_mut("/scheduledActionsForRule/0/scheduledActionConfigurations")
         .and_then(Value::as_array_mut)
@@ -517,7 +517,7 @@ fn app_protection_lists_are_sets_and_computed_app_lists_are_ignored() {
         .contains_key("minimumRequiredPatchVersion"));
     assert_eq!(setting(&normalized, "minimumPinLength"), &json!(6));
 
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     set_field(&mut raw, "/appGroupType", json!("selectedPublicApps"));
     let selected = normalize(&item.kind, &raw, &DirectoryIndex::default());
     let apps = setting(&selected, "apps").as_array().expect("apps");
@@ -570,7 +570,7 @@ fn device_configuration_properties_and_flag_enums() {
         setting(&normalized, "configDeviceHealthMonitoringScope"),
         &json!("bootPerformance")
     );
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     set_field(
         &mut raw,
         "/configDeviceHealthMonitoringScope",
@@ -870,7 +870,7 @@ fn authentication_strengths_compare_by_name_and_combinations() {
 #[test]
 fn scope_tags_resolve_with_default_well_known() {
     let item = policy("Windows Firewall - D - Firewall Configuration");
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     raw["roleScopeTagIds"] = json!(["7", "0"]);
     let directory = DirectoryIndex::new(&[
         directory_object(DirectoryObjectKind::ScopeTag, "7", "Europe"),
@@ -947,7 +947,7 @@ fn assignment_directory() -> DirectoryIndex {
 fn assignments_are_keyed_by_intent_and_portable_target() {
     let item = policy("Windows Firewall - D - Firewall Configuration");
     let before = plain(item);
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     raw["assignments"] = assignments_json(PILOT, EXCLUDED, CORPORATE);
     let normalized = normalize(&item.kind, &raw, &assignment_directory());
     assert_eq!(
@@ -982,7 +982,7 @@ fn assignments_are_keyed_by_intent_and_portable_target() {
 #[test]
 fn a_changed_filter_or_intent_is_an_assignment_change() {
     let item = policy("Windows Firewall - D - Firewall Configuration");
-    let mut raw = item.raw.clone();
+    let mut raw = (*item.raw).clone();
     raw["assignments"] = assignments_json(PILOT, EXCLUDED, CORPORATE);
     let base = normalize(&item.kind, &raw, &assignment_directory());
     set_field(

@@ -4,6 +4,8 @@
 //! serialisation with the object's own key order, as read — so an unchanged policy is
 //! stored once however many captures and baselines hold it. Data is zstd-compressed.
 
+use std::sync::Arc;
+
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
@@ -48,27 +50,72 @@ pub(crate) async fn put(
     Ok(hash)
 }
 
-/// Stores canonical bytes already hashed (`hash`, checked by the caller) unless present.
-pub(crate) async fn put_bytes(
-    conn: &mut SqliteConnection,
-    hash: &str,
-    bytes: &[u8],
-) -> Result<(), StoreError> {
-    let exists = sqlx::query("SELECT 1 FROM blobs WHERE sha256 = ?")
-        .bind(hash)
-        .fetch_optional(&mut *conn)
-        .await?
-        .is_some();
-    if !exists {
+/// A blob received from the server: checked against its hash, compressed as it is
+/// stored and its JSON decoded, once — work a sync does off the task that writes the
+/// database, and that applying the records naming the blob then reuses.
+#[derive(Clone, Debug)]
+pub struct ReceivedBlob {
+    hash: String,
+    size: i64,
+    compressed: Vec<u8>,
+    /// Kept when the blob is applied with the records that came with it (a snapshot);
+    /// not for a page of the log, which can name a great many.
+    value: Option<Arc<serde_json::Value>>,
+}
+
+impl ReceivedBlob {
+    /// Checks that `bytes` hash to `hash` and hold JSON; compresses them, and keeps the
+    /// decoded JSON when `keep_value`.
+    pub fn check(hash: String, bytes: &[u8], keep_value: bool) -> Result<Self, StoreError> {
+        if blob_hash(bytes) != hash {
+            return Err(StoreError::Invalid(format!(
+                "the server sent bytes for blob {hash} that do not hash to it: sync again"
+            )));
+        }
+        let not_json = |e: serde_json::Error| {
+            StoreError::Invalid(format!(
+                "the server sent blob {hash}, which is not JSON ({e}): check that it runs the \
+                 same version as this app"
+            ))
+        };
+        let value = if keep_value {
+            Some(Arc::new(serde_json::from_slice(bytes).map_err(not_json)?))
+        } else {
+            serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(not_json)?;
+            None
+        };
         let compressed = compress(bytes)
             .map_err(|e| StoreError::corrupt(format!("cannot compress a blob: {e}")))?;
-        sqlx::query("INSERT INTO blobs (sha256, size, codec, data) VALUES (?, ?, 'zstd', ?)")
-            .bind(hash)
-            .bind(bytes.len() as i64)
-            .bind(compressed)
-            .execute(&mut *conn)
-            .await?;
+        Ok(Self {
+            size: bytes.len() as i64,
+            hash,
+            compressed,
+            value,
+        })
     }
+
+    pub fn hash(&self) -> &str {
+        &self.hash
+    }
+
+    pub(crate) fn value(&self) -> Option<&Arc<serde_json::Value>> {
+        self.value.as_ref()
+    }
+}
+
+/// Stores a received blob unless present.
+pub(crate) async fn put_received(
+    conn: &mut SqliteConnection,
+    blob: &ReceivedBlob,
+) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO blobs (sha256, size, codec, data) VALUES (?, ?, 'zstd', ?) ON CONFLICT (sha256) DO NOTHING",
+    )
+    .bind(&blob.hash)
+    .bind(blob.size)
+    .bind(&blob.compressed)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }
 

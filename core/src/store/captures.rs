@@ -223,17 +223,19 @@ impl Store {
         .execute(&mut *conn)
         .await?;
 
-        for (kind, status) in &content.kind_status {
-            sqlx::query(
-                "INSERT INTO capture_kinds (capture_id, kind, ok, item_count, error) VALUES (?, ?, ?, ?, ?)",
-            )
-            .bind(id.to_string())
-            .bind(kind)
-            .bind(status.ok)
-            .bind(i64::from(status.item_count))
-            .bind(&status.error)
-            .execute(&mut *conn)
-            .await?;
+        let kinds: Vec<_> = content.kind_status.iter().collect();
+        for chunk in kinds.chunks(ITEM_CHUNK) {
+            let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO capture_kinds (capture_id, kind, ok, item_count, error) ",
+            );
+            builder.push_values(chunk, |mut row, (kind, status)| {
+                row.push_bind(id.to_string())
+                    .push_bind(*kind)
+                    .push_bind(status.ok)
+                    .push_bind(i64::from(status.item_count))
+                    .push_bind(&status.error);
+            });
+            builder.build().execute(&mut *conn).await?;
         }
 
         let hashes = match known_hashes {
@@ -388,19 +390,22 @@ impl Store {
 
         // Directory objects can repeat across files of an import: keep the first.
         let mut seen = std::collections::BTreeSet::new();
-        for object in &content.directory_objects {
-            if !seen.insert((object.kind, object.external_id.as_str())) {
-                continue;
-            }
-            sqlx::query(
-                "INSERT INTO directory_objects (capture_id, kind, external_id, display_name) VALUES (?, ?, ?, ?)",
-            )
-            .bind(&capture_id)
-            .bind(object.kind.as_str())
-            .bind(&object.external_id)
-            .bind(&object.display_name)
-            .execute(&mut *conn)
-            .await?;
+        let objects: Vec<_> = content
+            .directory_objects
+            .iter()
+            .filter(|o| seen.insert((o.kind, o.external_id.as_str())))
+            .collect();
+        for chunk in objects.chunks(ITEM_CHUNK) {
+            let mut builder: QueryBuilder<Sqlite> = QueryBuilder::new(
+                "INSERT INTO directory_objects (capture_id, kind, external_id, display_name) ",
+            );
+            builder.push_values(chunk, |mut row, object| {
+                row.push_bind(&capture_id)
+                    .push_bind(object.kind.as_str())
+                    .push_bind(&object.external_id)
+                    .push_bind(&object.display_name);
+            });
+            builder.build().execute(&mut *conn).await?;
         }
 
         if is_remote {

@@ -16,6 +16,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::str::FromStr;
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use plumbline_wire::{
@@ -30,8 +31,9 @@ use sqlx::{Row, SqliteConnection};
 
 use super::baselines::insert_item;
 use super::baselines::NewBaselineItem;
+use super::blobs::{self, ReceivedBlob};
 use super::captures::{CaptureMemo, CaptureWrite, RemoteCapture};
-use super::{blobs, timestamp, Store, StoreError};
+use super::{timestamp, Store, StoreError};
 use crate::baseline::{SettingRule, Severity};
 use crate::model::{
     CaptureContent, CaptureId, CaptureSource, CapturedItem, DirectoryObject, DirectoryObjectKind,
@@ -540,16 +542,11 @@ impl Store {
         Ok(out)
     }
 
-    /// Stores blobs received from the server; each must hash to its name.
-    pub async fn store_blobs(&self, received: &[(String, Vec<u8>)]) -> Result<(), StoreError> {
+    /// Stores blobs received from the server (checked by [`ReceivedBlob::check`]).
+    pub async fn store_blobs(&self, received: &[ReceivedBlob]) -> Result<(), StoreError> {
         let mut tx = self.pool().begin().await?;
-        for (hash, bytes) in received {
-            if blobs::blob_hash(bytes) != *hash {
-                return Err(StoreError::Invalid(format!(
-                    "the server sent bytes for blob {hash} that do not hash to it: sync again"
-                )));
-            }
-            blobs::put_bytes(&mut tx, hash, bytes).await?;
+        for blob in received {
+            blobs::put_received(&mut tx, blob).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -643,7 +640,7 @@ impl Store {
         operations: &[Sequenced],
         cursor: Option<i64>,
     ) -> Result<Applied, StoreError> {
-        self.apply_in_one(operations, cursor, None).await
+        self.apply_in_one(operations, cursor, None, &[]).await
     }
 
     /// Applies `operations` in one transaction with the cursor that follows them (when
@@ -653,6 +650,7 @@ impl Store {
         operations: &[Sequenced],
         cursor: Option<i64>,
         snapshot_done: Option<&str>,
+        received: &[ReceivedBlob],
     ) -> Result<Applied, StoreError> {
         let first_hlc = operations
             .first()
@@ -661,6 +659,14 @@ impl Store {
         let mut tx = self.begin_remote(&first_hlc).await?;
         let mut applied = Applied::default();
         let mut memo = ApplyMemo::default();
+        // Blobs that came with the operations are stored with them, and their decoded
+        // JSON serves the records naming them (not read back from the database).
+        for blob in received {
+            blobs::put_received(&mut tx, blob).await?;
+            if let Some(value) = blob.value() {
+                memo.blobs.insert(blob.hash().to_owned(), Arc::clone(value));
+            }
+        }
         let device = self.writer().device_id.clone();
         for sequenced in operations {
             let op = &sequenced.operation;
@@ -777,9 +783,10 @@ impl Store {
         key: &str,
         operations: &[Sequenced],
         first_sync: bool,
+        received: &[ReceivedBlob],
     ) -> Result<Applied, StoreError> {
         let done = first_sync.then_some(key);
-        self.apply_in_one(operations, None, done).await
+        self.apply_in_one(operations, None, done, received).await
     }
 
     /// Ends a first sync: the stream continues after the snapshots' sequence.
@@ -1216,7 +1223,7 @@ async fn version_record(
 /// What applying a page reuses: blobs read, items normalised.
 #[derive(Default)]
 struct ApplyMemo {
-    blobs: std::collections::HashMap<String, Value>,
+    blobs: std::collections::HashMap<String, Arc<Value>>,
     captures: CaptureMemo,
 }
 
@@ -1224,15 +1231,19 @@ impl ApplyMemo {
     const BLOB_LIMIT: usize = 50_000;
 
     /// A blob this device must have (fetched before the operation is applied).
-    async fn blob(&mut self, conn: &mut SqliteConnection, hash: &str) -> Result<Value, StoreError> {
+    async fn blob(
+        &mut self,
+        conn: &mut SqliteConnection,
+        hash: &str,
+    ) -> Result<Arc<Value>, StoreError> {
         if let Some(value) = self.blobs.get(hash) {
-            return Ok(value.clone());
+            return Ok(Arc::clone(value));
         }
-        let value = needed_blob(conn, hash).await?;
+        let value = Arc::new(needed_blob(conn, hash).await?);
         if self.blobs.len() > Self::BLOB_LIMIT {
             self.blobs.clear();
         }
-        self.blobs.insert(hash.to_owned(), value.clone());
+        self.blobs.insert(hash.to_owned(), Arc::clone(&value));
         Ok(value)
     }
 }
@@ -1569,8 +1580,10 @@ async fn apply_capture(
             })
             .collect(),
         definitions: match &record.definitions {
-            Some(hash) => serde_json::from_value(memo.blob(conn, hash).await?)
-                .map_err(|e| corrupt(format!("setting definitions {hash}: {e}")))?,
+            Some(hash) => {
+                serde_json::from_value(Arc::unwrap_or_clone(memo.blob(conn, hash).await?))
+                    .map_err(|e| corrupt(format!("setting definitions {hash}: {e}")))?
+            }
             None => Default::default(),
         },
     };

@@ -126,7 +126,7 @@ async fn the_corpus_is_stored_once_and_reads_back_identically() {
         (&a.kind, &a.name, &a.external_id).cmp(&(&b.kind, &b.name, &b.external_id))
     });
     for (stored, original) in items.iter().zip(expected) {
-        assert_eq!(stored.raw, original.raw);
+        assert_eq!(stored.raw, *original.raw);
         assert_eq!(stored.name, original.name);
         assert_eq!(stored.kind, original.kind);
     }

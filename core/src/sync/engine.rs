@@ -34,7 +34,7 @@ use super::client::{Client, ClientError, DeviceToken, ServerUrl};
 use super::connection::token_account;
 use crate::keychain::{Keychain, KeychainError};
 use crate::review::{review_all, review_tenant, ReviewOptions};
-use crate::store::{Applied, OutboxOp, Store, StoreError};
+use crate::store::{Applied, OutboxOp, ReceivedBlob, Store, StoreError};
 
 /// Operations per pushed batch, at most.
 pub const PUSH_BATCH: usize = 500;
@@ -109,7 +109,9 @@ pub struct SyncReport {
     /// Tenant keys whose checksums still disagree.
     pub mismatched: Vec<String>,
     /// Where the round's time went, in milliseconds: `snapshots` (asking the server for
-    /// them), `blobs` (fetching what they name), `apply`, `push`, `pull`, `derive`.
+    /// them), `blobs` (fetching what they name), `apply`, `push`, `pull`, `derive`. A
+    /// first sync downloads the next tenant while it applies one, so `snapshots` and
+    /// `blobs` overlap `apply`; `waiting` is the time it waited for a download.
     pub timings_ms: BTreeMap<&'static str, u64>,
 }
 
@@ -170,6 +172,7 @@ impl Cancel {
 }
 
 /// The server, the token and the workspace of a round.
+#[derive(Clone)]
 pub struct Session {
     pub client: Client,
     pub token: DeviceToken,
@@ -324,7 +327,10 @@ async fn round(
     Ok(report)
 }
 
-/// Snapshots at the log's head, one per tenant key; resumable.
+/// Snapshots at the log's head, one per tenant key; resumable. The next tenant's snapshot
+/// and blobs are downloaded, checked and decoded while the current one is applied (the
+/// server's work, the network and this device's decoding overlap the database writes);
+/// one tenant ahead at most, so memory stays bounded by two tenants' records.
 async fn first_sync(
     store: &Store,
     session: &Session,
@@ -339,49 +345,112 @@ async fn first_sync(
         .await?;
     let up_to = store.begin_first_sync(&head.epoch, head.head).await?;
     let done = store.snapshots_done().await?;
-    let keys: Vec<&String> = head.tenants.keys().collect();
-    let total = keys.len() as u64;
-    for (index, key) in keys.into_iter().enumerate() {
-        progress(SyncProgress {
-            phase: "snapshot",
-            done: index as u64,
-            total,
-        });
-        if done.contains(key) {
-            continue;
-        }
+    let total = head.tenants.len() as u64;
+    let mut applied_count = head.tenants.keys().filter(|k| done.contains(*k)).count() as u64;
+    let mut todo = head
+        .tenants
+        .keys()
+        .filter(|k| !done.contains(*k))
+        .cloned()
+        .collect::<Vec<_>>()
+        .into_iter();
+    let prefetch = |key: String| {
+        let (store, session, epoch) = (store.clone(), session.clone(), head.epoch.clone());
+        Prefetch(tokio::spawn(async move {
+            fetch_snapshot(&store, &session, key, up_to, &epoch).await
+        }))
+    };
+    progress(SyncProgress {
+        phase: "snapshot",
+        done: applied_count,
+        total,
+    });
+    let mut next = todo.next().map(prefetch);
+    while let Some(pending) = next.take() {
+        let started = Instant::now();
+        let fetched = pending.wait().await?;
+        report.took("waiting", started);
         cancel.check()?;
-        let tenant = (!key.is_empty()).then_some(key.as_str());
-        let started = Instant::now();
-        let snapshot = session
-            .client
-            .snapshot(&session.token, &session.workspace, tenant, up_to)
-            .await?;
-        report.took("snapshots", started);
-        if snapshot.epoch != head.epoch {
-            return Err(SyncError::Protocol(
-                "the server's log was replaced during the first sync: sync again".to_owned(),
-            ));
-        }
-        let started = Instant::now();
-        fetch_blobs(store, session, &snapshot.operations, report).await?;
-        report.took("blobs", started);
-        report.pulled += snapshot.operations.len();
+        next = todo.next().map(prefetch);
+        report.pulled += fetched.operations.len();
+        report.blobs_downloaded += fetched.blobs.len();
+        *report.timings_ms.entry("snapshots").or_default() += fetched.snapshot_ms;
+        *report.timings_ms.entry("blobs").or_default() += fetched.blobs_ms;
         let started = Instant::now();
         let applied = store
-            .apply_snapshot(key, &snapshot.operations, true)
+            .apply_snapshot(&fetched.key, &fetched.operations, true, &fetched.blobs)
             .await?;
         report.took("apply", started);
         report.applied += applied.applied;
         changed.merge(applied);
+        applied_count += 1;
+        progress(SyncProgress {
+            phase: "snapshot",
+            done: applied_count,
+            total,
+        });
     }
-    progress(SyncProgress {
-        phase: "snapshot",
-        done: total,
-        total,
-    });
     store.finish_first_sync(up_to).await?;
     Ok(())
+}
+
+/// A download running beside the apply; stopped when the first sync stops early.
+struct Prefetch(tokio::task::JoinHandle<Result<FetchedSnapshot, SyncError>>);
+
+impl Prefetch {
+    async fn wait(mut self) -> Result<FetchedSnapshot, SyncError> {
+        match (&mut self.0).await {
+            Ok(result) => result,
+            Err(error) => Err(SyncError::Protocol(format!(
+                "downloading a snapshot stopped: {error}"
+            ))),
+        }
+    }
+}
+
+impl Drop for Prefetch {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// One tenant's snapshot with the blobs it names that this device lacks, ready to apply.
+struct FetchedSnapshot {
+    key: String,
+    operations: Vec<Sequenced>,
+    blobs: Vec<ReceivedBlob>,
+    snapshot_ms: u64,
+    blobs_ms: u64,
+}
+
+async fn fetch_snapshot(
+    store: &Store,
+    session: &Session,
+    key: String,
+    up_to: i64,
+    epoch: &str,
+) -> Result<FetchedSnapshot, SyncError> {
+    let tenant = (!key.is_empty()).then_some(key.as_str());
+    let started = Instant::now();
+    let snapshot = session
+        .client
+        .snapshot(&session.token, &session.workspace, tenant, up_to)
+        .await?;
+    let snapshot_ms = started.elapsed().as_millis() as u64;
+    if snapshot.epoch != epoch {
+        return Err(SyncError::Protocol(
+            "the server's log was replaced during the first sync: sync again".to_owned(),
+        ));
+    }
+    let started = Instant::now();
+    let blobs = download_blobs(store, session, &snapshot.operations).await?;
+    Ok(FetchedSnapshot {
+        key,
+        operations: snapshot.operations,
+        blobs,
+        snapshot_ms,
+        blobs_ms: started.elapsed().as_millis() as u64,
+    })
 }
 
 /// Splits operations into batches bounded in count and JSON bytes.
@@ -504,31 +573,70 @@ async fn upload_blobs(
     Ok(())
 }
 
-/// Fetches the blobs `operations` name that this device lacks.
+/// Fetches and stores the blobs `operations` name that this device lacks (a request's
+/// worth at a time: a page can name many).
 async fn fetch_blobs(
     store: &Store,
     session: &Session,
     operations: &[Sequenced],
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
+    let missing = missing_blobs(store, operations).await?;
+    for chunk in missing.chunks(BLOB_BATCH_HASHES) {
+        let received = download(session, chunk.to_vec(), false).await?;
+        report.blobs_downloaded += received.len();
+        store.store_blobs(&received).await?;
+    }
+    Ok(())
+}
+
+/// Downloads the blobs `operations` name that this device lacks, checked and decoded
+/// (one snapshot's worth: kept in memory until applied with it).
+async fn download_blobs(
+    store: &Store,
+    session: &Session,
+    operations: &[Sequenced],
+) -> Result<Vec<ReceivedBlob>, SyncError> {
+    let missing = missing_blobs(store, operations).await?;
+    let mut out = Vec::with_capacity(missing.len());
+    for chunk in missing.chunks(BLOB_BATCH_HASHES) {
+        out.extend(download(session, chunk.to_vec(), true).await?);
+    }
+    Ok(out)
+}
+
+async fn missing_blobs(store: &Store, operations: &[Sequenced]) -> Result<Vec<String>, SyncError> {
     let hashes: Vec<String> = operations
         .iter()
         .flat_map(|s| s.operation.body.blobs())
         .map(str::to_owned)
         .collect();
     if hashes.is_empty() {
-        return Ok(());
+        return Ok(Vec::new());
     }
-    let missing = store.missing_blobs(&hashes).await?;
-    for chunk in missing.chunks(BLOB_BATCH_HASHES) {
-        let received = session
-            .client
-            .fetch_blobs(&session.token, &session.workspace, chunk.to_vec())
-            .await?;
-        report.blobs_downloaded += received.len();
-        store.store_blobs(&received).await?;
-    }
-    Ok(())
+    Ok(store.missing_blobs(&hashes).await?)
+}
+
+/// One request's blobs, checked, compressed (and decoded when `keep_values`) on a
+/// blocking thread (CPU work that would otherwise hold up the runtime's threads).
+async fn download(
+    session: &Session,
+    hashes: Vec<String>,
+    keep_values: bool,
+) -> Result<Vec<ReceivedBlob>, SyncError> {
+    let received = session
+        .client
+        .fetch_blobs(&session.token, &session.workspace, hashes)
+        .await?;
+    let checked = tokio::task::spawn_blocking(move || {
+        received
+            .into_iter()
+            .map(|(hash, bytes)| ReceivedBlob::check(hash, &bytes, keep_values))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await
+    .map_err(|e| SyncError::Protocol(format!("checking downloaded blobs stopped: {e}")))??;
+    Ok(checked)
 }
 
 enum Pulled {
@@ -580,10 +688,11 @@ async fn pull(
                         .client
                         .snapshot(&session.token, &session.workspace, Some(tenant_id), cursor)
                         .await?;
-                    fetch_blobs(store, session, &snapshot.operations, report).await?;
+                    let blobs = download_blobs(store, session, &snapshot.operations).await?;
+                    report.blobs_downloaded += blobs.len();
                     report.pulled += snapshot.operations.len();
                     let applied = store
-                        .apply_snapshot(tenant_id, &snapshot.operations, false)
+                        .apply_snapshot(tenant_id, &snapshot.operations, false, &blobs)
                         .await?;
                     report.applied += applied.applied;
                     changed.merge(applied);
@@ -650,9 +759,10 @@ async fn compare_checksums(
             .client
             .snapshot(&session.token, &session.workspace, tenant, cursor)
             .await?;
-        fetch_blobs(store, session, &snapshot.operations, report).await?;
+        let blobs = download_blobs(store, session, &snapshot.operations).await?;
+        report.blobs_downloaded += blobs.len();
         let applied = store
-            .apply_snapshot(key, &snapshot.operations, false)
+            .apply_snapshot(key, &snapshot.operations, false, &blobs)
             .await?;
         report.applied += applied.applied;
         changed.merge(applied);
