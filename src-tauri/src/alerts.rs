@@ -334,6 +334,9 @@ pub struct RuleRow {
     pub tags: Vec<String>,
     /// Never these tenants (names).
     pub except: Vec<String>,
+    /// The ids of `tenants` and `except`, in the same order (to edit the rule's tenants).
+    pub tenant_ids: Vec<String>,
+    pub except_ids: Vec<String>,
 }
 
 fn invalid(message: String) -> CommandError {
@@ -370,6 +373,8 @@ pub async fn list_alert_rules(state: State<'_, AppState>) -> Result<Vec<RuleRow>
             tenants: names(&rule.tenant_filter.tenants),
             tags: rule.tenant_filter.tags.clone(),
             except: names(&rule.tenant_filter.exclude),
+            tenant_ids: rule.tenant_filter.tenants.clone(),
+            except_ids: rule.tenant_filter.exclude.clone(),
             when: rule.condition.spec(),
             enabled: rule.enabled,
             cooldown_secs: seconds_u32(rule.cooldown_secs),
@@ -422,6 +427,39 @@ pub async fn add_alert_rule(
     if !filter.tidy().is_all() {
         store.set_rule_tenants(&added.id, &filter).await?;
     }
+    Ok(())
+}
+
+/// Changes which tenants a rule watches: only `tenants` (ids; none: every tenant), only
+/// those with one of `tags`, never those in `except` (ids). It syncs with the rule.
+#[tauri::command]
+#[specta::specta]
+pub async fn set_alert_rule_tenants(
+    state: State<'_, AppState>,
+    rule: String,
+    tenants: Vec<String>,
+    tags: Vec<String>,
+    except: Vec<String>,
+) -> Result<(), CommandError> {
+    let store = state.store()?;
+    manage::check_admin(store).await?;
+    let known = store.list_tenants().await?;
+    if let Some(unknown) = tenants
+        .iter()
+        .chain(&except)
+        .find(|id| !known.iter().any(|t| t.id.to_string() == **id))
+    {
+        return Err(invalid(format!(
+            "no tenant {unknown} in this workspace: reload the page and choose again"
+        )));
+    }
+    let rule = store.alert_rule(&rule).await?;
+    let filter = TenantFilter {
+        tenants,
+        tags,
+        exclude: except,
+    };
+    store.set_rule_tenants(&rule.id, &filter).await?;
     Ok(())
 }
 

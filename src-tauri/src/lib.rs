@@ -76,6 +76,7 @@ pub fn specta_builder<R: tauri::Runtime>() -> tauri_specta::Builder<R> {
             alerts::list_escalation_policies,
             alerts::list_alert_rules,
             alerts::add_alert_rule,
+            alerts::set_alert_rule_tenants,
             alerts::set_alert_rule_enabled,
             alerts::remove_alert_rule,
             alerts::route_alert_rule,

@@ -890,8 +890,9 @@ async fn choose_option(session: &Session, name: &str, failure: &str) -> anyhow::
 }
 
 /// The Alerts page's "Where alerts go" through the real app: a signed webhook on loopback
-/// added (its secret shown once), the high-findings rule routed to it from the rules table,
-/// a test alert sent from the app and verified with the secret the app showed.
+/// added (its secret shown once), the high-findings rule routed to it from the rules table
+/// and limited to tenants tagged vip, a test alert sent from the app and verified with the
+/// secret the app showed.
 #[tokio::test]
 #[ignore = "needs an X display (Xvfb), tauri-driver and WebKitWebDriver: scripts/test.sh runs it under xvfb-run"]
 async fn an_alert_destination_is_added_routed_and_tested_from_the_app() -> anyhow::Result<()> {
@@ -941,6 +942,35 @@ async fn an_alert_destination_is_added_routed_and_tested_from_the_app() -> anyho
         FAILURE,
     )
     .await?;
+
+    // The rule's tenants changed from the rules table: only tenants tagged vip. The row
+    // says so, and the rule in the app's database watches exactly that.
+    click_first(
+        &session,
+        &format!("[data-testid=\"rule-tenants-{RULE}\"]"),
+        FAILURE,
+    )
+    .await?;
+    let tags = wait_or_screenshot(&session, "[data-testid=\"watch-tags\"]", 1, FAILURE).await?;
+    session.send_keys(&tags[0], "vip").await?;
+    click_first(&session, "[data-testid=\"watch-save\"]", FAILURE).await?;
+    let outcome =
+        wait_or_screenshot(&session, "[data-testid=\"delivery-outcome\"]", 1, FAILURE).await?;
+    let said = session.text(&outcome[0]).await?;
+    assert!(said.contains("now watches the tenants you chose"), "{said}");
+    let row = session
+        .find_all(&format!("[data-testid=\"rule-{RULE}\"]"))
+        .await?;
+    let shown = session.text(&row[0]).await?;
+    assert!(shown.contains("tenants tagged vip"), "{shown}");
+    {
+        let store =
+            plumbline_core::store::Store::open(&home.path().join("data").join("plumbline.db"))
+                .await?;
+        let rule = store.alert_rule(RULE).await?;
+        assert_eq!(rule.tenant_filter.tags, vec!["vip".to_owned()]);
+        assert!(rule.tenant_filter.tenants.is_empty() && rule.tenant_filter.exclude.is_empty());
+    }
 
     // A test alert from the app reaches the receiver, signed with the secret shown.
     click_first(&session, "[data-testid=\"destination-test-ops\"]", FAILURE).await?;

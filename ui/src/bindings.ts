@@ -96,6 +96,11 @@ export const commands = {
 	 *  tenants with one of `tags` (none: every tenant) except those in `except` (ids).
 	 */
 	addAlertRule: (name: string, when: string, cooldown: string, tags: string[], except: string[]) => typedError<null, CommandError>(__TAURI_INVOKE("add_alert_rule", { name, when, cooldown, tags, except })),
+	/**
+	 *  Changes which tenants a rule watches: only `tenants` (ids; none: every tenant), only
+	 *  those with one of `tags`, never those in `except` (ids). It syncs with the rule.
+	 */
+	setAlertRuleTenants: (rule: string, tenants: string[], tags: string[], except: string[]) => typedError<null, CommandError>(__TAURI_INVOKE("set_alert_rule_tenants", { rule, tenants, tags, except })),
 	/**  Turns a rule on or off (by name or id). */
 	setAlertRuleEnabled: (rule: string, enabled: boolean) => typedError<null, CommandError>(__TAURI_INVOKE("set_alert_rule_enabled", { rule, enabled })),
 	/**  Removes a rule (its alerts stay in the inbox). */
@@ -1210,6 +1215,9 @@ export type RuleRow = {
 	tags: string[],
 	/**  Never these tenants (names). */
 	except: string[],
+	/**  The ids of `tenants` and `except`, in the same order (to edit the rule's tenants). */
+	tenantIds: string[],
+	exceptIds: string[],
 };
 
 /**  A rule in a form: only the fields its kind needs are read. */

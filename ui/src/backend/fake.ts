@@ -257,6 +257,7 @@ export class FakeBackend implements Backend {
     listEscalationPolicies: 0,
     listAlertRules: 0,
     addAlertRule: 0,
+    setAlertRuleTenants: 0,
     setAlertRuleEnabled: 0,
     removeAlertRule: 0,
     routeAlertRule: 0,
@@ -751,7 +752,26 @@ export class FakeBackend implements Backend {
   ): Promise<void> {
     await this.answer("addAlertRule");
     const names = except.map((id) => this.tenantName(id) ?? id);
-    this.delivery.addRule(name, when, cooldown, tags, names);
+    this.delivery.addRule(name, when, cooldown, tags, names, except);
+  }
+
+  async setAlertRuleTenants(
+    rule: string,
+    tenants: string[],
+    tags: string[],
+    except: string[],
+  ): Promise<void> {
+    await this.answer("setAlertRuleTenants");
+    for (const id of [...tenants, ...except]) {
+      if (this.tenantName(id) === null) {
+        throw new BackendError(
+          "invalid_input",
+          `no tenant ${id} in this workspace: reload the page and choose again`,
+        );
+      }
+    }
+    const named = (ids: string[]) => ids.map((id) => ({ id, name: this.tenantName(id) ?? id }));
+    this.delivery.setRuleTenants(rule, named(tenants), tags, named(except));
   }
 
   async setAlertRuleEnabled(rule: string, enabled: boolean): Promise<void> {

@@ -42,6 +42,8 @@ const rule = (id: string, name: string, when: string, cooldownSecs: number): Rul
   tenants: [],
   tags: [],
   except: [],
+  tenantIds: [],
+  exceptIds: [],
 });
 
 /** core::alerts::default_rules. */
@@ -327,7 +329,14 @@ export class FakeDelivery {
     return row;
   }
 
-  addRule(name: string, when: string, cooldown: string, tags: string[] = [], except: string[] = []) {
+  addRule(
+    name: string,
+    when: string,
+    cooldown: string,
+    tags: string[] = [],
+    except: string[] = [],
+    exceptIds: string[] = except,
+  ) {
     this.checkAdmin();
     const trimmed = name.trim();
     if (!trimmed) throw invalid("name the rule");
@@ -346,7 +355,24 @@ export class FakeDelivery {
       ...rule(`rule-${this.sequence}`, trimmed, when.trim(), seconds),
       tags: tags.map((t) => t.trim()).filter(Boolean),
       except,
+      exceptIds,
     });
+  }
+
+  /** As `Store::set_rule_tenants` (tags trimmed, empty ones dropped). */
+  setRuleTenants(
+    name: string,
+    tenants: { id: string; name: string }[],
+    tags: string[],
+    except: { id: string; name: string }[],
+  ) {
+    this.checkAdmin();
+    const row = this.findRule(name);
+    row.tenants = tenants.map((t) => t.name);
+    row.tenantIds = tenants.map((t) => t.id);
+    row.tags = tags.map((t) => t.trim()).filter(Boolean);
+    row.except = except.map((t) => t.name);
+    row.exceptIds = except.map((t) => t.id);
   }
 
   setRuleEnabled(name: string, enabled: boolean) {

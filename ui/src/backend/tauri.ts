@@ -89,6 +89,9 @@ export function createTauriBackend(): Backend {
     },
     listEscalationPolicies: () => unwrap(commands.listEscalationPolicies),
     listAlertRules: () => unwrap(commands.listAlertRules),
+    setAlertRuleTenants: async (rule, tenants, tags, except) => {
+      await unwrap(() => commands.setAlertRuleTenants(rule, tenants, tags, except));
+    },
     addAlertRule: async (name, when, cooldown, tags, except) => {
       await unwrap(() => commands.addAlertRule(name, when, cooldown, tags, except));
     },

@@ -309,6 +309,16 @@ export interface Backend {
     tags: string[],
     except: string[],
   ): Promise<void>;
+  /**
+   * Which tenants a rule watches (admins): only `tenants` (ids; none: every tenant),
+   * only those with one of `tags`, never the `except` tenant ids.
+   */
+  setAlertRuleTenants(
+    rule: string,
+    tenants: string[],
+    tags: string[],
+    except: string[],
+  ): Promise<void>;
   setAlertRuleEnabled(rule: string, enabled: boolean): Promise<void>;
   removeAlertRule(rule: string): Promise<void>;
   /** Sends a rule's alerts to a destination, or stops it. */

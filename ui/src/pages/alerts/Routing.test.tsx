@@ -101,6 +101,41 @@ describe("Alert rules, silences and escalation policies", () => {
     await waitFor(() => expect(screen.queryByTestId("rule-Big drops")).not.toBeInTheDocument());
   });
 
+  it("changes which tenants an existing rule watches, starting from what it watches now", async () => {
+    const user = userEvent.setup();
+    const fabrikam: TenantRow = { ...contoso, id: "tenant-fabrikam", name: "Fabrikam" };
+    const backend = new FakeBackend({ tenants: [contoso, fabrikam] });
+    renderWithBackend(<Delivery />, backend);
+    await user.click(await screen.findByTestId(`rule-tenants-${HIGH}`));
+    const form = screen.getByRole("group", { name: `Tenants ${HIGH} watches` });
+    await user.click(within(form).getByTestId("watch-tenants"));
+    await user.click(screen.getByRole("menuitemcheckbox", { name: "Contoso" }));
+    await user.click(screen.getByRole("menuitemcheckbox", { name: "Fabrikam" }));
+    await user.type(within(form).getByTestId("watch-tags"), " vip ,");
+    await user.click(within(form).getByTestId("watch-save"));
+    await waitFor(() =>
+      expect(screen.getByTestId(`rule-${HIGH}`)).toHaveTextContent(
+        "only Contoso, Fabrikam; tenants tagged vip",
+      ),
+    );
+    expect(screen.getByTestId("delivery-outcome")).toHaveTextContent(
+      `${HIGH} now watches the tenants you chose.`,
+    );
+
+    // Opened again, the form holds the rule's tenants: taking one out keeps the other.
+    await user.click(screen.getByTestId(`rule-tenants-${HIGH}`));
+    expect(screen.getByTestId("watch-tags")).toHaveValue("vip");
+    await user.click(screen.getByTestId("watch-tenants"));
+    await user.click(screen.getByRole("menuitemcheckbox", { name: "Contoso" }));
+    await user.clear(screen.getByTestId("watch-tags"));
+    await user.click(screen.getByTestId("watch-save"));
+    await waitFor(() =>
+      expect(screen.getByTestId(`rule-${HIGH}`)).toHaveTextContent("only Fabrikam"),
+    );
+    expect(screen.getByTestId(`rule-${HIGH}`)).not.toHaveTextContent("vip");
+    expect(backend.calls.setAlertRuleTenants).toBe(2);
+  });
+
   it("adds a rule for deleted (ghost) policies", async () => {
     const user = userEvent.setup();
     const backend = new FakeBackend();

@@ -119,16 +119,61 @@ const EMPTY_RULE = {
   except: [] as string[],
 };
 const EMPTY_SILENCE = { rule: "", tenant: "", hours: "4", comment: "" };
+const EMPTY_WATCH = { rule: "", tenants: [] as string[], tags: "", except: [] as string[] };
+
+/** Tags as typed (comma-separated) to the list the backend takes. */
+function tagList(text: string): string[] {
+  return text
+    .split(",")
+    .map((t) => t.trim())
+    .filter(Boolean);
+}
+
+/** A multi-select of the workspace's tenants (ids as values, names shown). */
+function TenantPicker({
+  tenants,
+  selected,
+  placeholder,
+  onChange,
+  testId,
+}: {
+  tenants: { id: string; name: string }[];
+  selected: string[];
+  placeholder: string;
+  onChange: (ids: string[]) => void;
+  testId: string;
+}) {
+  return (
+    <Dropdown
+      multiselect
+      placeholder={placeholder}
+      value={tenants
+        .filter((t) => selected.includes(t.id))
+        .map((t) => t.name)
+        .join(", ")}
+      selectedOptions={selected}
+      onOptionSelect={(_, v) => onChange(v.selectedOptions)}
+      data-testid={testId}
+    >
+      {tenants.map((t) => (
+        <Option key={t.id} value={t.id}>
+          {t.name}
+        </Option>
+      ))}
+    </Dropdown>
+  );
+}
 const EMPTY_POLICY = { name: "", steps: "", repeats: "0", repeatAfter: "1h" };
 
 export function Routing({ data, busy, act }: Props) {
   const styles = useStyles();
   const m = useMessages(routingMessages);
   const backend = useBackend();
-  const [form, setForm] = useState<"rule" | "silence" | "policy" | null>(null);
+  const [form, setForm] = useState<"rule" | "tenants" | "silence" | "policy" | null>(null);
   const [rule, setRule] = useState(EMPTY_RULE);
   const [silence, setSilence] = useState(EMPTY_SILENCE);
   const [policy, setPolicy] = useState(EMPTY_POLICY);
+  const [watch, setWatch] = useState(EMPTY_WATCH);
 
   const addRule = () =>
     act(async () => {
@@ -142,12 +187,25 @@ export function Routing({ data, busy, act }: Props) {
         rule.name,
         spec,
         rule.every,
-        rule.tags.split(",").map((t) => t.trim()).filter(Boolean),
+        tagList(rule.tags),
         rule.except,
       );
       setForm(null);
       setRule(EMPTY_RULE);
       return m.ruleAdded(rule.name.trim());
+    });
+
+  const saveWatch = () =>
+    act(async () => {
+      await backend.setAlertRuleTenants(
+        watch.rule,
+        watch.tenants,
+        tagList(watch.tags),
+        watch.except,
+      );
+      setForm(null);
+      setWatch(EMPTY_WATCH);
+      return m.tenantsChanged(watch.rule);
     });
 
   const addSilence = () =>
@@ -305,6 +363,22 @@ export function Routing({ data, busy, act }: Props) {
                     <Button
                       size="small"
                       disabled={busy}
+                      onClick={() => {
+                        setWatch({
+                          rule: r.name,
+                          tenants: r.tenantIds,
+                          tags: r.tags.join(", "),
+                          except: r.exceptIds,
+                        });
+                        setForm("tenants");
+                      }}
+                      data-testid={`rule-tenants-${r.name}`}
+                    >
+                      {m.editTenants}
+                    </Button>{" "}
+                    <Button
+                      size="small"
+                      disabled={busy}
                       onClick={() =>
                         act(async () => {
                           await backend.removeAlertRule(r.name);
@@ -321,6 +395,51 @@ export function Routing({ data, busy, act }: Props) {
             })}
           </TableBody>
         </Table>
+      ) : null}
+      {form === "tenants" ? (
+        <div className={styles.form} role="group" aria-label={m.editTenantsOf(watch.rule)}>
+          <Subtitle2 as="h4">{m.editTenantsOf(watch.rule)}</Subtitle2>
+          {data && data.tenants.length > 0 ? (
+            <Field label={m.onlyTenants}>
+              <TenantPicker
+                tenants={data.tenants}
+                selected={watch.tenants}
+                placeholder={m.everyTenant}
+                onChange={(tenants) => setWatch({ ...watch, tenants })}
+                testId="watch-tenants"
+              />
+            </Field>
+          ) : null}
+          <Field label={m.onlyTagged} hint={m.onlyTaggedHint}>
+            <Input
+              value={watch.tags}
+              onChange={(_, v) => setWatch({ ...watch, tags: v.value })}
+              data-testid="watch-tags"
+            />
+          </Field>
+          {data && data.tenants.length > 0 ? (
+            <Field label={m.exceptTenants}>
+              <TenantPicker
+                tenants={data.tenants}
+                selected={watch.except}
+                placeholder={m.noException}
+                onChange={(except) => setWatch({ ...watch, except })}
+                testId="watch-except"
+              />
+            </Field>
+          ) : null}
+          <div className={styles.row}>
+            <Button
+              appearance="primary"
+              disabled={busy}
+              onClick={saveWatch}
+              data-testid="watch-save"
+            >
+              {m.saveTenants}
+            </Button>
+            {cancel}
+          </div>
+        </div>
       ) : null}
       {form === "rule" ? (
         <div className={styles.form} role="group" aria-label={m.newRule}>
@@ -395,23 +514,13 @@ export function Routing({ data, busy, act }: Props) {
           </Field>
           {data && data.tenants.length > 0 ? (
             <Field label={m.exceptTenants}>
-              <Dropdown
-                multiselect
+              <TenantPicker
+                tenants={data.tenants}
+                selected={rule.except}
                 placeholder={m.noException}
-                value={data.tenants
-                  .filter((t) => rule.except.includes(t.id))
-                  .map((t) => t.name)
-                  .join(", ")}
-                selectedOptions={rule.except}
-                onOptionSelect={(_, v) => setRule({ ...rule, except: v.selectedOptions })}
-                data-testid="rule-except"
-              >
-                {data.tenants.map((t) => (
-                  <Option key={t.id} value={t.id}>
-                    {t.name}
-                  </Option>
-                ))}
-              </Dropdown>
+                onChange={(except) => setRule({ ...rule, except })}
+                testId="rule-except"
+              />
             </Field>
           ) : null}
           <div className={styles.row}>
