@@ -66,6 +66,7 @@ describe("FakeBackend", () => {
       listAlertRules: 0,
       addAlertRule: 0,
       setAlertRuleEnabled: 0,
+      setAlertRuleTenants: 0,
       removeAlertRule: 0,
       routeAlertRule: 0,
       setRulePolicy: 0,
