@@ -33,6 +33,8 @@ enum Which {
     Open,
     Snoozed,
     Acknowledged,
+    /// Those whose condition cleared.
+    Resolved,
     All,
 }
 
@@ -1025,6 +1027,7 @@ async fn list(store: &Store, which: Which, json: bool) -> Outcome {
         Which::Open => AlertView::Open,
         Which::Snoozed => AlertView::Snoozed,
         Which::Acknowledged => AlertView::Acknowledged,
+        Which::Resolved => AlertView::Resolved,
         Which::All => AlertView::All,
     };
     let alerts = store.list_alerts(view).await?;
@@ -1053,5 +1056,8 @@ pub fn print_alert(alert: &AlertRow) {
     );
     for line in alert.body.lines() {
         println!("      {line}");
+    }
+    if let Some(at) = &alert.resolved_at {
+        println!("      resolved {}", &at[..16.min(at.len())]);
     }
 }

@@ -282,6 +282,12 @@ pub struct NewAlert {
     pub severity: Severity,
     pub title: String,
     pub body: String,
+    /// What it is about, by the keys that made its event (findings, acceptances, capture
+    /// runs, reviews): whether its condition still holds is asked of these
+    /// (`Store::raise_alerts` resolves it when it does not).
+    pub subjects: Vec<String>,
+    /// A score drop's score before the drop: the alert clears when the score is back.
+    pub score_before: Option<f64>,
 }
 
 /// How many titles an alert's body lists before "and N more".
@@ -299,6 +305,10 @@ pub fn evaluate(rules: &[AlertRule], facts: &ReviewFacts) -> Vec<NewAlert> {
                 let fingerprint = fingerprint(&rule.condition, tenant_id);
                 keys.sort();
                 let event_id = digest(&format!("{fingerprint}\n{}", keys.join("\n")));
+                let score_before = match rule.condition {
+                    Condition::ScoreDrop { .. } => tenant.score.map(|(before, _)| before),
+                    _ => None,
+                };
                 alerts.push(NewAlert {
                     rule_id: rule.id.clone(),
                     tenant_id: tenant_id.clone(),
@@ -307,6 +317,8 @@ pub fn evaluate(rules: &[AlertRule], facts: &ReviewFacts) -> Vec<NewAlert> {
                     severity,
                     title,
                     body,
+                    subjects: keys,
+                    score_before,
                 });
             }
         }

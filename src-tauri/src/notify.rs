@@ -164,6 +164,7 @@ mod tests {
             raised_at: String::new(),
             acknowledged_at: None,
             snoozed_until: None,
+            resolved_at: None,
             state: AlertState::Open,
             notify: true,
         }

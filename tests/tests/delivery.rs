@@ -548,10 +548,15 @@ async fn private_targets_are_refused_unless_allowed() {
 /// A store with the demo portfolio at a fixed anchor and its rule for high findings
 /// routed to a webhook on `receiver`, not yet reviewed.
 async fn prepared(receiver: &Receiver) -> Bench {
+    prepared_with(receiver, 4).await
+}
+
+/// [`prepared`] with `tenants` demo tenants.
+async fn prepared_with(receiver: &Receiver, tenants: u32) -> Bench {
     let bench = Bench::new().await;
     let request = DemoRequest {
         seed: DEFAULT_SEED,
-        tenants: 4,
+        tenants,
         anchor: "2026-11-30T12:00:00Z".parse().expect("anchor"),
     };
     add_demo_tenants(&bench.store, &request, |_, _| {})
@@ -626,9 +631,22 @@ async fn alerts_from_reviews_are_queued_once_per_routed_destination_under_shared
         new_findings_alerts,
         "one delivery per alert of the routed rule"
     );
-    assert!(queued
-        .iter()
-        .all(|d| d.state == "pending" && d.tenant_id.is_some()));
+    assert!(queued.iter().all(|d| d.tenant_id.is_some()));
+    // Alerts for findings a later capture already fixed resolved at once: theirs are
+    // held back; the others wait to be sent.
+    let resolved = first
+        .store
+        .list_alerts(plumbline_core::store::AlertView::Resolved)
+        .await
+        .expect("resolved")
+        .into_iter()
+        .filter(|a| a.rule.as_deref() == Some("New critical or high findings"))
+        .count();
+    let pending = queued.iter().filter(|d| d.state == "pending").count();
+    assert!(pending > 0);
+    assert_eq!(pending, new_findings_alerts - resolved);
+    assert!(queued.iter().all(|d| d.state == "pending"
+        || (d.state == "skipped" && d.last_error.as_deref() == Some("resolved"))));
     // Raising again finds nothing new: nothing more is queued.
     assert!(first.store.raise_alerts().await.expect("raise").is_empty());
     assert_eq!(
@@ -654,7 +672,7 @@ async fn alerts_from_reviews_are_queued_once_per_routed_destination_under_shared
     // They wait for the rule's group wait (30 s), then go.
     assert_eq!(first.round(Utc::now()).await, RoundReport::default());
     let round = first.round(Utc::now() + TimeDelta::seconds(31)).await;
-    assert_eq!(round.sent as usize, queued.len());
+    assert_eq!(round.sent as usize, pending);
     let got = receiver.accepted();
     let body = got[0].json();
     assert_eq!(body["type"], "alert.triggered");
@@ -665,7 +683,7 @@ async fn alerts_from_reviews_are_queued_once_per_routed_destination_under_shared
 #[tokio::test]
 async fn escalation_steps_come_due_in_order_and_an_acknowledgement_stops_them() {
     let receiver = Receiver::start().await.expect("receiver");
-    let bench = prepared(&receiver).await;
+    let bench = prepared_with(&receiver, 8).await;
     bench
         .destination(
             "on-call",
@@ -692,7 +710,9 @@ async fn escalation_steps_come_due_in_order_and_an_acknowledgement_stops_them() 
         .await
         .expect("use");
     let queued = raise(&bench).await;
-    let alerts = queued.len();
+    // Alerts that resolved at once (their findings fixed by a later capture) are neither
+    // notified nor escalated.
+    let alerts = queued.iter().filter(|d| d.state == "pending").count();
     // The alerts' own time: every step counts from it.
     let t0: DateTime<Utc> = bench
         .store
@@ -1191,4 +1211,195 @@ async fn the_cli_adds_an_email_destination_keeps_its_password_out_of_the_databas
             "{file} holds a recipient"
         );
     }
+}
+
+/// Decides every finding of `tenant` still needing a decision as a false positive.
+async fn dismiss_findings_of(bench: &Bench, tenant: &str) {
+    let mut ids: Vec<String> = Vec::new();
+    for status in [
+        plumbline_core::findings::Status::Open,
+        plumbline_core::findings::Status::Acknowledged,
+    ] {
+        let filter = plumbline_core::store::FindingFilter {
+            tenant: Some(tenant.parse().expect("tenant id")),
+            status: Some(status),
+            ..Default::default()
+        };
+        ids.extend(
+            bench
+                .store
+                .list_findings(&filter)
+                .await
+                .expect("findings")
+                .into_iter()
+                .map(|f| f.id),
+        );
+    }
+    assert!(!ids.is_empty(), "the tenant has findings to decide");
+    let answers = bench
+        .store
+        .decide_findings(
+            &ids,
+            &plumbline_core::findings::Action::FalsePositive,
+            Some("checked with the customer"),
+            Utc::now(),
+        )
+        .await
+        .expect("decide");
+    assert!(answers.iter().all(Result::is_ok), "{answers:?}");
+}
+
+#[tokio::test]
+async fn an_alert_whose_findings_are_decided_resolves_and_only_pagerduty_and_webhooks_hear_it() {
+    let receiver = Receiver::start().await.expect("receiver");
+    let bench = prepared_with(&receiver, 8).await;
+    let plain = |path: &str| DestinationSecret {
+        url: receiver.url(path),
+        signing_secrets: Vec::new(),
+        routing_key: Some("R0UTINGKEY0000000000000000000000".to_owned()),
+        email: None,
+    };
+    bench
+        .destination("pager", DestinationKind::Pagerduty, plain("pager"))
+        .await;
+    bench
+        .destination("chat", DestinationKind::Slack, plain("chat"))
+        .await;
+    for name in ["pager", "chat"] {
+        bench
+            .store
+            .route_rule("New critical or high findings", name, true)
+            .await
+            .expect("route");
+    }
+    raise(&bench).await;
+    let store = &bench.store;
+    let list = |view| async move {
+        store
+            .list_alerts(view)
+            .await
+            .expect("alerts")
+            .into_iter()
+            .filter(|a| a.rule.as_deref() == Some("New critical or high findings"))
+            .collect::<Vec<_>>()
+    };
+    use plumbline_core::store::AlertView;
+    // Alerts for findings a later capture of the same history fixed resolve at once.
+    let resolved_at_once = list(AlertView::Resolved).await;
+    for alert in &resolved_at_once {
+        assert_eq!(alert.state, plumbline_core::store::AlertState::Resolved);
+    }
+    let alerts = list(AlertView::Open).await;
+    assert!(alerts.len() >= 2, "several tenants alert: {}", alerts.len());
+    let early = alerts[0].clone();
+    let later = alerts[1].clone();
+    let tenant_of =
+        |alert: &plumbline_core::store::AlertRow| alert.tenant_id.clone().expect("a tenant");
+
+    // One tenant's findings are decided before its alert went anywhere (within the group
+    // wait): the alert resolves and nobody is told anything of it.
+    dismiss_findings_of(&bench, &tenant_of(&early)).await;
+    assert!(bench.store.raise_alerts().await.expect("raise").is_empty());
+    let resolved: Vec<_> = list(AlertView::Resolved)
+        .await
+        .into_iter()
+        .filter(|a| !resolved_at_once.iter().any(|b| b.id == a.id))
+        .collect();
+    assert_eq!(
+        resolved.iter().map(|a| a.id.as_str()).collect::<Vec<_>>(),
+        vec![early.id.as_str()],
+        "{resolved:#?}"
+    );
+    assert_eq!(
+        resolved[0].state,
+        plumbline_core::store::AlertState::Resolved
+    );
+    assert!(resolved[0].resolved_at.is_some());
+    let open = list(AlertView::Open).await;
+    assert!(open.iter().all(|a| a.id != early.id));
+    assert_eq!(open.len(), alerts.len() - 1, "the others stay open");
+
+    let now = Utc::now() + TimeDelta::seconds(31);
+    let round = bench.round(now).await;
+    let log = bench.store.deliveries(None, None, 100).await.expect("log");
+    let of_early: Vec<&DeliveryRow> = log
+        .iter()
+        .filter(|d| d.tenant_id.as_deref() == Some(tenant_of(&early).as_str()))
+        .collect();
+    assert_eq!(
+        of_early.len(),
+        3,
+        "webhook, PagerDuty and Slack: {of_early:?}"
+    );
+    assert!(
+        of_early
+            .iter()
+            .all(|d| d.state == "skipped" && d.last_error.as_deref() == Some("resolved")),
+        "the resolved alert's notifications were held back: {of_early:?}"
+    );
+    assert_eq!(
+        round.sent as usize,
+        (alerts.len() - 1) * 3,
+        "the others went to all three"
+    );
+    let before = receiver.accepted().len();
+
+    // The other tenant's findings are decided after its alert went out: PagerDuty's
+    // incident is resolved (same dedup_key as the trigger) and the webhook hears
+    // `alert.resolved`; Slack is not told.
+    dismiss_findings_of(&bench, &tenant_of(&later)).await;
+    bench.store.raise_alerts().await.expect("raise");
+    assert_eq!(
+        list(AlertView::Resolved).await.len(),
+        resolved_at_once.len() + 2
+    );
+    let queued: Vec<DeliveryRow> = bench
+        .store
+        .deliveries(None, None, 100)
+        .await
+        .expect("log")
+        .into_iter()
+        .filter(|d| d.state == "pending")
+        .collect();
+    let mut to: Vec<&str> = queued.iter().map(|d| d.destination.as_str()).collect();
+    to.sort();
+    assert_eq!(to, vec!["ops", "pager"], "{queued:?}");
+    assert!(queued.iter().all(|d| d.event_id.ends_with("/resolve")));
+    assert_eq!(bench.round(now + TimeDelta::seconds(1)).await.sent, 2);
+    let got = receiver.accepted();
+    let new: Vec<_> = got[before..].to_vec();
+    assert_eq!(new.len(), 2);
+    let pager_trigger = got[..before]
+        .iter()
+        .filter(|r| r.path == "/pager")
+        .map(|r| r.json())
+        .find(|b| {
+            b["payload"]["custom_details"]["tenant_id"] == later.tenant_id.as_deref().expect("t")
+        })
+        .expect("the trigger reached PagerDuty");
+    let pager = new
+        .iter()
+        .find(|r| r.path == "/pager")
+        .expect("pager")
+        .json();
+    assert_eq!(pager["event_action"], "resolve");
+    assert_eq!(pager["dedup_key"], pager_trigger["dedup_key"]);
+    assert!(
+        pager.get("payload").is_none(),
+        "a resolve carries no payload"
+    );
+    let hook = new
+        .iter()
+        .find(|r| r.path == "/hook")
+        .expect("webhook")
+        .json();
+    assert_eq!(hook["type"], "alert.resolved");
+    assert_eq!(
+        hook["data"]["tenant_id"],
+        later.tenant_id.as_deref().expect("t")
+    );
+
+    // Nothing changes: nothing more is resolved or sent.
+    bench.store.raise_alerts().await.expect("raise");
+    assert_eq!(bench.round(now + TimeDelta::seconds(2)).await.sent, 0);
 }

@@ -266,6 +266,8 @@ export type AlertRow = {
 	raisedAt: string,
 	acknowledgedAt: string | null,
 	snoozedUntil: string | null,
+	/**  When its condition was found to no longer hold. */
+	resolvedAt: string | null,
 	state: AlertState,
 	/**  Whether the rule asks for a desktop notification. */
 	notify: boolean,
@@ -274,12 +276,19 @@ export type AlertRow = {
 /**  Where an alert stands in the inbox. */
 export type AlertState = 
 /**  Not acknowledged and not snoozed (or its snooze has ended). */
-"open" | "snoozed" | "acknowledged";
+"open" | "snoozed" | "acknowledged" | 
+/**
+ *  Its condition no longer holds (the findings were decided, the capture read
+ *  everything, the score came back): nothing to do.
+ */
+"resolved";
 
 /**  Which alerts to list. */
 export type AlertView = 
 /**  Open ones (the inbox). */
-"open" | "snoozed" | "acknowledged" | "all";
+"open" | "snoozed" | "acknowledged" | 
+/**  Those whose condition cleared. */
+"resolved" | "all";
 
 /**  About this installation, for the shell and the demo banner. */
 export type AppInfo = {

@@ -28,6 +28,9 @@ pub enum AlertState {
     Open,
     Snoozed,
     Acknowledged,
+    /// Its condition no longer holds (the findings were decided, the capture read
+    /// everything, the score came back): nothing to do.
+    Resolved,
 }
 
 /// One alert as the inbox shows it.
@@ -48,6 +51,8 @@ pub struct AlertRow {
     pub raised_at: String,
     pub acknowledged_at: Option<String>,
     pub snoozed_until: Option<String>,
+    /// When its condition was found to no longer hold.
+    pub resolved_at: Option<String>,
     pub state: AlertState,
     /// Whether the rule asks for a desktop notification.
     pub notify: bool,
@@ -63,6 +68,8 @@ pub enum AlertView {
     Open,
     Snoozed,
     Acknowledged,
+    /// Those whose condition cleared.
+    Resolved,
     All,
 }
 
@@ -390,6 +397,10 @@ impl Store {
             super::delivery::enqueue(&mut tx, self, &id, rule, &alert, now).await?;
             ids.push(id);
         }
+        let resolved = resolve_cleared(&mut tx, self, &rules, now).await?;
+        if resolved > 0 {
+            tracing::info!(resolved, "alerts whose condition cleared were resolved");
+        }
         write_watermark(&mut tx, &next).await?;
         tx.commit().await?;
         self.alerts_by_id(&ids).await
@@ -428,17 +439,20 @@ impl Store {
         match view {
             AlertView::Open => {
                 query
-                    .push(" AND a.acknowledged_at IS NULL AND (a.snoozed_until IS NULL OR a.snoozed_until <= ")
+                    .push(" AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL AND (a.snoozed_until IS NULL OR a.snoozed_until <= ")
                     .push_bind(now)
                     .push(")");
             }
             AlertView::Snoozed => {
                 query
-                    .push(" AND a.acknowledged_at IS NULL AND a.snoozed_until > ")
+                    .push(" AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL AND a.snoozed_until > ")
                     .push_bind(now);
             }
             AlertView::Acknowledged => {
-                query.push(" AND a.acknowledged_at IS NOT NULL");
+                query.push(" AND a.acknowledged_at IS NOT NULL AND a.resolved_at IS NULL");
+            }
+            AlertView::Resolved => {
+                query.push(" AND a.resolved_at IS NOT NULL");
             }
             AlertView::All => {}
         }
@@ -454,7 +468,7 @@ impl Store {
         let count: i64 = sqlx::query_scalar(
             "SELECT COUNT(*) FROM alerts a LEFT JOIN tenants t ON t.id = a.tenant_id
              WHERE (t.workspace_id IS NULL OR t.workspace_id = ?)
-               AND a.acknowledged_at IS NULL
+               AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL
                AND (a.snoozed_until IS NULL OR a.snoozed_until <= ?)",
         )
         .bind(self.workspace().to_string())
@@ -884,6 +898,231 @@ async fn tenant_states(
     Ok(())
 }
 
+/// Findings an alert is about still needing a decision: open, or acknowledged but not
+/// yet fixed, accepted or dismissed.
+const UNDECIDED: &str = "('open', 'acknowledged')";
+
+/// Resolves the alerts (of the workspace's rules) whose condition no longer holds for
+/// their tenant, at `now`: their pending notifications are not sent, and once every
+/// alert of a fingerprint is resolved, the PagerDuty and webhook destinations that were
+/// told of it are told it resolved. Returns how many alerts were resolved.
+async fn resolve_cleared(
+    tx: &mut SqliteConnection,
+    store: &Store,
+    rules: &[AlertRule],
+    now: DateTime<Utc>,
+) -> Result<u32, StoreError> {
+    let rows = sqlx::query(
+        "SELECT a.id, a.rule_id, a.tenant_id, a.fingerprint, a.subjects, a.score_before
+         FROM alerts a JOIN tenants t ON t.id = a.tenant_id
+         WHERE a.resolved_at IS NULL AND a.rule_id IS NOT NULL AND t.workspace_id = ?
+         ORDER BY a.raised_at, a.id",
+    )
+    .bind(store.workspace().to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut cleared: Vec<String> = Vec::new();
+    let mut fingerprints: Vec<String> = Vec::new();
+    for row in &rows {
+        let rule_id: String = row.try_get("rule_id")?;
+        let Some(rule) = rules.iter().find(|r| r.id == rule_id) else {
+            continue;
+        };
+        let tenant: String = row.try_get("tenant_id")?;
+        let subjects: Vec<String> = match row.try_get::<Option<String>, _>("subjects")? {
+            Some(text) => serde_json::from_str(&text).map_err(StoreError::corrupt)?,
+            None => Vec::new(),
+        };
+        let score_before: Option<f64> = row.try_get("score_before")?;
+        if condition_holds(tx, &rule.condition, &tenant, &subjects, score_before, now).await? {
+            continue;
+        }
+        cleared.push(row.try_get("id")?);
+        if let Some(fingerprint) = row.try_get::<Option<String>, _>("fingerprint")? {
+            if !fingerprints.contains(&fingerprint) {
+                fingerprints.push(fingerprint);
+            }
+        }
+    }
+    if cleared.is_empty() {
+        return Ok(0);
+    }
+    let at = timestamp(now);
+    let ids = serde_json::json!(cleared).to_string();
+    sqlx::query("UPDATE alerts SET resolved_at = ? WHERE id IN (SELECT value FROM json_each(?))")
+        .bind(&at)
+        .bind(&ids)
+        .execute(&mut *tx)
+        .await?;
+    // What was not sent yet need not be: the condition is gone.
+    sqlx::query(
+        "UPDATE alert_deliveries SET state = 'skipped', last_error = 'resolved', done_at = ?
+         WHERE state = 'pending' AND json_extract(message, '$.action') = 'trigger'
+           AND alert_id IN (SELECT value FROM json_each(?))",
+    )
+    .bind(&at)
+    .bind(&ids)
+    .execute(&mut *tx)
+    .await?;
+    for fingerprint in &fingerprints {
+        super::delivery::enqueue_resolution(tx, store, fingerprint, now).await?;
+    }
+    for id in &cleared {
+        audit::append(
+            tx,
+            store.writer(),
+            AuditRecord {
+                tenant: None,
+                action: "alert.resolve",
+                target: format!("alert/{id}"),
+                summary: serde_json::json!({ "resolved_at": at }),
+            },
+        )
+        .await?;
+    }
+    Ok(u32::try_from(cleared.len()).unwrap_or(u32::MAX))
+}
+
+/// Whether `condition` still holds for `tenant` at `now`, asked of what the alert was
+/// about (`subjects`, the keys of its event): the findings it named still undecided, the
+/// acceptances it named still ending, the tenant's newest capture run still incomplete,
+/// its score still below where it was, its newest capture still old. An alert recorded
+/// before alerts named their subjects is asked of the whole tenant.
+async fn condition_holds(
+    tx: &mut SqliteConnection,
+    condition: &Condition,
+    tenant: &str,
+    subjects: &[String],
+    score_before: Option<f64>,
+    now: DateTime<Utc>,
+) -> Result<bool, StoreError> {
+    // Finding and acceptance keys are `ID@WHAT`.
+    let ids = serde_json::json!(subjects
+        .iter()
+        .map(|k| k.split('@').next().unwrap_or_default())
+        .collect::<Vec<_>>())
+    .to_string();
+    let holds: bool = match condition {
+        Condition::NewFindings { min_severity } => {
+            let wanted: Vec<&str> = [
+                Severity::Low,
+                Severity::Medium,
+                Severity::High,
+                Severity::Critical,
+            ]
+            .into_iter()
+            .filter(|s| s >= min_severity)
+            .map(Severity::as_str)
+            .collect();
+            if subjects.is_empty() {
+                sqlx::query_scalar(&format!(
+                    "SELECT EXISTS (SELECT 1 FROM findings WHERE tenant_id = ? AND status IN {UNDECIDED}
+                       AND severity IN (SELECT value FROM json_each(?)))"
+                ))
+                .bind(tenant)
+                .bind(serde_json::json!(wanted).to_string())
+                .fetch_one(&mut *tx)
+                .await?
+            } else {
+                undecided_findings(tx, &ids).await?
+            }
+        }
+        Condition::GhostPolicy => {
+            if subjects.is_empty() {
+                sqlx::query_scalar(&format!(
+                    "SELECT EXISTS (SELECT 1 FROM findings WHERE tenant_id = ? AND status IN {UNDECIDED}
+                       AND drift_kind = 'deleted')"
+                ))
+                .bind(tenant)
+                .fetch_one(&mut *tx)
+                .await?
+            } else {
+                undecided_findings(tx, &ids).await?
+            }
+        }
+        Condition::AcceptanceLapsed => {
+            sqlx::query_scalar(&format!(
+                "SELECT EXISTS (SELECT 1 FROM risk_acceptances ra JOIN findings f ON f.id = ra.finding_id
+                 WHERE f.status IN {UNDECIDED}
+                   AND CASE WHEN ?1 THEN f.tenant_id = ?2 AND ra.lapse_reason IN ('expired', 'value_changed')
+                            ELSE ra.id IN (SELECT value FROM json_each(?3)) END)"
+            ))
+            .bind(subjects.is_empty())
+            .bind(tenant)
+            .bind(&ids)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        Condition::AcceptanceExpiring { days } => {
+            let until = timestamp(now + TimeDelta::days(i64::from(*days)));
+            sqlx::query_scalar(
+                "SELECT EXISTS (SELECT 1 FROM risk_acceptances ra JOIN findings f ON f.id = ra.finding_id
+                 WHERE ra.lapsed_at IS NULL AND ra.expires_at <= ?1 AND f.status = 'risk_accepted'
+                   AND CASE WHEN ?2 THEN f.tenant_id = ?3
+                            ELSE ra.id IN (SELECT value FROM json_each(?4)) END)",
+            )
+            .bind(until)
+            .bind(subjects.is_empty())
+            .bind(tenant)
+            .bind(&ids)
+            .fetch_one(&mut *tx)
+            .await?
+        }
+        Condition::CaptureFailed => {
+            let latest: Option<String> = sqlx::query_scalar(
+                "SELECT status FROM capture_runs WHERE tenant_id = ?
+                 ORDER BY finished_at DESC, rowid DESC LIMIT 1",
+            )
+            .bind(tenant)
+            .fetch_optional(&mut *tx)
+            .await?;
+            latest.is_none_or(|status| status != "ok")
+        }
+        Condition::ScoreDrop { .. } => {
+            let latest: Option<Option<f64>> = sqlx::query_scalar(
+                "SELECT score FROM reviews WHERE tenant_id = ? ORDER BY rowid DESC LIMIT 1",
+            )
+            .bind(tenant)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match (score_before, latest.flatten()) {
+                (Some(before), Some(score)) => score + 1e-9 < before,
+                _ => true,
+            }
+        }
+        Condition::NotCaptured { days } => {
+            let row: Option<(Option<String>, bool)> = sqlx::query_as(
+                "SELECT (SELECT MAX(c.taken_at) FROM captures c WHERE c.tenant_id = t.id),
+                        t.entra_tenant_id IS NOT NULL
+                 FROM tenants t WHERE t.id = ?",
+            )
+            .bind(tenant)
+            .fetch_optional(&mut *tx)
+            .await?;
+            match row {
+                Some((Some(last), true)) => {
+                    now - parse_timestamp(&last)? >= TimeDelta::days(i64::from(*days))
+                }
+                // Disconnected from Graph (or gone): nothing to capture any more.
+                Some((None, true)) => true,
+                _ => false,
+            }
+        }
+    };
+    Ok(holds)
+}
+
+/// Whether any of the findings (ids, a JSON array) still needs a decision.
+async fn undecided_findings(tx: &mut SqliteConnection, ids: &str) -> Result<bool, StoreError> {
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT EXISTS (SELECT 1 FROM findings WHERE id IN (SELECT value FROM json_each(?))
+           AND status IN {UNDECIDED})"
+    ))
+    .bind(ids)
+    .fetch_one(&mut *tx)
+    .await?)
+}
+
 fn tenant_facts<'a>(
     facts: &'a mut ReviewFacts,
     row: &sqlx::sqlite::SqliteRow,
@@ -943,7 +1182,7 @@ fn select_alerts(store: &Store) -> QueryBuilder<'static, Sqlite> {
     let mut query = QueryBuilder::new(
         "SELECT a.id, a.rule_id, r.name AS rule_name, r.channels, a.tenant_id,
                 t.display_name AS tenant_name, a.severity, a.title, a.body, a.raised_at,
-                a.acknowledged_at, a.snoozed_until
+                a.acknowledged_at, a.snoozed_until, a.resolved_at
          FROM alerts a
          LEFT JOIN alert_rules r ON r.id = a.rule_id
          LEFT JOIN tenants t ON t.id = a.tenant_id
@@ -960,7 +1199,10 @@ fn alert_row(row: &sqlx::sqlite::SqliteRow) -> Result<AlertRow, StoreError> {
         Some(until) => parse_timestamp(until)? > Utc::now(),
         None => false,
     };
-    let state = if acknowledged_at.is_some() {
+    let resolved_at: Option<String> = row.try_get("resolved_at")?;
+    let state = if resolved_at.is_some() {
+        AlertState::Resolved
+    } else if acknowledged_at.is_some() {
         AlertState::Acknowledged
     } else if snoozed {
         AlertState::Snoozed
@@ -983,6 +1225,7 @@ fn alert_row(row: &sqlx::sqlite::SqliteRow) -> Result<AlertRow, StoreError> {
         raised_at: row.try_get("raised_at")?,
         acknowledged_at,
         snoozed_until,
+        resolved_at,
         state,
         notify,
     })
@@ -1389,8 +1632,18 @@ mod tests {
             .collect();
         tenants.sort();
         assert_eq!(tenants, expected);
+        // Alerts whose findings a later capture of the history already fixed are resolved
+        // at once; the rest are open.
+        let open_now = raised
+            .iter()
+            .filter(|a| a.state == AlertState::Open)
+            .count();
+        assert!(open_now > 0);
         for alert in &raised {
-            assert_eq!(alert.state, AlertState::Open);
+            assert!(
+                matches!(alert.state, AlertState::Open | AlertState::Resolved),
+                "{alert:?}"
+            );
             assert!(alert.notify, "the default rules notify the desktop");
             assert!(matches!(
                 alert.severity.as_str(),
@@ -1418,7 +1671,7 @@ mod tests {
                 .await
                 .expect("list")
                 .len(),
-            raised.len()
+            open_now
         );
     }
 
@@ -1461,7 +1714,12 @@ mod tests {
                 .await
                 .expect("notice"),
         );
-        let (first, second) = (raised[0].id.clone(), raised[1].id.clone());
+        let unresolved: Vec<String> = raised
+            .iter()
+            .filter(|a| a.state == AlertState::Open)
+            .map(|a| a.id.clone())
+            .collect();
+        let (first, second) = (unresolved[0].clone(), unresolved[1].clone());
 
         assert_eq!(
             store
@@ -1494,7 +1752,7 @@ mod tests {
         let ids = |rows: Vec<AlertRow>| rows.into_iter().map(|a| a.id).collect::<Vec<_>>();
         let open = ids(store.list_alerts(AlertView::Open).await.expect("open"));
         assert!(!open.contains(&first) && !open.contains(&second));
-        assert_eq!(open.len(), raised.len() - 2);
+        assert_eq!(open.len(), unresolved.len() - 2);
         assert_eq!(
             ids(store
                 .list_alerts(AlertView::Acknowledged)
@@ -1601,6 +1859,45 @@ mod tests {
         );
         // The same run is not alerted twice; the stale tenant waits for its cooldown.
         assert!(store.raise_alerts().await.expect("raise").is_empty());
+        assert_eq!(
+            store
+                .list_alerts(AlertView::Open)
+                .await
+                .expect("open")
+                .len(),
+            2,
+            "both conditions still hold"
+        );
+        // A later capture reads the whole tenant: both alerts resolve.
+        let now = Utc::now();
+        store
+            .record_capture_run(
+                &CaptureRunWrite {
+                    started_at: now,
+                    finished_at: now,
+                    ..run(None)
+                },
+                Some(&CaptureWrite {
+                    source: CaptureSource::Graph,
+                    taken_at: now,
+                    origin: None,
+                    content: &content,
+                }),
+            )
+            .await
+            .expect("capture");
+        assert!(store.raise_alerts().await.expect("raise").is_empty());
+        assert!(store
+            .list_alerts(AlertView::Open)
+            .await
+            .expect("open")
+            .is_empty());
+        let resolved = store
+            .list_alerts(AlertView::Resolved)
+            .await
+            .expect("resolved");
+        assert_eq!(resolved.len(), 2);
+        assert!(resolved.iter().all(|a| a.state == AlertState::Resolved));
         store.remove_alert_rule("Stale").await.expect("remove");
         assert!(store
             .alert_rules()

@@ -133,10 +133,14 @@ pub(super) async fn enqueue(
     alert: &NewAlert,
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
-    sqlx::query("UPDATE alerts SET fingerprint = ?, event_id = ? WHERE id = ?")
-        .bind(&alert.fingerprint)
-        .bind(&alert.event_id)
-        .bind(alert_id)
+    sqlx::query(
+        "UPDATE alerts SET fingerprint = ?, event_id = ?, subjects = ?, score_before = ? WHERE id = ?",
+    )
+    .bind(&alert.fingerprint)
+    .bind(&alert.event_id)
+    .bind(serde_json::json!(alert.subjects).to_string())
+    .bind(alert.score_before)
+    .bind(alert_id)
         .execute(&mut *tx)
         .await?;
     let acked: Option<String> =
@@ -197,6 +201,105 @@ pub(super) async fn enqueue(
         .await?;
     }
     Ok(())
+}
+
+/// A destination told of an alert's trigger: sent by this device, or by another agent
+/// (this device then skipped its copy).
+const TOLD: &str =
+    "(o.state = 'sent' OR (o.state = 'skipped' AND o.last_error = 'sent by another agent'))";
+
+/// Once every alert of `fingerprint` is resolved (at `now`): tells the destinations that
+/// follow an alert's life (PagerDuty: `resolve` on the incident; generic webhooks:
+/// `alert.resolved`) and were told of a trigger since the fingerprint last resolved.
+/// Chat and e-mail are not told: a message that something went away is noise there. The
+/// delivery's id names the newest alert's event, so every device resolving alike names
+/// it alike (one agent sends it).
+pub(super) async fn enqueue_resolution(
+    tx: &mut SqliteConnection,
+    store: &Store,
+    fingerprint: &str,
+    now: DateTime<Utc>,
+) -> Result<u32, StoreError> {
+    let at = timestamp(now);
+    let open: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM alerts WHERE fingerprint = ? AND resolved_at IS NULL)",
+    )
+    .bind(fingerprint)
+    .fetch_one(&mut *tx)
+    .await?;
+    if open {
+        return Ok(0);
+    }
+    let Some(latest) = sqlx::query(
+        "SELECT a.event_id, a.tenant_id, a.severity, a.title, r.name AS rule_name,
+                t.display_name AS tenant_name
+         FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+         LEFT JOIN tenants t ON t.id = a.tenant_id
+         WHERE a.fingerprint = ? AND a.resolved_at = ? AND a.event_id IS NOT NULL
+         ORDER BY a.raised_at DESC, a.id DESC LIMIT 1",
+    )
+    .bind(fingerprint)
+    .bind(&at)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(0);
+    };
+    let previous: Option<String> = sqlx::query_scalar(
+        "SELECT MAX(resolved_at) FROM alerts WHERE fingerprint = ? AND resolved_at < ?",
+    )
+    .bind(fingerprint)
+    .bind(&at)
+    .fetch_one(&mut *tx)
+    .await?;
+    let told = sqlx::query(&format!(
+        "SELECT DISTINCT d.id, d.name FROM alert_deliveries o
+         JOIN alert_destinations d ON d.id = o.destination_id
+         JOIN alerts a ON a.id = o.alert_id
+         WHERE a.fingerprint = ? AND (? IS NULL OR a.raised_at > ?) AND {TOLD}
+           AND json_extract(o.message, '$.action') = 'trigger'
+           AND d.kind IN ('pagerduty', 'webhook') AND d.enabled = 1 AND d.workspace_id = ?
+         ORDER BY d.name"
+    ))
+    .bind(fingerprint)
+    .bind(&previous)
+    .bind(&previous)
+    .bind(store.workspace().to_string())
+    .fetch_all(&mut *tx)
+    .await?;
+    let event: String = latest.try_get("event_id")?;
+    let title: String = latest.try_get("title")?;
+    let message = AlertMessage {
+        event_id: format!("{event}/resolve"),
+        fingerprint: fingerprint.to_owned(),
+        action: AlertAction::Resolve,
+        rule: latest.try_get("rule_name")?,
+        tenant_id: latest.try_get("tenant_id")?,
+        tenant: latest.try_get("tenant_name")?,
+        severity: latest.try_get("severity")?,
+        body: format!("Resolved: what raised \"{title}\" no longer holds."),
+        title,
+        raised_at: at,
+        test: false,
+    };
+    let mut queued = 0;
+    for row in &told {
+        let destination_id: String = row.try_get("id")?;
+        let name: String = row.try_get("name")?;
+        if insert_delivery(
+            tx,
+            &delivery_id(&message.event_id, &name),
+            None,
+            &destination_id,
+            &message,
+            now,
+        )
+        .await?
+        {
+            queued += 1;
+        }
+    }
+    Ok(queued)
 }
 
 /// Records an acknowledgement another device made (an `alert_ack` operation).
@@ -621,7 +724,8 @@ impl Store {
                             WHERE o.state = 'pending' AND a.acknowledged_at IS NOT NULL)
                  OR EXISTS (SELECT 1 FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
                             WHERE r.escalation_policy_id IS NOT NULL
-                              AND a.acknowledged_at IS NULL AND a.raised_at > ?)
+                              AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL
+                              AND a.raised_at > ?)
                  OR EXISTS (SELECT 1 FROM alert_destinations WHERE kind = 'pagerduty')",
         )
         .bind(timestamp(now - ESCALATE_WITHIN))
@@ -658,8 +762,8 @@ impl Store {
              JOIN alert_rules r ON r.id = a.rule_id
              JOIN escalation_policies p ON p.id = r.escalation_policy_id
              LEFT JOIN tenants t ON t.id = a.tenant_id
-             WHERE a.acknowledged_at IS NULL AND a.event_id IS NOT NULL AND a.raised_at > ?
-               AND r.workspace_id = ?",
+             WHERE a.acknowledged_at IS NULL AND a.resolved_at IS NULL
+               AND a.event_id IS NOT NULL AND a.raised_at > ? AND r.workspace_id = ?",
         )
         .bind(timestamp(now - ESCALATE_WITHIN))
         .bind(self.workspace().to_string())
@@ -718,13 +822,15 @@ impl Store {
             }
         }
         // PagerDuty: an incident whose alert was acknowledged is acknowledged there too.
-        let acked = sqlx::query(
+        // A resolved one is resolved there instead (`enqueue_resolution`).
+        let acked = sqlx::query(&format!(
             "SELECT o.destination_id, d.name, o.message FROM alert_deliveries o
              JOIN alert_destinations d ON d.id = o.destination_id
              JOIN alerts a ON a.id = o.alert_id
-             WHERE d.kind = 'pagerduty' AND o.state = 'sent' AND a.acknowledged_at IS NOT NULL
-               AND json_extract(o.message, '$.action') = 'trigger' AND d.workspace_id = ?",
-        )
+             WHERE d.kind = 'pagerduty' AND {TOLD} AND a.acknowledged_at IS NOT NULL
+               AND a.resolved_at IS NULL
+               AND json_extract(o.message, '$.action') = 'trigger' AND d.workspace_id = ?"
+        ))
         .bind(self.workspace().to_string())
         .fetch_all(&mut *tx)
         .await?;
@@ -732,7 +838,9 @@ impl Store {
             let message: String = row.try_get("message")?;
             let mut message: AlertMessage =
                 serde_json::from_str(&message).map_err(StoreError::corrupt)?;
-            message.event_id = format!("{}/ack", message.fingerprint);
+            // Named by the trigger's event: an incident opened again after a resolve is
+            // acknowledged again.
+            message.event_id = format!("{}/ack", message.event_id);
             message.action = AlertAction::Acknowledge;
             let name: String = row.try_get("name")?;
             let destination_id: String = row.try_get("destination_id")?;

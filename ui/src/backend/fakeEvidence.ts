@@ -40,6 +40,7 @@ export function makeAlert(fields: Partial<AlertRow> & Pick<AlertRow, "id" | "tit
     raisedAt: "2026-01-01T00:00:00.000Z",
     acknowledgedAt: null,
     snoozedUntil: null,
+    resolvedAt: null,
     state: "open",
     notify: true,
     ...fields,
@@ -195,7 +196,9 @@ export class FakeEvidence {
   listAlerts(view: AlertView): AlertRow[] {
     const now = this.now();
     const state = (a: AlertRow): AlertRow["state"] =>
-      a.acknowledgedAt !== null
+      a.resolvedAt !== null
+        ? "resolved"
+        : a.acknowledgedAt !== null
         ? "acknowledged"
         : a.snoozedUntil !== null && Date.parse(a.snoozedUntil) > now
           ? "snoozed"

@@ -59,6 +59,16 @@ function alerts(): AlertRow[] {
       raisedAt: hoursAgo(100),
       acknowledgedAt: hoursAgo(90),
     }),
+    makeAlert({
+      id: "a-6",
+      tenantId: "tenant-woodgrove",
+      tenant: "Woodgrove",
+      severity: "high",
+      title: "Woodgrove: a capture from Graph failed",
+      raisedAt: hoursAgo(120),
+      acknowledgedAt: hoursAgo(119),
+      resolvedAt: hoursAgo(2),
+    }),
   ];
 }
 
@@ -103,7 +113,7 @@ describe("Alerts inbox", () => {
     expect(row("Fabrikam: a risk acceptance lapsed")).toHaveTextContent("yesterday");
   });
 
-  it("switches between Open, Snoozed, Acknowledged and All", async () => {
+  it("switches between Open, Snoozed, Acknowledged, Resolved and All", async () => {
     const user = userEvent.setup();
     renderWithBackend(<Alerts />, backend());
     await screen.findAllByTestId("alert-row");
@@ -121,8 +131,16 @@ describe("Alerts inbox", () => {
     expect(within(done).getByTestId("alert-select")).toBeDisabled();
     expect(within(done).queryByTestId("alert-acknowledge")).not.toBeInTheDocument();
 
+    // An alert whose condition cleared is resolved, not acknowledged, whoever saw it.
+    await user.click(screen.getByRole("tab", { name: "Resolved" }));
+    await waitFor(() => expect(titles()).toEqual(["Woodgrove: a capture from Graph failed"]));
+    const resolved = row("Woodgrove: a capture from Graph failed");
+    expect(within(resolved).getByTestId("alert-state")).toHaveTextContent("Resolved");
+    expect(resolved).toHaveTextContent("2 hours ago");
+    expect(within(resolved).getByTestId("alert-select")).toBeDisabled();
+
     await user.click(screen.getByRole("tab", { name: "All" }));
-    await waitFor(() => expect(titles()).toHaveLength(5));
+    await waitFor(() => expect(titles()).toHaveLength(6));
   });
 
   it("expands an alert's body from its title", async () => {

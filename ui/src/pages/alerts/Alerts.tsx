@@ -72,7 +72,7 @@ const useStyles = makeStyles({
   },
 });
 
-const TABS: readonly AlertView[] = ["open", "snoozed", "acknowledged", "all"];
+const TABS: readonly AlertView[] = ["open", "snoozed", "acknowledged", "resolved", "all"];
 
 function EmptyInbox(props: { view: AlertView }) {
   const styles = useStyles();
@@ -85,6 +85,7 @@ function EmptyInbox(props: { view: AlertView }) {
     open: raised,
     snoozed: m.snoozedHow,
     acknowledged: m.acknowledgedHow,
+    resolved: m.resolvedHow,
     all: raised,
   };
   const headline = m.empty[props.view];

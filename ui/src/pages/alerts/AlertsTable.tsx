@@ -61,9 +61,9 @@ const useStyles = makeStyles({
   },
 });
 
-/** Can be acknowledged or snoozed (the backend leaves acknowledged alerts as they are). */
+/** Can be acknowledged or snoozed (acknowledged and resolved alerts need nothing more). */
 export function actionable(alert: AlertRow): boolean {
-  return alert.state !== "acknowledged";
+  return alert.state !== "acknowledged" && alert.state !== "resolved";
 }
 
 function When(props: { at: string | null; now: number }) {
@@ -80,6 +80,18 @@ function StateBadge(props: { alert: AlertRow; now: number }) {
   const styles = useStyles();
   const m = useMessages(messages);
   const { alert, now } = props;
+  if (alert.state === "resolved") {
+    return (
+      <span>
+        <Badge appearance="tint" color="success" data-testid="alert-state">
+          {m.states.resolved}
+        </Badge>{" "}
+        <Text size={200} className={styles.muted}>
+          <When at={alert.resolvedAt} now={now} />
+        </Text>
+      </span>
+    );
+  }
   if (alert.state === "acknowledged") {
     return (
       <Badge appearance="outline" color="success" data-testid="alert-state">

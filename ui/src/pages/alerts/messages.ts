@@ -22,6 +22,7 @@ const en = {
     open: "Open",
     snoozed: "Snoozed",
     acknowledged: "Acknowledged",
+    resolved: "Resolved",
     all: "All",
   } satisfies Record<AlertView, string>,
   whichAlerts: "Which alerts",
@@ -68,6 +69,7 @@ const en = {
     open: "Open",
     snoozed: "Snoozed",
     acknowledged: "Acknowledged",
+    resolved: "Resolved",
   },
   /** Before when a snoozed alert comes back: "back in 4 hours". */
   back: "back",
@@ -78,6 +80,7 @@ const en = {
     open: "No open alerts",
     snoozed: "No snoozed alerts",
     acknowledged: "No acknowledged alerts",
+    resolved: "No resolved alerts",
     all: "No alerts yet",
   } satisfies Record<AlertView, string>,
   /** The Review now button of a tenant's page, as named there. */
@@ -94,6 +97,8 @@ const en = {
     "Snooze an open alert to hide it for an hour, a day or a week: it comes back to Open by itself when the time is up.",
   acknowledgedHow:
     "Acknowledge an open alert once you have seen to it: it moves here, and the audit log records who acknowledged it and when.",
+  resolvedHow:
+    "An alert resolves by itself when what raised it no longer holds: its findings were fixed, accepted or dismissed, a capture read the whole tenant again, the score came back. Its escalation stops, and PagerDuty and webhooks that were told of it hear that it resolved.",
 };
 
 export const messages = defineMessages(en, {
@@ -108,6 +113,7 @@ export const messages = defineMessages(en, {
     open: "Offen",
     snoozed: "Zurückgestellt",
     acknowledged: "Zur Kenntnis genommen",
+    resolved: "Erledigt",
     all: "Alle",
   },
   whichAlerts: "Welche Warnungen",
@@ -151,6 +157,7 @@ export const messages = defineMessages(en, {
     open: "Offen",
     snoozed: "Zurückgestellt",
     acknowledged: "Zur Kenntnis genommen",
+    resolved: "Erledigt",
   },
   back: "zurück",
   noDetail: "Keine weiteren Details als der Titel.",
@@ -159,6 +166,7 @@ export const messages = defineMessages(en, {
     open: "Keine offenen Warnungen",
     snoozed: "Keine zurückgestellten Warnungen",
     acknowledged: "Keine zur Kenntnis genommenen Warnungen",
+    resolved: "Keine erledigten Warnungen",
     all: "Noch keine Warnungen",
   },
   reviewNow: "Jetzt prüfen",
@@ -174,4 +182,6 @@ export const messages = defineMessages(en, {
     "Stellen Sie eine offene Warnung zurück, um sie für eine Stunde, einen Tag oder eine Woche auszublenden: Nach Ablauf der Zeit kehrt sie von selbst zu „Offen“ zurück.",
   acknowledgedHow:
     "Bestätigen Sie eine offene Warnung, sobald Sie sich darum gekümmert haben: Sie wird hierher verschoben, und das Überwachungsprotokoll hält fest, wer sie wann bestätigt hat.",
+  resolvedHow:
+    "Eine Warnung erledigt sich von selbst, wenn ihr Auslöser nicht mehr besteht: Ihre Befunde wurden behoben, akzeptiert oder verworfen, eine Erfassung hat den Mandanten wieder vollständig gelesen, der Score hat sich erholt. Ihre Eskalation endet, und PagerDuty und Webhooks, die von ihr erfahren hatten, erfahren, dass sie erledigt ist.",
 });
