@@ -393,7 +393,8 @@ impl Alerting {
 /// scheduled capture sees it, the review raises a high finding, the webhook gets it
 /// (BitLocker no longer required) within the rule's group wait, nobody acknowledges and
 /// the escalation reaches the on-call destination; an operator acknowledges on their own
-/// device, and the next step (the manager) is never notified.
+/// device, and the next step (the manager) is never notified; the findings resolved on
+/// that device, the alert resolves and the webhooks told of it hear so.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere(
 ) -> anyhow::Result<()> {
@@ -534,6 +535,49 @@ async fn a_changed_policy_alerts_escalates_and_stops_when_acknowledged_elsewhere
         ["1"],
         "the agent's copy of the alert is acknowledged"
     );
+
+    // The operator has BitLocker turned back on and resolves the findings on their device:
+    // the alert resolves on the agent, and the webhooks told of it (ops and on-call)
+    // hear `alert.resolved` for the same fingerprint; the manager still hears nothing.
+    let open = ops.json(&["findings", "--status", "open"])?;
+    let ids: Vec<String> = open
+        .as_array()
+        .context("a list")?
+        .iter()
+        .filter(|f| f["tenant"] == "Contoso")
+        .filter_map(|f| f["id"].as_str().map(str::to_owned))
+        .collect();
+    anyhow::ensure!(!ids.is_empty(), "Contoso has open findings: {open:#}");
+    for id in &ids {
+        ops.ok(&["findings", "resolve", id])?;
+    }
+    ops.sync(&[])?;
+    let resolved = |path: &str| -> Vec<serde_json::Value> {
+        reached(path)
+            .into_iter()
+            .map(|r| r.json())
+            .filter(|b| b["type"] == "alert.resolved")
+            .collect()
+    };
+    let started = Instant::now();
+    while resolved("/ops").is_empty() || resolved("/on-call").is_empty() {
+        anyhow::ensure!(
+            started.elapsed() < Duration::from_secs(90),
+            "no alert.resolved reached ops and on-call:\n{}",
+            agent.log()
+        );
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    for path in ["/ops", "/on-call"] {
+        let told = resolved(path);
+        assert_eq!(told.len(), 1, "{path} told once: {told:#?}");
+        assert_eq!(told[0]["data"]["fingerprint"], body["data"]["fingerprint"]);
+    }
+    assert!(reached("/manager").is_empty());
+    let unresolved: Vec<String> = host
+        .query("SELECT CAST(COUNT(*) AS TEXT) FROM alerts WHERE resolved_at IS NULL AND event_id IS NOT NULL")
+        .await?;
+    assert_eq!(unresolved, ["0"], "the agent's alert is resolved");
     Ok(())
 }
 
