@@ -397,7 +397,7 @@ impl Store {
             super::delivery::enqueue(&mut tx, self, &id, rule, &alert, now).await?;
             ids.push(id);
         }
-        let resolved = resolve_cleared(&mut tx, self, &rules, now).await?;
+        let resolved = resolve_cleared(&mut tx, self, &rules, &mark, &next, now).await?;
         if resolved > 0 {
             tracing::info!(resolved, "alerts whose condition cleared were resolved");
         }
@@ -439,13 +439,15 @@ impl Store {
         match view {
             AlertView::Open => {
                 query
-                    .push(" AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL AND (a.snoozed_until IS NULL OR a.snoozed_until <= ")
+                    .push(" AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL")
+                    .push(" AND (a.snoozed_until IS NULL OR a.snoozed_until <= ")
                     .push_bind(now)
                     .push(")");
             }
             AlertView::Snoozed => {
                 query
-                    .push(" AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL AND a.snoozed_until > ")
+                    .push(" AND a.acknowledged_at IS NULL AND a.resolved_at IS NULL")
+                    .push(" AND a.snoozed_until > ")
                     .push_bind(now);
             }
             AlertView::Acknowledged => {
@@ -687,16 +689,7 @@ async fn review_facts(
     let opened = match least_severity.or(ghosts.then_some(Severity::Critical)) {
         None => Vec::new(),
         Some(least) => {
-            let wanted: Vec<&str> = [
-                Severity::Low,
-                Severity::Medium,
-                Severity::High,
-                Severity::Critical,
-            ]
-            .into_iter()
-            .filter(|severity| *severity >= least)
-            .map(Severity::as_str)
-            .collect();
+            let wanted = at_least(least);
             sqlx::query(
                 "SELECT f.tenant_id, t.display_name, f.severity, f.title, tr.from_status,
                         f.id AS finding_id, tr.review_id, f.drift_kind
@@ -898,6 +891,20 @@ async fn tenant_states(
     Ok(())
 }
 
+/// The severities at or above `least`, as the database spells them.
+fn at_least(least: Severity) -> Vec<&'static str> {
+    [
+        Severity::Low,
+        Severity::Medium,
+        Severity::High,
+        Severity::Critical,
+    ]
+    .into_iter()
+    .filter(|severity| *severity >= least)
+    .map(Severity::as_str)
+    .collect()
+}
+
 /// Findings an alert is about still needing a decision: open, or acknowledged but not
 /// yet fixed, accepted or dismissed.
 const UNDECIDED: &str = "('open', 'acknowledged')";
@@ -906,19 +913,39 @@ const UNDECIDED: &str = "('open', 'acknowledged')";
 /// their tenant, at `now`: their pending notifications are not sent, and once every
 /// alert of a fingerprint is resolved, the PagerDuty and webhook destinations that were
 /// told of it are told it resolved. Returns how many alerts were resolved.
+///
+/// Only what can have changed is asked: alerts of tenants whose findings, reviews or
+/// capture runs changed between the watermarks `mark` and `next`, and the alerts of
+/// conditions that time alone clears (an acceptance ending, a tenant not captured).
 async fn resolve_cleared(
     tx: &mut SqliteConnection,
     store: &Store,
     rules: &[AlertRule],
+    mark: &Watermark,
+    next: &Watermark,
     now: DateTime<Utc>,
 ) -> Result<u32, StoreError> {
     let rows = sqlx::query(
         "SELECT a.id, a.rule_id, a.tenant_id, a.fingerprint, a.subjects, a.score_before
          FROM alerts a JOIN tenants t ON t.id = a.tenant_id
-         WHERE a.resolved_at IS NULL AND a.rule_id IS NOT NULL AND t.workspace_id = ?
+         JOIN alert_rules r ON r.id = a.rule_id
+         WHERE a.resolved_at IS NULL AND t.workspace_id = ?1
+           AND (json_extract(r.condition, '$.type') IN ('acceptance_expiring', 'not_captured')
+                OR a.tenant_id IN (SELECT f.tenant_id FROM finding_transitions tr
+                                   JOIN findings f ON f.id = tr.finding_id
+                                   WHERE tr.rowid > ?2 AND tr.rowid <= ?3)
+                OR a.tenant_id IN (SELECT tenant_id FROM reviews WHERE rowid > ?4 AND rowid <= ?5)
+                OR a.tenant_id IN (SELECT tenant_id FROM capture_runs
+                                   WHERE rowid > ?6 AND rowid <= ?7))
          ORDER BY a.raised_at, a.id",
     )
     .bind(store.workspace().to_string())
+    .bind(mark.transition_rowid)
+    .bind(next.transition_rowid)
+    .bind(mark.review_rowid)
+    .bind(next.review_rowid)
+    .bind(mark.capture_rowid.or(next.capture_rowid).unwrap_or(0))
+    .bind(next.capture_rowid.unwrap_or(0))
     .fetch_all(&mut *tx)
     .await?;
     let mut cleared: Vec<String> = Vec::new();
@@ -1004,19 +1031,11 @@ async fn condition_holds(
     .to_string();
     let holds: bool = match condition {
         Condition::NewFindings { min_severity } => {
-            let wanted: Vec<&str> = [
-                Severity::Low,
-                Severity::Medium,
-                Severity::High,
-                Severity::Critical,
-            ]
-            .into_iter()
-            .filter(|s| s >= min_severity)
-            .map(Severity::as_str)
-            .collect();
+            let wanted = at_least(*min_severity);
             if subjects.is_empty() {
                 sqlx::query_scalar(&format!(
-                    "SELECT EXISTS (SELECT 1 FROM findings WHERE tenant_id = ? AND status IN {UNDECIDED}
+                    "SELECT EXISTS (SELECT 1 FROM findings
+                     WHERE tenant_id = ? AND status IN {UNDECIDED}
                        AND severity IN (SELECT value FROM json_each(?)))"
                 ))
                 .bind(tenant)
@@ -1030,7 +1049,8 @@ async fn condition_holds(
         Condition::GhostPolicy => {
             if subjects.is_empty() {
                 sqlx::query_scalar(&format!(
-                    "SELECT EXISTS (SELECT 1 FROM findings WHERE tenant_id = ? AND status IN {UNDECIDED}
+                    "SELECT EXISTS (SELECT 1 FROM findings
+                     WHERE tenant_id = ? AND status IN {UNDECIDED}
                        AND drift_kind = 'deleted')"
                 ))
                 .bind(tenant)
@@ -1042,9 +1062,11 @@ async fn condition_holds(
         }
         Condition::AcceptanceLapsed => {
             sqlx::query_scalar(&format!(
-                "SELECT EXISTS (SELECT 1 FROM risk_acceptances ra JOIN findings f ON f.id = ra.finding_id
+                "SELECT EXISTS (SELECT 1 FROM risk_acceptances ra
+                 JOIN findings f ON f.id = ra.finding_id
                  WHERE f.status IN {UNDECIDED}
-                   AND CASE WHEN ?1 THEN f.tenant_id = ?2 AND ra.lapse_reason IN ('expired', 'value_changed')
+                   AND CASE WHEN ?1 THEN f.tenant_id = ?2
+                                         AND ra.lapse_reason IN ('expired', 'value_changed')
                             ELSE ra.id IN (SELECT value FROM json_each(?3)) END)"
             ))
             .bind(subjects.is_empty())
@@ -1056,7 +1078,8 @@ async fn condition_holds(
         Condition::AcceptanceExpiring { days } => {
             let until = timestamp(now + TimeDelta::days(i64::from(*days)));
             sqlx::query_scalar(
-                "SELECT EXISTS (SELECT 1 FROM risk_acceptances ra JOIN findings f ON f.id = ra.finding_id
+                "SELECT EXISTS (SELECT 1 FROM risk_acceptances ra
+                 JOIN findings f ON f.id = ra.finding_id
                  WHERE ra.lapsed_at IS NULL AND ra.expires_at <= ?1 AND f.status = 'risk_accepted'
                    AND CASE WHEN ?2 THEN f.tenant_id = ?3
                             ELSE ra.id IN (SELECT value FROM json_each(?4)) END)",

@@ -134,15 +134,16 @@ pub(super) async fn enqueue(
     now: DateTime<Utc>,
 ) -> Result<(), StoreError> {
     sqlx::query(
-        "UPDATE alerts SET fingerprint = ?, event_id = ?, subjects = ?, score_before = ? WHERE id = ?",
+        "UPDATE alerts SET fingerprint = ?, event_id = ?, subjects = ?, score_before = ?
+         WHERE id = ?",
     )
     .bind(&alert.fingerprint)
     .bind(&alert.event_id)
     .bind(serde_json::json!(alert.subjects).to_string())
     .bind(alert.score_before)
     .bind(alert_id)
-        .execute(&mut *tx)
-        .await?;
+    .execute(&mut *tx)
+    .await?;
     let acked: Option<String> =
         sqlx::query_scalar("SELECT acknowledged_at FROM alert_acks WHERE event_id = ?")
             .bind(&alert.event_id)
