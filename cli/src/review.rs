@@ -99,9 +99,18 @@ pub async fn run(store: &Store, args: &Args, json: bool) -> Outcome {
         skipped
     );
     if !alerts.is_empty() {
+        let resolved = alerts
+            .iter()
+            .filter(|a| a.state == plumbline_core::store::AlertState::Resolved)
+            .count();
         println!(
-            "\n{} new alerts (`plumbline alerts` lists the inbox):",
-            alerts.len()
+            "\n{} new alerts{} (`plumbline alerts` lists the inbox):",
+            alerts.len(),
+            if resolved > 0 {
+                format!(", {resolved} of them resolved already (their findings fixed since)")
+            } else {
+                String::new()
+            }
         );
         for alert in &alerts {
             crate::alerts::print_alert(alert);

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use plumbline_core::baseline::Severity;
-use plumbline_core::store::{AlertRow, Notice, Store};
+use plumbline_core::store::{AlertRow, AlertState, Notice, Store};
 
 use crate::jobs::{Announcer, Job, JobState};
 
@@ -70,8 +70,7 @@ impl Messenger {
     /// Notifies the desktop of new alerts that ask for it (they are in the inbox
     /// already, whatever happens here).
     pub async fn alerts(&self, alerts: &[AlertRow]) {
-        let wanted: Vec<&AlertRow> = alerts.iter().filter(|a| a.notify).collect();
-        for (title, body) in notifications(&wanted) {
+        for (title, body) in notifications(&worth_notifying(alerts)) {
             self.show(title, body).await;
         }
     }
@@ -111,6 +110,15 @@ impl Messenger {
 const SEPARATE: usize = 3;
 
 /// The notifications (title, body) that announce `alerts`.
+/// The new alerts whose rule asks for a notification, but for those already resolved
+/// (raised for findings a later capture of the same history had fixed): nothing to do.
+fn worth_notifying(alerts: &[AlertRow]) -> Vec<&AlertRow> {
+    alerts
+        .iter()
+        .filter(|a| a.notify && a.state != AlertState::Resolved)
+        .collect()
+}
+
 fn notifications(alerts: &[&AlertRow]) -> Vec<(String, String)> {
     if alerts.len() <= SEPARATE {
         return alerts
@@ -148,8 +156,6 @@ impl Announcer for Messenger {
 
 #[cfg(test)]
 mod tests {
-    use plumbline_core::store::AlertState;
-
     use super::*;
 
     fn alert(i: usize, tenant: &str) -> AlertRow {
@@ -168,6 +174,19 @@ mod tests {
             state: AlertState::Open,
             notify: true,
         }
+    }
+
+    #[test]
+    fn resolved_alerts_and_rules_without_notifications_are_not_notified() {
+        let mut alerts: Vec<AlertRow> = (0..4).map(|i| alert(i, "Contoso")).collect();
+        alerts[1].state = AlertState::Resolved;
+        alerts[1].resolved_at = Some("2026-12-07T10:00:00.000Z".into());
+        alerts[2].notify = false;
+        let ids: Vec<&str> = worth_notifying(&alerts)
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        assert_eq!(ids, vec!["a0", "a3"]);
     }
 
     #[test]

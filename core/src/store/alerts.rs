@@ -1803,6 +1803,83 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_score_drop_alert_resolves_once_the_score_is_back_where_it_was() {
+        use crate::model::{CaptureContent, CaptureSource, TenantProfile};
+        use crate::store::CaptureWrite;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(&dir.path().join("alerts.db"))
+            .await
+            .expect("open");
+        let content = CaptureContent::default();
+        let (tenant, capture, _) = store
+            .record_capture(
+                &TenantProfile {
+                    display_name: "Contoso".into(),
+                    ..TenantProfile::default()
+                },
+                &CaptureWrite {
+                    source: CaptureSource::Import,
+                    taken_at: Utc::now(),
+                    origin: None,
+                    content: &content,
+                },
+            )
+            .await
+            .expect("capture");
+        store
+            .add_alert_rule("Drop", Condition::ScoreDrop { points: 10.0 }, 0)
+            .await
+            .expect("rule");
+        // Reviews with the scores given, as a review would record them.
+        let review = |score: f64| {
+            let store = store.clone();
+            async move {
+                let at = timestamp(Utc::now());
+                sqlx::query(
+                    "INSERT INTO reviews (id, tenant_id, capture_id, started_at, finished_at,
+                         inputs_hash, score)
+                     VALUES (?, ?, ?, ?, ?, ?, ?)",
+                )
+                .bind(uuid::Uuid::now_v7().to_string())
+                .bind(tenant.to_string())
+                .bind(capture.to_string())
+                .bind(&at)
+                .bind(&at)
+                .bind(format!("{score}"))
+                .bind(score)
+                .execute(store.pool())
+                .await
+                .expect("review");
+                store.raise_alerts().await.expect("raise")
+            }
+        };
+        let mine = |alerts: Vec<AlertRow>| {
+            alerts
+                .into_iter()
+                .filter(|a| a.rule.as_deref() == Some("Drop"))
+                .collect::<Vec<_>>()
+        };
+        let state = || async {
+            let alerts = store.list_alerts(AlertView::All).await.expect("alerts");
+            mine(alerts).iter().map(|a| a.state).collect::<Vec<_>>()
+        };
+        assert!(
+            mine(review(90.0).await).is_empty(),
+            "nothing to compare with"
+        );
+        assert_eq!(mine(review(70.0).await).len(), 1, "fell 20 points");
+        assert_eq!(state().await, vec![AlertState::Open]);
+        review(85.0).await;
+        assert_eq!(
+            state().await,
+            vec![AlertState::Open],
+            "85 is still below the 90 it fell from"
+        );
+        review(90.0).await;
+        assert_eq!(state().await, vec![AlertState::Resolved], "back at 90");
+    }
+
+    #[tokio::test]
     async fn failed_captures_and_tenants_left_uncaptured_alert_by_their_rules() {
         use crate::model::{CaptureContent, CaptureSource, TenantProfile};
         use crate::store::{CaptureRunWrite, CaptureWrite};
