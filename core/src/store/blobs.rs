@@ -197,6 +197,14 @@ pub(crate) async fn get(
     conn: &mut SqliteConnection,
     hash: &str,
 ) -> Result<serde_json::Value, StoreError> {
+    Ok(get_sized(conn, hash).await?.0)
+}
+
+/// Reads one blob, with the size of its JSON text in bytes.
+pub(crate) async fn get_sized(
+    conn: &mut SqliteConnection,
+    hash: &str,
+) -> Result<(serde_json::Value, usize), StoreError> {
     let row = sqlx::query("SELECT size, codec, data FROM blobs WHERE sha256 = ?")
         .bind(hash)
         .fetch_optional(&mut *conn)
@@ -205,10 +213,12 @@ pub(crate) async fn get(
             what: "blob",
             name: hash.to_owned(),
         })?;
-    decode(
+    let size: i64 = row.try_get(0)?;
+    let value = decode(
         hash,
-        row.try_get(0)?,
+        size,
         &row.try_get::<String, _>(1)?,
         &row.try_get::<Vec<u8>, _>(2)?,
-    )
+    )?;
+    Ok((value, usize::try_from(size).unwrap_or(0)))
 }

@@ -81,8 +81,10 @@ pub(crate) struct CaptureMemo {
 }
 
 impl CaptureMemo {
-    /// At most this many normalised items are kept (a page may hold many tenants).
-    const LIMIT: usize = 50_000;
+    /// At most this many normalised items are kept: a tenant's history repeats its few
+    /// hundred policies, while a page of the log may hold a thousand tenants' captures
+    /// that repeat nothing of each other.
+    const LIMIT: usize = 10_000;
 }
 
 /// A fingerprint of a capture's directory objects (order does not matter).

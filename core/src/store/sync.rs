@@ -1224,11 +1224,18 @@ async fn version_record(
 #[derive(Default)]
 struct ApplyMemo {
     blobs: std::collections::HashMap<String, Arc<Value>>,
+    /// The JSON text size of the blobs read from the database and kept in `blobs` (those
+    /// that came with a snapshot are held by it anyway and not counted).
+    read_bytes: usize,
     captures: CaptureMemo,
 }
 
 impl ApplyMemo {
-    const BLOB_LIMIT: usize = 50_000;
+    /// At most this much JSON text read back from the database is kept decoded (a
+    /// decoded `Value` takes several times its text). A page of the log can name the
+    /// captures of a thousand tenants, whose blobs repeat only within a tenant: keeping
+    /// them all (a limit by count, before) took 3 GB to catch up on a night of captures.
+    const READ_BYTES_LIMIT: usize = 16 << 20;
 
     /// A blob this device must have (fetched before the operation is applied).
     async fn blob(
@@ -1239,10 +1246,13 @@ impl ApplyMemo {
         if let Some(value) = self.blobs.get(hash) {
             return Ok(Arc::clone(value));
         }
-        let value = Arc::new(needed_blob(conn, hash).await?);
-        if self.blobs.len() > Self::BLOB_LIMIT {
+        let (value, size) = needed_blob(conn, hash).await?;
+        let value = Arc::new(value);
+        if self.read_bytes + size > Self::READ_BYTES_LIMIT {
             self.blobs.clear();
+            self.read_bytes = 0;
         }
+        self.read_bytes += size;
         self.blobs.insert(hash.to_owned(), Arc::clone(&value));
         Ok(value)
     }
@@ -1524,8 +1534,11 @@ async fn apply_tenant_set(
 }
 
 /// Reads a blob this device must have (fetched before the operation is applied).
-async fn needed_blob(conn: &mut SqliteConnection, hash: &str) -> Result<Value, StoreError> {
-    blobs::get(conn, hash).await.map_err(|e| match e {
+async fn needed_blob(
+    conn: &mut SqliteConnection,
+    hash: &str,
+) -> Result<(Value, usize), StoreError> {
+    blobs::get_sized(conn, hash).await.map_err(|e| match e {
         StoreError::NotFound { .. } => StoreError::Invalid(format!(
             "blob {hash} is not here yet: sync again (it is fetched before the records that name it)"
         )),
@@ -1678,7 +1691,7 @@ async fn apply_publish(
                 ))
             })
             .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
-        let raw = needed_blob(conn, &item.blob).await?;
+        let (raw, _) = needed_blob(conn, &item.blob).await?;
         insert_item(
             conn,
             &record.version_id,
