@@ -461,7 +461,12 @@ pub async fn start_review(
                 opened: sum(|r| r.opened),
                 resolved: sum(|r| r.resolved),
                 reopened: sum(|r| r.reopened),
-                alerts: count(alerts.len()),
+                alerts: count(
+                    alerts
+                        .iter()
+                        .filter(|a| a.state != plumbline_core::store::AlertState::Resolved)
+                        .count(),
+                ),
                 failures: reviews
                     .iter()
                     .filter_map(|r| r.error.as_ref().map(|e| format!("{}: {e}", r.tenant)))

@@ -53,7 +53,8 @@ pub enum JobResult {
         opened: u32,
         resolved: u32,
         reopened: u32,
-        /// Alerts the review raised.
+        /// Alerts the review raised that are open (not those resolved at once: raised
+        /// for findings a later capture of the same history had fixed).
         alerts: u32,
         /// Tenants whose review failed, each as "name: error" (the others were reviewed).
         failures: Vec<String>,

@@ -933,7 +933,10 @@ export type JobResult = { type: "review";
 reviewed: number; 
 /**  Tenants looked at. */
 tenants: number; opened: number; resolved: number; reopened: number; 
-/**  Alerts the review raised. */
+/**
+ *  Alerts the review raised that are open (not those resolved at once: raised
+ *  for findings a later capture of the same history had fixed).
+ */
 alerts: number; 
 /**  Tenants whose review failed, each as "name: error" (the others were reviewed). */
 failures: string[] } | { type: "import"; tenantId: string; tenant: string; captureId: string; items: number; tenantCreated: boolean; 
