@@ -72,6 +72,17 @@ fn webhook(url: String, secrets: &[&WebhookSecret]) -> DestinationSecret {
     }
 }
 
+/// A destination at `path` of `receiver` without signing secrets (Teams, Slack,
+/// PagerDuty), with a routing key for PagerDuty.
+fn unsigned(receiver: &Receiver, path: &str) -> DestinationSecret {
+    DestinationSecret {
+        url: receiver.url(path),
+        signing_secrets: Vec::new(),
+        routing_key: Some("R0UTINGKEY0000000000000000000000".to_owned()),
+        email: None,
+    }
+}
+
 fn new_secret() -> WebhookSecret {
     WebhookSecret::generate().expect("secret")
 }
@@ -167,12 +178,7 @@ async fn teams_slack_and_pagerduty_get_their_documented_shapes() {
     let bench = Bench::new().await;
     let receiver = Receiver::start().await.expect("receiver");
     receiver.set(Mode::Up(202));
-    let plain = |path: &str| DestinationSecret {
-        url: receiver.url(path),
-        signing_secrets: Vec::new(),
-        routing_key: Some("R0UTINGKEY0000000000000000000000".to_owned()),
-        email: None,
-    };
+    let plain = |path: &str| unsigned(&receiver, path);
     bench
         .destination("teams", DestinationKind::Teams, plain("teams"))
         .await;
@@ -1253,12 +1259,7 @@ async fn dismiss_findings_of(bench: &Bench, tenant: &str) {
 async fn an_alert_whose_findings_are_decided_resolves_and_only_pagerduty_and_webhooks_hear_it() {
     let receiver = Receiver::start().await.expect("receiver");
     let bench = prepared_with(&receiver, 8).await;
-    let plain = |path: &str| DestinationSecret {
-        url: receiver.url(path),
-        signing_secrets: Vec::new(),
-        routing_key: Some("R0UTINGKEY0000000000000000000000".to_owned()),
-        email: None,
-    };
+    let plain = |path: &str| unsigned(&receiver, path);
     bench
         .destination("pager", DestinationKind::Pagerduty, plain("pager"))
         .await;

@@ -220,7 +220,7 @@ pub(super) async fn enqueue_resolution(
     store: &Store,
     fingerprint: &str,
     now: DateTime<Utc>,
-) -> Result<u32, StoreError> {
+) -> Result<(), StoreError> {
     let at = timestamp(now);
     let open: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM alerts WHERE fingerprint = ? AND resolved_at IS NULL)",
@@ -229,7 +229,7 @@ pub(super) async fn enqueue_resolution(
     .fetch_one(&mut *tx)
     .await?;
     if open {
-        return Ok(0);
+        return Ok(());
     }
     let Some(latest) = sqlx::query(
         "SELECT a.event_id, a.tenant_id, a.severity, a.title, r.name AS rule_name,
@@ -244,7 +244,7 @@ pub(super) async fn enqueue_resolution(
     .fetch_optional(&mut *tx)
     .await?
     else {
-        return Ok(0);
+        return Ok(());
     };
     let previous: Option<String> = sqlx::query_scalar(
         "SELECT MAX(resolved_at) FROM alerts WHERE fingerprint = ? AND resolved_at < ?",
@@ -257,13 +257,12 @@ pub(super) async fn enqueue_resolution(
         "SELECT DISTINCT d.id, d.name FROM alert_deliveries o
          JOIN alert_destinations d ON d.id = o.destination_id
          JOIN alerts a ON a.id = o.alert_id
-         WHERE a.fingerprint = ? AND (? IS NULL OR a.raised_at > ?) AND {TOLD}
+         WHERE a.fingerprint = ?1 AND (?2 IS NULL OR a.raised_at > ?2) AND {TOLD}
            AND json_extract(o.message, '$.action') = 'trigger'
-           AND d.kind IN ('pagerduty', 'webhook') AND d.enabled = 1 AND d.workspace_id = ?
+           AND d.kind IN ('pagerduty', 'webhook') AND d.enabled = 1 AND d.workspace_id = ?3
          ORDER BY d.name"
     ))
     .bind(fingerprint)
-    .bind(&previous)
     .bind(&previous)
     .bind(store.workspace().to_string())
     .fetch_all(&mut *tx)
@@ -283,11 +282,10 @@ pub(super) async fn enqueue_resolution(
         raised_at: at,
         test: false,
     };
-    let mut queued = 0;
     for row in &told {
         let destination_id: String = row.try_get("id")?;
         let name: String = row.try_get("name")?;
-        if insert_delivery(
+        insert_delivery(
             tx,
             &delivery_id(&message.event_id, &name),
             None,
@@ -295,12 +293,9 @@ pub(super) async fn enqueue_resolution(
             &message,
             now,
         )
-        .await?
-        {
-            queued += 1;
-        }
+        .await?;
     }
-    Ok(queued)
+    Ok(())
 }
 
 /// Records an acknowledgement another device made (an `alert_ack` operation).
