@@ -24,7 +24,7 @@ use crate::derive::Observed;
 use crate::drift::{self, Assessment, BaselineItemSpec, Drift, DriftKind, ItemRef};
 use crate::findings::{self, Observation, Source};
 use crate::lint::{lint, LintIssue, LintItem, LintOptions, LINT_VERSION};
-use crate::model::TenantId;
+use crate::model::{DirectoryObject, TenantId};
 use crate::normalize::{
     self, DirectoryIndex, Labels, Normalized, SettingDefinitions, NORMALIZER_VERSION,
 };
@@ -425,13 +425,17 @@ async fn compare_tenant(
     let mut cached = store.cached_observations(&keys).await?;
     let mut observed = Vec::with_capacity(captures.len());
     let mut fresh = Vec::new();
+    let mut memo = ObserveMemo::default();
     for (i, capture) in captures.iter().enumerate() {
         let key = &keys[i];
         match cached.remove(key) {
             Some(o) => observed.push(o),
             None => {
                 let previous = i.checked_sub(1).map(|p| &captures[p]);
-                let o = observe(store, tenant, capture, previous, &baselines, &key.1).await?;
+                let o = observe_with(
+                    store, tenant, capture, previous, &baselines, &key.1, &mut memo,
+                )
+                .await?;
                 fresh.push(o.clone());
                 observed.push(o);
             }
@@ -488,6 +492,98 @@ fn derivation_hash(keys: &[(String, String)], decisions: &[crate::derive::Decisi
 /// Bumped when the fold changes what it derives from the same inputs.
 pub const DERIVE_VERSION: u32 = 1;
 
+/// What the observations of one tenant's captures share, oldest to newest: a capture's
+/// items and directory objects (the next capture's previous ones), and the normalised
+/// policies (a tenant's history repeats most of them, and the same policy drifts from
+/// its baseline in every capture until it is fixed). Bounded by [`ObserveMemo::LIMIT`].
+#[derive(Default)]
+struct ObserveMemo {
+    /// The last capture observed: its id, items and directory objects.
+    last: Option<(
+        crate::model::CaptureId,
+        Arc<Vec<ItemMeta>>,
+        Arc<Vec<DirectoryObject>>,
+    )>,
+    /// (kind, blob, directory fingerprint) → the item normalised.
+    normalized: HashMap<(String, String, String), Arc<Normalized>>,
+}
+
+impl ObserveMemo {
+    const LIMIT: usize = 5_000;
+
+    /// The normalised items of `wanted` (indices into `items`), reading and normalising
+    /// only those not seen before with the same directory; returns how many were
+    /// normalised here.
+    async fn normalize(
+        &mut self,
+        store: &Store,
+        items: &[ItemMeta],
+        wanted: impl IntoIterator<Item = usize>,
+        directory: &[DirectoryObject],
+        fingerprint: &str,
+    ) -> Result<(HashMap<usize, Arc<Normalized>>, usize), StoreError> {
+        let key = |item: &ItemMeta| {
+            (
+                item.kind.clone(),
+                item.blob_sha256.clone(),
+                fingerprint.to_owned(),
+            )
+        };
+        let wanted: Vec<usize> = wanted.into_iter().collect();
+        let missing: BTreeSet<&str> = wanted
+            .iter()
+            .map(|i| &items[*i])
+            .filter(|item| !self.normalized.contains_key(&key(item)))
+            .map(|item| item.blob_sha256.as_str())
+            .collect();
+        let mut done = 0;
+        if !missing.is_empty() {
+            let hashes: Vec<&str> = missing.into_iter().collect();
+            let raw = store.blobs(&hashes).await?;
+            let index = DirectoryIndex::new(directory);
+            for i in &wanted {
+                let item = &items[*i];
+                let k = key(item);
+                if self.normalized.contains_key(&k) {
+                    continue;
+                }
+                if let Some(value) = raw.get(&item.blob_sha256) {
+                    let n = normalize::normalize(&item.kind, value, &index);
+                    self.normalized.insert(k, Arc::new(n));
+                    done += 1;
+                }
+            }
+        }
+        let out = wanted
+            .into_iter()
+            .filter_map(|i| {
+                self.normalized
+                    .get(&key(&items[i]))
+                    .map(|n| (i, Arc::clone(n)))
+            })
+            .collect();
+        Ok((out, done))
+    }
+
+    /// A capture's items and directory objects, from the memo when it was the last one
+    /// observed.
+    async fn capture(
+        &self,
+        store: &Store,
+        capture: crate::model::CaptureId,
+    ) -> Result<(Arc<Vec<ItemMeta>>, Arc<Vec<DirectoryObject>>), StoreError> {
+        if let Some((id, items, directory)) = &self.last {
+            if *id == capture {
+                return Ok((Arc::clone(items), Arc::clone(directory)));
+            }
+        }
+        Ok((
+            Arc::new(store.item_metas(capture).await?),
+            Arc::new(store.directory_objects(capture).await?),
+        ))
+    }
+}
+
 /// What one capture shows against the tenant's baselines and the capture before it.
 pub async fn observe(
     store: &Store,
@@ -497,6 +593,28 @@ pub async fn observe(
     baselines: &[(Arc<PreparedBaseline>, BTreeMap<String, Value>)],
     inputs_hash: &str,
 ) -> Result<Observed, StoreError> {
+    let mut memo = ObserveMemo::default();
+    observe_with(
+        store,
+        tenant,
+        current,
+        previous,
+        baselines,
+        inputs_hash,
+        &mut memo,
+    )
+    .await
+}
+
+async fn observe_with(
+    store: &Store,
+    tenant: &crate::model::TenantSummary,
+    current: &crate::model::CaptureSummary,
+    previous: Option<&crate::model::CaptureSummary>,
+    baselines: &[(Arc<PreparedBaseline>, BTreeMap<String, Value>)],
+    inputs_hash: &str,
+    memo: &mut ObserveMemo,
+) -> Result<Observed, StoreError> {
     let tenant_id = tenant.id;
     let failed_kinds: BTreeSet<String> = current
         .kind_status
@@ -504,11 +622,16 @@ pub async fn observe(
         .filter(|(_, s)| !s.ok)
         .map(|(k, _)| k.clone())
         .collect();
-    let items = store.item_metas(current.id).await?;
-    let previous_items = match previous {
-        Some(p) => store.item_metas(p.id).await?,
-        None => Vec::new(),
+    let (items, directory) = memo.capture(store, current.id).await?;
+    let (previous_items, previous_directory) = match previous {
+        Some(p) => memo.capture(store, p.id).await?,
+        None => (Arc::new(Vec::new()), Arc::new(Vec::new())),
     };
+    memo.last = Some((current.id, Arc::clone(&items), Arc::clone(&directory)));
+    if memo.normalized.len() > ObserveMemo::LIMIT {
+        memo.normalized.clear();
+    }
+    let fingerprint = crate::store::directory_fingerprint(&directory);
 
     // Names are not unique: each item is known by its key in the capture.
     let keys = ItemMeta::keys(&items);
@@ -567,28 +690,19 @@ pub async fn observe(
         || previous_items
             .iter()
             .any(|i| i.normalizer_version != NORMALIZER_VERSION);
-    let directory = store.directory_objects(current.id).await?;
 
-    // Phase 2: read and normalise only what differs.
-    let hashes: Vec<&str> = needed
-        .iter()
-        .map(|i| items[*i].blob_sha256.as_str())
-        .collect();
-    let blobs = store.blobs(&hashes).await?;
+    // Phase 2: read and normalise only what differs (and was not normalised for an
+    // earlier capture of the tenant).
     let items_compared = plans.iter().map(|p| p.pairs.len()).sum::<usize>();
-    let mut items_normalized = needed.len();
-    let normalized: HashMap<usize, Normalized> = {
-        let directory = DirectoryIndex::new(&directory);
-        needed
-            .iter()
-            .filter_map(|i| {
-                let item = &items[*i];
-                blobs
-                    .get(&item.blob_sha256)
-                    .map(|raw| (*i, normalize::normalize(&item.kind, raw, &directory)))
-            })
-            .collect()
-    };
+    let (normalized, mut items_normalized) = memo
+        .normalize(
+            store,
+            &items,
+            needed.iter().copied(),
+            &directory,
+            &fingerprint,
+        )
+        .await?;
 
     let mut drifts: Vec<(Source, String, Drift)> = Vec::new();
     let mut assessment = Assessment::default();
@@ -617,33 +731,31 @@ pub async fn observe(
                 .map(|d| (Source::History, String::new(), d)),
         );
         if !delta.changed.is_empty() {
-            let hashes: Vec<&str> = delta
-                .changed
-                .iter()
-                .flat_map(|(p, c)| {
-                    [
-                        previous_items[*p].blob_sha256.as_str(),
-                        items[*c].blob_sha256.as_str(),
-                    ]
-                })
-                .collect();
-            let raw = store.blobs(&hashes).await?;
-            let previous_directory = match previous {
-                Some(p) => DirectoryIndex::new(&store.directory_objects(p.id).await?),
-                None => DirectoryIndex::default(),
-            };
-            let current_directory = DirectoryIndex::new(&directory);
-            items_normalized += 2 * delta.changed.len();
+            let previous_fingerprint = crate::store::directory_fingerprint(&previous_directory);
+            let (before, done_before) = memo
+                .normalize(
+                    store,
+                    &previous_items,
+                    delta.changed.iter().map(|(p, _)| *p),
+                    &previous_directory,
+                    &previous_fingerprint,
+                )
+                .await?;
+            let (after, done_after) = memo
+                .normalize(
+                    store,
+                    &items,
+                    delta.changed.iter().map(|(_, c)| *c),
+                    &directory,
+                    &fingerprint,
+                )
+                .await?;
+            items_normalized += done_before + done_after;
             for (p, c) in delta.changed {
-                let (before, after) = (&previous_items[p], &items[c]);
-                let (Some(old), Some(new)) =
-                    (raw.get(&before.blob_sha256), raw.get(&after.blob_sha256))
-                else {
+                let (Some(old), Some(new)) = (before.get(&p), after.get(&c)) else {
                     continue;
                 };
-                let old = normalize::normalize(&before.kind, old, &previous_directory);
-                let new = normalize::normalize(&after.kind, new, &current_directory);
-                for drift in drift::changed_item_drifts(&after.kind, &keys[c], &old, &new) {
+                for drift in drift::changed_item_drifts(&items[c].kind, &keys[c], old, new) {
                     drifts.push((Source::History, String::new(), drift));
                 }
             }
@@ -950,7 +1062,7 @@ fn run_plan(
     plan: &Plan,
     items: &[ItemMeta],
     keys: &[String],
-    normalized: &HashMap<usize, Normalized>,
+    normalized: &HashMap<usize, Arc<Normalized>>,
     variables: &BTreeMap<String, Value>,
 ) -> (Vec<Drift>, Assessment) {
     let mut drifts = Vec::new();
@@ -976,7 +1088,11 @@ fn run_plan(
     let unmatched: Vec<(usize, &str, &Normalized)> = plan
         .unmatched
         .iter()
-        .filter_map(|t| normalized.get(t).map(|n| (*t, items[*t].kind.as_str(), n)))
+        .filter_map(|t| {
+            normalized
+                .get(t)
+                .map(|n| (*t, items[*t].kind.as_str(), &**n))
+        })
         .collect();
     let renames = drift::detect_renames(&missing, &unmatched);
     let renamed_b: BTreeSet<usize> = renames.iter().map(|(b, _)| *b).collect();

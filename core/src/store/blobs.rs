@@ -69,7 +69,8 @@ impl ReceivedBlob {
     pub fn check(hash: String, bytes: &[u8], keep_value: bool) -> Result<Self, StoreError> {
         if blob_hash(bytes) != hash {
             return Err(StoreError::Invalid(format!(
-                "the server sent bytes for blob {hash} that do not hash to it: sync again"
+                "the server sent bytes for blob {hash} that do not hash to it: the download \
+                 was damaged, sync again"
             )));
         }
         let not_json = |e: serde_json::Error| {

@@ -87,8 +87,9 @@ impl CaptureMemo {
     const LIMIT: usize = 10_000;
 }
 
-/// A fingerprint of a capture's directory objects (order does not matter).
-fn directory_fingerprint(objects: &[crate::model::DirectoryObject]) -> String {
+/// A fingerprint of a capture's directory objects (order does not matter): items normalised
+/// with directories of one fingerprint normalise alike.
+pub fn directory_fingerprint(objects: &[crate::model::DirectoryObject]) -> String {
     use sha2::{Digest, Sha256};
     let mut lines: Vec<String> = objects
         .iter()
