@@ -33,6 +33,7 @@ use super::api::{Checksum, Control, Operation, Outcome, Sequenced};
 use super::client::{Client, ClientError, DeviceToken, ServerUrl};
 use super::connection::token_account;
 use crate::keychain::{Keychain, KeychainError};
+use crate::model::TenantId;
 use crate::review::{review_all, review_tenant, ReviewOptions};
 use crate::store::{Applied, OutboxOp, ReceivedBlob, Store, StoreError};
 
@@ -327,10 +328,11 @@ async fn round(
     Ok(report)
 }
 
-/// Snapshots at the log's head, one per tenant key; resumable. The next tenant's snapshot
-/// and blobs are downloaded, checked and decoded while the current one is applied (the
-/// server's work, the network and this device's decoding overlap the database writes);
-/// one tenant ahead at most, so memory stays bounded by two tenants' records.
+/// Snapshots at the log's head, one per tenant key; resumable. The next tenants'
+/// snapshots and blobs are downloaded, checked and decoded while the current one is
+/// applied (the server's work, the network and this device's decoding overlap the
+/// database writes); [`PREFETCH_AHEAD`] tenants ahead at most, so memory stays bounded by
+/// that many tenants' records and one more.
 async fn first_sync(
     store: &Store,
     session: &Session,
@@ -365,13 +367,19 @@ async fn first_sync(
         done: applied_count,
         total,
     });
-    let mut next = todo.next().map(prefetch);
-    while let Some(pending) = next.take() {
+    let mut ahead: std::collections::VecDeque<Prefetch> =
+        todo.by_ref().take(PREFETCH_AHEAD).map(prefetch).collect();
+    // Tenants are derived as their snapshots land, beside the next ones' apply (the
+    // machine's other core is otherwise idle while this one writes); what is not derived
+    // by the end, or failed, is derived after the first sync as always.
+    let (derive_next, tenants_applied) = tokio::sync::mpsc::unbounded_channel();
+    let deriving = DeriveBehind(tokio::spawn(derive_behind(store.clone(), tenants_applied)));
+    while let Some(pending) = ahead.pop_front() {
         let started = Instant::now();
         let fetched = pending.wait().await?;
         report.took("waiting", started);
         cancel.check()?;
-        next = todo.next().map(prefetch);
+        ahead.extend(todo.next().map(prefetch));
         report.pulled += fetched.operations.len();
         report.blobs_downloaded += fetched.blobs.len();
         *report.timings_ms.entry("snapshots").or_default() += fetched.snapshot_ms;
@@ -382,6 +390,12 @@ async fn first_sync(
             .await?;
         report.took("apply", started);
         report.applied += applied.applied;
+        if !applied.workspace {
+            for tenant in &applied.tenants {
+                // The receiver lives until `deriving` is dropped below.
+                let _ = derive_next.send(*tenant);
+            }
+        }
         changed.merge(applied);
         applied_count += 1;
         progress(SyncProgress {
@@ -390,9 +404,35 @@ async fn first_sync(
             total,
         });
     }
+    // What was not derived yet is derived with every core at once afterwards.
+    drop(deriving);
     store.finish_first_sync(up_to).await?;
     Ok(())
 }
+
+/// Derives each tenant sent, one after the other, until the sender is gone or the task
+/// is stopped (a review stopped halfway writes nothing: its transaction rolls back).
+async fn derive_behind(store: Store, mut tenants: tokio::sync::mpsc::UnboundedReceiver<TenantId>) {
+    let options = ReviewOptions::default();
+    while let Some(tenant) = tenants.recv().await {
+        if let Err(error) = review_tenant(&store, tenant, &options).await {
+            tracing::debug!(%error, %tenant, "deriving beside the first sync failed: derived after it");
+        }
+    }
+}
+
+/// The derive running beside a first sync's apply; stopped when dropped.
+struct DeriveBehind(tokio::task::JoinHandle<()>);
+
+impl Drop for DeriveBehind {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// How many tenants' snapshots a first sync fetches ahead of the one it applies: two
+/// smooth out tenants whose download takes longer than the one before's apply.
+const PREFETCH_AHEAD: usize = 2;
 
 /// A download running beside the apply; stopped when the first sync stops early.
 struct Prefetch(tokio::task::JoinHandle<Result<FetchedSnapshot, SyncError>>);
