@@ -492,6 +492,9 @@ fn derivation_hash(keys: &[(String, String)], decisions: &[crate::derive::Decisi
 /// Bumped when the fold changes what it derives from the same inputs.
 pub const DERIVE_VERSION: u32 = 1;
 
+/// A capture's items and directory objects, as an observation reads them.
+type CaptureParts = (Arc<Vec<ItemMeta>>, Arc<Vec<DirectoryObject>>);
+
 /// What the observations of one tenant's captures share, oldest to newest: a capture's
 /// items and directory objects (the next capture's previous ones), and the normalised
 /// policies (a tenant's history repeats most of them, and the same policy drifts from
@@ -499,11 +502,7 @@ pub const DERIVE_VERSION: u32 = 1;
 #[derive(Default)]
 struct ObserveMemo {
     /// The last capture observed: its id, items and directory objects.
-    last: Option<(
-        crate::model::CaptureId,
-        Arc<Vec<ItemMeta>>,
-        Arc<Vec<DirectoryObject>>,
-    )>,
+    last: Option<(crate::model::CaptureId, CaptureParts)>,
     /// (kind, blob, directory fingerprint) → the item normalised.
     normalized: HashMap<(String, String, String), Arc<Normalized>>,
 }
@@ -571,8 +570,8 @@ impl ObserveMemo {
         &self,
         store: &Store,
         capture: crate::model::CaptureId,
-    ) -> Result<(Arc<Vec<ItemMeta>>, Arc<Vec<DirectoryObject>>), StoreError> {
-        if let Some((id, items, directory)) = &self.last {
+    ) -> Result<CaptureParts, StoreError> {
+        if let Some((id, (items, directory))) = &self.last {
             if *id == capture {
                 return Ok((Arc::clone(items), Arc::clone(directory)));
             }
@@ -627,7 +626,7 @@ async fn observe_with(
         Some(p) => memo.capture(store, p.id).await?,
         None => (Arc::new(Vec::new()), Arc::new(Vec::new())),
     };
-    memo.last = Some((current.id, Arc::clone(&items), Arc::clone(&directory)));
+    memo.last = Some((current.id, (Arc::clone(&items), Arc::clone(&directory))));
     if memo.normalized.len() > ObserveMemo::LIMIT {
         memo.normalized.clear();
     }

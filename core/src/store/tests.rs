@@ -276,3 +276,118 @@ async fn every_write_is_audited_in_an_unbroken_append_only_chain() {
         .to_string()
         .contains("append-only"));
 }
+
+/// Migration 27 turned the tables holding large values (blobs, observations, setting
+/// definitions) into rowid tables. A database kept by the schema before it is put back
+/// here (the three tables as they were, the migration unrecorded) and opened again: every
+/// row is there, reads back the same, and the foreign keys that name blobs still hold.
+#[tokio::test]
+async fn a_database_from_before_the_rowid_tables_migrates_with_everything_in_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("p.db");
+    let store = Store::open(&path).await.expect("open");
+    let content = corpus();
+    let (tenant, first, _) = store
+        .record_capture(&profile("Contoso"), &write(&content, 1))
+        .await
+        .expect("capture");
+    store
+        .record_capture(&profile("Contoso"), &write(&content, 2))
+        .await
+        .expect("second capture");
+    crate::review::review_tenant(&store, tenant, &crate::review::ReviewOptions::default())
+        .await
+        .expect("review");
+    sqlx::query(
+        "INSERT INTO setting_definitions (workspace_id, definition_id, definition, seen_at) VALUES (?, 'device_vendor_msft_policy_config_example', '{\"displayName\":\"Example\"}', '2026-10-01T09:00:00Z')",
+    )
+    .bind(store.workspace().to_string())
+    .execute(store.pool())
+    .await
+    .expect("definition");
+    let tables = [
+        "blobs",
+        "observations",
+        "setting_definitions",
+        "config_items",
+    ];
+    let mut before = Vec::new();
+    for table in tables {
+        before.push(count(&store, table).await);
+    }
+    assert!(before.iter().all(|n| *n > 0), "{before:?}");
+    let items = store.capture_items(first).await.expect("items");
+
+    // The schema of 26: the three tables WITHOUT ROWID, as the first migrations made them.
+    let mut conn = store.pool().acquire().await.expect("connection");
+    sqlx::raw_sql(
+        "PRAGMA foreign_keys = OFF;
+         BEGIN;
+         CREATE TABLE blobs_old (sha256 TEXT PRIMARY KEY NOT NULL, size INTEGER NOT NULL,
+             codec TEXT NOT NULL CHECK (codec IN ('zstd', 'none')), data BLOB NOT NULL) STRICT, WITHOUT ROWID;
+         INSERT INTO blobs_old SELECT sha256, size, codec, data FROM blobs;
+         DROP TABLE blobs;
+         ALTER TABLE blobs_old RENAME TO blobs;
+         CREATE TABLE observations_old (capture_id TEXT NOT NULL REFERENCES captures(id),
+             inputs_hash TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (capture_id, inputs_hash)) STRICT, WITHOUT ROWID;
+         INSERT INTO observations_old SELECT capture_id, inputs_hash, data FROM observations;
+         DROP TABLE observations;
+         ALTER TABLE observations_old RENAME TO observations;
+         CREATE TABLE setting_definitions_old (workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+             definition_id TEXT NOT NULL, definition TEXT NOT NULL, seen_at TEXT NOT NULL,
+             PRIMARY KEY (workspace_id, definition_id)) WITHOUT ROWID;
+         INSERT INTO setting_definitions_old SELECT workspace_id, definition_id, definition, seen_at FROM setting_definitions;
+         DROP TABLE setting_definitions;
+         ALTER TABLE setting_definitions_old RENAME TO setting_definitions;
+         DELETE FROM _sqlx_migrations WHERE version = 20261207000027;
+         COMMIT;
+         PRAGMA foreign_keys = ON;",
+    )
+    .execute(&mut *conn)
+    .await
+    .expect("the earlier schema");
+    drop(conn);
+    let without_rowid = |store: &Store| {
+        let pool = store.pool().clone();
+        async move {
+            sqlx::query_scalar::<_, String>(
+                "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('blobs', 'observations', 'setting_definitions') AND sql LIKE '%WITHOUT ROWID%' ORDER BY name",
+            )
+            .fetch_all(&pool)
+            .await
+            .expect("schema")
+        }
+    };
+    assert_eq!(
+        without_rowid(&store).await.len(),
+        3,
+        "the earlier schema is in place"
+    );
+    store.close().await;
+
+    let store = Store::open(&path).await.expect("migrates");
+    assert!(without_rowid(&store).await.is_empty());
+    let mut after = Vec::new();
+    for table in tables {
+        after.push(count(&store, table).await);
+    }
+    assert_eq!(after, before);
+    assert_eq!(store.capture_items(first).await.expect("items"), items);
+    let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+        .fetch_all(store.pool())
+        .await
+        .expect("foreign key check");
+    assert!(broken.is_empty(), "{broken:?}");
+    // Blobs are still one per hash, and a review reads its observations back.
+    let again = store
+        .record_capture(&profile("Contoso"), &write(&content, 3))
+        .await
+        .expect("a capture after the migration");
+    assert_ne!(again.1, first);
+    assert_eq!(count(&store, "blobs").await, before[0]);
+    let review =
+        crate::review::review_tenant(&store, tenant, &crate::review::ReviewOptions::default())
+            .await
+            .expect("review after the migration");
+    assert!(review.reviewed);
+}
