@@ -1404,3 +1404,119 @@ async fn an_alert_whose_findings_are_decided_resolves_and_only_pagerduty_and_web
     bench.store.raise_alerts().await.expect("raise");
     assert_eq!(bench.round(now + TimeDelta::seconds(2)).await.sent, 0);
 }
+
+/// The trigger's request was under way (claimed by a round, not yet answered) when the
+/// alert resolved: the resolve went without it. Once the trigger is recorded as sent,
+/// PagerDuty and the webhook are told of the resolve, once each, with the ids the resolve
+/// has everywhere.
+#[tokio::test]
+async fn a_trigger_answered_after_its_alert_resolved_is_followed_by_the_resolve() {
+    use plumbline_core::delivery::send::AttemptOutcome;
+    use plumbline_core::store::{AlertView, AttemptRecord};
+    let receiver = Receiver::start().await.expect("receiver");
+    let bench = prepared_with(&receiver, 8).await;
+    bench
+        .destination(
+            "pager",
+            DestinationKind::Pagerduty,
+            unsigned(&receiver, "pager"),
+        )
+        .await;
+    bench
+        .store
+        .route_rule("New critical or high findings", "pager", true)
+        .await
+        .expect("route");
+    raise(&bench).await;
+    let alert = bench
+        .store
+        .list_alerts(AlertView::Open)
+        .await
+        .expect("alerts")
+        .into_iter()
+        .find(|a| a.rule.as_deref() == Some("New critical or high findings"))
+        .expect("an open alert");
+    let tenant = alert.tenant_id.clone().expect("a tenant");
+
+    // A round claims the tenant's triggers after the group wait ...
+    let now = Utc::now() + TimeDelta::seconds(31);
+    let in_flight: Vec<_> = bench
+        .store
+        .due_deliveries(now, 100)
+        .await
+        .expect("due")
+        .into_iter()
+        .filter(|d| d.tenant_id.as_deref() == Some(tenant.as_str()))
+        .collect();
+    let mut to: Vec<&str> = in_flight
+        .iter()
+        .map(|d| d.destination_name.as_str())
+        .collect();
+    to.sort();
+    assert_eq!(to, vec!["ops", "pager"]);
+    // ... and while its requests are under way, the findings are decided: the alert
+    // resolves, and as nobody was told of it yet, no resolve is queued.
+    dismiss_findings_of(&bench, &tenant).await;
+    bench.store.raise_alerts().await.expect("raise");
+    let pending_resolves = |store: &Store| {
+        let store = store.clone();
+        async move {
+            store
+                .deliveries(None, None, 200)
+                .await
+                .expect("log")
+                .into_iter()
+                .filter(|d| d.state == "pending" && d.event_id.ends_with("/resolve"))
+                .collect::<Vec<DeliveryRow>>()
+        }
+    };
+    assert!(pending_resolves(&bench.store).await.is_empty());
+
+    // The receivers answer: both triggers are recorded as sent, and each is followed by
+    // the resolve (recording an answer twice queues nothing more).
+    let sent = AttemptRecord {
+        outcome: AttemptOutcome::Sent,
+        status: Some(202),
+        latency_ms: 40,
+        error: None,
+        next_attempt_at: None,
+    };
+    for delivery in in_flight.iter().chain(&in_flight) {
+        bench
+            .store
+            .record_attempt(delivery, &sent, now)
+            .await
+            .expect("recorded");
+    }
+    let queued = pending_resolves(&bench.store).await;
+    let mut to: Vec<&str> = queued.iter().map(|d| d.destination.as_str()).collect();
+    to.sort();
+    assert_eq!(to, vec!["ops", "pager"], "{queued:?}");
+    assert!(queued
+        .iter()
+        .all(|d| d.tenant_id.as_deref() == Some(tenant.as_str())));
+
+    // The round also sends the other tenants' triggers, due at the same time.
+    let before = receiver.accepted().len();
+    bench.round(now + TimeDelta::seconds(1)).await;
+    let new: Vec<serde_json::Value> = receiver.accepted()[before..]
+        .iter()
+        .map(|r| r.json())
+        .collect();
+    let resolves: Vec<&serde_json::Value> = new
+        .iter()
+        .filter(|b| b["event_action"] == "resolve")
+        .collect();
+    assert_eq!(
+        resolves.len(),
+        1,
+        "PagerDuty hears the resolve once: {new:#?}"
+    );
+    let resolved: Vec<&serde_json::Value> = new
+        .iter()
+        .filter(|b| b["type"] == "alert.resolved")
+        .collect();
+    assert_eq!(resolved.len(), 1, "the webhook hears it once: {new:#?}");
+    assert_eq!(resolved[0]["data"]["tenant_id"], tenant.as_str());
+    assert!(pending_resolves(&bench.store).await.is_empty());
+}

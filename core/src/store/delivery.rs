@@ -231,19 +231,7 @@ pub(super) async fn enqueue_resolution(
     if open {
         return Ok(());
     }
-    let Some(latest) = sqlx::query(
-        "SELECT a.event_id, a.tenant_id, a.severity, a.title, r.name AS rule_name,
-                t.display_name AS tenant_name
-         FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
-         LEFT JOIN tenants t ON t.id = a.tenant_id
-         WHERE a.fingerprint = ? AND a.resolved_at = ? AND a.event_id IS NOT NULL
-         ORDER BY a.raised_at DESC, a.id DESC LIMIT 1",
-    )
-    .bind(fingerprint)
-    .bind(&at)
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
+    let Some(message) = resolution_message(tx, fingerprint, &at).await? else {
         return Ok(());
     };
     let previous: Option<String> = sqlx::query_scalar(
@@ -267,21 +255,6 @@ pub(super) async fn enqueue_resolution(
     .bind(store.workspace().to_string())
     .fetch_all(&mut *tx)
     .await?;
-    let event: String = latest.try_get("event_id")?;
-    let title: String = latest.try_get("title")?;
-    let message = AlertMessage {
-        event_id: format!("{event}/resolve"),
-        fingerprint: fingerprint.to_owned(),
-        action: AlertAction::Resolve,
-        rule: latest.try_get("rule_name")?,
-        tenant_id: latest.try_get("tenant_id")?,
-        tenant: latest.try_get("tenant_name")?,
-        severity: latest.try_get("severity")?,
-        body: format!("Resolved: what raised \"{title}\" no longer holds."),
-        title,
-        raised_at: at,
-        test: false,
-    };
     for row in &told {
         let destination_id: String = row.try_get("id")?;
         let name: String = row.try_get("name")?;
@@ -295,6 +268,92 @@ pub(super) async fn enqueue_resolution(
         )
         .await?;
     }
+    Ok(())
+}
+
+/// The message resolving `fingerprint`, whose alerts resolved at `at`: named after the
+/// newest of them (`None` when none resolved then).
+async fn resolution_message(
+    tx: &mut SqliteConnection,
+    fingerprint: &str,
+    at: &str,
+) -> Result<Option<AlertMessage>, StoreError> {
+    let Some(latest) = sqlx::query(
+        "SELECT a.event_id, a.tenant_id, a.severity, a.title, r.name AS rule_name,
+                t.display_name AS tenant_name
+         FROM alerts a JOIN alert_rules r ON r.id = a.rule_id
+         LEFT JOIN tenants t ON t.id = a.tenant_id
+         WHERE a.fingerprint = ? AND a.resolved_at = ? AND a.event_id IS NOT NULL
+         ORDER BY a.raised_at DESC, a.id DESC LIMIT 1",
+    )
+    .bind(fingerprint)
+    .bind(at)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let event: String = latest.try_get("event_id")?;
+    let title: String = latest.try_get("title")?;
+    Ok(Some(AlertMessage {
+        event_id: format!("{event}/resolve"),
+        fingerprint: fingerprint.to_owned(),
+        action: AlertAction::Resolve,
+        rule: latest.try_get("rule_name")?,
+        tenant_id: latest.try_get("tenant_id")?,
+        tenant: latest.try_get("tenant_name")?,
+        severity: latest.try_get("severity")?,
+        body: format!("Resolved: what raised \"{title}\" no longer holds."),
+        title,
+        raised_at: at.to_owned(),
+        test: false,
+    }))
+}
+
+/// A trigger that reached a destination following an alert's life (PagerDuty, generic
+/// webhook) after its alert had resolved — the request was under way when the condition
+/// cleared, so the resolve went without it: the destination is told of the resolve now,
+/// under the id the resolve has everywhere (once, whichever way it was queued).
+async fn resolve_late_trigger(
+    tx: &mut SqliteConnection,
+    delivery: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    let Some(row) = sqlx::query(
+        "SELECT a.fingerprint, d.id AS destination_id, d.name,
+                (SELECT MAX(b.resolved_at) FROM alerts b WHERE b.fingerprint = a.fingerprint)
+                    AS resolved_at
+         FROM alert_deliveries o
+         JOIN alerts a ON a.id = o.alert_id
+         JOIN alert_destinations d ON d.id = o.destination_id
+         WHERE o.id = ? AND a.resolved_at IS NOT NULL
+           AND json_extract(o.message, '$.action') = 'trigger'
+           AND d.kind IN ('pagerduty', 'webhook')
+           AND NOT EXISTS (SELECT 1 FROM alerts b
+                           WHERE b.fingerprint = a.fingerprint AND b.resolved_at IS NULL)",
+    )
+    .bind(delivery)
+    .fetch_optional(&mut *tx)
+    .await?
+    else {
+        return Ok(());
+    };
+    let fingerprint: String = row.try_get("fingerprint")?;
+    let resolved_at: String = row.try_get("resolved_at")?;
+    let Some(message) = resolution_message(tx, &fingerprint, &resolved_at).await? else {
+        return Ok(());
+    };
+    let name: String = row.try_get("name")?;
+    let destination_id: String = row.try_get("destination_id")?;
+    insert_delivery(
+        tx,
+        &delivery_id(&message.event_id, &name),
+        None,
+        &destination_id,
+        &message,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -1229,6 +1288,7 @@ impl Store {
                     .bind(&delivery.destination_id)
                     .execute(&mut *tx)
                     .await?;
+                resolve_late_trigger(&mut tx, &delivery.id, now).await?;
             }
             outcome => {
                 sqlx::query(
