@@ -256,18 +256,35 @@ pub(super) async fn enqueue_resolution(
     .fetch_all(&mut *tx)
     .await?;
     for row in &told {
-        let destination_id: String = row.try_get("id")?;
-        let name: String = row.try_get("name")?;
-        insert_delivery(
+        queue_resolve(
             tx,
-            &delivery_id(&message.event_id, &name),
-            None,
-            &destination_id,
             &message,
+            &row.try_get::<String, _>("id")?,
+            &row.try_get::<String, _>("name")?,
             now,
         )
         .await?;
     }
+    Ok(())
+}
+
+/// Queues `message` (a resolve) for one destination, under the id it has everywhere.
+async fn queue_resolve(
+    tx: &mut SqliteConnection,
+    message: &AlertMessage,
+    destination_id: &str,
+    destination_name: &str,
+    now: DateTime<Utc>,
+) -> Result<(), StoreError> {
+    insert_delivery(
+        tx,
+        &delivery_id(&message.event_id, destination_name),
+        None,
+        destination_id,
+        message,
+        now,
+    )
+    .await?;
     Ok(())
 }
 
@@ -345,16 +362,7 @@ async fn resolve_late_trigger(
     };
     let name: String = row.try_get("name")?;
     let destination_id: String = row.try_get("destination_id")?;
-    insert_delivery(
-        tx,
-        &delivery_id(&message.event_id, &name),
-        None,
-        &destination_id,
-        &message,
-        now,
-    )
-    .await?;
-    Ok(())
+    queue_resolve(tx, &message, &destination_id, &name, now).await
 }
 
 /// Records an acknowledgement another device made (an `alert_ack` operation).
