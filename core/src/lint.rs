@@ -24,7 +24,7 @@
 //! - `stale`: unassigned and not modified for `stale_after_days` before the capture —
 //!   dead weight to clean up (a recently edited unassigned policy is `unassigned`).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -319,11 +319,9 @@ const NOT_SETTINGS: &[&str] = &["description", "@odata.type", "roleScopeTagIds"]
 /// the settings in question are listed in `actual` (path → policy → value), and the
 /// policies, joined with ` | `, are the finding's setting path.
 fn conflicts(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
-    // (kind, type, include target) → path → policy name → value. Paths are many and
-    // share long prefixes: hashed, not compared (the groups below are ordered).
-    type Key<'a> = (&'a str, &'a str, &'a str);
-    type ByPath<'a> = HashMap<&'a str, BTreeMap<&'a str, &'a Value>>;
-    let mut seen: HashMap<Key<'_>, ByPath<'_>> = HashMap::new();
+    // (kind, type, include target, path) → policy name → value
+    type Key<'a> = (&'a str, &'a str, &'a str, &'a str);
+    let mut seen: BTreeMap<Key<'_>, BTreeMap<&str, &Value>> = BTreeMap::new();
     for item in items
         .iter()
         .filter(|i| CONFIGURATION_KINDS.contains(&i.kind))
@@ -341,40 +339,24 @@ fn conflicts(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
             let first = path.split('/').next().unwrap_or(path);
             item.raw.get(first).is_some()
         };
-        let mut targets = item
-            .normalized
-            .assignments
-            .keys()
-            .filter_map(|target| target.strip_prefix("include/"))
-            .peekable();
-        if targets.peek().is_none() {
-            continue;
-        }
-        let settings: Vec<(&str, &Value)> = item
-            .normalized
-            .settings
-            .iter()
-            .filter(|(path, _)| {
-                !(NOT_SETTINGS.contains(&path.as_str()) || (catalog && own_property(path)))
-            })
-            .map(|(path, value)| (path.as_str(), value))
-            .collect();
-        for target in targets {
-            let by_path = seen.entry((item.kind, odata_type, target)).or_default();
-            for (path, value) in &settings {
-                by_path.entry(path).or_default().insert(item.key, value);
+        for target in item.normalized.assignments.keys() {
+            let Some(target) = target.strip_prefix("include/") else {
+                continue;
+            };
+            for (path, value) in &item.normalized.settings {
+                if NOT_SETTINGS.contains(&path.as_str()) || (catalog && own_property(path)) {
+                    continue;
+                }
+                seen.entry((item.kind, odata_type, target, path.as_str()))
+                    .or_default()
+                    .insert(item.key, value);
             }
         }
     }
     // (kind, target, policies) → path → policy → value
     type Group<'a> = (&'a str, &'a str, Vec<&'a str>);
     let mut groups: BTreeMap<Group<'_>, BTreeMap<&str, BTreeMap<&str, &Value>>> = BTreeMap::new();
-    let settings = seen.into_iter().flat_map(|((kind, _, target), by_path)| {
-        by_path
-            .into_iter()
-            .map(move |(path, by_policy)| (kind, target, path, by_policy))
-    });
-    for (kind, target, path, by_policy) in settings {
+    for ((kind, _, target, path), by_policy) in seen {
         // A setting only one policy sets conflicts with nothing (most of them).
         if by_policy.len() < 2 {
             continue;
