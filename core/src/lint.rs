@@ -339,15 +339,28 @@ fn conflicts(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
             let first = path.split('/').next().unwrap_or(path);
             item.raw.get(first).is_some()
         };
-        for target in item.normalized.assignments.keys() {
-            let Some(target) = target.strip_prefix("include/") else {
-                continue;
-            };
-            for (path, value) in &item.normalized.settings {
-                if NOT_SETTINGS.contains(&path.as_str()) || (catalog && own_property(path)) {
-                    continue;
-                }
-                seen.entry((item.kind, odata_type, target, path.as_str()))
+        let mut targets = item
+            .normalized
+            .assignments
+            .keys()
+            .filter_map(|t| t.strip_prefix("include/"))
+            .peekable();
+        if targets.peek().is_none() {
+            continue;
+        }
+        // The settings that reach a device, chosen once for all the policy's targets.
+        let settings: Vec<(&str, &Value)> = item
+            .normalized
+            .settings
+            .iter()
+            .filter(|(path, _)| {
+                !NOT_SETTINGS.contains(&path.as_str()) && !(catalog && own_property(path))
+            })
+            .map(|(path, value)| (path.as_str(), value))
+            .collect();
+        for target in targets {
+            for &(path, value) in &settings {
+                seen.entry((item.kind, odata_type, target, path))
                     .or_default()
                     .insert(item.key, value);
             }

@@ -17,7 +17,7 @@ use plumbline_core::findings::{Action, RiskRequest};
 use plumbline_core::portfolio::{add_demo_tenants, DemoRequest};
 use plumbline_core::review::{review_all, ReviewOptions};
 use plumbline_core::store::{FindingFilter, ReceivedBlob, Store};
-use plumbline_core::sync::api::{Outcome, RejectReason, Sequenced, Verdict};
+use plumbline_core::sync::api::{BlobFrame, Outcome, RejectReason, Sequenced, Verdict};
 use proptest::prelude::*;
 
 /// The server: one log, blobs by hash, each device's lost tenants.
@@ -25,7 +25,7 @@ use proptest::prelude::*;
 struct Sim {
     log: Vec<Sequenced>,
     seqs: HashMap<String, i64>,
-    blobs: HashMap<String, Vec<u8>>,
+    blobs: HashMap<String, BlobFrame>,
     revoked: HashMap<usize, BTreeSet<String>>,
 }
 
@@ -44,8 +44,8 @@ impl Sim {
             .flat_map(|o| o.operation.body.blobs())
             .map(str::to_owned)
             .collect();
-        for (hash, bytes) in store.blob_payloads(&hashes).await.expect("blobs") {
-            self.blobs.insert(hash, bytes);
+        for frame in store.blob_payloads(&hashes).await.expect("blobs") {
+            self.blobs.insert(frame.sha256.clone(), frame);
         }
         let mut verdicts = Vec::new();
         for op in &ops {
@@ -116,8 +116,8 @@ impl Sim {
         let missing = store.missing_blobs(&hashes).await.expect("missing");
         let received: Vec<ReceivedBlob> = missing
             .into_iter()
-            .filter_map(|h| self.blobs.get(&h).map(|b| (h, b)))
-            .map(|(h, b)| ReceivedBlob::check(h, b, false).expect("a blob of the log"))
+            .filter_map(|h| self.blobs.get(&h).cloned())
+            .map(|frame| ReceivedBlob::check(frame, false).expect("a blob of the log"))
             .collect();
         store.store_blobs(&received).await.expect("store blobs");
     }

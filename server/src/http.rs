@@ -28,12 +28,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use plumbline_wire::{
-    ApiError, BlobBundle, BlobEntry, BlobList, ClaimRequest, ClaimResponse, CompleteRequest,
-    CompleteResponse, ErrorBody, Identity, Outcome, PullResponse, PushRequest, PushResponse,
-    RenewRequest, RenewResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH,
-    BLOBS_UPLOAD_PATH, HEAD_PATH, HEALTH_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH,
-    LEASE_RENEW_PATH, MAX_BODY_BYTES, METRICS_PATH, ME_PATH, OPENAPI_PATH, PULL_PATH, PUSH_PATH,
-    READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
+    decode_blob_frames, encode_blob_frames, ApiError, BlobBundle, BlobCodec, BlobEntry, BlobFrame,
+    BlobList, ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse, ErrorBody, Identity,
+    Outcome, PullResponse, PushRequest, PushResponse, RenewRequest, RenewResponse, SignInBody,
+    SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, BLOB_FRAMES_TYPE, HEAD_PATH,
+    HEALTH_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH, LEASE_RENEW_PATH, MAX_BODY_BYTES,
+    METRICS_PATH, ME_PATH, OPENAPI_PATH, PULL_PATH, PUSH_PATH, READY_PATH, REQUEST_ID_HEADER,
+    SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -522,8 +523,9 @@ async fn get_blob(
         .readable_blobs(&member, std::slice::from_ref(&sha256))
         .await?;
     match found.pop() {
-        Some((_, data)) => {
-            app.metrics.blob_bytes(0, data.len() as u64);
+        Some(frame) => {
+            app.metrics.blob_bytes(0, frame.data.len() as u64);
+            let data = opened(&frame).map_err(internal)?;
             Ok(([(CONTENT_TYPE, "application/octet-stream")], data).into_response())
         }
         None => Err(blob_not_found(&sha256)),
@@ -553,11 +555,9 @@ async fn put_blob(
     Path(sha256): Path<String>,
     body: Bytes,
 ) -> Result<StatusCode, Failure> {
-    verified(&sha256, &body)?;
     app.metrics.blob_bytes(body.len() as u64, 0);
-    app.database()
-        .put_blobs(&member, &[(sha256, body.to_vec())])
-        .await?;
+    let frame = compressed(sha256, &body)?;
+    app.database().put_blobs(&member, &[frame]).await?;
     // The same answer whether the blob was new or not: nothing to probe.
     Ok(StatusCode::NO_CONTENT)
 }
@@ -574,9 +574,20 @@ async fn missing_blobs(
     Ok(Json(BlobList { hashes }))
 }
 
+/// Whether the request's header `name` lists the blob frames' media type.
+fn wants_frames(headers: &HeaderMap, name: axum::http::HeaderName) -> bool {
+    headers
+        .get_all(name)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|v| v.split(';').next().unwrap_or("").trim() == BLOB_FRAMES_TYPE)
+}
+
 async fn fetch_blobs(
     State(app): AppState,
     Caller(member): Caller,
+    headers: HeaderMap,
     JsonBody(body): JsonBody<BlobList>,
 ) -> Result<Response, Failure> {
     for hash in &body.hashes {
@@ -584,42 +595,108 @@ async fn fetch_blobs(
     }
     let found = app.database().readable_blobs(&member, &body.hashes).await?;
     app.metrics
-        .blob_bytes(0, found.iter().map(|(_, data)| data.len() as u64).sum());
+        .blob_bytes(0, found.iter().map(|f| f.data.len() as u64).sum());
+    if wants_frames(&headers, axum::http::header::ACCEPT) {
+        // As stored: nothing decoded or compressed per request.
+        let body = encode_blob_frames(&found).map_err(internal)?;
+        return Ok(([(CONTENT_TYPE, BLOB_FRAMES_TYPE)], body).into_response());
+    }
     let engine = base64::engine::general_purpose::STANDARD;
-    bundle(&BlobBundle {
-        blobs: found
-            .into_iter()
-            .map(|(sha256, data)| BlobEntry {
-                sha256,
-                data: engine.encode(data),
-            })
-            .collect(),
-    })
+    let mut blobs = Vec::with_capacity(found.len());
+    for frame in found {
+        let data = opened(&frame).map_err(internal)?;
+        blobs.push(BlobEntry {
+            sha256: frame.sha256,
+            data: engine.encode(data),
+        });
+    }
+    bundle(&BlobBundle { blobs })
 }
 
 async fn upload_blobs(
     State(app): AppState,
     Caller(member): Caller,
+    headers: HeaderMap,
     body: Bytes,
 ) -> Result<StatusCode, Failure> {
     let bad = |what: String| Failure::new(StatusCode::BAD_REQUEST, "bad_request", what);
-    let json = zstd::bulk::decompress(&body, MAX_BODY_BYTES)
-        .map_err(|e| bad(format!("the bundle is not zstd-compressed JSON: {e}")))?;
-    let bundle: BlobBundle = serde_json::from_slice(&json)
-        .map_err(|e| bad(format!("the bundle is not a blob bundle: {e}")))?;
-    let engine = base64::engine::general_purpose::STANDARD;
-    let mut blobs = Vec::with_capacity(bundle.blobs.len());
-    for entry in bundle.blobs {
-        let data = engine
-            .decode(&entry.data)
-            .map_err(|e| bad(format!("blob {} is not base64: {e}", entry.sha256)))?;
-        verified(&entry.sha256, &data)?;
-        blobs.push((entry.sha256, data));
+    app.metrics.blob_bytes(body.len() as u64, 0);
+    let mut blobs = Vec::new();
+    if wants_frames(&headers, CONTENT_TYPE) {
+        let frames = decode_blob_frames(&body)
+            .map_err(|e| bad(format!("the body is not a stream of blob frames: {e}")))?;
+        for frame in frames {
+            check_hash(&frame.sha256)?;
+            match frame.codec {
+                BlobCodec::Zstd => {
+                    opened(&frame).map_err(|e| {
+                        Failure::new(
+                            StatusCode::BAD_REQUEST,
+                            "hash_mismatch",
+                            format!("{e}: the upload was damaged, send it again"),
+                        )
+                    })?;
+                    blobs.push(frame);
+                }
+                BlobCodec::None => blobs.push(compressed(frame.sha256, &frame.data)?),
+            }
+        }
+    } else {
+        let json = zstd::bulk::decompress(&body, MAX_BODY_BYTES)
+            .map_err(|e| bad(format!("the bundle is not zstd-compressed JSON: {e}")))?;
+        let bundle: BlobBundle = serde_json::from_slice(&json)
+            .map_err(|e| bad(format!("the bundle is not a blob bundle: {e}")))?;
+        let engine = base64::engine::general_purpose::STANDARD;
+        for entry in bundle.blobs {
+            let data = engine
+                .decode(&entry.data)
+                .map_err(|e| bad(format!("blob {} is not base64: {e}", entry.sha256)))?;
+            blobs.push(compressed(entry.sha256, &data)?);
+        }
     }
-    app.metrics
-        .blob_bytes(blobs.iter().map(|(_, data)| data.len() as u64).sum(), 0);
     app.database().put_blobs(&member, &blobs).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// A blob sent as its bytes, checked against its hash and compressed to be stored.
+fn compressed(sha256: String, data: &[u8]) -> Result<BlobFrame, Failure> {
+    verified(&sha256, data)?;
+    Ok(BlobFrame {
+        sha256,
+        codec: BlobCodec::Zstd,
+        size: data.len() as u64,
+        data: zstd::bulk::compress(data, 3).map_err(internal)?,
+    })
+}
+
+/// A blob frame's bytes: decoded to its size at most (a frame that would decode to more
+/// is refused, not decoded), then checked against its length and hash.
+fn opened(frame: &BlobFrame) -> Result<Vec<u8>, String> {
+    let sha256 = &frame.sha256;
+    let size = usize::try_from(frame.size)
+        .ok()
+        .filter(|s| *s <= MAX_BODY_BYTES)
+        .ok_or_else(|| {
+            format!(
+                "blob {sha256} claims {} bytes, more than a blob may have",
+                frame.size
+            )
+        })?;
+    let data = match frame.codec {
+        BlobCodec::None => frame.data.clone(),
+        BlobCodec::Zstd => zstd::bulk::decompress(&frame.data, size)
+            .map_err(|e| format!("blob {sha256} is not a zstd frame of {size} bytes ({e})"))?,
+    };
+    if data.len() != size {
+        return Err(format!(
+            "blob {sha256} decodes to {} bytes, not the {size} it claims",
+            data.len()
+        ));
+    }
+    if hex::encode(Sha256::digest(&data)) != *sha256 {
+        return Err(format!("the bytes of blob {sha256} do not hash to it"));
+    }
+    Ok(data)
 }
 
 async fn claim_leases(

@@ -32,6 +32,9 @@ pub enum Body {
     Json(fn(&mut SchemaGenerator) -> Value),
     /// A zstd-compressed JSON bundle of the type.
     Bundle(fn(&mut SchemaGenerator) -> Value),
+    /// Blob frames (`plumbline_wire::BLOB_FRAMES_TYPE`, chosen by `Accept` or
+    /// `Content-Type`) or a zstd-compressed JSON bundle of the type.
+    Blobs(fn(&mut SchemaGenerator) -> Value),
     Bytes(&'static str),
     Text(&'static str),
     Empty,
@@ -184,20 +187,22 @@ pub fn routes() -> Vec<Route> {
         },
         Route {
             request: Body::Json(schema::<BlobList>),
-            response: Body::Bundle(schema::<BlobBundle>),
+            response: Body::Blobs(schema::<BlobBundle>),
             ..route(
                 "post",
                 BLOBS_FETCH_PATH,
-                "The blobs of the list the caller may read, as one compressed bundle.",
+                "The blobs of the list the caller may read: as blob frames (each as stored) \
+                 when `Accept` names them, else as one compressed bundle.",
             )
         },
         Route {
-            request: Body::Bundle(schema::<BlobBundle>),
+            request: Body::Blobs(schema::<BlobBundle>),
             status: 204,
             ..route(
                 "post",
                 BLOBS_UPLOAD_PATH,
-                "Upload blobs as one compressed bundle; each is checked against its SHA-256.",
+                "Upload blobs as blob frames or as one compressed bundle; each is checked \
+                 against its size and SHA-256.",
             )
         },
         Route {
@@ -248,6 +253,18 @@ fn content(body: Body, generator: &mut SchemaGenerator) -> Option<Value> {
     Some(match body {
         Body::Json(schema) => json!({ "application/json": { "schema": schema(generator) } }),
         Body::Bundle(schema) => json!({
+            BUNDLE: {
+                "schema": { "type": "string", "format": "binary" },
+                "x-plumbline-decompressed-schema": schema(generator),
+            }
+        }),
+        Body::Blobs(schema) => json!({
+            plumbline_wire::BLOB_FRAMES_TYPE: {
+                "schema": { "type": "string", "format": "binary" },
+                "description": "\"PLBLOB1\\n\", the number of frames (u32 LE), then per blob: \
+                    SHA-256 (32 bytes), codec (1 byte: 0 none, 1 zstd), decoded size (u64 LE), \
+                    data length (u32 LE), data.",
+            },
             BUNDLE: {
                 "schema": { "type": "string", "format": "binary" },
                 "x-plumbline-decompressed-schema": schema(generator),

@@ -17,8 +17,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use plumbline_wire::{
-    Checksum, Control, OpBody, Operation, Outcome, PullResponse, RejectReason, Role, Sequenced,
-    Snapshot, SyncHead, Verdict, MAX_PULL_LIMIT, MAX_PULL_WAIT_SECONDS, MAX_PUSH_OPERATIONS,
+    BlobCodec, BlobFrame, Checksum, Control, OpBody, Operation, Outcome, PullResponse,
+    RejectReason, Role, Sequenced, Snapshot, SyncHead, Verdict, MAX_PULL_LIMIT,
+    MAX_PULL_WAIT_SECONDS, MAX_PUSH_OPERATIONS,
 };
 use sha2::{Digest, Sha256};
 
@@ -950,28 +951,25 @@ impl Database {
         })
     }
 
-    /// Stores blobs whose bytes match their hash (checked by the caller); existing ones
-    /// are left as they are.
-    pub async fn put_blobs(
-        &self,
-        member: &Member,
-        blobs: &[(String, Vec<u8>)],
-    ) -> Result<(), SyncError> {
+    /// Stores blobs as encoded, each checked by the caller ([`crate::http`]: decoded, its
+    /// length and hash compared); existing ones are left as they are.
+    pub async fn put_blobs(&self, member: &Member, blobs: &[BlobFrame]) -> Result<(), SyncError> {
         if blobs.is_empty() {
             return Ok(());
         }
         let now = DbTime::now();
         on_pool!(self, pool => {
             let mut tx = pool.begin().await?;
-            for (sha, data) in blobs {
+            for blob in blobs {
                 sqlx::query(
-                    "INSERT INTO sync_blobs (workspace_id, sha256, size, data, created_at) VALUES ($1, $2, $3, $4, $5) \
+                    "INSERT INTO sync_blobs (workspace_id, sha256, size, codec, data, created_at) VALUES ($1, $2, $3, $4, $5, $6) \
                      ON CONFLICT (workspace_id, sha256) DO NOTHING",
                 )
                 .bind(member.workspace)
-                .bind(sha)
-                .bind(data.len() as i64)
-                .bind(data)
+                .bind(&blob.sha256)
+                .bind(blob.size as i64)
+                .bind(blob.codec.as_str())
+                .bind(&blob.data)
                 .bind(now)
                 .execute(&mut *tx)
                 .await?;
@@ -1013,12 +1011,12 @@ impl Database {
         });
     }
 
-    /// The blobs among `hashes` the member may read, with their bytes.
+    /// The blobs among `hashes` the member may read, as stored.
     pub async fn readable_blobs(
         &self,
         member: &Member,
         hashes: &[String],
-    ) -> Result<Vec<(String, Vec<u8>)>, SyncError> {
+    ) -> Result<Vec<BlobFrame>, SyncError> {
         let unique: BTreeSet<&str> = hashes.iter().map(String::as_str).collect();
         let unique: Vec<&str> = unique.into_iter().collect();
         let mut out = Vec::new();
@@ -1027,12 +1025,12 @@ impl Database {
             // analysed table) Postgres otherwise walks every reference of the workspace.
             let list = placeholders(2, chunk.len());
             let sql = format!(
-                "SELECT b.sha256, b.data, r.tenant_key FROM sync_blobs b \
+                "SELECT b.sha256, b.size, b.codec, b.data, r.tenant_key FROM sync_blobs b \
                  JOIN sync_blob_refs r ON r.workspace_id = b.workspace_id AND r.sha256 = b.sha256 \
                  WHERE b.workspace_id = $1 AND b.sha256 IN ({list}) \
                    AND r.workspace_id = $1 AND r.sha256 IN ({list})"
             );
-            let rows: Vec<(String, Vec<u8>, String)> = on_pool!(self, pool => {
+            let rows: Vec<(String, i64, String, Vec<u8>, String)> = on_pool!(self, pool => {
                 let mut query = sqlx::query_as(&sql).persistent(false).bind(member.workspace);
                 for hash in chunk {
                     query = query.bind(*hash);
@@ -1040,9 +1038,17 @@ impl Database {
                 query.fetch_all(pool).await
             })?;
             let mut seen = BTreeSet::new();
-            for (sha, data, key) in rows {
+            for (sha, size, codec, data, key) in rows {
                 if member.may_see(&key) && seen.insert(sha.clone()) {
-                    out.push((sha, data));
+                    let codec = BlobCodec::parse(&codec).ok_or_else(|| {
+                        SyncError::Corrupt(format!("blob {sha} is stored with codec {codec:?}"))
+                    })?;
+                    out.push(BlobFrame {
+                        sha256: sha,
+                        codec,
+                        size: size.max(0) as u64,
+                        data,
+                    });
                 }
             }
         }

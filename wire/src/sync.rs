@@ -17,8 +17,10 @@
 //!   `hash_mismatch`) and by the client on download; served only to a device that may see
 //!   a record referencing it (otherwise 404, as for a blob that does not exist).
 //! - `POST /api/v1/blobs/missing` [`BlobList`] → [`BlobList`] of those the server lacks;
-//!   `POST /api/v1/blobs/fetch` [`BlobList`] → zstd-compressed [`BlobBundle`] of those the
-//!   caller may read; `POST /api/v1/blobs/upload` zstd-compressed [`BlobBundle`] → 204.
+//!   `POST /api/v1/blobs/fetch` [`BlobList`] → those the caller may read;
+//!   `POST /api/v1/blobs/upload` → 204. Both carry blob frames ([`BLOB_FRAMES_TYPE`]: each
+//!   blob as stored, most zstd-compressed once by the device that made it) when the
+//!   request says so (`Accept`, `Content-Type`), else a zstd-compressed [`BlobBundle`].
 //!
 //! Operations are immutable once accepted: do *not* rename a field or a variant of
 //! [`Operation`] or [`OpBody`]; add fields with defaults.
@@ -587,11 +589,198 @@ pub struct BlobEntry {
     pub data: String,
 }
 
+/// The media type of a stream of blob frames: [`BLOB_FRAMES_MAGIC`], the number of frames
+/// (u32, little endian), then per blob its
+/// SHA-256 (32 bytes), its codec (1 byte: 0 none, 1 zstd), its size decoded (u64, little
+/// endian), the length of its data (u32, little endian) and the data. A blob travels as
+/// it is stored: a zstd frame is neither decoded nor compressed again on the way, and
+/// each side checks it by decoding it to `size` bytes that hash to its SHA-256.
+pub const BLOB_FRAMES_TYPE: &str = "application/vnd.plumbline.blob-frames";
+
+/// The first bytes of a stream of blob frames (the format's version is in it).
+pub const BLOB_FRAMES_MAGIC: &[u8; 8] = b"PLBLOB1\n";
+
+/// How a blob's data is encoded in a frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlobCodec {
+    /// The bytes themselves.
+    None,
+    /// One zstd frame of the bytes.
+    Zstd,
+}
+
+impl BlobCodec {
+    /// The name both sides store it under.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Zstd => "zstd",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Self> {
+        match name {
+            "none" => Some(Self::None),
+            "zstd" => Some(Self::Zstd),
+            _ => None,
+        }
+    }
+}
+
+/// One blob of a frame stream, as encoded (not checked: see [`BLOB_FRAMES_TYPE`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BlobFrame {
+    /// Lower-case hex.
+    pub sha256: String,
+    pub codec: BlobCodec,
+    /// The decoded blob's length in bytes.
+    pub size: u64,
+    pub data: Vec<u8>,
+}
+
+/// A stream of blob frames (see [`BLOB_FRAMES_TYPE`]).
+pub fn encode_blob_frames(frames: &[BlobFrame]) -> Result<Vec<u8>, String> {
+    let length: usize = frames.iter().map(|f| f.data.len() + 45).sum();
+    let mut out = Vec::with_capacity(BLOB_FRAMES_MAGIC.len() + 4 + length);
+    out.extend_from_slice(BLOB_FRAMES_MAGIC);
+    let count = u32::try_from(frames.len()).map_err(|_| "too many blobs for one stream")?;
+    out.extend_from_slice(&count.to_le_bytes());
+    for frame in frames {
+        let hash = hash_bytes(&frame.sha256)
+            .ok_or_else(|| format!("{:?} is not a SHA-256 in hex", frame.sha256))?;
+        let data_len = u32::try_from(frame.data.len())
+            .map_err(|_| format!("blob {} is too large for a frame", frame.sha256))?;
+        out.extend_from_slice(&hash);
+        out.push(match frame.codec {
+            BlobCodec::None => 0,
+            BlobCodec::Zstd => 1,
+        });
+        out.extend_from_slice(&frame.size.to_le_bytes());
+        out.extend_from_slice(&data_len.to_le_bytes());
+        out.extend_from_slice(&frame.data);
+    }
+    Ok(out)
+}
+
+/// The frames of a stream, or what is wrong with it.
+pub fn decode_blob_frames(bytes: &[u8]) -> Result<Vec<BlobFrame>, String> {
+    let mut rest = bytes
+        .strip_prefix(BLOB_FRAMES_MAGIC.as_slice())
+        .ok_or("it does not start as a stream of blob frames (version 1)")?;
+    let cut = |rest: &mut &[u8], n: usize| -> Result<Vec<u8>, String> {
+        if rest.len() < n {
+            return Err(format!(
+                "it is cut short at byte {}",
+                bytes.len() - rest.len()
+            ));
+        }
+        let (head, tail) = rest.split_at(n);
+        *rest = tail;
+        Ok(head.to_vec())
+    };
+    let count = u32::from_le_bytes(cut(&mut rest, 4)?.try_into().unwrap_or_default());
+    // Each frame takes 45 bytes at least: a count beyond that is not believed.
+    let mut frames = Vec::with_capacity((count as usize).min(rest.len() / 45));
+    for _ in 0..count {
+        let at = bytes.len() - rest.len();
+        let hash = cut(&mut rest, 32)?;
+        let codec = match cut(&mut rest, 1)?[0] {
+            0 => BlobCodec::None,
+            1 => BlobCodec::Zstd,
+            other => {
+                return Err(format!(
+                    "the frame at byte {at} has an unknown codec {other}"
+                ))
+            }
+        };
+        let size = u64::from_le_bytes(cut(&mut rest, 8)?.try_into().unwrap_or_default());
+        let data_len = u32::from_le_bytes(cut(&mut rest, 4)?.try_into().unwrap_or_default());
+        let data = cut(&mut rest, data_len as usize)?;
+        frames.push(BlobFrame {
+            sha256: hash.iter().map(|b| format!("{b:02x}")).collect(),
+            codec,
+            size,
+            data,
+        });
+    }
+    if !rest.is_empty() {
+        return Err(format!("{} bytes follow its {count} frames", rest.len()));
+    }
+    Ok(frames)
+}
+
+/// The 32 bytes of a SHA-256 written as 64 lower-case hex digits.
+fn hash_bytes(hex: &str) -> Option<[u8; 32]> {
+    let digits = hex.as_bytes();
+    if digits.len() != 64 {
+        return None;
+    }
+    let value = |c: u8| match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    };
+    let mut out = [0u8; 32];
+    for (i, pair) in digits.chunks(2).enumerate() {
+        out[i] = value(pair[0])? << 4 | value(pair[1])?;
+    }
+    Some(out)
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;
 
     use super::*;
+
+    fn frame(byte: u8, codec: BlobCodec, data: &[u8]) -> BlobFrame {
+        BlobFrame {
+            sha256: format!("{byte:02x}").repeat(32),
+            codec,
+            size: 1_000 + u64::from(byte),
+            data: data.to_vec(),
+        }
+    }
+
+    /// Frames come back as they went, in order; a stream cut anywhere, of another
+    /// version or with a hash that is not hex is refused, never read in part.
+    #[test]
+    fn blob_frames_round_trip_and_refuse_damage() {
+        let frames = vec![
+            frame(0xa1, BlobCodec::Zstd, b"compressed"),
+            frame(0x00, BlobCodec::None, b""),
+            frame(0xff, BlobCodec::None, br#"{"a":1}"#),
+        ];
+        let bytes = encode_blob_frames(&frames).expect("encode");
+        assert_eq!(decode_blob_frames(&bytes).expect("decode"), frames);
+        assert_eq!(
+            decode_blob_frames(&encode_blob_frames(&[]).expect("empty")).expect("decode"),
+            []
+        );
+        for cut in 0..bytes.len() {
+            assert!(
+                decode_blob_frames(&bytes[..cut]).is_err(),
+                "a stream cut at byte {cut} is refused"
+            );
+        }
+        let mut other = bytes.clone();
+        other[6] = b'2';
+        assert!(decode_blob_frames(&other).is_err());
+        let mut codec = bytes.clone();
+        codec[BLOB_FRAMES_MAGIC.len() + 4 + 32] = 7;
+        assert!(decode_blob_frames(&codec)
+            .expect_err("unknown codec")
+            .contains("codec 7"));
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(
+            decode_blob_frames(&longer).is_err(),
+            "bytes after the frames"
+        );
+        let mut upper = frame(0xab, BlobCodec::None, b"x");
+        upper.sha256 = upper.sha256.to_uppercase();
+        assert!(encode_blob_frames(&[upper]).is_err());
+    }
 
     /// An operation's JSON is what the server stores for years: pinned byte for byte.
     #[test]

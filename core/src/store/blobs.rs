@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use plumbline_wire::{BlobCodec, BlobFrame};
 use sha2::{Digest, Sha256};
 use sqlx::{Row, SqliteConnection};
 
@@ -64,14 +65,38 @@ pub struct ReceivedBlob {
 }
 
 impl ReceivedBlob {
-    /// Checks that `bytes` hash to `hash` and hold JSON; compresses them, and keeps the
-    /// decoded JSON when `keep_value`.
-    pub fn check(hash: String, bytes: &[u8], keep_value: bool) -> Result<Self, StoreError> {
-        if blob_hash(bytes) != hash {
-            return Err(StoreError::Invalid(format!(
-                "the server sent bytes for blob {hash} that do not hash to it: the download \
-                 was damaged, sync again"
+    /// Checks that a frame from the server decodes to bytes that hash to its SHA-256
+    /// and hold JSON; keeps it compressed as it came (a zstd frame is stored as
+    /// received, never compressed again), and its decoded JSON when `keep_value`.
+    pub fn check(frame: BlobFrame, keep_value: bool) -> Result<Self, StoreError> {
+        let hash = frame.sha256;
+        let damaged = |what: String| {
+            StoreError::Invalid(format!(
+                "the server sent blob {hash}, which {what}: the download was damaged, sync again"
+            ))
+        };
+        // No more than the frame says, and no more than any blob may be.
+        let size = usize::try_from(frame.size)
+            .ok()
+            .filter(|s| *s <= plumbline_wire::MAX_BODY_BYTES)
+            .ok_or_else(|| damaged(format!("claims {} bytes", frame.size)))?;
+        let decoded;
+        let bytes: &[u8] = match frame.codec {
+            BlobCodec::None => &frame.data,
+            BlobCodec::Zstd => {
+                decoded = decompress(&frame.data, size)
+                    .map_err(|e| damaged(format!("is not a zstd frame of {size} bytes ({e})")))?;
+                &decoded
+            }
+        };
+        if bytes.len() != size {
+            return Err(damaged(format!(
+                "decodes to {} bytes, not {size}",
+                bytes.len()
             )));
+        }
+        if blob_hash(bytes) != hash {
+            return Err(damaged("does not hash to it".to_owned()));
         }
         let not_json = |e: serde_json::Error| {
             StoreError::Invalid(format!(
@@ -85,10 +110,13 @@ impl ReceivedBlob {
             serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(not_json)?;
             None
         };
-        let compressed = compress(bytes)
-            .map_err(|e| StoreError::corrupt(format!("cannot compress a blob: {e}")))?;
+        let compressed = match frame.codec {
+            BlobCodec::Zstd => frame.data,
+            BlobCodec::None => compress(bytes)
+                .map_err(|e| StoreError::corrupt(format!("cannot compress a blob: {e}")))?,
+        };
         Ok(Self {
-            size: bytes.len() as i64,
+            size: size as i64,
             hash,
             compressed,
             value,

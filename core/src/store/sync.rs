@@ -20,9 +20,9 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use plumbline_wire::{
-    AssignmentRecord, AuditRecord, BaselineItemRecord, BaselineVersionRecord, CaptureItem,
-    CaptureKind, CaptureRecord, Checksum, DecisionRecord, DirectoryObjectRecord, Hlc, OpBody,
-    Operation, Outcome, Sequenced, TenantFields, Verdict,
+    AssignmentRecord, AuditRecord, BaselineItemRecord, BaselineVersionRecord, BlobCodec, BlobFrame,
+    CaptureItem, CaptureKind, CaptureRecord, Checksum, DecisionRecord, DirectoryObjectRecord, Hlc,
+    OpBody, Operation, Outcome, Sequenced, TenantFields, Verdict,
 };
 use serde::Serialize;
 use serde_json::Value;
@@ -490,11 +490,9 @@ impl Store {
         Ok(out)
     }
 
-    /// The canonical bytes of the blobs with these hashes that this device has.
-    pub async fn blob_payloads(
-        &self,
-        hashes: &[String],
-    ) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    /// The blobs with these hashes that this device has, as stored (most zstd frames of
+    /// their canonical bytes).
+    pub async fn blob_payloads(&self, hashes: &[String]) -> Result<Vec<BlobFrame>, StoreError> {
         let mut conn = self.pool().acquire().await?;
         let mut out = Vec::with_capacity(hashes.len());
         for hash in hashes {
@@ -503,13 +501,15 @@ impl Store {
                 .fetch_optional(&mut *conn)
                 .await?;
             if let Some(row) = row {
-                let bytes = blobs::decode_bytes(
-                    hash,
-                    row.try_get(0)?,
-                    &row.try_get::<String, _>(1)?,
-                    &row.try_get::<Vec<u8>, _>(2)?,
-                )?;
-                out.push((hash.clone(), bytes));
+                // As stored: the server checks it by decoding it.
+                let codec: String = row.try_get(1)?;
+                out.push(BlobFrame {
+                    sha256: hash.clone(),
+                    codec: BlobCodec::parse(&codec)
+                        .ok_or_else(|| corrupt(format!("blob {hash}: unknown codec {codec}")))?,
+                    size: row.try_get::<i64, _>(0)?.max(0) as u64,
+                    data: row.try_get(2)?,
+                });
                 continue;
             }
             let logo: Option<Vec<u8>> =
@@ -519,7 +519,12 @@ impl Store {
                     .await?
                     .flatten();
             if let Some(bytes) = logo {
-                out.push((hash.clone(), bytes));
+                out.push(BlobFrame {
+                    sha256: hash.clone(),
+                    codec: BlobCodec::None,
+                    size: bytes.len() as u64,
+                    data: bytes,
+                });
             }
         }
         Ok(out)

@@ -391,3 +391,68 @@ async fn a_database_from_before_the_rowid_tables_migrates_with_everything_in_it(
             .expect("review after the migration");
     assert!(review.reviewed);
 }
+
+/// A blob frame from the server: a zstd frame is stored as it came (and uploaded again
+/// as stored), a plain one compressed; one that does not decode to its size and hash,
+/// or to JSON, is refused.
+#[tokio::test]
+async fn received_blob_frames_are_checked_and_kept_as_they_came() {
+    use plumbline_wire::{BlobCodec, BlobFrame};
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(&dir.path().join("p.db")).await.expect("open");
+    let packed = br#"{"displayName":"packed"}"#.to_vec();
+    let plain = br#"{"displayName":"plain"}"#.to_vec();
+    // Level 19: bytes this device would not have produced itself.
+    let sent = BlobFrame {
+        sha256: blob_hash(&packed),
+        codec: BlobCodec::Zstd,
+        size: packed.len() as u64,
+        data: zstd::bulk::compress(&packed, 19).expect("zstd"),
+    };
+    let plain_frame = BlobFrame {
+        sha256: blob_hash(&plain),
+        codec: BlobCodec::None,
+        size: plain.len() as u64,
+        data: plain.clone(),
+    };
+    let received = [
+        ReceivedBlob::check(sent.clone(), true).expect("packed"),
+        ReceivedBlob::check(plain_frame.clone(), false).expect("plain"),
+    ];
+    store.store_blobs(&received).await.expect("store");
+    let stored = store
+        .blob_payloads(&[sent.sha256.clone(), plain_frame.sha256.clone()])
+        .await
+        .expect("payloads");
+    assert_eq!(stored[0], sent, "kept as it came");
+    assert_eq!(stored[1].codec, BlobCodec::Zstd);
+    assert_eq!(
+        zstd::bulk::decompress(&stored[1].data, plain.len()).expect("zstd"),
+        plain
+    );
+
+    let refused = |frame: BlobFrame| match ReceivedBlob::check(frame, true) {
+        Err(StoreError::Invalid(message)) => message,
+        other => panic!("expected a refusal, got {other:?}"),
+    };
+    let mut other_hash = sent.clone();
+    other_hash.sha256 = blob_hash(&plain);
+    assert!(refused(other_hash).contains("does not hash to it"));
+    let mut shorter = sent.clone();
+    shorter.size -= 1;
+    assert!(refused(shorter).contains("zstd frame"));
+    let mut longer = sent.clone();
+    longer.size += 1;
+    assert!(refused(longer).contains("decodes to"));
+    let mut huge = sent.clone();
+    huge.size = 1 << 40;
+    assert!(refused(huge).contains("claims"));
+    let not_json = b"not json".to_vec();
+    assert!(refused(BlobFrame {
+        sha256: blob_hash(&not_json),
+        codec: BlobCodec::None,
+        size: not_json.len() as u64,
+        data: not_json,
+    })
+    .contains("not JSON"));
+}

@@ -18,12 +18,12 @@ use serde::de::DeserializeOwned;
 use base64::Engine as _;
 
 use super::api::{
-    ApiError, BlobBundle, BlobEntry, BlobList, ClaimRequest, ClaimResponse, CompleteRequest,
-    CompleteResponse, Identity, Operation, PullResponse, PushRequest, PushResponse, RenewRequest,
-    RenewResponse, SignInBody, SignedIn, Snapshot, SyncHead, API_VERSION, BLOBS_FETCH_PATH,
-    BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, HEAD_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH,
-    LEASE_RENEW_PATH, ME_PATH, PULL_PATH, PUSH_PATH, SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH,
-    WORKSPACE_HEADER,
+    decode_blob_frames, encode_blob_frames, ApiError, BlobBundle, BlobCodec, BlobFrame, BlobList,
+    ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse, Identity, Operation,
+    PullResponse, PushRequest, PushResponse, RenewRequest, RenewResponse, SignInBody, SignedIn,
+    Snapshot, SyncHead, API_VERSION, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH,
+    BLOB_FRAMES_TYPE, HEAD_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH, LEASE_RENEW_PATH, ME_PATH,
+    PULL_PATH, PUSH_PATH, SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 
 /// How long to wait for the server to accept the connection.
@@ -480,25 +480,13 @@ impl Client {
         &self,
         token: &DeviceToken,
         workspace: &str,
-        blobs: &[(String, Vec<u8>)],
+        blobs: &[BlobFrame],
     ) -> Result<(), ClientError> {
-        let engine = base64::engine::general_purpose::STANDARD;
-        let bundle = BlobBundle {
-            blobs: blobs
-                .iter()
-                .map(|(sha256, data)| BlobEntry {
-                    sha256: sha256.clone(),
-                    data: engine.encode(data),
-                })
-                .collect(),
-        };
-        let json = serde_json::to_vec(&bundle)
-            .map_err(|e| ClientError::Unexpected(format!("cannot encode blobs: {e}")))?;
-        let body = zstd::bulk::compress(&json, 3)
-            .map_err(|e| ClientError::Unexpected(format!("cannot compress blobs: {e}")))?;
+        // As stored: most are zstd frames already, checked by the server decoding them.
+        let body = encode_blob_frames(blobs).map_err(ClientError::Unexpected)?;
         let request = self
             .sync_request(reqwest::Method::POST, BLOBS_UPLOAD_PATH, token, workspace)?
-            .header(reqwest::header::CONTENT_TYPE, BUNDLE_CONTENT_TYPE)
+            .header(reqwest::header::CONTENT_TYPE, BLOB_FRAMES_TYPE)
             .body(body)
             .timeout(self.request_timeout * 8);
         let response = self.send(request).await?;
@@ -508,20 +496,38 @@ impl Client {
         Err(self.failure(response).await)
     }
 
-    /// Downloads blobs, unchecked: the caller checks each against its hash
-    /// ([`crate::store::ReceivedBlob::check`]). Blobs the device may not read are not in
-    /// the answer.
+    /// Downloads blobs as the server keeps them, unchecked: the caller checks each
+    /// against its size and hash ([`crate::store::ReceivedBlob::check`]). Blobs the device
+    /// may not read are not in the answer.
     pub async fn fetch_blobs(
         &self,
         token: &DeviceToken,
         workspace: &str,
         hashes: Vec<String>,
-    ) -> Result<Vec<(String, Vec<u8>)>, ClientError> {
+    ) -> Result<Vec<BlobFrame>, ClientError> {
         let request = self
             .sync_request(reqwest::Method::POST, BLOBS_FETCH_PATH, token, workspace)?
+            .header(reqwest::header::ACCEPT, BLOB_FRAMES_TYPE)
             .json(&BlobList { hashes })
             .timeout(self.request_timeout * 8);
         let response = self.send(request).await?;
+        let frames = response.status() == StatusCode::OK
+            && response
+                .headers()
+                .get(reqwest::header::CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(BLOB_FRAMES_TYPE));
+        if frames {
+            let bytes = response.bytes().await.map_err(|e| self.unreachable(e))?;
+            return decode_blob_frames(&bytes).map_err(|e| {
+                ClientError::Unexpected(format!(
+                    "the server at {} sent blobs that cannot be read ({e}): sync again, and \
+                     check that it runs the same version as this app",
+                    self.base
+                ))
+            });
+        }
+        // A server that sends a compressed bundle instead.
         let bundle: BlobBundle = self.bundle(response).await?;
         let engine = base64::engine::general_purpose::STANDARD;
         let mut out = Vec::with_capacity(bundle.blobs.len());
@@ -532,7 +538,12 @@ impl Client {
                     self.base, entry.sha256
                 ))
             })?;
-            out.push((entry.sha256, data));
+            out.push(BlobFrame {
+                sha256: entry.sha256,
+                codec: BlobCodec::None,
+                size: data.len() as u64,
+                data,
+            });
         }
         Ok(out)
     }

@@ -29,7 +29,7 @@ use std::time::{Duration, Instant};
 
 use serde::Serialize;
 
-use super::api::{Checksum, Control, Operation, Outcome, Sequenced};
+use super::api::{BlobFrame, Checksum, Control, Operation, Outcome, Sequenced};
 use super::client::{Client, ClientError, DeviceToken, ServerUrl};
 use super::connection::token_account;
 use crate::keychain::{Keychain, KeychainError};
@@ -587,10 +587,10 @@ async fn upload_blobs(
             continue;
         }
         let payloads = store.blob_payloads(&missing).await?;
-        let mut part: Vec<(String, Vec<u8>)> = Vec::new();
+        let mut part: Vec<BlobFrame> = Vec::new();
         let mut bytes = 0usize;
         for payload in payloads {
-            bytes += payload.1.len();
+            bytes += payload.data.len();
             part.push(payload);
             if bytes >= BLOB_BATCH_BYTES {
                 session
@@ -657,7 +657,7 @@ async fn missing_blobs(store: &Store, operations: &[Sequenced]) -> Result<Vec<St
     Ok(store.missing_blobs(&hashes).await?)
 }
 
-/// One request's blobs, checked, compressed (and decoded when `keep_values`) on a
+/// One request's blobs, checked (and decoded when `keep_values`) on a
 /// blocking thread (CPU work that would otherwise hold up the runtime's threads).
 async fn download(
     session: &Session,
@@ -671,7 +671,7 @@ async fn download(
     let checked = tokio::task::spawn_blocking(move || {
         received
             .into_iter()
-            .map(|(hash, bytes)| ReceivedBlob::check(hash, &bytes, keep_values))
+            .map(|frame| ReceivedBlob::check(frame, keep_values))
             .collect::<Result<Vec<_>, _>>()
     })
     .await

@@ -62,6 +62,7 @@ on_both_engines!(
     push_and_pull_keep_order_pages_and_checksums,
     live_pull_wakes_when_another_device_pushes,
     the_authorisation_matrix_holds_on_every_endpoint,
+    blob_frames_are_kept_as_sent_and_checked,
     changing_a_membership_grants_and_revokes_tenants,
     a_stranger_cannot_lock_the_real_user_out,
     leases_have_one_holder_expire_rest_and_keep_to_the_membership,

@@ -7,9 +7,10 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use plumbline_wire::{
-    BlobBundle, CaptureItem, CaptureRecord, Checksum, Control, DecisionRecord, Hlc, OpBody,
-    Operation, Outcome, PullResponse, PushResponse, Snapshot, TenantFields, BLOBS_FETCH_PATH,
-    BLOBS_MISSING_PATH, BLOB_PATH, HEAD_PATH, PULL_PATH, PUSH_PATH, SNAPSHOT_PATH,
+    decode_blob_frames, encode_blob_frames, BlobBundle, BlobCodec, BlobFrame, CaptureItem,
+    CaptureRecord, Checksum, Control, DecisionRecord, Hlc, OpBody, Operation, Outcome,
+    PullResponse, PushResponse, Snapshot, TenantFields, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH,
+    BLOBS_UPLOAD_PATH, BLOB_FRAMES_TYPE, BLOB_PATH, HEAD_PATH, PULL_PATH, PUSH_PATH, SNAPSHOT_PATH,
 };
 use serde_json::{json, Value};
 use sha2::{Digest, Sha256};
@@ -761,6 +762,170 @@ pub async fn the_authorisation_matrix_holds_on_every_endpoint(backend: &Backend)
 }
 
 /// The caller's head of the log (the tenants it may see, with their checksums).
+async fn post_frames(server: &Server, device: &Device, frames: &[BlobFrame]) -> (u16, Value) {
+    post_bytes(server, device, encode_blob_frames(frames).expect("frames")).await
+}
+
+async fn post_bytes(server: &Server, device: &Device, body: Vec<u8>) -> (u16, Value) {
+    let response = server
+        .http()
+        .post(server.url(BLOBS_UPLOAD_PATH))
+        .bearer_auth(&device.token)
+        .header("content-type", BLOB_FRAMES_TYPE)
+        .body(body)
+        .send()
+        .await
+        .expect("upload");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(Value::Null))
+}
+
+fn zstd_frame(data: &[u8]) -> BlobFrame {
+    BlobFrame {
+        sha256: sha(data),
+        codec: BlobCodec::Zstd,
+        size: data.len() as u64,
+        data: zstd::bulk::compress(data, 3).expect("zstd"),
+    }
+}
+
+/// Blob frames: a zstd frame is kept and served exactly as the device sent it, a plain
+/// one is compressed once on arrival, and every blob decodes to its bytes however it is
+/// asked for (frames, a JSON bundle, one by one). A frame that does not decode to its
+/// size and hash, or a cut stream, refuses the whole upload: nothing of it is kept.
+pub async fn blob_frames_are_kept_as_sent_and_checked(backend: &Backend) {
+    member(backend, "owner@a.example", "A", "owner", &[]).await;
+    let server = backend.serve().await;
+    let owner = Device::sign_in(&server, "owner@a.example").await;
+    let packed = br#"{"displayName":"packed","omaSettings":[1,2,3]}"#.to_vec();
+    let plain = br#"{"displayName":"plain"}"#.to_vec();
+    let sent = zstd_frame(&packed);
+    let (status, body) = post_frames(
+        &server,
+        &owner,
+        &[
+            sent.clone(),
+            BlobFrame {
+                sha256: sha(&plain),
+                codec: BlobCodec::None,
+                size: plain.len() as u64,
+                data: plain.clone(),
+            },
+        ],
+    )
+    .await;
+    assert_eq!(status, 204, "{body}");
+    push_ok(
+        &server,
+        &owner,
+        &[
+            owner.op(Some("t1"), tenant_set("T1")),
+            owner.op(Some("t1"), capture(&sha(&packed))),
+            owner.op(Some("t1"), capture(&sha(&plain))),
+        ],
+    )
+    .await;
+
+    let response = server
+        .http()
+        .post(server.url(BLOBS_FETCH_PATH))
+        .bearer_auth(&owner.token)
+        .header("accept", BLOB_FRAMES_TYPE)
+        .json(&json!({"hashes": [sha(&packed), sha(&plain)]}))
+        .send()
+        .await
+        .expect("fetch");
+    assert_eq!(response.status().as_u16(), 200);
+    assert_eq!(
+        response.headers()["content-type"].to_str().expect("type"),
+        BLOB_FRAMES_TYPE
+    );
+    let mut got = decode_blob_frames(&response.bytes().await.expect("bytes")).expect("frames");
+    got.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    assert_eq!(got.len(), 2);
+    let got_packed = got
+        .iter()
+        .find(|f| f.sha256 == sha(&packed))
+        .expect("packed");
+    assert_eq!(got_packed, &sent, "a zstd frame comes back as it was sent");
+    let got_plain = got.iter().find(|f| f.sha256 == sha(&plain)).expect("plain");
+    assert_eq!(got_plain.codec, BlobCodec::Zstd, "compressed on arrival");
+    assert_eq!(got_plain.size, plain.len() as u64);
+    assert_eq!(
+        zstd::bulk::decompress(&got_plain.data, plain.len()).expect("zstd"),
+        plain
+    );
+
+    // Without the media type: the compressed JSON bundle, every blob decoded.
+    let (status, body) = post_json(
+        &server,
+        &owner,
+        BLOBS_FETCH_PATH,
+        json!({"hashes": [sha(&packed), sha(&plain)]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let bundle: BlobBundle =
+        serde_json::from_slice(&zstd::bulk::decompress(&body, 1 << 24).expect("zstd"))
+            .expect("bundle");
+    let engine = base64::engine::general_purpose::STANDARD;
+    let mut decoded: Vec<Vec<u8>> = bundle
+        .blobs
+        .iter()
+        .map(|b| base64::Engine::decode(&engine, &b.data).expect("base64"))
+        .collect();
+    decoded.sort();
+    let mut expected = vec![packed.clone(), plain.clone()];
+    expected.sort();
+    assert_eq!(decoded, expected);
+    assert_eq!(
+        get_blob(&server, &owner, &sha(&packed)).await,
+        (200, packed.clone())
+    );
+
+    // Damaged uploads, each beside a good blob: refused whole, with what is wrong.
+    let good = br#"{"displayName":"good"}"#.to_vec();
+    let other = br#"{"displayName":"other"}"#.to_vec();
+    let mut wrong_hash = zstd_frame(&other);
+    wrong_hash.sha256 = sha(&packed[..10]);
+    let mut wrong_size = zstd_frame(&other);
+    wrong_size.size -= 1;
+    let mut too_large = zstd_frame(&other);
+    too_large.size = 1 << 40;
+    let not_zstd = BlobFrame {
+        data: other.clone(),
+        ..zstd_frame(&other)
+    };
+    for (what, bad) in [
+        ("a frame of other bytes", wrong_hash),
+        ("a frame shorter than it says", wrong_size),
+        ("a frame claiming a terabyte", too_large),
+        ("plain bytes called zstd", not_zstd),
+    ] {
+        let (status, body) = post_frames(&server, &owner, &[zstd_frame(&good), bad]).await;
+        assert_eq!(status, 400, "{what}: {body}");
+        assert_eq!(body["error"]["code"], "hash_mismatch", "{what}: {body}");
+    }
+    let stream = encode_blob_frames(&[zstd_frame(&good)]).expect("frames");
+    let (status, body) = post_bytes(&server, &owner, stream[..stream.len() - 1].to_vec()).await;
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(body["error"]["code"], "bad_request", "{body}");
+    let (status, body) = post_json(
+        &server,
+        &owner,
+        BLOBS_MISSING_PATH,
+        json!({"hashes": [sha(&good)]}),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let missing: Value = serde_json::from_slice(&body).expect("json");
+    assert_eq!(
+        missing["hashes"],
+        json!([sha(&good)]),
+        "nothing of a refused upload is kept"
+    );
+}
+
 async fn head_of(server: &Server, token: &str) -> plumbline_wire::SyncHead {
     let response = server
         .http()
