@@ -354,7 +354,7 @@ fn conflicts(items: &[LintItem<'_>], out: &mut Vec<LintIssue>) {
             .settings
             .iter()
             .filter(|(path, _)| {
-                !NOT_SETTINGS.contains(&path.as_str()) && !(catalog && own_property(path))
+                !(NOT_SETTINGS.contains(&path.as_str()) || (catalog && own_property(path)))
             })
             .map(|(path, value)| (path.as_str(), value))
             .collect();
