@@ -18,8 +18,8 @@ use serde::de::DeserializeOwned;
 use base64::Engine as _;
 
 use super::api::{
-    decode_blob_frames, encode_blob_frames, ApiError, BlobBundle, BlobCodec, BlobFrame, BlobList,
-    ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse, Identity, Operation,
+    decode_blob_frames, encode_blob_frames, ApiError, BlobBundle, BlobCodec, BlobEntry, BlobFrame,
+    BlobList, ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse, Identity, Operation,
     PullResponse, PushRequest, PushResponse, RenewRequest, RenewResponse, SignInBody, SignedIn,
     Snapshot, SyncHead, API_VERSION, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH,
     BLOB_FRAMES_TYPE, HEAD_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH, LEASE_RENEW_PATH, ME_PATH,
@@ -484,9 +484,30 @@ impl Client {
     ) -> Result<(), ClientError> {
         // As stored: most are zstd frames already, checked by the server decoding them.
         let body = encode_blob_frames(blobs).map_err(ClientError::Unexpected)?;
+        match self.upload(token, workspace, BLOB_FRAMES_TYPE, body).await {
+            // A server that reads only compressed bundles refuses frames as a malformed
+            // body (it never refuses a well-formed stream so): send them as a bundle.
+            Err(ClientError::Refused {
+                status: 400, code, ..
+            }) if code == "bad_request" => {
+                let body = self.blob_bundle(blobs)?;
+                self.upload(token, workspace, BUNDLE_CONTENT_TYPE, body)
+                    .await
+            }
+            other => other,
+        }
+    }
+
+    async fn upload(
+        &self,
+        token: &DeviceToken,
+        workspace: &str,
+        content_type: &str,
+        body: Vec<u8>,
+    ) -> Result<(), ClientError> {
         let request = self
             .sync_request(reqwest::Method::POST, BLOBS_UPLOAD_PATH, token, workspace)?
-            .header(reqwest::header::CONTENT_TYPE, BLOB_FRAMES_TYPE)
+            .header(reqwest::header::CONTENT_TYPE, content_type)
             .body(body)
             .timeout(self.request_timeout * 8);
         let response = self.send(request).await?;
@@ -494,6 +515,33 @@ impl Client {
             return Ok(());
         }
         Err(self.failure(response).await)
+    }
+
+    /// Blobs as a zstd-compressed JSON bundle, each decoded to its bytes.
+    fn blob_bundle(&self, blobs: &[BlobFrame]) -> Result<Vec<u8>, ClientError> {
+        let engine = base64::engine::general_purpose::STANDARD;
+        let mut entries = Vec::with_capacity(blobs.len());
+        for blob in blobs {
+            let data = match blob.codec {
+                BlobCodec::None => blob.data.clone(),
+                BlobCodec::Zstd => {
+                    zstd::bulk::decompress(&blob.data, blob.size as usize).map_err(|e| {
+                        ClientError::Unexpected(format!(
+                            "blob {} is damaged on this device ({e})",
+                            blob.sha256
+                        ))
+                    })?
+                }
+            };
+            entries.push(BlobEntry {
+                sha256: blob.sha256.clone(),
+                data: engine.encode(data),
+            });
+        }
+        let json = serde_json::to_vec(&BlobBundle { blobs: entries })
+            .map_err(|e| ClientError::Unexpected(format!("cannot encode blobs: {e}")))?;
+        zstd::bulk::compress(&json, 3)
+            .map_err(|e| ClientError::Unexpected(format!("cannot compress blobs: {e}")))
     }
 
     /// Downloads blobs as the server keeps them, unchecked: the caller checks each

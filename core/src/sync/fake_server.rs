@@ -15,8 +15,9 @@ use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 
 use super::api::{
-    ApiError, DeviceInfo, ErrorBody, Identity, Role, ServerInfo, SignInBody, SignedIn, UserInfo,
-    WorkspaceRole, API_VERSION, HEALTH_PATH, ME_PATH, SIGN_IN_PATH, SIGN_OUT_PATH,
+    ApiError, BlobBundle, DeviceInfo, ErrorBody, Identity, Role, ServerInfo, SignInBody, SignedIn,
+    UserInfo, WorkspaceRole, API_VERSION, BLOBS_UPLOAD_PATH, HEALTH_PATH, ME_PATH, SIGN_IN_PATH,
+    SIGN_OUT_PATH,
 };
 
 /// The account every fake server knows.
@@ -50,6 +51,9 @@ struct State {
     api: u32,
     workspaces: Vec<WorkspaceRole>,
     requests: Vec<String>,
+    /// Blobs uploaded, decoded: this fake reads uploads as a server before blob frames
+    /// did (compressed JSON bundles only).
+    blobs: BTreeMap<String, Vec<u8>>,
 }
 
 /// A running fake server; stops when dropped.
@@ -98,6 +102,7 @@ impl FakeServer {
                 },
             ],
             requests: Vec::new(),
+            blobs: BTreeMap::new(),
         }));
         let shared = Arc::clone(&state);
         let accept = tokio::spawn(async move {
@@ -175,6 +180,11 @@ impl FakeServer {
     /// Every token issued, revoked or not.
     pub fn issued_tokens(&self) -> Vec<String> {
         lock(&self.state).tokens.keys().cloned().collect()
+    }
+
+    /// The blobs uploaded (SHA-256 → bytes).
+    pub fn uploaded_blobs(&self) -> BTreeMap<String, Vec<u8>> {
+        lock(&self.state).blobs.clone()
     }
 
     /// The requests received, as `METHOD /path`.
@@ -393,6 +403,30 @@ fn route(state: &mut State, request: &Request) -> Answer {
             };
             state.tokens.insert(token, device);
             Answer::json(200, &signed_in)
+        }
+        ("POST", BLOBS_UPLOAD_PATH) => {
+            if let Err(answer) = device_of(state, request) {
+                return answer;
+            }
+            let bundle = zstd::bulk::decompress(&request.body, 1 << 26)
+                .ok()
+                .and_then(|json| serde_json::from_slice::<BlobBundle>(&json).ok());
+            let Some(bundle) = bundle else {
+                return Answer::error(400, "bad_request", "the bundle is not zstd-compressed JSON");
+            };
+            let engine = base64::engine::general_purpose::STANDARD;
+            for entry in bundle.blobs {
+                let Ok(data) = base64::Engine::decode(&engine, &entry.data) else {
+                    return Answer::error(400, "bad_request", "a blob is not base64");
+                };
+                state.blobs.insert(entry.sha256, data);
+            }
+            Answer {
+                status: 204,
+                content_type: "text/plain",
+                body: String::new(),
+                retry_after: None,
+            }
         }
         ("GET", ME_PATH) => match device_of(state, request) {
             Ok(device) => {

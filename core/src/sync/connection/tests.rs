@@ -668,3 +668,54 @@ async fn a_closed_port_is_unreachable_with_the_reason() {
     );
     assert!(!message.contains("plt_whatever"));
 }
+
+/// A server that reads blob uploads only as compressed JSON bundles (before blob frames)
+/// refuses frames as a malformed body; the client then sends the same blobs as a bundle,
+/// each decoded to its bytes.
+#[tokio::test]
+async fn blobs_reach_a_server_that_reads_only_bundles() {
+    use std::collections::BTreeMap;
+
+    use crate::sync::api::{BlobCodec, BlobFrame, SignInBody};
+    let server = FakeServer::start().await.expect("fake server");
+    let client = Client::new(ServerUrl::parse(&server.url()).expect("url")).expect("client");
+    let (token, identity) = client
+        .sign_in(&SignInBody {
+            email: EMAIL.to_owned(),
+            password: PASSWORD.to_owned(),
+            device_name: "laptop".to_owned(),
+        })
+        .await
+        .expect("sign in");
+    let packed = br#"{"displayName":"packed"}"#.to_vec();
+    let plain = br#"{"displayName":"plain"}"#.to_vec();
+    let hash = |b: &[u8]| crate::store::blob_hash(b);
+    let frames = [
+        BlobFrame {
+            sha256: hash(&packed),
+            codec: BlobCodec::Zstd,
+            size: packed.len() as u64,
+            data: zstd::bulk::compress(&packed, 3).expect("zstd"),
+        },
+        BlobFrame {
+            sha256: hash(&plain),
+            codec: BlobCodec::None,
+            size: plain.len() as u64,
+            data: plain.clone(),
+        },
+    ];
+    client
+        .upload_blobs(&token, &identity.workspaces[0].id, &frames)
+        .await
+        .expect("uploaded as a bundle");
+    assert_eq!(
+        server.uploaded_blobs(),
+        BTreeMap::from([(hash(&packed), packed), (hash(&plain), plain)])
+    );
+    let uploads = server
+        .requests()
+        .into_iter()
+        .filter(|r| r.ends_with("/blobs/upload"))
+        .count();
+    assert_eq!(uploads, 2, "frames first, then the bundle");
+}
