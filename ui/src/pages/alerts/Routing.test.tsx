@@ -175,7 +175,8 @@ describe("Alert rules, silences and escalation policies", () => {
       "after 15 min: on-call; after 45 min: manager, again 2 times after 1 h",
     );
 
-    await user.click(screen.getByTestId(`rule-policy-${HIGH}`));
+    // The rules reload after the policy is saved: wait for their list again.
+    await user.click(await screen.findByTestId(`rule-policy-${HIGH}`));
     await user.click(screen.getByRole("option", { name: "night" }));
     await waitFor(() => expect(screen.getByTestId("policy-night")).toHaveTextContent(`Used by ${HIGH}`));
 
