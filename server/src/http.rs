@@ -28,13 +28,13 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use base64::Engine;
 use plumbline_wire::{
-    decode_blob_frames, encode_blob_frames, ApiError, BlobBundle, BlobCodec, BlobEntry, BlobFrame,
-    BlobList, ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse, ErrorBody, Identity,
-    Outcome, PullResponse, PushRequest, PushResponse, RenewRequest, RenewResponse, SignInBody,
-    SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH, BLOB_FRAMES_TYPE, HEAD_PATH,
-    HEALTH_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH, LEASE_RENEW_PATH, MAX_BODY_BYTES,
-    METRICS_PATH, ME_PATH, OPENAPI_PATH, PULL_PATH, PUSH_PATH, READY_PATH, REQUEST_ID_HEADER,
-    SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
+    decode_blob_frames, encode_blob_frames, max_frame_len, ApiError, BlobBundle, BlobCodec,
+    BlobEntry, BlobFrame, BlobList, ClaimRequest, ClaimResponse, CompleteRequest, CompleteResponse,
+    ErrorBody, Identity, Outcome, PullResponse, PushRequest, PushResponse, RenewRequest,
+    RenewResponse, SignInBody, SyncHead, BLOBS_FETCH_PATH, BLOBS_MISSING_PATH, BLOBS_UPLOAD_PATH,
+    BLOB_FRAMES_TYPE, HEAD_PATH, HEALTH_PATH, LEASE_CLAIM_PATH, LEASE_COMPLETE_PATH,
+    LEASE_RENEW_PATH, MAX_BODY_BYTES, METRICS_PATH, ME_PATH, OPENAPI_PATH, PULL_PATH, PUSH_PATH,
+    READY_PATH, REQUEST_ID_HEADER, SIGN_IN_PATH, SIGN_OUT_PATH, SNAPSHOT_PATH, WORKSPACE_HEADER,
 };
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -682,6 +682,13 @@ fn opened(frame: &BlobFrame) -> Result<Vec<u8>, String> {
                 frame.size
             )
         })?;
+    if frame.codec == BlobCodec::Zstd && frame.data.len() as u64 > max_frame_len(frame.size) {
+        return Err(format!(
+            "blob {sha256} takes {} bytes compressed, more than {} bytes can",
+            frame.data.len(),
+            frame.size
+        ));
+    }
     let data = match frame.codec {
         BlobCodec::None => frame.data.clone(),
         BlobCodec::Zstd => zstd::bulk::decompress(&frame.data, size)

@@ -627,6 +627,13 @@ impl BlobCodec {
     }
 }
 
+/// The most bytes a zstd frame of a blob of `size` bytes takes: zstd's bound for data it
+/// cannot compress, plus room for its headers. A frame beyond it carries something else
+/// (skippable frames, padding) that would be kept and served with the blob: refused.
+pub fn max_frame_len(size: u64) -> u64 {
+    size + size / 128 + 1024
+}
+
 /// One blob of a frame stream, as encoded (not checked: see [`BLOB_FRAMES_TYPE`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct BlobFrame {

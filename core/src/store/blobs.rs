@@ -80,6 +80,14 @@ impl ReceivedBlob {
             .ok()
             .filter(|s| *s <= plumbline_wire::MAX_BODY_BYTES)
             .ok_or_else(|| damaged(format!("claims {} bytes", frame.size)))?;
+        if frame.codec == BlobCodec::Zstd
+            && frame.data.len() as u64 > plumbline_wire::max_frame_len(frame.size)
+        {
+            return Err(damaged(format!(
+                "takes {} bytes compressed, more than {size} bytes can",
+                frame.data.len()
+            )));
+        }
         let decoded;
         let bytes: &[u8] = match frame.codec {
             BlobCodec::None => &frame.data,

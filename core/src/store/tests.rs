@@ -444,6 +444,11 @@ async fn received_blob_frames_are_checked_and_kept_as_they_came() {
     let mut longer = sent.clone();
     longer.size += 1;
     assert!(refused(longer).contains("decodes to"));
+    let mut padded = sent.clone();
+    padded.data.extend_from_slice(&0x184D_2A50u32.to_le_bytes());
+    padded.data.extend_from_slice(&2048u32.to_le_bytes());
+    padded.data.extend_from_slice(&[0u8; 2048]);
+    assert!(refused(padded).contains("compressed"));
     let mut huge = sent.clone();
     huge.size = 1 << 40;
     assert!(refused(huge).contains("claims"));

@@ -896,7 +896,14 @@ pub async fn blob_frames_are_kept_as_sent_and_checked(backend: &Backend) {
         data: other.clone(),
         ..zstd_frame(&other)
     };
+    // A skippable zstd frame (magic 0x184D2A50, length, payload) after the blob's frame:
+    // it decodes alike, but would be kept and served with it.
+    let mut padded = zstd_frame(&other);
+    padded.data.extend_from_slice(&0x184D_2A50u32.to_le_bytes());
+    padded.data.extend_from_slice(&4096u32.to_le_bytes());
+    padded.data.extend_from_slice(&[0u8; 4096]);
     for (what, bad) in [
+        ("a frame padded with a skippable frame", padded),
         ("a frame of other bytes", wrong_hash),
         ("a frame shorter than it says", wrong_size),
         ("a frame claiming a terabyte", too_large),
