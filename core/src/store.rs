@@ -47,6 +47,7 @@ pub use baselines::{
     Assignment, BaselineAssignment, BaselineSummary, LoadedBaseline, NewBaselineItem,
     VersionSummary,
 };
+pub(crate) use blobs::decode_bytes;
 pub use blobs::{blob_hash, canonical_bytes, ReceivedBlob};
 pub use captures::{directory_fingerprint, CaptureWrite, ItemMeta, StoredItem};
 pub use console::*;

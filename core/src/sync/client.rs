@@ -522,17 +522,15 @@ impl Client {
         let engine = base64::engine::general_purpose::STANDARD;
         let mut entries = Vec::with_capacity(blobs.len());
         for blob in blobs {
-            let data = match blob.codec {
-                BlobCodec::None => blob.data.clone(),
-                BlobCodec::Zstd => {
-                    zstd::bulk::decompress(&blob.data, blob.size as usize).map_err(|e| {
-                        ClientError::Unexpected(format!(
-                            "blob {} is damaged on this device ({e})",
-                            blob.sha256
-                        ))
-                    })?
-                }
-            };
+            let data = crate::store::decode_bytes(
+                &blob.sha256,
+                blob.size as i64,
+                blob.codec.as_str(),
+                &blob.data,
+            )
+            .map_err(|e| {
+                ClientError::Unexpected(format!("a blob on this device cannot be read: {e}"))
+            })?;
             entries.push(BlobEntry {
                 sha256: blob.sha256.clone(),
                 data: engine.encode(data),
